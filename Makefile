@@ -1,0 +1,79 @@
+# supervisor: a process supervisor daemon on libev and inih.
+#
+#   make          build build/supervisor
+#   make run      install missing packages, build, run on supervisor.ini.example
+#   make check    install missing packages, build, run the whole test suite
+#   make bench    measure against peers (see bench/)
+
+VERSION	= 0.1.0
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wpointer-arith -Wcast-qual -Werror
+CPPFLAGS += -D_GNU_SOURCE -DSUPERVISOR_VERSION='"$(VERSION)"'
+INIH_CFLAGS := $(shell pkg-config --cflags inih 2>/dev/null)
+INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+LDLIBS	= -lev $(INIH_LIBS) -lm
+
+SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
+	  src/program.c src/spawn.c src/tree.c
+# Every module but main: what unit tests and fuzz targets link against.
+LIBSRCS	= $(filter-out src/main.c,$(SRCS))
+
+BUILD	= build
+OBJS	= $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+ASAN_OBJS = $(SRCS:src/%.c=$(BUILD)/asan/obj/%.o)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+
+# Debian packages each target needs.
+BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
+CHECK_PKGS = $(BUILD_PKGS) procps psmisc
+
+.PHONY: all run check check-unit check-integration deps-build deps-check \
+	bench clean install uninstall
+
+all: $(BUILD)/supervisor
+
+$(BUILD)/supervisor: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c src/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# The same program built with AddressSanitizer and UBSan for the suite.
+$(BUILD)/asan/supervisor: $(ASAN_OBJS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(LDLIBS)
+
+$(BUILD)/asan/obj/%.o: src/%.c src/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -O1 -g $(SANFLAGS) $(WARN) -c -o $@ $<
+
+# Installs what is missing (as root), or says exactly what to run.
+deps-build:
+	@tests/deps.sh $(BUILD_PKGS)
+
+deps-check:
+	@tests/deps.sh $(CHECK_PKGS)
+
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/supervisor -c supervisor.ini.example
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBSRCS) src/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -Isrc -O1 -g $(SANFLAGS) $(WARN) \
+		-o $@ $< $(LIBSRCS) $(LDLIBS)
+
+check: deps-check
+	@$(MAKE) --no-print-directory all $(BUILD)/asan/supervisor $(UNIT_TESTS)
+	@tests/run.sh
+
+bench: all
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

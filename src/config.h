@@ -1,0 +1,76 @@
+/*
+ * config.h: the validated configuration.  config_load() turns an INI file
+ * into a struct config, or into a list of "FILE:LINE: message" errors.
+ */
+#ifndef SUPERVISOR_CONFIG_H
+#define SUPERVISOR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+enum autorestart {
+	AUTORESTART_FALSE,
+	AUTORESTART_UNEXPECTED,
+	AUTORESTART_TRUE,
+};
+
+/* One process of a program, with every %(...) expanded for its number. */
+struct proc_config {
+	char	 *pcf_name;		/* process name, unique in the config */
+	int	  pcf_num;		/* its %(process_num)d */
+	char	**pcf_argv;		/* command, split */
+	char	 *pcf_directory;	/* chdir before exec, NULL to inherit */
+	char	**pcf_env;		/* "KEY=value" from environment= */
+};
+
+/* A [program:NAME] section. */
+struct program_config {
+	char		 *pg_name;	/* NAME */
+	const char	 *pg_file;	/* file of the section header */
+	int		  pg_line;	/* its line */
+	int		  pg_numprocs;
+	int		  pg_numprocs_start;
+	int		  pg_umask;	/* -1: inherit the supervisor's */
+	bool		  pg_autostart;
+	enum autorestart  pg_autorestart;
+	unsigned char	  pg_exitcodes[256]; /* 1 = expected exit status */
+	double		  pg_startsecs;
+	int		  pg_startretries;
+	double		  pg_backoff_max; /* cap of the growing retry delay */
+	int		  pg_stopsignal;
+	double		  pg_stopwaitsecs;
+	int		  pg_priority;
+	bool		  pg_stopasgroup; /* accepted; groups are always used */
+	bool		  pg_killasgroup;
+	struct proc_config *pg_procs;	/* pg_numprocs of them */
+};
+
+struct config {
+	char		 *cf_file;	/* path it was loaded from */
+	char		 *cf_logfile;	/* NULL: the supervisor logs to stderr */
+	enum log_level	  cf_loglevel;
+	struct program_config **cf_programs; /* in file order */
+	size_t		  cf_nprograms;
+};
+
+/* Problems found while loading, in file order. */
+struct config_msg {
+	bool	 cm_error;		/* false: a warning */
+	char	*cm_text;		/* "FILE:LINE: ..." */
+};
+
+struct config_msgs {
+	struct config_msg *cm_list;
+	size_t		 cm_count;
+	size_t		 cm_errors;
+};
+
+struct config	*config_load(const char *path, struct config_msgs *msgs);
+struct config	*config_load_text(const char *name, const char *text,
+		    size_t len, struct config_msgs *msgs);
+void		 config_free(struct config *cf);
+void		 config_msgs_free(struct config_msgs *msgs);
+
+#endif

@@ -1,0 +1,383 @@
+/*
+ * inifile.c: the line reader under inih.  It splits the file into logical
+ * lines the way supervisord's parser does (comments, indented continuation
+ * lines joined with "\n", any length) and feeds them to inih's
+ * ini_parse_stream(); values too long for inih's fixed line buffer travel
+ * beside it.  Every callback carries the physical line where its logical
+ * line starts.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inifile.h"
+
+enum logical_kind {
+	LOGICAL_SECTION,
+	LOGICAL_ENTRY,
+};
+
+/* One section header or one key with its (joined) value. */
+struct logical {
+	enum logical_kind	 lg_kind;
+	int			 lg_line;	/* physical line it starts on */
+	char			*lg_key;	/* section name, or lowercased key */
+	char			*lg_value;	/* NULL for a section */
+	size_t			 lg_value_len;
+};
+
+struct reader {
+	const struct inifile_sink *r_sink;
+	struct logical	*r_lines;
+	size_t		 r_count;
+	size_t		 r_cap;
+	size_t		 r_next;	/* next logical line to hand to inih */
+	const char	*r_section;	/* current section, full length */
+	struct logical	*r_current;	/* the line inih is parsing now */
+	bool		 r_current_aside; /* key/value did not fit inih's buffer */
+};
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static struct logical *
+reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
+    size_t keylen, const char *value, size_t valuelen)
+{
+	struct logical *lg, *nl;
+	size_t cap, i;
+
+	if (r->r_count == r->r_cap) {
+		cap = r->r_cap ? r->r_cap * 2 : 32;
+		if ((nl = realloc(r->r_lines, cap * sizeof(*nl))) == NULL)
+			return NULL;
+		r->r_lines = nl;
+		r->r_cap = cap;
+	}
+	lg = &r->r_lines[r->r_count];
+	memset(lg, 0, sizeof(*lg));
+	lg->lg_kind = kind;
+	lg->lg_line = line;
+	if ((lg->lg_key = strndup(key, keylen)) == NULL)
+		return NULL;
+	if (kind == LOGICAL_ENTRY) {
+		for (i = 0; i < keylen; i++)
+			lg->lg_key[i] = (char)tolower((unsigned char)key[i]);
+		if ((lg->lg_value = malloc(valuelen + 1)) == NULL) {
+			free(lg->lg_key);
+			return NULL;
+		}
+		memcpy(lg->lg_value, value, valuelen);
+		lg->lg_value[valuelen] = '\0';
+		lg->lg_value_len = valuelen;
+	}
+	r->r_count++;
+	return lg;
+}
+
+/* Appends "\n" x blanks, "\n", text to a continued value. */
+static int
+logical_continue(struct logical *lg, int blanks, const char *text, size_t len)
+{
+	size_t need = lg->lg_value_len + (size_t)blanks + 1 + len + 1;
+	char *nv;
+
+	if ((nv = realloc(lg->lg_value, need)) == NULL)
+		return -1;
+	lg->lg_value = nv;
+	memset(nv + lg->lg_value_len, '\n', (size_t)blanks + 1);
+	lg->lg_value_len += (size_t)blanks + 1;
+	memcpy(nv + lg->lg_value_len, text, len);
+	lg->lg_value_len += len;
+	nv[lg->lg_value_len] = '\0';
+	return 0;
+}
+
+static void
+reader_error(struct reader *r, int line, const char *msg)
+{
+	r->r_sink->is_error(r->r_sink->is_ctx, line, msg);
+}
+
+/*
+ * Where a comment starts on this line, as supervisord's parser sees it:
+ * ';' or '#' first on the line (after blanks) or after a blank.  Returns
+ * the line's length when there is none.
+ */
+static size_t
+comment_start(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((s[i] == ';' || s[i] == '#') && (i == 0 ||
+		    is_space(s[i - 1])))
+			return i;
+	}
+	return len;
+}
+
+/* Splits the text into logical lines; reports malformed lines. */
+static int
+reader_split(struct reader *r, const char *text, size_t len)
+{
+	struct logical *option = NULL;	/* the key a continuation extends */
+	size_t option_indent = 0, pos = 0, end, vlen, linelen, cstart, indent;
+	size_t sep;
+	const char *line, *value;
+	bool in_section = false;
+	int lineno = 0, blanks = 0;
+
+	/* A UTF-8 byte order mark, as editors on some systems write. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		lineno++;
+		line = text + pos;
+		end = pos;
+		while (end < len && text[end] != '\n')
+			end++;
+		linelen = end - pos;
+		pos = end < len ? end + 1 : end;
+
+		cstart = comment_start(line, linelen);
+		indent = 0;
+		while (indent < linelen && is_space(line[indent]))
+			indent++;
+		value = line + indent;
+		vlen = cstart > indent ? cstart - indent : 0;
+		while (vlen > 0 && is_space(value[vlen - 1]))
+			vlen--;
+		if (vlen == 0) {
+			/*
+			 * A blank line (not a comment) inside a value keeps
+			 * its place if the value continues after it.
+			 */
+			if (option != NULL && cstart == linelen)
+				blanks++;
+			continue;
+		}
+		if (memchr(value, '\0', vlen) != NULL) {
+			reader_error(r, lineno, "NUL byte in line");
+			option = NULL;
+			continue;
+		}
+		if (option != NULL && indent > option_indent) {
+			if (logical_continue(option, blanks, value, vlen) == -1)
+				return -1;
+			blanks = 0;
+			continue;
+		}
+		blanks = 0;
+		option = NULL;
+		option_indent = indent;
+		if (value[0] == '[') {
+			if (value[vlen - 1] != ']') {
+				reader_error(r, lineno, "section header "
+				    "without a closing ']'");
+				in_section = false;
+				continue;
+			}
+			value++;
+			vlen -= 2;
+			while (vlen > 0 && is_space(*value)) {
+				value++;
+				vlen--;
+			}
+			while (vlen > 0 && is_space(value[vlen - 1]))
+				vlen--;
+			if (vlen == 0) {
+				reader_error(r, lineno, "empty section name");
+				in_section = false;
+				continue;
+			}
+			if (reader_add(r, LOGICAL_SECTION, lineno, value, vlen,
+			    NULL, 0) == NULL)
+				return -1;
+			in_section = true;
+			continue;
+		}
+		if (!in_section) {
+			reader_error(r, lineno, "key outside of any [section]");
+			continue;
+		}
+		sep = strcspn(value, "=:");
+		if (sep >= vlen) {
+			reader_error(r, lineno, "expected \"key = value\" or "
+			    "\"[section]\"");
+			continue;
+		}
+		end = sep;
+		while (end > 0 && is_space(value[end - 1]))
+			end--;
+		if (end == 0) {
+			reader_error(r, lineno, "missing key before '='");
+			continue;
+		}
+		indent = sep + 1;
+		while (indent < vlen && is_space(value[indent]))
+			indent++;
+		option = reader_add(r, LOGICAL_ENTRY, lineno, value, end,
+		    value + indent, vlen - indent);
+		if (option == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * inih's reader: one logical line per call.  A line that would not fit
+ * inih's buffer (or holds a newline from a continuation) is passed as
+ * "key=" and its real key and value are taken from r_current instead.
+ */
+static char *
+reader_next(char *str, int num, void *stream)
+{
+	struct reader *r = stream;
+	struct logical *lg;
+	size_t need;
+
+	if (r->r_next >= r->r_count || num < 8)
+		return NULL;
+	lg = &r->r_lines[r->r_next++];
+	r->r_current = lg;
+	if (lg->lg_kind == LOGICAL_SECTION) {
+		r->r_section = lg->lg_key;
+		r->r_sink->is_section(r->r_sink->is_ctx, lg->lg_line,
+		    lg->lg_key);
+		need = strlen(lg->lg_key) + 3;
+		if (need < (size_t)num && strcspn(lg->lg_key, "];") ==
+		    strlen(lg->lg_key))
+			snprintf(str, (size_t)num, "[%s]\n", lg->lg_key);
+		else
+			snprintf(str, (size_t)num, "[-]\n");
+		return str;
+	}
+	need = strlen(lg->lg_key) + 1 + lg->lg_value_len + 3;
+	r->r_current_aside = need >= (size_t)num ||
+	    memchr(lg->lg_value, '\n', lg->lg_value_len) != NULL ||
+	    strpbrk(lg->lg_key, "=:;#[") != NULL;
+	if (r->r_current_aside)
+		snprintf(str, (size_t)num, "k=\n");
+	else
+		snprintf(str, (size_t)num, "%s=%s\n", lg->lg_key,
+		    lg->lg_value);
+	return str;
+}
+
+static int
+reader_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct reader *r = user;
+	struct logical *lg = r->r_current;
+
+	(void)section;
+	if (lg == NULL || lg->lg_kind != LOGICAL_ENTRY || r->r_section == NULL)
+		return 1;
+	if (r->r_current_aside)
+		r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line,
+		    r->r_section, lg->lg_key, lg->lg_value);
+	else
+		r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line,
+		    r->r_section, name, value);
+	return 1;
+}
+
+static void
+reader_free(struct reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->r_count; i++) {
+		free(r->r_lines[i].lg_key);
+		free(r->r_lines[i].lg_value);
+	}
+	free(r->r_lines);
+}
+
+int
+inifile_parse_text(const char *text, size_t len,
+    const struct inifile_sink *sink)
+{
+	struct reader r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.r_sink = sink;
+	if (reader_split(&r, text, len) == -1) {
+		reader_free(&r);
+		errno = ENOMEM;
+		return -1;
+	}
+	rc = ini_parse_stream(reader_next, &r, reader_handler, &r);
+	if (rc > 0 && (size_t)rc <= r.r_count)
+		reader_error(&r, r.r_lines[rc - 1].lg_line, "syntax error");
+	reader_free(&r);
+	if (rc < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns -1 with errno set when the file can't be read. */
+int
+inifile_parse_file(const char *path, const struct inifile_sink *sink)
+{
+	struct stat st;
+	char *text;
+	size_t got = 0;
+	ssize_t n;
+	int fd, rc, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode) || st.st_size > INIFILE_MAX_SIZE) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+		return -1;
+	}
+	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	/* The file may change size while it is read: take what is there. */
+	while (got < (size_t)st.st_size) {
+		n = read(fd, text + got, (size_t)st.st_size - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			free(text);
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	text[got] = '\0';
+	rc = inifile_parse_text(text, got, sink);
+	free(text);
+	return rc;
+}

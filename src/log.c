@@ -1,0 +1,193 @@
+/*
+ * log.c: the supervisor's own log.  Lines go to stderr, or to the file
+ * named by [supervisor] logfile, as "YYYY-mm-dd HH:MM:SS.mmm LEVEL message".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int		 log_fd = STDERR_FILENO;	/* where lines go */
+static enum log_level	 log_threshold = LOG_LEVEL_INFO; /* drop lines above it */
+
+static const char *const level_names[] = {
+	[LOG_LEVEL_CRIT] = "CRIT",
+	[LOG_LEVEL_ERROR] = "ERROR",
+	[LOG_LEVEL_WARN] = "WARN",
+	[LOG_LEVEL_INFO] = "INFO",
+	[LOG_LEVEL_DEBUG] = "DEBUG",
+	[LOG_LEVEL_TRACE] = "TRACE",
+};
+
+void
+log_init(const char *progname)
+{
+	(void)progname;
+	log_fd = STDERR_FILENO;
+}
+
+/*
+ * Opens the log file in append mode; the descriptor is close-on-exec so
+ * programs never inherit it.  Returns -1 with errno set on failure.
+ */
+int
+log_open_file(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return -1;
+	if (log_fd != STDERR_FILENO)
+		close(log_fd);
+	log_fd = fd;
+	return 0;
+}
+
+void
+log_close(void)
+{
+	if (log_fd != STDERR_FILENO) {
+		close(log_fd);
+		log_fd = STDERR_FILENO;
+	}
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_threshold = level;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	return level_names[level];
+}
+
+/*
+ * Accepts supervisord's level names too: "warn" and "warning", "critical",
+ * "blather" (its most verbose level, here the same as trace).
+ */
+int
+log_level_parse(const char *word, enum log_level *out)
+{
+	static const struct {
+		const char	*name;
+		enum log_level	 level;
+	} words[] = {
+		{ "critical", LOG_LEVEL_CRIT }, { "crit", LOG_LEVEL_CRIT },
+		{ "error", LOG_LEVEL_ERROR }, { "warn", LOG_LEVEL_WARN },
+		{ "warning", LOG_LEVEL_WARN }, { "info", LOG_LEVEL_INFO },
+		{ "debug", LOG_LEVEL_DEBUG }, { "trace", LOG_LEVEL_TRACE },
+		{ "blather", LOG_LEVEL_TRACE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcasecmp(word, words[i].name) == 0) {
+			*out = words[i].level;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Formats the whole line into one buffer and writes it with one write(2),
+ * so lines from the supervisor never interleave with each other.
+ */
+static void
+log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
+{
+	char line[2048];
+	struct timespec now;
+	struct tm tm;
+	size_t len;
+	int n;
+
+	if (level > log_threshold)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	len = strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm);
+	n = snprintf(line + len, sizeof(line) - len, ".%03ld %-5s ",
+	    now.tv_nsec / 1000000, level_names[level]);
+	if (n > 0)
+		len += (size_t)n;
+	n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	if (n > 0)
+		len += (size_t)n;
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	if (errnum != 0) {
+		n = snprintf(line + len, sizeof(line) - len, ": %s",
+		    strerror(errnum));
+		if (n > 0)
+			len += (size_t)n;
+		if (len > sizeof(line) - 2)
+			len = sizeof(line) - 2;
+	}
+	line[len++] = '\n';
+	/* A short or failed write of our own log must not stop supervision. */
+	while (write(log_fd, line, len) == -1 && errno == EINTR)
+		;
+}
+
+#define LOG_FN(name, level)				\
+void							\
+name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+	int saved = errno;				\
+	va_start(ap, fmt);				\
+	log_vwrite(level, 0, fmt, ap);			\
+	va_end(ap);					\
+	errno = saved;					\
+}
+
+LOG_FN(log_info, LOG_LEVEL_INFO)
+LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+LOG_FN(log_warnx, LOG_LEVEL_WARN)
+LOG_FN(log_error, LOG_LEVEL_ERROR)
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_WARN, saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_CRIT, saved, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_CRIT, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

@@ -1,0 +1,263 @@
+/*
+ * main.c: the command line, mode dispatch (run the supervisor, or check a
+ * config file) and the start-up and exit of the daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "config.h"
+#include "log.h"
+#include "program.h"
+#include "tree.h"
+
+#ifndef SUPERVISOR_VERSION
+#define SUPERVISOR_VERSION "0.0.0"
+#endif
+
+/* sysexits.h values, spelled out where they are used. */
+#define EXIT_USAGE	64	/* EX_USAGE */
+#define EXIT_CONFIG	78	/* EX_CONFIG */
+
+static const char *const default_configs[] = {
+	"./supervisor.ini", "/etc/supervisor.ini",
+};
+
+static struct ev_loop	*loop;
+static ev_signal	 sig_watchers[4];
+static int		 stop_signals_seen;	/* TERM/INT/QUIT so far */
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: supervisor [-c FILE] [COMMAND]\n"
+	    "       supervisor -h | --help\n"
+	    "       supervisor -V | --version\n"
+	    "\n"
+	    "Starts the programs of an INI config file, keeps them running,\n"
+	    "and stops them, whole process groups included, on SIGTERM.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -c, --config FILE  config file (default: ./supervisor.ini,\n"
+	    "                     then /etc/supervisor.ini)\n"
+	    "  -h, --help         print this help and exit\n"
+	    "  -V, --version      print the version and exit\n"
+	    "\n"
+	    "Commands:\n"
+	    "  (none)             run the supervisor in the foreground\n"
+	    "  check              validate the config file; print each problem\n"
+	    "                     as FILE:LINE: message; exit 0 when valid, 78\n"
+	    "                     when not\n"
+	    "\n"
+	    "Exit status: 0 success, 1 start-up failure, 64 usage error,\n"
+	    "78 invalid config.\n");
+}
+
+/* Daemons must not write into a file that landed on fd 0, 1 or 2. */
+static void
+ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+static const char *
+find_config(const char *given)
+{
+	size_t i;
+
+	if (given != NULL)
+		return given;
+	for (i = 0; i < sizeof(default_configs) / sizeof(default_configs[0]);
+	    i++)
+		if (access(default_configs[i], F_OK) == 0)
+			return default_configs[i];
+	return NULL;
+}
+
+static void
+print_msgs(const struct config_msgs *msgs, bool to_log)
+{
+	size_t i;
+
+	for (i = 0; i < msgs->cm_count; i++) {
+		if (!to_log)
+			fprintf(stderr, "%s\n", msgs->cm_list[i].cm_text);
+		else if (msgs->cm_list[i].cm_error)
+			log_error("%s", msgs->cm_list[i].cm_text);
+		else
+			log_warnx("%s", msgs->cm_list[i].cm_text);
+	}
+}
+
+static int
+cmd_check(const char *path)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	size_t i, n = 0;
+
+	cf = config_load(path, &msgs);
+	print_msgs(&msgs, false);
+	config_msgs_free(&msgs);
+	if (cf == NULL)
+		return EXIT_CONFIG;
+	for (i = 0; i < cf->cf_nprograms; i++)
+		n += (size_t)cf->cf_programs[i]->pg_numprocs;
+	printf("%s: OK (%zu program%s, %zu process%s)\n", path,
+	    cf->cf_nprograms, cf->cf_nprograms == 1 ? "" : "s", n,
+	    n == 1 ? "" : "es");
+	config_free(cf);
+	return 0;
+}
+
+static void
+teardown_done(void)
+{
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+signal_cb(struct ev_loop *l, ev_signal *w, int revents)
+{
+	(void)l;
+	(void)revents;
+	if (w->signum == SIGHUP) {
+		log_info("SIGHUP received; live reload is not available yet, "
+		    "the configuration is unchanged");
+		return;
+	}
+	stop_signals_seen++;
+	if (stop_signals_seen == 1) {
+		log_info("SIG%s received; stopping all programs",
+		    w->signum == SIGTERM ? "TERM" :
+		    w->signum == SIGINT ? "INT" : "QUIT");
+		programs_shutdown(teardown_done);
+	} else {
+		log_warnx("second stop signal; killing all programs now");
+		programs_kill_all();
+	}
+}
+
+static int
+run_daemon(const char *path)
+{
+	static const int signums[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
+	struct config_msgs msgs;
+	struct config *cf;
+	size_t i;
+
+	cf = config_load(path, &msgs);
+	print_msgs(&msgs, true);
+	config_msgs_free(&msgs);
+	if (cf == NULL) {
+		log_error("%s: invalid configuration; not starting", path);
+		return EXIT_CONFIG;
+	}
+	log_set_level(cf->cf_loglevel);
+	if (cf->cf_logfile != NULL && log_open_file(cf->cf_logfile) == -1) {
+		log_warn("logfile: open %s", cf->cf_logfile);
+		config_free(cf);
+		return 1;
+	}
+	/* Children get default dispositions back in spawn.c. */
+	signal(SIGPIPE, SIG_IGN);
+	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
+	if (loop == NULL) {
+		log_error("cannot initialise the event loop");
+		config_free(cf);
+		return 1;
+	}
+	tree_init();
+	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
+		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
+		ev_signal_start(loop, &sig_watchers[i]);
+	}
+	if (programs_init(loop, cf) == -1) {
+		log_error("out of memory building the process table");
+		programs_free();
+		config_free(cf);
+		return 1;
+	}
+	log_info("supervisor %s started as pid %d with %s (%zu process%s)",
+	    SUPERVISOR_VERSION, (int)getpid(), path, programs_count(),
+	    programs_count() == 1 ? "" : "es");
+	programs_start_autostart();
+	ev_run(loop, 0);
+
+	programs_free();
+	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)
+		ev_signal_stop(loop, &sig_watchers[i]);
+	config_free(cf);
+	log_info("all programs stopped; supervisor exiting");
+	log_close();
+	ev_loop_destroy(loop);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_arg = NULL, *path, *command = NULL;
+	int ch;
+
+	ensure_std_fds();
+	log_init("supervisor");
+	/* '+': the first non-option word is a command; stop there. */
+	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_arg = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("supervisor %s\n", SUPERVISOR_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		command = argv[optind++];
+	if (command != NULL && strcmp(command, "check") != 0) {
+		fprintf(stderr, "supervisor: unknown command \"%s\"\n", command);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "supervisor: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((path = find_config(config_arg)) == NULL) {
+		fprintf(stderr, "supervisor: no config file: tried "
+		    "./supervisor.ini and /etc/supervisor.ini (use -c FILE)\n");
+		return EXIT_CONFIG;
+	}
+	if (command != NULL)
+		return cmd_check(path);
+	return run_daemon(path);
+}

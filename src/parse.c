@@ -1,0 +1,621 @@
+/*
+ * parse.c: value parsers for the config language.  Each one either fills
+ * its result or fails without side effects; config.c turns failures into
+ * "FILE:LINE: key: ..." messages.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+
+/* The longest duration accepted: ten years, far from double's limits. */
+#define DURATION_MAX	(10.0 * 365 * 24 * 3600)
+
+char **
+strv_new(void)
+{
+	return calloc(1, sizeof(char *));
+}
+
+size_t
+strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
+int
+strv_push(char ***v, const char *s)
+{
+	size_t n = strv_len(*v);
+	char **nv, *copy;
+
+	if ((copy = strdup(s)) == NULL)
+		return -1;
+	if ((nv = realloc(*v, (n + 2) * sizeof(char *))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	nv[n] = copy;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+void
+strv_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+char **
+strv_dup(char *const *v)
+{
+	char **out = strv_new();
+	size_t i;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (strv_push(&out, v[i]) == -1) {
+			strv_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+bool
+strv_equal(char *const *a, char *const *b)
+{
+	size_t i;
+
+	if (strv_len(a) != strv_len(b))
+		return false;
+	for (i = 0; a != NULL && a[i] != NULL; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * "10", "0.25", "250ms", "1.5s", "2m", "1h".  A plain number is seconds,
+ * as in supervisord.  No signs, exponents, hex, "inf" or "nan": strtod
+ * would take those, so the digits are scanned here.
+ */
+int
+parse_duration(const char *s, double *out)
+{
+	double value = 0, scale = 1, frac = 0.1;
+	const char *p = s;
+	bool digits = false;
+
+	while (isdigit((unsigned char)*p)) {
+		value = value * 10 + (*p++ - '0');
+		digits = true;
+		if (value > DURATION_MAX * 1000)
+			return -1;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			value += frac * (*p++ - '0');
+			frac /= 10;
+			digits = true;
+		}
+	}
+	if (!digits)
+		return -1;
+	if (strcmp(p, "ms") == 0)
+		scale = 0.001;
+	else if (strcmp(p, "s") == 0 || *p == '\0')
+		scale = 1;
+	else if (strcmp(p, "m") == 0)
+		scale = 60;
+	else if (strcmp(p, "h") == 0)
+		scale = 3600;
+	else
+		return -1;
+	value *= scale;
+	if (value > DURATION_MAX)
+		return -1;
+	*out = value;
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		 sig;
+} signals[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+	{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
+	{ "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },
+	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },
+	{ "TTOU", SIGTTOU }, { "URG", SIGURG }, { "XCPU", SIGXCPU },
+	{ "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR },
+	{ "SYS", SIGSYS },
+};
+
+/* "TERM", "SIGTERM", "term" or "15". */
+int
+parse_signal(const char *s, int *out)
+{
+	const char *name = s;
+	size_t i;
+	long n;
+
+	if (parse_int(s, 1, SIGRTMAX, &n) == 0) {
+		*out = (int)n;
+		return 0;
+	}
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		if (strcasecmp(name, signals[i].name) == 0) {
+			*out = signals[i].sig;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+signal_name(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return "?";
+}
+
+/* supervisord's words: true/false, yes/no, on/off, 1/0, any case. */
+int
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A decimal integer in [min, max], nothing before or after it. */
+int
+parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long n;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* An octal mode like "022" or "0o22", at most 0777. */
+int
+parse_umask(const char *s, int *out)
+{
+	unsigned long n = 0;
+	const char *p = s;
+
+	if (strncasecmp(p, "0o", 2) == 0)
+		p += 2;
+	if (*p == '\0')
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '7')
+			return -1;
+		n = n * 8 + (unsigned long)(*p - '0');
+		if (n > 0777)
+			return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+/* "0,2" -> codes[0] = codes[2] = 1.  Spaces around the commas are fine. */
+int
+parse_exitcodes(const char *s, unsigned char codes[256])
+{
+	unsigned char tmp[256] = { 0 };
+	char buf[16];
+	const char *p = s;
+	size_t len;
+	long n;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		len = strcspn(p, ", \t");
+		if (len == 0 || len >= sizeof(buf))
+			return -1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if (parse_int(buf, 0, 255, &n) == -1)
+			return -1;
+		tmp[n] = 1;
+		p += len;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	memcpy(codes, tmp, sizeof(tmp));
+	return 0;
+}
+
+/* A growing string for the expander and the splitters. */
+struct buf {
+	char	*b_data;
+	size_t	 b_len;
+	size_t	 b_cap;
+};
+
+static int
+buf_addn(struct buf *b, const char *s, size_t n)
+{
+	char *nd;
+	size_t cap;
+
+	if (b->b_len + n + 1 > b->b_cap) {
+		cap = b->b_cap ? b->b_cap : 64;
+		while (cap < b->b_len + n + 1)
+			cap *= 2;
+		if ((nd = realloc(b->b_data, cap)) == NULL)
+			return -1;
+		b->b_data = nd;
+		b->b_cap = cap;
+	}
+	memcpy(b->b_data + b->b_len, s, n);
+	b->b_len += n;
+	b->b_data[b->b_len] = '\0';
+	return 0;
+}
+
+static int
+buf_addc(struct buf *b, char c)
+{
+	return buf_addn(b, &c, 1);
+}
+
+/* Makes an empty buffer hold "" so that an empty token is a real string. */
+static int
+buf_touch(struct buf *b)
+{
+	return buf_addn(b, "", 0);
+}
+
+static const struct expand_var *
+expand_lookup(const char *name, const struct expand_var *vars, size_t nvars,
+    struct expand_var *env_slot)
+{
+	size_t i;
+
+	for (i = 0; i < nvars; i++)
+		if (strcmp(vars[i].ev_name, name) == 0)
+			return &vars[i];
+	if (strncmp(name, "ENV_", 4) == 0 && getenv(name + 4) != NULL) {
+		env_slot->ev_name = name;
+		env_slot->ev_str = getenv(name + 4);
+		env_slot->ev_num = 0;
+		return env_slot;
+	}
+	return NULL;
+}
+
+/*
+ * Python's %-formatting with a mapping, as supervisord uses it:
+ * "%(name)s", "%(num)d", "%(num)02d", "%%".  Flags, width and precision
+ * are honoured for s and d.  A lone '%' is an error, as in supervisord.
+ */
+char *
+expand(const char *s, const struct expand_var *vars, size_t nvars,
+    char *err, size_t errlen)
+{
+	struct buf out = { 0 };
+	struct expand_var env_slot;
+	const struct expand_var *var;
+	char name[128], spec[32], piece[256];
+	const char *p = s, *close;
+	size_t nlen, slen;
+
+	if (buf_touch(&out) == -1)
+		goto nomem;
+	while (*p != '\0') {
+		if (*p != '%') {
+			if (buf_addc(&out, *p++) == -1)
+				goto nomem;
+			continue;
+		}
+		if (p[1] == '%') {
+			if (buf_addc(&out, '%') == -1)
+				goto nomem;
+			p += 2;
+			continue;
+		}
+		if (p[1] != '(') {
+			snprintf(err, errlen, "a lone '%%' must be written "
+			    "'%%%%' (at \"%.20s\")", p);
+			goto fail;
+		}
+		if ((close = strchr(p + 2, ')')) == NULL) {
+			snprintf(err, errlen, "unterminated %%(name) "
+			    "(at \"%.20s\")", p);
+			goto fail;
+		}
+		nlen = (size_t)(close - (p + 2));
+		if (nlen == 0 || nlen >= sizeof(name)) {
+			snprintf(err, errlen, "bad %%(name) (at \"%.20s\")", p);
+			goto fail;
+		}
+		memcpy(name, p + 2, nlen);
+		name[nlen] = '\0';
+		p = close + 1;
+		/* Conversion spec: flags, width, precision, then s/d/i. */
+		slen = strspn(p, "-+ #0123456789.");
+		if (slen > sizeof(spec) - 3 || (p[slen] != 's' &&
+		    p[slen] != 'd' && p[slen] != 'i')) {
+			snprintf(err, errlen, "%%(%s) must be followed by a "
+			    "conversion like s or d", name);
+			goto fail;
+		}
+		var = expand_lookup(name, vars, nvars, &env_slot);
+		if (var == NULL) {
+			snprintf(err, errlen, "unknown name %%(%s)", name);
+			goto fail;
+		}
+		spec[0] = '%';
+		memcpy(spec + 1, p, slen);
+		if (p[slen] == 's') {
+			spec[slen + 1] = 's';
+			spec[slen + 2] = '\0';
+			if (var->ev_str != NULL)
+				snprintf(piece, sizeof(piece), spec, var->ev_str);
+			else {
+				char num[32];
+				snprintf(num, sizeof(num), "%ld", var->ev_num);
+				snprintf(piece, sizeof(piece), spec, num);
+			}
+			/* Long strings (a path in $HOME) bypass the piece. */
+			if (slen == 0 && var->ev_str != NULL) {
+				if (buf_addn(&out, var->ev_str,
+				    strlen(var->ev_str)) == -1)
+					goto nomem;
+				p += slen + 1;
+				continue;
+			}
+		} else {
+			if (var->ev_str != NULL) {
+				snprintf(err, errlen, "%%(%s) is not a number",
+				    name);
+				goto fail;
+			}
+			spec[slen + 1] = 'l';
+			spec[slen + 2] = 'd';
+			spec[slen + 3] = '\0';
+			snprintf(piece, sizeof(piece), spec, var->ev_num);
+		}
+		if (buf_addn(&out, piece, strlen(piece)) == -1)
+			goto nomem;
+		p += slen + 1;
+	}
+	return out.b_data;
+nomem:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(out.b_data);
+	return NULL;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * POSIX shell-like word splitting, as Python's shlex.split() that
+ * supervisord applies to "command": blanks separate words, '...' is
+ * literal, "..." allows \" and \\, a backslash outside quotes escapes the
+ * next character.  No variables, globs or comments.
+ */
+char **
+split_command(const char *s, char *err, size_t errlen)
+{
+	struct buf word = { 0 };
+	char **argv = strv_new();
+	const char *p = s;
+	bool in_word = false;
+	char quote;
+
+	if (argv == NULL)
+		goto nomem;
+	for (;;) {
+		if (*p == '\0' || is_blank(*p)) {
+			if (in_word) {
+				if (strv_push(&argv, word.b_data) == -1)
+					goto nomem;
+				word.b_len = 0;
+				word.b_data[0] = '\0';
+				in_word = false;
+			}
+			if (*p == '\0')
+				break;
+			p++;
+			continue;
+		}
+		in_word = true;
+		if (buf_touch(&word) == -1)
+			goto nomem;
+		if (*p == '\\') {
+			if (p[1] == '\0') {
+				snprintf(err, errlen, "trailing backslash");
+				goto fail;
+			}
+			if (buf_addc(&word, p[1]) == -1)
+				goto nomem;
+			p += 2;
+			continue;
+		}
+		if (*p != '\'' && *p != '"') {
+			if (buf_addc(&word, *p++) == -1)
+				goto nomem;
+			continue;
+		}
+		quote = *p++;
+		for (;;) {
+			if (*p == '\0') {
+				snprintf(err, errlen, "unterminated %c quote",
+				    quote);
+				goto fail;
+			}
+			if (*p == quote) {
+				p++;
+				break;
+			}
+			if (quote == '"' && *p == '\\' &&
+			    (p[1] == '"' || p[1] == '\\'))
+				p++;
+			if (buf_addc(&word, *p++) == -1)
+				goto nomem;
+		}
+	}
+	free(word.b_data);
+	if (argv[0] == NULL) {
+		snprintf(err, errlen, "empty command");
+		strv_free(argv);
+		return NULL;
+	}
+	return argv;
+nomem:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(word.b_data);
+	strv_free(argv);
+	return NULL;
+}
+
+/*
+ * supervisord's environment syntax: KEY="value",KEY2=value2, with blanks
+ * and newlines allowed around the commas.  Quotes let a value hold commas;
+ * inside "..." a backslash escapes " and \.  Returns "KEY=value" strings.
+ */
+char **
+parse_environment(const char *s, char *err, size_t errlen)
+{
+	struct buf item = { 0 };
+	char **env = strv_new();
+	const char *p = s, *key;
+	size_t klen, vend;
+	char quote;
+
+	if (env == NULL)
+		goto nomem;
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		key = p;
+		klen = strcspn(p, "=, \t\r\n\"'");
+		if (klen == 0 || key[klen] != '=') {
+			if (klen == 0)
+				snprintf(err, errlen, "expected KEY=value at "
+				    "\"%.20s\"", p);
+			else
+				snprintf(err, errlen, "\"%.*s\" has no "
+				    "'=value'", (int)(klen > 40 ? 40 : klen),
+				    key);
+			goto fail;
+		}
+		item.b_len = 0;
+		if (buf_addn(&item, key, klen + 1) == -1)
+			goto nomem;
+		p = key + klen + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"' || *p == '\'') {
+			quote = *p++;
+			while (*p != quote) {
+				if (*p == '\0') {
+					snprintf(err, errlen, "unterminated %c "
+					    "quote in the value of %.*s", quote,
+					    (int)(klen > 40 ? 40 : klen), key);
+					goto fail;
+				}
+				if (quote == '"' && *p == '\\' &&
+				    (p[1] == '"' || p[1] == '\\'))
+					p++;
+				if (buf_addc(&item, *p++) == -1)
+					goto nomem;
+			}
+			p++;
+		} else {
+			vend = strcspn(p, ",");
+			while (vend > 0 && is_blank(p[vend - 1]))
+				vend--;
+			if (buf_addn(&item, p, vend) == -1)
+				goto nomem;
+			p += vend;
+		}
+		while (is_blank(*p))
+			p++;
+		if (strv_push(&env, item.b_data) == -1)
+			goto nomem;
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p != '\0') {
+			snprintf(err, errlen, "expected ',' before \"%.20s\"",
+			    p);
+			goto fail;
+		}
+	}
+	free(item.b_data);
+	return env;
+nomem:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(item.b_data);
+	strv_free(env);
+	return NULL;
+}

@@ -1,0 +1,671 @@
+/*
+ * program.c: the process table and each process's state machine, with
+ * its timers (startsecs, backoff, stop deadline) and the ordered teardown.
+ * Events come from libev callbacks; process_event() handles them with a
+ * switch on the state.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parse.h"
+#include "program.h"
+#include "spawn.h"
+#include "tree.h"
+
+enum proc_event {
+	PEV_START,		/* start requested */
+	PEV_STOP,		/* stop requested */
+	PEV_KILL,		/* skip the grace period: SIGKILL now */
+	PEV_EXIT,		/* the leader exited; p_exit_status is set */
+	PEV_TIMER,		/* p_timer fired; meaning depends on the state */
+	PEV_GONE,		/* leader reaped and every group empty */
+};
+
+/* Poll bounds while waiting for a group whose leader is gone to empty. */
+#define POLL_FIRST	0.005
+#define POLL_MAX	0.2
+
+static struct ev_loop	 *loop;		/* the supervisor's one loop */
+static struct process	**procs;	/* every process, config order */
+static size_t		  nprocs;
+static ev_child		  child_watcher; /* every child, orphans too */
+static bool		  shutting_down;
+static bool		  shutdown_hard; /* second signal: no grace period */
+static void		(*shutdown_done)(void);
+
+static void	process_event(struct process *, enum proc_event);
+static void	shutdown_step(void);
+
+static const char *const state_names[] = {
+	[PROC_STOPPED] = "STOPPED",
+	[PROC_STARTING] = "STARTING",
+	[PROC_RUNNING] = "RUNNING",
+	[PROC_BACKOFF] = "BACKOFF",
+	[PROC_STOPPING] = "STOPPING",
+	[PROC_EXITED] = "EXITED",
+	[PROC_FATAL] = "FATAL",
+};
+
+const char *
+proc_state_name(enum proc_state state)
+{
+	return state_names[state];
+}
+
+/* Durations are measured on the monotonic clock, immune to clock steps. */
+double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "status 1", "signal 9 (KILL)", "signal 11 (SEGV, core dumped)". */
+static const char *
+describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "signal %d (%s%s)", WTERMSIG(status),
+		    signal_name(WTERMSIG(status)),
+		    WCOREDUMP(status) ? ", core dumped" : "");
+	else
+		snprintf(buf, len, "wait status %#x", status);
+	return buf;
+}
+
+static void
+set_state(struct process *p, enum proc_state state)
+{
+	log_debug("%s: %s -> %s", p->p_name, state_names[p->p_state],
+	    state_names[state]);
+	p->p_state = state;
+}
+
+static void
+timer_start(struct process *p, double after)
+{
+	ev_timer_stop(loop, &p->p_timer);
+	ev_timer_set(&p->p_timer, after, 0);
+	ev_timer_start(loop, &p->p_timer);
+}
+
+/* Forgets the groups that have emptied; true when none is left. */
+static bool
+prune_groups(struct process *p)
+{
+	size_t i, kept = 0;
+
+	if (p->p_pgid != 0 && p->p_pid == 0 && tree_is_empty(p->p_pgid))
+		p->p_pgid = 0;
+	for (i = 0; i < p->p_nlingering; i++)
+		if (!tree_is_empty(p->p_lingering[i]))
+			p->p_lingering[kept++] = p->p_lingering[i];
+	p->p_nlingering = kept;
+	return p->p_pid == 0 && p->p_pgid == 0 && p->p_nlingering == 0;
+}
+
+static bool
+process_is_gone(struct process *p)
+{
+	return prune_groups(p);
+}
+
+/*
+ * The leader is gone but its group still has members: keep the group in
+ * the lingering list so a later stop or teardown still kills them.
+ */
+static void
+retire_group(struct process *p)
+{
+	pid_t *nl;
+
+	if (p->p_pgid == 0 || tree_is_empty(p->p_pgid)) {
+		p->p_pgid = 0;
+		return;
+	}
+	nl = realloc(p->p_lingering, (p->p_nlingering + 1) * sizeof(*nl));
+	if (nl == NULL) {
+		/* Can't track it: kill it now rather than lose it. */
+		log_warnx("%s: out of memory; killing process group %d",
+		    p->p_name, (int)p->p_pgid);
+		tree_signal(p->p_pgid, SIGKILL);
+	} else {
+		p->p_lingering = nl;
+		p->p_lingering[p->p_nlingering++] = p->p_pgid;
+		log_info("%s: processes of group %d outlived their leader; "
+		    "they are stopped with the program", p->p_name,
+		    (int)p->p_pgid);
+	}
+	p->p_pgid = 0;
+}
+
+static void
+signal_groups(struct process *p, int sig)
+{
+	size_t i;
+
+	if (p->p_pgid != 0)
+		tree_signal(p->p_pgid, sig);
+	for (i = 0; i < p->p_nlingering; i++)
+		tree_signal(p->p_lingering[i], sig);
+}
+
+static void
+exec_pipe_close(struct process *p)
+{
+	if (p->p_exec_fd == -1)
+		return;
+	ev_io_stop(loop, &p->p_exec_watcher);
+	close(p->p_exec_fd);
+	p->p_exec_fd = -1;
+}
+
+/* Reads what the child said about its exec, if anything yet. */
+static void
+exec_pipe_drain(struct process *p)
+{
+	int rc;
+
+	if (p->p_exec_fd == -1)
+		return;
+	rc = spawn_read_error(p->p_exec_fd, &p->p_exec_error);
+	if (rc == -1)
+		return;
+	if (rc == 1) {
+		p->p_exec_failed = true;
+		errno = p->p_exec_error.se_errno;
+		if (p->p_exec_error.se_stage == SPAWN_STAGE_EXEC)
+			log_warn("%s: exec %s", p->p_name,
+			    p->p_config->pcf_argv[0]);
+		else if (p->p_exec_error.se_stage == SPAWN_STAGE_CHDIR)
+			log_warn("%s: chdir %s", p->p_name,
+			    p->p_config->pcf_directory);
+		else
+			log_warn("%s: %s", p->p_name,
+			    spawn_stage_name(p->p_exec_error.se_stage));
+	}
+	exec_pipe_close(p);
+}
+
+static void
+exec_pipe_cb(struct ev_loop *l, ev_io *w, int revents)
+{
+	(void)l;
+	(void)revents;
+	exec_pipe_drain(w->data);
+}
+
+static double
+backoff_delay(const struct process *p, int attempt)
+{
+	double delay = ldexp(1.0, attempt > 30 ? 30 : attempt - 1);
+
+	return delay < p->p_program->pg_backoff_max ? delay :
+	    p->p_program->pg_backoff_max;
+}
+
+/* A start that did not reach RUNNING: retry later, or give up. */
+static void
+failed_start(struct process *p)
+{
+	double delay;
+
+	retire_group(p);
+	p->p_retries++;
+	if (p->p_retries > p->p_program->pg_startretries) {
+		set_state(p, PROC_FATAL);
+		log_error("%s gave up after %d retr%s (FATAL)", p->p_name,
+		    p->p_retries - 1, p->p_retries - 1 == 1 ? "y" : "ies");
+		return;
+	}
+	delay = backoff_delay(p, p->p_retries);
+	set_state(p, PROC_BACKOFF);
+	log_info("%s: retry %d of %d in %gs", p->p_name, p->p_retries,
+	    p->p_program->pg_startretries, delay);
+	timer_start(p, delay);
+}
+
+static void
+spawn_attempt(struct process *p)
+{
+	int fd;
+	pid_t pid;
+
+	p->p_exec_failed = false;
+	pid = spawn_process(p->p_program, p->p_config, &fd);
+	if (pid == -1) {
+		log_warn("%s: fork", p->p_name);
+		failed_start(p);
+		return;
+	}
+	p->p_spawns++;
+	p->p_pid = pid;
+	p->p_pgid = pid;
+	p->p_start_time = mono_now();
+	p->p_exec_fd = fd;
+	ev_io_set(&p->p_exec_watcher, fd, EV_READ);
+	ev_io_start(loop, &p->p_exec_watcher);
+	log_info("spawned %s pid %d", p->p_name, (int)pid);
+	if (p->p_program->pg_startsecs <= 0) {
+		set_state(p, PROC_RUNNING);
+		return;
+	}
+	set_state(p, PROC_STARTING);
+	timer_start(p, p->p_program->pg_startsecs);
+}
+
+/* The leader is gone; arm the poll if its group still has members. */
+static void
+wait_for_groups(struct process *p)
+{
+	if (p->p_pid != 0)
+		return;
+	if (!ev_is_active(&p->p_poll)) {
+		p->p_poll_interval = POLL_FIRST;
+		ev_timer_set(&p->p_poll, 0, 0);
+		ev_timer_start(loop, &p->p_poll);
+	}
+}
+
+static void
+begin_stop(struct process *p)
+{
+	const struct program_config *pg = p->p_program;
+
+	ev_timer_stop(loop, &p->p_timer);
+	set_state(p, PROC_STOPPING);
+	p->p_killed = false;
+	log_info("stopping %s (SIG%s)", p->p_name,
+	    signal_name(pg->pg_stopsignal));
+	signal_groups(p, pg->pg_stopsignal);
+	/* A stopped process can't act on the signal until it runs again. */
+	if (pg->pg_stopsignal != SIGKILL && pg->pg_stopsignal != SIGCONT)
+		signal_groups(p, SIGCONT);
+	if (pg->pg_stopsignal == SIGKILL)
+		p->p_killed = true;
+	if (shutdown_hard)
+		process_event(p, PEV_KILL);
+	else
+		timer_start(p, pg->pg_stopwaitsecs);
+	wait_for_groups(p);
+}
+
+static void
+kill_now(struct process *p)
+{
+	ev_timer_stop(loop, &p->p_timer);
+	if (!p->p_killed)
+		signal_groups(p, SIGKILL);
+	p->p_killed = true;
+	wait_for_groups(p);
+}
+
+/* A RUNNING process exited on its own: restart it, or not. */
+static void
+running_exited(struct process *p)
+{
+	const struct program_config *pg = p->p_program;
+	int status = p->p_exit_status;
+	bool expected, restart;
+	double uptime = mono_now() - p->p_start_time, delay;
+	char how[64];
+
+	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)];
+	restart = pg->pg_autorestart == AUTORESTART_TRUE ||
+	    (pg->pg_autorestart == AUTORESTART_UNEXPECTED && !expected);
+	describe_status(status, how, sizeof(how));
+	retire_group(p);
+	if (shutting_down || !restart) {
+		set_state(p, PROC_EXITED);
+		log_info("%s exited with %s (%s)", p->p_name, how,
+		    expected ? "expected" : "not expected");
+		return;
+	}
+	if (uptime >= RESTART_QUICK) {
+		p->p_quick_exits = 0;
+		log_info("%s exited with %s; restarting", p->p_name, how);
+		spawn_attempt(p);
+		return;
+	}
+	/* It keeps dying at once: don't let it spin the supervisor. */
+	p->p_quick_exits++;
+	delay = backoff_delay(p, p->p_quick_exits);
+	set_state(p, PROC_BACKOFF);
+	log_info("%s exited with %s after %.3fs; restarting in %gs",
+	    p->p_name, how, uptime, delay);
+	timer_start(p, delay);
+}
+
+/* The state machine.  Every change of p_state happens here. */
+static void
+process_event(struct process *p, enum proc_event ev)
+{
+	switch (p->p_state) {
+	case PROC_STOPPED:
+	case PROC_EXITED:
+	case PROC_FATAL:
+		if (ev == PEV_START && !shutting_down) {
+			p->p_retries = 0;
+			p->p_quick_exits = 0;
+			spawn_attempt(p);
+		} else if (ev == PEV_STOP && !process_is_gone(p))
+			begin_stop(p);
+		break;
+	case PROC_STARTING:
+		if (ev == PEV_TIMER) {
+			set_state(p, PROC_RUNNING);
+			p->p_retries = 0;
+			log_info("%s is RUNNING (up %gs)", p->p_name,
+			    p->p_program->pg_startsecs);
+		} else if (ev == PEV_EXIT) {
+			char how[64];
+
+			ev_timer_stop(loop, &p->p_timer);
+			log_info("%s exited with %s before startsecs", p->p_name,
+			    describe_status(p->p_exit_status, how, sizeof(how)));
+			if (shutting_down) {
+				retire_group(p);
+				set_state(p, PROC_EXITED);
+			} else
+				failed_start(p);
+		} else if (ev == PEV_STOP)
+			begin_stop(p);
+		break;
+	case PROC_RUNNING:
+		if (ev == PEV_EXIT)
+			running_exited(p);
+		else if (ev == PEV_STOP)
+			begin_stop(p);
+		break;
+	case PROC_BACKOFF:
+		if (ev == PEV_TIMER && !shutting_down)
+			spawn_attempt(p);
+		else if (ev == PEV_STOP) {
+			ev_timer_stop(loop, &p->p_timer);
+			if (process_is_gone(p))
+				set_state(p, PROC_STOPPED);
+			else
+				begin_stop(p);
+		} else if (ev == PEV_START) {
+			ev_timer_stop(loop, &p->p_timer);
+			p->p_retries = 0;
+			spawn_attempt(p);
+		}
+		break;
+	case PROC_STOPPING:
+		if (ev == PEV_TIMER) {
+			log_warnx("%s did not stop within %gs; sending SIGKILL",
+			    p->p_name, p->p_program->pg_stopwaitsecs);
+			kill_now(p);
+		} else if (ev == PEV_KILL)
+			kill_now(p);
+		else if (ev == PEV_EXIT) {
+			char how[64];
+
+			log_debug("%s: leader exited with %s", p->p_name,
+			    describe_status(p->p_exit_status, how, sizeof(how)));
+			wait_for_groups(p);
+		}
+		else if (ev == PEV_GONE) {
+			ev_timer_stop(loop, &p->p_timer);
+			ev_timer_stop(loop, &p->p_poll);
+			set_state(p, PROC_STOPPED);
+			log_info("%s stopped", p->p_name);
+		}
+		break;
+	}
+}
+
+static void
+timer_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	(void)l;
+	(void)revents;
+	process_event(w->data, PEV_TIMER);
+	if (shutting_down)
+		shutdown_step();
+}
+
+/* Polls a group whose leader is gone, backing off up to POLL_MAX. */
+static void
+poll_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct process *p = w->data;
+
+	(void)l;
+	(void)revents;
+	if (p->p_state == PROC_STOPPING && process_is_gone(p))
+		process_event(p, PEV_GONE);
+	else if (p->p_state == PROC_STOPPING) {
+		ev_timer_set(&p->p_poll, p->p_poll_interval, 0);
+		ev_timer_start(loop, &p->p_poll);
+		p->p_poll_interval *= 2;
+		if (p->p_poll_interval > POLL_MAX)
+			p->p_poll_interval = POLL_MAX;
+	}
+	if (shutting_down)
+		shutdown_step();
+}
+
+static struct process *
+process_by_pid(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_pid == pid)
+			return procs[i];
+	return NULL;
+}
+
+/*
+ * Every child the loop reaps comes here: our leaders, and orphans of
+ * their trees that were reparented to us (we are a subreaper).
+ */
+static void
+child_cb(struct ev_loop *l, ev_child *w, int revents)
+{
+	struct process *p;
+	size_t i;
+
+	(void)l;
+	(void)revents;
+	p = process_by_pid(w->rpid);
+	if (p != NULL) {
+		p->p_pid = 0;
+		p->p_exit_status = w->rstatus;
+		exec_pipe_drain(p);
+		exec_pipe_close(p);
+		if (p->p_exec_failed && p->p_state == PROC_RUNNING) {
+			/* startsecs=0: a failed exec is still a failed start. */
+			set_state(p, PROC_STARTING);
+		}
+		process_event(p, PEV_EXIT);
+	} else
+		log_debug("reaped pid %d (%s)", (int)w->rpid,
+		    WIFEXITED(w->rstatus) ? "exited" : "killed");
+	/* Any reap may have emptied a group someone is waiting for. */
+	for (i = 0; i < nprocs; i++) {
+		p = procs[i];
+		if (p->p_state == PROC_STOPPING && p->p_pid == 0 &&
+		    process_is_gone(p))
+			process_event(p, PEV_GONE);
+		else if (p->p_state != PROC_STOPPING && p->p_nlingering > 0)
+			prune_groups(p);
+	}
+	if (shutting_down)
+		shutdown_step();
+}
+
+static int
+compare_priority(const void *a, const void *b)
+{
+	const struct process *pa = *(struct process *const *)a;
+	const struct process *pb = *(struct process *const *)b;
+
+	if (pa->p_program->pg_priority != pb->p_program->pg_priority)
+		return pa->p_program->pg_priority < pb->p_program->pg_priority ?
+		    -1 : 1;
+	return 0;
+}
+
+/* Builds the table: every process STOPPED, watchers ready, none active. */
+int
+programs_init(struct ev_loop *l, struct config *cf)
+{
+	struct process *p;
+	size_t i, n = 0;
+	int j;
+
+	loop = l;
+	for (i = 0; i < cf->cf_nprograms; i++)
+		n += (size_t)cf->cf_programs[i]->pg_numprocs;
+	if ((procs = calloc(n ? n : 1, sizeof(*procs))) == NULL)
+		return -1;
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		for (j = 0; j < cf->cf_programs[i]->pg_numprocs; j++) {
+			if ((p = calloc(1, sizeof(*p))) == NULL)
+				return -1;
+			p->p_program = cf->cf_programs[i];
+			p->p_config = &cf->cf_programs[i]->pg_procs[j];
+			p->p_name = p->p_config->pcf_name;
+			p->p_state = PROC_STOPPED;
+			p->p_exec_fd = -1;
+			ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
+			p->p_exec_watcher.data = p;
+			ev_timer_init(&p->p_timer, timer_cb, 0, 0);
+			p->p_timer.data = p;
+			ev_timer_init(&p->p_poll, poll_cb, 0, 0);
+			p->p_poll.data = p;
+			procs[nprocs++] = p;
+		}
+	}
+	/* Lower priority starts first and stops last, as in supervisord. */
+	qsort(procs, nprocs, sizeof(*procs), compare_priority);
+	ev_child_init(&child_watcher, child_cb, 0, 0);
+	ev_child_start(loop, &child_watcher);
+	return 0;
+}
+
+void
+programs_free(void)
+{
+	struct process *p;
+	size_t i;
+
+	for (i = 0; i < nprocs; i++) {
+		p = procs[i];
+		ev_timer_stop(loop, &p->p_timer);
+		ev_timer_stop(loop, &p->p_poll);
+		exec_pipe_close(p);
+		free(p->p_lingering);
+		free(p);
+	}
+	free(procs);
+	procs = NULL;
+	nprocs = 0;
+	if (loop != NULL)
+		ev_child_stop(loop, &child_watcher);
+}
+
+void
+programs_start_autostart(void)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_program->pg_autostart)
+			process_event(procs[i], PEV_START);
+}
+
+size_t
+programs_count(void)
+{
+	return nprocs;
+}
+
+struct process *
+programs_get(size_t i)
+{
+	return i < nprocs ? procs[i] : NULL;
+}
+
+static bool
+process_needs_stop(struct process *p)
+{
+	if (p->p_state == PROC_STOPPING)
+		return false;
+	return !process_is_gone(p);
+}
+
+/*
+ * Teardown, one priority level at a time from the highest; the processes
+ * of one level stop in parallel.  Runs after every event while shutting
+ * down, and calls shutdown_done once nothing is left.
+ */
+static void
+shutdown_step(void)
+{
+	bool found = false;
+	int level = 0;
+	size_t i;
+
+	for (i = 0; i < nprocs; i++) {
+		if (procs[i]->p_state == PROC_BACKOFF)
+			process_event(procs[i], PEV_STOP);
+		if (procs[i]->p_state == PROC_STOPPING && !shutdown_hard)
+			return;
+	}
+	for (i = nprocs; i-- > 0;) {
+		if (!process_needs_stop(procs[i]))
+			continue;
+		if (!found) {
+			level = procs[i]->p_program->pg_priority;
+			found = true;
+		}
+		if (shutdown_hard || procs[i]->p_program->pg_priority == level)
+			process_event(procs[i], PEV_STOP);
+	}
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_state == PROC_STOPPING)
+			return;
+	if (shutdown_done != NULL) {
+		void (*done)(void) = shutdown_done;
+
+		shutdown_done = NULL;
+		done();
+	}
+}
+
+void
+programs_shutdown(void (*done)(void))
+{
+	shutting_down = true;
+	shutdown_done = done;
+	shutdown_step();
+}
+
+/* Second signal during teardown: SIGKILL every tree now. */
+void
+programs_kill_all(void)
+{
+	size_t i;
+
+	shutdown_hard = true;
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_state == PROC_STOPPING)
+			process_event(procs[i], PEV_KILL);
+	shutdown_step();
+}

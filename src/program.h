@@ -1,0 +1,63 @@
+/*
+ * program.h: the process table.  Each process of each program has a state
+ * (supervisord's), its own timers and its process group; process_event()
+ * is the one place where states change.
+ */
+#ifndef SUPERVISOR_PROGRAM_H
+#define SUPERVISOR_PROGRAM_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "spawn.h"
+
+enum proc_state {
+	PROC_STOPPED,
+	PROC_STARTING,
+	PROC_RUNNING,
+	PROC_BACKOFF,
+	PROC_STOPPING,
+	PROC_EXITED,
+	PROC_FATAL,
+};
+
+struct process {
+	const struct program_config *p_program;	/* its [program:x] */
+	const struct proc_config *p_config;	/* its expanded values */
+	const char	*p_name;		/* process name */
+	enum proc_state	 p_state;
+	pid_t		 p_pid;		/* the leader; 0 once reaped */
+	pid_t		 p_pgid;	/* its group; 0 once seen empty */
+	pid_t		*p_lingering;	/* older groups that still had members */
+	size_t		 p_nlingering;
+	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
+	ev_io		 p_exec_watcher;
+	bool		 p_exec_failed;	/* the child reported an error */
+	struct spawn_error p_exec_error;
+	ev_timer	 p_timer;	/* startsecs, backoff or stop deadline */
+	ev_timer	 p_poll;	/* while waiting for groups to empty */
+	double		 p_poll_interval;
+	double		 p_start_time;	/* monotonic time of the last spawn */
+	int		 p_retries;	/* failed starts in a row */
+	int		 p_quick_exits;	/* runs shorter than RESTART_QUICK */
+	int		 p_exit_status;	/* wait status of the last exit */
+	unsigned long	 p_spawns;	/* processes started so far */
+	bool		 p_killed;	/* SIGKILL already sent in this stop */
+};
+
+/* A RUNNING process that lived less than this is restarted after a delay. */
+#define RESTART_QUICK		0.5
+
+int	programs_init(struct ev_loop *loop, struct config *cf);
+void	programs_free(void);
+void	programs_start_autostart(void);
+void	programs_shutdown(void (*done)(void));
+void	programs_kill_all(void);
+size_t	programs_count(void);
+struct process *programs_get(size_t i);
+const char *proc_state_name(enum proc_state state);
+double	mono_now(void);
+
+#endif

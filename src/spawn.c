@@ -1,0 +1,302 @@
+/*
+ * spawn.c: starts one process.  The parent builds argv, envp and the list
+ * of paths to try before fork; the child runs only async-signal-safe calls
+ * (setpgid, sigaction, open, dup2, umask, chdir, close_range, execve,
+ * write, _exit) and reports a failure through a close-on-exec pipe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parse.h"
+#include "spawn.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC	(1U << 2)
+#endif
+
+extern char **environ;
+
+/* Everything the child uses, allocated before fork, freed after. */
+struct spawn_plan {
+	char	**sp_envp;
+	char	**sp_paths;		/* candidates for argv[0], in order */
+	int	  sp_maxfd;		/* highest fd to mark close-on-exec */
+};
+
+static bool
+env_key_matches(const char *entry, const char *key_eq, size_t klen)
+{
+	return strncmp(entry, key_eq, klen) == 0;
+}
+
+/*
+ * The supervisor's environment, minus the keys the program sets, plus the
+ * program's own and supervisord's SUPERVISOR_* variables.
+ */
+static char **
+build_envp(const struct program_config *pg, const struct proc_config *pc)
+{
+	char **envp = strv_new(), **extra = strv_new(), buf[512];
+	const char *eq;
+	size_t i, j, klen;
+	bool overridden;
+
+	if (envp == NULL || extra == NULL)
+		goto fail;
+	if (strv_push(&extra, "SUPERVISOR_ENABLED=1") == -1)
+		goto fail;
+	snprintf(buf, sizeof(buf), "SUPERVISOR_PROCESS_NAME=%s", pc->pcf_name);
+	if (strv_push(&extra, buf) == -1)
+		goto fail;
+	snprintf(buf, sizeof(buf), "SUPERVISOR_GROUP_NAME=%s", pg->pg_name);
+	if (strv_push(&extra, buf) == -1)
+		goto fail;
+	for (i = 0; pc->pcf_env[i] != NULL; i++)
+		if (strv_push(&extra, pc->pcf_env[i]) == -1)
+			goto fail;
+	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
+		overridden = false;
+		for (j = 0; extra[j] != NULL && !overridden; j++) {
+			eq = strchr(extra[j], '=');
+			klen = (size_t)(eq - extra[j]) + 1;
+			overridden = env_key_matches(environ[i], extra[j], klen);
+		}
+		if (!overridden && strv_push(&envp, environ[i]) == -1)
+			goto fail;
+	}
+	/* Later entries of the program's list win over earlier ones. */
+	for (i = 0; extra[i] != NULL; i++) {
+		eq = strchr(extra[i], '=');
+		klen = (size_t)(eq - extra[i]) + 1;
+		overridden = false;
+		for (j = i + 1; extra[j] != NULL && !overridden; j++)
+			overridden = env_key_matches(extra[j], extra[i], klen);
+		if (!overridden && strv_push(&envp, extra[i]) == -1)
+			goto fail;
+	}
+	strv_free(extra);
+	return envp;
+fail:
+	strv_free(envp);
+	strv_free(extra);
+	return NULL;
+}
+
+/* execvp's search, done before fork: a name with '/' is used as is. */
+static char **
+build_paths(const char *file, char *const *envp)
+{
+	char **paths = strv_new(), *buf;
+	const char *path = NULL, *p, *end;
+	size_t i, dlen, flen = strlen(file);
+
+	if (paths == NULL)
+		return NULL;
+	if (strchr(file, '/') != NULL) {
+		if (strv_push(&paths, file) == -1)
+			goto fail;
+		return paths;
+	}
+	/* PATH of the program's own environment, as a shell would use. */
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			path = envp[i] + 5;
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = end + 1) {
+		end = strchrnul(p, ':');
+		dlen = (size_t)(end - p);
+		if ((buf = malloc(dlen + flen + 3)) == NULL)
+			goto fail;
+		if (dlen == 0)
+			snprintf(buf, flen + 3, "./%s", file);
+		else
+			snprintf(buf, dlen + flen + 2, "%.*s/%s", (int)dlen, p,
+			    file);
+		if (strv_push(&paths, buf) == -1) {
+			free(buf);
+			goto fail;
+		}
+		free(buf);
+		if (*end == '\0')
+			break;
+	}
+	return paths;
+fail:
+	strv_free(paths);
+	return NULL;
+}
+
+static void
+plan_free(struct spawn_plan *sp)
+{
+	strv_free(sp->sp_envp);
+	strv_free(sp->sp_paths);
+}
+
+static void
+child_fail(int fd, int stage, int err)
+{
+	struct spawn_error se = { stage, err };
+	ssize_t n;
+
+	do {
+		n = write(fd, &se, sizeof(se));
+	} while (n == -1 && errno == EINTR);
+	_exit(err == EACCES ? SPAWN_EXIT_NOEXEC : SPAWN_EXIT_NOTFOUND);
+}
+
+/* Runs in the child between fork and exec: async-signal-safe calls only. */
+static void
+child_exec(const struct program_config *pg, const struct proc_config *pc,
+    const struct spawn_plan *sp, int errfd)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig, fd, err = ENOENT, i;
+
+	if (setpgid(0, 0) == -1)
+		child_fail(errfd, SPAWN_STAGE_SETPGID, errno);
+	/* Default dispositions first, so unblocking runs no handler of ours. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if ((fd = open("/dev/null", O_RDONLY)) == -1)
+		child_fail(errfd, SPAWN_STAGE_STDIN, errno);
+	if (fd != STDIN_FILENO) {
+		if (dup2(fd, STDIN_FILENO) == -1)
+			child_fail(errfd, SPAWN_STAGE_STDIN, errno);
+		close(fd);
+	}
+	if (pg->pg_umask >= 0)
+		umask((mode_t)pg->pg_umask);
+	if (pc->pcf_directory != NULL && chdir(pc->pcf_directory) == -1)
+		child_fail(errfd, SPAWN_STAGE_CHDIR, errno);
+	/* Only 0, 1, 2 cross exec; the error pipe is already close-on-exec. */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1) {
+		for (fd = 3; fd <= sp->sp_maxfd; fd++)
+			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	for (i = 0; sp->sp_paths[i] != NULL; i++) {
+		execve(sp->sp_paths[i], pc->pcf_argv, sp->sp_envp);
+		/* As execvp: a permission problem beats "not found". */
+		if (errno != ENOENT && errno != ENOTDIR && err != EACCES)
+			err = errno;
+	}
+	child_fail(errfd, SPAWN_STAGE_EXEC, err);
+}
+
+/*
+ * Forks and execs one process of pg in its own process group.  Returns the
+ * pid (also its pgid), with *error_fd the non-blocking read end of the
+ * exec-error pipe; or -1 with errno set when nothing was started.
+ */
+pid_t
+spawn_process(const struct program_config *pg, const struct proc_config *pc,
+    int *error_fd)
+{
+	struct spawn_plan sp = { 0 };
+	int pipefd[2], saved;
+	long maxfd;
+	pid_t pid;
+
+	sp.sp_envp = build_envp(pg, pc);
+	if (sp.sp_envp == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	sp.sp_paths = build_paths(pc->pcf_argv[0], sp.sp_envp);
+	if (sp.sp_paths == NULL) {
+		plan_free(&sp);
+		errno = ENOMEM;
+		return -1;
+	}
+	maxfd = sysconf(_SC_OPEN_MAX);
+	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
+	if (pipe2(pipefd, O_CLOEXEC) == -1) {
+		saved = errno;
+		plan_free(&sp);
+		errno = saved;
+		return -1;
+	}
+	pid = fork();
+	if (pid == -1) {
+		saved = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		plan_free(&sp);
+		errno = saved;
+		return -1;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		child_exec(pg, pc, &sp, pipefd[1]);
+		_exit(SPAWN_EXIT_NOTFOUND);
+	}
+	/*
+	 * The parent sets the group too, so that a signal sent to -pid right
+	 * after fork reaches the child even if it has not run yet.  EACCES
+	 * (it already exec'd) and ESRCH (already gone) are fine.
+	 */
+	if (setpgid(pid, pid) == -1 && errno != EACCES && errno != ESRCH)
+		log_warn("%s: setpgid %d", pc->pcf_name, (int)pid);
+	close(pipefd[1]);
+	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) == -1)
+		log_warn("%s: exec pipe O_NONBLOCK", pc->pcf_name);
+	plan_free(&sp);
+	*error_fd = pipefd[0];
+	return pid;
+}
+
+/*
+ * Reads the exec-error pipe.  Returns 1 with *se filled when the child
+ * failed, 0 when it exec'd (end of file), -1 when nothing is there yet.
+ */
+int
+spawn_read_error(int fd, struct spawn_error *se)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, se, sizeof(*se));
+	} while (n == -1 && errno == EINTR);
+	if (n == (ssize_t)sizeof(*se))
+		return 1;
+	if (n == 0)
+		return 0;
+	if (n == -1 && errno == EAGAIN)
+		return -1;
+	/* A short read or an error: treat the exec as done, nothing to say. */
+	return 0;
+}
+
+const char *
+spawn_stage_name(int stage)
+{
+	switch (stage) {
+	case SPAWN_STAGE_SETPGID:
+		return "setpgid";
+	case SPAWN_STAGE_STDIN:
+		return "open /dev/null";
+	case SPAWN_STAGE_CHDIR:
+		return "chdir";
+	case SPAWN_STAGE_EXEC:
+		return "exec";
+	}
+	return "start";
+}

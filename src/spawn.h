@@ -1,0 +1,34 @@
+/*
+ * spawn.h: fork -> child set-up -> exec.  Everything the child needs is
+ * built before fork; a failed exec comes back through a close-on-exec pipe.
+ */
+#ifndef SUPERVISOR_SPAWN_H
+#define SUPERVISOR_SPAWN_H
+
+#include <sys/types.h>
+
+#include "config.h"
+
+/* What the child failed at, as written to the exec-error pipe. */
+enum spawn_stage {
+	SPAWN_STAGE_SETPGID = 1,
+	SPAWN_STAGE_STDIN,
+	SPAWN_STAGE_CHDIR,
+	SPAWN_STAGE_EXEC,
+};
+
+struct spawn_error {
+	int	se_stage;		/* enum spawn_stage */
+	int	se_errno;
+};
+
+/* Exit statuses of a child that could not exec, as shells use them. */
+#define SPAWN_EXIT_NOEXEC	126	/* found but not executable */
+#define SPAWN_EXIT_NOTFOUND	127	/* anything else */
+
+pid_t	spawn_process(const struct program_config *pg,
+	    const struct proc_config *pc, int *error_fd);
+int	spawn_read_error(int fd, struct spawn_error *se);
+const char *spawn_stage_name(int stage);
+
+#endif
