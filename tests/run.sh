@@ -1,0 +1,41 @@
+#!/bin/bash
+# run.sh: the whole suite.  Unit tests (one binary per module, built with
+# sanitizers), then every integration test twice: against build/supervisor
+# and against build/asan/supervisor (AddressSanitizer + UBSan).  Prints
+# each result and ends with "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 1
+out=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-suite.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+jobs=${JOBS:-4}
+
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||
+		echo "FAIL $(basename "$t"): exit status $?" >> "$out/unit-$(basename "$t").txt"
+done
+
+run_one() {
+	local script=$1 build=$2 name
+	name=$(basename "$script" .sh)
+	SUPERVISOR=$build/supervisor timeout 120 bash "$script" \
+		> "$out/int-$name-${build//\//_}.txt" 2>&1
+	local rc=$?
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/int-$name-${build//\//_}.txt"; then
+		echo "FAIL $name: exit status $rc" >> "$out/int-$name-${build//\//_}.txt"
+	fi
+}
+export -f run_one
+export out
+ls tests/integration/*.sh | sed 's/$/ build/; p; s/ build$/ build\/asan/' |
+	xargs -P "$jobs" -n 2 bash -c 'run_one "$0" "$1"'
+
+for f in "$out"/unit-*.txt "$out"/int-*build.txt "$out"/int-*asan.txt; do
+	[ -f "$f" ] || continue
+	case $f in *asan.txt) tag=" [asan]" ;; *) tag="" ;; esac
+	sed -E "s/^(PASS|FAIL) (.*)/\1 \2$tag/" "$f"
+done > "$out/all.txt"
+cat "$out/all.txt"
+passed=$(grep -c '^PASS' "$out/all.txt")
+failed=$(grep -c '^FAIL' "$out/all.txt")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
