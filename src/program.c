@@ -5,7 +5,6 @@
  * switch on the state.
  */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,10 +206,15 @@ exec_pipe_cb(struct ev_loop *l, ev_io *w, int revents)
 	exec_pipe_drain(w->data);
 }
 
+/* 1, 2, 4, 8 ... seconds for attempt 1, 2, 3 ..., capped by backoff_max. */
 static double
 backoff_delay(const struct process *p, int attempt)
 {
-	double delay = ldexp(1.0, attempt > 30 ? 30 : attempt - 1);
+	double delay = 1;
+	int i;
+
+	for (i = 1; i < attempt && delay < p->p_program->pg_backoff_max; i++)
+		delay *= 2;
 
 	return delay < p->p_program->pg_backoff_max ? delay :
 	    p->p_program->pg_backoff_max;
