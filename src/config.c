@@ -53,6 +53,7 @@ enum key_type {
 	KEY_EXITCODES,
 	KEY_AUTORESTART,
 	KEY_LOGLEVEL,
+	KEY_SHUTDOWN,
 	KEY_LATER,		/* supervisord has it; not implemented yet */
 };
 
@@ -93,6 +94,8 @@ static const struct key_def program_keys[] = {
 	{ "startsecs", KEY_DURATION, PG(pg_startsecs), 0, 0 },
 	{ "startretries", KEY_INT, PG(pg_startretries), 0, 1000000 },
 	{ "backoff_max", KEY_DURATION, PG(pg_backoff_max), 0, 0 },
+	{ "runtime_limit", KEY_DURATION, PG(pg_runtime_limit), 0, 0 },
+	{ "shutdown_on_exit", KEY_SHUTDOWN, PG(pg_shutdown_on_exit), 0, 0 },
 	{ "stopsignal", KEY_SIGNAL, PG(pg_stopsignal), 0, 0 },
 	{ "stopwaitsecs", KEY_DURATION, PG(pg_stopwaitsecs), 0, 0 },
 	{ "priority", KEY_INT, PG(pg_priority), INT_MIN, INT_MAX },
@@ -118,6 +121,9 @@ static const struct key_def program_keys[] = {
 static const struct key_def supervisor_keys[] = {
 	{ "logfile", KEY_STRING, 0, 0, 0 },
 	{ "loglevel", KEY_LOGLEVEL, CF(cf_loglevel), 0, 0 },
+	{ "exit_with_parent", KEY_BOOL, CF(cf_exit_with_parent), 0, 0 },
+	{ "parent_poll_interval", KEY_DURATION, CF(cf_parent_poll_interval),
+	    0, 0 },
 	{ "logfile_maxbytes", KEY_LATER, 0, 0, 0 },
 	{ "logfile_backups", KEY_LATER, 0, 0, 0 },
 	{ "pidfile", KEY_LATER, 0, 0, 0 },
@@ -392,6 +398,21 @@ store_value(struct loader *ld, const struct key_def *kd, void *base,
 		}
 		memcpy(field, &i, sizeof(i));
 		return true;
+	case KEY_SHUTDOWN:
+		if (strcasecmp(value, "unexpected") == 0)
+			i = SHUTDOWN_UNEXPECTED;
+		else if (strcasecmp(value, "fatal") == 0)
+			i = SHUTDOWN_FATAL;
+		else if (parse_bool(value, &b) == 0)
+			i = b ? SHUTDOWN_ANY_EXIT : SHUTDOWN_NEVER;
+		else {
+			msg_add(ld, true, re->re_line, "%s: %s is not false, "
+			    "true, unexpected or fatal", kd->kd_name,
+			    quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &i, sizeof(i));
+		return true;
 	case KEY_LOGLEVEL:
 		if (log_level_parse(value, &level) == -1) {
 			msg_add(ld, true, re->re_line, "%s: %s is not a level "
@@ -450,6 +471,14 @@ program_config_free(struct program_config *pg)
 	free(pg);
 }
 
+static bool
+valid_program_name(const char *name)
+{
+	return name[0] != '\0' && strlen(name) <= 128 &&
+	    strpbrk(name, " \t\n:/") == NULL && strcmp(name, ".") != 0 &&
+	    strcmp(name, "..") != 0;
+}
+
 /* Fills pg_procs: one expanded process config per process number. */
 static bool
 program_expand_procs(struct loader *ld, struct program_config *pg,
@@ -475,11 +504,10 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 		    raw->pr_process_name_line, raw->pr_process_name, &pv);
 		if (pc->pcf_name == NULL)
 			return false;
-		if (pc->pcf_name[0] == '\0' || strpbrk(pc->pcf_name,
-		    " \t\n:/") != NULL) {
+		if (!valid_program_name(pc->pcf_name)) {
 			msg_add(ld, true, raw->pr_process_name_line,
-			    "process_name: \"%s\" is empty or has a blank, "
-			    "':' or '/'", pc->pcf_name);
+			    "process_name: \"%s\" must be 1-128 characters "
+			    "without blanks, ':' or '/'", pc->pcf_name);
 			return false;
 		}
 		if ((s = expand_value(ld, "command", raw->pr_command_line,
@@ -522,13 +550,6 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 		}
 	}
 	return ok;
-}
-
-static bool
-valid_program_name(const char *name)
-{
-	return name[0] != '\0' && strlen(name) <= 128 &&
-	    strpbrk(name, " \t\n:/") == NULL;
 }
 
 /* Validates one [program:NAME] section; NULL when it has errors. */
@@ -784,6 +805,7 @@ config_build(struct loader *ld, const char *path)
 		return NULL;
 	}
 	cf->cf_loglevel = LOG_LEVEL_INFO;
+	cf->cf_parent_poll_interval = 1;
 	for (i = 0; i < ld->ld_nsections; i++) {
 		rs = &ld->ld_sections[i];
 		if (strcmp(rs->rs_name, "supervisor") == 0 ||

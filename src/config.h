@@ -16,6 +16,14 @@ enum autorestart {
 	AUTORESTART_TRUE,
 };
 
+/* When a program's exit takes the whole supervisor down. */
+enum shutdown_on_exit {
+	SHUTDOWN_NEVER,
+	SHUTDOWN_ANY_EXIT,	/* true: any exit it makes on its own */
+	SHUTDOWN_UNEXPECTED,	/* an exit status not in exitcodes, a signal */
+	SHUTDOWN_FATAL,		/* it gave up retrying */
+};
+
 /* One process of a program, with every %(...) expanded for its number. */
 struct proc_config {
 	char	 *pcf_name;		/* process name, unique in the config */
@@ -39,6 +47,8 @@ struct program_config {
 	double		  pg_startsecs;
 	int		  pg_startretries;
 	double		  pg_backoff_max; /* cap of the growing retry delay */
+	double		  pg_runtime_limit; /* 0: none; else stop after this */
+	enum shutdown_on_exit pg_shutdown_on_exit;
 	int		  pg_stopsignal;
 	double		  pg_stopwaitsecs;
 	int		  pg_priority;
@@ -51,6 +61,8 @@ struct config {
 	char		 *cf_file;	/* path it was loaded from */
 	char		 *cf_logfile;	/* NULL: the supervisor logs to stderr */
 	enum log_level	  cf_loglevel;
+	bool		  cf_exit_with_parent; /* teardown when our parent dies */
+	double		  cf_parent_poll_interval; /* its getppid() poll */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
 };

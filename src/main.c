@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <ev.h>
 
 #include "config.h"
+#include "guardian.h"
 #include "log.h"
 #include "program.h"
 #include "tree.h"
@@ -32,8 +34,8 @@ static const char *const default_configs[] = {
 };
 
 static struct ev_loop	*loop;
-static ev_signal	 sig_watchers[4];
-static int		 stop_signals_seen;	/* TERM/INT/QUIT so far */
+static ev_signal	 sig_watchers[5];
+static pid_t		 guardian_pid;		/* our parent */
 
 static void
 usage(FILE *out)
@@ -131,34 +133,95 @@ teardown_done(void)
 }
 
 static void
+begin_teardown(const char *why)
+{
+	log_info("%s; stopping all programs", why);
+	programs_shutdown();
+}
+
+static void
 signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 {
 	(void)l;
 	(void)revents;
+	if (w->signum == GUARDIAN_DEATH_SIGNAL) {
+		/* PDEATHSIG: confirm the guardian is really gone. */
+		if (getppid() != guardian_pid && !programs_shutting_down())
+			begin_teardown("the guardian died");
+		return;
+	}
 	if (w->signum == SIGHUP) {
 		log_info("SIGHUP received; live reload is not available yet, "
 		    "the configuration is unchanged");
 		return;
 	}
-	stop_signals_seen++;
-	if (stop_signals_seen == 1) {
-		log_info("SIG%s received; stopping all programs",
-		    w->signum == SIGTERM ? "TERM" :
-		    w->signum == SIGINT ? "INT" : "QUIT");
-		programs_shutdown(teardown_done);
+	if (!programs_shutting_down()) {
+		begin_teardown(w->signum == SIGTERM ? "SIGTERM received" :
+		    w->signum == SIGINT ? "SIGINT received" :
+		    "SIGQUIT received");
 	} else {
-		log_warnx("second stop signal; killing all programs now");
+		log_warnx("stop signal during teardown; killing all programs "
+		    "now");
 		programs_kill_all();
 	}
 }
 
+/* The supervisor proper, in the guardian's child. */
+static int
+supervise(struct config *cf, const char *path)
+{
+	int signums[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP,
+	    GUARDIAN_DEATH_SIGNAL };
+	size_t i;
+	int status;
+
+	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
+	if (loop == NULL) {
+		log_error("cannot initialise the event loop");
+		return 1;
+	}
+	tree_init();
+	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
+		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
+		ev_signal_start(loop, &sig_watchers[i]);
+	}
+	if (programs_init(loop, cf, teardown_done) == -1) {
+		log_error("out of memory building the process table");
+		programs_free();
+		return 1;
+	}
+	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
+	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
+	    (int)guardian_pid, path, programs_count(),
+	    programs_count() == 1 ? "" : "es");
+	if (getppid() != guardian_pid)
+		begin_teardown("the guardian died");
+	else
+		programs_start_autostart();
+	ev_run(loop, 0);
+
+	status = programs_exit_status();
+	programs_free();
+	tree_cleanup();
+	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)
+		ev_signal_stop(loop, &sig_watchers[i]);
+	log_info("all programs stopped; supervisor exiting with status %d",
+	    status);
+	ev_loop_destroy(loop);
+	return status;
+}
+
+/*
+ * Loads the config, then splits in two: this process stays the guardian
+ * (the pid the user sees), its child becomes the supervisor.
+ */
 static int
 run_daemon(const char *path)
 {
-	static const int signums[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
 	struct config_msgs msgs;
 	struct config *cf;
-	size_t i;
+	pid_t child;
+	int status;
 
 	cf = config_load(path, &msgs);
 	print_msgs(&msgs, true);
@@ -175,37 +238,31 @@ run_daemon(const char *path)
 	}
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
-	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
-	if (loop == NULL) {
-		log_error("cannot initialise the event loop");
+	guardian_pid = getpid();
+	tree_guardian_init();
+	child = fork();
+	if (child == -1) {
+		log_warn("fork");
 		config_free(cf);
 		return 1;
 	}
-	tree_init();
-	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
-		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
-		ev_signal_start(loop, &sig_watchers[i]);
+	if (child == 0) {
+		/*
+		 * Its own process group: a terminal's ^C reaches only the
+		 * guardian, which forwards it once.
+		 */
+		if (setpgid(0, 0) == -1)
+			log_warn("setpgid");
+		if (prctl(PR_SET_PDEATHSIG, GUARDIAN_DEATH_SIGNAL) == -1)
+			log_warn("prctl PR_SET_PDEATHSIG");
+		status = supervise(cf, path);
+	} else {
+		tree_guardian_watch(child);
+		status = guardian_run(cf, child);
 	}
-	if (programs_init(loop, cf) == -1) {
-		log_error("out of memory building the process table");
-		programs_free();
-		config_free(cf);
-		return 1;
-	}
-	log_info("supervisor %s started as pid %d with %s (%zu process%s)",
-	    SUPERVISOR_VERSION, (int)getpid(), path, programs_count(),
-	    programs_count() == 1 ? "" : "es");
-	programs_start_autostart();
-	ev_run(loop, 0);
-
-	programs_free();
-	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)
-		ev_signal_stop(loop, &sig_watchers[i]);
 	config_free(cf);
-	log_info("all programs stopped; supervisor exiting");
 	log_close();
-	ev_loop_destroy(loop);
-	return 0;
+	return status;
 }
 
 int
@@ -220,6 +277,7 @@ main(int argc, char *argv[])
 	const char *config_arg = NULL, *path, *command = NULL;
 	int ch;
 
+	guardian_note_parent();
 	ensure_std_fds();
 	log_init("supervisor");
 	/* '+': the first non-option word is a command; stop there. */

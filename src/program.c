@@ -1,6 +1,7 @@
 /*
  * program.c: the process table and each process's state machine, with
- * its timers (startsecs, backoff, stop deadline) and the ordered teardown.
+ * its timers (startsecs, backoff, stop deadline, runtime limit) and the
+ * ordered teardown.
  * Events come from libev callbacks; process_event() handles them with a
  * switch on the state.
  */
@@ -25,12 +26,15 @@ enum proc_event {
 	PEV_KILL,		/* skip the grace period: SIGKILL now */
 	PEV_EXIT,		/* the leader exited; p_exit_status is set */
 	PEV_TIMER,		/* p_timer fired; meaning depends on the state */
-	PEV_GONE,		/* leader reaped and every group empty */
+	PEV_GONE,		/* leader reaped and the whole tree gone */
+	PEV_LIMIT,		/* runtime_limit reached */
 };
 
 /* Poll bounds while waiting for a group whose leader is gone to empty. */
 #define POLL_FIRST	0.005
 #define POLL_MAX	0.2
+/* Seconds past the longest stopwaitsecs before SIGALRM ends teardown. */
+#define TEARDOWN_MARGIN	5
 
 static struct ev_loop	 *loop;		/* the supervisor's one loop */
 static struct process	**procs;	/* every process, config order */
@@ -39,9 +43,13 @@ static ev_child		  child_watcher; /* every child, orphans too */
 static bool		  shutting_down;
 static bool		  shutdown_hard; /* second signal: no grace period */
 static void		(*shutdown_done)(void);
+static int		  exit_status;	/* the supervisor's, once it ends */
+static ev_idle		  adopt_watcher; /* looks at orphans after exits */
 
 static void	process_event(struct process *, enum proc_event);
 static void	shutdown_step(void);
+static void	request_shutdown(struct process *, const char *);
+static void	restart_after_exit(struct process *, double, const char *);
 
 static const char *const state_names[] = {
 	[PROC_STOPPED] = "STOPPED",
@@ -100,65 +108,10 @@ timer_start(struct process *p, double after)
 	ev_timer_start(loop, &p->p_timer);
 }
 
-/* Forgets the groups that have emptied; true when none is left. */
-static bool
-prune_groups(struct process *p)
-{
-	size_t i, kept = 0;
-
-	if (p->p_pgid != 0 && p->p_pid == 0 && tree_is_empty(p->p_pgid))
-		p->p_pgid = 0;
-	for (i = 0; i < p->p_nlingering; i++)
-		if (!tree_is_empty(p->p_lingering[i]))
-			p->p_lingering[kept++] = p->p_lingering[i];
-	p->p_nlingering = kept;
-	return p->p_pid == 0 && p->p_pgid == 0 && p->p_nlingering == 0;
-}
-
 static bool
 process_is_gone(struct process *p)
 {
-	return prune_groups(p);
-}
-
-/*
- * The leader is gone but its group still has members: keep the group in
- * the lingering list so a later stop or teardown still kills them.
- */
-static void
-retire_group(struct process *p)
-{
-	pid_t *nl;
-
-	if (p->p_pgid == 0 || tree_is_empty(p->p_pgid)) {
-		p->p_pgid = 0;
-		return;
-	}
-	nl = realloc(p->p_lingering, (p->p_nlingering + 1) * sizeof(*nl));
-	if (nl == NULL) {
-		/* Can't track it: kill it now rather than lose it. */
-		log_warnx("%s: out of memory; killing process group %d",
-		    p->p_name, (int)p->p_pgid);
-		tree_signal(p->p_pgid, SIGKILL);
-	} else {
-		p->p_lingering = nl;
-		p->p_lingering[p->p_nlingering++] = p->p_pgid;
-		log_info("%s: processes of group %d outlived their leader; "
-		    "they are stopped with the program", p->p_name,
-		    (int)p->p_pgid);
-	}
-	p->p_pgid = 0;
-}
-
-static void
-signal_groups(struct process *p, int sig)
-{
-	size_t i;
-
-	if (p->p_pgid != 0)
-		tree_signal(p->p_pgid, sig);
-	for (i = 0; i < p->p_nlingering; i++)
-		tree_signal(p->p_lingering[i], sig);
+	return p->p_pid == 0 && tree_is_gone(&p->p_tree);
 }
 
 static void
@@ -226,12 +179,13 @@ failed_start(struct process *p)
 {
 	double delay;
 
-	retire_group(p);
 	p->p_retries++;
 	if (p->p_retries > p->p_program->pg_startretries) {
 		set_state(p, PROC_FATAL);
 		log_error("%s gave up after %d retr%s (FATAL)", p->p_name,
 		    p->p_retries - 1, p->p_retries - 1 == 1 ? "y" : "ies");
+		if (p->p_program->pg_shutdown_on_exit == SHUTDOWN_FATAL)
+			request_shutdown(p, "went FATAL");
 		return;
 	}
 	delay = backoff_delay(p, p->p_retries);
@@ -244,11 +198,19 @@ failed_start(struct process *p)
 static void
 spawn_attempt(struct process *p)
 {
-	int fd;
+	int fd, cgroup_fd;
 	pid_t pid;
 
 	p->p_exec_failed = false;
-	pid = spawn_process(p->p_program, p->p_config, &fd);
+	p->p_limit_hit = false;
+	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
+		log_warn("%s: cgroup %s", p->p_name, p->p_tree.t_cgroup);
+		failed_start(p);
+		return;
+	}
+	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, &fd);
+	if (cgroup_fd >= 0)
+		close(cgroup_fd);
 	if (pid == -1) {
 		log_warn("%s: fork", p->p_name);
 		failed_start(p);
@@ -256,8 +218,12 @@ spawn_attempt(struct process *p)
 	}
 	p->p_spawns++;
 	p->p_pid = pid;
-	p->p_pgid = pid;
+	tree_spawned(&p->p_tree, pid);
 	p->p_start_time = mono_now();
+	if (p->p_program->pg_runtime_limit > 0) {
+		ev_timer_set(&p->p_limit, p->p_program->pg_runtime_limit, 0);
+		ev_timer_start(loop, &p->p_limit);
+	}
 	p->p_exec_fd = fd;
 	ev_io_set(&p->p_exec_watcher, fd, EV_READ);
 	ev_io_start(loop, &p->p_exec_watcher);
@@ -270,9 +236,9 @@ spawn_attempt(struct process *p)
 	timer_start(p, p->p_program->pg_startsecs);
 }
 
-/* The leader is gone; arm the poll if its group still has members. */
+/* The leader is gone; poll until the rest of its tree is gone too. */
 static void
-wait_for_groups(struct process *p)
+wait_for_tree(struct process *p)
 {
 	if (p->p_pid != 0)
 		return;
@@ -289,31 +255,31 @@ begin_stop(struct process *p)
 	const struct program_config *pg = p->p_program;
 
 	ev_timer_stop(loop, &p->p_timer);
+	ev_timer_stop(loop, &p->p_limit);
 	set_state(p, PROC_STOPPING);
 	p->p_killed = false;
 	log_info("stopping %s (SIG%s)", p->p_name,
 	    signal_name(pg->pg_stopsignal));
-	signal_groups(p, pg->pg_stopsignal);
+	tree_signal(&p->p_tree, pg->pg_stopsignal);
 	/* A stopped process can't act on the signal until it runs again. */
 	if (pg->pg_stopsignal != SIGKILL && pg->pg_stopsignal != SIGCONT)
-		signal_groups(p, SIGCONT);
+		tree_signal(&p->p_tree, SIGCONT);
 	if (pg->pg_stopsignal == SIGKILL)
 		p->p_killed = true;
 	if (shutdown_hard)
 		process_event(p, PEV_KILL);
 	else
 		timer_start(p, pg->pg_stopwaitsecs);
-	wait_for_groups(p);
+	wait_for_tree(p);
 }
 
 static void
 kill_now(struct process *p)
 {
 	ev_timer_stop(loop, &p->p_timer);
-	if (!p->p_killed)
-		signal_groups(p, SIGKILL);
+	tree_signal(&p->p_tree, SIGKILL);
 	p->p_killed = true;
-	wait_for_groups(p);
+	wait_for_tree(p);
 }
 
 /* A RUNNING process exited on its own: restart it, or not. */
@@ -323,20 +289,36 @@ running_exited(struct process *p)
 	const struct program_config *pg = p->p_program;
 	int status = p->p_exit_status;
 	bool expected, restart;
-	double uptime = mono_now() - p->p_start_time, delay;
+	double uptime = mono_now() - p->p_start_time;
 	char how[64];
 
 	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)];
 	restart = pg->pg_autorestart == AUTORESTART_TRUE ||
 	    (pg->pg_autorestart == AUTORESTART_UNEXPECTED && !expected);
 	describe_status(status, how, sizeof(how));
-	retire_group(p);
+	if (!shutting_down && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
+	    (pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED && !expected))) {
+		set_state(p, PROC_EXITED);
+		log_info("%s exited with %s (%s)", p->p_name, how,
+		    expected ? "expected" : "not expected");
+		request_shutdown(p, "exited");
+		return;
+	}
 	if (shutting_down || !restart) {
 		set_state(p, PROC_EXITED);
 		log_info("%s exited with %s (%s)", p->p_name, how,
 		    expected ? "expected" : "not expected");
 		return;
 	}
+	restart_after_exit(p, uptime, how);
+}
+
+/* Restarts at once, or after a growing delay if it keeps dying young. */
+static void
+restart_after_exit(struct process *p, double uptime, const char *how)
+{
+	double delay;
+
 	if (uptime >= RESTART_QUICK) {
 		p->p_quick_exits = 0;
 		log_info("%s exited with %s; restarting", p->p_name, how);
@@ -350,6 +332,85 @@ running_exited(struct process *p)
 	log_info("%s exited with %s after %.3fs; restarting in %gs",
 	    p->p_name, how, uptime, delay);
 	timer_start(p, delay);
+}
+
+/* The exit status the supervisor ends with for a process's wait status. */
+static int
+status_to_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* shutdown_on_exit: this process takes everything down with it. */
+static void
+request_shutdown(struct process *p, const char *what)
+{
+	const char *words[] = {
+		[SHUTDOWN_NEVER] = "false", [SHUTDOWN_ANY_EXIT] = "true",
+		[SHUTDOWN_UNEXPECTED] = "unexpected", [SHUTDOWN_FATAL] = "fatal",
+	};
+
+	if (shutting_down)
+		return;
+	exit_status = status_to_exit_code(p->p_exit_status);
+	log_warnx("%s %s and has shutdown_on_exit = %s; stopping everything "
+	    "(exit status %d)", p->p_name, what,
+	    words[p->p_program->pg_shutdown_on_exit], exit_status);
+	shutting_down = true;
+}
+
+/* A STARTING process died before startsecs. */
+static void
+starting_exited(struct process *p)
+{
+	const struct program_config *pg = p->p_program;
+	int status = p->p_exit_status;
+	bool expected;
+	char how[64];
+
+	ev_timer_stop(loop, &p->p_timer);
+	ev_timer_stop(loop, &p->p_limit);
+	log_info("%s exited with %s before startsecs", p->p_name,
+	    describe_status(status, how, sizeof(how)));
+	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)]
+	    && !p->p_exec_failed;
+	if (shutting_down) {
+		set_state(p, PROC_EXITED);
+		return;
+	}
+	if (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
+	    (pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED && !expected)) {
+		set_state(p, PROC_EXITED);
+		request_shutdown(p, "exited");
+		return;
+	}
+	failed_start(p);
+}
+
+/* The stop the runtime limit began has finished: an unexpected exit. */
+static void
+limit_stop_done(struct process *p)
+{
+	const struct program_config *pg = p->p_program;
+	double uptime = mono_now() - p->p_start_time;
+	char how[64];
+
+	describe_status(p->p_exit_status, how, sizeof(how));
+	if (!shutting_down && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
+	    pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED)) {
+		set_state(p, PROC_EXITED);
+		request_shutdown(p, "reached its runtime limit");
+		return;
+	}
+	if (shutting_down || pg->pg_autorestart == AUTORESTART_FALSE) {
+		set_state(p, PROC_EXITED);
+		return;
+	}
+	restart_after_exit(p, uptime, how);
 }
 
 /* The state machine.  Every change of p_state happens here. */
@@ -373,24 +434,16 @@ process_event(struct process *p, enum proc_event ev)
 			p->p_retries = 0;
 			log_info("%s is RUNNING (up %gs)", p->p_name,
 			    p->p_program->pg_startsecs);
-		} else if (ev == PEV_EXIT) {
-			char how[64];
-
-			ev_timer_stop(loop, &p->p_timer);
-			log_info("%s exited with %s before startsecs", p->p_name,
-			    describe_status(p->p_exit_status, how, sizeof(how)));
-			if (shutting_down) {
-				retire_group(p);
-				set_state(p, PROC_EXITED);
-			} else
-				failed_start(p);
-		} else if (ev == PEV_STOP)
+		} else if (ev == PEV_EXIT)
+			starting_exited(p);
+		else if (ev == PEV_STOP || ev == PEV_LIMIT)
 			begin_stop(p);
 		break;
 	case PROC_RUNNING:
-		if (ev == PEV_EXIT)
+		if (ev == PEV_EXIT) {
+			ev_timer_stop(loop, &p->p_limit);
 			running_exited(p);
-		else if (ev == PEV_STOP)
+		} else if (ev == PEV_STOP || ev == PEV_LIMIT)
 			begin_stop(p);
 		break;
 	case PROC_BACKOFF:
@@ -420,13 +473,14 @@ process_event(struct process *p, enum proc_event ev)
 
 			log_debug("%s: leader exited with %s", p->p_name,
 			    describe_status(p->p_exit_status, how, sizeof(how)));
-			wait_for_groups(p);
-		}
-		else if (ev == PEV_GONE) {
+			wait_for_tree(p);
+		} else if (ev == PEV_GONE) {
 			ev_timer_stop(loop, &p->p_timer);
 			ev_timer_stop(loop, &p->p_poll);
 			set_state(p, PROC_STOPPED);
 			log_info("%s stopped", p->p_name);
+			if (p->p_limit_hit)
+				limit_stop_done(p);
 		}
 		break;
 	}
@@ -442,7 +496,27 @@ timer_cb(struct ev_loop *l, ev_timer *w, int revents)
 		shutdown_step();
 }
 
-/* Polls a group whose leader is gone, backing off up to POLL_MAX. */
+static void
+limit_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct process *p = w->data;
+
+	(void)l;
+	(void)revents;
+	if (p->p_state == PROC_STARTING || p->p_state == PROC_RUNNING) {
+		log_info("%s: runtime limit %gs reached", p->p_name,
+		    p->p_program->pg_runtime_limit);
+		p->p_limit_hit = true;
+		process_event(p, PEV_LIMIT);
+	}
+	if (shutting_down)
+		shutdown_step();
+}
+
+/*
+ * Polls a tree whose leader is gone, backing off up to POLL_MAX; after
+ * SIGKILL, each poll kills again whatever the tree forked meanwhile.
+ */
 static void
 poll_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
@@ -453,6 +527,8 @@ poll_cb(struct ev_loop *l, ev_timer *w, int revents)
 	if (p->p_state == PROC_STOPPING && process_is_gone(p))
 		process_event(p, PEV_GONE);
 	else if (p->p_state == PROC_STOPPING) {
+		if (p->p_killed)
+			tree_signal(&p->p_tree, SIGKILL);
 		ev_timer_set(&p->p_poll, p->p_poll_interval, 0);
 		ev_timer_start(loop, &p->p_poll);
 		p->p_poll_interval *= 2;
@@ -474,6 +550,53 @@ process_by_pid(pid_t pid)
 	return NULL;
 }
 
+static struct process *
+process_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (strcmp(procs[i]->p_name, name) == 0)
+			return procs[i];
+	return NULL;
+}
+
+/*
+ * After a leader exits, its children are ours (we are a subreaper).  Each
+ * child that is no leader is attributed to the process it came from; one
+ * that belongs to no process of ours is killed.  Runs when the loop is
+ * idle, after restarts have been done.
+ */
+static void
+adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
+{
+	char name[128];
+	pid_t *children;
+	size_t i, n;
+	struct process *owner;
+
+	(void)l;
+	(void)revents;
+	ev_idle_stop(loop, w);
+	if (tree_children(&children, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (process_by_pid(children[i]) != NULL)
+			continue;
+		owner = tree_owner(children[i], name, sizeof(name)) ?
+		    process_by_name(name) : NULL;
+		if (owner != NULL) {
+			log_debug("adopted pid %d, an orphan of %s",
+			    (int)children[i], owner->p_name);
+			continue;
+		}
+		log_warnx("pid %d was orphaned to the supervisor and belongs "
+		    "to no program; killing it", (int)children[i]);
+		kill(children[i], SIGKILL);
+	}
+	free(children);
+}
+
 /*
  * Every child the loop reaps comes here: our leaders, and orphans of
  * their trees that were reparented to us (we are a subreaper).
@@ -482,6 +605,7 @@ static void
 child_cb(struct ev_loop *l, ev_child *w, int revents)
 {
 	struct process *p;
+	char how[64];
 	size_t i;
 
 	(void)l;
@@ -489,6 +613,7 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 	p = process_by_pid(w->rpid);
 	if (p != NULL) {
 		p->p_pid = 0;
+		tree_leader_reaped(&p->p_tree);
 		p->p_exit_status = w->rstatus;
 		exec_pipe_drain(p);
 		exec_pipe_close(p);
@@ -497,17 +622,16 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 			set_state(p, PROC_STARTING);
 		}
 		process_event(p, PEV_EXIT);
+		ev_idle_start(loop, &adopt_watcher);
 	} else
 		log_debug("reaped pid %d (%s)", (int)w->rpid,
-		    WIFEXITED(w->rstatus) ? "exited" : "killed");
-	/* Any reap may have emptied a group someone is waiting for. */
+		    describe_status(w->rstatus, how, sizeof(how)));
+	/* Any reap may have emptied a tree someone is waiting for. */
 	for (i = 0; i < nprocs; i++) {
 		p = procs[i];
 		if (p->p_state == PROC_STOPPING && p->p_pid == 0 &&
-		    process_is_gone(p))
+		    p->p_tree.t_ngroups > 0 && process_is_gone(p))
 			process_event(p, PEV_GONE);
-		else if (p->p_state != PROC_STOPPING && p->p_nlingering > 0)
-			prune_groups(p);
 	}
 	if (shutting_down)
 		shutdown_step();
@@ -525,15 +649,19 @@ compare_priority(const void *a, const void *b)
 	return 0;
 }
 
-/* Builds the table: every process STOPPED, watchers ready, none active. */
+/*
+ * Builds the table: every process STOPPED, watchers ready, none active.
+ * done runs once a teardown (signal or shutdown_on_exit) has finished.
+ */
 int
-programs_init(struct ev_loop *l, struct config *cf)
+programs_init(struct ev_loop *l, struct config *cf, void (*done)(void))
 {
 	struct process *p;
 	size_t i, n = 0;
 	int j;
 
 	loop = l;
+	shutdown_done = done;
 	for (i = 0; i < cf->cf_nprograms; i++)
 		n += (size_t)cf->cf_programs[i]->pg_numprocs;
 	if ((procs = calloc(n ? n : 1, sizeof(*procs))) == NULL)
@@ -547,12 +675,15 @@ programs_init(struct ev_loop *l, struct config *cf)
 			p->p_name = p->p_config->pcf_name;
 			p->p_state = PROC_STOPPED;
 			p->p_exec_fd = -1;
+			tree_setup(&p->p_tree, p->p_name);
 			ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
 			p->p_exec_watcher.data = p;
 			ev_timer_init(&p->p_timer, timer_cb, 0, 0);
 			p->p_timer.data = p;
 			ev_timer_init(&p->p_poll, poll_cb, 0, 0);
 			p->p_poll.data = p;
+			ev_timer_init(&p->p_limit, limit_cb, 0, 0);
+			p->p_limit.data = p;
 			procs[nprocs++] = p;
 		}
 	}
@@ -560,6 +691,7 @@ programs_init(struct ev_loop *l, struct config *cf)
 	qsort(procs, nprocs, sizeof(*procs), compare_priority);
 	ev_child_init(&child_watcher, child_cb, 0, 0);
 	ev_child_start(loop, &child_watcher);
+	ev_idle_init(&adopt_watcher, adopt_cb);
 	return 0;
 }
 
@@ -573,15 +705,18 @@ programs_free(void)
 		p = procs[i];
 		ev_timer_stop(loop, &p->p_timer);
 		ev_timer_stop(loop, &p->p_poll);
+		ev_timer_stop(loop, &p->p_limit);
 		exec_pipe_close(p);
-		free(p->p_lingering);
+		tree_free(&p->p_tree);
 		free(p);
 	}
 	free(procs);
 	procs = NULL;
 	nprocs = 0;
-	if (loop != NULL)
+	if (loop != NULL) {
 		ev_child_stop(loop, &child_watcher);
+		ev_idle_stop(loop, &adopt_watcher);
+	}
 }
 
 void
@@ -615,6 +750,41 @@ process_needs_stop(struct process *p)
 }
 
 /*
+ * SIGALRM: teardown overran its bound and something may be wedged.  Not
+ * a libev watcher on purpose: it must work even if the loop is stuck.
+ * Only async-signal-safe calls.
+ */
+static void
+teardown_alarm(int sig)
+{
+	static const char msg[] = "supervisor: teardown did not finish in "
+	    "time; killing every remaining process\n";
+
+	(void)sig;
+	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	tree_last_resort_kill();
+	_exit(1);
+}
+
+/* The teardown bound: the longest stopwaitsecs plus a margin. */
+static void
+arm_teardown_alarm(void)
+{
+	struct sigaction sa;
+	double longest = 0;
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_program->pg_stopwaitsecs > longest)
+			longest = procs[i]->p_program->pg_stopwaitsecs;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = teardown_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm((unsigned)longest + TEARDOWN_MARGIN);
+}
+
+/*
  * Teardown, one priority level at a time from the highest; the processes
  * of one level stop in parallel.  Runs after every event while shutting
  * down, and calls shutdown_done once nothing is left.
@@ -622,10 +792,15 @@ process_needs_stop(struct process *p)
 static void
 shutdown_step(void)
 {
+	static bool alarm_armed;
 	bool found = false;
-	int level = 0;
+	int level = 0, swept;
 	size_t i;
 
+	if (!alarm_armed) {
+		arm_teardown_alarm();
+		alarm_armed = true;
+	}
 	for (i = 0; i < nprocs; i++) {
 		if (procs[i]->p_state == PROC_BACKOFF)
 			process_event(procs[i], PEV_STOP);
@@ -645,6 +820,11 @@ shutdown_step(void)
 	for (i = 0; i < nprocs; i++)
 		if (procs[i]->p_state == PROC_STOPPING)
 			return;
+	/* What no program owns (it escaped and hid its origin) goes too. */
+	if ((swept = tree_kill_all_descendants()) > 0)
+		log_warnx("killed %d process%s that belonged to no program",
+		    swept, swept == 1 ? "" : "es");
+	alarm(0);
 	if (shutdown_done != NULL) {
 		void (*done)(void) = shutdown_done;
 
@@ -654,10 +834,9 @@ shutdown_step(void)
 }
 
 void
-programs_shutdown(void (*done)(void))
+programs_shutdown(void)
 {
 	shutting_down = true;
-	shutdown_done = done;
 	shutdown_step();
 }
 
@@ -672,4 +851,16 @@ programs_kill_all(void)
 		if (procs[i]->p_state == PROC_STOPPING)
 			process_event(procs[i], PEV_KILL);
 	shutdown_step();
+}
+
+bool
+programs_shutting_down(void)
+{
+	return shutting_down;
+}
+
+int
+programs_exit_status(void)
+{
+	return exit_status;
 }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "spawn.h"
+#include "tree.h"
 
 enum proc_state {
 	PROC_STOPPED,
@@ -29,15 +30,15 @@ struct process {
 	const char	*p_name;		/* process name */
 	enum proc_state	 p_state;
 	pid_t		 p_pid;		/* the leader; 0 once reaped */
-	pid_t		 p_pgid;	/* its group; 0 once seen empty */
-	pid_t		*p_lingering;	/* older groups that still had members */
-	size_t		 p_nlingering;
+	struct tree	 p_tree;	/* everything it ever forked */
 	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
 	ev_io		 p_exec_watcher;
 	bool		 p_exec_failed;	/* the child reported an error */
 	struct spawn_error p_exec_error;
 	ev_timer	 p_timer;	/* startsecs, backoff or stop deadline */
-	ev_timer	 p_poll;	/* while waiting for groups to empty */
+	ev_timer	 p_poll;	/* while waiting for the tree to empty */
+	ev_timer	 p_limit;	/* runtime_limit */
+	bool		 p_limit_hit;	/* this stop is the runtime limit's */
 	double		 p_poll_interval;
 	double		 p_start_time;	/* monotonic time of the last spawn */
 	int		 p_retries;	/* failed starts in a row */
@@ -50,11 +51,14 @@ struct process {
 /* A RUNNING process that lived less than this is restarted after a delay. */
 #define RESTART_QUICK		0.5
 
-int	programs_init(struct ev_loop *loop, struct config *cf);
+int	programs_init(struct ev_loop *loop, struct config *cf,
+	    void (*done)(void));
 void	programs_free(void);
 void	programs_start_autostart(void);
-void	programs_shutdown(void (*done)(void));
+void	programs_shutdown(void);
 void	programs_kill_all(void);
+int	programs_exit_status(void);
+bool	programs_shutting_down(void);
 size_t	programs_count(void);
 struct process *programs_get(size_t i);
 const char *proc_state_name(enum proc_state state);

@@ -158,12 +158,15 @@ child_fail(int fd, int stage, int err)
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void
 child_exec(const struct program_config *pg, const struct proc_config *pc,
-    const struct spawn_plan *sp, int errfd)
+    const struct spawn_plan *sp, int cgroup_fd, int errfd)
 {
 	struct sigaction sa;
 	sigset_t none;
 	int sig, fd, err = ENOENT, i;
 
+	/* Join the process's cgroup before anything can fork from here. */
+	if (cgroup_fd >= 0 && write(cgroup_fd, "0", 1) != 1)
+		child_fail(errfd, SPAWN_STAGE_CGROUP, errno);
 	if (setpgid(0, 0) == -1)
 		child_fail(errfd, SPAWN_STAGE_SETPGID, errno);
 	/* Default dispositions first, so unblocking runs no handler of ours. */
@@ -202,13 +205,14 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 }
 
 /*
- * Forks and execs one process of pg in its own process group.  Returns the
+ * Forks and execs one process of pg in its own process group (and, with
+ * cgroup_fd >= 0, in the cgroup whose cgroup.procs that is).  Returns the
  * pid (also its pgid), with *error_fd the non-blocking read end of the
  * exec-error pipe; or -1 with errno set when nothing was started.
  */
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int *error_fd)
+    int cgroup_fd, int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
 	int pipefd[2], saved;
@@ -245,7 +249,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child_exec(pg, pc, &sp, pipefd[1]);
+		child_exec(pg, pc, &sp, cgroup_fd, pipefd[1]);
 		_exit(SPAWN_EXIT_NOTFOUND);
 	}
 	/*
@@ -297,6 +301,8 @@ spawn_stage_name(int stage)
 		return "chdir";
 	case SPAWN_STAGE_EXEC:
 		return "exec";
+	case SPAWN_STAGE_CGROUP:
+		return "join cgroup";
 	}
 	return "start";
 }

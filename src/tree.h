@@ -1,15 +1,50 @@
 /*
- * tree.h: containment of a process's tree.  For now a tree is its process
- * group: signal it as a whole, and tell when it is empty.
+ * tree.h: containment of each process's whole tree: everything it ever
+ * forked, including processes that left its process group.  With cgroup v2
+ * writable, each process has its own cgroup; elsewhere its tree is its
+ * process groups plus a walk of /proc.
  */
 #ifndef SUPERVISOR_TREE_H
 #define SUPERVISOR_TREE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
+enum tree_mode {
+	TREE_PROCFS,		/* process groups + /proc parent links */
+	TREE_CGROUP,		/* one cgroup v2 per process */
+};
+
+/* What belongs to one process of a program. */
+struct tree {
+	const char	*t_name;	/* process name, as in its environment */
+	char		*t_cgroup;	/* its cgroup directory, or NULL */
+	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
+	pid_t		*t_groups;	/* process groups that may have members */
+	size_t		 t_ngroups;
+};
+
 void	tree_init(void);
-int	tree_signal(pid_t pgid, int sig);
-bool	tree_is_empty(pid_t pgid);
+void	tree_cleanup(void);
+enum tree_mode tree_mode(void);
+const char *tree_mode_description(void);
+
+void	tree_setup(struct tree *t, const char *name);
+void	tree_free(struct tree *t);
+int	tree_prepare_spawn(struct tree *t);
+void	tree_spawned(struct tree *t, pid_t pid);
+void	tree_leader_reaped(struct tree *t);
+void	tree_signal(struct tree *t, int sig);
+bool	tree_is_gone(struct tree *t);
+bool	tree_has_members(struct tree *t);
+int	tree_kill_all_descendants(void);
+int	tree_children(pid_t **out, size_t *count);
+bool	tree_owner(pid_t pid, char *name, size_t len);
+void	tree_last_resort_kill(void);
+void	tree_guardian_init(void);
+void	tree_guardian_watch(pid_t supervisor);
+int	tree_sweep(void);
+void	tree_sweep_cleanup(void);
 
 #endif
