@@ -32,8 +32,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc
 
-.PHONY: all run check check-unit check-integration deps-build deps-check \
-	bench clean install uninstall
+.PHONY: all run check deps-build deps-check bench clean
 
 all: $(BUILD)/supervisor
 

@@ -854,18 +854,23 @@ static void
 loader_init(struct loader *ld, const char *path, struct config_msgs *msgs)
 {
 	const char *slash;
+	char *dir;
 
 	memset(ld, 0, sizeof(*ld));
 	memset(msgs, 0, sizeof(*msgs));
 	ld->ld_file = path;
 	ld->ld_msgs = msgs;
+	/* %(here)s is absolute, as in supervisord, whatever -c was given. */
 	slash = strrchr(path, '/');
 	if (slash == NULL)
-		ld->ld_here = strdup(".");
+		dir = strdup(".");
 	else if (slash == path)
-		ld->ld_here = strdup("/");
+		dir = strdup("/");
 	else
-		ld->ld_here = strndup(path, (size_t)(slash - path));
+		dir = strndup(path, (size_t)(slash - path));
+	if (dir != NULL && (ld->ld_here = realpath(dir, NULL)) == NULL)
+		ld->ld_here = strdup(dir);
+	free(dir);
 	if (ld->ld_here == NULL)
 		ld->ld_nomem = true;
 }

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "guardian.h"
 #include "log.h"
+#include "parse.h"
 #include "program.h"
 #include "tree.h"
 
@@ -34,7 +35,7 @@ static const char *const default_configs[] = {
 };
 
 static struct ev_loop	*loop;
-static ev_signal	 sig_watchers[5];
+static ev_signal	 sig_watchers[7];
 static pid_t		 guardian_pid;		/* our parent */
 
 static void
@@ -46,7 +47,8 @@ usage(FILE *out)
 	    "       supervisor -V | --version\n"
 	    "\n"
 	    "Starts the programs of an INI config file, keeps them running,\n"
-	    "and stops them, whole process groups included, on SIGTERM.\n"
+	    "and stops them, whole process trees included, on SIGTERM,\n"
+	    "SIGINT or SIGQUIT.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -c, --config FILE  config file (default: ./supervisor.ini,\n"
@@ -155,6 +157,10 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 		    "the configuration is unchanged");
 		return;
 	}
+	if (w->signum == SIGUSR1 || w->signum == SIGUSR2) {
+		log_info("SIG%s received; ignored", signal_name(w->signum));
+		return;
+	}
 	if (!programs_shutting_down()) {
 		begin_teardown(w->signum == SIGTERM ? "SIGTERM received" :
 		    w->signum == SIGINT ? "SIGINT received" :
@@ -170,7 +176,7 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 static int
 supervise(struct config *cf, const char *path)
 {
-	int signums[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP,
+	int signums[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
 	    GUARDIAN_DEATH_SIGNAL };
 	size_t i;
 	int status;

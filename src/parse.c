@@ -398,6 +398,11 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 			goto fail;
 		}
 		var = expand_lookup(name, vars, nvars, &env_slot);
+		if (var == NULL && strncmp(name, "ENV_", 4) == 0) {
+			snprintf(err, errlen, "%%(%s): environment variable %s "
+			    "is not set", name, name + 4);
+			goto fail;
+		}
 		if (var == NULL) {
 			snprintf(err, errlen, "unknown name %%(%s)", name);
 			goto fail;
@@ -589,9 +594,8 @@ parse_environment(const char *s, char *err, size_t errlen)
 			}
 			p++;
 		} else {
-			vend = strcspn(p, ",");
-			while (vend > 0 && is_blank(p[vend - 1]))
-				vend--;
+			/* Unquoted: up to a comma or a blank, as supervisord. */
+			vend = strcspn(p, ", \t\r\n");
 			if (buf_addn(&item, p, vend) == -1)
 				goto nomem;
 			p += vend;

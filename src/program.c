@@ -135,6 +135,9 @@ exec_pipe_drain(struct process *p)
 	rc = spawn_read_error(p->p_exec_fd, &p->p_exec_error);
 	if (rc == -1)
 		return;
+	/* startsecs=0 never passes through STARTING: a good exec counts. */
+	if (rc == 0 && p->p_state == PROC_RUNNING)
+		p->p_retries = 0;
 	if (rc == 1) {
 		p->p_exec_failed = true;
 		errno = p->p_exec_error.se_errno;
@@ -258,18 +261,22 @@ begin_stop(struct process *p)
 	ev_timer_stop(loop, &p->p_limit);
 	set_state(p, PROC_STOPPING);
 	p->p_killed = false;
+	if (shutdown_hard) {
+		log_info("stopping %s (SIGKILL)", p->p_name);
+		process_event(p, PEV_KILL);
+		wait_for_tree(p);
+		return;
+	}
 	log_info("stopping %s (SIG%s)", p->p_name,
 	    signal_name(pg->pg_stopsignal));
 	tree_signal(&p->p_tree, pg->pg_stopsignal);
 	/* A stopped process can't act on the signal until it runs again. */
-	if (pg->pg_stopsignal != SIGKILL && pg->pg_stopsignal != SIGCONT)
+	if (pg->pg_stopsignal != SIGKILL && pg->pg_stopsignal != SIGCONT &&
+	    pg->pg_stopsignal != SIGSTOP && pg->pg_stopsignal != SIGTSTP)
 		tree_signal(&p->p_tree, SIGCONT);
 	if (pg->pg_stopsignal == SIGKILL)
 		p->p_killed = true;
-	if (shutdown_hard)
-		process_event(p, PEV_KILL);
-	else
-		timer_start(p, pg->pg_stopwaitsecs);
+	timer_start(p, pg->pg_stopwaitsecs);
 	wait_for_tree(p);
 }
 
@@ -646,7 +653,8 @@ compare_priority(const void *a, const void *b)
 	if (pa->p_program->pg_priority != pb->p_program->pg_priority)
 		return pa->p_program->pg_priority < pb->p_program->pg_priority ?
 		    -1 : 1;
-	return 0;
+	/* Same priority: file order (qsort alone is not stable). */
+	return (pa->p_index > pb->p_index) - (pa->p_index < pb->p_index);
 }
 
 /*
@@ -673,6 +681,7 @@ programs_init(struct ev_loop *l, struct config *cf, void (*done)(void))
 			p->p_program = cf->cf_programs[i];
 			p->p_config = &cf->cf_programs[i]->pg_procs[j];
 			p->p_name = p->p_config->pcf_name;
+			p->p_index = nprocs;
 			p->p_state = PROC_STOPPED;
 			p->p_exec_fd = -1;
 			tree_setup(&p->p_tree, p->p_name);

@@ -28,6 +28,7 @@ struct process {
 	const struct program_config *p_program;	/* its [program:x] */
 	const struct proc_config *p_config;	/* its expanded values */
 	const char	*p_name;		/* process name */
+	size_t		 p_index;		/* position in the config */
 	enum proc_state	 p_state;
 	pid_t		 p_pid;		/* the leader; 0 once reaped */
 	struct tree	 p_tree;	/* everything it ever forked */

@@ -35,6 +35,9 @@ program_pids() {
 	local pid
 	for pid in $(tagged_pids); do
 		[ "$pid" = "$SUP_PID" ] && continue
+		# The supervisor itself (the guardian's child) is no program.
+		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$SUPERVISOR" ] &&
+			continue
 		is_descendant_of_test "$pid" && continue
 		echo "$pid"
 	done
@@ -121,6 +124,12 @@ t_stop() {
 	wait "$SUP_PID"
 	SUP_STATUS=$?
 	return 0
+}
+
+# pid of the supervisor proper (the guardian's child), from the log.
+supervisor_pid() {
+	grep -E "supervisor .* started as pid [0-9]+" "$T/log" | tail -n 1 |
+		sed -E 's/.* started as pid ([0-9]+).*/\1/'
 }
 
 # pid of the process spawned for NAME most recently, from the log.
