@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "inifile.h"
@@ -184,6 +185,8 @@ msg_add(struct loader *ld, bool error, int line, const char *fmt, ...)
 		return;
 	}
 	nl[m->cm_count].cm_error = error;
+	nl[m->cm_count].cm_line = line;
+	nl[m->cm_count].cm_seq = m->cm_count;
 	m->cm_count++;
 	if (error)
 		m->cm_errors++;
@@ -868,11 +871,37 @@ loader_init(struct loader *ld, const char *path, struct config_msgs *msgs)
 		dir = strdup("/");
 	else
 		dir = strndup(path, (size_t)(slash - path));
-	if (dir != NULL && (ld->ld_here = realpath(dir, NULL)) == NULL)
-		ld->ld_here = strdup(dir);
+	if (dir != NULL && (ld->ld_here = realpath(dir, NULL)) == NULL) {
+		/* Not there (yet): make it absolute by hand. */
+		char cwd[PATH_MAX];
+
+		if (dir[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+			ld->ld_here = strdup(dir);
+		else if (asprintf(&ld->ld_here, "%s/%s", cwd, dir) == -1)
+			ld->ld_here = NULL;
+	}
 	free(dir);
 	if (ld->ld_here == NULL)
 		ld->ld_nomem = true;
+}
+
+/* Messages by line; those of one line keep the order they were found in. */
+static int
+msg_compare(const void *a, const void *b)
+{
+	const struct config_msg *x = a, *y = b;
+
+	if (x->cm_line != y->cm_line)
+		return x->cm_line < y->cm_line ? -1 : 1;
+	return (x->cm_seq > y->cm_seq) - (x->cm_seq < y->cm_seq);
+}
+
+static void
+msgs_sort(struct config_msgs *msgs)
+{
+	if (msgs->cm_count > 1)
+		qsort(msgs->cm_list, msgs->cm_count, sizeof(*msgs->cm_list),
+		    msg_compare);
 }
 
 /*
@@ -896,6 +925,7 @@ config_load(const char *path, struct config_msgs *msgs)
 	else
 		cf = config_build(&ld, path);
 	loader_free(&ld);
+	msgs_sort(msgs);
 	return cf;
 }
 
@@ -918,6 +948,7 @@ config_load_text(const char *name, const char *text, size_t len,
 	else
 		cf = config_build(&ld, name);
 	loader_free(&ld);
+	msgs_sort(msgs);
 	return cf;
 }
 

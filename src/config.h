@@ -71,6 +71,8 @@ struct config {
 struct config_msg {
 	bool	 cm_error;		/* false: a warning */
 	char	*cm_text;		/* "FILE:LINE: ..." */
+	int	 cm_line;		/* LINE, to sort by */
+	size_t	 cm_seq;		/* order found, to keep sorting stable */
 };
 
 struct config_msgs {

@@ -89,14 +89,16 @@ reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
 static int
 logical_continue(struct logical *lg, int blanks, const char *text, size_t len)
 {
-	size_t need = lg->lg_value_len + (size_t)blanks + 1 + len + 1;
+	size_t need = lg->lg_value_len + (size_t)blanks + 1 + len + 1, nl;
 	char *nv;
 
 	if ((nv = realloc(lg->lg_value, need)) == NULL)
 		return -1;
 	lg->lg_value = nv;
-	memset(nv + lg->lg_value_len, '\n', (size_t)blanks + 1);
-	lg->lg_value_len += (size_t)blanks + 1;
+	/* "key =" with the value on the next lines: no leading newline. */
+	nl = lg->lg_value_len == 0 ? 0 : (size_t)blanks + 1;
+	memset(nv + lg->lg_value_len, '\n', nl);
+	lg->lg_value_len += nl;
 	memcpy(nv + lg->lg_value_len, text, len);
 	lg->lg_value_len += len;
 	nv[lg->lg_value_len] = '\0';

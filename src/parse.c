@@ -353,9 +353,10 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 	struct buf out = { 0 };
 	struct expand_var env_slot;
 	const struct expand_var *var;
-	char name[128], spec[32], piece[256];
+	char name[128], spec[32], *piece;
 	const char *p = s, *close;
 	size_t nlen, slen;
+	int n;
 
 	if (buf_touch(&out) == -1)
 		goto nomem;
@@ -391,7 +392,8 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 		p = close + 1;
 		/* Conversion spec: flags, width, precision, then s/d/i. */
 		slen = strspn(p, "-+ #0123456789.");
-		if (slen > sizeof(spec) - 3 || (p[slen] != 's' &&
+		/* spec holds '%', the flags, "ld" and the NUL. */
+		if (slen > sizeof(spec) - 4 || (p[slen] != 's' &&
 		    p[slen] != 'd' && p[slen] != 'i')) {
 			snprintf(err, errlen, "%%(%s) must be followed by a "
 			    "conversion like s or d", name);
@@ -413,19 +415,12 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 			spec[slen + 1] = 's';
 			spec[slen + 2] = '\0';
 			if (var->ev_str != NULL)
-				snprintf(piece, sizeof(piece), spec, var->ev_str);
+				n = asprintf(&piece, spec, var->ev_str);
 			else {
 				char num[32];
+
 				snprintf(num, sizeof(num), "%ld", var->ev_num);
-				snprintf(piece, sizeof(piece), spec, num);
-			}
-			/* Long strings (a path in $HOME) bypass the piece. */
-			if (slen == 0 && var->ev_str != NULL) {
-				if (buf_addn(&out, var->ev_str,
-				    strlen(var->ev_str)) == -1)
-					goto nomem;
-				p += slen + 1;
-				continue;
+				n = asprintf(&piece, spec, num);
 			}
 		} else {
 			if (var->ev_str != NULL) {
@@ -436,10 +431,15 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 			spec[slen + 1] = 'l';
 			spec[slen + 2] = 'd';
 			spec[slen + 3] = '\0';
-			snprintf(piece, sizeof(piece), spec, var->ev_num);
+			n = asprintf(&piece, spec, var->ev_num);
 		}
-		if (buf_addn(&out, piece, strlen(piece)) == -1)
+		if (n < 0)
 			goto nomem;
+		if (buf_addn(&out, piece, (size_t)n) == -1) {
+			free(piece);
+			goto nomem;
+		}
+		free(piece);
 		p += slen + 1;
 	}
 	return out.b_data;

@@ -1,0 +1,868 @@
+/*
+ * test_config.c: config_load_text() and config_load(): defaults, every
+ * key, process names, and the exact "FILE:LINE: message" of each error
+ * and warning, with line numbers through comments, continuations, CRLF,
+ * a byte order mark and very long lines.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "parse.h"
+#include "unit.h"
+
+#define FILE_NAME	"t.ini"
+
+static char msgs_text[16384];
+
+/* Every message of msgs, one per line, without a trailing newline. */
+static const char *
+join_msgs(const struct config_msgs *msgs)
+{
+	size_t i, used = 0;
+
+	msgs_text[0] = '\0';
+	for (i = 0; i < msgs->cm_count && used < sizeof(msgs_text); i++)
+		used += (size_t)snprintf(msgs_text + used,
+		    sizeof(msgs_text) - used, "%s%s", i ? "\n" : "",
+		    msgs->cm_list[i].cm_text);
+	return msgs_text;
+}
+
+static struct config *
+load(const char *text, struct config_msgs *msgs)
+{
+	return config_load_text(FILE_NAME, text, strlen(text), msgs);
+}
+
+/*
+ * Loads text, expects it rejected with exactly the messages want (joined
+ * by newlines), and frees everything.
+ */
+static void
+check_rejected(const char *name, const char *text, const char *want)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	char label[256];
+
+	cf = load(text, &msgs);
+	CHECK_STR(name, join_msgs(&msgs), want);
+	snprintf(label, sizeof(label), "%s: config rejected", name);
+	CHECK(label, cf == NULL && msgs.cm_errors > 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+/* Loads text, expects it accepted with exactly the warnings want. */
+static void
+check_warned(const char *name, const char *text, const char *want)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	char label[256];
+
+	cf = load(text, &msgs);
+	CHECK_STR(name, join_msgs(&msgs), want);
+	snprintf(label, sizeof(label), "%s: config accepted", name);
+	CHECK(label, cf != NULL && msgs.cm_errors == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static char argv_text[16384];
+
+/* A process's argv as "[a][b]". */
+static const char *
+argv_str(char *const *argv)
+{
+	size_t i, used = 0;
+
+	argv_text[0] = '\0';
+	for (i = 0; argv != NULL && argv[i] != NULL &&
+	    used < sizeof(argv_text); i++)
+		used += (size_t)snprintf(argv_text + used,
+		    sizeof(argv_text) - used, "[%s]", argv[i]);
+	return argv_text;
+}
+
+/* The argv of the first process of the only program, or "(not loaded)". */
+static const char *
+command_of(const char *text)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load(text, &msgs);
+	if (cf == NULL || cf->cf_nprograms != 1)
+		snprintf(argv_text, sizeof(argv_text), "(not loaded: %s)",
+		    join_msgs(&msgs));
+	else
+		argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	return argv_text;
+}
+
+static void
+test_defaults(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	struct program_config *pg;
+	int i, others = 0;
+
+	cf = load("[program:x]\ncommand=sleep 1\n", &msgs);
+	CHECK("defaults: minimal program loads", cf != NULL);
+	CHECK("defaults: no messages", msgs.cm_count == 0);
+	if (cf == NULL) {
+		config_msgs_free(&msgs);
+		return;
+	}
+	CHECK_STR("defaults: cf_file is the name", cf->cf_file, FILE_NAME);
+	CHECK("defaults: no logfile", cf->cf_logfile == NULL);
+	CHECK("defaults: loglevel info", cf->cf_loglevel == LOG_LEVEL_INFO);
+	CHECK("defaults: one program", cf->cf_nprograms == 1);
+	pg = cf->cf_programs[0];
+	CHECK_STR("defaults: program name", pg->pg_name, "x");
+	CHECK_STR("defaults: program file", pg->pg_file, FILE_NAME);
+	CHECK("defaults: program line", pg->pg_line == 1);
+	CHECK("defaults: startsecs 1", pg->pg_startsecs == 1);
+	CHECK("defaults: startretries 3", pg->pg_startretries == 3);
+	CHECK("defaults: stopwaitsecs 10", pg->pg_stopwaitsecs == 10);
+	CHECK("defaults: autostart true", pg->pg_autostart);
+	CHECK("defaults: autorestart unexpected",
+	    pg->pg_autorestart == AUTORESTART_UNEXPECTED);
+	for (i = 1; i < 256; i++)
+		others += pg->pg_exitcodes[i];
+	CHECK("defaults: exitcodes {0}", pg->pg_exitcodes[0] == 1 &&
+	    others == 0);
+	CHECK("defaults: stopsignal TERM", pg->pg_stopsignal == SIGTERM);
+	CHECK("defaults: priority 999", pg->pg_priority == 999);
+	CHECK("defaults: numprocs 1", pg->pg_numprocs == 1);
+	CHECK("defaults: numprocs_start 0", pg->pg_numprocs_start == 0);
+	CHECK("defaults: umask -1", pg->pg_umask == -1);
+	CHECK("defaults: backoff_max 60", pg->pg_backoff_max == 60);
+	CHECK("defaults: stopasgroup false", !pg->pg_stopasgroup);
+	CHECK("defaults: killasgroup false", !pg->pg_killasgroup);
+	CHECK_STR("defaults: process name is the program name",
+	    pg->pg_procs[0].pcf_name, "x");
+	CHECK("defaults: process_num 0", pg->pg_procs[0].pcf_num == 0);
+	CHECK_STR("defaults: argv", argv_str(pg->pg_procs[0].pcf_argv),
+	    "[sleep][1]");
+	CHECK("defaults: no directory", pg->pg_procs[0].pcf_directory == NULL);
+	CHECK("defaults: empty environment", pg->pg_procs[0].pcf_env != NULL &&
+	    pg->pg_procs[0].pcf_env[0] == NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_every_key(void)
+{
+	static const char text[] =
+	    "[supervisor]\n"
+	    "logfile = /var/log/sup.log\n"
+	    "loglevel = debug\n"
+	    "\n"
+	    "[program:web]\n"
+	    "command = /bin/sleep %(process_num)d\n"
+	    "process_name = %(program_name)s-a%(process_num)d\n"
+	    "directory = /tmp/%(program_name)s\n"
+	    "environment = A=\"1 2\",B=%(group_name)s\n"
+	    "numprocs = 1\n"
+	    "numprocs_start = 5\n"
+	    "umask = 027\n"
+	    "autostart = false\n"
+	    "autorestart = true\n"
+	    "exitcodes = 0,2\n"
+	    "startsecs = 2.5\n"
+	    "startretries = 7\n"
+	    "backoff_max = 30s\n"
+	    "stopsignal = INT\n"
+	    "stopwaitsecs = 250ms\n"
+	    "priority = -5\n"
+	    "stopasgroup = true\n"
+	    "killasgroup = yes\n"
+	    "\n"
+	    "[program:other]\n"
+	    "command = true\n"
+	    "autorestart = false\n"
+	    "exitcodes = 3\n"
+	    "stopsignal = 9\n"
+	    "umask = 0o777\n";
+	struct config_msgs msgs;
+	struct config *cf;
+	struct program_config *pg;
+	struct proc_config *pc;
+
+	cf = load(text, &msgs);
+	CHECK("every key: loads", cf != NULL);
+	CHECK_STR("every key: no messages", join_msgs(&msgs), "");
+	if (cf == NULL || cf->cf_nprograms != 2) {
+		CHECK("every key: two programs", false);
+		config_free(cf);
+		config_msgs_free(&msgs);
+		return;
+	}
+	CHECK_STR("every key: logfile", cf->cf_logfile, "/var/log/sup.log");
+	CHECK("every key: loglevel", cf->cf_loglevel == LOG_LEVEL_DEBUG);
+	pg = cf->cf_programs[0];
+	pc = &pg->pg_procs[0];
+	CHECK_STR("every key: programs in file order", pg->pg_name, "web");
+	CHECK("every key: program line", pg->pg_line == 5);
+	CHECK("every key: numprocs", pg->pg_numprocs == 1);
+	CHECK("every key: numprocs_start", pg->pg_numprocs_start == 5);
+	CHECK("every key: process_num from numprocs_start", pc->pcf_num == 5);
+	CHECK_STR("every key: process_name", pc->pcf_name, "web-a5");
+	CHECK_STR("every key: command", argv_str(pc->pcf_argv),
+	    "[/bin/sleep][5]");
+	CHECK_STR("every key: directory", pc->pcf_directory, "/tmp/web");
+	CHECK_STR("every key: environment", argv_str(pc->pcf_env),
+	    "[A=1 2][B=web]");
+	CHECK("every key: umask", pg->pg_umask == 027);
+	CHECK("every key: autostart", pg->pg_autostart == false);
+	CHECK("every key: autorestart true",
+	    pg->pg_autorestart == AUTORESTART_TRUE);
+	CHECK("every key: exitcodes", pg->pg_exitcodes[0] &&
+	    !pg->pg_exitcodes[1] && pg->pg_exitcodes[2] &&
+	    !pg->pg_exitcodes[3]);
+	CHECK("every key: startsecs", pg->pg_startsecs == 2.5);
+	CHECK("every key: startretries", pg->pg_startretries == 7);
+	CHECK("every key: backoff_max", pg->pg_backoff_max == 30);
+	CHECK("every key: stopsignal", pg->pg_stopsignal == SIGINT);
+	CHECK("every key: stopwaitsecs", pg->pg_stopwaitsecs > 0.2499 &&
+	    pg->pg_stopwaitsecs < 0.2501);
+	CHECK("every key: priority", pg->pg_priority == -5);
+	CHECK("every key: stopasgroup", pg->pg_stopasgroup);
+	CHECK("every key: killasgroup", pg->pg_killasgroup);
+
+	pg = cf->cf_programs[1];
+	CHECK_STR("every key: second program", pg->pg_name, "other");
+	CHECK("every key: autorestart false",
+	    pg->pg_autorestart == AUTORESTART_FALSE);
+	CHECK("every key: exitcodes replace the default 0",
+	    !pg->pg_exitcodes[0] && pg->pg_exitcodes[3]);
+	CHECK("every key: stopsignal by number", pg->pg_stopsignal == SIGKILL);
+	CHECK("every key: umask 0o777", pg->pg_umask == 0777);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_supervisor_section(void)
+{
+	static const char here_text[] = "[supervisor]\n"
+	    "logfile = %(here)s/sup.log\n";
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("[supervisord]\nloglevel = warn\nlogfile = /tmp/s.log\n"
+	    "[program:x]\ncommand=a\n", &msgs);
+	CHECK("[supervisord]: accepted", cf != NULL && msgs.cm_count == 0);
+	CHECK("[supervisord]: loglevel", cf != NULL &&
+	    cf->cf_loglevel == LOG_LEVEL_WARN);
+	CHECK_STR("[supervisord]: logfile", cf ? cf->cf_logfile : NULL,
+	    "/tmp/s.log");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile = NONE\nloglevel = blather\n", &msgs);
+	CHECK("[supervisor]: logfile NONE means stderr", cf != NULL &&
+	    cf->cf_logfile == NULL);
+	CHECK("[supervisor]: blather is trace", cf != NULL &&
+	    cf->cf_loglevel == LOG_LEVEL_TRACE);
+	CHECK("[supervisor]: no programs is fine", cf != NULL &&
+	    cf->cf_nprograms == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = config_load_text("/etc/sup/t.ini", here_text, strlen(here_text),
+	    &msgs);
+	CHECK_STR("[supervisor]: %(here)s in logfile",
+	    cf ? cf->cf_logfile : NULL, "/etc/sup/sup.log");
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_numprocs(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	struct program_config *pg;
+
+	cf = load("[program:w]\ncommand=echo %(process_num)02d "
+	    "%(numprocs)d\nnumprocs=3\n", &msgs);
+	CHECK("numprocs: loads", cf != NULL && cf->cf_nprograms == 1);
+	if (cf != NULL) {
+		pg = cf->cf_programs[0];
+		CHECK("numprocs: 3 processes", pg->pg_numprocs == 3);
+		CHECK_STR("numprocs: name 0", pg->pg_procs[0].pcf_name, "w_00");
+		CHECK_STR("numprocs: name 1", pg->pg_procs[1].pcf_name, "w_01");
+		CHECK_STR("numprocs: name 2", pg->pg_procs[2].pcf_name, "w_02");
+		CHECK("numprocs: numbers 0..2", pg->pg_procs[0].pcf_num == 0 &&
+		    pg->pg_procs[1].pcf_num == 1 &&
+		    pg->pg_procs[2].pcf_num == 2);
+		CHECK_STR("numprocs: command expanded per process",
+		    argv_str(pg->pg_procs[2].pcf_argv), "[echo][02][3]");
+	}
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* numprocs last: it still applies to the keys before it. */
+	cf = load("[program:w]\nprocess_name=%(program_name)s-%(process_num)d\n"
+	    "command=echo\nenvironment=N=%(process_num)d\nnumprocs=3\n", &msgs);
+	CHECK("numprocs: with process_name loads", cf != NULL);
+	if (cf != NULL) {
+		pg = cf->cf_programs[0];
+		CHECK_STR("numprocs: process_name 0", pg->pg_procs[0].pcf_name,
+		    "w-0");
+		CHECK_STR("numprocs: process_name 1", pg->pg_procs[1].pcf_name,
+		    "w-1");
+		CHECK_STR("numprocs: process_name 2", pg->pg_procs[2].pcf_name,
+		    "w-2");
+		CHECK_STR("numprocs: environment per process",
+		    argv_str(pg->pg_procs[1].pcf_env), "[N=1]");
+	}
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:w]\nprocess_name=%(program_name)s-%(process_num)d\n"
+	    "command=echo\nnumprocs=2\nnumprocs_start=1\n", &msgs);
+	CHECK("numprocs_start: loads", cf != NULL);
+	if (cf != NULL) {
+		pg = cf->cf_programs[0];
+		CHECK_STR("numprocs_start: first name",
+		    pg->pg_procs[0].pcf_name, "w-1");
+		CHECK_STR("numprocs_start: second name",
+		    pg->pg_procs[1].pcf_name, "w-2");
+	}
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_variables(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	struct utsname uts;
+	char want[512], cwd[400];
+
+	static const char text[] = "[program:v]\n"
+	    "command=%(here)s/run %(group_name)s %(host_node_name)s\n";
+	static const char here_text[] = "[program:x]\ncommand=a\n"
+	    "directory=%(here)s/work\n";
+
+	cf = config_load_text("/etc/sup/t.ini", text, strlen(text), &msgs);
+	CHECK("variables: loads", cf != NULL);
+	if (cf != NULL && uname(&uts) == 0) {
+		snprintf(want, sizeof(want), "[/etc/sup/run][v][%s]",
+		    uts.nodename);
+		CHECK_STR("variables: here, group_name, host_node_name",
+		    argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv), want);
+	}
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* supervisord: here = os.path.abspath(os.path.dirname(configfile)). */
+	cf = config_load_text("conf/t.ini", here_text, strlen(here_text),
+	    &msgs);
+	CHECK_STR("variables: %(here)s of a relative path is absolute",
+	    join_msgs(&msgs), "");
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(cwd, sizeof(cwd), "(getcwd failed)");
+	snprintf(want, sizeof(want), "%s/conf/work", cwd);
+	CHECK_STR("variables: %(here)s of a relative path", cf ?
+	    cf->cf_programs[0]->pg_procs[0].pcf_directory : NULL, want);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	CHECK_STR("variables: %% in a command",
+	    command_of("[program:x]\ncommand=date +%%H\n"), "[date][+%H]");
+}
+
+static void
+test_errors(void)
+{
+	char text[512], want[512], x200[201];
+
+	check_rejected("error: unknown key",
+	    "[program:x]\ncommand=a\nfoo=1\n",
+	    "t.ini:3: unknown key \"foo\" in [program:x]");
+	check_rejected("error: unknown key in [supervisor]",
+	    "[supervisor]\nbar=1\n",
+	    "t.ini:2: unknown key \"bar\" in [supervisor]");
+	check_rejected("error: unknown section",
+	    "[foo]\nx=1\n[program:x]\ncommand=a\n",
+	    "t.ini:1: unknown section [foo]");
+	check_rejected("error: bad duration",
+	    "[program:x]\ncommand=a\nstartsecs=abc\n",
+	    "t.ini:3: startsecs: \"abc\" is not a duration "
+	    "(like 10, 0.5, 250ms, 2m)");
+	check_rejected("error: negative stopwaitsecs",
+	    "[program:x]\ncommand=a\nstopwaitsecs=-1\n",
+	    "t.ini:3: stopwaitsecs: \"-1\" is not a duration "
+	    "(like 10, 0.5, 250ms, 2m)");
+	check_rejected("error: bad int",
+	    "[program:x]\ncommand=a\nstartretries=-1\n",
+	    "t.ini:3: startretries: \"-1\" is not a whole number from 0 to "
+	    "1000000");
+	check_rejected("error: numprocs 0, reported once",
+	    "[program:x]\ncommand=a\nnumprocs=0\n",
+	    "t.ini:3: numprocs: \"0\" is not a whole number from 1 to 100000");
+	check_rejected("error: bad priority",
+	    "[program:x]\ncommand=a\npriority=high\n",
+	    "t.ini:3: priority: \"high\" is not a whole number from "
+	    "-2147483648 to 2147483647");
+	check_rejected("error: bad bool",
+	    "[program:x]\ncommand=a\nautostart=maybe\n",
+	    "t.ini:3: autostart: \"maybe\" is not true or false");
+	check_rejected("error: bad signal",
+	    "[program:x]\ncommand=a\nstopsignal=FOO\n",
+	    "t.ini:3: stopsignal: \"FOO\" is not a signal (like TERM, INT, "
+	    "HUP, QUIT, KILL, USR1, USR2)");
+	check_rejected("error: bad umask",
+	    "[program:x]\ncommand=a\numask=999\n",
+	    "t.ini:3: umask: \"999\" is not an octal mask like 022");
+	check_rejected("error: bad exitcodes",
+	    "[program:x]\ncommand=a\nexitcodes=1,,2\n",
+	    "t.ini:3: exitcodes: \"1,,2\" is not a list of exit statuses "
+	    "0-255 like 0,2");
+	check_rejected("error: bad autorestart",
+	    "[program:x]\ncommand=a\nautorestart=sometimes\n",
+	    "t.ini:3: autorestart: \"sometimes\" is not true, false or "
+	    "unexpected");
+	check_rejected("error: bad loglevel",
+	    "[supervisor]\nloglevel=loud\n",
+	    "t.ini:2: loglevel: \"loud\" is not a level (critical, error, "
+	    "warn, info, debug, trace)");
+	check_rejected("error: no command",
+	    "[program:x]\nstartsecs=1\n",
+	    "t.ini:1: [program:x] has no command");
+	check_rejected("error: empty command",
+	    "[program:x]\ncommand=\n",
+	    "t.ini:2: command: empty command");
+	check_rejected("error: blank in program name",
+	    "[program:a b]\ncommand=a\n",
+	    "t.ini:1: [program:a b]: a program name must be 1-128 characters "
+	    "without blanks, ':' or '/'");
+	check_rejected("error: empty program name",
+	    "[program:]\ncommand=a\n",
+	    "t.ini:1: [program:]: a program name must be 1-128 characters "
+	    "without blanks, ':' or '/'");
+	check_rejected("error: '/' in program name",
+	    "[program:a/b]\ncommand=a\n",
+	    "t.ini:1: [program:a/b]: a program name must be 1-128 characters "
+	    "without blanks, ':' or '/'");
+	check_rejected("error: process_name without process_num",
+	    "[program:x]\ncommand=a\nnumprocs=2\nprocess_name=foo\n",
+	    "t.ini:4: process_name: must contain %(process_num)d when "
+	    "numprocs is above 1");
+	check_rejected("error: process_name with a '/'",
+	    "[program:x]\ncommand=a\nprocess_name=a/b\n",
+	    "t.ini:3: process_name: \"a/b\" must be 1-128 characters "
+	    "without blanks, ':' or '/'");
+	check_rejected("error: duplicate process names",
+	    "[program:a]\ncommand=x\nprocess_name=same\n\n"
+	    "[program:b]\ncommand=y\nprocess_name=same\n",
+	    "t.ini:5: process name \"same\" is also used by [program:a] at "
+	    "line 1");
+	check_rejected("error: default names collide with a program",
+	    "[program:a_00]\ncommand=x\n[program:a]\ncommand=y\nnumprocs=2\n",
+	    "t.ini:3: process name \"a_00\" is also used by [program:a_00] "
+	    "at line 1");
+	check_rejected("error: key outside a section",
+	    "command=x\n[program:x]\ncommand=a\n",
+	    "t.ini:1: key outside of any [section]");
+	check_rejected("error: line without '='",
+	    "[program:x]\ncommand=a\njunk\n",
+	    "t.ini:3: expected \"key = value\" or \"[section]\"");
+	check_rejected("error: missing key",
+	    "[program:x]\ncommand=a\n= 1\n",
+	    "t.ini:3: missing key before '='");
+	check_rejected("error: section header without ']'",
+	    "[program:x\ncommand=a\n",
+	    "t.ini:1: section header without a closing ']'\n"
+	    "t.ini:2: key outside of any [section]");
+	check_rejected("error: empty section name",
+	    "[ ]\n[program:x]\ncommand=a\n",
+	    "t.ini:1: empty section name");
+	check_rejected("error: unterminated quote in command",
+	    "[program:x]\ncommand=echo 'abc\n",
+	    "t.ini:2: command: unterminated ' quote");
+	check_rejected("error: trailing backslash in command",
+	    "[program:x]\ncommand=echo \\\n",
+	    "t.ini:2: command: trailing backslash");
+	check_rejected("error: bad environment",
+	    "[program:x]\ncommand=a\nenvironment=A\n",
+	    "t.ini:3: environment: \"A\" has no '=value'");
+	check_rejected("error: garbage in environment",
+	    "[program:x]\ncommand=a\nenvironment=A=\"1\"x\n",
+	    "t.ini:3: environment: expected ',' before \"x\"");
+	check_rejected("error: relative directory",
+	    "[program:x]\ncommand=a\ndirectory=rel\n",
+	    "t.ini:3: directory: \"rel\" is not an absolute path");
+	check_rejected("error: unknown %(name) in command",
+	    "[program:x]\ncommand=echo %(nope)s\n",
+	    "t.ini:2: command: unknown name %(nope)");
+	check_rejected("error: lone % in command",
+	    "[program:x]\ncommand=date +%H\n",
+	    "t.ini:2: command: a lone '%' must be written '%%' (at \"%H\")");
+	check_rejected("error: bad expansion in a number",
+	    "[program:x]\ncommand=a\nstartsecs=%(x)\n",
+	    "t.ini:3: startsecs: %(x) must be followed by a conversion like "
+	    "s or d");
+
+	/* A long bad value is cut short in the message. */
+	memset(x200, 'x', 200);
+	x200[200] = '\0';
+	snprintf(text, sizeof(text), "[program:x]\ncommand=a\nstartsecs=%s\n",
+	    x200);
+	snprintf(want, sizeof(want), "t.ini:3: startsecs: \"%.90s...\" is not "
+	    "a duration (like 10, 0.5, 250ms, 2m)", x200);
+	check_rejected("error: long value is cut short", text, want);
+
+	/* One run reports every problem, from every section. */
+	check_rejected("error: every problem is reported",
+	    "[program:a]\ncommand=x\nstartsecs=bad\nautostart=maybe\n"
+	    "[program:b]\nautostart=true\n",
+	    "t.ini:3: startsecs: \"bad\" is not a duration (like 10, 0.5, "
+	    "250ms, 2m)\n"
+	    "t.ini:4: autostart: \"maybe\" is not true or false\n"
+	    "t.ini:5: [program:b] has no command");
+
+	/* config.h: "Problems found while loading, in file order." */
+	check_rejected("error: messages come in file order",
+	    "[program:x]\ncommand=a\nfoo=1\njunk\n",
+	    "t.ini:3: unknown key \"foo\" in [program:x]\n"
+	    "t.ini:4: expected \"key = value\" or \"[section]\"");
+}
+
+static void
+test_warnings(void)
+{
+	check_warned("warning: program keys not implemented yet",
+	    "[program:x]\ncommand=a\nuser=nobody\nstdout_logfile=/tmp/x\n"
+	    "redirect_stderr=true\n",
+	    "t.ini:3: warning: user: not supported yet; ignored\n"
+	    "t.ini:4: warning: stdout_logfile: not supported yet; ignored\n"
+	    "t.ini:5: warning: redirect_stderr: not supported yet; ignored");
+	check_warned("warning: supervisord keys not implemented yet",
+	    "[supervisord]\npidfile=/tmp/s.pid\nnodaemon=true\n",
+	    "t.ini:2: warning: pidfile: not supported yet; ignored\n"
+	    "t.ini:3: warning: nodaemon: not supported yet; ignored");
+	check_warned("warning: sections not implemented yet",
+	    "[unix_http_server]\nfile=/tmp/s.sock\n\n"
+	    "[group:g]\nprograms=x\npriority=1\n\n"
+	    "[rpcinterface:supervisor]\n\n"
+	    "[program:x]\ncommand=a\n",
+	    "t.ini:1: warning: [unix_http_server] is not supported yet; its 1 "
+	    "key is ignored\n"
+	    "t.ini:4: warning: [group:g] is not supported yet; its 2 keys are "
+	    "ignored\n"
+	    "t.ini:8: warning: [rpcinterface:supervisor] is not supported "
+	    "yet; its 0 keys are ignored");
+}
+
+static void
+test_duplicates(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("[program:x]\ncommand=a\nstartsecs=2\ncommand=b c\n", &msgs);
+	CHECK_STR("duplicate key: warning", join_msgs(&msgs),
+	    "t.ini:4: warning: command: set again (first at line 2); this "
+	    "value wins");
+	CHECK("duplicate key: accepted", cf != NULL && msgs.cm_errors == 0);
+	CHECK_STR("duplicate key: the later value wins", cf ?
+	    argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv) : NULL,
+	    "[b][c]");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\nstartsecs=bad\nstartsecs=3\n",
+	    &msgs);
+	CHECK_STR("duplicate key: a bad first value is not checked",
+	    join_msgs(&msgs), "t.ini:4: warning: startsecs: set again "
+	    "(first at line 3); this value wins");
+	CHECK("duplicate key: later value used", cf != NULL &&
+	    cf->cf_programs[0]->pg_startsecs == 3);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\nCOMMAND=b\n", &msgs);
+	CHECK_STR("duplicate key: case does not matter", join_msgs(&msgs),
+	    "t.ini:3: warning: command: set again (first at line 2); this "
+	    "value wins");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\n\n[program:y]\ncommand=b\n\n"
+	    "[program:x]\nstartsecs=5\n", &msgs);
+	CHECK_STR("duplicate section: warning", join_msgs(&msgs),
+	    "t.ini:7: warning: [program:x] appears again (first at line 1); "
+	    "its keys are merged");
+	CHECK("duplicate section: accepted", cf != NULL &&
+	    msgs.cm_errors == 0);
+	CHECK("duplicate section: merged into one program", cf != NULL &&
+	    cf->cf_nprograms == 2);
+	CHECK("duplicate section: keys merged", cf != NULL &&
+	    strcmp(cf->cf_programs[0]->pg_name, "x") == 0 &&
+	    cf->cf_programs[0]->pg_startsecs == 5 &&
+	    strcmp(cf->cf_programs[0]->pg_procs[0].pcf_argv[0], "a") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_line_numbers(void)
+{
+	static const char lf[] =
+	    "; a comment\n"			/* 1 */
+	    "# another one\n"			/* 2 */
+	    "\n"				/* 3 */
+	    "[program:x]\n"			/* 4 */
+	    "command=sh -c\n"			/* 5 */
+	    "    'echo hi'\n"			/* 6 */
+	    "\n"				/* 7 */
+	    "   \n"				/* 8 */
+	    "  ; indented comment\n"		/* 9 */
+	    "startsecs=bad\n"			/* 10 */
+	    "autorestart=sometimes\n";		/* 11 */
+	static const char want[] =
+	    "t.ini:10: startsecs: \"bad\" is not a duration (like 10, 0.5, "
+	    "250ms, 2m)\n"
+	    "t.ini:11: autorestart: \"sometimes\" is not true, false or "
+	    "unexpected";
+	char crlf[sizeof(lf) * 2], *text, *big;
+	const char *p;
+	size_t n = 0, biglen = 5000;
+	struct config_msgs msgs;
+	struct config *cf;
+
+	check_rejected("lines: after comments, blanks and continuations",
+	    lf, want);
+	for (p = lf; *p != '\0'; p++) {
+		if (*p == '\n')
+			crlf[n++] = '\r';
+		crlf[n++] = *p;
+	}
+	crlf[n] = '\0';
+	check_rejected("lines: CRLF line endings", crlf, want);
+	CHECK_STR("lines: CRLF command has no \\r",
+	    command_of("[program:x]\r\ncommand=sh -c\r\n  'echo hi'\r\n"),
+	    "[sh][-c][echo hi]");
+
+	check_rejected("lines: an error in a continued value is at its key",
+	    "[program:x]\ncommand=a\n; c\n\nenvironment=A=1,\n  B\n",
+	    "t.ini:5: environment: \"B\" has no '=value'");
+	check_rejected("lines: UTF-8 BOM",
+	    "\xef\xbb\xbf[program:x]\ncommand=a\nfoo=1\n",
+	    "t.ini:3: unknown key \"foo\" in [program:x]");
+	CHECK_STR("lines: UTF-8 BOM file loads",
+	    command_of("\xef\xbb\xbf[program:x]\ncommand=a b\n"), "[a][b]");
+
+	/* A 5000-character command line, then a warning and an error. */
+	big = malloc(biglen + 1);
+	text = malloc(biglen + 256);
+	if (big == NULL || text == NULL) {
+		CHECK("lines: malloc", false);
+		free(big);
+		free(text);
+		return;
+	}
+	memset(big, 'a', biglen);
+	big[biglen] = '\0';
+	snprintf(text, biglen + 256, "[program:x]\ncommand=echo %s\n"
+	    "user=u\n", big);
+	cf = load(text, &msgs);
+	CHECK_STR("lines: after a 5000-character line", join_msgs(&msgs),
+	    "t.ini:3: warning: user: not supported yet; ignored");
+	CHECK("lines: 5000-character command kept whole", cf != NULL &&
+	    strv_len(cf->cf_programs[0]->pg_procs[0].pcf_argv) == 2 &&
+	    strcmp(cf->cf_programs[0]->pg_procs[0].pcf_argv[1], big) == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	snprintf(text, biglen + 256, "[program:x]\ncommand=echo %s\n"
+	    "  more\nfoo=1\n", big);
+	check_rejected("lines: after a long line with a continuation", text,
+	    "t.ini:4: unknown key \"foo\" in [program:x]");
+	free(big);
+	free(text);
+}
+
+static void
+test_text_shapes(void)
+{
+	static const char nul[] = "[program:x]\ncommand=a\0b\n";
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("", &msgs);
+	CHECK("text: empty text is a valid, empty config", cf != NULL &&
+	    cf->cf_nprograms == 0 && msgs.cm_count == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	CHECK_STR("text: no newline at the end",
+	    command_of("[program:x]\ncommand=a b"), "[a][b]");
+
+	cf = config_load_text(FILE_NAME, nul, sizeof(nul) - 1, &msgs);
+	CHECK("text: NUL byte rejected", cf == NULL);
+	CHECK("text: NUL byte reported at its line",
+	    strstr(join_msgs(&msgs), "t.ini:2: NUL byte in line") != NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_comments(void)
+{
+	CHECK_STR("comments: \" ;\" starts a comment",
+	    command_of("[program:x]\ncommand=echo a ;comment\n"), "[echo][a]");
+	CHECK_STR("comments: \" #\" starts a comment",
+	    command_of("[program:x]\ncommand=echo a #comment\n"), "[echo][a]");
+	CHECK_STR("comments: tab then ';' starts a comment",
+	    command_of("[program:x]\ncommand=echo a\t; comment\n"),
+	    "[echo][a]");
+	CHECK_STR("comments: a;b is kept",
+	    command_of("[program:x]\ncommand=echo a;b\n"), "[echo][a;b]");
+	CHECK_STR("comments: a#b is kept",
+	    command_of("[program:x]\ncommand=echo a#b\n"), "[echo][a#b]");
+	CHECK_STR("comments: after a section header",
+	    command_of("[program:x] ; the x\ncommand=echo\n"), "[echo]");
+	CHECK_STR("comments: on a continuation line",
+	    command_of("[program:x]\ncommand=sh -c\n  'echo a' ; note\n"),
+	    "[sh][-c][echo a]");
+	CHECK_STR("comments: a comment line inside a continued value",
+	    command_of("[program:x]\ncommand=echo\n  a\n; note\n  b\n"),
+	    "[echo][a][b]");
+}
+
+static void
+test_continuations(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	CHECK_STR("continuation: multi-line command split into argv",
+	    command_of("[program:x]\ncommand=sh -c\n  'echo one\n"
+	    "   echo two'\n"), "[sh][-c][echo one\necho two]");
+	CHECK_STR("continuation: blank line inside a value is kept",
+	    command_of("[program:x]\ncommand=sh -c\n  'echo one\n\n"
+	    "  echo two'\n"), "[sh][-c][echo one\n\necho two]");
+	CHECK_STR("continuation: blank lines after a value are dropped",
+	    command_of("[program:x]\ncommand=sh -c\n  'echo one'\n\n\n"),
+	    "[sh][-c][echo one]");
+	CHECK_STR("continuation: value starting on the next line",
+	    command_of("[program:x]\ncommand=\n  echo\n  hi\n"),
+	    "[echo][hi]");
+
+	cf = load("[program:x]\ncommand=a\nenvironment=A=1,\n  B=\"2 3\",\n"
+	    "  C=4\n", &msgs);
+	CHECK_STR("continuation: environment over several lines",
+	    cf ? argv_str(cf->cf_programs[0]->pg_procs[0].pcf_env) :
+	    join_msgs(&msgs), "[A=1][B=2 3][C=4]");
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+static void
+test_keys(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("[program:x]\nCommand=echo hi\nStartSecs = 2\n"
+	    "AUTOSTART = false\n", &msgs);
+	CHECK("keys: case-insensitive", cf != NULL && msgs.cm_count == 0);
+	CHECK_STR("keys: Command=", cf ?
+	    argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv) : NULL,
+	    "[echo][hi]");
+	CHECK("keys: StartSecs and AUTOSTART", cf != NULL &&
+	    cf->cf_programs[0]->pg_startsecs == 2 &&
+	    !cf->cf_programs[0]->pg_autostart);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	CHECK_STR("keys: ':' separates like '='",
+	    command_of("[program:x]\ncommand: echo a=b\n"), "[echo][a=b]");
+	CHECK_STR("keys: blanks around '='",
+	    command_of("[program:x]\n  command \t=\t echo  \n"), "[echo]");
+}
+
+static void
+test_files(void)
+{
+	char path[] = "/tmp/supervisor-unit-XXXXXX", file[64], want[128];
+	static const char text[] = "[program:f]\ncommand=echo %(here)s\n";
+	struct config_msgs msgs;
+	struct config *cf;
+	FILE *fp;
+
+	cf = config_load("/nonexistent-supervisor-unit/t.ini", &msgs);
+	CHECK_STR("file: does not exist", join_msgs(&msgs),
+	    "/nonexistent-supervisor-unit/t.ini: cannot read: No such file or "
+	    "directory");
+	CHECK("file: does not exist is an error", cf == NULL &&
+	    msgs.cm_errors == 1);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = config_load("/", &msgs);
+	CHECK_STR("file: a directory", join_msgs(&msgs),
+	    "/: cannot read: Is a directory");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	if (mkdtemp(path) == NULL) {
+		CHECK("file: mkdtemp", false);
+		return;
+	}
+	snprintf(file, sizeof(file), "%s/sup.ini", path);
+	if ((fp = fopen(file, "w")) != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	cf = config_load(file, &msgs);
+	CHECK("file: a real file loads", cf != NULL && msgs.cm_count == 0);
+	snprintf(want, sizeof(want), "[echo][%s]", path);
+	CHECK_STR("file: %(here)s is the file's directory", cf ?
+	    argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv) : NULL, want);
+	CHECK_STR("file: cf_file is the path", cf ? cf->cf_file : NULL, file);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	unlink(file);
+	rmdir(path);
+}
+
+int
+main(void)
+{
+	UNIT_BEGIN("test_config");
+	test_defaults();
+	test_every_key();
+	test_supervisor_section();
+	test_numprocs();
+	test_variables();
+	test_errors();
+	test_warnings();
+	test_duplicates();
+	test_line_numbers();
+	test_text_shapes();
+	test_comments();
+	test_continuations();
+	test_keys();
+	test_files();
+	return unit_failed;
+}
