@@ -18,7 +18,8 @@ INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 
 SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
-	  src/program.c src/spawn.c src/tree.c src/guardian.c
+	  src/program.c src/spawn.c src/tree.c src/guardian.c \
+	  src/teardown.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 

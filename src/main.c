@@ -20,6 +20,7 @@
 #include "log.h"
 #include "parse.h"
 #include "program.h"
+#include "teardown.h"
 #include "tree.h"
 
 #ifndef SUPERVISOR_VERSION
@@ -138,7 +139,7 @@ static void
 begin_teardown(const char *why)
 {
 	log_info("%s; stopping all programs", why);
-	programs_shutdown();
+	teardown_begin(0);
 }
 
 static void
@@ -148,7 +149,7 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 	(void)revents;
 	if (w->signum == GUARDIAN_DEATH_SIGNAL) {
 		/* PDEATHSIG: confirm the guardian is really gone. */
-		if (getppid() != guardian_pid && !programs_shutting_down())
+		if (getppid() != guardian_pid && !teardown_is_active())
 			begin_teardown("the guardian died");
 		return;
 	}
@@ -161,14 +162,14 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 		log_info("SIG%s received; ignored", signal_name(w->signum));
 		return;
 	}
-	if (!programs_shutting_down()) {
+	if (!teardown_is_active()) {
 		begin_teardown(w->signum == SIGTERM ? "SIGTERM received" :
 		    w->signum == SIGINT ? "SIGINT received" :
 		    "SIGQUIT received");
 	} else {
 		log_warnx("stop signal during teardown; killing all programs "
 		    "now");
-		programs_kill_all();
+		teardown_kill_all();
 	}
 }
 
@@ -191,7 +192,8 @@ supervise(struct config *cf, const char *path)
 		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
 		ev_signal_start(loop, &sig_watchers[i]);
 	}
-	if (programs_init(loop, cf, teardown_done) == -1) {
+	teardown_init(teardown_done);
+	if (programs_init(loop, cf) == -1) {
 		log_error("out of memory building the process table");
 		programs_free();
 		return 1;
@@ -206,7 +208,7 @@ supervise(struct config *cf, const char *path)
 		programs_start_autostart();
 	ev_run(loop, 0);
 
-	status = programs_exit_status();
+	status = teardown_exit_status();
 	programs_free();
 	tree_cleanup();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)

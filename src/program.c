@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "program.h"
 #include "spawn.h"
+#include "teardown.h"
 #include "tree.h"
 
 enum proc_event {
@@ -33,21 +34,14 @@ enum proc_event {
 /* Poll bounds while waiting for a group whose leader is gone to empty. */
 #define POLL_FIRST	0.005
 #define POLL_MAX	0.2
-/* Seconds past the longest stopwaitsecs before SIGALRM ends teardown. */
-#define TEARDOWN_MARGIN	5
 
 static struct ev_loop	 *loop;		/* the supervisor's one loop */
 static struct process	**procs;	/* every process, config order */
 static size_t		  nprocs;
 static ev_child		  child_watcher; /* every child, orphans too */
-static bool		  shutting_down;
-static bool		  shutdown_hard; /* second signal: no grace period */
-static void		(*shutdown_done)(void);
-static int		  exit_status;	/* the supervisor's, once it ends */
 static ev_idle		  adopt_watcher; /* looks at orphans after exits */
 
 static void	process_event(struct process *, enum proc_event);
-static void	shutdown_step(void);
 static void	request_shutdown(struct process *, const char *);
 static void	restart_after_exit(struct process *, double, const char *);
 
@@ -261,7 +255,7 @@ begin_stop(struct process *p)
 	ev_timer_stop(loop, &p->p_limit);
 	set_state(p, PROC_STOPPING);
 	p->p_killed = false;
-	if (shutdown_hard) {
+	if (teardown_is_hard()) {
 		log_info("stopping %s (SIGKILL)", p->p_name);
 		process_event(p, PEV_KILL);
 		wait_for_tree(p);
@@ -303,7 +297,7 @@ running_exited(struct process *p)
 	restart = pg->pg_autorestart == AUTORESTART_TRUE ||
 	    (pg->pg_autorestart == AUTORESTART_UNEXPECTED && !expected);
 	describe_status(status, how, sizeof(how));
-	if (!shutting_down && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
+	if (!teardown_is_active() && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
 	    (pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED && !expected))) {
 		set_state(p, PROC_EXITED);
 		log_info("%s exited with %s (%s)", p->p_name, how,
@@ -311,7 +305,7 @@ running_exited(struct process *p)
 		request_shutdown(p, "exited");
 		return;
 	}
-	if (shutting_down || !restart) {
+	if (teardown_is_active() || !restart) {
 		set_state(p, PROC_EXITED);
 		log_info("%s exited with %s (%s)", p->p_name, how,
 		    expected ? "expected" : "not expected");
@@ -361,13 +355,13 @@ request_shutdown(struct process *p, const char *what)
 		[SHUTDOWN_UNEXPECTED] = "unexpected", [SHUTDOWN_FATAL] = "fatal",
 	};
 
-	if (shutting_down)
+	if (teardown_is_active())
 		return;
-	exit_status = status_to_exit_code(p->p_exit_status);
 	log_warnx("%s %s and has shutdown_on_exit = %s; stopping everything "
 	    "(exit status %d)", p->p_name, what,
-	    words[p->p_program->pg_shutdown_on_exit], exit_status);
-	shutting_down = true;
+	    words[p->p_program->pg_shutdown_on_exit],
+	    status_to_exit_code(p->p_exit_status));
+	teardown_begin(status_to_exit_code(p->p_exit_status));
 }
 
 /* A STARTING process died before startsecs. */
@@ -385,7 +379,7 @@ starting_exited(struct process *p)
 	    describe_status(status, how, sizeof(how)));
 	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)]
 	    && !p->p_exec_failed;
-	if (shutting_down) {
+	if (teardown_is_active()) {
 		set_state(p, PROC_EXITED);
 		return;
 	}
@@ -407,13 +401,13 @@ limit_stop_done(struct process *p)
 	char how[64];
 
 	describe_status(p->p_exit_status, how, sizeof(how));
-	if (!shutting_down && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
+	if (!teardown_is_active() && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
 	    pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED)) {
 		set_state(p, PROC_EXITED);
 		request_shutdown(p, "reached its runtime limit");
 		return;
 	}
-	if (shutting_down || pg->pg_autorestart == AUTORESTART_FALSE) {
+	if (teardown_is_active() || pg->pg_autorestart == AUTORESTART_FALSE) {
 		set_state(p, PROC_EXITED);
 		return;
 	}
@@ -428,7 +422,7 @@ process_event(struct process *p, enum proc_event ev)
 	case PROC_STOPPED:
 	case PROC_EXITED:
 	case PROC_FATAL:
-		if (ev == PEV_START && !shutting_down) {
+		if (ev == PEV_START && !teardown_is_active()) {
 			p->p_retries = 0;
 			p->p_quick_exits = 0;
 			spawn_attempt(p);
@@ -454,7 +448,7 @@ process_event(struct process *p, enum proc_event ev)
 			begin_stop(p);
 		break;
 	case PROC_BACKOFF:
-		if (ev == PEV_TIMER && !shutting_down)
+		if (ev == PEV_TIMER && !teardown_is_active())
 			spawn_attempt(p);
 		else if (ev == PEV_STOP) {
 			ev_timer_stop(loop, &p->p_timer);
@@ -499,8 +493,8 @@ timer_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)l;
 	(void)revents;
 	process_event(w->data, PEV_TIMER);
-	if (shutting_down)
-		shutdown_step();
+	if (teardown_is_active())
+		teardown_step();
 }
 
 static void
@@ -516,8 +510,8 @@ limit_cb(struct ev_loop *l, ev_timer *w, int revents)
 		p->p_limit_hit = true;
 		process_event(p, PEV_LIMIT);
 	}
-	if (shutting_down)
-		shutdown_step();
+	if (teardown_is_active())
+		teardown_step();
 }
 
 /*
@@ -542,8 +536,8 @@ poll_cb(struct ev_loop *l, ev_timer *w, int revents)
 		if (p->p_poll_interval > POLL_MAX)
 			p->p_poll_interval = POLL_MAX;
 	}
-	if (shutting_down)
-		shutdown_step();
+	if (teardown_is_active())
+		teardown_step();
 }
 
 static struct process *
@@ -640,8 +634,8 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 		    p->p_tree.t_ngroups > 0 && process_is_gone(p))
 			process_event(p, PEV_GONE);
 	}
-	if (shutting_down)
-		shutdown_step();
+	if (teardown_is_active())
+		teardown_step();
 }
 
 static int
@@ -657,19 +651,15 @@ compare_priority(const void *a, const void *b)
 	return (pa->p_index > pb->p_index) - (pa->p_index < pb->p_index);
 }
 
-/*
- * Builds the table: every process STOPPED, watchers ready, none active.
- * done runs once a teardown (signal or shutdown_on_exit) has finished.
- */
+/* Builds the table: every process STOPPED, watchers ready, none active. */
 int
-programs_init(struct ev_loop *l, struct config *cf, void (*done)(void))
+programs_init(struct ev_loop *l, struct config *cf)
 {
 	struct process *p;
 	size_t i, n = 0;
 	int j;
 
 	loop = l;
-	shutdown_done = done;
 	for (i = 0; i < cf->cf_nprograms; i++)
 		n += (size_t)cf->cf_programs[i]->pg_numprocs;
 	if ((procs = calloc(n ? n : 1, sizeof(*procs))) == NULL)
@@ -750,7 +740,8 @@ programs_get(size_t i)
 	return i < nprocs ? procs[i] : NULL;
 }
 
-static bool
+/* True while anything of the process may still run. */
+bool
 process_needs_stop(struct process *p)
 {
 	if (p->p_state == PROC_STOPPING)
@@ -758,118 +749,15 @@ process_needs_stop(struct process *p)
 	return !process_is_gone(p);
 }
 
-/*
- * SIGALRM: teardown overran its bound and something may be wedged.  Not
- * a libev watcher on purpose: it must work even if the loop is stuck.
- * Only async-signal-safe calls.
- */
-static void
-teardown_alarm(int sig)
+/* Teardown's entry points into the state machine. */
+void
+process_stop(struct process *p)
 {
-	static const char msg[] = "supervisor: teardown did not finish in "
-	    "time; killing every remaining process\n";
-
-	(void)sig;
-	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	tree_last_resort_kill();
-	_exit(1);
-}
-
-/* The teardown bound: the longest stopwaitsecs plus a margin. */
-static void
-arm_teardown_alarm(void)
-{
-	struct sigaction sa;
-	double longest = 0;
-	size_t i;
-
-	for (i = 0; i < nprocs; i++)
-		if (procs[i]->p_program->pg_stopwaitsecs > longest)
-			longest = procs[i]->p_program->pg_stopwaitsecs;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = teardown_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)longest + TEARDOWN_MARGIN);
-}
-
-/*
- * Teardown, one priority level at a time from the highest; the processes
- * of one level stop in parallel.  Runs after every event while shutting
- * down, and calls shutdown_done once nothing is left.
- */
-static void
-shutdown_step(void)
-{
-	static bool alarm_armed;
-	bool found = false;
-	int level = 0, swept;
-	size_t i;
-
-	if (!alarm_armed) {
-		arm_teardown_alarm();
-		alarm_armed = true;
-	}
-	for (i = 0; i < nprocs; i++) {
-		if (procs[i]->p_state == PROC_BACKOFF)
-			process_event(procs[i], PEV_STOP);
-		if (procs[i]->p_state == PROC_STOPPING && !shutdown_hard)
-			return;
-	}
-	for (i = nprocs; i-- > 0;) {
-		if (!process_needs_stop(procs[i]))
-			continue;
-		if (!found) {
-			level = procs[i]->p_program->pg_priority;
-			found = true;
-		}
-		if (shutdown_hard || procs[i]->p_program->pg_priority == level)
-			process_event(procs[i], PEV_STOP);
-	}
-	for (i = 0; i < nprocs; i++)
-		if (procs[i]->p_state == PROC_STOPPING)
-			return;
-	/* What no program owns (it escaped and hid its origin) goes too. */
-	if ((swept = tree_kill_all_descendants()) > 0)
-		log_warnx("killed %d process%s that belonged to no program",
-		    swept, swept == 1 ? "" : "es");
-	alarm(0);
-	if (shutdown_done != NULL) {
-		void (*done)(void) = shutdown_done;
-
-		shutdown_done = NULL;
-		done();
-	}
+	process_event(p, PEV_STOP);
 }
 
 void
-programs_shutdown(void)
+process_kill(struct process *p)
 {
-	shutting_down = true;
-	shutdown_step();
-}
-
-/* Second signal during teardown: SIGKILL every tree now. */
-void
-programs_kill_all(void)
-{
-	size_t i;
-
-	shutdown_hard = true;
-	for (i = 0; i < nprocs; i++)
-		if (procs[i]->p_state == PROC_STOPPING)
-			process_event(procs[i], PEV_KILL);
-	shutdown_step();
-}
-
-bool
-programs_shutting_down(void)
-{
-	return shutting_down;
-}
-
-int
-programs_exit_status(void)
-{
-	return exit_status;
+	process_event(p, PEV_KILL);
 }

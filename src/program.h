@@ -52,14 +52,12 @@ struct process {
 /* A RUNNING process that lived less than this is restarted after a delay. */
 #define RESTART_QUICK		0.5
 
-int	programs_init(struct ev_loop *loop, struct config *cf,
-	    void (*done)(void));
+int	programs_init(struct ev_loop *loop, struct config *cf);
 void	programs_free(void);
 void	programs_start_autostart(void);
-void	programs_shutdown(void);
-void	programs_kill_all(void);
-int	programs_exit_status(void);
-bool	programs_shutting_down(void);
+bool	process_needs_stop(struct process *p);
+void	process_stop(struct process *p);
+void	process_kill(struct process *p);
 size_t	programs_count(void);
 struct process *programs_get(size_t i);
 const char *proc_state_name(enum proc_state state);

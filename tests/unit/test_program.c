@@ -20,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "program.h"
+#include "teardown.h"
 #include "spawn.h"
 #include "tree.h"
 #include "unit.h"
@@ -220,7 +221,8 @@ setup(const char *label, const char *text)
 	if (loop == NULL)
 		return false;
 	tree_init();
-	if (programs_init(loop, cf, shutdown_done) == -1) {
+	teardown_init(shutdown_done);
+	if (programs_init(loop, cf) == -1) {
 		snprintf(name, sizeof(name), "%s: programs_init", label);
 		CHECK(name, false);
 		return false;
@@ -237,9 +239,9 @@ teardown(void)
 {
 	if (loop != NULL && cf != NULL) {
 		if (done_calls == 0)
-			programs_shutdown();
+			teardown_begin(0);
 		if (!run_until(is_shut_down, WAIT_MAX)) {
-			programs_kill_all();
+			teardown_kill_all();
 			run_until(is_shut_down, WAIT_MAX);
 		}
 		programs_free();
@@ -303,7 +305,7 @@ case_fatal(void)
 	run_for(0.3);
 	CHECK("fatal: stays FATAL, no more spawns",
 	    cur->p_state == PROC_FATAL && cur->p_spawns == 2);
-	programs_shutdown();
+	teardown_begin(0);
 	CHECK("fatal: shutdown with nothing to stop is done at once",
 	    done_calls == 1);
 out:
@@ -405,7 +407,7 @@ case_shutdown(void)
 	}
 	ev_now_update(loop);
 	t0 = mono_now();
-	programs_shutdown();
+	teardown_begin(0);
 	CHECK("shutdown: not done before the processes are gone",
 	    done_calls == 0);
 	ok = true;
@@ -458,7 +460,7 @@ stubborn_case(const char *label, const char *sig)
 	CHECK(name, run_until(ignores_signal, WAIT_MAX));
 	ev_now_update(loop);
 	t0 = mono_now();
-	programs_shutdown();
+	teardown_begin(0);
 	run_for(0.05);
 	snprintf(name, sizeof(name), "%s: still STOPPING and alive after "
 	    "0.05 s", label);
@@ -506,7 +508,7 @@ case_stopsignal(void)
 	programs_start_autostart();
 	pid = cur->p_pid;
 	run_for(0.1);
-	programs_shutdown();
+	teardown_begin(0);
 	CHECK("stopsignal INT: stopped", run_until(is_shut_down, WAIT_MAX));
 	CHECK("stopsignal INT: leader died of SIGINT",
 	    WIFSIGNALED(cur->p_exit_status) &&
@@ -532,7 +534,7 @@ case_lingering_group(void)
 	    cur->p_tree.t_ngroups == 1 && cur->p_tree.t_groups[0] == pgid);
 	CHECK("lingering: the background sleep is alive", pgid > 0 &&
 	    !group_is_gone(pgid));
-	programs_shutdown();
+	teardown_begin(0);
 	CHECK("lingering: shutdown waits for the group", done_calls == 0 &&
 	    cur->p_state == PROC_STOPPING);
 	CHECK("lingering: stopped", run_until(is_shut_down, WAIT_MAX));
@@ -571,7 +573,7 @@ case_priority_order(void)
 		goto out;
 	programs_start_autostart();
 	CHECK("priority: both up", run_until(second_running, WAIT_MAX));
-	programs_shutdown();
+	teardown_begin(0);
 	run_for(0.1);
 	CHECK("priority: the higher number stops first",
 	    high->p_state == PROC_STOPPING);
