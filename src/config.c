@@ -761,21 +761,27 @@ loader_free(struct loader *ld)
 	free(ld->ld_here);
 }
 
-/* Every process name must be unique across programs. */
+/*
+ * Every process name must be unique across programs.  Each process whose
+ * name an earlier process already has is reported once, naming the first
+ * program that has it.
+ */
 static bool
 check_unique_names(struct loader *ld, struct config *cf)
 {
 	struct program_config *a, *b;
 	size_t i, j;
 	int k, l;
+	bool ok = true, dup;
 
-	for (i = 0; i < cf->cf_nprograms; i++) {
-		a = cf->cf_programs[i];
-		for (k = 0; k < a->pg_numprocs; k++) {
-			for (j = i; j < cf->cf_nprograms; j++) {
-				b = cf->cf_programs[j];
-				for (l = (i == j ? k + 1 : 0);
-				    l < b->pg_numprocs; l++) {
+	for (j = 0; j < cf->cf_nprograms; j++) {
+		b = cf->cf_programs[j];
+		for (l = 0; l < b->pg_numprocs; l++) {
+			dup = false;
+			for (i = 0; i <= j && !dup; i++) {
+				a = cf->cf_programs[i];
+				for (k = 0; k < (i == j ? l : a->pg_numprocs);
+				    k++) {
 					if (strcmp(a->pg_procs[k].pcf_name,
 					    b->pg_procs[l].pcf_name) != 0)
 						continue;
@@ -784,12 +790,14 @@ check_unique_names(struct loader *ld, struct config *cf)
 					    "[program:%s] at line %d",
 					    b->pg_procs[l].pcf_name,
 					    a->pg_name, a->pg_line);
-					return false;
+					dup = true;
+					ok = false;
+					break;
 				}
 			}
 		}
 	}
-	return true;
+	return ok;
 }
 
 static struct config *
@@ -840,7 +848,7 @@ config_build(struct loader *ld, const char *path)
 			ok = false;
 		}
 	}
-	if (ok && !check_unique_names(ld, cf))
+	if (!check_unique_names(ld, cf))
 		ok = false;
 	if (ld->ld_nomem) {
 		msg_add(ld, true, 0, "out of memory");

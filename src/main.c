@@ -167,8 +167,8 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 		    w->signum == SIGINT ? "SIGINT received" :
 		    "SIGQUIT received");
 	} else {
-		log_warnx("stop signal during teardown; killing all programs "
-		    "now");
+		log_warnx("second stop signal (SIG%s); killing all programs "
+		    "now", signal_name(w->signum));
 		teardown_kill_all();
 	}
 }

@@ -94,9 +94,16 @@ set_state(struct process *p, enum proc_state state)
 	p->p_state = state;
 }
 
+/*
+ * Timers count from the loop's cached time, which handling many processes
+ * in one iteration (spawning, signalling whole trees) can leave behind by
+ * more than a startsecs or a stopwaitsecs: refresh it first, so each
+ * period counts from the moment it starts for its own process.
+ */
 static void
 timer_start(struct process *p, double after)
 {
+	ev_now_update(loop);
 	ev_timer_stop(loop, &p->p_timer);
 	ev_timer_set(&p->p_timer, after, 0);
 	ev_timer_start(loop, &p->p_timer);
@@ -216,6 +223,7 @@ spawn_attempt(struct process *p)
 	p->p_spawns++;
 	p->p_pid = pid;
 	tree_spawned(&p->p_tree, pid);
+	ev_now_update(loop);	/* runtime_limit counts from this spawn */
 	p->p_start_time = mono_now();
 	if (p->p_program->pg_runtime_limit > 0) {
 		ev_timer_set(&p->p_limit, p->p_program->pg_runtime_limit, 0);

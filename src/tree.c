@@ -468,19 +468,39 @@ snap_is_member(struct tree *t, struct snap_entry *e)
 	return snap_owner_is(e, t->t_name);
 }
 
-/* Signals every pid listed in the cgroup; returns how many there were. */
+/* True when pgid is one of the tree's process groups. */
+static bool
+tree_has_group(const struct tree *t, pid_t pgid)
+{
+	size_t i;
+
+	for (i = 0; i < t->t_ngroups; i++)
+		if (t->t_groups[i] == pgid)
+			return true;
+	return false;
+}
+
+/*
+ * Signals every pid listed in the tree's cgroup that is not in one of the
+ * tree's groups (killpg reached those already: each process gets the
+ * signal once); returns how many there were.
+ */
 static int
-cgroup_signal(const char *dir, int sig)
+cgroup_signal(const struct tree *t, int sig)
 {
 	char path[PATH_MAX], line[32];
 	FILE *fp;
+	pid_t pid;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", t->t_cgroup);
 	if ((fp = fopen(path, "re")) == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		if (kill((pid_t)atoi(line), sig) == 0)
+		pid = (pid_t)atoi(line);
+		if (pid <= 0 || tree_has_group(t, getpgid(pid)))
+			continue;
+		if (kill(pid, sig) == 0)
 			n++;
 	}
 	fclose(fp);
@@ -520,7 +540,7 @@ tree_signal(struct tree *t, int sig)
 			    errno != ENOENT)
 				log_warn("%s: write %s", t->t_name, path);
 		} else
-			cgroup_signal(t->t_cgroup, sig);
+			cgroup_signal(t, sig);
 		return;
 	}
 	if (snap_take() == -1) {
@@ -528,7 +548,8 @@ tree_signal(struct tree *t, int sig)
 		return;
 	}
 	for (i = 0; i < snap_count; i++)
-		if (snap_is_member(t, &snap[i]))
+		if (!tree_has_group(t, snap[i].se_pgid) &&
+		    snap_is_member(t, &snap[i]))
 			kill(snap[i].se_pid, sig);
 }
 

@@ -16,16 +16,28 @@ SUP_PID=
 T_FAILED=0
 T_NAME=$(basename "$0" .sh)
 
+# The helpers below use bash builtins where they can: they run in polling
+# loops, and a fork per process per poll costs more CPU than the programs
+# under test.
+
+# stat_read PID: fields 3 on of /proc/PID/stat (past the command name,
+# which may hold blanks) into the array STAT: STAT[0] is the state,
+# STAT[1] the ppid, STAT[2] the process group.
+stat_read() {
+	local line
+	{ read -r line < "/proc/$1/stat"; } 2>/dev/null || return 1
+	read -r -a STAT <<< "${line##*) }"
+}
+
 # PIDs of live processes (not zombies) that carry this test's tag.
 tagged_pids() {
-	local d pid
-	for d in /proc/[0-9]*; do
-		pid=${d#/proc/}
+	local f pid
+	for f in $(grep -lzx "SUPERVISOR_TEST_TAG=$T" /proc/[0-9]*/environ \
+	    2>/dev/null); do
+		pid=${f#/proc/}
+		pid=${pid%/environ}
 		[ "$pid" = "$$" ] && continue
-		grep -qzx "SUPERVISOR_TEST_TAG=$T" "$d/environ" 2>/dev/null ||
-			continue
-		[ "$(awk '{print $3}' "$d/stat" 2>/dev/null)" = Z ] && continue
-		echo "$pid"
+		stat_read "$pid" && [ "${STAT[0]}" != Z ] && echo "$pid"
 	done
 }
 
@@ -36,8 +48,7 @@ program_pids() {
 	for pid in $(tagged_pids); do
 		[ "$pid" = "$SUP_PID" ] && continue
 		# The supervisor itself (the guardian's child) is no program.
-		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$SUPERVISOR" ] &&
-			continue
+		[ "/proc/$pid/exe" -ef "$SUPERVISOR" ] && continue
 		is_descendant_of_test "$pid" && continue
 		echo "$pid"
 	done
@@ -48,8 +59,8 @@ is_descendant_of_test() {
 	while [ "$pid" -gt 1 ] 2>/dev/null; do
 		[ "$pid" = "$$" ] && return 0
 		[ -n "$SUP_PID" ] && [ "$pid" = "$SUP_PID" ] && return 1
-		ppid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null) || return 1
-		pid=$ppid
+		stat_read "$pid" || return 1
+		pid=${STAT[1]}
 	done
 	return 1
 }
@@ -92,13 +103,33 @@ t_start() {
 	SUP_PID=$!
 }
 
+# Milliseconds since the epoch.
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
+# t_sleep SECONDS: sleep without a fork (a read that times out on a pipe
+# nobody writes to).
+exec {T_SLEEP_FD}<> <(:)
+t_sleep() { read -r -t "$1" -u "$T_SLEEP_FD" _; }
+
+# t_start_as USER: as t_start, as USER when it is not root (then the test
+# directory and config must be readable by USER).
+t_start_as() {
+	if [ "$1" = root ]; then
+		t_start
+		return
+	fi
+	(cd "$T" && exec setpriv --reuid="$1" --regid="$(id -gn "$1")" \
+	    --clear-groups "$SUPERVISOR" -c "$T/supervisor.ini") \
+	    >"$T/out" 2>"$T/log" &
+	SUP_PID=$!
+}
+
 # t_wait TIMEOUT COMMAND...: polls until COMMAND succeeds.
 t_wait() {
-	local deadline=$(( $(date +%s%N) / 1000000 + ${1%.*} * 1000 ))
+	local deadline=$(( ${EPOCHREALTIME/./} / 1000 + ${1%.*} * 1000 ))
 	shift
 	while ! "$@"; do
-		[ "$(( $(date +%s%N) / 1000000 ))" -ge "$deadline" ] && return 1
-		sleep 0.02
+		[ $(( ${EPOCHREALTIME/./} / 1000 )) -ge "$deadline" ] && return 1
+		t_sleep 0.02
 	done
 	return 0
 }
@@ -108,7 +139,7 @@ log_count() { grep -cE -- "$1" "$T/log"; }
 # t_wait_log PATTERN [TIMEOUT]
 t_wait_log() { t_wait "${2:-10}" log_has "$1"; }
 
-alive() { [ -d "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+alive() { stat_read "$1" && [ "${STAT[0]}" != Z ]; }
 gone() { ! alive "$1"; }
 sup_gone() { ! kill -0 "$SUP_PID" 2>/dev/null; }
 

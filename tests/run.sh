@@ -6,7 +6,9 @@
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-suite.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-jobs=${JOBS:-4}
+# Most of a test's time is spent waiting for programs, so run more tests
+# at once than there are cores.
+jobs=${JOBS:-8}
 
 for t in build/tests/test_*; do
 	[ -x "$t" ] || continue
@@ -26,7 +28,8 @@ run_one() {
 }
 export -f run_one
 export out
-ls tests/integration/*.sh | sed 's/$/ build/; p; s/ build$/ build\/asan/' |
+# Longest first (by size, a fair proxy), so no long test starts last.
+ls -S tests/integration/*.sh | sed 's/$/ build/; p; s/ build$/ build\/asan/' |
 	xargs -P "$jobs" -n 2 bash -c 'run_one "$0" "$1"'
 
 for f in "$out"/unit-*.txt "$out"/int-*build.txt "$out"/int-*asan.txt; do

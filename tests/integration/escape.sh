@@ -32,7 +32,6 @@ chmod 755 "$T"
 chmod 644 "$T/supervisor.ini" "$T/tree.sh"
 ALL_MARKERS="1001 1002 1003 1004 1005 1006"
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 
 # lib.sh's program_pids forks a few processes per pid on the machine (a
 # second or more on a busy one); these helpers use builtins and one grep,

@@ -5,7 +5,6 @@
 # set.  Without it, the supervisor carries on.
 . "$(dirname "$0")/../lib.sh"
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 # Epoch milliseconds of the first log line matching, from its time stamp.
 log_ms() {
 	date -d "$(grep -m 1 -E -- "$1" "$T/log" | cut -d ' ' -f 1-2)" +%s%3N

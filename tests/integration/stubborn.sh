@@ -34,7 +34,6 @@ chmod 755 "$T"
 chmod 644 "$T/supervisor.ini"
 mkdir -m 1777 "$T/run"
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 # Epoch milliseconds of the first log line matching, from its time stamp.
 log_ms() {
 	date -d "$(grep -m 1 -E -- "$1" "$T/log" | cut -d ' ' -f 1-2)" +%s%3N
