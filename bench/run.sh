@@ -1,529 +1,542 @@
 #!/bin/bash
-# run.sh: measures build/supervisor against Debian's supervisord, side by
-# side in one run (rounds alternate ours, supervisord, ours, ...):
-#   1. restart latency: exit stamp of a program -> start stamp of the next
-#      run (bench/stamp.c), median and p90, with the fork+exec+wait floor
-#      (bench/floor.c) of a 0 s program and, unless QUICK, of a program
-#      that runs 1 s as the supervised one does (an idle CPU wakes slower);
-#   2. idle cost: context switches and CPU time of the supervisor process
-#      over a window, 1 and 100 programs running and settled;
-#   3. memory: RSS and PSS of the supervisor process, 1 and 100 programs.
-# Prints a table and writes bench/results/core.csv (summary) and
-# bench/results/core-samples.csv (every sample).
+# run.sh: this supervisor against Debian's supervisord, runit and s6, side
+# by side in one run.  Every scenario alternates the supervisors (ours,
+# supervisord, runit, s6, ours, ...) for ROUNDS rounds and reports medians
+# and the ratio of each to ours:
+#   restart   exit of a 1 s program -> exec of the next run (bench/stamp.c
+#             stamps both ends); floor: fork+exec+wait in C (bench/floor.c)
+#   start     launch -> N programs exec'd; floor: N fork+execs in C
+#   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
+#             exited, and processes alive 1 s later; floor: killpg + reap
+#             of the same trees in C (bench/treefloor.c)
+#   sigkill   the same trees: processes alive 1 s after SIGKILL of the
+#             supervisor's pid
+#   idle      context switches and CPU time of the supervisor's own
+#             processes over IDLE_SECS, 1 and 100 programs
+#   memory    PSS (smaps_rollup) summed over the supervisor's own processes
+#   crash     10 programs that exit at once, for CRASH_SECS: CPU time of
+#             the supervisor's processes and spawns
+# Writes bench/results/bench.csv (medians), samples.csv (every sample) and
+# bench.png (gnuplot, when installed).
 #
-# Environment: QUICK=1 (5 restarts, 3 s windows, 1 round), RESTARTS,
-# IDLE_SECS, ROUNDS, SETTLE_SECS override the defaults one by one.
+#   QUICK=1   a smaller run, under a minute
+#   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
+#   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #
-# Every process a scenario starts is stopped by pid when the scenario
-# ends, and by the EXIT trap if the run is cut short.  Writes go to a
-# temp directory under /tmp, build/bench/ and bench/results/ only; as
-# root a missing supervisord is installed with apt-get (with a temporary
-# /usr/sbin/policy-rc.d, when there is none, so that no service starts).
+# As root, missing peers (Debian packages supervisor, runit, s6) and
+# gnuplot are installed with apt-get, with a policy-rc.d that keeps their
+# services from starting.  Every process a scenario starts carries
+# BENCH_TAG in its environment and is killed by pid when the scenario
+# ends, also when it fails or the run is interrupted.
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-if [ "${QUICK:-0}" = 1 ]; then
-	RESTARTS=${RESTARTS:-5}
-	IDLE_SECS=${IDLE_SECS:-3}
-	ROUNDS=${ROUNDS:-1}
+if [ "${SMOKE:-0}" = 1 ]; then
+	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="20"
+	TEAR_N=10 MEM_NS="1" IDLE_NS="1"
+	PEERS=${PEERS:-ours}
+elif [ "${QUICK:-0}" = 1 ]; then
+	ROUNDS=1 RESTARTS=3 IDLE_SECS=2 CRASH_SECS=4 START_NS="100"
+	TEAR_N=50 MEM_NS="1 100" IDLE_NS="1 100"
 else
-	RESTARTS=${RESTARTS:-20}
-	IDLE_SECS=${IDLE_SECS:-10}
-	ROUNDS=${ROUNDS:-2}
+	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
+	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100"
 fi
-SETTLE_SECS=${SETTLE_SECS:-0.5}	# after the last RUNNING, before a window
-START_TIMEOUT=30		# seconds for programs to be up
-STOP_TIMEOUT=30			# seconds for a supervisor to exit on SIGTERM
-MANY=100			# programs of the "100 programs" scenarios
+ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
+PEERS=${PEERS:-ours supervisord runit s6}
+UP_TIMEOUT=120			# seconds for programs to be up
+STOP_TIMEOUT=60			# seconds for a supervisor to exit
 
 OURS=$PWD/build/supervisor
 BIN=$PWD/build/bench
 RESULTS=bench/results
 W=$(mktemp -d /tmp/supervisor-bench.XXXXXX) || exit 1
-SAMPLES=$W/samples.csv		# metric,supervisor,round,value
-STARTED=""			# supervisors started and not yet stopped
-POLICY_RC=""			# policy-rc.d this script created, if any
+chmod 755 "$W"
+SAMPLES=$W/samples.csv		# scenario,who,round,value
 CLK_TCK=$(getconf CLK_TCK)
+SUP_PID=
+TREE_CMD="sh -c 'sh -c \"sleep 1000 & wait\" & wait'"
 
-T0=${EPOCHREALTIME//[!0-9]/}
+T0=${EPOCHREALTIME/./}
 log() {
-	local t=${EPOCHREALTIME//[!0-9]/}
-	printf '[%5.1fs] %s\n' "$(( (t - T0) / 1000 ))e-3" "$*" >&2
+	local t=${EPOCHREALTIME/./}
+	printf '[%6.1fs] %s\n' "$(( (t - T0) / 1000 ))e-3" "$*" >&2
 }
+now_us() { echo "${EPOCHREALTIME/./}"; }
 
-cleanup() {
-	local pid
-	for pid in $STARTED; do
-		stop_supervisor "$pid"
+# ---- processes ---------------------------------------------------------------
+
+# stat_read PID: /proc/PID/stat from field 3 on into F (F[0] state,
+# F[1] ppid, F[11] utime, F[12] stime, F[19] starttime).
+stat_read() {
+	local s
+	{ read -r s < "/proc/$1/stat"; } 2>/dev/null || return 1
+	read -ra F <<< "${s##*) }"
+}
+alive() { stat_read "$1" && [ "${F[0]}" != Z ]; }
+
+# Live processes carrying tag $1 (BENCH_TAG), not zombies.
+tagged() {
+	local f pid
+	for f in $(grep -lzx "BENCH_TAG=$1" /proc/[0-9]*/environ 2>/dev/null); do
+		pid=${f#/proc/}
+		pid=${pid%/environ}
+		[ "$pid" = "$$" ] && continue
+		alive "$pid" && echo "$pid"
 	done
-	[ -n "$POLICY_RC" ] && rm -f "$POLICY_RC"
-	rm -rf "$W"
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
 
-# Microseconds since the epoch, without a fork.
-now_us() { local t=${EPOCHREALTIME//[!0-9]/}; echo "$t"; }
+# Programs' processes among the tagged: sh, sleep and stamp.
+tagged_programs() {
+	local pid comm
+	for pid in $(tagged "$1"); do
+		read -r comm < "/proc/$pid/comm" 2>/dev/null || continue
+		case $comm in sh|sleep|stamp) echo "$pid" ;; esac
+	done
+}
 
-# wait_until SECONDS COMMAND...: polls COMMAND every 50 ms; 1 on timeout.
+kill_tagged() {
+	local pid
+	for pid in $(tagged "$1"); do kill -KILL "$pid" 2>/dev/null; done
+}
+
+# wait_until SECONDS COMMAND...: polls every 20 ms; 1 on timeout.
 wait_until() {
 	local deadline=$(( $(now_us) + ${1%.*} * 1000000 ))
 	shift
 	until "$@"; do
 		[ "$(now_us)" -ge "$deadline" ] && return 1
-		sleep 0.05
+		sleep 0.02
 	done
-	return 0
 }
 
-# Fields of /proc/PID/stat after "(comm) ", so that field N is F[N-3].
-read_stat() {
-	local s
-	F=()
-	{ read -r s < "/proc/$1/stat"; } 2>/dev/null || return 1
-	read -ra F <<< "${s##*) }"
+lines_at_least() { [ "$(grep -c '^S ' "$1" 2>/dev/null)" -ge "$2" ]; }
+tagged_at_least() { [ "$(tagged_programs "$1" | wc -l)" -ge "$2" ]; }
+
+# The supervisor's own processes (not its programs).
+own_pids() {
+	local who=$1 pid comm
+	echo "$SUP_PID"
+	for pid in $(cat /proc/"$SUP_PID"/task/*/children 2>/dev/null); do
+		read -r comm < "/proc/$pid/comm" 2>/dev/null || continue
+		case $who/$comm in
+		ours/supervisor|runit/runsv|s6/s6-supervise) echo "$pid" ;;
+		esac
+	done
 }
 
-# True while PID exists and is not a zombie.
-alive() { read_stat "$1" && [ "${F[0]}" != Z ]; }
-gone() { ! alive "$1"; }
-
-# "pid:starttime" of each live child of PID; the start time tells a pid
-# from a later process that reuses it.  The kernel's list of children
-# when it has one (CONFIG_PROC_CHILDREN), else a scan of /proc.
-children_of() {
-	local pid list="" t
-	if [ -r "/proc/$1/task/$1/children" ]; then
-		for t in /proc/"$1"/task/*/children; do
-			list="$list $(cat "$t" 2>/dev/null)"
+# Context switches, CPU ticks (utime+stime) over the own processes.
+own_counters() {
+	local pid t k v ctxt=0 ticks=0
+	for pid in $(own_pids "$1"); do
+		for t in /proc/"$pid"/task/*; do
+			while read -r k v _; do
+				case $k in
+				voluntary_ctxt_switches:|nonvoluntary_ctxt_switches:)
+					ctxt=$(( ctxt + v )) ;;
+				esac
+			done < "$t/status" 2>/dev/null
 		done
-	else
-		list=$(ls /proc | grep -E '^[0-9]+$')
-	fi
-	for pid in $list; do
-		read_stat "$pid" || continue
-		[ "${F[1]}" = "$1" ] && [ "${F[0]}" != Z ] &&
-			echo "$pid:${F[19]}"
+		stat_read "$pid" && ticks=$(( ticks + F[11] + F[12] ))
 	done
+	echo "$ctxt $ticks"
 }
 
-# children_count_is PID N
-children_count_is() { [ "$(children_of "$1" | wc -l)" -eq "$2" ]; }
-
-# log_count_is FILE PATTERN N: at least N lines of FILE match PATTERN.
-log_count_is() {
-	local c
-	c=$(grep -c -- "$2" "$1" 2>/dev/null)
-	[ "${c:-0}" -ge "$3" ]
-}
-
-kill_if_same() {
-	local pid=${1%%:*} start=${1##*:}
-	read_stat "$pid" && [ "${F[19]}" = "$start" ] &&
-		kill -KILL "$pid" 2>/dev/null
-}
-
-# SIGTERM, then SIGKILL after STOP_TIMEOUT; then any child it left behind
-# (still the same process) is killed by pid.
-stop_supervisor() {
-	local pid=$1 kids k
-	log "stopping pid $pid"
-	kids=$(children_of "$pid")
-	kill -TERM "$pid" 2>/dev/null
-	if ! wait_until "$STOP_TIMEOUT" gone "$pid"; then
-		log "pid $pid did not exit ${STOP_TIMEOUT}s after SIGTERM; SIGKILL"
-		kids="$kids $(children_of "$pid")"
-		kill -KILL "$pid" 2>/dev/null
-		wait_until 5 gone "$pid" || log "pid $pid survives SIGKILL"
-	fi
-	wait "$pid" 2>/dev/null
-	for k in $kids; do
-		kill_if_same "$k" && log "killed pid ${k%%:*} left by $pid"
+own_pss_kb() {
+	local pid k v total=0
+	for pid in $(own_pids "$1"); do
+		while read -r k v _; do
+			[ "$k" = Pss: ] && total=$(( total + v ))
+		done < "/proc/$pid/smaps_rollup" 2>/dev/null
 	done
-	STARTED=$(echo " $STARTED " | sed "s/ $pid / /; s/^ *//; s/ *$//")
+	echo "$total"
 }
 
-# start_supervisor ours|supervisord DIR: starts it on DIR/ours.ini or
-# DIR/supervisord.conf, logging to DIR/log; the pid lands in SUP_PID.
-start_supervisor() {
-	if [ "$1" = ours ]; then
-		"$OURS" -c "$2/ours.ini" > "$2/log" 2>&1 &
-	else
-		"$SUPERVISORD" -n -c "$2/supervisord.conf" > "$2/log" 2>&1 &
-	fi
-	SUP_PID=$!
-	STARTED="$STARTED $SUP_PID"
-}
+# ---- the supervisors ---------------------------------------------------------
 
-# The lines every supervisord config starts with: everything it writes
-# goes into DIR, never to a system path.
-supervisord_head() {
-	cat <<EOF
+# configure WHO DIR N COMMAND POLICY: N programs p0001.. running COMMAND
+# (a shell-quoted command line).  POLICY: "restart" (restart on any exit,
+# never give up) or "keep" (long-running programs).
+configure() {
+	local who=$1 d=$2 n=$3 cmd=$4 i name
+	mkdir -p "$d"
+	case $who in
+	ours)
+		for i in $(seq -f %04g 1 "$n"); do
+			printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 0.5\nstartretries = 1000000\nstopwaitsecs = 10\n\n' "$i" "$cmd"
+		done > "$d/ours.ini" ;;
+	supervisord)
+		{
+			cat <<EOF
 [unix_http_server]
-file = $1/supervisor.sock
-chmod = 0700
-
+file = $d/supervisord.sock
 [supervisord]
 nodaemon = true
-logfile = $1/supervisord.log
-logfile_backups = 0
-pidfile = $1/supervisord.pid
-childlogdir = $1
-loglevel = info
-
+logfile = $d/supervisord.log
+pidfile = $d/supervisord.pid
+childlogdir = $d
+minfds = 4096
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-
-[supervisorctl]
-serverurl = unix://$1/supervisor.sock
-
 EOF
+			for i in $(seq -f %04g 1 "$n"); do
+				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 0.5\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd"
+			done
+		} > "$d/supervisord.conf" ;;
+	runit|s6)
+		mkdir -p "$d/sv"
+		for i in $(seq -f %04g 1 "$n"); do
+			name=$d/sv/p$i
+			mkdir -p "$name"
+			printf '#!/bin/sh\nexec %s\n' "$cmd" > "$name/run"
+			chmod 755 "$name/run"
+		done ;;
+	esac
+}
+
+# start WHO DIR: starts it in the background; its pid lands in SUP_PID.
+start() {
+	local who=$1 d=$2
+	case $who in
+	ours)	"$OURS" -c "$d/ours.ini" > "$d/log" 2>&1 & ;;
+	supervisord) supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
+	runit)	runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
+	s6)	s6-svscan "$d/sv" > "$d/log" 2>&1 & ;;
+	esac
+	SUP_PID=$!
+}
+
+# finish TAG: the supervisor SIGKILLed if still there, every tagged
+# process killed, the supervisor reaped.
+finish() {
+	[ -n "$SUP_PID" ] && kill -KILL "$SUP_PID" 2>/dev/null
+	kill_tagged "$1"
+	[ -n "$SUP_PID" ] && wait "$SUP_PID" 2>/dev/null
+	SUP_PID=
+	wait_until 5 eval '[ -z "$(tagged "$1")" ]' || kill_tagged "$1"
+}
+
+# stop_timed: SIGTERM, waits for the exit; the microseconds it took land
+# in STOP_US; 1 after STOP_TIMEOUT.
+stop_timed() {
+	local t0
+	t0=$(now_us)
+	kill -TERM "$SUP_PID"
+	wait_until "$STOP_TIMEOUT" eval '! alive "$SUP_PID"' || return 1
+	STOP_US=$(( $(now_us) - t0 ))
+	wait "$SUP_PID" 2>/dev/null
+	SUP_PID=
 }
 
 sample() { echo "$1,$2,$3,$4" >> "$SAMPLES"; }
 
-# gaps FILE MAX: exit stamp -> next start stamp, in microseconds, for the
-# first MAX restarts recorded in FILE.
+# ---- scenarios ---------------------------------------------------------------
+
+# restart WHO ROUND: RESTARTS gaps of a program that runs 1 s, exits 1.
+sc_restart() {
+	local who=$1 round=$2 d=$W/restart-$1-$2 g
+	export BENCH_TAG=$d
+	configure "$who" "$d" 1 "$BIN/stamp $d/stamps 1"
+	start "$who" "$d"
+	wait_until $(( RESTARTS * 4 + 10 )) lines_at_least "$d/stamps" \
+	    $(( RESTARTS + 1 )) || log "restart/$who: only $(grep -c '^S' "$d/stamps" 2>/dev/null) starts"
+	finish "$d"
+	for g in $(gaps "$d/stamps" "$RESTARTS"); do
+		sample restart_ms "$who" "$round" "$g"
+	done
+}
+
+sc_restart_floor() {
+	local round=$1 d=$W/restart-floor-$1 g
+	mkdir -p "$d"
+	timeout $(( RESTARTS * 3 + 10 )) "$BIN/floor" "$BIN/stamp" \
+	    "$d/stamps" $(( RESTARTS + 1 )) 1 || log "restart floor failed"
+	for g in $(gaps "$d/stamps" "$RESTARTS"); do
+		sample restart_ms floor "$round" "$g"
+	done
+}
+
+# gaps FILE MAX: exit stamp -> next start stamp, in milliseconds.
 gaps() {
 	awk -v max="$2" '
 	$1 == "E" { es = $3; ens = $4; have = 1; next }
 	$1 == "S" && have && n < max {
-		printf "%.3f\n", (($3 - es) * 1e9 + ($4 - ens)) / 1e3
+		printf "%.3f\n", (($3 - es) * 1e9 + ($4 - ens)) / 1e6
 		n++; have = 0
-	}' "$1"
+	}' "$1" 2>/dev/null
 }
 
-starts_at_least() { log_count_is "$1" '^S ' "$2"; }
-
-# restart_run ours|supervisord ROUND K: K restarts of a 1 s program.
-restart_run() {
-	local who=$1 round=$2 k=$3 d=$W/restart-$1-$2 g
-	mkdir -p "$d"
-	if [ "$who" = ours ]; then
-		cat > "$d/ours.ini" <<EOF
-[program:flap]
-command = $BIN/stamp $d/stamps 1
-startsecs = 0.5
-autorestart = true
-EOF
+# start WHO ROUND N: launch -> N programs have exec'd.
+sc_start() {
+	local who=$1 round=$2 n=$3 d=$W/start-$1-$2-$3 t0 t1
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
+	t0=$(now_us)
+	start "$who" "$d"
+	if wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		t1=$(now_us)
+		sample "start_ms_$n" "$who" "$round" $(( (t1 - t0) / 1000 ))
 	else
-		{ supervisord_head "$d"; cat <<EOF
-[program:flap]
-command = $BIN/stamp $d/stamps 1
-startsecs = 0
-autorestart = true
-stdout_logfile = NONE
-stderr_logfile = NONE
-EOF
-		} > "$d/supervisord.conf"
+		log "start/$who/$n: $(grep -c '^S' "$d/stamps") of $n up"
 	fi
-	start_supervisor "$who" "$d"
-	if ! wait_until $(( k * 3 + 10 )) starts_at_least "$d/stamps" $(( k + 1 ))
-	then
-		log "restart/$who round $round: only" \
-		    "$(grep -c '^S ' "$d/stamps" 2>/dev/null) starts; log:"
-		tail -n 20 "$d/log" "$d/supervisord.log" >&2 2>/dev/null
-	fi
-	stop_supervisor "$SUP_PID"
-	for g in $(gaps "$d/stamps" "$k"); do
-		sample restart_us "$who" "$round" "$g"
-	done
+	finish "$d"
 }
 
-# floor_run ROUND K SECONDS NAME: K restarts by fork+exec+wait of a
-# program that runs SECONDS; the samples go under NAME.
-floor_run() {
-	local round=$1 k=$2 secs=$3 name=$4 d=$W/$4-$1 g
+sc_start_floor() {
+	local round=$1 n=$2 d=$W/start-floor-$1-$2 us
 	mkdir -p "$d"
-	if ! timeout $(( (k + 1) * (secs + 2) + 10 )) "$BIN/floor" \
-	    "$BIN/stamp" "$d/stamps" $(( k + 1 )) "$secs"; then
-		log "$name round $round failed"
-	fi
-	for g in $(gaps "$d/stamps" "$k"); do
-		sample restart_us "$name" "$round" "$g"
-	done
+	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" "$n" "$BIN/stamp" \
+	    "$d/stamps") && sample "start_ms_$n" floor "$round" $(( us / 1000 ))
 }
 
-# Context switches (every thread), utime+stime in ticks and on-CPU time
-# in ns (every thread, from schedstat) of PID, on one line.
-counters() {
-	local pid=$1 t k v ctxt=0 run=0 ns
-	for t in /proc/"$pid"/task/*; do
-		while read -r k v _; do
-			case $k in
-			voluntary_ctxt_switches:|nonvoluntary_ctxt_switches:)
-				ctxt=$(( ctxt + v )) ;;
-			esac
-		done < "$t/status"
-		if read -r ns _ < "$t/schedstat" 2>/dev/null; then
-			run=$(( run + ns ))
-		fi
-	done
-	read_stat "$pid" || return 1
-	echo "$ctxt $(( F[11] + F[12] )) $run"
-}
-
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-pss_kb() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup"; }
-
-up_failed() {
-	log "idle/$1/$3 round $2: $(children_of "$SUP_PID" | wc -l) of $3" \
-	    "programs up; log:"
-	tail -n 20 "$4/log" "$4/supervisord.log" >&2 2>/dev/null
-	stop_supervisor "$SUP_PID"
-}
-
-# idle_run ours|supervisord ROUND NPROCS: settles NPROCS "sleep 1000"
-# (the time until the log says all are RUNNING, startsecs=1 included, is
-# a sample too), then measures the supervisor over IDLE_SECS, and its
-# memory.
-idle_run() {
-	local who=$1 round=$2 n=$3 d=$W/idle-$1-$2-$3 np="" before after
-	local running_pat runlog t_start
-	mkdir -p "$d"
-	if [ "$n" -gt 1 ]; then
-		np="numprocs = $n
-process_name = %(program_name)s_%(process_num)03d"
+# teardown WHO ROUND: TEAR_N trees; SIGTERM -> exit, survivors after 1 s.
+# sigkill WHO ROUND: the same trees; survivors 1 s after SIGKILL.
+sc_teardown() {
+	local who=$1 round=$2 how=$3 d=$W/$3-$1-$2
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$TEAR_N" "$TREE_CMD"
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" tagged_at_least "$d" $(( TEAR_N * 3 )); then
+		log "$how/$who: only $(tagged_programs "$d" | wc -l) of $(( TEAR_N * 3 )) processes up"
+		finish "$d"
+		return
 	fi
-	if [ "$who" = ours ]; then
-		cat > "$d/ours.ini" <<EOF
-[program:idle]
-command = sleep 1000
-startsecs = 1
-$np
-EOF
-		running_pat=' is RUNNING'
-		runlog=$d/log
-	else
-		{ supervisord_head "$d"; cat <<EOF
-[program:idle]
-command = sleep 1000
-startsecs = 1
-stdout_logfile = NONE
-stderr_logfile = NONE
-$np
-EOF
-		} > "$d/supervisord.conf"
-		running_pat='entered RUNNING state'
-		runlog=$d/supervisord.log
-	fi
-	t_start=$(now_us)
-	start_supervisor "$who" "$d"
-	# The log first: counting children is the dearer poll.
-	if ! wait_until "$START_TIMEOUT" log_count_is "$runlog" \
-	    "$running_pat" "$n"; then
-		up_failed "$who" "$round" "$n" "$d"
-		return 1
-	fi
-	sample "startup_ms_$n" "$who" "$round" $(( ($(now_us) - t_start) / 1000 ))
-	if ! wait_until "$START_TIMEOUT" children_count_is "$SUP_PID" "$n"; then
-		up_failed "$who" "$round" "$n" "$d"
-		return 1
-	fi
-	log "all $n up; measuring"
-	sleep "$SETTLE_SECS"
-	before=($(counters "$SUP_PID"))
-	sleep "$IDLE_SECS"
-	after=($(counters "$SUP_PID"))
-	if [ "${#before[@]}" -ne 3 ] || [ "${#after[@]}" -ne 3 ]; then
-		log "idle/$who/$n round $round: supervisor gone; log:"
-		tail -n 20 "$d/log" "$d/supervisord.log" >&2 2>/dev/null
-		stop_supervisor "$SUP_PID"
-		return 1
-	fi
-	if ! children_count_is "$SUP_PID" "$n"; then
-		log "idle/$who/$n round $round: programs died during the window"
-	fi
-	sample "ctxt_$n" "$who" "$round" $(( after[0] - before[0] ))
-	sample "cpu_ms_$n" "$who" "$round" \
-	    $(( (after[1] - before[1]) * 1000 / CLK_TCK ))
-	sample "sched_us_$n" "$who" "$round" \
-	    $(( (after[2] - before[2]) / 1000 ))
-	sample "rss_kb_$n" "$who" "$round" "$(status_kb "$SUP_PID" VmRSS)"
-	sample "pss_kb_$n" "$who" "$round" "$(pss_kb "$SUP_PID")"
-	stop_supervisor "$SUP_PID"
-}
-
-# Debian's supervisord: installed when missing and root.  Services are
-# kept from starting during the install with policy-rc.d (Debian's own
-# switch), so no system supervisord appears.
-find_supervisord() {
-	SUPERVISORD=$(command -v supervisord 2>/dev/null || true)
-	[ -n "$SUPERVISORD" ] && return 0
-	[ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-	log "installing Debian's supervisor package (apt-get)"
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		POLICY_RC=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\nexit 101\n' > "$POLICY_RC" &&
-			chmod 755 "$POLICY_RC"
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	if ! timeout 300 apt-get install -y -q --no-install-recommends \
-	    supervisor > "$W/apt.log" 2>&1; then
-		timeout 300 apt-get update -q >> "$W/apt.log" 2>&1
-		timeout 300 apt-get install -y -q --no-install-recommends \
-		    supervisor >> "$W/apt.log" 2>&1 ||
-			log "apt-get install supervisor failed: $(tail -n 3 "$W/apt.log")"
-	fi
-	if [ -n "$POLICY_RC" ]; then
-		rm -f "$POLICY_RC"
-		POLICY_RC=""
-	fi
-	SUPERVISORD=$(command -v supervisord 2>/dev/null || true)
-	[ -n "$SUPERVISORD" ]
-}
-
-# summary METRIC WHO median|p90: over every sample of every round.
-summary() {
-	awk -F, -v m="$1" -v w="$2" '$1 == m && $2 == w { print $4 }' \
-	    "$SAMPLES" | sort -g | awk -v kind="$3" '
-	{ v[NR] = $1 }
-	END {
-		if (NR == 0) exit
-		if (kind == "p90") {
-			i = int(0.9 * NR); if (i < 0.9 * NR) i++
-			x = v[i]
-		} else if (NR % 2)
-			x = v[(NR + 1) / 2]
+	sleep 1		# let every supervisor settle (startsecs and the like)
+	if [ "$how" = teardown ]; then
+		if stop_timed; then
+			sample teardown_ms "$who" "$round" $(( STOP_US / 1000 ))
 		else
-			x = (v[NR / 2] + v[NR / 2 + 1]) / 2
-		print x
-	}'
+			log "teardown/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
+		fi
+	else
+		kill -KILL "$SUP_PID"
+		wait "$SUP_PID" 2>/dev/null
+		SUP_PID=
+	fi
+	sleep 1
+	sample "${how}_survivors" "$who" "$round" "$(tagged_programs "$d" | wc -l)"
+	finish "$d"
 }
 
-# fmt VALUE SCALE DECIMALS: VALUE / SCALE, or "-" when there is none.
-fmt() {
-	[ -z "$1" ] && { echo "-"; return; }
-	awk -v x="$1" -v s="$2" -v d="$3" 'BEGIN { printf "%.*f\n", d, x / s }'
+sc_teardown_floor() {
+	local round=$1 d=$W/teardown-floor-$1 us
+	export BENCH_TAG=$d
+	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" "$TEAR_N" \
+	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
+		sample teardown_ms floor "$round" $(( us / 1000 ))
+	kill_tagged "$d"
 }
 
-ratio() {
-	[ -z "$1" ] || [ -z "$2" ] && { echo "n/a"; return; }
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (b == 0) print (a == 0 ? "n/a (both 0)" : "inf (ours 0)")
-		else printf "%.1fx\n", a / b }'
+# idle WHO ROUND N: N long-running programs; own processes' context
+# switches and CPU over IDLE_SECS, and their PSS.
+sc_idle() {
+	local who=$1 round=$2 n=$3 d=$W/idle-$1-$2-$3 before after
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		log "idle/$who/$n: only $(grep -c '^S' "$d/stamps") up"
+		finish "$d"
+		return
+	fi
+	sleep 2		# past startsecs and start-up work
+	before=($(own_counters "$who"))
+	sleep "$IDLE_SECS"
+	after=($(own_counters "$who"))
+	if echo " $IDLE_NS " | grep -q " $n "; then
+		sample "idle_ctxt_$n" "$who" "$round" $(( after[0] - before[0] ))
+		sample "idle_cpu_ms_$n" "$who" "$round" \
+		    $(( (after[1] - before[1]) * 1000 / CLK_TCK ))
+	fi
+	sample "pss_kb_$n" "$who" "$round" "$(own_pss_kb "$who")"
+	finish "$d"
 }
 
-# ---- build ----------------------------------------------------------------
+# crash WHO ROUND: 10 programs that exit 1 at once, for CRASH_SECS.
+sc_crash() {
+	local who=$1 round=$2 d=$W/crash-$1-$2 before after
+	export BENCH_TAG=$d
+	configure "$who" "$d" 10 "$BIN/stamp $d/stamps 0"
+	start "$who" "$d"
+	sleep 0.2
+	before=($(own_counters "$who"))
+	sleep "$CRASH_SECS"
+	after=($(own_counters "$who"))
+	sample crash_cpu_ms "$who" "$round" \
+	    $(( (after[1] - before[1]) * 1000 / CLK_TCK ))
+	sample crash_spawns "$who" "$round" "$(grep -c '^S' "$d/stamps" 2>/dev/null)"
+	finish "$d"
+}
+
+# ---- set-up ------------------------------------------------------------------
+
+have() {
+	case $1 in
+	ours) [ -x "$OURS" ] ;;
+	supervisord) command -v supervisord > /dev/null ;;
+	runit) command -v runsvdir > /dev/null ;;
+	s6) command -v s6-svscan > /dev/null ;;
+	esac
+}
+
+install_missing() {
+	local pkgs="" p created=""
+	for p in $PEERS; do
+		have "$p" && continue
+		case $p in
+		supervisord) pkgs="$pkgs supervisor" ;;
+		runit|s6) pkgs="$pkgs $p" ;;
+		esac
+	done
+	command -v gnuplot > /dev/null || pkgs="$pkgs gnuplot-nox"
+	[ -z "$pkgs" ] && return
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get > /dev/null; then
+		log "missing:$pkgs (install them to compare; they are n/a)"
+		return
+	fi
+	log "installing:$pkgs"
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		created=1
+	fi
+	DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q \
+	    --no-install-recommends $pkgs > "$W/apt.log" 2>&1 ||
+		log "apt-get failed: $(tail -n 2 "$W/apt.log")"
+	[ -n "$created" ] && rm -f /usr/sbin/policy-rc.d
+}
+
+cleanup() {
+	local d
+	[ -n "$SUP_PID" ] && kill -KILL "$SUP_PID" 2>/dev/null
+	for d in "$W"/*/; do
+		[ -d "$d" ] && kill_tagged "${d%/}"
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'log interrupted; exit 130' INT TERM
+
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
-for h in stamp floor; do
-	if ! cc -O2 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
-	    -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Werror \
-	    -o "$BIN/$h" "bench/$h.c"; then
-		log "cannot build bench/$h.c"
-		exit 1
-	fi
+for h in stamp floor treefloor startfloor; do
+	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
+		{ log "cannot build bench/$h.c"; exit 1; }
 done
-HAVE_SD=0
-if find_supervisord; then
-	HAVE_SD=1
-	SD_VERSION=$("$SUPERVISORD" --version 2>/dev/null)
-else
-	log "supervisord: not installed; its column is n/a"
-fi
+[ "${SMOKE:-0}" = 1 ] || install_missing
+WHO=""
+for p in $PEERS; do
+	if have "$p"; then WHO="$WHO $p"; else log "$p: not installed; n/a"; fi
+done
 : > "$SAMPLES"
 
-echo "supervisor bench: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) cores" \
-    "($(uname -sr)), $(awk -F': ' '/^model name/ { print $2; exit }' \
-    /proc/cpuinfo)"
-echo "this supervisor: $("$OURS" -V) ($OURS)"
-if [ "$HAVE_SD" = 1 ]; then
-	echo "supervisord: $SD_VERSION ($SUPERVISORD)"
-else
-	echo "supervisord: n/a (not installed)"
-fi
-echo "restarts: $RESTARTS, idle window: ${IDLE_SECS}s, rounds: $ROUNDS" \
-    "(QUICK=${QUICK:-0}); load average at start: $(cut -d' ' -f1-3 \
-    /proc/loadavg)"
+echo "supervisor bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
+    "$(uname -sr); load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ours $("$OURS" -V | cut -d' ' -f2)$(have supervisord && echo ", supervisord $(supervisord --version)")$(have runit && echo ", runit $(dpkg-query -W -f='${Version}' runit 2>/dev/null)")$(have s6 && echo ", s6 $(dpkg-query -W -f='${Version}' s6 2>/dev/null)")"
+echo "rounds $ROUNDS (alternating$WHO), restarts $RESTARTS, idle ${IDLE_SECS}s," \
+    "crash loop ${CRASH_SECS}s, teardown $TEAR_N trees of 3"
 
-WHO="ours"
-[ "$HAVE_SD" = 1 ] && WHO="ours supervisord"
-
-# ---- 1. restart latency, alternating ---------------------------------------
 for round in $(seq 1 "$ROUNDS"); do
-	# This round's share of RESTARTS; the first rounds take the remainder.
-	k=$(( RESTARTS / ROUNDS + (round <= RESTARTS % ROUNDS ? 1 : 0) ))
-	[ "$k" -gt 0 ] || continue
+	log "round $round: restart latency"
+	for who in $WHO; do sc_restart "$who" "$round"; done
+	sc_restart_floor "$round"
+	for n in $START_NS; do
+		log "round $round: start $n"
+		for who in $WHO; do sc_start "$who" "$round" "$n"; done
+		sc_start_floor "$round" "$n"
+	done
+	log "round $round: teardown and SIGKILL of $TEAR_N trees"
 	for who in $WHO; do
-		log "round $round: restart latency, $who ($k restarts)"
-		restart_run "$who" "$round" "$k"
+		sc_teardown "$who" "$round" teardown
+		sc_teardown "$who" "$round" sigkill
 	done
-	floor_run "$round" "$k" 0 floor
-	if [ "${QUICK:-0}" != 1 ]; then
-		log "round $round: floor of a 1 s program ($k restarts)"
-		floor_run "$round" "$k" 1 floor_1s
-	fi
+	sc_teardown_floor "$round"
+	for n in $MEM_NS; do
+		log "round $round: idle and memory, $n programs"
+		for who in $WHO; do sc_idle "$who" "$round" "$n"; done
+	done
+	log "round $round: crash loop"
+	for who in $WHO; do sc_crash "$who" "$round"; done
 done
 
-# ---- 2 and 3. idle cost and memory, alternating -----------------------------
-for round in $(seq 1 "$ROUNDS"); do
-	for n in 1 "$MANY"; do
-		for who in $WHO; do
-			log "round $round: idle, $who, $n program(s)"
-			idle_run "$who" "$round" "$n"
-		done
-	done
-done
+# ---- report ------------------------------------------------------------------
 
-# ---- report -----------------------------------------------------------------
-ROWS=(
-	"restart latency, median (ms)|restart_us|median|1000|3|floor"
-	"restart latency, p90 (ms)|restart_us|p90|1000|3|floor"
-	"idle ctxt switches / ${IDLE_SECS}s, 1 program|ctxt_1|median|1|0|"
-	"idle CPU utime+stime / ${IDLE_SECS}s (ms), 1 program|cpu_ms_1|median|1|0|"
-	"idle on-CPU / ${IDLE_SECS}s (us, schedstat), 1 program|sched_us_1|median|1|0|"
-	"idle ctxt switches / ${IDLE_SECS}s, $MANY programs|ctxt_$MANY|median|1|0|"
-	"idle CPU utime+stime / ${IDLE_SECS}s (ms), $MANY programs|cpu_ms_$MANY|median|1|0|"
-	"idle on-CPU / ${IDLE_SECS}s (us, schedstat), $MANY programs|sched_us_$MANY|median|1|0|"
-	"start-up to all RUNNING (s), 1 program|startup_ms_1|median|1000|2|"
-	"start-up to all RUNNING (s), $MANY programs|startup_ms_$MANY|median|1000|2|"
-	"RSS (KiB), 1 program|rss_kb_1|median|1|0|"
-	"PSS (KiB), 1 program|pss_kb_1|median|1|0|"
-	"RSS (KiB), $MANY programs|rss_kb_$MANY|median|1|0|"
-	"PSS (KiB), $MANY programs|pss_kb_$MANY|median|1|0|"
-)
-CSV=$RESULTS/core.csv
-echo "scenario,metric,ours,supervisord,ratio_supervisord_over_ours,floor,floor_1s_run" \
-    > "$CSV"
+median() {
+	awk -F, -v m="$1" -v w="$2" '$1 == m && $2 == w { print $4 }' \
+	    "$SAMPLES" | sort -g | awk '{ v[NR] = $1 }
+	END { if (NR == 0) exit
+	      print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ROWS="restart_ms|restart latency, ms
+start_ms_100|start 100 programs, ms
+start_ms_1000|start 1000 programs, ms
+teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
+teardown_survivors|processes left 1 s after that teardown
+sigkill_survivors|processes left 1 s after SIGKILL of the supervisor
+idle_ctxt_1|idle context switches in ${IDLE_SECS}s, 1 program
+idle_ctxt_100|idle context switches in ${IDLE_SECS}s, 100 programs
+idle_cpu_ms_1|idle CPU in ${IDLE_SECS}s, 1 program, ms
+idle_cpu_ms_100|idle CPU in ${IDLE_SECS}s, 100 programs, ms
+pss_kb_1|memory (PSS) with 1 program, kB
+pss_kb_100|memory (PSS) with 100 programs, kB
+pss_kb_1000|memory (PSS) with 1000 programs, kB
+crash_cpu_ms|crash loop: CPU in ${CRASH_SECS}s, ms
+crash_spawns|crash loop: spawns in ${CRASH_SECS}s"
+COLS="ours supervisord runit s6 floor"
+
+CSV=$RESULTS/bench.csv
+echo "metric,description,who,median,ratio_to_ours" > "$CSV"
 echo
-printf '%-46s %14s %20s %14s %8s %10s\n' scenario "this supervisor" \
-    supervisord "ratio (sd/us)" floor "floor 1s"
-printf '%-46s %14s %20s %14s %8s %10s\n' "$(printf '%.0s-' {1..46})" \
-    "--------------" "--------------------" "--------------" "--------" \
-    "----------"
-for row in "${ROWS[@]}"; do
-	IFS='|' read -r label metric kind scale dec floorcol <<< "$row"
-	ours=$(summary "$metric" ours "$kind")
-	if [ "$HAVE_SD" = 1 ]; then
-		sd=$(summary "$metric" supervisord "$kind")
-		sd_txt=$(fmt "$sd" "$scale" "$dec")
-		rt=$(ratio "$sd" "$ours")
-	else
-		sd="" sd_txt="n/a (not installed)" rt="n/a"
-	fi
-	fl_txt="" fl1_txt=""
-	if [ -n "$floorcol" ]; then
-		fl_txt=$(fmt "$(summary "$metric" floor "$kind")" "$scale" \
-		    "$dec")
-		fl1_txt=$(fmt "$(summary "$metric" floor_1s "$kind")" \
-		    "$scale" "$dec")
-	fi
-	printf '%-46s %14s %20s %14s %8s %10s\n' "$label" \
-	    "$(fmt "$ours" "$scale" "$dec")" "$sd_txt" "$rt" "$fl_txt" \
-	    "$fl1_txt"
-	printf '"%s",%s,%s,%s,%s,%s,%s\n' "$label" "$metric" \
-	    "$(fmt "$ours" "$scale" "$dec")" "$sd_txt" "$rt" "$fl_txt" \
-	    "$fl1_txt" >> "$CSV"
-done
-cp "$SAMPLES" "$RESULTS/core-samples.csv"
+printf '%-46s' "median of $ROUNDS round(s)"
+for c in $COLS; do printf ' %18s' "$c"; done
 echo
-echo "samples per cell: restart $(grep -c '^restart_us,ours,' "$SAMPLES")" \
-    "(ours), $(grep -c '^restart_us,supervisord,' "$SAMPLES") (supervisord)," \
-    "$(grep -c '^restart_us,floor,' "$SAMPLES") (floor)," \
-    "$(grep -c '^restart_us,floor_1s,' "$SAMPLES") (floor 1s); idle/memory: median" \
-    "of $ROUNDS round(s); load average at end: $(cut -d' ' -f1-3 \
-    /proc/loadavg)"
-echo "wrote $CSV and $RESULTS/core-samples.csv"
+while IFS='|' read -r metric label; do
+	grep -q "^$metric," "$SAMPLES" || continue
+	printf '%-46s' "$label"
+	base=$(median "$metric" ours)
+	for c in $COLS; do
+		v=$(median "$metric" "$c")
+		if [ -z "$v" ]; then
+			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c "; then
+				txt="-"
+			else
+				txt="n/a (failed)"
+			fi
+			printf ' %18s' "$txt"
+			continue
+		fi
+		r=$(awk -v a="$v" -v b="$base" 'BEGIN {
+			if (b == "" || b == 0) print ""; else printf "%.2f", a / b }')
+		echo "$metric,\"$label\",$c,$v,$r" >> "$CSV"
+		if [ "$c" = ours ] || [ -z "$r" ]; then
+			printf ' %18s' "$v"
+		else
+			printf ' %18s' "$v (${r}x)"
+		fi
+	done
+	echo
+done <<< "$ROWS"
+cp "$SAMPLES" "$RESULTS/samples.csv"
+echo
+echo "(ratio) = that column / ours; load at end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrote $CSV and $RESULTS/samples.csv"
+
+if command -v gnuplot > /dev/null && [ "${SMOKE:-0}" != 1 ]; then
+	awk -F, 'NR > 1 && $3 != "ours" && $5 != "" && $5 > 0 {
+		print $1 "\t" $3 "\t" $5 }' "$CSV" > "$W/ratios.tsv"
+	gnuplot <<EOF 2> "$W/gnuplot.log" || log "gnuplot failed: $(head -c 300 "$W/gnuplot.log")"
+set terminal pngcairo size 1200,600 noenhanced
+set output "$RESULTS/bench.png"
+set title "Each peer against this supervisor (ratio of medians; 1 = same, log scale; lower is better)"
+set logscale y
+set style data points
+set xtics rotate by -35
+set key outside right
+set grid ytics
+plot for [w in "supervisord runit s6 floor"] "$W/ratios.tsv" \
+	using (\$2 eq w ? \$0 : 1/0):3:xtic(1) title w pointsize 2
+EOF
+	[ -s "$RESULTS/bench.png" ] && echo "wrote $RESULTS/bench.png"
+fi

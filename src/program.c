@@ -40,6 +40,7 @@ static struct process	**procs;	/* every process, config order */
 static size_t		  nprocs;
 static ev_child		  child_watcher; /* every child, orphans too */
 static ev_idle		  adopt_watcher; /* looks at orphans after exits */
+static ev_prepare	  reaped_watcher; /* checks trees after reaps */
 
 static void	process_event(struct process *, enum proc_event);
 static void	request_shutdown(struct process *, const char *);
@@ -615,7 +616,6 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 {
 	struct process *p;
 	char how[64];
-	size_t i;
 
 	(void)l;
 	(void)revents;
@@ -635,7 +635,24 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 	} else
 		log_debug("reaped pid %d (%s)", (int)w->rpid,
 		    describe_status(w->rstatus, how, sizeof(how)));
-	/* Any reap may have emptied a tree someone is waiting for. */
+	/* Trees are looked at once per loop iteration, not once per reap. */
+	ev_prepare_start(loop, &reaped_watcher);
+}
+
+/*
+ * After the reaps of one loop iteration: any of them may have emptied a
+ * tree that is waiting to be gone.  A teardown of N trees reaps about 3N
+ * processes; checking every tree on every reap would cost N * 3N.
+ */
+static void
+reaped_cb(struct ev_loop *l, ev_prepare *w, int revents)
+{
+	struct process *p;
+	size_t i;
+
+	(void)l;
+	(void)revents;
+	ev_prepare_stop(loop, w);
 	for (i = 0; i < nprocs; i++) {
 		p = procs[i];
 		if (p->p_state == PROC_STOPPING && p->p_pid == 0 &&
@@ -699,6 +716,7 @@ programs_init(struct ev_loop *l, struct config *cf)
 	ev_child_init(&child_watcher, child_cb, 0, 0);
 	ev_child_start(loop, &child_watcher);
 	ev_idle_init(&adopt_watcher, adopt_cb);
+	ev_prepare_init(&reaped_watcher, reaped_cb);
 	return 0;
 }
 
@@ -723,6 +741,7 @@ programs_free(void)
 	if (loop != NULL) {
 		ev_child_stop(loop, &child_watcher);
 		ev_idle_stop(loop, &adopt_watcher);
+		ev_prepare_stop(loop, &reaped_watcher);
 	}
 }
 

@@ -2,18 +2,24 @@
  * spawn.c: starts one process.  The parent builds argv, envp and the list
  * of paths to try before fork; the child runs only async-signal-safe calls
  * (setpgid, sigaction, open, dup2, umask, chdir, close_range, execve,
- * write, _exit) and reports a failure through a close-on-exec pipe.
+ * write, _exit) and reports a failure through a close-on-exec pipe.  A
+ * process with a cgroup is created inside it by clone3(CLONE_INTO_CGROUP)
+ * where the kernel has it (5.7+): moving a process between cgroups takes
+ * a lock that waits for an RCU grace period, several milliseconds.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/sched.h>	/* struct clone_args, CLONE_INTO_CGROUP */
 
 #include "log.h"
 #include "parse.h"
@@ -164,9 +170,16 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	sigset_t none;
 	int sig, fd, err = ENOENT, i;
 
-	/* Join the process's cgroup before anything can fork from here. */
-	if (cgroup_fd >= 0 && write(cgroup_fd, "0", 1) != 1)
-		child_fail(errfd, SPAWN_STAGE_CGROUP, errno);
+	/*
+	 * Without clone3, join the process's cgroup before anything can fork
+	 * from here.  openat and write are async-signal-safe.
+	 */
+	if (cgroup_fd >= 0) {
+		if ((fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY |
+		    O_CLOEXEC)) == -1 || write(fd, "0", 1) != 1)
+			child_fail(errfd, SPAWN_STAGE_CGROUP, errno);
+		close(fd);
+	}
 	if (setpgid(0, 0) == -1)
 		child_fail(errfd, SPAWN_STAGE_SETPGID, errno);
 	/* Default dispositions first, so unblocking runs no handler of ours. */
@@ -205,8 +218,37 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 }
 
 /*
+ * fork(), but the child starts in the cgroup of directory fd cgroup_fd.
+ * Returns -2 (errno set) when the kernel cannot do that, so that the
+ * caller forks and joins the cgroup itself; it then never tries again.
+ */
+static pid_t
+fork_into_cgroup(int cgroup_fd)
+{
+	static bool unsupported;
+	struct clone_args ca;
+	long pid;
+
+	if (unsupported)
+		return -2;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_INTO_CGROUP;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (unsigned long long)cgroup_fd;
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == -1 && (errno == ENOSYS || errno == E2BIG ||
+	    errno == EINVAL || errno == EOPNOTSUPP)) {
+		log_debug("clone3(CLONE_INTO_CGROUP): %s; joining cgroups "
+		    "after fork", strerror(errno));
+		unsupported = true;
+		return -2;
+	}
+	return (pid_t)pid;
+}
+
+/*
  * Forks and execs one process of pg in its own process group (and, with
- * cgroup_fd >= 0, in the cgroup whose cgroup.procs that is).  Returns the
+ * cgroup_fd >= 0, in the cgroup whose directory that is).  Returns the
  * pid (also its pgid), with *error_fd the non-blocking read end of the
  * exec-error pipe; or -1 with errno set when nothing was started.
  */
@@ -238,7 +280,11 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		errno = saved;
 		return -1;
 	}
-	pid = fork();
+	pid = -2;
+	if (cgroup_fd >= 0 && (pid = fork_into_cgroup(cgroup_fd)) >= 0)
+		cgroup_fd = -1;		/* the child is in it already */
+	if (pid == -2)
+		pid = fork();
 	if (pid == -1) {
 		saved = errno;
 		close(pipefd[0]);

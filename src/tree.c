@@ -222,14 +222,12 @@ tree_free(struct tree *t)
 
 /*
  * Before fork: in cgroup mode, makes sure the process's cgroup exists and
- * returns an open cgroup.procs the child writes "0" to (joining it before
- * exec).  Returns -2 when no cgroup is used, -1 with errno on failure.
+ * returns its directory, open, for spawn_process to start the child in.
+ * Returns -2 when no cgroup is used, -1 with errno on failure.
  */
 int
 tree_prepare_spawn(struct tree *t)
 {
-	char path[PATH_MAX];
-
 	if (mode != TREE_CGROUP)
 		return -2;
 	if (t->t_cgroup == NULL) {
@@ -242,8 +240,7 @@ tree_prepare_spawn(struct tree *t)
 	}
 	if (mkdir(t->t_cgroup, 0755) == -1 && errno != EEXIST)
 		return -1;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", t->t_cgroup);
-	return open(path, O_WRONLY | O_CLOEXEC);
+	return open(t->t_cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 static void

@@ -1,0 +1,121 @@
+/*
+ * treefloor.c: the floor of teardown.  Starts N copies of "sh -c CMD",
+ * each in a process group of its own, waits until TOTAL processes run
+ * below it, then sends SIGTERM to every group and reaps until nothing is
+ * left (it is a child subreaper, so grandchildren come back to it).
+ * Prints the microseconds from the first killpg to the last reap: what
+ * any supervisor must at least spend to tear the same trees down.
+ *
+ *	usage: treefloor N TOTAL CMD
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* Live processes that descend from self, from /proc's parent links. */
+static int
+descendants(pid_t self)
+{
+	static pid_t pids[65536], ppids[65536];
+	char path[300], buf[512], *p;
+	struct dirent *de;
+	DIR *dir;
+	FILE *fp;
+	int n = 0, count = 0, i, j, k;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL && n < 65536) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if ((fp = fopen(path, "re")) == NULL)
+			continue;
+		if (fgets(buf, sizeof(buf), fp) != NULL &&
+		    (p = strrchr(buf, ')')) != NULL && p[2] != 'Z') {
+			pids[n] = atoi(buf);
+			ppids[n] = atoi(p + 4);
+			n++;
+		}
+		fclose(fp);
+	}
+	closedir(dir);
+	for (i = 0; i < n; i++) {
+		pid_t up = ppids[i];
+
+		for (k = 0; k < 64 && up > 1 && up != self; k++) {
+			for (j = 0; j < n && pids[j] != up; j++)
+				;
+			up = j < n ? ppids[j] : 0;
+		}
+		if (up == self)
+			count++;
+	}
+	return count;
+}
+
+int
+main(int argc, char *argv[])
+{
+	pid_t *groups, pid;
+	int n, total, i, tries;
+	double t0, t1;
+
+	if (argc != 4 || (n = atoi(argv[1])) < 1 || (total = atoi(argv[2])) < 1) {
+		fprintf(stderr, "usage: treefloor N TOTAL CMD\n");
+		return 64;
+	}
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+		perror("treefloor: PR_SET_CHILD_SUBREAPER");
+		return 1;
+	}
+	if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
+		return 1;
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1) {
+			perror("treefloor: fork");
+			return 1;
+		}
+		if (pid == 0) {
+			setpgid(0, 0);
+			execl("/bin/sh", "sh", "-c", argv[3], (char *)NULL);
+			_exit(127);
+		}
+		setpgid(pid, pid);
+		groups[i] = pid;
+	}
+	for (tries = 0; descendants(getpid()) < total; tries++) {
+		if (tries > 3000) {
+			fprintf(stderr, "treefloor: only %d of %d processes\n",
+			    descendants(getpid()), total);
+			for (i = 0; i < n; i++)
+				killpg(groups[i], SIGKILL);
+			return 1;
+		}
+		usleep(10000);
+	}
+	t0 = now_us();
+	for (i = 0; i < n; i++)
+		killpg(groups[i], SIGTERM);
+	while (wait(NULL) != -1 || errno == EINTR)
+		;
+	t1 = now_us();
+	printf("%.0f\n", t1 - t0);
+	return 0;
+}
