@@ -50,6 +50,16 @@ log_open_file(const char *path)
 	return 0;
 }
 
+/*
+ * Writes a fixed message from signal context (SIGALRM's last resort):
+ * one write(2) to the log, no formatting, no time stamp.
+ */
+void
+log_signal_safe(const char *msg, size_t len)
+{
+	(void)write(log_fd, msg, len);
+}
+
 void
 log_close(void)
 {

@@ -6,6 +6,7 @@
 #define SUPERVISOR_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_CRIT,
@@ -24,6 +25,7 @@ void	log_set_level(enum log_level level);
 int	log_level_parse(const char *word, enum log_level *out);
 const char *log_level_name(enum log_level level);
 void	log_close(void);
+void	log_signal_safe(const char *msg, size_t len);
 
 void	log_info(const char *fmt, ...) PRINTFLIKE(1, 2);
 void	log_debug(const char *fmt, ...) PRINTFLIKE(1, 2);

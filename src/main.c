@@ -63,8 +63,9 @@ usage(FILE *out)
 	    "                     as FILE:LINE: message; exit 0 when valid, 78\n"
 	    "                     when not\n"
 	    "\n"
-	    "Exit status: 0 success, 1 start-up failure, 64 usage error,\n"
-	    "78 invalid config.\n");
+	    "Exit status: 0 success, 1 start-up failure or teardown time\n"
+	    "limit, 64 usage error, 78 invalid config, 128+N killed by\n"
+	    "signal N; with shutdown_on_exit, that program's status.\n");
 }
 
 /* Daemons must not write into a file that landed on fd 0, 1 or 2. */

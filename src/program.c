@@ -178,6 +178,21 @@ backoff_delay(const struct process *p, int attempt)
 	    p->p_program->pg_backoff_max;
 }
 
+/*
+ * The process is done for good (EXITED or FATAL) while the supervisor
+ * runs on: whatever is left of its tree has lost its program, and is
+ * killed rather than left to run unsupervised.
+ */
+static void
+settle(struct process *p, enum proc_state state)
+{
+	set_state(p, state);
+	if (teardown_is_active() || process_is_gone(p))
+		return;
+	log_warnx("%s: killing what is left of its process tree", p->p_name);
+	tree_signal(&p->p_tree, SIGKILL);
+}
+
 /* A start that did not reach RUNNING: retry later, or give up. */
 static void
 failed_start(struct process *p)
@@ -186,7 +201,7 @@ failed_start(struct process *p)
 
 	p->p_retries++;
 	if (p->p_retries > p->p_program->pg_startretries) {
-		set_state(p, PROC_FATAL);
+		settle(p, PROC_FATAL);
 		log_error("%s gave up after %d retr%s (FATAL)", p->p_name,
 		    p->p_retries - 1, p->p_retries - 1 == 1 ? "y" : "ies");
 		if (p->p_program->pg_shutdown_on_exit == SHUTDOWN_FATAL)
@@ -315,7 +330,7 @@ running_exited(struct process *p)
 		return;
 	}
 	if (teardown_is_active() || !restart) {
-		set_state(p, PROC_EXITED);
+		settle(p, PROC_EXITED);
 		log_info("%s exited with %s (%s)", p->p_name, how,
 		    expected ? "expected" : "not expected");
 		return;
@@ -364,13 +379,16 @@ request_shutdown(struct process *p, const char *what)
 		[SHUTDOWN_UNEXPECTED] = "unexpected", [SHUTDOWN_FATAL] = "fatal",
 	};
 
+	int code;
+
 	if (teardown_is_active())
 		return;
+	/* FATAL without ever running (fork failed): no status to pass on. */
+	code = p->p_spawns > 0 ? status_to_exit_code(p->p_exit_status) : 1;
 	log_warnx("%s %s and has shutdown_on_exit = %s; stopping everything "
 	    "(exit status %d)", p->p_name, what,
-	    words[p->p_program->pg_shutdown_on_exit],
-	    status_to_exit_code(p->p_exit_status));
-	teardown_begin(status_to_exit_code(p->p_exit_status));
+	    words[p->p_program->pg_shutdown_on_exit], code);
+	teardown_begin(code);
 }
 
 /* A STARTING process died before startsecs. */

@@ -46,7 +46,7 @@ env_key_matches(const char *entry, const char *key_eq, size_t klen)
 
 /*
  * The supervisor's environment, minus the keys the program sets, plus the
- * program's own and supervisord's SUPERVISOR_* variables.
+ * program's own and then supervisord's SUPERVISOR_* variables.
  */
 static char **
 build_envp(const struct program_config *pg, const struct proc_config *pc)
@@ -58,6 +58,13 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 
 	if (envp == NULL || extra == NULL)
 		goto fail;
+	for (i = 0; pc->pcf_env[i] != NULL; i++)
+		if (strv_push(&extra, pc->pcf_env[i]) == -1)
+			goto fail;
+	/*
+	 * After the program's own, so they win: SUPERVISOR_PROCESS_NAME is
+	 * how the supervisor finds processes that left a tree.
+	 */
 	if (strv_push(&extra, "SUPERVISOR_ENABLED=1") == -1)
 		goto fail;
 	snprintf(buf, sizeof(buf), "SUPERVISOR_PROCESS_NAME=%s", pc->pcf_name);
@@ -66,9 +73,6 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 	snprintf(buf, sizeof(buf), "SUPERVISOR_GROUP_NAME=%s", pg->pg_name);
 	if (strv_push(&extra, buf) == -1)
 		goto fail;
-	for (i = 0; pc->pcf_env[i] != NULL; i++)
-		if (strv_push(&extra, pc->pcf_env[i]) == -1)
-			goto fail;
 	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
 		overridden = false;
 		for (j = 0; extra[j] != NULL && !overridden; j++) {

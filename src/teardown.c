@@ -29,31 +29,47 @@ static int	  exit_status;		/* the supervisor's, once it ends */
 static void
 teardown_alarm(int sig)
 {
-	static const char msg[] = "supervisor: teardown did not finish in "
-	    "time; killing every remaining process\n";
+	static const char msg[] = "ERROR teardown did not finish in time; "
+	    "killing every remaining process\n";
 
 	(void)sig;
-	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	log_signal_safe(msg, sizeof(msg) - 1);
 	tree_last_resort_kill();
 	_exit(1);
 }
 
-/* The teardown bound: the longest stopwaitsecs plus a margin. */
+/*
+ * The teardown bound: priority levels stop one after another, so the sum
+ * over levels of each level's longest stopwaitsecs, plus a margin.
+ */
 static void
 arm_teardown_alarm(void)
 {
 	struct sigaction sa;
-	double longest = 0;
+	double bound = 0, level_longest = 0, wait;
+	int level = 0;
 	size_t i;
 
-	for (i = 0; i < programs_count(); i++)
-		if (programs_get(i)->p_program->pg_stopwaitsecs > longest)
-			longest = programs_get(i)->p_program->pg_stopwaitsecs;
+	/* The table is sorted by priority. */
+	for (i = 0; i < programs_count(); i++) {
+		const struct program_config *pg = programs_get(i)->p_program;
+
+		if (i == 0 || pg->pg_priority != level) {
+			bound += level_longest;
+			level_longest = 0;
+			level = pg->pg_priority;
+		}
+		wait = pg->pg_stopwaitsecs;
+		if (wait > level_longest)
+			level_longest = wait;
+	}
+	bound += level_longest + TEARDOWN_MARGIN;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = teardown_alarm;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)longest + TEARDOWN_MARGIN);
+	/* Whole seconds, rounded up; alarm() takes no fraction. */
+	alarm(bound < 1e6 ? (unsigned)bound + 1 : 1000000);
 }
 
 /*
