@@ -33,7 +33,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 if [ "${SMOKE:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="20"
+	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1"
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
@@ -50,7 +50,7 @@ STOP_TIMEOUT=60			# seconds for a supervisor to exit
 
 OURS=$PWD/build/supervisor
 BIN=$PWD/build/bench
-RESULTS=bench/results
+RESULTS=${BENCH_RESULTS:-bench/results}
 W=$(mktemp -d /tmp/supervisor-bench.XXXXXX) || exit 1
 chmod 755 "$W"
 SAMPLES=$W/samples.csv		# scenario,who,round,value
@@ -111,7 +111,8 @@ wait_until() {
 	done
 }
 
-lines_at_least() { [ "$(grep -c '^S ' "$1" 2>/dev/null)" -ge "$2" ]; }
+starts() { local c; c=$(grep -c '^S ' "$1" 2>/dev/null); echo "${c:-0}"; }
+lines_at_least() { [ "$(starts "$1")" -ge "$2" ]; }
 tagged_at_least() { [ "$(tagged_programs "$1" | wc -l)" -ge "$2" ]; }
 
 # The supervisor's own processes (not its programs).
@@ -164,7 +165,7 @@ configure() {
 	case $who in
 	ours)
 		for i in $(seq -f %04g 1 "$n"); do
-			printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 0.5\nstartretries = 1000000\nstopwaitsecs = 10\n\n' "$i" "$cmd"
+			printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 1\nstartretries = 1000000\nstopwaitsecs = 10\n\n' "$i" "$cmd"
 		done > "$d/ours.ini" ;;
 	supervisord)
 		{
@@ -181,7 +182,7 @@ minfds = 4096
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 EOF
 			for i in $(seq -f %04g 1 "$n"); do
-				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 0.5\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd"
+				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 1\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd"
 			done
 		} > "$d/supervisord.conf" ;;
 	runit|s6)
@@ -210,9 +211,9 @@ start() {
 # finish TAG: the supervisor SIGKILLed if still there, every tagged
 # process killed, the supervisor reaped.
 finish() {
-	[ -n "$SUP_PID" ] && kill -KILL "$SUP_PID" 2>/dev/null
+	# Kill and reap in one group: bash reports a killed job on stderr.
+	[ -n "$SUP_PID" ] && { kill -KILL "$SUP_PID"; wait "$SUP_PID"; } 2>/dev/null
 	kill_tagged "$1"
-	[ -n "$SUP_PID" ] && wait "$SUP_PID" 2>/dev/null
 	SUP_PID=
 	wait_until 5 eval '[ -z "$(tagged "$1")" ]' || kill_tagged "$1"
 }
@@ -225,7 +226,7 @@ stop_timed() {
 	kill -TERM "$SUP_PID"
 	wait_until "$STOP_TIMEOUT" eval '! alive "$SUP_PID"' || return 1
 	STOP_US=$(( $(now_us) - t0 ))
-	wait "$SUP_PID" 2>/dev/null
+	{ wait "$SUP_PID"; } 2>/dev/null
 	SUP_PID=
 }
 
@@ -233,14 +234,15 @@ sample() { echo "$1,$2,$3,$4" >> "$SAMPLES"; }
 
 # ---- scenarios ---------------------------------------------------------------
 
-# restart WHO ROUND: RESTARTS gaps of a program that runs 1 s, exits 1.
+# restart WHO ROUND: RESTARTS gaps of a program that runs 1.2 s (longer
+# than startsecs and than runit's and s6's one-second throttles), exits 1.
 sc_restart() {
 	local who=$1 round=$2 d=$W/restart-$1-$2 g
 	export BENCH_TAG=$d
-	configure "$who" "$d" 1 "$BIN/stamp $d/stamps 1"
+	configure "$who" "$d" 1 "$BIN/stamp $d/stamps 1.2"
 	start "$who" "$d"
 	wait_until $(( RESTARTS * 4 + 10 )) lines_at_least "$d/stamps" \
-	    $(( RESTARTS + 1 )) || log "restart/$who: only $(grep -c '^S' "$d/stamps" 2>/dev/null) starts"
+	    $(( RESTARTS + 1 )) || log "restart/$who: only $(starts "$d/stamps") starts"
 	finish "$d"
 	for g in $(gaps "$d/stamps" "$RESTARTS"); do
 		sample restart_ms "$who" "$round" "$g"
@@ -251,7 +253,7 @@ sc_restart_floor() {
 	local round=$1 d=$W/restart-floor-$1 g
 	mkdir -p "$d"
 	timeout $(( RESTARTS * 3 + 10 )) "$BIN/floor" "$BIN/stamp" \
-	    "$d/stamps" $(( RESTARTS + 1 )) 1 || log "restart floor failed"
+	    "$d/stamps" $(( RESTARTS + 1 )) 1.2 || log "restart floor failed"
 	for g in $(gaps "$d/stamps" "$RESTARTS"); do
 		sample restart_ms floor "$round" "$g"
 	done
@@ -278,7 +280,7 @@ sc_start() {
 		t1=$(now_us)
 		sample "start_ms_$n" "$who" "$round" $(( (t1 - t0) / 1000 ))
 	else
-		log "start/$who/$n: $(grep -c '^S' "$d/stamps") of $n up"
+		log "start/$who/$n: $(starts "$d/stamps") of $n up"
 	fi
 	finish "$d"
 }
@@ -310,8 +312,7 @@ sc_teardown() {
 			log "teardown/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
 		fi
 	else
-		kill -KILL "$SUP_PID"
-		wait "$SUP_PID" 2>/dev/null
+		{ kill -KILL "$SUP_PID"; wait "$SUP_PID"; } 2>/dev/null
 		SUP_PID=
 	fi
 	sleep 1
@@ -336,7 +337,7 @@ sc_idle() {
 	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
 	start "$who" "$d"
 	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
-		log "idle/$who/$n: only $(grep -c '^S' "$d/stamps") up"
+		log "idle/$who/$n: only $(starts "$d/stamps") up"
 		finish "$d"
 		return
 	fi
@@ -359,13 +360,19 @@ sc_crash() {
 	export BENCH_TAG=$d
 	configure "$who" "$d" 10 "$BIN/stamp $d/stamps 0"
 	start "$who" "$d"
-	sleep 0.2
+	sleep 0.5
 	before=($(own_counters "$who"))
 	sleep "$CRASH_SECS"
 	after=($(own_counters "$who"))
+	if ! alive "$SUP_PID"; then
+		log "crash/$who: the supervisor exited; log:"
+		tail -n 5 "$d/log" >&2
+		finish "$d"
+		return
+	fi
 	sample crash_cpu_ms "$who" "$round" \
 	    $(( (after[1] - before[1]) * 1000 / CLK_TCK ))
-	sample crash_spawns "$who" "$round" "$(grep -c '^S' "$d/stamps" 2>/dev/null)"
+	sample crash_spawns "$who" "$round" "$(starts "$d/stamps")"
 	finish "$d"
 }
 
@@ -487,7 +494,7 @@ crash_spawns|crash loop: spawns in ${CRASH_SECS}s"
 COLS="ours supervisord runit s6 floor"
 
 CSV=$RESULTS/bench.csv
-echo "metric,description,who,median,ratio_to_ours" > "$CSV"
+echo "metric,who,median,ratio_to_ours,description" > "$CSV"
 echo
 printf '%-46s' "median of $ROUNDS round(s)"
 for c in $COLS; do printf ' %18s' "$c"; done
@@ -509,7 +516,7 @@ while IFS='|' read -r metric label; do
 		fi
 		r=$(awk -v a="$v" -v b="$base" 'BEGIN {
 			if (b == "" || b == 0) print ""; else printf "%.2f", a / b }')
-		echo "$metric,\"$label\",$c,$v,$r" >> "$CSV"
+		echo "$metric,$c,$v,$r,\"$label\"" >> "$CSV"
 		if [ "$c" = ours ] || [ -z "$r" ]; then
 			printf ' %18s' "$v"
 		else
@@ -524,8 +531,9 @@ echo "(ratio) = that column / ours; load at end $(cut -d' ' -f1-3 /proc/loadavg)
 echo "wrote $CSV and $RESULTS/samples.csv"
 
 if command -v gnuplot > /dev/null && [ "${SMOKE:-0}" != 1 ]; then
-	awk -F, 'NR > 1 && $3 != "ours" && $5 != "" && $5 > 0 {
-		print $1 "\t" $3 "\t" $5 }' "$CSV" > "$W/ratios.tsv"
+	awk -F, 'NR > 1 && $2 != "ours" && $4 != "" && $4 > 0 {
+		if (!($1 in idx)) idx[$1] = n++
+		print idx[$1] "\t" $1 "\t" $2 "\t" $4 }' "$CSV" > "$W/ratios.tsv"
 	gnuplot <<EOF 2> "$W/gnuplot.log" || log "gnuplot failed: $(head -c 300 "$W/gnuplot.log")"
 set terminal pngcairo size 1200,600 noenhanced
 set output "$RESULTS/bench.png"
@@ -536,7 +544,7 @@ set xtics rotate by -35
 set key outside right
 set grid ytics
 plot for [w in "supervisord runit s6 floor"] "$W/ratios.tsv" \
-	using (\$2 eq w ? \$0 : 1/0):3:xtic(1) title w pointsize 2
+	using (strcol(3) eq w ? \$1 : 1/0):4:xtic(2) title w pointsize 2
 EOF
 	[ -s "$RESULTS/bench.png" ] && echo "wrote $RESULTS/bench.png"
 fi

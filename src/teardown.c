@@ -14,7 +14,7 @@
 #include "tree.h"
 
 /* Seconds past the longest stopwaitsecs before SIGALRM ends teardown. */
-#define TEARDOWN_MARGIN	5
+#define TEARDOWN_MARGIN	10
 
 static bool	  active;		/* teardown has begun */
 static bool	  hard;			/* second signal: no grace period */

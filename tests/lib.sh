@@ -65,12 +65,18 @@ is_descendant_of_test() {
 	return 1
 }
 
-t_cleanup() {
+# end_run: kills all tagged processes but this shell, forgets the guardian.
+end_run() {
 	local pid
 	for pid in $(tagged_pids); do
-		[ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null
 	done
-	[ -n "$SUP_PID" ] && wait "$SUP_PID" 2>/dev/null
+	[ -n "$SUP_PID" ] && { wait "$SUP_PID"; } 2>/dev/null
+	SUP_PID=
+}
+
+t_cleanup() {
+	end_run
 	rm -rf "$T"
 }
 trap t_cleanup EXIT
@@ -110,10 +116,11 @@ now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 exec {T_SLEEP_FD}<> <(:)
 t_sleep() { read -r -t "$1" -u "$T_SLEEP_FD" _; }
 
-# t_start_as USER: as t_start, as USER when it is not root (then the test
-# directory and config must be readable by USER).
+# t_start_as USER: as t_start, as USER when it is neither root nor the
+# user running the test (then the test directory and config must be
+# readable by USER).
 t_start_as() {
-	if [ "$1" = root ]; then
+	if [ "$1" = root ] || [ "$1" = "$(id -un)" ]; then
 		t_start
 		return
 	fi
@@ -135,13 +142,105 @@ t_wait() {
 }
 
 log_has() { grep -qE -- "$1" "$T/log"; }
+# log_lacks PATTERN: no log line matches.
+log_lacks() { ! log_has "$1"; }
 log_count() { grep -cE -- "$1" "$T/log"; }
+# log_first PATTERN: the first log line matching in LINE, its number in LINE_NO.
+log_first() {
+	local line n=0
+	LINE= LINE_NO=
+	{ while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		if [[ $line =~ $1 ]]; then
+			LINE=$line LINE_NO=$n
+			return 0
+		fi
+	done < "$T/log"; } 2>/dev/null
+	return 1
+}
+# line_of PATTERN: number of the first log line matching (empty if none).
+line_of() { log_first "$1"; echo "$LINE_NO"; }
+# stamp_ms DATE TIME: as date -d "DATE TIME" +%s%3N for a log time stamp.
+stamp_ms() {
+	local y m d s z i re='^([0-9]{4})-([0-9]{2})-([0-9]{2}) '
+	re+='([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})$'
+	if ! [[ "$1 $2" =~ $re ]]; then
+		date -d "$1 $2" +%s%3N
+		return
+	fi
+	y=$((10#${BASH_REMATCH[1]})) m=$((10#${BASH_REMATCH[2]}))
+	d=$((10#${BASH_REMATCH[3]}))
+	# Days since the epoch of the civil date (H. Hinnant's algorithm).
+	(( y -= m <= 2, m = m > 2 ? m - 3 : m + 9 ))
+	(( d = y / 400 * 146097 + (y % 400) * 365 + (y % 400) / 4 -
+	    (y % 400) / 100 + (153 * m + 2) / 5 + d - 1 - 719468 ))
+	(( s = d * 86400 + 10#${BASH_REMATCH[4]} * 3600 +
+	    10#${BASH_REMATCH[5]} * 60 + 10#${BASH_REMATCH[6]} ))
+	# Less the local offset from UTC at that time (twice, for DST).
+	z=$s
+	for i in 1 2; do
+		printf -v z '%(%z)T' "$z"
+		(( z = s - (${z:0:1}1) * (10#${z:1:2} * 3600 + 10#${z:3:2} * 60) ))
+	done
+	echo $(( z * 1000 + 10#${BASH_REMATCH[7]} ))
+}
+# log_ms PATTERN: epoch milliseconds of the first log line matching.
+log_ms() {
+	local d t
+	log_first "$1"
+	read -r d t _ <<< "$LINE"
+	stamp_ms "$d" "$t"
+}
 # t_wait_log PATTERN [TIMEOUT]
 t_wait_log() { t_wait "${2:-10}" log_has "$1"; }
 
 alive() { stat_read "$1" && [ "${STAT[0]}" != Z ]; }
 gone() { ! alive "$1"; }
 sup_gone() { ! kill -0 "$SUP_PID" 2>/dev/null; }
+# env_of PID: the environment of PID, one variable a line.
+env_of() {
+	local -a env
+	mapfile -d '' -t env < "/proc/$1/environ" || return 1
+	[ "${#env[@]}" -eq 0 ] || printf '%s\n' "${env[@]}"
+}
+# is_stopped PID: PID is stopped (state T), by SIGSTOP for instance.
+is_stopped() { stat_read "$1" && [ "${STAT[0]}" = T ]; }
+
+# sigmask_has PID FIELD SIG: mask FIELD (SigIgn...) of /proc/PID/status has SIG.
+sigmask_has() {
+	local key mask=
+	{ while read -r key mask; do
+		[ "$key" = "$2:" ] && break
+	done < "/proc/$1/status"; } 2>/dev/null
+	[ "$key" = "$2:" ] && [ -n "$mask" ] && (( (16#$mask >> ($3 - 1)) & 1 ))
+}
+# ignores PID SIG: PID ignores signal number SIG.
+ignores() { sigmask_has "$1" SigIgn "$2"; }
+# catches PID SIG: PID has a handler for signal number SIG.
+catches() { sigmask_has "$1" SigCgt "$2"; }
+
+# group_scan PGRP: the live members of process group PGRP into array GROUP.
+group_scan() {
+	local f line rest state
+	GROUP=()
+	for f in /proc/[0-9]*/stat; do
+		{ read -r line < "$f"; } 2>/dev/null || continue
+		rest=${line##*) }	# state ppid pgrp ...
+		state=${rest%% *}
+		rest=${rest#* }
+		rest=${rest#* }
+		[ "${rest%% *}" = "$1" ] && [ "$state" != Z ] &&
+			GROUP+=("${line%% *}")
+	done
+	return 0
+}
+# group_pids PGRP: the live members of process group PGRP, one a line.
+group_pids() {
+	group_scan "$1"
+	[ "${#GROUP[@]}" -eq 0 ] || printf '%s\n' "${GROUP[@]}"
+}
+# group_size PGRP N: process group PGRP has exactly N live members.
+group_size() { group_scan "$1"; [ "${#GROUP[@]}" -eq "$2" ]; }
 
 # Sends SIG to the supervisor and waits (up to TIMEOUT) for its exit
 # status, which lands in $SUP_STATUS.
@@ -170,5 +269,22 @@ spawned_pid() {
 }
 
 no_program_left() { [ -z "$(program_pids)" ]; }
+
+# survivors: the pids listed in $T/pids that still live, then program_pids.
+survivors() {
+	local pid
+	while read -r pid; do
+		alive "$pid" && echo "$pid"
+	done < "$T/pids"
+	program_pids
+}
+# no_survivor: survivors would print nothing.
+no_survivor() {
+	local pid
+	while read -r pid; do
+		alive "$pid" && return 1
+	done < "$T/pids"
+	no_program_left
+}
 
 t_done() { exit "$T_FAILED"; }

@@ -2,13 +2,18 @@
 # run.sh: the whole suite.  Unit tests (one binary per module, built with
 # sanitizers), then every integration test twice: against build/supervisor
 # and against build/asan/supervisor (AddressSanitizer + UBSan).  Prints
-# each result and ends with "N passed, N failed".
+# each result and ends with "N passed, N failed".  The benchmark's smoke
+# run (tests/bench_smoke.sh) runs once beside them.
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-suite.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # Most of a test's time is spent waiting for programs, so run more tests
 # at once than there are cores.
 jobs=${JOBS:-8}
+
+# The benchmark's smoke run, once, beside everything else.
+tests/bench_smoke.sh > "$out/smoke.txt" 2>&1 &
+smoke=$!
 
 for t in build/tests/test_*; do
 	[ -x "$t" ] || continue
@@ -32,11 +37,17 @@ export out
 ls -S tests/integration/*.sh | sed 's/$/ build/; p; s/ build$/ build\/asan/' |
 	xargs -P "$jobs" -n 2 bash -c 'run_one "$0" "$1"'
 
+wait "$smoke"
+rc=$?
+if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/smoke.txt"; then
+	echo "FAIL bench_smoke: exit status $rc" >> "$out/smoke.txt"
+fi
 for f in "$out"/unit-*.txt "$out"/int-*build.txt "$out"/int-*asan.txt; do
 	[ -f "$f" ] || continue
 	case $f in *asan.txt) tag=" [asan]" ;; *) tag="" ;; esac
 	sed -E "s/^(PASS|FAIL) (.*)/\1 \2$tag/" "$f"
 done > "$out/all.txt"
+cat "$out/smoke.txt" >> "$out/all.txt"
 cat "$out/all.txt"
 passed=$(grep -c '^PASS' "$out/all.txt")
 failed=$(grep -c '^FAIL' "$out/all.txt")

@@ -10,7 +10,6 @@ log_time_ms() {
 	stamp=$(grep -E -- "$1" "$T/log" | head -n 1 | cut -c1-23)
 	[ -n "$stamp" ] && date -d "$stamp" +%s%3N
 }
-log_lacks() { ! log_has "$1"; }
 
 t_config <<EOF2
 [supervisor]

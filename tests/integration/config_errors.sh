@@ -11,7 +11,6 @@
 GOLDEN=$(cd "$(dirname "$0")/golden" && pwd)
 MAKEFILE=$(cd "$(dirname "$0")/../.." && pwd)/Makefile
 
-log_lacks() { ! log_has "$1"; }
 # check FILE: runs "supervisor -c FILE check" inside $T; stdout, stderr
 # and the exit status land in $T/check.out, $T/check.err, CHECK_STATUS.
 check() {

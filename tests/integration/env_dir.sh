@@ -5,8 +5,6 @@
 # %(process_num)d expand.
 . "$(dirname "$0")/../lib.sh"
 
-log_lacks() { ! log_has "$1"; }
-env_of() { tr '\0' '\n' < "/proc/$1/environ"; }
 env_has() { env_of "$1" | grep -qxF -- "$2"; }
 # env_count PID KEY: how many times KEY= appears in PID's environment.
 env_count() { env_of "$1" | grep -c "^$2="; }

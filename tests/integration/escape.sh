@@ -33,107 +33,37 @@ chmod 644 "$T/supervisor.ini" "$T/tree.sh"
 ALL_MARKERS="1001 1002 1003 1004 1005 1006"
 
 
-# lib.sh's program_pids forks a few processes per pid on the machine (a
-# second or more on a busy one); these helpers use builtins and one grep,
-# so that the time until the trees are gone can be measured.
-
-# Not a zombie, with bash builtins only.
-live() {
-	local stat
-	read -r stat 2>/dev/null < "/proc/$1/stat" || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
-
-# True when pid descends from this shell (the test's own helpers).
-ours() {
-	local pid=$1 stat
-	while [ "$pid" -gt 1 ] 2>/dev/null; do
-		[ "$pid" = "$$" ] && return 0
-		[ "$pid" = "$SUP_PID" ] && return 1
-		read -r stat 2>/dev/null < "/proc/$pid/stat" || return 1
-		stat=${stat##*) }
-		stat=${stat#* }
-		pid=${stat%% *}
-	done
-	return 1
-}
-
-# Live tagged processes that are not helpers of this shell.
-tagged_fast() {
-	local f pid
-	for f in $(grep -lzx "SUPERVISOR_TEST_TAG=$T" /proc/[0-9]*/environ \
-	    2>/dev/null); do
-		pid=${f#/proc/}
-		pid=${pid%/environ}
-		live "$pid" && ! ours "$pid" && echo "$pid"
-	done
-}
-
-# As lib.sh's program_pids: neither the guardian nor the supervisor.
-tree_pids() {
-	local pid
-	for pid in $(tagged_fast); do
-		[ "$pid" = "$SUP_PID" ] && continue
-		[ "/proc/$pid/exe" -ef "$SUPERVISOR" ] && continue
-		echo "$pid"
-	done
-}
-
-# The sleep durations of the programs' processes that run now.
+# The sleep durations of the programs' processes that run now, in
+# ascending order (bash builtins only: this runs in a polling loop).
 markers() {
-	local pid args
-	for pid in $(tree_pids); do
-		args=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
-		case $args in
-		"sleep 100"[0-9]" ") echo "${args#sleep }" ;;
-		esac
-	done | sort -n | tr -s ' \n' ' ' | sed 's/ $//'
+	local pid m i out=
+	local -a argv count=()
+	for pid in $(program_pids); do
+		{ mapfile -d '' -t argv < "/proc/$pid/cmdline"; } 2>/dev/null ||
+			continue
+		[ "${#argv[@]}" -eq 2 ] && [ "${argv[0]}" = sleep ] &&
+			[[ ${argv[1]} = 100[0-9] ]] || continue
+		m=${argv[1]}
+		count[m]=$(( ${count[m]:-0} + 1 ))
+	done
+	for m in "${!count[@]}"; do
+		for (( i = 0; i < count[m]; i++ )); do
+			out+=" $m"
+		done
+	done
+	echo "${out# }"
 }
 tree_complete() { [ "$(markers)" = "$ALL_MARKERS" ]; }
-
-# Pids recorded for this run that still live, plus any new process of
-# the programs.
-survivors() {
-	local pid
-	for pid in $(cat "$T/pids"); do
-		live "$pid" && echo "$pid"
-	done
-	tree_pids
-}
-no_survivor() { [ -z "$(survivors)" ]; }
-
-# start_as USER: the supervisor on $T/supervisor.ini as root or nobody.
-start_as() {
-	if [ "$1" != nobody ]; then
-		t_start
-	else
-		(cd "$T" && exec setpriv --reuid=nobody --regid=nogroup \
-		    --clear-groups "$SUPERVISOR" -c "$T/supervisor.ini") \
-		    >"$T/out" 2>"$T/log" &
-		SUP_PID=$!
-	fi
-}
-
-# What a failed run leaves behind must not spoil the next run.
-end_run() {
-	local pid
-	for pid in $(tagged_fast); do
-		kill -KILL "$pid" 2>/dev/null
-	done
-	{ wait "$SUP_PID"; } 2>/dev/null
-	SUP_PID=
-}
 
 # begin_run USER CASE: starts, waits for the whole tree, records its pids.
 begin_run() {
 	local user=$1 case=$2 want
-	start_as "$user"
+	t_start_as "$user"
 	if ! t_wait 10 tree_complete; then
 		t_fail "[$user] ($case) the whole tree runs (have: $(markers))"
 		return 1
 	fi
-	tree_pids > "$T/pids"
+	program_pids > "$T/pids"
 	SPID=$(supervisor_pid)
 	case $user in
 	root) want="containment: cgroup v2 \(.*/supervisor\.$SPID\)" ;;

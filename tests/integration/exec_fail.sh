@@ -5,7 +5,6 @@
 # startsecs = 0.  Commands without '/' are looked up in the program's PATH.
 . "$(dirname "$0")/../lib.sh"
 
-log_lacks() { ! log_has "$1"; }
 spawn_count() { log_count "spawned $1 pid"; }
 exe_is() { [ "$(readlink "/proc/$1/exe")" = "$2" ]; }
 cmdline_has() { tr '\0' '\n' < "/proc/$1/cmdline" | grep -qxF -- "$2"; }

@@ -40,7 +40,6 @@ t_check "hopeless: two runs left processes" \
 
 t_wait_log "named is RUNNING"
 pid=$(spawned_pid named)
-env_of() { tr '\0' '\n' < "/proc/$1/environ"; }
 t_check "named: SUPERVISOR_PROCESS_NAME is the supervisor's" \
 	eval 'env_of "$pid" | grep -qx SUPERVISOR_PROCESS_NAME=named'
 t_check "named: the rest of its environment is kept" \

@@ -5,11 +5,6 @@
 # set.  Without it, the supervisor carries on.
 . "$(dirname "$0")/../lib.sh"
 
-# Epoch milliseconds of the first log line matching, from its time stamp.
-log_ms() {
-	date -d "$(grep -m 1 -E -- "$1" "$T/log" | cut -d ' ' -f 1-2)" +%s%3N
-}
-
 # The guardian is no child of ours here: wait for it by /proc, zombie or
 # not (it is reparented when the shell dies).
 guardian_gone() { gone "$SUP_PID"; }
@@ -39,15 +34,6 @@ EOF2
 	SUP_PID=$(cat "$T/guardian.pid")
 	t_wait_log "steady is RUNNING"
 	t_wait_log "tree is RUNNING"
-}
-
-# A failed case must not leave anything to the next one.
-end_run() {
-	local pid
-	for pid in $(tagged_pids); do
-		[ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null
-	done
-	SUP_PID=
 }
 
 # exit_with_parent = true: teardown when the shell dies.

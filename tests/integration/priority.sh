@@ -4,21 +4,12 @@
 # begins, and the programs of one level are stopped in parallel.
 . "$(dirname "$0")/../lib.sh"
 
-# Line number of the first log line matching PATTERN (empty if none).
-line_of() { grep -nE -- "$1" "$T/log" | head -n 1 | cut -d: -f1; }
 # before A B: the first line matching A comes before the first matching B.
 before() {
 	local a b
 	a=$(line_of "$1")
 	b=$(line_of "$2")
 	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
-}
-log_lacks() { ! log_has "$1"; }
-# True when PID has a handler for SIG (a number), from /proc/PID/status.
-catches() {
-	local mask
-	mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
-	[ -n "$mask" ] && (( (16#$mask >> ($2 - 1)) & 1 ))
 }
 # The order in which the programs noted SIGTERM, against the choices given.
 # A name noted twice counts once: the shell's child between fork and exec

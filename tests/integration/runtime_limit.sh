@@ -33,10 +33,6 @@ EOF2
 lines_ge() { [ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]; }
 spawned_ge() { [ "$(log_count "spawned $1 pid")" -ge "$2" ]; }
 first() { head -n 1 "$1"; }
-# Epoch milliseconds of the first log line matching, from its time stamp.
-log_ms() {
-	date -d "$(grep -m 1 -E -- "$1" "$T/log" | cut -d ' ' -f 1-2)" +%s%3N
-}
 # Milliseconds from each "spawned NAME" to the "runtime limit" line that
 # follows it, one a line.  "spawned" is logged after the limit timer is
 # set, so a limit that runs from the spawn gives at least the limit less

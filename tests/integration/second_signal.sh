@@ -4,26 +4,10 @@
 # the supervisor exits 0 without waiting for stopwaitsecs.
 . "$(dirname "$0")/../lib.sh"
 
-log_lacks() { ! log_has "$1"; }
-# True when PID ignores SIG (a number), from /proc/PID/status.
-ignores() {
-	local mask
-	mask=$(awk '/^SigIgn:/ {print $2}' "/proc/$1/status" 2>/dev/null)
-	[ -n "$mask" ] && (( (16#$mask >> ($2 - 1)) & 1 ))
-}
-# Live members of process group $1, from /proc (ps -g means session).
-group_pids() {
-	local f line state ppid pgrp
-	for f in /proc/[0-9]*/stat; do
-		{ read -r line < "$f"; } 2>/dev/null || continue
-		read -r state ppid pgrp _ <<< "${line##*) }"
-		[ "$pgrp" = "$1" ] && [ "$state" != Z ] && echo "${line%% *}"
-	done
-}
-group_size() { [ "$(group_pids "$1" | wc -l)" -eq "$2" ]; }
 all_ignore_term() {
 	local pid
-	for pid in $(group_pids "$1"); do ignores "$pid" 15 || return 1; done
+	group_scan "$1"
+	for pid in "${GROUP[@]}"; do ignores "$pid" 15 || return 1; done
 }
 
 # Both programs ignore SIGTERM in their whole group and would be given

@@ -15,16 +15,6 @@ wait_exit() {
 	fi
 }
 
-# A failed case must not leave anything to the next one.
-end_run() {
-	local pid
-	for pid in $(tagged_pids); do
-		[ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null
-	done
-	wait "$SUP_PID" 2>/dev/null
-	SUP_PID=
-}
-
 # --- true: exit 7 ends everything with status 7.
 t_config <<EOF2
 [program:quitter]

@@ -4,27 +4,7 @@
 # signal its whole group receives.
 . "$(dirname "$0")/../lib.sh"
 
-log_lacks() { ! log_has "$1"; }
-# sigmask_has PID FIELD SIG: the SigIgn or SigCgt mask of PID has SIG.
-sigmask_has() {
-	local mask
-	mask=$(awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null)
-	[ -n "$mask" ] && (( (16#$mask >> ($3 - 1)) & 1 ))
-}
-ignores() { sigmask_has "$1" SigIgn "$2"; }
-catches() { sigmask_has "$1" SigCgt "$2"; }
-is_stopped() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ]; }
 obeys() { alive "$1" && ! ignores "$1" "$2"; }
-# Live members of process group $1, from /proc (ps -g means session).
-group_pids() {
-	local f line state ppid pgrp
-	for f in /proc/[0-9]*/stat; do
-		{ read -r line < "$f"; } 2>/dev/null || continue
-		read -r state ppid pgrp _ <<< "${line##*) }"
-		[ "$pgrp" = "$1" ] && [ "$state" != Z ] && echo "${line%% *}"
-	done
-}
-group_size() { [ "$(group_pids "$1" | wc -l)" -eq "$2" ]; }
 
 # SIG_IGN survives exec and fork, so the whole group ignores SIGTERM:
 # stubborn (one process) and herd (a shell and its child).

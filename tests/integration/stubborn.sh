@@ -34,90 +34,19 @@ chmod 755 "$T"
 chmod 644 "$T/supervisor.ini"
 mkdir -m 1777 "$T/run"
 
-# Epoch milliseconds of the first log line matching, from its time stamp.
-log_ms() {
-	date -d "$(grep -m 1 -E -- "$1" "$T/log" | cut -d ' ' -f 1-2)" +%s%3N
-}
-
-# lib.sh's program_pids forks a few processes per pid on the machine,
-# which with a few hundred processes takes seconds; these helpers use
-# builtins and one grep.
-live() {
-	local stat
-	read -r stat 2>/dev/null < "/proc/$1/stat" || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
-ours() {
-	local pid=$1 stat
-	while [ "$pid" -gt 1 ] 2>/dev/null; do
-		[ "$pid" = "$$" ] && return 0
-		[ "$pid" = "$SUP_PID" ] && return 1
-		read -r stat 2>/dev/null < "/proc/$pid/stat" || return 1
-		stat=${stat##*) }
-		stat=${stat#* }
-		pid=${stat%% *}
+# forker has at least 5 children (as ps --ppid counts, from /proc without
+# a fork: this runs in a polling loop, with 200 more processes about).
+forker_has_forked() {
+	local forker f line rest n=0
+	[ "$(log_count 'spawned forker pid')" -ge 1 ] || return 1
+	forker=$(spawned_pid forker)
+	for f in /proc/[0-9]*/stat; do
+		{ read -r line < "$f"; } 2>/dev/null || continue
+		rest=${line##*) }	# state ppid ...
+		rest=${rest#* }
+		[ "${rest%% *}" = "$forker" ] && n=$((n + 1))
 	done
-	return 1
-}
-# Live tagged processes that are not helpers of this shell.
-tagged_fast() {
-	local f pid
-	for f in $(grep -lzx "SUPERVISOR_TEST_TAG=$T" /proc/[0-9]*/environ \
-	    2>/dev/null); do
-		pid=${f#/proc/}
-		pid=${pid%/environ}
-		live "$pid" && ! ours "$pid" && echo "$pid"
-	done
-}
-# As lib.sh's program_pids: neither the guardian nor the supervisor.
-tree_pids() {
-	local pid
-	for pid in $(tagged_fast); do
-		[ "$pid" = "$SUP_PID" ] && continue
-		[ "/proc/$pid/exe" -ef "$SUPERVISOR" ] && continue
-		echo "$pid"
-	done
-}
-survivors() {
-	local pid
-	for pid in $(cat "$T/pids"); do
-		live "$pid" && echo "$pid"
-	done
-	tree_pids
-}
-no_survivor() { [ -z "$(survivors)" ]; }
-
-# State letter of a pid ("T" when stopped).
-state_of() {
-	local stat
-	read -r stat 2>/dev/null < "/proc/$1/stat" || return 1
-	stat=${stat##*) }
-	echo "${stat%% *}"
-}
-is_stopped() { [ "$(state_of "$1")" = T ]; }
-forker_has_forked() { [ "$(log_count 'spawned forker pid')" -ge 1 ] &&
-	[ "$(ps -o pid= --ppid "$(spawned_pid forker)" | wc -l)" -ge 5 ]; }
-
-start_as() {
-	rm -f "$T/run/many.forked"
-	if [ "$1" != nobody ]; then
-		t_start
-	else
-		(cd "$T" && exec setpriv --reuid=nobody --regid=nogroup \
-		    --clear-groups "$SUPERVISOR" -c "$T/supervisor.ini") \
-		    >"$T/out" 2>"$T/log" &
-		SUP_PID=$!
-	fi
-}
-
-end_run() {
-	local pid
-	for pid in $(tagged_fast); do
-		kill -KILL "$pid" 2>/dev/null
-	done
-	{ wait "$SUP_PID"; } 2>/dev/null
-	SUP_PID=
+	[ "$n" -ge 5 ]
 }
 
 # stop_took NAME: milliseconds from "stopping NAME" to "NAME stopped".
@@ -135,7 +64,8 @@ GRACE_MIN=990
 
 run_as() {
 	local user=$1 t0 ms n
-	start_as "$user"
+	rm -f "$T/run/many.forked"
+	t_start_as "$user"
 	case $user in
 	root) t_check "[$user] containment: cgroup v2" \
 		t_wait_log "containment: cgroup v2" ;;
@@ -148,7 +78,7 @@ run_as() {
 		t_wait 10 eval 'is_stopped "$(spawned_pid selfstop)"'
 	t_check "[$user] forker keeps forking" t_wait 10 forker_has_forked
 	t_wait_log "escaper is RUNNING"
-	tree_pids > "$T/pids"
+	program_pids > "$T/pids"
 	n=$(wc -l < "$T/pids")
 	t_check "[$user] over 200 processes run ($n)" test "$n" -gt 200
 
@@ -202,10 +132,10 @@ startsecs = 0.1
 stopwaitsecs = 1
 EOF2
 	chmod 644 "$T/supervisor.ini"
-	start_as "$user"
+	t_start_as "$user"
 	t_check "[$user] 50 TERM-ignoring processes run" \
 		t_wait 20 eval '[ "$(log_count "deaf_[0-9]+ is RUNNING")" -eq 50 ]'
-	tree_pids > "$T/pids"
+	program_pids > "$T/pids"
 	t_stop TERM 20
 	for name in $(grep -oE 'stopping deaf_[0-9]+' "$T/log" |
 	    cut -d ' ' -f 2); do

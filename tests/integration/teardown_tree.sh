@@ -6,25 +6,7 @@
 # tear down with exit 0; SIGHUP does not.
 . "$(dirname "$0")/../lib.sh"
 
-log_lacks() { ! log_has "$1"; }
-line_of() { grep -nE -- "$1" "$T/log" | head -n 1 | cut -d: -f1; }
-# Live members of process group $1, from /proc (ps -g means session).
-group_pids() {
-	local f line state ppid pgrp
-	for f in /proc/[0-9]*/stat; do
-		{ read -r line < "$f"; } 2>/dev/null || continue
-		read -r state ppid pgrp _ <<< "${line##*) }"
-		[ "$pgrp" = "$1" ] && [ "$state" != Z ] && echo "${line%% *}"
-	done
-}
-group_size() { [ "$(group_pids "$1" | wc -l)" -eq "$2" ]; }
-# True when PID ignores SIG (a number), from /proc/PID/status.
-ignores() {
-	local mask
-	mask=$(awk '/^SigIgn:/ {print $2}' "/proc/$1/status" 2>/dev/null)
-	[ -n "$mask" ] && (( (16#$mask >> ($2 - 1)) & 1 ))
-}
-ppid_of() { awk '{print $4}' "/proc/$1/stat" 2>/dev/null; }
+ppid_of() { stat_read "$1" && echo "${STAT[1]}"; }
 all_gone() {
 	local pid
 	for pid in "$@"; do alive "$pid" && return 1; done
@@ -34,7 +16,7 @@ all_gone() {
 # tree: leader -> child -> grandchild, all in the leader's group.
 # leader_dies: the leader dies of SIGTERM, its child ignores it.
 # leader_exited: the leader exits by itself; its child (ignoring SIGTERM)
-# stays behind in the group.
+# would stay behind, but the program is done (EXITED), so it is killed.
 # leaky: the same, but the leader fails and is restarted, so groups of
 # earlier runs linger beside the current one.
 t_config <<EOF2
@@ -87,10 +69,9 @@ t_check "leader_exited's leader exits by itself" \
 	t_wait 10 log_has "leader_exited exited with status 0 \(expected\)"
 t_check "its leader is gone" t_wait 10 gone "$exited"
 left=$(cat "$T/member")
-t_check "the member $left is left in the group" \
-	test "$(group_pids "$exited")" = "$left"
-t_check "it was reparented to the supervisor (subreaper)" \
-	test "$(ppid_of "$left")" = "$(supervisor_pid)"
+t_check "the member $left that outlived it is killed at once" t_wait 5 gone "$left"
+t_check "the kill is logged" \
+	log_has "leader_exited: killing what is left of its process tree"
 t_check "leader_exited is not restarted" \
 	test "$(log_count 'spawned leader_exited pid')" -eq 1
 
@@ -126,14 +107,8 @@ t_check "leader_dies: its child got SIGKILL after stopwaitsecs" \
 t_check "leader_dies stopped only after the SIGKILL" \
 	test "$(line_of 'leader_dies stopped')" -gt \
 	"$(line_of 'leader_dies did not stop')"
-t_check "the member of leader_exited is gone" gone "$left"
-t_check "leader_exited: is stopped on teardown" \
-	log_has "stopping leader_exited \(SIGTERM\)"
-t_check "leader_exited: the member got SIGKILL after stopwaitsecs" \
-	log_has "leader_exited did not stop within 0.5s; sending SIGKILL"
-t_check "leader_exited stopped only after the SIGKILL" \
-	test "$(line_of 'leader_exited stopped')" -gt \
-	"$(line_of 'leader_exited did not stop')"
+t_check "leader_exited (EXITED, nothing left) is not stopped again" \
+	log_lacks "stopping leader_exited"
 for pid in $(cat "$T/leaked"); do
 	t_check "leaky member $pid (old or current group) is gone" gone "$pid"
 done

@@ -1,0 +1,40 @@
+#!/bin/bash
+# bench_smoke.sh: the benchmark's smoke run (SMOKE=1 bench/run.sh: this
+# supervisor and the floors, tiny sizes): the script works, every
+# scenario yields a figure, and nothing survives teardown or SIGKILL.
+# Timings are not judged here; they are the benchmark's business.
+cd "$(dirname "$0")/.." || exit 1
+T_NAME=bench_smoke
+out=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-bench-smoke.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+failed=0
+check() {
+	if eval "$2"; then echo "PASS $T_NAME: $1"; else
+		echo "FAIL $T_NAME: $1"; failed=1
+	fi
+}
+SMOKE=1 BENCH_RESULTS=$out timeout 100 bench/run.sh > "$out/bench.txt" 2>&1
+rc=$?
+check "SMOKE=1 bench/run.sh exits 0 (got $rc)" '[ "$rc" = 0 ]'
+csv=$out/bench.csv
+# ours_value METRIC: this supervisor's median for METRIC, from the CSV.
+ours_value() { awk -F, -v m="$1" '$1 == m && $2 == "ours" { print $3 }' "$csv"; }
+for m in restart_ms start_ms_100 teardown_ms pss_kb_1 crash_spawns; do
+	check "$m: a figure for this supervisor ($(ours_value "$m"))" \
+		'[ -n "$(ours_value "$m")" ]'
+done
+for m in restart_ms start_ms_100 teardown_ms; do
+	check "$m: a figure for the floor" \
+		"awk -F, '\$1 == \"$m\" && \$2 == \"floor\"' \"$csv\" | grep -q ."
+done
+check "teardown: nothing survives" '[ "$(ours_value teardown_survivors)" = 0 ]'
+check "SIGKILL of the supervisor: nothing survives" \
+	'[ "$(ours_value sigkill_survivors)" = 0 ]'
+check "idle: no context switch of an idle supervisor" \
+	'[ "$(ours_value idle_ctxt_1)" = 0 ]'
+if [ "$failed" = 1 ]; then
+	echo "---- bench output ----"
+	cat "$out/bench.txt"
+	echo "----"
+fi
+exit "$failed"
