@@ -3,7 +3,7 @@
 #   make          build build/supervisor
 #   make run      install missing packages, build, run on supervisor.ini.example
 #   make check    install missing packages, build, run the whole test suite
-#   make bench    measure against peers (see bench/)
+#   make bench    measure against supervisord, runit and s6 (QUICK=1: <1 min)
 
 VERSION	= 0.1.0
 CC	?= cc
@@ -75,7 +75,7 @@ check: deps-check
 	@tests/run.sh
 
 bench: all
-	@bench/run.sh
+	@QUICK=$(QUICK) bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

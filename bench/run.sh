@@ -37,8 +37,8 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1"
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=3 IDLE_SECS=2 CRASH_SECS=4 START_NS="100"
-	TEAR_N=50 MEM_NS="1 100" IDLE_NS="1 100"
+	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
+	TEAR_N=20 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=10
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100"
@@ -46,7 +46,7 @@ fi
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 PEERS=${PEERS:-ours supervisord runit s6}
 UP_TIMEOUT=120			# seconds for programs to be up
-STOP_TIMEOUT=60			# seconds for a supervisor to exit
+STOP_TIMEOUT=${STOP_TIMEOUT:-60}	# seconds for a supervisor to exit
 
 OURS=$PWD/build/supervisor
 BIN=$PWD/build/bench
@@ -203,7 +203,7 @@ start() {
 	ours)	"$OURS" -c "$d/ours.ini" > "$d/log" 2>&1 & ;;
 	supervisord) supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
 	runit)	runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
-	s6)	s6-svscan "$d/sv" > "$d/log" 2>&1 & ;;
+	s6)	s6-svscan -c 4000 "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500
 	esac
 	SUP_PID=$!
 }
@@ -308,8 +308,10 @@ sc_teardown() {
 	if [ "$how" = teardown ]; then
 		if stop_timed; then
 			sample teardown_ms "$who" "$round" $(( STOP_US / 1000 ))
+			sample teardown_unfinished "$who" "$round" 0
 		else
 			log "teardown/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
+			sample teardown_unfinished "$who" "$round" 1
 		fi
 	else
 		{ kill -KILL "$SUP_PID"; wait "$SUP_PID"; } 2>/dev/null
@@ -480,6 +482,7 @@ ROWS="restart_ms|restart latency, ms
 start_ms_100|start 100 programs, ms
 start_ms_1000|start 1000 programs, ms
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
+teardown_unfinished|teardowns still running after ${STOP_TIMEOUT}s
 teardown_survivors|processes left 1 s after that teardown
 sigkill_survivors|processes left 1 s after SIGKILL of the supervisor
 idle_ctxt_1|idle context switches in ${IDLE_SECS}s, 1 program
@@ -531,20 +534,35 @@ echo "(ratio) = that column / ours; load at end $(cut -d' ' -f1-3 /proc/loadavg)
 echo "wrote $CSV and $RESULTS/samples.csv"
 
 if command -v gnuplot > /dev/null && [ "${SMOKE:-0}" != 1 ]; then
-	awk -F, 'NR > 1 && $2 != "ours" && $4 != "" && $4 > 0 {
-		if (!($1 in idx)) idx[$1] = n++
-		print idx[$1] "\t" $1 "\t" $2 "\t" $4 }' "$CSV" > "$W/ratios.tsv"
+	# One line per metric: index, name, then the ratio of each peer.
+	awk -F, -v cols="supervisord runit s6 floor" '
+	BEGIN { nc = split(cols, c, " ") }
+	NR > 1 && $2 != "ours" && $4 != "" && $4 > 0 {
+		if (!($1 in idx)) { idx[$1] = n; name[n++] = $1 }
+		r[$1, $2] = $4
+	}
+	END {
+		for (i = 0; i < n; i++) {
+			line = i "\t" name[i]
+			for (j = 1; j <= nc; j++)
+				line = line "\t" ((name[i], c[j]) in r ? r[name[i], c[j]] : "?")
+			print line
+		}
+	}' "$CSV" > "$W/ratios.tsv"
 	gnuplot <<EOF 2> "$W/gnuplot.log" || log "gnuplot failed: $(head -c 300 "$W/gnuplot.log")"
 set terminal pngcairo size 1200,600 noenhanced
 set output "$RESULTS/bench.png"
-set title "Each peer against this supervisor (ratio of medians; 1 = same, log scale; lower is better)"
+set title "Each peer against this supervisor: ratio of medians (1 = the same; log scale; below 1 = less than ours)"
+set datafile missing "?"
 set logscale y
-set style data points
 set xtics rotate by -35
 set key outside right
 set grid ytics
-plot for [w in "supervisord runit s6 floor"] "$W/ratios.tsv" \
-	using (strcol(3) eq w ? \$1 : 1/0):4:xtic(2) title w pointsize 2
+set offsets 0.5, 0.5, 0, 0
+plot "$W/ratios.tsv" using 1:3:xtic(2) title "supervisord" pointsize 2, \
+	"" using 1:4 title "runit" pointsize 2, \
+	"" using 1:5 title "s6" pointsize 2, \
+	"" using 1:6 title "floor (C loop)" pointsize 2
 EOF
 	[ -s "$RESULTS/bench.png" ] && echo "wrote $RESULTS/bench.png"
 fi

@@ -587,7 +587,7 @@ tree_kill_all_descendants(void)
 	size_t i;
 	int n = 0;
 
-	if (mode == TREE_CGROUP && cgroup_base_kill[0] != '\0')
+	if (cgroup_base_kill[0] != '\0')	/* set in cgroup mode only */
 		(void)write_small_file(cgroup_base_kill, "1");
 	if (snap_take() == -1)
 		return 0;
@@ -693,17 +693,7 @@ tree_guardian_watch(pid_t supervisor)
 int
 tree_sweep(void)
 {
-	size_t i;
-	int n = 0;
-
-	if (cgroup_base_kill[0] != '\0')
-		(void)write_small_file(cgroup_base_kill, "1");
-	if (snap_take() == -1)
-		return 0;
-	for (i = 0; i < snap_count; i++)
-		if (kill(snap[i].se_pid, SIGKILL) == 0)
-			n++;
-	return n;
+	return tree_kill_all_descendants();
 }
 
 /* Removes the cgroups a dead supervisor left behind. */

@@ -130,6 +130,24 @@ t_start_as() {
 	SUP_PID=$!
 }
 
+# containment_for USER: "cgroup" when the supervisor run as USER should
+# find cgroup v2 writable (root, and this test's own cgroup v2 directory
+# is writable), else "procfs".  A machine without a writable cgroup v2
+# runs even root's tests in process-group mode.
+containment_for() {
+	local mnt rel line
+	[ "$1" = root ] && [ "$(id -u)" = 0 ] || { echo procfs; return; }
+	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	while read -r line; do
+		case $line in 0::*) rel=${line#0::} ;; esac
+	done < /proc/self/cgroup
+	if [ -n "$mnt" ] && [ -n "${rel+x}" ] && [ -w "$mnt$rel" ]; then
+		echo cgroup
+	else
+		echo procfs
+	fi
+}
+
 # t_wait TIMEOUT COMMAND...: polls until COMMAND succeeds.
 t_wait() {
 	local deadline=$(( ${EPOCHREALTIME/./} / 1000 + ${1%.*} * 1000 ))

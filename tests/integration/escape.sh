@@ -65,10 +65,9 @@ begin_run() {
 	fi
 	program_pids > "$T/pids"
 	SPID=$(supervisor_pid)
-	case $user in
-	root) want="containment: cgroup v2 \(.*/supervisor\.$SPID\)" ;;
-	nobody) want="containment: process groups and /proc" ;;
-	*) want="containment: " ;;
+	case $(containment_for "$user") in
+	cgroup) want="containment: cgroup v2 \(.*/supervisor\.$SPID\)" ;;
+	*) want="containment: process groups and /proc" ;;
 	esac
 	t_check "[$user] ($case) log says $want" log_has "$want"
 	CGROUP=$(sed -nE 's/.*containment: cgroup v2 \((.*)\)$/\1/p' "$T/log")

@@ -66,10 +66,10 @@ run_as() {
 	local user=$1 t0 ms n
 	rm -f "$T/run/many.forked"
 	t_start_as "$user"
-	case $user in
-	root) t_check "[$user] containment: cgroup v2" \
+	case $(containment_for "$user") in
+	cgroup) t_check "[$user] containment: cgroup v2" \
 		t_wait_log "containment: cgroup v2" ;;
-	nobody) t_check "[$user] containment: process groups and /proc" \
+	*) t_check "[$user] containment: process groups and /proc" \
 		t_wait_log "containment: process groups and /proc" ;;
 	esac
 	t_check "[$user] many forked its 200 children" \
