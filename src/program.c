@@ -649,7 +649,9 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 			set_state(p, PROC_STARTING);
 		}
 		process_event(p, PEV_EXIT);
-		ev_idle_start(loop, &adopt_watcher);
+		/* A walk of /proc: only when the tree may have left some. */
+		if (tree_may_have_orphans(&p->p_tree))
+			ev_idle_start(loop, &adopt_watcher);
 	} else
 		log_debug("reaped pid %d (%s)", (int)w->rpid,
 		    describe_status(w->rstatus, how, sizeof(how)));

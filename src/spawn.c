@@ -36,6 +36,8 @@ struct spawn_plan {
 	char	**sp_envp;
 	char	**sp_paths;		/* candidates for argv[0], in order */
 	int	  sp_maxfd;		/* highest fd to mark close-on-exec */
+	int	  sp_signals[64];	/* signals not at SIG_DFL in the parent */
+	int	  sp_nsignals;
 };
 
 static bool
@@ -172,7 +174,7 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 {
 	struct sigaction sa;
 	sigset_t none;
-	int sig, fd, err = ENOENT, i;
+	int fd, err = ENOENT, i;
 
 	/*
 	 * Without clone3, join the process's cgroup before anything can fork
@@ -186,13 +188,15 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	}
 	if (setpgid(0, 0) == -1)
 		child_fail(errfd, SPAWN_STAGE_SETPGID, errno);
-	/* Default dispositions first, so unblocking runs no handler of ours. */
+	/*
+	 * Default dispositions first, so unblocking runs no handler of ours
+	 * (and no SIG_IGN crosses exec).  Only those the parent changed.
+	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)sigaction(sig, &sa, NULL);
+	for (i = 0; i < sp->sp_nsignals; i++)
+		(void)sigaction(sp->sp_signals[i], &sa, NULL);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -261,7 +265,8 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
     int cgroup_fd, int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
-	int pipefd[2], saved;
+	struct sigaction old;
+	int pipefd[2], saved, sig;
 	long maxfd;
 	pid_t pid;
 
@@ -276,6 +281,10 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		errno = ENOMEM;
 		return -1;
 	}
+	for (sig = 1; sig < NSIG && sp.sp_nsignals < 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP &&
+		    sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_DFL)
+			sp.sp_signals[sp.sp_nsignals++] = sig;
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {

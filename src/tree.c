@@ -597,6 +597,19 @@ tree_kill_all_descendants(void)
 	return n;
 }
 
+/*
+ * After the leader exited: can orphans of this tree be among our
+ * children?  With a cgroup, only if it is still populated; without, any
+ * process may have left the group, so always.
+ */
+bool
+tree_may_have_orphans(struct tree *t)
+{
+	if (mode == TREE_CGROUP && t->t_cgroup != NULL)
+		return cgroup_populated(t->t_cgroup);
+	return true;
+}
+
 /* Our live children, in a new array the caller frees. */
 int
 tree_children(pid_t **out, size_t *count)

@@ -33,6 +33,7 @@ const char *tree_mode_description(void);
 void	tree_setup(struct tree *t, const char *name);
 void	tree_free(struct tree *t);
 int	tree_prepare_spawn(struct tree *t);
+bool	tree_may_have_orphans(struct tree *t);
 void	tree_spawned(struct tree *t, pid_t pid);
 void	tree_leader_reaped(struct tree *t);
 void	tree_signal(struct tree *t, int sig);
