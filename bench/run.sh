@@ -34,16 +34,17 @@ cd "$(dirname "$0")/.." || exit 1
 
 if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
-	TEAR_N=10 MEM_NS="1" IDLE_NS="1"
+	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
-	TEAR_N=20 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=10
+	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=2 START_NS="50"
+	TEAR_N=20 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=3 SETTLE=0.3
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100"
 fi
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
+SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
 PEERS=${PEERS:-ours supervisord runit s6}
 UP_TIMEOUT=120			# seconds for programs to be up
 STOP_TIMEOUT=${STOP_TIMEOUT:-60}	# seconds for a supervisor to exit
@@ -304,7 +305,7 @@ sc_teardown() {
 		finish "$d"
 		return
 	fi
-	sleep 1		# let every supervisor settle (startsecs and the like)
+	sleep "$SETTLE"	# let every supervisor settle
 	if [ "$how" = teardown ]; then
 		if stop_timed; then
 			sample teardown_ms "$who" "$round" $(( STOP_US / 1000 ))
@@ -479,6 +480,7 @@ median() {
 }
 
 ROWS="restart_ms|restart latency, ms
+start_ms_50|start 50 programs, ms
 start_ms_100|start 100 programs, ms
 start_ms_1000|start 1000 programs, ms
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
