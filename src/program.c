@@ -460,8 +460,8 @@ process_event(struct process *p, enum proc_event ev)
 		if (ev == PEV_TIMER) {
 			set_state(p, PROC_RUNNING);
 			p->p_retries = 0;
-			log_info("%s is RUNNING (up %gs)", p->p_name,
-			    p->p_program->pg_startsecs);
+			log_info("%s is RUNNING (up %.3fs)", p->p_name,
+			    mono_now() - p->p_start_time);
 		} else if (ev == PEV_EXIT)
 			starting_exited(p);
 		else if (ev == PEV_STOP || ev == PEV_LIMIT)
@@ -532,8 +532,9 @@ limit_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)l;
 	(void)revents;
 	if (p->p_state == PROC_STARTING || p->p_state == PROC_RUNNING) {
-		log_info("%s: runtime limit %gs reached", p->p_name,
-		    p->p_program->pg_runtime_limit);
+		log_info("%s: runtime limit %gs reached (up %.3fs)", p->p_name,
+		    p->p_program->pg_runtime_limit,
+		    mono_now() - p->p_start_time);
 		p->p_limit_hit = true;
 		process_event(p, PEV_LIMIT);
 	}
@@ -634,6 +635,7 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 {
 	struct process *p;
 	char how[64];
+	bool orphans;
 
 	(void)l;
 	(void)revents;
@@ -648,9 +650,13 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 			/* startsecs=0: a failed exec is still a failed start. */
 			set_state(p, PROC_STARTING);
 		}
+		/*
+		 * A walk of /proc for orphans: only when the tree may have
+		 * left some, asked before a restart puts a new process in it.
+		 */
+		orphans = tree_may_have_orphans(&p->p_tree);
 		process_event(p, PEV_EXIT);
-		/* A walk of /proc: only when the tree may have left some. */
-		if (tree_may_have_orphans(&p->p_tree))
+		if (orphans)
 			ev_idle_start(loop, &adopt_watcher);
 	} else
 		log_debug("reaped pid %d (%s)", (int)w->rpid,

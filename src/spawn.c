@@ -167,6 +167,32 @@ child_fail(int fd, int stage, int err)
 	_exit(err == EACCES ? SPAWN_EXIT_NOEXEC : SPAWN_EXIT_NOTFOUND);
 }
 
+/*
+ * The signals whose disposition the supervisor changed (ignored or
+ * handled), which the child must reset.  Found once: the supervisor sets
+ * them up at start, except SIGALRM (teardown's bound), always listed.
+ */
+static void
+changed_signals(int *list, int *count)
+{
+	static int found[64], nfound = -1;
+	struct sigaction old;
+	int sig, i;
+
+	if (nfound == -1) {
+		nfound = 0;
+		for (sig = 1; sig < NSIG && nfound < 63; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP && sig != SIGALRM &&
+			    sigaction(sig, NULL, &old) == 0 &&
+			    old.sa_handler != SIG_DFL)
+				found[nfound++] = sig;
+		found[nfound++] = SIGALRM;
+	}
+	for (i = 0; i < nfound; i++)
+		list[i] = found[i];
+	*count = nfound;
+}
+
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void
 child_exec(const struct program_config *pg, const struct proc_config *pc,
@@ -265,8 +291,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
     int cgroup_fd, int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
-	struct sigaction old;
-	int pipefd[2], saved, sig;
+	int pipefd[2], saved;
 	long maxfd;
 	pid_t pid;
 
@@ -281,10 +306,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		errno = ENOMEM;
 		return -1;
 	}
-	for (sig = 1; sig < NSIG && sp.sp_nsignals < 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP &&
-		    sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_DFL)
-			sp.sp_signals[sp.sp_nsignals++] = sig;
+	changed_signals(sp.sp_signals, &sp.sp_nsignals);
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {

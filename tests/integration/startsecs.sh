@@ -6,17 +6,18 @@
 
 N=50
 running_count() { [ "$(log_count "w_[0-9]+ is RUNNING")" -ge "$1" ]; }
-# Processes whose "is RUNNING" line comes less than $1 ms after their
-# "spawned" line (log timestamps are truncated to the millisecond).
+# Processes declared RUNNING less than $1 ms after their spawn, by the
+# uptime the supervisor logs with it (monotonic clock, to the ms).
 too_early() {
 	awk -v min="$1" '
-	function ms(t,  a) { split(t, a, ":"); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 }
-	/ spawned w_[0-9]+ pid / { spawned[$5] = ms($2) }
-	/ w_[0-9]+ is RUNNING / {
-		d = ms($2) - spawned[$4]
-		if (d < 0) d += 86400000	# across midnight
-		if (d < min) printf "%s after %d ms\n", $4, d
+	/ w_[0-9]+ is RUNNING \(up [0-9.]+s\)/ {
+		up = $NF; gsub(/[()ups]/, "", up)
+		if (up * 1000 < min) printf "%s after %d ms\n", $4, up * 1000
 	}' "$T/log"
+}
+# Every RUNNING line carries its uptime (or the check above sees none).
+all_have_uptime() {
+	[ "$(grep -cE 'w_[0-9]+ is RUNNING \(up [0-9]+\.[0-9]{3}s\)$' "$T/log")" -eq "$N" ]
 }
 
 t_config <<EOF2
@@ -28,6 +29,7 @@ startsecs = 0.1
 EOF2
 t_start
 t_check "all $N processes reach RUNNING" t_wait 60 running_count "$N"
+t_check "every RUNNING line gives the uptime" all_have_uptime
 early=$(too_early 99)
 [ -n "$early" ] && echo "RUNNING too early: $(echo $early | head -c 400)"
 t_check "none is RUNNING before startsecs = 0.1s have passed since its spawn" \
