@@ -407,7 +407,8 @@ snap_take(void)
 	free(snap);
 	snap = all;
 	snap_count = n;
-	qsort(snap, snap_count, sizeof(*snap), snap_compare);
+	if (snap_count > 0)	/* snap is NULL when /proc listed nothing */
+		qsort(snap, snap_count, sizeof(*snap), snap_compare);
 	/* Keep only our descendants (marking first, compacting after). */
 	for (i = 0; i < snap_count; i++) {
 		e = &snap[i];
