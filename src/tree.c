@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -159,12 +160,46 @@ tree_init(void)
 	log_info("containment: %s", mode_text);
 }
 
+/*
+ * One pass over our cgroups: every p.NAME below the base, then the base.
+ * True when the base is gone.
+ */
+static bool
+remove_cgroups(void)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	if ((dir = opendir(cgroup_base)) == NULL)
+		return errno == ENOENT;
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, "p.", 2) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cgroup_base, de->d_name);
+		(void)rmdir(path);
+	}
+	closedir(dir);
+	return rmdir(cgroup_base) == 0 || errno == ENOENT;
+}
+
 void
 tree_cleanup(void)
 {
-	if (cgroup_base != NULL && rmdir(cgroup_base) == -1 &&
-	    errno != ENOENT)
-		log_warn("rmdir %s", cgroup_base);
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int tries;
+
+	/*
+	 * After the loop, at exit: a process killed by the last sweep may
+	 * not have left its cgroup yet (EBUSY), so retry for up to a second.
+	 */
+	for (tries = 0; cgroup_base != NULL && !remove_cgroups(); tries++) {
+		if (tries == 100) {
+			log_warn("rmdir %s", cgroup_base);
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
 	free(cgroup_base);
 	cgroup_base = NULL;
 	free(all_trees);
@@ -714,22 +749,5 @@ tree_sweep(void)
 void
 tree_sweep_cleanup(void)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
-
-	if (cgroup_base != NULL && (dir = opendir(cgroup_base)) != NULL) {
-		while ((de = readdir(dir)) != NULL) {
-			if (strncmp(de->d_name, "p.", 2) != 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", cgroup_base,
-			    de->d_name);
-			if (rmdir(path) == -1 && errno != ENOENT)
-				log_warn("rmdir %s", path);
-		}
-		closedir(dir);
-		if (rmdir(cgroup_base) == -1 && errno != ENOENT)
-			log_warn("rmdir %s", cgroup_base);
-	}
 	tree_cleanup();
 }
