@@ -90,11 +90,11 @@ sweep_cb(struct ev_loop *l, ev_timer *w, int revents)
 
 	(void)l;
 	(void)revents;
-	killed = tree_sweep();
+	killed = tree_kill_all_descendants();
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 		;
 	if (killed == 0 && pid == -1 && errno == ECHILD) {
-		tree_sweep_cleanup();
+		tree_cleanup();
 		ev_break(loop, EVBREAK_ALL);
 		return;
 	}

@@ -738,16 +738,3 @@ tree_guardian_watch(pid_t supervisor)
 	free(own);
 }
 
-/* Kills everything below the guardian; returns how many it signalled. */
-int
-tree_sweep(void)
-{
-	return tree_kill_all_descendants();
-}
-
-/* Removes the cgroups a dead supervisor left behind. */
-void
-tree_sweep_cleanup(void)
-{
-	tree_cleanup();
-}

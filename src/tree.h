@@ -45,7 +45,5 @@ bool	tree_owner(pid_t pid, char *name, size_t len);
 void	tree_last_resort_kill(void);
 void	tree_guardian_init(void);
 void	tree_guardian_watch(pid_t supervisor);
-int	tree_sweep(void);
-void	tree_sweep_cleanup(void);
 
 #endif
