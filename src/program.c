@@ -110,6 +110,13 @@ timer_start(struct process *p, double after)
 	ev_timer_start(loop, &p->p_timer);
 }
 
+/* Seconds since the current process was spawned, on the monotonic clock. */
+static double
+uptime(const struct process *p)
+{
+	return mono_now() - p->p_start_time;
+}
+
 static bool
 process_is_gone(struct process *p)
 {
@@ -239,8 +246,10 @@ spawn_attempt(struct process *p)
 	p->p_spawns++;
 	p->p_pid = pid;
 	tree_spawned(&p->p_tree, pid);
-	ev_now_update(loop);	/* runtime_limit counts from this spawn */
+	/* Uptime, startsecs and runtime_limit count from this spawn; the
+	 * clock is read before the loop's, so its timers cannot end early. */
 	p->p_start_time = mono_now();
+	ev_now_update(loop);
 	if (p->p_program->pg_runtime_limit > 0) {
 		ev_timer_set(&p->p_limit, p->p_program->pg_runtime_limit, 0);
 		ev_timer_start(loop, &p->p_limit);
@@ -314,7 +323,7 @@ running_exited(struct process *p)
 	const struct program_config *pg = p->p_program;
 	int status = p->p_exit_status;
 	bool expected, restart;
-	double uptime = mono_now() - p->p_start_time;
+	double up = uptime(p);
 	char how[64];
 
 	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)];
@@ -335,16 +344,16 @@ running_exited(struct process *p)
 		    expected ? "expected" : "not expected");
 		return;
 	}
-	restart_after_exit(p, uptime, how);
+	restart_after_exit(p, up, how);
 }
 
 /* Restarts at once, or after a growing delay if it keeps dying young. */
 static void
-restart_after_exit(struct process *p, double uptime, const char *how)
+restart_after_exit(struct process *p, double up, const char *how)
 {
 	double delay;
 
-	if (uptime >= RESTART_QUICK) {
+	if (up >= RESTART_QUICK) {
 		p->p_quick_exits = 0;
 		log_info("%s exited with %s; restarting", p->p_name, how);
 		spawn_attempt(p);
@@ -355,7 +364,7 @@ restart_after_exit(struct process *p, double uptime, const char *how)
 	delay = backoff_delay(p, p->p_quick_exits);
 	set_state(p, PROC_BACKOFF);
 	log_info("%s exited with %s after %.3fs; restarting in %gs",
-	    p->p_name, how, uptime, delay);
+	    p->p_name, how, up, delay);
 	timer_start(p, delay);
 }
 
@@ -424,7 +433,7 @@ static void
 limit_stop_done(struct process *p)
 {
 	const struct program_config *pg = p->p_program;
-	double uptime = mono_now() - p->p_start_time;
+	double up = uptime(p);
 	char how[64];
 
 	describe_status(p->p_exit_status, how, sizeof(how));
@@ -438,7 +447,7 @@ limit_stop_done(struct process *p)
 		set_state(p, PROC_EXITED);
 		return;
 	}
-	restart_after_exit(p, uptime, how);
+	restart_after_exit(p, up, how);
 }
 
 /* The state machine.  Every change of p_state happens here. */
@@ -458,10 +467,16 @@ process_event(struct process *p, enum proc_event ev)
 		break;
 	case PROC_STARTING:
 		if (ev == PEV_TIMER) {
+			double left = p->p_program->pg_startsecs - uptime(p);
+
+			if (left > 0) {	/* the loop's clock ran ahead */
+				timer_start(p, left);
+				break;
+			}
 			set_state(p, PROC_RUNNING);
 			p->p_retries = 0;
 			log_info("%s is RUNNING (up %.3fs)", p->p_name,
-			    mono_now() - p->p_start_time);
+			    uptime(p));
 		} else if (ev == PEV_EXIT)
 			starting_exited(p);
 		else if (ev == PEV_STOP || ev == PEV_LIMIT)
@@ -528,13 +543,18 @@ static void
 limit_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
 	struct process *p = w->data;
+	double left = p->p_program->pg_runtime_limit - uptime(p);
 
-	(void)l;
 	(void)revents;
+	if (left > 0 && (p->p_state == PROC_STARTING ||
+	    p->p_state == PROC_RUNNING)) {	/* the loop's clock ran ahead */
+		ev_timer_set(w, left, 0);
+		ev_timer_start(l, w);
+		return;
+	}
 	if (p->p_state == PROC_STARTING || p->p_state == PROC_RUNNING) {
 		log_info("%s: runtime limit %gs reached (up %.3fs)", p->p_name,
-		    p->p_program->pg_runtime_limit,
-		    mono_now() - p->p_start_time);
+		    p->p_program->pg_runtime_limit, uptime(p));
 		p->p_limit_hit = true;
 		process_event(p, PEV_LIMIT);
 	}
