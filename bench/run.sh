@@ -37,14 +37,18 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=2 START_NS="50"
-	TEAR_N=20 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=3 SETTLE=0.3
+	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"
+	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
+	LEFT_WAIT=0.5 FLOOR_RUN=0.2
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100"
 fi
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
+WARM=${WARM:-2}			# seconds before idle counting (startsecs 0 there)
+LEFT_WAIT=${LEFT_WAIT:-1}	# seconds after a teardown before counting survivors
+FLOOR_RUN=${FLOOR_RUN:-1.2}	# run time of the restart floor's program
 PEERS=${PEERS:-ours supervisord runit s6}
 UP_TIMEOUT=120			# seconds for programs to be up
 STOP_TIMEOUT=${STOP_TIMEOUT:-60}	# seconds for a supervisor to exit
@@ -157,16 +161,16 @@ own_pss_kb() {
 
 # ---- the supervisors ---------------------------------------------------------
 
-# configure WHO DIR N COMMAND POLICY: N programs p0001.. running COMMAND
-# (a shell-quoted command line).  POLICY: "restart" (restart on any exit,
-# never give up) or "keep" (long-running programs).
+# configure WHO DIR N COMMAND [STARTSECS]: N programs p0001.. running
+# COMMAND (a shell-quoted command line), restarted on any exit, never given
+# up on; STARTSECS (default 1) where the supervisor has the setting.
 configure() {
-	local who=$1 d=$2 n=$3 cmd=$4 i name
+	local who=$1 d=$2 n=$3 cmd=$4 ss=${5:-1} i
 	mkdir -p "$d"
 	case $who in
 	ours)
 		for i in $(seq -f %04g 1 "$n"); do
-			printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 1\nstartretries = 1000000\nstopwaitsecs = 10\n\n' "$i" "$cmd"
+			printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = %s\nstartretries = 1000000\nstopwaitsecs = 10\n\n' "$i" "$cmd" "$ss"
 		done > "$d/ours.ini" ;;
 	supervisord)
 		{
@@ -183,17 +187,15 @@ minfds = 4096
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 EOF
 			for i in $(seq -f %04g 1 "$n"); do
-				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = 1\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd"
+				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = %s\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd" "$ss"
 			done
 		} > "$d/supervisord.conf" ;;
-	runit|s6)
-		mkdir -p "$d/sv"
+	runit|s6)	# no fork per service: 1,000 of them take a while
+		mkdir -p $(seq -f "$d/sv/p%04g" 1 "$n")
 		for i in $(seq -f %04g 1 "$n"); do
-			name=$d/sv/p$i
-			mkdir -p "$name"
-			printf '#!/bin/sh\nexec %s\n' "$cmd" > "$name/run"
-			chmod 755 "$name/run"
-		done ;;
+			printf '#!/bin/sh\nexec %s\n' "$cmd" > "$d/sv/p$i/run"
+		done
+		chmod 755 "$d"/sv/p*/run ;;
 	esac
 }
 
@@ -254,7 +256,7 @@ sc_restart_floor() {
 	local round=$1 d=$W/restart-floor-$1 g
 	mkdir -p "$d"
 	timeout $(( RESTARTS * 3 + 10 )) "$BIN/floor" "$BIN/stamp" \
-	    "$d/stamps" $(( RESTARTS + 1 )) 1.2 || log "restart floor failed"
+	    "$d/stamps" $(( RESTARTS + 1 )) "$FLOOR_RUN" || log "restart floor failed"
 	for g in $(gaps "$d/stamps" "$RESTARTS"); do
 		sample restart_ms floor "$round" "$g"
 	done
@@ -317,8 +319,9 @@ sc_teardown() {
 	else
 		{ kill -KILL "$SUP_PID"; wait "$SUP_PID"; } 2>/dev/null
 		SUP_PID=
+		sleep 1		# survivors 1 s after the SIGKILL
 	fi
-	sleep 1
+	[ "$how" = teardown ] && sleep "$LEFT_WAIT"
 	sample "${how}_survivors" "$who" "$round" "$(tagged_programs "$d" | wc -l)"
 	finish "$d"
 }
@@ -337,14 +340,14 @@ sc_teardown_floor() {
 sc_idle() {
 	local who=$1 round=$2 n=$3 d=$W/idle-$1-$2-$3 before after
 	export BENCH_TAG=$d
-	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600" 0
 	start "$who" "$d"
 	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
 		log "idle/$who/$n: only $(starts "$d/stamps") up"
 		finish "$d"
 		return
 	fi
-	sleep 2		# past startsecs and start-up work
+	sleep "$WARM"	# past start-up work
 	before=($(own_counters "$who"))
 	sleep "$IDLE_SECS"
 	after=($(own_counters "$who"))
@@ -431,6 +434,7 @@ trap 'log interrupted; exit 130' INT TERM
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
 for h in stamp floor treefloor startfloor; do
+	[ "$BIN/$h" -nt "bench/$h.c" ] && continue
 	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
 		{ log "cannot build bench/$h.c"; exit 1; }
 done
@@ -480,12 +484,12 @@ median() {
 }
 
 ROWS="restart_ms|restart latency, ms
-start_ms_50|start 50 programs, ms
+start_ms_20|start 20 programs, ms
 start_ms_100|start 100 programs, ms
 start_ms_1000|start 1000 programs, ms
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
 teardown_unfinished|teardowns still running after ${STOP_TIMEOUT}s
-teardown_survivors|processes left 1 s after that teardown
+teardown_survivors|processes left ${LEFT_WAIT} s after that teardown
 sigkill_survivors|processes left 1 s after SIGKILL of the supervisor
 idle_ctxt_1|idle context switches in ${IDLE_SECS}s, 1 program
 idle_ctxt_100|idle context switches in ${IDLE_SECS}s, 100 programs
