@@ -19,7 +19,8 @@ LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 
 SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
 	  src/program.c src/spawn.c src/tree.c src/guardian.c \
-	  src/teardown.c
+	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
+	  src/client.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 

@@ -203,7 +203,7 @@ EOF
 start() {
 	local who=$1 d=$2
 	case $who in
-	ours)	"$OURS" -c "$d/ours.ini" > "$d/log" 2>&1 & ;;
+	ours)	"$OURS" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
 	supervisord) supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
 	runit)	runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
 	s6)	s6-svscan -c 4000 "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500

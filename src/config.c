@@ -5,7 +5,9 @@
  * goes on, so one run reports all of them.
  */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +127,8 @@ static const struct key_def supervisor_keys[] = {
 	{ "exit_with_parent", KEY_BOOL, CF(cf_exit_with_parent), 0, 0 },
 	{ "parent_poll_interval", KEY_DURATION, CF(cf_parent_poll_interval),
 	    0, 0 },
+	{ "socket", KEY_STRING, 0, 0, 0 },
+	{ "control_timeout", KEY_DURATION, CF(cf_control_timeout), 0, 0 },
 	{ "logfile_maxbytes", KEY_LATER, 0, 0, 0 },
 	{ "logfile_backups", KEY_LATER, 0, 0, 0 },
 	{ "pidfile", KEY_LATER, 0, 0, 0 },
@@ -142,9 +146,18 @@ static const struct key_def supervisor_keys[] = {
 	{ "identifier", KEY_LATER, 0, 0, 0 },
 };
 
+/* supervisord's control socket; clients are told apart by their uid. */
+static const struct key_def socket_keys[] = {
+	{ "file", KEY_STRING, 0, 0, 0 },
+	{ "chmod", KEY_STRING, 0, 0, 0 },
+	{ "chown", KEY_STRING, 0, 0, 0 },
+	{ "username", KEY_STRING, 0, 0, 0 },
+	{ "password", KEY_STRING, 0, 0, 0 },
+};
+
 /* Sections supervisord has that this supervisor does not implement yet. */
 static const char *const later_sections[] = {
-	"unix_http_server", "inet_http_server", "supervisorctl", "include",
+	"inet_http_server", "supervisorctl", "include",
 	"rpcinterface:", "group:", "eventlistener:", "fcgi-program:",
 	"ctlplugin:",
 };
@@ -682,6 +695,17 @@ program_load(struct loader *ld, const struct raw_section *rs)
 	return pg;
 }
 
+/* socket = PATH, or none (also supervisord's file=). */
+static void
+set_socket(struct config *cf, const char *value)
+{
+	free(cf->cf_socket);
+	cf->cf_socket = NULL;
+	cf->cf_socket_off = strcasecmp(value, "none") == 0;
+	if (!cf->cf_socket_off && *value != '\0')
+		cf->cf_socket = strdup(value);
+}
+
 static bool
 supervisor_load(struct loader *ld, struct config *cf,
     const struct raw_section *rs)
@@ -714,7 +738,9 @@ supervisor_load(struct loader *ld, struct config *cf,
 			ok = false;
 			continue;
 		}
-		if (strcmp(kd->kd_name, "logfile") == 0) {
+		if (strcmp(kd->kd_name, "socket") == 0)
+			set_socket(cf, value);
+		else if (strcmp(kd->kd_name, "logfile") == 0) {
 			free(cf->cf_logfile);
 			cf->cf_logfile = NULL;
 			/* supervisord's words for "no file". */
@@ -724,6 +750,93 @@ supervisor_load(struct loader *ld, struct config *cf,
 				cf->cf_logfile = strdup(value);
 		} else if (!store_value(ld, kd, cf, re, value))
 			ok = false;
+		free(value);
+	}
+	return ok;
+}
+
+/* chown = USER or USER:GROUP, names or numbers. */
+static bool
+set_socket_owner(struct loader *ld, struct config *cf, int line,
+    const char *value)
+{
+	char user[256], q[80];
+	const char *colon = strchr(value, ':');
+	struct passwd *pw;
+	struct group *gr;
+	size_t ulen = colon != NULL ? (size_t)(colon - value) : strlen(value);
+
+	if (ulen == 0 || ulen >= sizeof(user)) {
+		msg_add(ld, true, line, "chown: %s is not USER or USER:GROUP",
+		    quoted(value, q, sizeof(q)));
+		return false;
+	}
+	memcpy(user, value, ulen);
+	user[ulen] = '\0';
+	if ((pw = getpwnam(user)) == NULL) {
+		msg_add(ld, true, line, "chown: no such user %s",
+		    quoted(user, q, sizeof(q)));
+		return false;
+	}
+	cf->cf_socket_uid = (long)pw->pw_uid;
+	cf->cf_socket_gid = (long)pw->pw_gid;
+	if (colon != NULL) {
+		if ((gr = getgrnam(colon + 1)) == NULL) {
+			msg_add(ld, true, line, "chown: no such group %s",
+			    quoted(colon + 1, q, sizeof(q)));
+			return false;
+		}
+		cf->cf_socket_gid = (long)gr->gr_gid;
+	}
+	return true;
+}
+
+/* [unix_http_server]: supervisord's socket keys. */
+static bool
+socket_load(struct loader *ld, struct config *cf, const struct raw_section *rs)
+{
+	const struct key_def *kd;
+	const struct raw_entry *re;
+	struct program_vars pv;
+	char *value, *end, q[80];
+	long mode;
+	bool ok = true;
+	size_t i;
+
+	program_vars_init(&pv, ld, "supervisor", 1, 0);
+	for (i = 0; i < rs->rs_count; i++) {
+		re = &rs->rs_entries[i];
+		kd = key_find(socket_keys, NKEYS(socket_keys), re->re_key);
+		if (kd == NULL) {
+			msg_add(ld, true, re->re_line, "unknown key \"%s\" in "
+			    "[%s]", re->re_key, rs->rs_name);
+			ok = false;
+			continue;
+		}
+		if ((value = expand_value(ld, re->re_key, re->re_line,
+		    re->re_value, &pv)) == NULL) {
+			ok = false;
+			continue;
+		}
+		if (strcmp(kd->kd_name, "file") == 0)
+			set_socket(cf, value);
+		else if (strcmp(kd->kd_name, "chmod") == 0) {
+			errno = 0;
+			mode = strtol(value, &end, 8);
+			if (*value == '\0' || *end != '\0' || errno != 0 ||
+			    mode < 0 || mode > 0777) {
+				msg_add(ld, true, re->re_line, "chmod: %s is not "
+				    "an octal mode like 0770",
+				    quoted(value, q, sizeof(q)));
+				ok = false;
+			} else
+				cf->cf_socket_mode = (int)mode;
+		} else if (strcmp(kd->kd_name, "chown") == 0) {
+			if (!set_socket_owner(ld, cf, re->re_line, value))
+				ok = false;
+		} else
+			msg_add(ld, false, re->re_line, "%s: ignored: control "
+			    "clients are told apart by their uid", kd->kd_name);
 		free(value);
 	}
 	return ok;
@@ -817,6 +930,10 @@ config_build(struct loader *ld, const char *path)
 	}
 	cf->cf_loglevel = LOG_LEVEL_INFO;
 	cf->cf_parent_poll_interval = 1;
+	cf->cf_socket_mode = 0600;
+	cf->cf_socket_uid = -1;
+	cf->cf_socket_gid = -1;
+	cf->cf_control_timeout = 10;
 	for (i = 0; i < ld->ld_nsections; i++) {
 		rs = &ld->ld_sections[i];
 		if (strcmp(rs->rs_name, "supervisor") == 0 ||
@@ -838,6 +955,9 @@ config_build(struct loader *ld, const char *path)
 			cf->cf_programs = nl;
 			pg->pg_file = cf->cf_file;
 			nl[cf->cf_nprograms++] = pg;
+		} else if (strcmp(rs->rs_name, "unix_http_server") == 0) {
+			if (!socket_load(ld, cf, rs))
+				ok = false;
 		} else if (is_later_section(rs->rs_name)) {
 			msg_add(ld, false, rs->rs_line, "[%s] is not supported "
 			    "yet; its %zu key%s ignored", rs->rs_name,
@@ -971,6 +1091,7 @@ config_free(struct config *cf)
 		program_config_free(cf->cf_programs[i]);
 	free(cf->cf_programs);
 	free(cf->cf_logfile);
+	free(cf->cf_socket);
 	free(cf->cf_file);
 	free(cf);
 }

@@ -63,6 +63,12 @@ struct config {
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */
+	char		 *cf_socket;	/* control socket; NULL: the default */
+	bool		  cf_socket_off; /* socket = none: no control socket */
+	int		  cf_socket_mode; /* its permission bits (chmod) */
+	long		  cf_socket_uid; /* chown user, -1: none */
+	long		  cf_socket_gid; /* chown group, -1: none */
+	double		  cf_control_timeout; /* drop a silent client after */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
 };

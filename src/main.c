@@ -15,7 +15,10 @@
 
 #include <ev.h>
 
+#include "client.h"
+#include "command.h"
 #include "config.h"
+#include "control.h"
 #include "guardian.h"
 #include "log.h"
 #include "parse.h"
@@ -43,7 +46,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: supervisor [-c FILE] [COMMAND]\n"
+	    "usage: supervisor [-c FILE] [-s SOCKET] [COMMAND [ARG...]]\n"
 	    "       supervisor -h | --help\n"
 	    "       supervisor -V | --version\n"
 	    "\n"
@@ -54,6 +57,9 @@ usage(FILE *out)
 	    "Options:\n"
 	    "  -c, --config FILE  config file (default: ./supervisor.ini,\n"
 	    "                     then /etc/supervisor.ini)\n"
+	    "  -s, --socket PATH  control socket (default: socket= of the\n"
+	    "                     config, else /run/supervisor.sock as root,\n"
+	    "                     else $XDG_RUNTIME_DIR/supervisor.sock)\n"
 	    "  -h, --help         print this help and exit\n"
 	    "  -V, --version      print the version and exit\n"
 	    "\n"
@@ -62,10 +68,22 @@ usage(FILE *out)
 	    "  check              validate the config file; print each problem\n"
 	    "                     as FILE:LINE: message; exit 0 when valid, 78\n"
 	    "                     when not\n"
+	    "  status [--json] [NAME|PROGRAM:*|all]...\n"
+	    "                     state of the running supervisor's processes\n"
+	    "  start|stop|restart [--no-wait] NAME|PROGRAM:*|all...\n"
+	    "                     and wait until done (RUNNING; tree gone)\n"
+	    "  signal SIGNAL NAME...  send a signal to their whole trees\n"
+	    "  pid [NAME]...      the supervisor's pid, or the processes'\n"
+	    "  reload             validate the config file (live reload: later)\n"
+	    "  shutdown           stop everything and exit; wait until done\n"
+	    "  tail NAME          program output (not captured yet)\n"
+	    "  version            the running supervisor's version\n"
 	    "\n"
 	    "Exit status: 0 success, 1 start-up failure or teardown time\n"
 	    "limit, 64 usage error, 78 invalid config, 128+N killed by\n"
-	    "signal N; with shutdown_on_exit, that program's status.\n");
+	    "signal N; with shutdown_on_exit, that program's status.\n"
+	    "Commands: 0 done, 1 failed, 2 bad request, 3 not all RUNNING,\n"
+	    "4 no such name, 69 no supervisor answers, 77 not allowed.\n");
 }
 
 /* Daemons must not write into a file that landed on fd 0, 1 or 2. */
@@ -199,6 +217,8 @@ supervise(struct config *cf, const char *path)
 		programs_free();
 		return 1;
 	}
+	command_init(loop, path, guardian_pid, begin_teardown);
+	control_start(loop, cf);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
 	    (int)guardian_pid, path, programs_count(),
@@ -210,6 +230,9 @@ supervise(struct config *cf, const char *path)
 	ev_run(loop, 0);
 
 	status = teardown_exit_status();
+	command_finish(status);
+	control_close();
+	command_free();
 	programs_free();
 	tree_cleanup();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)
@@ -225,10 +248,11 @@ supervise(struct config *cf, const char *path)
  * (the pid the user sees), its child becomes the supervisor.
  */
 static int
-run_daemon(const char *path)
+run_daemon(const char *path, const char *sock_arg)
 {
 	struct config_msgs msgs;
 	struct config *cf;
+	char *sock_path;
 	pid_t child;
 	int status;
 
@@ -245,6 +269,19 @@ run_daemon(const char *path)
 		config_free(cf);
 		return 1;
 	}
+	/* Before the fork: a second daemon on the same socket stops here. */
+	sock_path = control_socket_path(cf, sock_arg, path);
+	if (sock_path == NULL && !cf->cf_socket_off) {
+		log_error("control socket: out of memory");
+		config_free(cf);
+		return 1;
+	}
+	if (control_listen(cf, sock_path) == -1) {
+		free(sock_path);
+		config_free(cf);
+		return 1;
+	}
+	free(sock_path);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();
@@ -252,6 +289,8 @@ run_daemon(const char *path)
 	child = fork();
 	if (child == -1) {
 		log_warn("fork");
+		control_close();
+		control_unlink();
 		config_free(cf);
 		return 1;
 	}
@@ -266,8 +305,10 @@ run_daemon(const char *path)
 			log_warn("prctl PR_SET_PDEATHSIG");
 		status = supervise(cf, path);
 	} else {
+		control_close();	/* the supervisor answers */
 		tree_guardian_watch(child);
 		status = guardian_run(cf, child);
+		control_unlink();
 	}
 	config_free(cf);
 	log_close();
@@ -279,21 +320,25 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_arg = NULL, *path, *command = NULL;
+	const char *config_arg = NULL, *sock_arg = NULL, *path, *command = NULL;
 	int ch;
 
 	guardian_note_parent();
 	ensure_std_fds();
 	log_init("supervisor");
 	/* '+': the first non-option word is a command; stop there. */
-	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:s:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_arg = optarg;
+			break;
+		case 's':
+			sock_arg = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -307,7 +352,12 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind < argc)
-		command = argv[optind++];
+		command = argv[optind];
+	if (command != NULL && client_is_command(command))
+		return client_run(find_config(config_arg), sock_arg,
+		    argc - optind, argv + optind);
+	if (command != NULL)
+		optind++;
 	if (command != NULL && strcmp(command, "check") != 0) {
 		fprintf(stderr, "supervisor: unknown command \"%s\"\n", command);
 		usage(stderr);
@@ -326,5 +376,5 @@ main(int argc, char *argv[])
 	}
 	if (command != NULL)
 		return cmd_check(path);
-	return run_daemon(path);
+	return run_daemon(path, sock_arg);
 }

@@ -41,6 +41,7 @@ static size_t		  nprocs;
 static ev_child		  child_watcher; /* every child, orphans too */
 static ev_idle		  adopt_watcher; /* looks at orphans after exits */
 static ev_prepare	  reaped_watcher; /* checks trees after reaps */
+static void		(*observer)(struct process *); /* told of each change */
 
 static void	process_event(struct process *, enum proc_event);
 static void	request_shutdown(struct process *, const char *);
@@ -73,7 +74,7 @@ mono_now(void)
 }
 
 /* "status 1", "signal 9 (KILL)", "signal 11 (SEGV, core dumped)". */
-static const char *
+const char *
 describe_status(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status))
@@ -93,6 +94,8 @@ set_state(struct process *p, enum proc_state state)
 	log_debug("%s: %s -> %s", p->p_name, state_names[p->p_state],
 	    state_names[state]);
 	p->p_state = state;
+	if (observer != NULL)
+		observer(p);
 }
 
 /*
@@ -117,7 +120,7 @@ uptime(const struct process *p)
 	return mono_now() - p->p_start_time;
 }
 
-static bool
+bool
 process_is_gone(struct process *p)
 {
 	return p->p_pid == 0 && tree_is_gone(&p->p_tree);
@@ -599,7 +602,7 @@ process_by_pid(pid_t pid)
 	return NULL;
 }
 
-static struct process *
+struct process *
 process_by_name(const char *name)
 {
 	size_t i;
@@ -664,6 +667,7 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 		p->p_pid = 0;
 		tree_leader_reaped(&p->p_tree);
 		p->p_exit_status = w->rstatus;
+		p->p_exit_time = mono_now();
 		exec_pipe_drain(p);
 		exec_pipe_close(p);
 		if (p->p_exec_failed && p->p_state == PROC_RUNNING) {
@@ -833,4 +837,28 @@ void
 process_kill(struct process *p)
 {
 	process_event(p, PEV_KILL);
+}
+
+/* The control interface's entry points. */
+void
+process_start(struct process *p)
+{
+	process_event(p, PEV_START);
+}
+
+/* Sends sig to every process of p's tree; false when nothing is left. */
+bool
+process_signal(struct process *p, int sig)
+{
+	if (process_is_gone(p))
+		return false;
+	tree_signal(&p->p_tree, sig);
+	return true;
+}
+
+/* fn(p) runs after every state change of every process; NULL: none. */
+void
+programs_set_observer(void (*fn)(struct process *))
+{
+	observer = fn;
 }

@@ -45,6 +45,7 @@ struct process {
 	int		 p_retries;	/* failed starts in a row */
 	int		 p_quick_exits;	/* runs shorter than RESTART_QUICK */
 	int		 p_exit_status;	/* wait status of the last exit */
+	double		 p_exit_time;	/* monotonic time of that exit */
 	unsigned long	 p_spawns;	/* processes started so far */
 	bool		 p_killed;	/* SIGKILL already sent in this stop */
 };
@@ -58,6 +59,12 @@ void	programs_start_autostart(void);
 bool	process_needs_stop(struct process *p);
 void	process_stop(struct process *p);
 void	process_kill(struct process *p);
+void	process_start(struct process *p);
+bool	process_signal(struct process *p, int sig);
+bool	process_is_gone(struct process *p);
+struct process *process_by_name(const char *name);
+void	programs_set_observer(void (*fn)(struct process *));
+const char *describe_status(int status, char *buf, size_t len);
 size_t	programs_count(void);
 struct process *programs_get(size_t i);
 const char *proc_state_name(enum proc_state state);

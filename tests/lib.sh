@@ -100,6 +100,10 @@ t_check() {
 	if "$@"; then t_pass "$name"; else t_fail "$name"; fi
 }
 
+# Each test's supervisors listen on a socket of their own, not on
+# /run/supervisor.sock (the -s and the client commands see it too).
+export SUPERVISOR_SOCKET="$T/supervisor.sock"
+
 # Writes the config from stdin to $T/supervisor.ini.
 t_config() { cat > "$T/supervisor.ini"; }
 
@@ -124,7 +128,9 @@ t_start_as() {
 		t_start
 		return
 	fi
-	(cd "$T" && exec setpriv --reuid="$1" --regid="$(id -gn "$1")" \
+	mkdir -p "$T/run.$1" && chown "$1" "$T/run.$1"
+	(cd "$T" && SUPERVISOR_SOCKET=$T/run.$1/supervisor.sock \
+	    exec setpriv --reuid="$1" --regid="$(id -gn "$1")" \
 	    --clear-groups "$SUPERVISOR" -c "$T/supervisor.ini") \
 	    >"$T/out" 2>"$T/log" &
 	SUP_PID=$!

@@ -214,7 +214,7 @@ for opt in --help -h; do
 	cli "$opt"
 	t_check "$opt: exit 0" test "$CLI_STATUS" = 0
 	t_check "$opt: usage on stdout" \
-		test "$(head -n 1 "$T/cli.out")" = "usage: supervisor [-c FILE] [COMMAND]"
+		test "$(head -n 1 "$T/cli.out")" = "usage: supervisor [-c FILE] [-s SOCKET] [COMMAND [ARG...]]"
 	t_check "$opt: nothing on stderr" test ! -s "$T/cli.err"
 done
 for opt in --version -V; do

@@ -560,11 +560,11 @@ test_warnings(void)
 	    "t.ini:2: warning: pidfile: not supported yet; ignored\n"
 	    "t.ini:3: warning: nodaemon: not supported yet; ignored");
 	check_warned("warning: sections not implemented yet",
-	    "[unix_http_server]\nfile=/tmp/s.sock\n\n"
+	    "[inet_http_server]\nport=127.0.0.1:9001\n\n"
 	    "[group:g]\nprograms=x\npriority=1\n\n"
 	    "[rpcinterface:supervisor]\n\n"
 	    "[program:x]\ncommand=a\n",
-	    "t.ini:1: warning: [unix_http_server] is not supported yet; its 1 "
+	    "t.ini:1: warning: [inet_http_server] is not supported yet; its 1 "
 	    "key is ignored\n"
 	    "t.ini:4: warning: [group:g] is not supported yet; its 2 keys are "
 	    "ignored\n"

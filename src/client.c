@@ -1,0 +1,442 @@
+/*
+ * client.c: the control commands' client side (supervisor status, start,
+ * ...): finds the socket from the config (or -s), sends one request,
+ * prints the reply as a table, JSON or plain lines, and exits with the
+ * status the daemon's reply carries.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "config.h"
+#include "control.h"
+#include "ctlproto.h"
+
+#define EXIT_USAGE	64	/* EX_USAGE */
+#define EXIT_NODAEMON	69	/* EX_UNAVAILABLE: nobody answers */
+
+/* The fields of one reply line, split at tabs in place. */
+struct line {
+	char	 tag;			/* '*' data, '!' an item failed */
+	char	*f[10];
+	int	 nf;
+};
+
+struct reply {
+	struct line *lines;
+	size_t	 n;
+	int	 code;			/* from "= CODE TEXT" */
+	char	*text;
+};
+
+static const char *const commands[] = {
+	"status", "start", "stop", "restart", "signal", "pid", "reload",
+	"shutdown", "tail", "version", "help",
+};
+
+bool
+client_is_command(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(word, commands[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The socket: -s, else what the config says, else the default. */
+static char *
+find_socket(const char *config_path, const char *sock_arg)
+{
+	struct config_msgs msgs;
+	struct config *cf = NULL;
+	char *path;
+
+	if (sock_arg != NULL)
+		return strdup(sock_arg);
+	if (config_path != NULL) {
+		cf = config_load(config_path, &msgs);
+		config_msgs_free(&msgs);
+	}
+	if (cf != NULL && cf->cf_socket_off) {
+		fprintf(stderr, "supervisor: %s has socket = none: there is no "
+		    "control socket (use -s PATH)\n", config_path);
+		config_free(cf);
+		exit(EXIT_NODAEMON);
+	}
+	/* An invalid config (being edited?) still leads to the default. */
+	path = control_socket_path(cf, NULL, config_path);
+	config_free(cf);
+	return path;
+}
+
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int
+write_all(int fd, const char *s, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads lines up to and including the next status line into r. */
+static int
+read_reply(FILE *in, struct reply *r)
+{
+	char *buf = NULL, *p;
+	size_t cap = 0;
+	ssize_t len;
+	struct line *nl, *ln;
+
+	memset(r, 0, sizeof(*r));
+	while ((len = getline(&buf, &cap, in)) != -1) {
+		if (len > 0 && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		if (len >= 2 && buf[0] == '=' && buf[1] == ' ') {
+			r->code = (int)strtol(buf + 2, &p, 10);
+			r->text = strdup(*p == ' ' ? p + 1 : p);
+			free(buf);
+			return 0;
+		}
+		if (len < 2 || (buf[0] != '*' && buf[0] != '!') || buf[1] != ' ')
+			continue;	/* a later protocol's line: skip it */
+		nl = realloc(r->lines, (r->n + 1) * sizeof(*nl));
+		if (nl == NULL)
+			break;
+		r->lines = nl;
+		ln = &nl[r->n++];
+		memset(ln, 0, sizeof(*ln));
+		ln->tag = buf[0];
+		p = strdup(buf + 2);
+		if (p == NULL)
+			break;
+		while (p != NULL && ln->nf < 10) {
+			ln->f[ln->nf++] = strsep(&p, "\t");
+		}
+	}
+	free(buf);
+	return -1;
+}
+
+static void
+reply_free(struct reply *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->lines[i].f[0]);
+	free(r->lines);
+	free(r->text);
+}
+
+/* 3725.2 -> "1:02:05"; two days and more -> "2d 01:02:05". */
+static void
+format_duration(const char *secs, char *buf, size_t len)
+{
+	long s = strtol(secs, NULL, 10);
+
+	if (s >= 86400)
+		snprintf(buf, len, "%ldd %02ld:%02ld:%02ld", s / 86400,
+		    s % 86400 / 3600, s % 3600 / 60, s % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s % 3600 / 60,
+		    s % 60);
+}
+
+static void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+json_number_or_null(const char *s)
+{
+	if (strcmp(s, "-") == 0)
+		fputs("null", stdout);
+	else
+		fputs(s, stdout);
+}
+
+/* Status fields: name program state pid up down last-exit restarts. */
+static void
+print_status_json(const struct reply *r)
+{
+	const struct line *l;
+	size_t i;
+	bool first = true;
+	int v;
+
+	putchar('[');
+	for (i = 0; i < r->n; i++) {
+		l = &r->lines[i];
+		if (l->tag != '*' || l->nf < 8)
+			continue;
+		printf("%s\n  {\"name\": ", first ? "" : ",");
+		first = false;
+		json_string(l->f[0]);
+		fputs(", \"program\": ", stdout);
+		json_string(l->f[1]);
+		fputs(", \"state\": ", stdout);
+		json_string(l->f[2]);
+		printf(", \"pid\": %s", strcmp(l->f[3], "0") == 0 ? "null" :
+		    l->f[3]);
+		fputs(", \"uptime\": ", stdout);
+		json_number_or_null(l->f[4]);
+		fputs(", \"downtime\": ", stdout);
+		json_number_or_null(l->f[5]);
+		fputs(", \"last_exit\": ", stdout);
+		if (strcmp(l->f[6], "-") == 0)
+			fputs("null", stdout);
+		else
+			json_string(l->f[6]);
+		fputs(", \"exit_status\": ", stdout);
+		if (sscanf(l->f[6], "status %d", &v) == 1)
+			printf("%d", v);
+		else
+			fputs("null", stdout);
+		fputs(", \"exit_signal\": ", stdout);
+		if (sscanf(l->f[6], "signal %d", &v) == 1)
+			printf("%d", v);
+		else
+			fputs("null", stdout);
+		printf(", \"restarts\": %s}", l->f[7]);
+	}
+	printf("%s]\n", first ? "" : "\n");
+}
+
+static void
+print_status_table(const struct reply *r)
+{
+	int wname = 4, wstate = 5, wpid = 3, wtime = 4, wexit = 9;
+	char times[r->n + 1][40];
+	const struct line *l;
+	char d[32];
+	size_t i;
+	int n;
+
+#define WIDEN(w, s) do { n = (int)strlen(s); if (n > (w)) (w) = n; } while (0)
+	for (i = 0; i < r->n; i++) {
+		l = &r->lines[i];
+		times[i][0] = '\0';
+		if (l->tag != '*' || l->nf < 8)
+			continue;
+		if (strcmp(l->f[4], "-") != 0) {
+			format_duration(l->f[4], d, sizeof(d));
+			snprintf(times[i], sizeof(times[i]), "up %s", d);
+		} else if (strcmp(l->f[5], "-") != 0) {
+			format_duration(l->f[5], d, sizeof(d));
+			snprintf(times[i], sizeof(times[i]), "down %s", d);
+		} else
+			snprintf(times[i], sizeof(times[i]), "-");
+		WIDEN(wname, l->f[0]);
+		WIDEN(wstate, l->f[2]);
+		WIDEN(wpid, l->f[3]);
+		WIDEN(wtime, times[i]);
+		WIDEN(wexit, l->f[6]);
+	}
+#undef WIDEN
+	printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", wname, "NAME", wstate,
+	    "STATE", wpid, "PID", wtime, "TIME", wexit, "LAST EXIT",
+	    "RESTARTS");
+	for (i = 0; i < r->n; i++) {
+		l = &r->lines[i];
+		if (l->tag != '*' || l->nf < 8)
+			continue;
+		printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", wname, l->f[0],
+		    wstate, l->f[2], wpid, strcmp(l->f[3], "0") == 0 ? "-" :
+		    l->f[3], wtime, times[i], wexit, l->f[6], l->f[7]);
+	}
+}
+
+/* Data lines as "NAME: WHAT" (or the one field), errors on stderr. */
+static void
+print_lines(const struct reply *r, bool just_last_field)
+{
+	const struct line *l;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		l = &r->lines[i];
+		if (l->tag == '!')
+			fprintf(stderr, "%s: %s\n", l->f[0], l->nf > 1 ?
+			    l->f[1] : "failed");
+		else if (l->nf == 1 || just_last_field)
+			printf("%s\n", l->f[l->nf - 1]);
+		else
+			printf("%s: %s\n", l->f[0], l->f[1]);
+	}
+}
+
+static void
+print_errors(const struct reply *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->lines[i].tag == '!')
+			fprintf(stderr, "%s: %s\n", r->lines[i].f[0],
+			    r->lines[i].nf > 1 ? r->lines[i].f[1] : "failed");
+}
+
+/*
+ * supervisor [-c FILE] [-s PATH] COMMAND ARG...: argv[0] is COMMAND.
+ * Returns the exit status.
+ */
+int
+client_run(const char *config_path, const char *sock_arg, int argc,
+    char **argv)
+{
+	const char *cmd = argv[0];
+	char *path, *req = NULL;
+	size_t reqlen = 0;
+	bool json = false;
+	struct reply r;
+	FILE *req_f, *in;
+	int fd, i, code;
+
+	if ((req_f = open_memstream(&req, &reqlen)) == NULL)
+		return 1;
+	fprintf(req_f, "hello %d\n%s", CTL_PROTOCOL, cmd);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(cmd, "status") == 0 && strcmp(argv[i], "--json")
+		    == 0) {
+			json = true;
+			continue;
+		}
+		if (argv[i][0] == '\0' || strpbrk(argv[i], " \t\r\n") != NULL) {
+			fprintf(stderr, "supervisor: %s: \"%s\": names and "
+			    "arguments cannot be empty or contain blanks\n",
+			    cmd, argv[i]);
+			fclose(req_f);
+			free(req);
+			return EXIT_USAGE;
+		}
+		fprintf(req_f, " %s", argv[i]);
+	}
+	fputc('\n', req_f);
+	fclose(req_f);
+	if (reqlen > CTL_LINE_MAX) {
+		fprintf(stderr, "supervisor: %s: request longer than %d bytes\n",
+		    cmd, CTL_LINE_MAX);
+		free(req);
+		return EXIT_USAGE;
+	}
+	if ((path = find_socket(config_path, sock_arg)) == NULL) {
+		free(req);
+		return 1;
+	}
+	if ((fd = connect_to(path)) == -1) {
+		fprintf(stderr, "supervisor: cannot connect to %s: %s (is the "
+		    "supervisor running?)\n", path, strerror(errno));
+		free(path);
+		free(req);
+		return EXIT_NODAEMON;
+	}
+	/* Both lines at once: no round trip for the greeting. */
+	if (write_all(fd, req, reqlen) == -1 && errno != EPIPE) {
+		fprintf(stderr, "supervisor: %s: write: %s\n", path,
+		    strerror(errno));
+		close(fd);
+		free(path);
+		free(req);
+		return EXIT_NODAEMON;
+	}
+	free(req);
+	shutdown(fd, SHUT_WR);
+	if ((in = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		free(path);
+		return 1;
+	}
+	/* The greeting's reply; a refusal (uid) comes here too. */
+	if (read_reply(in, &r) == -1 || r.code != 0) {
+		if (r.text != NULL)
+			fprintf(stderr, "supervisor: %s\n", r.text);
+		else
+			fprintf(stderr, "supervisor: %s closed the connection "
+			    "without answering\n", path);
+		code = r.text != NULL && r.code != 0 ? r.code : EXIT_NODAEMON;
+		reply_free(&r);
+		fclose(in);
+		free(path);
+		return code;
+	}
+	reply_free(&r);
+	if (read_reply(in, &r) == -1) {
+		fprintf(stderr, "supervisor: %s closed the connection before "
+		    "the reply ended\n", path);
+		print_lines(&r, false);
+		reply_free(&r);
+		fclose(in);
+		free(path);
+		return 1;
+	}
+	fclose(in);
+	free(path);
+	if (strcmp(cmd, "status") == 0) {
+		if (json)
+			print_status_json(&r);
+		else
+			print_status_table(&r);
+		print_errors(&r);
+	} else
+		print_lines(&r, strcmp(cmd, "pid") == 0 && argc <= 2);
+	if (r.code != 0)
+		fprintf(stderr, "supervisor: %s\n", r.text);
+	else if (strcmp(cmd, "reload") == 0 || strcmp(cmd, "shutdown") == 0 ||
+	    strcmp(cmd, "signal") == 0)
+		printf("%s\n", r.text);
+	code = r.code;
+	reply_free(&r);
+	return code;
+}

@@ -1,0 +1,672 @@
+/*
+ * command.c: the control requests (status, start, stop, restart, signal,
+ * pid, reload, shutdown, tail, version), acting on the process table.
+ * start, stop and restart act on every named process at once and reply
+ * per process as each one finishes: started = RUNNING after startsecs,
+ * stopped = its whole tree gone.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "config.h"
+#include "control.h"
+#include "ctlproto.h"
+#include "parse.h"
+#include "program.h"
+#include "teardown.h"
+
+#ifndef SUPERVISOR_VERSION
+#define SUPERVISOR_VERSION "0.0.0"
+#endif
+
+enum op_kind {
+	OP_START,
+	OP_STOP,
+	OP_RESTART,
+};
+
+enum target_phase {
+	T_STOPPING,		/* waiting for the whole tree to be gone */
+	T_STARTING,		/* waiting for RUNNING */
+	T_DONE,
+};
+
+struct op_target {
+	struct process	*t_proc;
+	enum target_phase t_phase;
+	bool		 t_then_start;	/* start once stopped (restart) */
+	bool		 t_was_running;	/* reached RUNNING while starting */
+};
+
+/* One start/stop/restart request: its processes and who waits for it. */
+struct op {
+	struct op	*o_next;
+	struct ctl_client *o_client;	/* NULL: nobody waits (--no-wait) */
+	enum op_kind	 o_kind;
+	size_t		 o_n;
+	size_t		 o_left;	/* targets not done */
+	size_t		 o_failed;
+	int		 o_code;	/* CTL_NOSUCH when names were unknown */
+	struct op_target o_targets[];
+};
+
+static struct ev_loop	*loop;
+static char		*config_path;
+static pid_t		 main_pid;		/* the pid users signal */
+static void		(*shutdown_fn)(const char *);
+static struct op	*ops;
+static ev_prepare	 ops_watcher;		/* advances ops after changes */
+static struct ctl_client **shutdown_waiters;
+static size_t		 nshutdown_waiters;
+
+static const char *const verbs[] = {
+	[OP_START] = "start", [OP_STOP] = "stop", [OP_RESTART] = "restart",
+};
+
+/* ---- names ------------------------------------------------------------ */
+
+/*
+ * Adds the processes a name means to the set (one flag per process):
+ * "all", "PROGRAM:*", "PROGRAM:PROCESS", a process name, or a program
+ * name (all its processes).  0, or -1 when it names nothing.
+ */
+static int
+resolve(const char *name, bool *set)
+{
+	const char *colon = strchr(name, ':');
+	size_t i, n = programs_count(), plen;
+	struct process *p;
+	int found = 0;
+
+	for (i = 0; i < n; i++) {
+		p = programs_get(i);
+		if (strcmp(name, "all") == 0)
+			set[i] = true;
+		else if (colon != NULL) {
+			plen = (size_t)(colon - name);
+			if (strlen(p->p_program->pg_name) != plen ||
+			    strncmp(p->p_program->pg_name, name, plen) != 0)
+				continue;
+			if (strcmp(colon + 1, "*") != 0 &&
+			    strcmp(colon + 1, p->p_name) != 0)
+				continue;
+			set[i] = true;
+		} else if (strcmp(p->p_name, name) == 0 ||
+		    strcmp(p->p_program->pg_name, name) == 0)
+			set[i] = true;
+		else
+			continue;
+		found = 1;
+	}
+	return found ? 0 : -1;
+}
+
+/*
+ * The set of processes argv names (all of them when none is named, if
+ * none_is_all); unknown names get a "! NAME" line each.  NULL when out of
+ * memory; *unknown counts the names that matched nothing.
+ */
+static bool *
+resolve_all(struct ctl_client *c, int argc, char **argv, bool none_is_all,
+    int *unknown)
+{
+	size_t n = programs_count(), i;
+	bool *set = calloc(n + 1, sizeof(*set));
+	int k;
+
+	*unknown = 0;
+	if (set == NULL)
+		return NULL;
+	if (argc == 0 && none_is_all)
+		for (i = 0; i < n; i++)
+			set[i] = true;
+	for (k = 0; k < argc; k++)
+		if (resolve(argv[k], set) == -1) {
+			control_error(c, "%s\tno such process", argv[k]);
+			(*unknown)++;
+		}
+	return set;
+}
+
+/* ---- status ----------------------------------------------------------- */
+
+static void
+status_line(struct ctl_client *c, struct process *p, double now)
+{
+	char up[32] = "-", down[32] = "-", how[64] = "-";
+
+	if (p->p_pid != 0)
+		snprintf(up, sizeof(up), "%.3f", now - p->p_start_time);
+	else if (p->p_spawns > 0)
+		snprintf(down, sizeof(down), "%.3f", now - p->p_exit_time);
+	if (p->p_spawns > 0 && p->p_pid == 0)
+		describe_status(p->p_exit_status, how, sizeof(how));
+	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu", p->p_name,
+	    p->p_program->pg_name, proc_state_name(p->p_state),
+	    (int)p->p_pid, up, down, how,
+	    p->p_spawns > 0 ? p->p_spawns - 1 : 0);
+}
+
+static void
+cmd_status(struct ctl_client *c, int argc, char **argv)
+{
+	size_t i, n = programs_count(), shown = 0, running = 0;
+	double now = mono_now();
+	int unknown;
+	bool *set;
+
+	if ((set = resolve_all(c, argc, argv, true, &unknown)) == NULL) {
+		control_end(c, CTL_FAILED, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!set[i])
+			continue;
+		status_line(c, programs_get(i), now);
+		shown++;
+		if (programs_get(i)->p_state == PROC_RUNNING)
+			running++;
+	}
+	free(set);
+	if (unknown > 0)
+		control_end(c, CTL_NOSUCH, "%d unknown name%s", unknown,
+		    unknown == 1 ? "" : "s");
+	else if (running < shown)
+		control_end(c, CTL_NOTRUNNING, "%zu of %zu running", running,
+		    shown);
+	else
+		control_end(c, CTL_OK, "%zu of %zu running", running, shown);
+}
+
+/* ---- start, stop, restart ------------------------------------------- */
+
+static bool
+is_down(struct process *p)
+{
+	return (p->p_state == PROC_STOPPED || p->p_state == PROC_EXITED ||
+	    p->p_state == PROC_FATAL) && process_is_gone(p);
+}
+
+static void
+target_done(struct op *o, struct op_target *t, bool ok, const char *what)
+{
+	t->t_phase = T_DONE;
+	o->o_left--;
+	if (!ok)
+		o->o_failed++;
+	if (o->o_client == NULL)
+		return;
+	if (ok)
+		control_reply(o->o_client, "%s\t%s", t->t_proc->p_name, what);
+	else
+		control_error(o->o_client, "%s\t%s", t->t_proc->p_name, what);
+}
+
+/* Moves one target on as far as its process's state lets it. */
+static void
+target_step(struct op *o, struct op_target *t)
+{
+	struct process *p = t->t_proc;
+
+	if (t->t_phase == T_STOPPING) {
+		if (!is_down(p))
+			return;
+		if (!t->t_then_start) {
+			target_done(o, t, true, "stopped");
+			return;
+		}
+		if (teardown_is_active()) {
+			target_done(o, t, false, "not started: the supervisor "
+			    "is shutting down");
+			return;
+		}
+		t->t_phase = T_STARTING;
+		t->t_was_running = false;
+		process_start(p);
+	}
+	if (t->t_phase != T_STARTING)
+		return;
+	if (t->t_was_running || p->p_state == PROC_RUNNING)
+		target_done(o, t, true, "started");
+	else if (p->p_state == PROC_FATAL)
+		target_done(o, t, false, "spawn error: gave up (FATAL)");
+	else if (p->p_state == PROC_STOPPED || p->p_state == PROC_EXITED)
+		target_done(o, t, false, p->p_state == PROC_STOPPED ?
+		    "stopped before it was RUNNING" :
+		    "exited before it was RUNNING");
+}
+
+static void
+op_free(struct op *o)
+{
+	struct op **pp;
+
+	for (pp = &ops; *pp != NULL; pp = &(*pp)->o_next)
+		if (*pp == o) {
+			*pp = o->o_next;
+			break;
+		}
+	free(o);
+}
+
+/* Steps every target of o; ends the reply once all are done. */
+static void
+op_advance(struct op *o)
+{
+	struct ctl_client *c = o->o_client;
+	size_t i;
+
+	for (i = 0; i < o->o_n; i++)
+		if (o->o_targets[i].t_phase != T_DONE)
+			target_step(o, &o->o_targets[i]);
+	if (o->o_left > 0)
+		return;
+	if (c != NULL) {
+		if (o->o_code == CTL_NOSUCH)
+			control_end(c, CTL_NOSUCH, "%s: unknown names",
+			    verbs[o->o_kind]);
+		else if (o->o_failed > 0)
+			control_end(c, CTL_FAILED, "%s: %zu of %zu failed",
+			    verbs[o->o_kind], o->o_failed, o->o_n);
+		else
+			control_end(c, CTL_OK, "%s: done", verbs[o->o_kind]);
+	}
+	op_free(o);
+}
+
+static void
+ops_cb(struct ev_loop *l, ev_prepare *w, int revents)
+{
+	struct op *o, *next;
+
+	(void)revents;
+	ev_prepare_stop(l, w);
+	for (o = ops; o != NULL; o = next) {
+		next = o->o_next;
+		op_advance(o);
+	}
+}
+
+/*
+ * Every state change of every process comes here (from program.c, in the
+ * middle of its state machine): note a RUNNING seen, and let the ops move
+ * on from the loop, not from inside the state machine.
+ */
+static void
+state_changed(struct process *p)
+{
+	struct op *o;
+	size_t i;
+
+	for (o = ops; o != NULL; o = o->o_next)
+		for (i = 0; i < o->o_n; i++)
+			if (o->o_targets[i].t_proc == p &&
+			    o->o_targets[i].t_phase == T_STARTING &&
+			    p->p_state == PROC_RUNNING)
+				o->o_targets[i].t_was_running = true;
+	if (ops != NULL)
+		ev_prepare_start(loop, &ops_watcher);
+}
+
+/* Sets one process going; the target waits for the outcome. */
+static void
+target_begin(struct op *o, struct op_target *t)
+{
+	struct process *p = t->t_proc;
+
+	switch (o->o_kind) {
+	case OP_START:
+		if (p->p_state == PROC_RUNNING) {
+			target_done(o, t, true, "already running");
+			return;
+		}
+		if (p->p_state == PROC_STOPPING) {
+			t->t_phase = T_STOPPING;	/* then start */
+			t->t_then_start = true;
+			return;
+		}
+		t->t_phase = T_STARTING;
+		if (p->p_state != PROC_STARTING)
+			process_start(p);
+		return;
+	case OP_STOP:
+		if (is_down(p)) {
+			target_done(o, t, true, "not running");
+			return;
+		}
+		t->t_phase = T_STOPPING;
+		process_stop(p);
+		return;
+	case OP_RESTART:
+		t->t_phase = T_STOPPING;
+		t->t_then_start = true;
+		if (!is_down(p))
+			process_stop(p);
+		return;
+	}
+}
+
+static void
+cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
+{
+	bool wait = true, *set;
+	size_t i, n = programs_count(), count = 0;
+	int unknown;
+	struct op *o;
+
+	if (argc > 0 && strcmp(argv[0], "--no-wait") == 0) {
+		wait = false;
+		argc--;
+		argv++;
+	}
+	if (argc == 0) {
+		control_end(c, CTL_BADREQ, "%s: name a process, a program, "
+		    "PROGRAM:* or all", verbs[kind]);
+		return;
+	}
+	if (kind != OP_STOP && teardown_is_active()) {
+		control_end(c, CTL_FAILED, "%s: the supervisor is shutting "
+		    "down", verbs[kind]);
+		return;
+	}
+	if ((set = resolve_all(c, argc, argv, false, &unknown)) == NULL) {
+		control_end(c, CTL_FAILED, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		count += set[i];
+	o = calloc(1, sizeof(*o) + count * sizeof(o->o_targets[0]));
+	if (o == NULL) {
+		free(set);
+		control_end(c, CTL_FAILED, "out of memory");
+		return;
+	}
+	o->o_kind = kind;
+	o->o_client = c;
+	o->o_code = unknown > 0 ? CTL_NOSUCH : CTL_OK;
+	for (i = 0; i < n; i++)
+		if (set[i])
+			o->o_targets[o->o_n++].t_proc = programs_get(i);
+	free(set);
+	o->o_left = o->o_n;
+	o->o_next = ops;
+	ops = o;
+	/* All at once: a stop of 200 programs takes one grace period. */
+	for (i = 0; i < o->o_n; i++)
+		target_begin(o, &o->o_targets[i]);
+	if (!wait) {
+		for (i = 0; i < o->o_n; i++)
+			if (o->o_targets[i].t_phase != T_DONE)
+				control_reply(c, "%s\t%s", o->o_targets[i]
+				    .t_proc->p_name, kind == OP_STOP ?
+				    "stopping" : "starting");
+		o->o_client = NULL;
+		if (unknown > 0)
+			control_end(c, CTL_NOSUCH, "%s: unknown names",
+			    verbs[kind]);
+		else
+			control_end(c, CTL_OK, "%s: under way", verbs[kind]);
+	}
+	ev_prepare_start(loop, &ops_watcher);
+}
+
+/* ---- the others -------------------------------------------------------- */
+
+static void
+cmd_signal(struct ctl_client *c, int argc, char **argv)
+{
+	size_t i, n = programs_count(), sent = 0, missed = 0;
+	int sig, unknown;
+	bool *set;
+
+	if (argc < 2) {
+		control_end(c, CTL_BADREQ, "signal: usage: signal SIGNAL "
+		    "NAME...");
+		return;
+	}
+	if (parse_signal(argv[0], &sig) == -1) {
+		control_end(c, CTL_BADREQ, "signal: \"%.64s\" is not a signal",
+		    argv[0]);
+		return;
+	}
+	if ((set = resolve_all(c, argc - 1, argv + 1, false, &unknown))
+	    == NULL) {
+		control_end(c, CTL_FAILED, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct process *p = programs_get(i);
+
+		if (!set[i])
+			continue;
+		if (process_signal(p, sig)) {
+			control_reply(c, "%s\tsent SIG%s", p->p_name,
+			    signal_name(sig));
+			sent++;
+		} else {
+			control_error(c, "%s\tnot running", p->p_name);
+			missed++;
+		}
+	}
+	free(set);
+	if (unknown > 0)
+		control_end(c, CTL_NOSUCH, "signal: unknown names");
+	else if (missed > 0)
+		control_end(c, CTL_FAILED, "signal: %zu not running", missed);
+	else
+		control_end(c, CTL_OK, "signal: sent to %zu", sent);
+}
+
+static void
+cmd_pid(struct ctl_client *c, int argc, char **argv)
+{
+	size_t i, n = programs_count();
+	int unknown;
+	bool *set;
+
+	if (argc == 0) {
+		control_reply(c, "%d", (int)main_pid);
+		control_end(c, CTL_OK, "the supervisor's pid");
+		return;
+	}
+	if ((set = resolve_all(c, argc, argv, false, &unknown)) == NULL) {
+		control_end(c, CTL_FAILED, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (set[i])
+			control_reply(c, "%s\t%d", programs_get(i)->p_name,
+			    (int)programs_get(i)->p_pid);
+	free(set);
+	if (unknown > 0)
+		control_end(c, CTL_NOSUCH, "pid: unknown names");
+	else
+		control_end(c, CTL_OK, "pid: 0 = not running");
+}
+
+/* Until live reload exists: validate the file, report, change nothing. */
+static void
+cmd_reload(struct ctl_client *c)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	size_t i;
+	char *text;
+
+	cf = config_load(config_path, &msgs);
+	for (i = 0; i < msgs.cm_count; i++) {
+		if ((text = strdup(msgs.cm_list[i].cm_text)) == NULL)
+			continue;
+		ctl_clean_field(text);
+		if (msgs.cm_list[i].cm_error)
+			control_error(c, "%s", text);
+		else
+			control_reply(c, "%s", text);
+		free(text);
+	}
+	config_msgs_free(&msgs);
+	if (cf == NULL) {
+		control_end(c, CTL_CONFIG, "reload: %s is invalid; nothing "
+		    "changed", config_path);
+		return;
+	}
+	config_free(cf);
+	control_end(c, CTL_OK, "reload: %s is valid; live reload is not "
+	    "available yet, restart the supervisor to apply it", config_path);
+}
+
+static void
+cmd_shutdown(struct ctl_client *c)
+{
+	struct ctl_client **nl;
+
+	nl = realloc(shutdown_waiters, (nshutdown_waiters + 1) *
+	    sizeof(*nl));
+	if (nl == NULL) {
+		control_end(c, CTL_FAILED, "out of memory");
+		return;
+	}
+	shutdown_waiters = nl;
+	nl[nshutdown_waiters++] = c;
+	control_reply(c, "shutting down");
+	if (!teardown_is_active())
+		shutdown_fn("shutdown requested over the control socket");
+}
+
+static void
+cmd_help(struct ctl_client *c)
+{
+	static const char *const lines[] = {
+		"hello 1",
+		"status [NAME|PROGRAM:*|all]...",
+		"start [--no-wait] NAME|PROGRAM:*|all...",
+		"stop [--no-wait] NAME|PROGRAM:*|all...",
+		"restart [--no-wait] NAME|PROGRAM:*|all...",
+		"signal SIGNAL NAME|PROGRAM:*|all...",
+		"pid [NAME]...",
+		"reload",
+		"shutdown",
+		"tail NAME [stdout|stderr]",
+		"version",
+		"help",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		control_reply(c, "%s", lines[i]);
+	control_end(c, CTL_OK, "commands");
+}
+
+/* One request: argv[0] is the command.  Ends the reply now or later. */
+void
+command_run(struct ctl_client *c, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+
+	argc--;
+	argv++;
+	if (strcmp(cmd, "hello") == 0) {
+		if (argc == 1 && strcmp(argv[0], "1") == 0)
+			control_end(c, CTL_OK, "supervisor %s protocol %d",
+			    SUPERVISOR_VERSION, 1);
+		else
+			control_end(c, CTL_BADREQ, "this supervisor speaks "
+			    "protocol 1");
+	} else if (strcmp(cmd, "status") == 0)
+		cmd_status(c, argc, argv);
+	else if (strcmp(cmd, "start") == 0)
+		cmd_op(c, OP_START, argc, argv);
+	else if (strcmp(cmd, "stop") == 0)
+		cmd_op(c, OP_STOP, argc, argv);
+	else if (strcmp(cmd, "restart") == 0)
+		cmd_op(c, OP_RESTART, argc, argv);
+	else if (strcmp(cmd, "signal") == 0)
+		cmd_signal(c, argc, argv);
+	else if (strcmp(cmd, "pid") == 0)
+		cmd_pid(c, argc, argv);
+	else if (strcmp(cmd, "reload") == 0 && argc == 0)
+		cmd_reload(c);
+	else if (strcmp(cmd, "shutdown") == 0 && argc == 0)
+		cmd_shutdown(c);
+	else if (strcmp(cmd, "tail") == 0)
+		control_end(c, CTL_FAILED, "tail: program output is not "
+		    "captured yet; it goes where the supervisor's own output "
+		    "goes");
+	else if (strcmp(cmd, "version") == 0 && argc == 0) {
+		control_reply(c, "%s", SUPERVISOR_VERSION);
+		control_end(c, CTL_OK, "version");
+	} else if (strcmp(cmd, "help") == 0)
+		cmd_help(c);
+	else {
+		char word[72];
+
+		snprintf(word, sizeof(word), "%s", cmd);
+		ctl_clean_field(word);
+		control_end(c, CTL_BADREQ, "unknown request \"%s\" (or wrong "
+		    "arguments); try help", word);
+	}
+}
+
+/* The client went away: its ops go on, with nobody to tell. */
+void
+command_client_gone(struct ctl_client *c)
+{
+	struct op *o;
+	size_t i;
+
+	for (o = ops; o != NULL; o = o->o_next)
+		if (o->o_client == c)
+			o->o_client = NULL;
+	for (i = 0; i < nshutdown_waiters; i++)
+		if (shutdown_waiters[i] == c)
+			shutdown_waiters[i] = NULL;
+}
+
+/* The teardown is over: the shutdown requests are answered. */
+void
+command_finish(int status)
+{
+	size_t i;
+
+	for (i = 0; i < nshutdown_waiters; i++)
+		if (shutdown_waiters[i] != NULL)
+			control_end(shutdown_waiters[i], CTL_OK, "shut down; "
+			    "exit status %d", status);
+	control_flush_all();
+}
+
+void
+command_init(struct ev_loop *l, const char *path, pid_t pid,
+    void (*shutdown)(const char *))
+{
+	loop = l;
+	config_path = strdup(path);
+	main_pid = pid;
+	shutdown_fn = shutdown;
+	ev_prepare_init(&ops_watcher, ops_cb);
+	programs_set_observer(state_changed);
+}
+
+void
+command_free(void)
+{
+	struct op *o;
+
+	programs_set_observer(NULL);
+	while ((o = ops) != NULL) {
+		ops = o->o_next;
+		free(o);
+	}
+	if (loop != NULL)
+		ev_prepare_stop(loop, &ops_watcher);
+	free(shutdown_waiters);
+	shutdown_waiters = NULL;
+	nshutdown_waiters = 0;
+	free(config_path);
+	config_path = NULL;
+}

@@ -1,0 +1,696 @@
+/*
+ * control.c: the control socket's server side.  Listens on a Unix stream
+ * socket, checks each client's uid (SO_PEERCRED), reads request lines and
+ * hands them to command.c, and writes replies, never blocking: sockets
+ * are non-blocking, buffers bounded, and a client that says nothing or
+ * reads nothing for control_timeout is dropped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "control.h"
+#include "ctlproto.h"
+#include "log.h"
+
+#define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read */
+#define ACCEPT_PAUSE	0.1	/* after EMFILE: seconds before accepting */
+#define ACCEPT_BATCH	64	/* accepts per wake-up */
+
+struct ctl_client {
+	struct ctl_client *c_next;	/* clients, or the freed list */
+	int		 c_fd;
+	uid_t		 c_uid;
+	ev_io		 c_rio;		/* readable */
+	ev_io		 c_wio;		/* writable, while output waits */
+	ev_timer	 c_timer;	/* silence: nothing read or written */
+	char		 c_in[CTL_LINE_MAX + 1];
+	size_t		 c_inlen;
+	bool		 c_discard;	/* dropping the rest of a long line */
+	char		*c_out;		/* reply bytes not yet written */
+	size_t		 c_outlen;
+	size_t		 c_outoff;	/* written so far */
+	size_t		 c_outcap;
+	bool		 c_busy;	/* a request is being answered */
+	bool		 c_dispatching;	/* inside dispatch() */
+	bool		 c_eof;		/* the client will send nothing more */
+	bool		 c_dead;	/* dropped; freed after this iteration */
+};
+
+static struct ev_loop	*loop;
+static int		 listen_fd = -1;
+static char		*listen_path;		/* unlinked at exit */
+static dev_t		 listen_dev;		/* ... if it is still ours */
+static ino_t		 listen_ino;
+static ev_io		 accept_watcher;
+static ev_timer		 accept_pause;		/* after EMFILE */
+static ev_prepare	 reap_watcher;		/* frees dropped clients */
+static struct ctl_client *clients, *dead;
+static double		 timeout = 10;
+static int		 sock_mode = 0600;
+static long		 sock_uid = -1, sock_gid = -1;
+
+static void	dispatch(struct ctl_client *);
+static void	client_drop(struct ctl_client *, const char *);
+
+/*
+ * Where the daemon listens when the config does not say: /run as root,
+ * else $XDG_RUNTIME_DIR, else next to the config file.
+ */
+char *
+control_default_path(const char *config_path)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *slash;
+	char *path, *abs = NULL;
+
+	if (geteuid() == 0)
+		return strdup("/run/supervisor.sock");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&path, "%s/supervisor.sock", xdg) == -1)
+			return NULL;
+		return path;
+	}
+	if (config_path == NULL)
+		config_path = "./supervisor.ini";
+	if (config_path[0] != '/' && (abs = realpath(config_path, NULL)) != NULL)
+		config_path = abs;
+	slash = strrchr(config_path, '/');
+	if (asprintf(&path, "%.*s/supervisor.sock", slash == NULL ? 1 :
+	    (int)(slash - config_path), slash == NULL ? "." : config_path)
+	    == -1)
+		path = NULL;
+	free(abs);
+	return path;
+}
+
+/* -s PATH, else $SUPERVISOR_SOCKET, else socket= (or [unix_http_server]
+ * file=), else the default; NULL when socket = none and nothing else. */
+char *
+control_socket_path(const struct config *cf, const char *override,
+    const char *config_path)
+{
+	const char *env = getenv("SUPERVISOR_SOCKET");
+
+	if (override == NULL && env != NULL && env[0] != '\0')
+		override = env;
+	if (override != NULL)
+		return strdup(override);
+	if (cf != NULL && cf->cf_socket_off)
+		return NULL;
+	if (cf != NULL && cf->cf_socket != NULL)
+		return strdup(cf->cf_socket);
+	return control_default_path(config_path);
+}
+
+static int
+fill_addr(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+/* Does a daemon answer on path?  A stale file (nobody listening) does not. */
+static bool
+someone_answers(const struct sockaddr_un *sun)
+{
+	int fd, r;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return false;
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return r == 0;
+}
+
+static int
+bind_socket(int fd, const struct sockaddr_un *sun)
+{
+	mode_t old = umask(0177);	/* 0600 from the start, no window */
+	int r = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+
+	umask(old);
+	return r;
+}
+
+/*
+ * Creates the listening socket at path, before the daemon forks: a
+ * second daemon on the same path refuses to start here.  A stale socket
+ * file is replaced; a live one is not.  Returns 0, or -1 after logging.
+ */
+int
+control_listen(const struct config *cf, const char *path)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+
+	timeout = cf->cf_control_timeout > 0 ? cf->cf_control_timeout : 10;
+	sock_mode = cf->cf_socket_mode;
+	sock_uid = cf->cf_socket_uid;
+	sock_gid = cf->cf_socket_gid;
+	if (path == NULL) {
+		log_info("control socket: none (socket = none)");
+		return 0;
+	}
+	if (fill_addr(&sun, path) == -1) {
+		log_error("control socket %s: path longer than %zu bytes", path,
+		    sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	if ((listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("control socket: socket");
+		return -1;
+	}
+	if (bind_socket(listen_fd, &sun) == -1) {
+		if (errno != EADDRINUSE) {
+			log_warn("control socket: bind %s", path);
+			goto fail;
+		}
+		if (someone_answers(&sun)) {
+			log_error("control socket %s: another supervisor is "
+			    "answering on it; not starting (stop it, or set "
+			    "socket = in [supervisor], or use -s PATH)", path);
+			goto fail;
+		}
+		if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+			log_error("control socket %s: exists and is not a "
+			    "socket; not starting", path);
+			goto fail;
+		}
+		log_info("control socket %s: nobody answers on it; replacing "
+		    "it", path);
+		if (unlink(path) == -1 && errno != ENOENT) {
+			log_warn("control socket: unlink %s", path);
+			goto fail;
+		}
+		if (bind_socket(listen_fd, &sun) == -1) {
+			log_warn("control socket: bind %s", path);
+			goto fail;
+		}
+	}
+	if (chmod(path, (mode_t)sock_mode) == -1)
+		log_warn("control socket: chmod %s", path);
+	if ((sock_uid != -1 || sock_gid != -1) &&
+	    chown(path, (uid_t)sock_uid, (gid_t)sock_gid) == -1)
+		log_warn("control socket: chown %s", path);
+	if (listen(listen_fd, 128) == -1 || stat(path, &st) == -1) {
+		log_warn("control socket: listen %s", path);
+		unlink(path);
+		goto fail;
+	}
+	listen_dev = st.st_dev;
+	listen_ino = st.st_ino;
+	listen_path = strdup(path);
+	return 0;
+fail:
+	close(listen_fd);
+	listen_fd = -1;
+	return -1;
+}
+
+/* Root, our own uid, and the owner or group chown= names (with the mode
+ * letting them in) may ask. */
+static bool
+peer_allowed(int fd, uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	gid_t groups[256];
+	size_t i, n;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		return false;
+	*uid = cr.uid;
+	if (cr.uid == 0 || cr.uid == geteuid())
+		return true;
+	if (sock_uid != -1 && (long)cr.uid == sock_uid && (sock_mode & 0600))
+		return true;
+	if (sock_gid == -1 || (sock_mode & 0060) == 0)
+		return false;
+	if ((long)cr.gid == sock_gid)
+		return true;
+	len = sizeof(groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == -1)
+		return false;
+	n = len / sizeof(groups[0]);
+	for (i = 0; i < n; i++)
+		if ((long)groups[i] == sock_gid)
+			return true;
+	return false;
+}
+
+static void
+timer_restart(struct ctl_client *c)
+{
+	ev_timer_stop(loop, &c->c_timer);
+	ev_timer_set(&c->c_timer, timeout, 0);
+	ev_timer_start(loop, &c->c_timer);
+}
+
+/* Appends bytes to the reply; a client that lets too much pile up is
+ * dropped rather than let it grow the daemon. */
+static void
+out_append(struct ctl_client *c, const char *s, size_t n)
+{
+	size_t cap;
+	char *nb;
+
+	if (c->c_dead)
+		return;
+	if (c->c_outlen - c->c_outoff + n > CTL_OUT_MAX) {
+		client_drop(c, "does not read its replies");
+		return;
+	}
+	if (c->c_outoff > 0 && c->c_outoff == c->c_outlen)
+		c->c_outoff = c->c_outlen = 0;
+	if (c->c_outlen + n > c->c_outcap) {
+		cap = c->c_outcap ? c->c_outcap : 1024;
+		while (cap < c->c_outlen + n)
+			cap *= 2;
+		if ((nb = realloc(c->c_out, cap)) == NULL) {
+			client_drop(c, "out of memory for its reply");
+			return;
+		}
+		c->c_out = nb;
+		c->c_outcap = cap;
+	}
+	memcpy(c->c_out + c->c_outlen, s, n);
+	c->c_outlen += n;
+	ev_io_start(loop, &c->c_wio);
+}
+
+static void
+out_vprintf(struct ctl_client *c, const char *prefix, const char *fmt,
+    va_list ap)
+{
+	char buf[1024], *big = NULL;
+	const char *line = buf;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf)) {
+		if (vasprintf(&big, fmt, ap2) == -1)
+			big = NULL;
+		line = big != NULL ? big : buf;
+	}
+	va_end(ap2);
+	if (n < 0)
+		return;
+	out_append(c, prefix, strlen(prefix));
+	out_append(c, line, strlen(line));
+	out_append(c, "\n", 1);
+	free(big);
+}
+
+/* A line about one item that failed: "! NAME\tWHY". */
+void
+control_error(struct ctl_client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(c, "! ", fmt, ap);
+	va_end(ap);
+}
+
+/* A data line of the reply: "* FIELDS". */
+void
+control_reply(struct ctl_client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(c, "* ", fmt, ap);
+	va_end(ap);
+}
+
+/* The status line that ends a reply: "= CODE TEXT".  The client's next
+ * request is read after it. */
+void
+control_end(struct ctl_client *c, int code, const char *fmt, ...)
+{
+	char prefix[16];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "= %d ", code);
+	va_start(ap, fmt);
+	out_vprintf(c, prefix, fmt, ap);
+	va_end(ap);
+	c->c_busy = false;
+	if (!c->c_dead && !c->c_dispatching)
+		dispatch(c);
+}
+
+static void
+client_free(struct ctl_client *c)
+{
+	ev_io_stop(loop, &c->c_rio);
+	ev_io_stop(loop, &c->c_wio);
+	ev_timer_stop(loop, &c->c_timer);
+	if (c->c_fd != -1)
+		close(c->c_fd);
+	free(c->c_out);
+	free(c);
+}
+
+/* Unlinks c and stops it now; frees it once the loop iteration is over,
+ * as callers up the stack may still hold it. */
+static void
+client_drop(struct ctl_client *c, const char *why)
+{
+	struct ctl_client **pp;
+
+	if (c->c_dead)
+		return;
+	if (why != NULL)
+		log_warnx("control client (uid %d) %s; dropped", (int)c->c_uid,
+		    why);
+	c->c_dead = true;
+	for (pp = &clients; *pp != NULL; pp = &(*pp)->c_next)
+		if (*pp == c) {
+			*pp = c->c_next;
+			break;
+		}
+	ev_io_stop(loop, &c->c_rio);
+	ev_io_stop(loop, &c->c_wio);
+	ev_timer_stop(loop, &c->c_timer);
+	command_client_gone(c);
+	c->c_next = dead;
+	dead = c;
+	ev_prepare_start(loop, &reap_watcher);
+}
+
+static void
+reap_cb(struct ev_loop *l, ev_prepare *w, int revents)
+{
+	struct ctl_client *c;
+
+	(void)revents;
+	while ((c = dead) != NULL) {
+		dead = c->c_next;
+		client_free(c);
+	}
+	ev_prepare_stop(l, w);
+}
+
+/* Done with a client that sent EOF once its replies are out. */
+static void
+maybe_close(struct ctl_client *c)
+{
+	if (c->c_eof && !c->c_busy && c->c_outoff == c->c_outlen)
+		client_drop(c, NULL);
+}
+
+/* Answers the complete lines read so far, one request at a time. */
+static void
+dispatch(struct ctl_client *c)
+{
+	struct ctl_request rq;
+	const char *why;
+	char *nl;
+	size_t len;
+
+	c->c_dispatching = true;
+	while (!c->c_dead && !c->c_busy &&
+	    (nl = memchr(c->c_in, '\n', c->c_inlen)) != NULL) {
+		len = (size_t)(nl - c->c_in);
+		if (ctl_parse(c->c_in, len, &rq, &why) == -1) {
+			c->c_busy = true;
+			control_end(c, CTL_BADREQ, "%s", why);
+		} else if (rq.rq_argc > 0) {
+			c->c_busy = true;
+			command_run(c, rq.rq_argc, rq.rq_argv);
+		}
+		/* command_run copied what it keeps; drop the line. */
+		memmove(c->c_in, nl + 1, c->c_inlen - len - 1);
+		c->c_inlen -= len + 1;
+	}
+	c->c_dispatching = false;
+	if (c->c_dead)
+		return;
+	if (!c->c_busy && c->c_inlen == CTL_LINE_MAX) {
+		/* A line that does not fit: say so, skip to its end. */
+		c->c_busy = true;
+		c->c_inlen = 0;
+		c->c_discard = true;
+		control_end(c, CTL_BADREQ, "request line too long");
+		return;
+	}
+	/* Read more only when it can be answered: backpressure. */
+	if (c->c_busy || c->c_eof)
+		ev_io_stop(loop, &c->c_rio);
+	else
+		ev_io_start(loop, &c->c_rio);
+	maybe_close(c);
+}
+
+static void
+read_cb(struct ev_loop *l, ev_io *w, int revents)
+{
+	struct ctl_client *c = w->data;
+	ssize_t n;
+
+	(void)l;
+	(void)revents;
+	if (c->c_inlen == CTL_LINE_MAX) {	/* dispatch() deals with it */
+		dispatch(c);
+		return;
+	}
+	n = read(c->c_fd, c->c_in + c->c_inlen, CTL_LINE_MAX - c->c_inlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
+		client_drop(c, NULL);
+		return;
+	}
+	timer_restart(c);
+	if (n == 0) {
+		c->c_eof = true;
+		/* An unterminated last line still counts as a request. */
+		if (c->c_inlen > 0 && c->c_inlen < CTL_LINE_MAX)
+			c->c_in[c->c_inlen++] = '\n';
+	} else
+		c->c_inlen += (size_t)n;
+	if (c->c_discard) {
+		char *nl = memchr(c->c_in, '\n', c->c_inlen);
+
+		if (nl == NULL) {
+			c->c_inlen = 0;
+			if (c->c_eof)
+				maybe_close(c);
+			return;
+		}
+		memmove(c->c_in, nl + 1, c->c_inlen - (size_t)(nl - c->c_in)
+		    - 1);
+		c->c_inlen -= (size_t)(nl - c->c_in) + 1;
+		c->c_discard = false;
+	}
+	dispatch(c);
+}
+
+static void
+write_cb(struct ev_loop *l, ev_io *w, int revents)
+{
+	struct ctl_client *c = w->data;
+	ssize_t n;
+
+	(void)revents;
+	while (c->c_outoff < c->c_outlen) {
+		n = write(c->c_fd, c->c_out + c->c_outoff,
+		    c->c_outlen - c->c_outoff);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n == -1) {		/* EPIPE: it went away */
+			client_drop(c, NULL);
+			return;
+		}
+		c->c_outoff += (size_t)n;
+		timer_restart(c);
+	}
+	c->c_outoff = c->c_outlen = 0;
+	ev_io_stop(l, w);
+	maybe_close(c);
+}
+
+/* Nothing read or written for control_timeout: drop the client, unless
+ * it is waiting for an operation (a start can take startsecs and more). */
+static void
+timeout_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct ctl_client *c = w->data;
+
+	(void)l;
+	(void)revents;
+	if (c->c_busy && c->c_outoff == c->c_outlen) {
+		timer_restart(c);
+		return;
+	}
+	client_drop(c, c->c_outoff < c->c_outlen ?
+	    "read nothing of its reply in time" : "sent no request in time");
+}
+
+static void
+client_new(int fd)
+{
+	struct ctl_client *c;
+	uid_t uid = (uid_t)-1;
+	char msg[96];
+	int n;
+
+	if (!peer_allowed(fd, &uid)) {
+		log_warnx("control client uid %d refused: only root, uid %d "
+		    "and the socket's chown owner or group may connect",
+		    (int)uid, (int)geteuid());
+		n = snprintf(msg, sizeof(msg), "= %d permission denied for "
+		    "uid %d\n", CTL_NOPERM, (int)uid);
+		(void)!write(fd, msg, (size_t)n);
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warnx("control client: out of memory; dropped");
+		close(fd);
+		return;
+	}
+	c->c_fd = fd;
+	c->c_uid = uid;
+	ev_io_init(&c->c_rio, read_cb, fd, EV_READ);
+	ev_io_init(&c->c_wio, write_cb, fd, EV_WRITE);
+	ev_timer_init(&c->c_timer, timeout_cb, timeout, 0);
+	c->c_rio.data = c->c_wio.data = c->c_timer.data = c;
+	c->c_next = clients;
+	clients = c;
+	ev_io_start(loop, &c->c_rio);
+	ev_timer_start(loop, &c->c_timer);
+}
+
+static void
+accept_cb(struct ev_loop *l, ev_io *w, int revents)
+{
+	static double last_warned = -1e9;
+	int fd, i;
+
+	(void)revents;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			client_new(fd);
+			continue;
+		}
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* Out of fds: pause instead of spinning on it. */
+			if (ev_now(l) - last_warned > 60) {
+				log_warn("control socket: accept (pausing "
+				    "%gs)", ACCEPT_PAUSE);
+				last_warned = ev_now(l);
+			}
+			ev_io_stop(l, w);
+			ev_timer_start(l, &accept_pause);
+		} else if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control socket: accept");
+		return;
+	}
+}
+
+static void
+accept_pause_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_io_start(l, &accept_watcher);
+}
+
+/* In the daemon, once the loop exists: start answering. */
+void
+control_start(struct ev_loop *l, const struct config *cf)
+{
+	loop = l;
+	ev_prepare_init(&reap_watcher, reap_cb);
+	if (listen_fd == -1)
+		return;
+	(void)cf;
+	ev_io_init(&accept_watcher, accept_cb, listen_fd, EV_READ);
+	ev_timer_init(&accept_pause, accept_pause_cb, ACCEPT_PAUSE, 0);
+	ev_io_start(loop, &accept_watcher);
+	log_info("control socket: %s", listen_path);
+}
+
+/* Last words: writes what each client is owed, as far as the socket
+ * takes it without waiting. */
+void
+control_flush_all(void)
+{
+	struct ctl_client *c;
+	ssize_t n;
+
+	for (c = clients; c != NULL; c = c->c_next)
+		while (c->c_outoff < c->c_outlen) {
+			n = write(c->c_fd, c->c_out + c->c_outoff,
+			    c->c_outlen - c->c_outoff);
+			if (n <= 0)
+				break;
+			c->c_outoff += (size_t)n;
+		}
+}
+
+/* Stops listening and drops every client; the socket file stays. */
+void
+control_close(void)
+{
+	struct ctl_client *c;
+
+	if (loop != NULL) {
+		ev_io_stop(loop, &accept_watcher);
+		ev_timer_stop(loop, &accept_pause);
+		while ((c = clients) != NULL) {
+			clients = c->c_next;
+			command_client_gone(c);
+			client_free(c);
+		}
+		while ((c = dead) != NULL) {
+			dead = c->c_next;
+			client_free(c);
+		}
+		ev_prepare_stop(loop, &reap_watcher);
+	}
+	if (listen_fd != -1)
+		close(listen_fd);
+	listen_fd = -1;
+}
+
+/* Removes the socket file, if it is still the one we made. */
+void
+control_unlink(void)
+{
+	struct stat st;
+
+	if (listen_path == NULL)
+		return;
+	if (lstat(listen_path, &st) == 0 && st.st_dev == listen_dev &&
+	    st.st_ino == listen_ino && unlink(listen_path) == -1 &&
+	    errno != ENOENT)
+		log_warn("control socket: unlink %s", listen_path);
+	free(listen_path);
+	listen_path = NULL;
+}

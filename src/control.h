@@ -1,0 +1,40 @@
+/*
+ * control.h: the control socket.  The daemon listens on a Unix stream
+ * socket; each client sends request lines and reads replies (see
+ * ctlproto.h).  What each request does is command.c's.
+ */
+#ifndef SUPERVISOR_CONTROL_H
+#define SUPERVISOR_CONTROL_H
+
+#include <ev.h>
+
+#include "config.h"
+#include "log.h"
+
+struct ctl_client;
+
+/* Exit statuses a reply's status line carries (the client exits with it). */
+#define CTL_OK		0
+#define CTL_FAILED	1	/* an operation failed */
+#define CTL_BADREQ	2	/* malformed or unknown request */
+#define CTL_NOTRUNNING	3	/* status: some named are not RUNNING */
+#define CTL_NOSUCH	4	/* no such process or program */
+#define CTL_NOPERM	77	/* EX_NOPERM: this uid may not ask */
+#define CTL_CONFIG	78	/* EX_CONFIG: reload found errors */
+
+char	*control_default_path(const char *config_path);
+char	*control_socket_path(const struct config *cf, const char *override,
+	    const char *config_path);
+int	 control_listen(const struct config *cf, const char *path);
+void	 control_start(struct ev_loop *loop, const struct config *cf);
+void	 control_close(void);
+void	 control_unlink(void);
+void	 control_reply(struct ctl_client *c, const char *fmt, ...)
+	    PRINTFLIKE(2, 3);
+void	 control_error(struct ctl_client *c, const char *fmt, ...)
+	    PRINTFLIKE(2, 3);
+void	 control_end(struct ctl_client *c, int code, const char *fmt, ...)
+	    PRINTFLIKE(3, 4);
+void	 control_flush_all(void);
+
+#endif
