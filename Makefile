@@ -32,7 +32,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Debian packages each target needs.
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
-CHECK_PKGS = $(BUILD_PKGS) procps psmisc
+CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat
 
 .PHONY: all run check deps-build deps-check bench clean
 

@@ -258,12 +258,16 @@ static void
 print_status_table(const struct reply *r)
 {
 	int wname = 4, wstate = 5, wpid = 3, wtime = 4, wexit = 9;
-	char times[r->n + 1][40];
+	char (*times)[40] = calloc(r->n + 1, sizeof(*times));
 	const struct line *l;
 	char d[32];
 	size_t i;
 	int n;
 
+	if (times == NULL) {
+		fprintf(stderr, "supervisor: out of memory\n");
+		return;
+	}
 #define WIDEN(w, s) do { n = (int)strlen(s); if (n > (w)) (w) = n; } while (0)
 	for (i = 0; i < r->n; i++) {
 		l = &r->lines[i];
@@ -296,6 +300,7 @@ print_status_table(const struct reply *r)
 		    wstate, l->f[2], wpid, strcmp(l->f[3], "0") == 0 ? "-" :
 		    l->f[3], wtime, times[i], wexit, l->f[6], l->f[7]);
 	}
+	free(times);
 }
 
 /* Data lines as "NAME: WHAT" (or the one field), errors on stderr. */
