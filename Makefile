@@ -32,9 +32,9 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Debian packages each target needs.
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
-CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat
+CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev
 
-.PHONY: all run check deps-build deps-check bench clean
+.PHONY: all run check deps-build deps-check bench fuzz clean
 
 all: $(BUILD)/supervisor
 
@@ -71,8 +71,25 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBSRCS) src/*.h Makefile
 	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -Isrc -O1 -g $(SANFLAGS) $(WARN) \
 		-o $@ $< $(LIBSRCS) $(LDLIBS)
 
+# libFuzzer targets (clang): tests/fuzz/fuzz_NAME.c with the modules it
+# names, seeds in tests/fuzz/corpus/NAME.
+FUZZ_CC	= clang
+FUZZ_TARGETS = $(BUILD)/fuzz/fuzz_ctlproto
+FUZZ_SECONDS = 60
+
+$(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
+		src/ctlproto.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(WARN) -o $@ \
+		tests/fuzz/fuzz_ctlproto.c src/ctlproto.c
+
+fuzz: deps-check $(FUZZ_TARGETS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ_TARGETS)
+
 check: deps-check
-	@$(MAKE) --no-print-directory all $(BUILD)/asan/supervisor $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all $(BUILD)/asan/supervisor \
+		$(UNIT_TESTS) $(FUZZ_TARGETS)
 	@tests/run.sh
 
 bench: all

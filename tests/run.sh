@@ -16,6 +16,10 @@ jobs=${JOBS:-4}
 tests/bench_smoke.sh > "$out/smoke.txt" 2>&1 &
 smoke=$!
 
+# Each fuzz target for a few seconds (make fuzz runs them longer).
+FUZZ_SECONDS=${FUZZ_SECONDS:-5} tests/fuzz.sh build/fuzz/fuzz_* \
+	> "$out/unit-fuzz.txt" 2>&1
+
 for t in build/tests/test_*; do
 	[ -x "$t" ] || continue
 	"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||

@@ -291,6 +291,73 @@ test_supervisor_section(void)
 	config_msgs_free(&msgs);
 }
 
+/* The control socket's keys: socket=, control_timeout, [unix_http_server]. */
+static void
+test_socket_keys(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("[program:x]\ncommand=a\n", &msgs);
+	CHECK("socket: default path is left to the daemon", cf != NULL &&
+	    cf->cf_socket == NULL && !cf->cf_socket_off);
+	CHECK("socket: default mode 0600, no chown, timeout 10 s",
+	    cf != NULL && cf->cf_socket_mode == 0600 &&
+	    cf->cf_socket_uid == -1 && cf->cf_socket_gid == -1 &&
+	    cf->cf_control_timeout == 10);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nsocket = %(here)s/s.sock\n"
+	    "control_timeout = 2.5\n", &msgs);
+	CHECK("socket =: accepted", cf != NULL && msgs.cm_count == 0);
+	CHECK("socket =: %(here)s expanded", cf != NULL &&
+	    cf->cf_socket != NULL && cf->cf_socket[0] == '/' &&
+	    strstr(cf->cf_socket, "/s.sock") != NULL);
+	CHECK("control_timeout = 2.5", cf != NULL &&
+	    cf->cf_control_timeout == 2.5);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nsocket = none\n", &msgs);
+	CHECK("socket = none turns it off", cf != NULL && cf->cf_socket_off &&
+	    cf->cf_socket == NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[unix_http_server]\nfile = /tmp/x.sock\nchmod = 0770\n"
+	    "chown = root:root\n", &msgs);
+	CHECK("[unix_http_server]: accepted without warnings", cf != NULL &&
+	    msgs.cm_count == 0);
+	CHECK_STR("[unix_http_server]: file", cf ? cf->cf_socket : NULL,
+	    "/tmp/x.sock");
+	CHECK("[unix_http_server]: chmod 0770, chown root:root", cf != NULL &&
+	    cf->cf_socket_mode == 0770 && cf->cf_socket_uid == 0 &&
+	    cf->cf_socket_gid == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	check_warned("[unix_http_server]: username and password are ignored",
+	    "[unix_http_server]\nusername = u\npassword = p\n",
+	    "t.ini:2: warning: username: ignored: control clients are told "
+	    "apart by their uid\n"
+	    "t.ini:3: warning: password: ignored: control clients are told "
+	    "apart by their uid");
+	check_rejected("[unix_http_server]: bad chmod, chown, key",
+	    "[unix_http_server]\nchmod = 0800\nchown = nosuchuser\n"
+	    "port = 9001\n",
+	    "t.ini:2: chmod: \"0800\" is not an octal mode like 0770\n"
+	    "t.ini:3: chown: no such user \"nosuchuser\"\n"
+	    "t.ini:4: unknown key \"port\" in [unix_http_server]");
+	check_rejected("[unix_http_server]: chown to a missing group",
+	    "[unix_http_server]\nchown = root:nosuchgroup\n",
+	    "t.ini:2: chown: no such group \"nosuchgroup\"");
+	check_rejected("control_timeout: a duration",
+	    "[supervisor]\ncontrol_timeout = soon\n",
+	    "t.ini:2: control_timeout: \"soon\" is not a duration (like 10, "
+	    "0.5, 250ms, 2m)");
+}
+
 static void
 test_numprocs(void)
 {
@@ -853,6 +920,7 @@ main(void)
 	test_defaults();
 	test_every_key();
 	test_supervisor_section();
+	test_socket_keys();
 	test_numprocs();
 	test_variables();
 	test_errors();
