@@ -34,16 +34,17 @@ cd "$(dirname "$0")/.." || exit 1
 
 if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
-	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3
+	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
-	LEFT_WAIT=0.5 FLOOR_RUN=0.2
+	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N=20 OPS_N=20 CTL_RUNS=5
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
-	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100"
+	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
 fi
+CTL_RUNS=${CTL_RUNS:-20}		# status commands timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
 WARM=${WARM:-2}			# seconds before idle counting (startsecs 0 there)
@@ -185,6 +186,8 @@ childlogdir = $d
 minfds = 4096
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[supervisorctl]
+serverurl = unix://$d/supervisord.sock
 EOF
 			for i in $(seq -f %04g 1 "$n"); do
 				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = %s\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd" "$ss"
@@ -382,6 +385,56 @@ sc_crash() {
 	finish "$d"
 }
 
+# ctl WHO DIR ARGS...: the supervisor's own control command.
+ctl() {
+	local who=$1 d=$2
+	shift 2
+	case $who in
+	ours)	"$OURS" -s "$d/ours.sock" "$@" ;;
+	supervisord) supervisorctl -c "$d/supervisord.conf" "$@" ;;
+	runit)	case $1 in
+		status) sv status "$d"/sv/* ;;
+		*) sv -w 120 "$1" "$d"/sv/* ;;	# waits until done
+		esac ;;
+	esac
+}
+
+# control WHO ROUND N OPS: N programs; the control command's "status" of
+# all, end to end (CTL_RUNS times); with OPS, "stop all" (until every
+# process is gone) and "start all" (until all are RUNNING again).  s6 has
+# no command for all services at once: n/a.
+sc_control() {
+	local who=$1 round=$2 n=$3 ops=$4 d=$W/control-$1-$2-$3 i t0 t1 left
+	[ "$who" = s6 ] && return
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		log "control/$who/$n: only $(starts "$d/stamps") up"
+		finish "$d"
+		return
+	fi
+	sleep 1.2	# past startsecs: all RUNNING
+	for i in $(seq 1 "$CTL_RUNS"); do
+		t0=$(now_us)
+		ctl "$who" "$d" status > /dev/null 2>&1
+		t1=$(now_us)
+		sample "status_ms_$n" "$who" "$round" \
+		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+	done
+	if [ "$ops" = ops ]; then
+		t0=$(now_us)
+		ctl "$who" "$d" stop all > /dev/null 2>&1
+		sample "stopall_ms_$n" "$who" "$round" $(( ($(now_us) - t0) / 1000 ))
+		left=$(tagged_programs "$d" | wc -l)
+		[ "$left" -gt 0 ] && log "control/$who: $left processes left after stop all"
+		t0=$(now_us)
+		ctl "$who" "$d" start all > /dev/null 2>&1
+		sample "startall_ms_$n" "$who" "$round" $(( ($(now_us) - t0) / 1000 ))
+	fi
+	finish "$d"
+}
+
 # ---- set-up ------------------------------------------------------------------
 
 have() {
@@ -472,6 +525,15 @@ for round in $(seq 1 "$ROUNDS"); do
 	done
 	log "round $round: crash loop"
 	for who in $WHO; do sc_crash "$who" "$round"; done
+	if [ "$CTL_N" = "$OPS_N" ]; then
+		log "round $round: control: status, stop all, start all of $OPS_N"
+		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
+	else
+		log "round $round: control: status of $CTL_N programs"
+		for who in $WHO; do sc_control "$who" "$round" "$CTL_N" -; done
+		log "round $round: control: stop all, start all of $OPS_N"
+		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
+	fi
 done
 
 # ---- report ------------------------------------------------------------------
@@ -499,7 +561,11 @@ pss_kb_1|memory (PSS) with 1 program, kB
 pss_kb_100|memory (PSS) with 100 programs, kB
 pss_kb_1000|memory (PSS) with 1000 programs, kB
 crash_cpu_ms|crash loop: CPU in ${CRASH_SECS}s, ms
-crash_spawns|crash loop: spawns in ${CRASH_SECS}s"
+crash_spawns|crash loop: spawns in ${CRASH_SECS}s
+status_ms_$CTL_N|control: status of $CTL_N programs, ms
+status_ms_$OPS_N|control: status of $OPS_N programs, ms
+stopall_ms_$OPS_N|control: stop all $OPS_N (tree gone), ms
+startall_ms_$OPS_N|control: start all $OPS_N (RUNNING), ms"
 COLS="ours supervisord runit s6 floor"
 
 CSV=$RESULTS/bench.csv
@@ -508,8 +574,11 @@ echo
 printf '%-46s' "median of $ROUNDS round(s)"
 for c in $COLS; do printf ' %18s' "$c"; done
 echo
+seen=" "
 while IFS='|' read -r metric label; do
 	grep -q "^$metric," "$SAMPLES" || continue
+	case $seen in *" $metric "*) continue ;; esac
+	seen="$seen$metric "
 	printf '%-46s' "$label"
 	base=$(median "$metric" ours)
 	for c in $COLS; do

@@ -62,7 +62,7 @@ find_socket(const char *config_path, const char *sock_arg)
 	if (sock_arg != NULL)
 		return strdup(sock_arg);
 	if (config_path != NULL) {
-		cf = config_load(config_path, &msgs);
+		cf = config_load_daemon(config_path, &msgs);
 		config_msgs_free(&msgs);
 	}
 	if (cf != NULL && cf->cf_socket_off) {

@@ -42,8 +42,12 @@ struct loader {
 	struct config_msgs	*ld_msgs;
 	struct raw_section	*ld_sections;
 	size_t			 ld_nsections;
+	size_t			 ld_sections_cap;
+	size_t			*ld_index;	/* hash of names: position + 1 */
+	size_t			 ld_index_cap;	/* a power of two, or 0 */
 	struct raw_section	*ld_current;	/* NULL after a bad header */
 	bool			 ld_nomem;
+	bool			 ld_daemon_only; /* skip [program:x] sections */
 };
 
 enum key_type {
@@ -218,38 +222,96 @@ quoted(const char *value, char *buf, size_t len)
 	return buf;
 }
 
+/* FNV-1a: section names into the loader's hash index. */
+static size_t
+name_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* The slot of name in the index: where it is, or where it would go. */
+static size_t
+section_slot(const struct loader *ld, const char *name)
+{
+	size_t mask = ld->ld_index_cap - 1, slot;
+
+	if (ld->ld_index == NULL)
+		return 0;
+	for (slot = name_hash(name) & mask; ld->ld_index[slot] != 0;
+	    slot = (slot + 1) & mask)
+		if (strcmp(ld->ld_sections[ld->ld_index[slot] - 1].rs_name,
+		    name) == 0)
+			break;
+	return slot;
+}
+
+/* Keeps the index at most half full, rebuilt when it grows. */
+static int
+index_grow(struct loader *ld)
+{
+	size_t cap = ld->ld_index_cap ? ld->ld_index_cap : 32, i;
+	size_t *old = ld->ld_index;
+
+	if (old != NULL && ld->ld_nsections * 2 <= ld->ld_index_cap)
+		return 0;
+	while (ld->ld_nsections * 2 > cap)
+		cap *= 2;
+	if ((ld->ld_index = calloc(cap, sizeof(*ld->ld_index))) == NULL) {
+		ld->ld_index = old;
+		return -1;
+	}
+	free(old);
+	ld->ld_index_cap = cap;
+	/* The newest section is indexed by the caller. */
+	for (i = 0; i + 1 < ld->ld_nsections; i++)
+		ld->ld_index[section_slot(ld, ld->ld_sections[i].rs_name)] =
+		    i + 1;
+	return 0;
+}
+
 static void
 sink_section(void *ctx, int line, const char *name)
 {
 	struct loader *ld = ctx;
 	struct raw_section *nl;
-	size_t i;
+	size_t slot, cap;
 
-	for (i = 0; i < ld->ld_nsections; i++) {
-		if (strcmp(ld->ld_sections[i].rs_name, name) == 0) {
-			msg_add(ld, false, line, "[%s] appears again (first "
-			    "at line %d); its keys are merged", name,
-			    ld->ld_sections[i].rs_line);
-			ld->ld_current = &ld->ld_sections[i];
+	/* A thousand programs: find repeated headers by hash, not by scan. */
+	slot = section_slot(ld, name);
+	if (ld->ld_index != NULL && ld->ld_index[slot] != 0) {
+		ld->ld_current = &ld->ld_sections[ld->ld_index[slot] - 1];
+		msg_add(ld, false, line, "[%s] appears again (first at line "
+		    "%d); its keys are merged", name, ld->ld_current->rs_line);
+		return;
+	}
+	ld->ld_current = NULL;
+	if (ld->ld_nsections == ld->ld_sections_cap) {
+		cap = ld->ld_sections_cap ? ld->ld_sections_cap * 2 : 16;
+		if ((nl = realloc(ld->ld_sections, cap * sizeof(*nl))) == NULL) {
+			ld->ld_nomem = true;
 			return;
 		}
+		ld->ld_sections = nl;
+		ld->ld_sections_cap = cap;
 	}
-	nl = realloc(ld->ld_sections, (ld->ld_nsections + 1) * sizeof(*nl));
-	if (nl == NULL) {
+	nl = &ld->ld_sections[ld->ld_nsections];
+	memset(nl, 0, sizeof(*nl));
+	if ((nl->rs_name = strdup(name)) == NULL) {
 		ld->ld_nomem = true;
-		ld->ld_current = NULL;
 		return;
 	}
-	ld->ld_sections = nl;
-	ld->ld_current = &nl[ld->ld_nsections];
-	memset(ld->ld_current, 0, sizeof(*ld->ld_current));
-	if ((ld->ld_current->rs_name = strdup(name)) == NULL) {
-		ld->ld_nomem = true;
-		ld->ld_current = NULL;
-		return;
-	}
-	ld->ld_current->rs_line = line;
+	nl->rs_line = line;
 	ld->ld_nsections++;
+	ld->ld_current = nl;
+	if (index_grow(ld) == -1) {
+		ld->ld_nomem = true;
+		return;
+	}
+	ld->ld_index[section_slot(ld, name)] = ld->ld_nsections;
 }
 
 static void
@@ -262,7 +324,8 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 	size_t i;
 
 	(void)section;
-	if (rs == NULL)
+	if (rs == NULL || (ld->ld_daemon_only &&
+	    strncmp(rs->rs_name, "program:", 8) == 0))
 		return;
 	for (i = 0; i < rs->rs_count; i++) {
 		if (strcmp(rs->rs_entries[i].re_key, key) == 0) {
@@ -871,6 +934,7 @@ loader_free(struct loader *ld)
 		free(ld->ld_sections[i].rs_name);
 	}
 	free(ld->ld_sections);
+	free(ld->ld_index);
 	free(ld->ld_here);
 }
 
@@ -941,6 +1005,8 @@ config_build(struct loader *ld, const char *path)
 			if (!supervisor_load(ld, cf, rs))
 				ok = false;
 		} else if (strncmp(rs->rs_name, "program:", 8) == 0) {
+			if (ld->ld_daemon_only)
+				continue;
 			if ((pg = program_load(ld, rs)) == NULL) {
 				ok = false;
 				continue;
@@ -1036,8 +1102,8 @@ msgs_sort(struct config_msgs *msgs)
  * Loads and validates path.  Returns NULL when there is any error; msgs
  * then holds every error and warning, each naming FILE:LINE.
  */
-struct config *
-config_load(const char *path, struct config_msgs *msgs)
+static struct config *
+load_file(const char *path, struct config_msgs *msgs, bool daemon_only)
 {
 	static const struct inifile_sink sink_proto = {
 		sink_section, sink_entry, sink_error, NULL
@@ -1047,6 +1113,7 @@ config_load(const char *path, struct config_msgs *msgs)
 	struct loader ld;
 
 	loader_init(&ld, path, msgs);
+	ld.ld_daemon_only = daemon_only;
 	sink.is_ctx = &ld;
 	if (inifile_parse_file(path, &sink) == -1)
 		msg_add(&ld, true, 0, "cannot read: %s", strerror(errno));
@@ -1055,6 +1122,23 @@ config_load(const char *path, struct config_msgs *msgs)
 	loader_free(&ld);
 	msgs_sort(msgs);
 	return cf;
+}
+
+struct config *
+config_load(const char *path, struct config_msgs *msgs)
+{
+	return load_file(path, msgs, false);
+}
+
+/*
+ * Only the daemon's own settings ([supervisor], [unix_http_server]):
+ * what a control command needs to find the socket, without building
+ * (and checking) a thousand programs.
+ */
+struct config *
+config_load_daemon(const char *path, struct config_msgs *msgs)
+{
+	return load_file(path, msgs, true);
 }
 
 /* The same from memory, for tests; name stands in for the file. */

@@ -88,6 +88,8 @@ struct config_msgs {
 };
 
 struct config	*config_load(const char *path, struct config_msgs *msgs);
+struct config	*config_load_daemon(const char *path,
+		    struct config_msgs *msgs);
 struct config	*config_load_text(const char *name, const char *text,
 		    size_t len, struct config_msgs *msgs);
 void		 config_free(struct config *cf);
