@@ -16,10 +16,13 @@
 #   memory    PSS (smaps_rollup) summed over the supervisor's own processes
 #   crash     10 programs that exit at once, for CRASH_SECS: CPU time of
 #             the supervisor's processes and spawns
+#   control   the control command: "status" of CTL_N programs, end to
+#             end; "stop all" (until every tree is gone) and "start all"
+#             (until all are RUNNING) of OPS_N (supervisorctl, runit's sv)
 # Writes bench/results/bench.csv (medians), samples.csv (every sample) and
 # bench.png (gnuplot, when installed).
 #
-#   QUICK=1   a smaller run, under a minute
+#   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #
@@ -39,7 +42,7 @@ if [ "${SMOKE:-0}" = 1 ]; then
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
-	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N=20 OPS_N=20 CTL_RUNS=5
+	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
@@ -525,7 +528,9 @@ for round in $(seq 1 "$ROUNDS"); do
 	done
 	log "round $round: crash loop"
 	for who in $WHO; do sc_crash "$who" "$round"; done
-	if [ "$CTL_N" = "$OPS_N" ]; then
+	if [ -z "$CTL_N" ]; then
+		:
+	elif [ "$CTL_N" = "$OPS_N" ]; then
 		log "round $round: control: status, stop all, start all of $OPS_N"
 		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
 	else
@@ -562,10 +567,10 @@ pss_kb_100|memory (PSS) with 100 programs, kB
 pss_kb_1000|memory (PSS) with 1000 programs, kB
 crash_cpu_ms|crash loop: CPU in ${CRASH_SECS}s, ms
 crash_spawns|crash loop: spawns in ${CRASH_SECS}s
-status_ms_$CTL_N|control: status of $CTL_N programs, ms
-status_ms_$OPS_N|control: status of $OPS_N programs, ms
-stopall_ms_$OPS_N|control: stop all $OPS_N (tree gone), ms
-startall_ms_$OPS_N|control: start all $OPS_N (RUNNING), ms"
+status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
+status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
+stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
+startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms"
 COLS="ours supervisord runit s6 floor"
 
 CSV=$RESULTS/bench.csv
