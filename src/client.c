@@ -57,10 +57,13 @@ find_socket(const char *config_path, const char *sock_arg)
 {
 	struct config_msgs msgs;
 	struct config *cf = NULL;
+	const char *env = getenv("SUPERVISOR_SOCKET");
 	char *path;
 
 	if (sock_arg != NULL)
 		return strdup(sock_arg);
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);	/* as the daemon: before socket= */
 	if (config_path != NULL) {
 		cf = config_load_daemon(config_path, &msgs);
 		config_msgs_free(&msgs);
@@ -72,7 +75,7 @@ find_socket(const char *config_path, const char *sock_arg)
 		exit(EXIT_NODAEMON);
 	}
 	/* An invalid config (being edited?) still leads to the default. */
-	path = control_socket_path(cf, NULL, config_path);
+	path = control_socket_path(cf, NULL, config_path, NULL);
 	config_free(cf);
 	return path;
 }
@@ -108,7 +111,8 @@ write_all(int fd, const char *s, size_t n)
 	ssize_t w;
 
 	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
+		/* A refusal closes the socket early: EPIPE, not SIGPIPE. */
+		if ((w = send(fd, s, n, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -312,9 +316,10 @@ print_lines(const struct reply *r, bool just_last_field)
 
 	for (i = 0; i < r->n; i++) {
 		l = &r->lines[i];
-		if (l->tag == '!')
-			fprintf(stderr, "%s: %s\n", l->f[0], l->nf > 1 ?
-			    l->f[1] : "failed");
+		if (l->tag == '!' && l->nf == 1)
+			fprintf(stderr, "%s\n", l->f[0]);
+		else if (l->tag == '!')
+			fprintf(stderr, "%s: %s\n", l->f[0], l->f[1]);
 		else if (l->nf == 1 || just_last_field)
 			printf("%s\n", l->f[l->nf - 1]);
 		else
@@ -435,7 +440,8 @@ client_run(const char *config_path, const char *sock_arg, int argc,
 			print_status_table(&r);
 		print_errors(&r);
 	} else
-		print_lines(&r, strcmp(cmd, "pid") == 0 && argc <= 2);
+		/* "pid NAME" of one process: the bare pid, as supervisorctl. */
+		print_lines(&r, strcmp(cmd, "pid") == 0 && r.n == 1);
 	if (r.code != 0)
 		fprintf(stderr, "supervisor: %s\n", r.text);
 	else if (strcmp(cmd, "reload") == 0 || strcmp(cmd, "shutdown") == 0 ||

@@ -234,7 +234,8 @@ target_step(struct op *o, struct op_target *t)
 	if (t->t_was_running || p->p_state == PROC_RUNNING)
 		target_done(o, t, true, "started");
 	else if (p->p_state == PROC_FATAL)
-		target_done(o, t, false, "spawn error: gave up (FATAL)");
+		target_done(o, t, false, "could not be started: gave up after "
+		    "its startretries (FATAL)");
 	else if (p->p_state == PROC_STOPPED || p->p_state == PROC_EXITED)
 		target_done(o, t, false, p->p_state == PROC_STOPPED ?
 		    "stopped before it was RUNNING" :

@@ -803,7 +803,15 @@ supervisor_load(struct loader *ld, struct config *cf,
 		}
 		if (strcmp(kd->kd_name, "socket") == 0)
 			set_socket(cf, value);
-		else if (strcmp(kd->kd_name, "logfile") == 0) {
+		else if (strcmp(kd->kd_name, "control_timeout") == 0) {
+			if (!store_value(ld, kd, cf, re, value))
+				ok = false;
+			else if (cf->cf_control_timeout <= 0) {
+				msg_add(ld, true, re->re_line, "control_timeout: "
+				    "must be more than 0");
+				ok = false;
+			}
+		} else if (strcmp(kd->kd_name, "logfile") == 0) {
 			free(cf->cf_logfile);
 			cf->cf_logfile = NULL;
 			/* supervisord's words for "no file". */
@@ -827,6 +835,7 @@ set_socket_owner(struct loader *ld, struct config *cf, int line,
 	const char *colon = strchr(value, ':');
 	struct passwd *pw;
 	struct group *gr;
+	long id;
 	size_t ulen = colon != NULL ? (size_t)(colon - value) : strlen(value);
 
 	if (ulen == 0 || ulen >= sizeof(user)) {
@@ -836,20 +845,26 @@ set_socket_owner(struct loader *ld, struct config *cf, int line,
 	}
 	memcpy(user, value, ulen);
 	user[ulen] = '\0';
-	if ((pw = getpwnam(user)) == NULL) {
+	if ((pw = getpwnam(user)) != NULL) {
+		cf->cf_socket_uid = (long)pw->pw_uid;
+		cf->cf_socket_gid = (long)pw->pw_gid;
+	} else if (parse_int(user, 0, INT_MAX, &id) == 0)
+		cf->cf_socket_uid = id;		/* a number, as chown(1) */
+	else {
 		msg_add(ld, true, line, "chown: no such user %s",
 		    quoted(user, q, sizeof(q)));
 		return false;
 	}
-	cf->cf_socket_uid = (long)pw->pw_uid;
-	cf->cf_socket_gid = (long)pw->pw_gid;
 	if (colon != NULL) {
-		if ((gr = getgrnam(colon + 1)) == NULL) {
+		if ((gr = getgrnam(colon + 1)) != NULL)
+			cf->cf_socket_gid = (long)gr->gr_gid;
+		else if (parse_int(colon + 1, 0, INT_MAX, &id) == 0)
+			cf->cf_socket_gid = id;
+		else {
 			msg_add(ld, true, line, "chown: no such group %s",
 			    quoted(colon + 1, q, sizeof(q)));
 			return false;
 		}
-		cf->cf_socket_gid = (long)gr->gr_gid;
 	}
 	return true;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -25,6 +26,7 @@
 #define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read */
 #define ACCEPT_PAUSE	0.1	/* after EMFILE: seconds before accepting */
 #define ACCEPT_BATCH	64	/* accepts per wake-up */
+#define FD_RESERVE	16	/* descriptors clients must leave to spawns */
 
 struct ctl_client {
 	struct ctl_client *c_next;	/* clients, or the freed list */
@@ -96,10 +98,12 @@ control_default_path(const char *config_path)
  * file=), else the default; NULL when socket = none and nothing else. */
 char *
 control_socket_path(const struct config *cf, const char *override,
-    const char *config_path)
+    const char *config_path, bool *is_default)
 {
 	const char *env = getenv("SUPERVISOR_SOCKET");
 
+	if (is_default != NULL)
+		*is_default = false;
 	if (override == NULL && env != NULL && env[0] != '\0')
 		override = env;
 	if (override != NULL)
@@ -108,6 +112,8 @@ control_socket_path(const struct config *cf, const char *override,
 		return NULL;
 	if (cf != NULL && cf->cf_socket != NULL)
 		return strdup(cf->cf_socket);
+	if (is_default != NULL)
+		*is_default = true;
 	return control_default_path(config_path);
 }
 
@@ -150,10 +156,12 @@ bind_socket(int fd, const struct sockaddr_un *sun)
 /*
  * Creates the listening socket at path, before the daemon forks: a
  * second daemon on the same path refuses to start here.  A stale socket
- * file is replaced; a live one is not.  Returns 0, or -1 after logging.
+ * file is replaced; a live one is not.  A default path (nobody chose it)
+ * that cannot be created leaves the daemon without a socket, warned;
+ * a chosen one stops it.  Returns 0, or -1 after logging.
  */
 int
-control_listen(const struct config *cf, const char *path)
+control_listen(const struct config *cf, const char *path, bool is_default)
 {
 	struct sockaddr_un sun;
 	struct stat st;
@@ -167,9 +175,10 @@ control_listen(const struct config *cf, const char *path)
 		return 0;
 	}
 	if (fill_addr(&sun, path) == -1) {
-		log_error("control socket %s: path longer than %zu bytes", path,
-		    sizeof(sun.sun_path) - 1);
-		return -1;
+		log_error("control socket %s: path longer than %zu bytes%s",
+		    path, sizeof(sun.sun_path) - 1, is_default ? "; running "
+		    "without one (set socket = in [supervisor])" : "");
+		return is_default ? 0 : -1;
 	}
 	if ((listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
@@ -177,6 +186,14 @@ control_listen(const struct config *cf, const char *path)
 		return -1;
 	}
 	if (bind_socket(listen_fd, &sun) == -1) {
+		if (errno != EADDRINUSE && is_default) {
+			log_warn("control socket: cannot create %s (running "
+			    "without one; set socket = in [supervisor], or use "
+			    "-s PATH)", path);
+			close(listen_fd);
+			listen_fd = -1;
+			return 0;
+		}
 		if (errno != EADDRINUSE) {
 			log_warn("control socket: bind %s", path);
 			goto fail;
@@ -583,15 +600,55 @@ client_new(int fd)
 	ev_timer_start(loop, &c->c_timer);
 }
 
+/* Stops accepting for ACCEPT_PAUSE; says why at most once a minute. */
+static void
+accept_pause_now(struct ev_loop *l, const char *why)
+{
+	static double last_warned = -1e9;
+
+	if (ev_now(l) - last_warned > 60) {
+		log_warnx("control socket: %s; not accepting clients for %gs",
+		    why, ACCEPT_PAUSE);
+		last_warned = ev_now(l);
+	}
+	ev_io_stop(l, &accept_watcher);
+	ev_timer_stop(l, &accept_pause);
+	ev_timer_set(&accept_pause, ACCEPT_PAUSE, 0);
+	ev_timer_start(l, &accept_pause);
+}
+
+/*
+ * Clients must not take the descriptors spawning needs (a pipe and a
+ * cgroup directory per start).  Descriptors are handed out lowest first,
+ * so a new client's number tells how close to RLIMIT_NOFILE we are.
+ */
+static bool
+near_fd_limit(int fd)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	return (rlim_t)fd + FD_RESERVE >= rl.rlim_cur;
+}
+
 static void
 accept_cb(struct ev_loop *l, ev_io *w, int revents)
 {
-	static double last_warned = -1e9;
+	static const char busy[] = "= 1 the supervisor is short of file "
+	    "descriptors; try again\n";
+	char why[96];
 	int fd, i;
 
 	(void)revents;
 	for (i = 0; i < ACCEPT_BATCH; i++) {
 		fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0 && near_fd_limit(fd)) {
+			(void)!write(fd, busy, sizeof(busy) - 1);
+			close(fd);
+			accept_pause_now(l, "near the file descriptor limit");
+			return;
+		}
 		if (fd >= 0) {
 			client_new(fd);
 			continue;
@@ -599,13 +656,8 @@ accept_cb(struct ev_loop *l, ev_io *w, int revents)
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
 			/* Out of fds: pause instead of spinning on it. */
-			if (ev_now(l) - last_warned > 60) {
-				log_warn("control socket: accept (pausing "
-				    "%gs)", ACCEPT_PAUSE);
-				last_warned = ev_now(l);
-			}
-			ev_io_stop(l, w);
-			ev_timer_start(l, &accept_pause);
+			snprintf(why, sizeof(why), "accept: %s", strerror(errno));
+			accept_pause_now(l, why);
 		} else if (errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNABORTED)
 			log_warn("control socket: accept");

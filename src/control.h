@@ -7,6 +7,7 @@
 #define SUPERVISOR_CONTROL_H
 
 #include <ev.h>
+#include <stdbool.h>
 
 #include "config.h"
 #include "log.h"
@@ -24,8 +25,9 @@ struct ctl_client;
 
 char	*control_default_path(const char *config_path);
 char	*control_socket_path(const struct config *cf, const char *override,
-	    const char *config_path);
-int	 control_listen(const struct config *cf, const char *path);
+	    const char *config_path, bool *is_default);
+int	 control_listen(const struct config *cf, const char *path,
+	    bool is_default);
 void	 control_start(struct ev_loop *loop, const struct config *cf);
 void	 control_close(void);
 void	 control_unlink(void);

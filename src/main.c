@@ -57,9 +57,11 @@ usage(FILE *out)
 	    "Options:\n"
 	    "  -c, --config FILE  config file (default: ./supervisor.ini,\n"
 	    "                     then /etc/supervisor.ini)\n"
-	    "  -s, --socket PATH  control socket (default: socket= of the\n"
-	    "                     config, else /run/supervisor.sock as root,\n"
-	    "                     else $XDG_RUNTIME_DIR/supervisor.sock)\n"
+	    "  -s, --socket PATH  control socket (default: $SUPERVISOR_SOCKET,\n"
+	    "                     else socket= of the config, else\n"
+	    "                     /run/supervisor.sock as root, else\n"
+	    "                     $XDG_RUNTIME_DIR/supervisor.sock, else\n"
+	    "                     supervisor.sock beside the config file)\n"
 	    "  -h, --help         print this help and exit\n"
 	    "  -V, --version      print the version and exit\n"
 	    "\n"
@@ -78,6 +80,7 @@ usage(FILE *out)
 	    "  shutdown           stop everything and exit; wait until done\n"
 	    "  tail NAME          program output (not captured yet)\n"
 	    "  version            the running supervisor's version\n"
+	    "  help               the requests the running supervisor knows\n"
 	    "\n"
 	    "Exit status: 0 success, 1 start-up failure or teardown time\n"
 	    "limit, 64 usage error, 78 invalid config, 128+N killed by\n"
@@ -253,6 +256,7 @@ run_daemon(const char *path, const char *sock_arg)
 	struct config_msgs msgs;
 	struct config *cf;
 	char *sock_path;
+	bool sock_default;
 	pid_t child;
 	int status;
 
@@ -270,13 +274,13 @@ run_daemon(const char *path, const char *sock_arg)
 		return 1;
 	}
 	/* Before the fork: a second daemon on the same socket stops here. */
-	sock_path = control_socket_path(cf, sock_arg, path);
+	sock_path = control_socket_path(cf, sock_arg, path, &sock_default);
 	if (sock_path == NULL && !cf->cf_socket_off) {
 		log_error("control socket: out of memory");
 		config_free(cf);
 		return 1;
 	}
-	if (control_listen(cf, sock_path) == -1) {
+	if (control_listen(cf, sock_path, sock_default) == -1) {
 		free(sock_path);
 		config_free(cf);
 		return 1;
