@@ -24,6 +24,7 @@
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
+#   ONLY="restart start teardown idle crash control"   which scenarios
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #
 # As root, missing peers (Debian packages supervisor, runit, s6) and
@@ -47,7 +48,7 @@ else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
 fi
-CTL_RUNS=${CTL_RUNS:-20}		# status commands timed per round
+CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
 WARM=${WARM:-2}			# seconds before idle counting (startsecs 0 there)
@@ -507,28 +508,39 @@ echo "ours $("$OURS" -V | cut -d' ' -f2)$(have supervisord && echo ", supervisor
 echo "rounds $ROUNDS (alternating$WHO), restarts $RESTARTS, idle ${IDLE_SECS}s," \
     "crash loop ${CRASH_SECS}s, teardown $TEAR_N trees of 3"
 
+# want SCENARIO: whether ONLY (default: all) lists it.
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
 for round in $(seq 1 "$ROUNDS"); do
-	log "round $round: restart latency"
-	for who in $WHO; do sc_restart "$who" "$round"; done
-	sc_restart_floor "$round"
+	if want restart; then
+		log "round $round: restart latency"
+		for who in $WHO; do sc_restart "$who" "$round"; done
+		sc_restart_floor "$round"
+	fi
 	for n in $START_NS; do
+		want start || break
 		log "round $round: start $n"
 		for who in $WHO; do sc_start "$who" "$round" "$n"; done
 		sc_start_floor "$round" "$n"
 	done
-	log "round $round: teardown and SIGKILL of $TEAR_N trees"
-	for who in $WHO; do
-		sc_teardown "$who" "$round" teardown
-		sc_teardown "$who" "$round" sigkill
-	done
-	sc_teardown_floor "$round"
+	if want teardown; then
+		log "round $round: teardown and SIGKILL of $TEAR_N trees"
+		for who in $WHO; do
+			sc_teardown "$who" "$round" teardown
+			sc_teardown "$who" "$round" sigkill
+		done
+		sc_teardown_floor "$round"
+	fi
 	for n in $MEM_NS; do
+		want idle || break
 		log "round $round: idle and memory, $n programs"
 		for who in $WHO; do sc_idle "$who" "$round" "$n"; done
 	done
-	log "round $round: crash loop"
-	for who in $WHO; do sc_crash "$who" "$round"; done
-	if [ -z "$CTL_N" ]; then
+	if want crash; then
+		log "round $round: crash loop"
+		for who in $WHO; do sc_crash "$who" "$round"; done
+	fi
+	if [ -z "$CTL_N" ] || ! want control; then
 		:
 	elif [ "$CTL_N" = "$OPS_N" ]; then
 		log "round $round: control: status, stop all, start all of $OPS_N"
@@ -591,6 +603,8 @@ while IFS='|' read -r metric label; do
 		if [ -z "$v" ]; then
 			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c "; then
 				txt="-"
+			elif [ "$c" = s6 ] && [[ $metric =~ ^(status|stopall|startall)_ ]]; then
+				txt="n/a (per service)"
 			else
 				txt="n/a (failed)"
 			fi
