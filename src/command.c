@@ -60,7 +60,7 @@ static char		*config_path;
 static pid_t		 main_pid;		/* the pid users signal */
 static void		(*shutdown_fn)(const char *);
 static struct op	*ops;
-static ev_prepare	 ops_watcher;		/* advances ops after changes */
+static ev_timer		 ops_watcher;		/* advances ops after changes */
 static struct ctl_client **shutdown_waiters;
 static size_t		 nshutdown_waiters;
 
@@ -281,12 +281,13 @@ op_advance(struct op *o)
 }
 
 static void
-ops_cb(struct ev_loop *l, ev_prepare *w, int revents)
+ops_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
 	struct op *o, *next;
 
+	(void)l;
+	(void)w;
 	(void)revents;
-	ev_prepare_stop(l, w);
 	for (o = ops; o != NULL; o = next) {
 		next = o->o_next;
 		op_advance(o);
@@ -294,9 +295,24 @@ ops_cb(struct ev_loop *l, ev_prepare *w, int revents)
 }
 
 /*
+ * The ops move on from the loop, soon, not from inside the state machine.
+ * A zero timer, not a prepare watcher: changes also happen inside
+ * program.c's prepare watcher, and a prepare watcher started there would
+ * wait for the next loop iteration, after the loop blocked.
+ */
+static void
+ops_soon(void)
+{
+	if (!ev_is_active(&ops_watcher)) {
+		ev_timer_set(&ops_watcher, 0, 0);
+		ev_timer_start(loop, &ops_watcher);
+	}
+}
+
+/*
  * Every state change of every process comes here (from program.c, in the
  * middle of its state machine): note a RUNNING seen, and let the ops move
- * on from the loop, not from inside the state machine.
+ * on from the loop.
  */
 static void
 state_changed(struct process *p)
@@ -311,7 +327,7 @@ state_changed(struct process *p)
 			    p->p_state == PROC_RUNNING)
 				o->o_targets[i].t_was_running = true;
 	if (ops != NULL)
-		ev_prepare_start(loop, &ops_watcher);
+		ops_soon();
 }
 
 /* Sets one process going; the target waits for the outcome. */
@@ -413,7 +429,7 @@ cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 		else
 			control_end(c, CTL_OK, "%s: under way", verbs[kind]);
 	}
-	ev_prepare_start(loop, &ops_watcher);
+	ops_soon();
 }
 
 /* ---- the others -------------------------------------------------------- */
@@ -649,7 +665,7 @@ command_init(struct ev_loop *l, const char *path, pid_t pid,
 	config_path = strdup(path);
 	main_pid = pid;
 	shutdown_fn = shutdown;
-	ev_prepare_init(&ops_watcher, ops_cb);
+	ev_timer_init(&ops_watcher, ops_cb, 0, 0);
 	programs_set_observer(state_changed);
 }
 
@@ -664,7 +680,7 @@ command_free(void)
 		free(o);
 	}
 	if (loop != NULL)
-		ev_prepare_stop(loop, &ops_watcher);
+		ev_timer_stop(loop, &ops_watcher);
 	free(shutdown_waiters);
 	shutdown_waiters = NULL;
 	nshutdown_waiters = 0;

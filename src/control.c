@@ -309,6 +309,8 @@ out_append(struct ctl_client *c, const char *s, size_t n)
 	memcpy(c->c_out + c->c_outlen, s, n);
 	c->c_outlen += n;
 	ev_io_start(loop, &c->c_wio);
+	/* Its time to read this starts now, not at its last request. */
+	timer_restart(c);
 }
 
 static void

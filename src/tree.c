@@ -273,6 +273,14 @@ tree_prepare_spawn(struct tree *t)
 			return -1;
 		}
 	}
+	/*
+	 * A cgroup that cgroup.kill was written to kills every process
+	 * later created in it with CLONE_INTO_CGROUP (seen on Linux 6.18:
+	 * its kill count no longer matches the parent's), so it is made
+	 * anew.  Still busy: try again at the next start.
+	 */
+	if (t->t_cgroup_killed && (rmdir(t->t_cgroup) == 0 || errno == ENOENT))
+		t->t_cgroup_killed = false;
 	if (mkdir(t->t_cgroup, 0755) == -1 && errno != EEXIST)
 		return -1;
 	return open(t->t_cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -569,6 +577,7 @@ tree_signal(struct tree *t, int sig)
 		if (sig == SIGKILL) {
 			snprintf(path, sizeof(path), "%s/cgroup.kill",
 			    t->t_cgroup);
+			t->t_cgroup_killed = true;
 			if (write_small_file(path, "1") == -1 &&
 			    errno != ENOENT)
 				log_warn("%s: write %s", t->t_name, path);

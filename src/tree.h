@@ -20,6 +20,7 @@ enum tree_mode {
 struct tree {
 	const char	*t_name;	/* process name, as in its environment */
 	char		*t_cgroup;	/* its cgroup directory, or NULL */
+	bool		 t_cgroup_killed; /* cgroup.kill written: make anew */
 	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
 	pid_t		*t_groups;	/* process groups that may have members */
 	size_t		 t_ngroups;

@@ -109,6 +109,7 @@ t_config() { cat > "$T/supervisor.ini"; }
 
 # Starts the supervisor in the background on $T/supervisor.ini.
 t_start() {
+	: > "$T/log"	# not the last run's, while the new one starts
 	"$SUPERVISOR" -c "$T/supervisor.ini" "$@" >"$T/out" 2>"$T/log" &
 	SUP_PID=$!
 }

@@ -245,6 +245,7 @@ teardown(void)
 			run_until(is_shut_down, WAIT_MAX);
 		}
 		programs_free();
+		tree_cleanup();
 	}
 	config_free(cf);
 	if (loop != NULL)
