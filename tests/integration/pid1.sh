@@ -37,6 +37,18 @@ zombies() {
 		stat_read "$pid" && [ "${STAT[0]}" = Z ] && echo "$pid"
 	done
 }
+# No zombie stays one: an orphan that just exited is a zombie until the
+# loop reaps it, which on a loaded machine can take a few milliseconds.
+no_lasting_zombie() {
+	local pid z
+	z=$(zombies)
+	[ -z "$z" ] && return 0
+	t_sleep 0.5
+	for pid in $z; do
+		stat_read "$pid" && [ "${STAT[0]}" = Z ] && return 1
+	done
+	return 0
+}
 
 for sig in TERM INT; do
 	start_pid1
@@ -44,7 +56,7 @@ for sig in TERM INT; do
 		t_wait 10 log_has "started as pid 2 \\(guardian pid 1\\)"
 	t_check "[$sig] worker is RUNNING" t_wait_log "worker is RUNNING"
 	sleep 1		# orphans come and go, ten a second
-	t_check "[$sig] no orphan is left a zombie" eval '[ -z "$(zombies)" ]'
+	t_check "[$sig] no orphan is left a zombie" no_lasting_zombie
 	kill -HUP "$SUP_PID"
 	t_check "[$sig] SIGHUP is handled, not fatal" t_wait_log "SIGHUP received"
 	t_check "[$sig] still running after SIGHUP" kill -0 "$SUP_PID"
