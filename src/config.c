@@ -1117,11 +1117,19 @@ msgs_sort(struct config_msgs *msgs)
  * Loads and validates path.  Returns NULL when there is any error; msgs
  * then holds every error and warning, each naming FILE:LINE.
  */
+/* With config_load_daemon: the programs' keys are not even read. */
+static bool
+want_daemon_section(void *ctx, const char *section)
+{
+	(void)ctx;
+	return strncmp(section, "program:", 8) != 0;
+}
+
 static struct config *
 load_file(const char *path, struct config_msgs *msgs, bool daemon_only)
 {
 	static const struct inifile_sink sink_proto = {
-		sink_section, sink_entry, sink_error, NULL
+		sink_section, sink_entry, sink_error, NULL, NULL
 	};
 	struct inifile_sink sink = sink_proto;
 	struct config *cf = NULL;
@@ -1129,6 +1137,8 @@ load_file(const char *path, struct config_msgs *msgs, bool daemon_only)
 
 	loader_init(&ld, path, msgs);
 	ld.ld_daemon_only = daemon_only;
+	if (daemon_only)
+		sink.is_wanted = want_daemon_section;
 	sink.is_ctx = &ld;
 	if (inifile_parse_file(path, &sink) == -1)
 		msg_add(&ld, true, 0, "cannot read: %s", strerror(errno));
@@ -1162,7 +1172,7 @@ config_load_text(const char *name, const char *text, size_t len,
     struct config_msgs *msgs)
 {
 	static const struct inifile_sink sink_proto = {
-		sink_section, sink_entry, sink_error, NULL
+		sink_section, sink_entry, sink_error, NULL, NULL
 	};
 	struct inifile_sink sink = sink_proto;
 	struct config *cf = NULL;

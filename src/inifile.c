@@ -134,6 +134,9 @@ static int
 reader_split(struct reader *r, const char *text, size_t len)
 {
 	struct logical *option = NULL;	/* the key a continuation extends */
+	bool option_skipped = false;	/* ... or one of a skipped section */
+	bool skip_section = false;	/* is_wanted said no */
+	char name[256];
 	size_t option_indent = 0, pos = 0, end, vlen, linelen, cstart, indent;
 	size_t sep;
 	const char *line, *value;
@@ -174,14 +177,17 @@ reader_split(struct reader *r, const char *text, size_t len)
 			option = NULL;
 			continue;
 		}
-		if (option != NULL && indent > option_indent) {
-			if (logical_continue(option, blanks, value, vlen) == -1)
+		if ((option != NULL || option_skipped) &&
+		    indent > option_indent) {
+			if (option != NULL && logical_continue(option, blanks,
+			    value, vlen) == -1)
 				return -1;
 			blanks = 0;
 			continue;
 		}
 		blanks = 0;
 		option = NULL;
+		option_skipped = false;
 		option_indent = indent;
 		if (value[0] == '[') {
 			if (value[vlen - 1] != ']') {
@@ -207,6 +213,13 @@ reader_split(struct reader *r, const char *text, size_t len)
 			    NULL, 0) == NULL)
 				return -1;
 			in_section = true;
+			skip_section = false;
+			if (r->r_sink->is_wanted != NULL && vlen < sizeof(name)) {
+				memcpy(name, value, vlen);
+				name[vlen] = '\0';
+				skip_section = !r->r_sink->is_wanted(
+				    r->r_sink->is_ctx, name);
+			}
 			continue;
 		}
 		if (!in_section) {
@@ -224,6 +237,10 @@ reader_split(struct reader *r, const char *text, size_t len)
 			end--;
 		if (end == 0) {
 			reader_error(r, lineno, "missing key before '='");
+			continue;
+		}
+		if (skip_section) {	/* a thousand programs nobody asked for */
+			option_skipped = true;
 			continue;
 		}
 		indent = sep + 1;

@@ -6,6 +6,9 @@
 #ifndef SUPERVISOR_INIFILE_H
 #define SUPERVISOR_INIFILE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct inifile_sink {
 	/* A "[name]" header; the name is trimmed. */
 	void	(*is_section)(void *ctx, int line, const char *name);
@@ -14,6 +17,8 @@ struct inifile_sink {
 		    const char *key, const char *value);
 	/* A line that is neither. */
 	void	(*is_error)(void *ctx, int line, const char *message);
+	/* Optional: false skips the keys of that section, unread. */
+	bool	(*is_wanted)(void *ctx, const char *section);
 	void	 *is_ctx;
 };
 

@@ -5,6 +5,7 @@
 # each result and ends with "N passed, N failed".  The benchmark's smoke
 # run (tests/bench_smoke.sh) runs once beside them.
 cd "$(dirname "$0")/.." || exit 1
+SECONDS=0
 out=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-suite.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # Tests mostly wait for programs, but their /proc polls need CPU too: on
@@ -16,22 +17,30 @@ jobs=${JOBS:-4}
 tests/bench_smoke.sh > "$out/smoke.txt" 2>&1 &
 smoke=$!
 
-# Each fuzz target for a few seconds (make fuzz runs them longer).
-FUZZ_SECONDS=${FUZZ_SECONDS:-5} tests/fuzz.sh build/fuzz/fuzz_* \
-	> "$out/unit-fuzz.txt" 2>&1
-
-for t in build/tests/test_*; do
-	[ -x "$t" ] || continue
-	"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||
-		echo "FAIL $(basename "$t"): exit status $?" >> "$out/unit-$(basename "$t").txt"
-done
+# Beside the integration tests too: each fuzz target for a few seconds
+# (make fuzz runs them longer), then the unit tests, one after another.
+{
+	FUZZ_SECONDS=${FUZZ_SECONDS:-5} tests/fuzz.sh build/fuzz/fuzz_* \
+		> "$out/unit-fuzz.txt" 2>&1
+	for t in build/tests/test_*; do
+		[ -x "$t" ] || continue
+		"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||
+			echo "FAIL $(basename "$t"): exit status $?" \
+			    >> "$out/unit-$(basename "$t").txt"
+	done
+} &
+units=$!
 
 run_one() {
-	local script=$1 build=$2 name
+	local script=$1 build=$2 name rc TIMEFORMAT="%R %U %S"
 	name=$(basename "$script" .sh)
-	SUPERVISOR=$build/supervisor timeout 120 bash "$script" \
-		> "$out/int-$name-${build//\//_}.txt" 2>&1
-	local rc=$?
+	# Wall-clock and CPU seconds (user + system) of each, for the summary.
+	{ time SUPERVISOR=$build/supervisor timeout 120 bash "$script" \
+		> "$out/int-$name-${build//\//_}.txt" 2>&1; } \
+		2> "$out/time-$name-${build//\//_}"
+	rc=$?
+	read -r wall user sys < "$out/time-$name-${build//\//_}"
+	echo "${wall%.*} $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", u + s }') $name $build" >> "$out/times.txt"
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/int-$name-${build//\//_}.txt"; then
 		echo "FAIL $name: exit status $rc" >> "$out/int-$name-${build//\//_}.txt"
 	fi
@@ -42,6 +51,7 @@ export out
 ls -S tests/integration/*.sh | sed 's/$/ build/; p; s/ build$/ build\/asan/' |
 	xargs -P "$jobs" -n 2 bash -c 'run_one "$0" "$1"'
 
+wait "$units"
 wait "$smoke"
 rc=$?
 if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/smoke.txt"; then
@@ -54,6 +64,10 @@ for f in "$out"/unit-*.txt "$out"/int-*build.txt "$out"/int-*asan.txt; do
 done > "$out/all.txt"
 cat "$out/smoke.txt" >> "$out/all.txt"
 cat "$out/all.txt"
+echo "slowest (wall, CPU s): $(sort -rn "$out/times.txt" | head -n 6 | awk '{ printf "%s%s (%s) %s, %s", (NR > 1 ? "; " : ""), $3, $4, $1, $2 }')"
+echo "most CPU (wall, CPU s): $(sort -rn -k2 "$out/times.txt" | head -n 6 | awk '{ printf "%s%s (%s) %s, %s", (NR > 1 ? "; " : ""), $3, $4, $1, $2 }')"
+cp "$out/times.txt" "${TIMES_COPY:-/dev/null}" 2>/dev/null
+echo "suite: $SECONDS s"
 passed=$(grep -c '^PASS' "$out/all.txt")
 failed=$(grep -c '^FAIL' "$out/all.txt")
 echo "$passed passed, $failed failed"

@@ -9,28 +9,6 @@
 SOCK=$SUPERVISOR_SOCKET
 VERSION=$("$SUPERVISOR" -V | sed 's/^supervisor //')
 
-# ctl ARG...: runs the client; its stdout in OUT, stderr in ERR, exit
-# status in RC and how long it took (ms) in MS.
-ctl() {
-	local t0
-	t0=$(now_ms)
-	"$SUPERVISOR" -c "$T/supervisor.ini" "$@" >"$T/ctl.out" 2>"$T/ctl.err"
-	RC=$?
-	MS=$(( $(now_ms) - t0 ))
-	OUT=$(< "$T/ctl.out")
-	ERR=$(< "$T/ctl.err")
-}
-# ctl_check NAME WANT ARG...: runs the client, checks its exit status.
-ctl_check() {
-	local name=$1 want=$2
-	shift 2
-	ctl "$@"
-	if [ "$RC" = "$want" ]; then
-		t_pass "$name (exit $RC, ${MS} ms)"
-	else
-		t_fail "$name: exit $RC, want $want; stdout: $OUT; stderr: $ERR"
-	fi
-}
 out_has() { grep -qxF -- "$1" <<< "$OUT"; }
 out_matches() { grep -qE -- "$1" <<< "$OUT"; }
 err_has() { grep -qF -- "$1" <<< "$ERR"; }
@@ -40,12 +18,12 @@ out_lines() { [ "$(grep -c '' <<< "$OUT")" -eq "$1" ]; }
 js() { jq -e "$1" <<< "$OUT" >/dev/null 2>&1; }
 # state_is NAME STATE: what status says about NAME.
 state_is() {
-	"$SUPERVISOR" status --json "$1" 2>/dev/null |
+	"$CLIENT" status --json "$1" 2>/dev/null |
 		jq -e --arg s "$2" 'length > 0 and all(.[]; .state == $s)' \
 		>/dev/null 2>&1
 }
 # pid_of NAME: the pid the supervisor gives for NAME.
-pid_of() { "$SUPERVISOR" pid "$1" 2>/dev/null; }
+pid_of() { "$CLIENT" pid "$1" 2>/dev/null; }
 # all_gone PID...: none of them lives; says which do.
 all_gone() {
 	local pid ok=0

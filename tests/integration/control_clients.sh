@@ -15,28 +15,6 @@ IS_ROOT=0
 chmod 755 "$T"
 mkdir "$T/c"
 
-# ctl ARG...: runs the client; stdout in OUT, stderr in ERR, exit status
-# in RC, milliseconds in MS.
-ctl() {
-	local t0
-	t0=$(now_ms)
-	"$SUPERVISOR" "$@" >"$T/ctl.out" 2>"$T/ctl.err"
-	RC=$?
-	MS=$(( $(now_ms) - t0 ))
-	OUT=$(< "$T/ctl.out")
-	ERR=$(< "$T/ctl.err")
-}
-# ctl_check NAME WANT ARG...: runs the client and checks its exit status.
-ctl_check() {
-	local name=$1 want=$2
-	shift 2
-	ctl "$@"
-	if [ "$RC" = "$want" ]; then
-		t_pass "$name (exit $RC)"
-	else
-		t_fail "$name: exit $RC, want $want; stdout: $OUT; stderr: $ERR"
-	fi
-}
 # as USER GROUP [SUPPLEMENTARY] -- COMMAND...: runs COMMAND as USER.
 as() {
 	local user=$1 group=$2 groups=--clear-groups

@@ -8,16 +8,6 @@
 #     timer fired was lost with the client.
 . "$(dirname "$0")/../lib.sh"
 
-# ctl EXPECTED NAME ARGS...: runs the client; its time in MS.
-ctl() {
-	local want=$1 name=$2 t0
-	shift 2
-	t0=$(now_ms)
-	"$SUPERVISOR" "$@" > "$T/ctl.out" 2> "$T/ctl.err"
-	RC=$? MS=$(( $(now_ms) - t0 ))
-	t_check "$name: exit $RC, want $want ($(tr '\n' ' ' < "$T/ctl.err"))" \
-		test "$RC" = "$want"
-}
 
 t_config <<EOF
 [supervisor]
@@ -36,21 +26,21 @@ t_start
 t_check "tree is RUNNING" t_wait_log "tree is RUNNING"
 t_check "stub is RUNNING" t_wait_log "stub is RUNNING"
 
-ctl 0 "2: stop tree (a child shell, an orphan sleep)" stop tree
+ctl_check "2: stop tree (a child shell, an orphan sleep)" 0 stop tree
 t_check "2: answered at once, not after control_timeout (${MS} ms)" \
 	test "$MS" -lt 2000
-t_check "2: says stopped" grep -qx "tree: stopped" "$T/ctl.out"
+t_check "2: says stopped" grep -qx "tree: stopped" <<< "$OUT"
 
-ctl 0 "1: stop stub (ignores SIGTERM: SIGKILL)" stop stub
+ctl_check "1: stop stub (ignores SIGTERM: SIGKILL)" 0 stop stub
 t_check "1: the stop ended in SIGKILL" \
 	log_has "stub did not stop within 0.3s; sending SIGKILL"
 for round in 1 2; do
-	ctl 0 "1: start stub after its SIGKILL (round $round)" start stub
+	ctl_check "1: start stub after its SIGKILL (round $round)" 0 start stub
 	t_check "1: says started (round $round)" \
-		grep -qx "stub: started" "$T/ctl.out"
+		grep -qx "stub: started" <<< "$OUT"
 	pid=$(spawned_pid stub)
 	t_check "1: stub pid $pid alive (round $round)" alive "$pid"
-	ctl 0 "1: stop stub again (round $round)" stop stub
+	ctl_check "1: stop stub again (round $round)" 0 stop stub
 done
 t_check "1: no start died of SIGKILL" \
 	log_lacks "stub exited with signal 9 \(KILL\) before startsecs"
@@ -71,11 +61,11 @@ EOF
 t_start
 t_check "3: supervisor started" t_wait_log "started as pid"
 for round in 1 2 3; do
-	ctl 0 "3: start slow, startsecs 2 = 2 x control_timeout (round $round)" \
+	ctl_check "3: start slow, startsecs 2 = 2 x control_timeout (round $round)" 0 \
 		start slow
 	t_check "3: says started (round $round)" \
-		grep -qx "slow: started" "$T/ctl.out"
-	ctl 0 "3: stop slow (round $round)" stop slow
+		grep -qx "slow: started" <<< "$OUT"
+	ctl_check "3: stop slow (round $round)" 0 stop slow
 done
 t_check "3: no client dropped" log_lacks "dropped"
 t_stop TERM
