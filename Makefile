@@ -87,8 +87,11 @@ $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 fuzz: deps-check $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ_TARGETS)
 
+# The builds are independent: one per core (two ASan builds dominate).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 check: deps-check
-	@$(MAKE) --no-print-directory all $(BUILD)/asan/supervisor \
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/asan/supervisor \
 		$(UNIT_TESTS) $(FUZZ_TARGETS)
 	@tests/run.sh
 
