@@ -1,0 +1,99 @@
+/*
+ * config_impl.h: what the config loader's files share: the raw sections
+ * and keys read from the files, the key tables' types, and the helpers
+ * that report "FILE:LINE: message" and check one value.  Only config*.c
+ * include it.
+ */
+#ifndef SUPERVISOR_CONFIG_IMPL_H
+#define SUPERVISOR_CONFIG_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "parse.h"
+
+/* Raw "key = value" lines of one section, before validation. */
+struct raw_entry {
+	int	 re_line;
+	char	*re_key;
+	char	*re_value;
+};
+
+struct raw_section {
+	char		 *rs_name;
+	int		  rs_line;
+	struct raw_entry *rs_entries;
+	size_t		  rs_count;
+};
+
+struct loader {
+	const char		*ld_file;
+	char			*ld_here;	/* %(here)s: the file's directory */
+	struct config_msgs	*ld_msgs;
+	struct raw_section	*ld_sections;
+	size_t			 ld_nsections;
+	size_t			 ld_sections_cap;
+	size_t			*ld_index;	/* hash of names: position + 1 */
+	size_t			 ld_index_cap;	/* a power of two, or 0 */
+	struct raw_section	*ld_current;	/* NULL after a bad header */
+	bool			 ld_nomem;
+	bool			 ld_daemon_only; /* skip [program:x] sections */
+};
+
+enum key_type {
+	KEY_STRING,		/* kept raw; expanded where it is used */
+	KEY_DURATION,
+	KEY_INT,
+	KEY_BOOL,
+	KEY_SIGNAL,
+	KEY_UMASK,
+	KEY_EXITCODES,
+	KEY_AUTORESTART,
+	KEY_LOGLEVEL,
+	KEY_SHUTDOWN,
+	KEY_LATER,		/* supervisord has it; not implemented yet */
+};
+
+struct key_def {
+	const char	*kd_name;
+	enum key_type	 kd_type;
+	size_t		 kd_offset;	/* into the section's struct */
+	long		 kd_min;	/* KEY_INT bounds */
+	long		 kd_max;
+};
+
+
+#define NKEYS(t)	(sizeof(t) / sizeof((t)[0]))
+
+/* The names %(...) can use in a program's values. */
+struct program_vars {
+	struct expand_var	 pv_vars[6];
+	size_t			 pv_count;
+};
+
+void	config_msg(struct loader *ld, bool error, int line, const char *fmt,
+	    ...) PRINTFLIKE(4, 5);
+const char *config_quoted(const char *value, char *buf, size_t len);
+void	config_vars_init(struct program_vars *pv, const struct loader *ld,
+	    const char *name, int numprocs, int process_num);
+bool	config_store_value(struct loader *ld, const struct key_def *kd,
+	    void *base, const struct raw_entry *re, const char *value);
+const struct key_def *config_key_find(const struct key_def *table, size_t n,
+	    const char *key);
+char	*config_expand(struct loader *ld, const char *key, int line,
+	    const char *value, const struct program_vars *pv);
+
+/* config_program.c: [program:x] */
+struct program_config *config_program_load(struct loader *ld,
+	    const struct raw_section *rs);
+void	config_program_free(struct program_config *pg);
+bool	config_check_unique_names(struct loader *ld, struct config *cf);
+
+/* config_daemon.c: [supervisor] and [unix_http_server] */
+bool	config_supervisor_load(struct loader *ld, struct config *cf,
+	    const struct raw_section *rs);
+bool	config_socket_load(struct loader *ld, struct config *cf,
+	    const struct raw_section *rs);
+
+#endif

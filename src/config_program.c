@@ -1,0 +1,334 @@
+/*
+ * config_program.c: one [program:NAME] section -> struct program_config:
+ * its keys checked against the table, its per-process values (command,
+ * process_name, directory, environment) expanded once per process.
+ */
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_impl.h"
+#include "parse.h"
+
+/* Raw per-process strings of a program, expanded once per process. */
+struct program_raw {
+	char	*pr_command;
+	int	 pr_command_line;
+	char	*pr_process_name;
+	int	 pr_process_name_line;
+	char	*pr_directory;
+	int	 pr_directory_line;
+	char	*pr_environment;
+	int	 pr_environment_line;
+};
+
+#define PG(field)	offsetof(struct program_config, field)
+
+static const struct key_def program_keys[] = {
+	{ "command", KEY_STRING, 0, 0, 0 },
+	{ "process_name", KEY_STRING, 0, 0, 0 },
+	{ "directory", KEY_STRING, 0, 0, 0 },
+	{ "environment", KEY_STRING, 0, 0, 0 },
+	{ "numprocs", KEY_INT, PG(pg_numprocs), 1, 100000 },
+	{ "numprocs_start", KEY_INT, PG(pg_numprocs_start), 0, 1000000 },
+	{ "umask", KEY_UMASK, PG(pg_umask), 0, 0 },
+	{ "autostart", KEY_BOOL, PG(pg_autostart), 0, 0 },
+	{ "autorestart", KEY_AUTORESTART, PG(pg_autorestart), 0, 0 },
+	{ "exitcodes", KEY_EXITCODES, PG(pg_exitcodes), 0, 0 },
+	{ "startsecs", KEY_DURATION, PG(pg_startsecs), 0, 0 },
+	{ "startretries", KEY_INT, PG(pg_startretries), 0, 1000000 },
+	{ "backoff_max", KEY_DURATION, PG(pg_backoff_max), 0, 0 },
+	{ "runtime_limit", KEY_DURATION, PG(pg_runtime_limit), 0, 0 },
+	{ "shutdown_on_exit", KEY_SHUTDOWN, PG(pg_shutdown_on_exit), 0, 0 },
+	{ "stopsignal", KEY_SIGNAL, PG(pg_stopsignal), 0, 0 },
+	{ "stopwaitsecs", KEY_DURATION, PG(pg_stopwaitsecs), 0, 0 },
+	{ "priority", KEY_INT, PG(pg_priority), INT_MIN, INT_MAX },
+	{ "stopasgroup", KEY_BOOL, PG(pg_stopasgroup), 0, 0 },
+	{ "killasgroup", KEY_BOOL, PG(pg_killasgroup), 0, 0 },
+	{ "user", KEY_LATER, 0, 0, 0 },
+	{ "redirect_stderr", KEY_LATER, 0, 0, 0 },
+	{ "stdout_logfile", KEY_LATER, 0, 0, 0 },
+	{ "stdout_logfile_maxbytes", KEY_LATER, 0, 0, 0 },
+	{ "stdout_logfile_backups", KEY_LATER, 0, 0, 0 },
+	{ "stdout_capture_maxbytes", KEY_LATER, 0, 0, 0 },
+	{ "stdout_events_enabled", KEY_LATER, 0, 0, 0 },
+	{ "stdout_syslog", KEY_LATER, 0, 0, 0 },
+	{ "stderr_logfile", KEY_LATER, 0, 0, 0 },
+	{ "stderr_logfile_maxbytes", KEY_LATER, 0, 0, 0 },
+	{ "stderr_logfile_backups", KEY_LATER, 0, 0, 0 },
+	{ "stderr_capture_maxbytes", KEY_LATER, 0, 0, 0 },
+	{ "stderr_events_enabled", KEY_LATER, 0, 0, 0 },
+	{ "stderr_syslog", KEY_LATER, 0, 0, 0 },
+	{ "serverurl", KEY_LATER, 0, 0, 0 },
+};
+
+void
+config_program_free(struct program_config *pg)
+{
+	int i;
+
+	if (pg == NULL)
+		return;
+	for (i = 0; pg->pg_procs != NULL && i < pg->pg_numprocs; i++) {
+		free(pg->pg_procs[i].pcf_name);
+		strv_free(pg->pg_procs[i].pcf_argv);
+		free(pg->pg_procs[i].pcf_directory);
+		strv_free(pg->pg_procs[i].pcf_env);
+	}
+	free(pg->pg_procs);
+	free(pg->pg_name);
+	free(pg);
+}
+
+static bool
+valid_program_name(const char *name)
+{
+	return name[0] != '\0' && strlen(name) <= 128 &&
+	    strpbrk(name, " \t\n:/") == NULL && strcmp(name, ".") != 0 &&
+	    strcmp(name, "..") != 0;
+}
+
+/* Fills pg_procs: one expanded process config per process number. */
+static bool
+program_expand_procs(struct loader *ld, struct program_config *pg,
+    const struct program_raw *raw)
+{
+	struct program_vars pv;
+	struct proc_config *pc;
+	char err[PARSE_ERRLEN], *s;
+	bool ok = true;
+	int i;
+
+	pg->pg_procs = calloc((size_t)pg->pg_numprocs, sizeof(*pg->pg_procs));
+	if (pg->pg_procs == NULL) {
+		ld->ld_nomem = true;
+		return false;
+	}
+	for (i = 0; i < pg->pg_numprocs && ok; i++) {
+		pc = &pg->pg_procs[i];
+		pc->pcf_num = pg->pg_numprocs_start + i;
+		config_vars_init(&pv, ld, pg->pg_name, pg->pg_numprocs,
+		    pc->pcf_num);
+		pc->pcf_name = config_expand(ld, "process_name",
+		    raw->pr_process_name_line, raw->pr_process_name, &pv);
+		if (pc->pcf_name == NULL)
+			return false;
+		if (!valid_program_name(pc->pcf_name)) {
+			config_msg(ld, true, raw->pr_process_name_line,
+			    "process_name: \"%s\" must be 1-128 characters "
+			    "without blanks, ':' or '/'", pc->pcf_name);
+			return false;
+		}
+		if ((s = config_expand(ld, "command", raw->pr_command_line,
+		    raw->pr_command, &pv)) == NULL)
+			return false;
+		pc->pcf_argv = split_command(s, err, sizeof(err));
+		free(s);
+		if (pc->pcf_argv == NULL) {
+			config_msg(ld, true, raw->pr_command_line, "command: %s",
+			    err);
+			return false;
+		}
+		if (raw->pr_directory != NULL) {
+			pc->pcf_directory = config_expand(ld, "directory",
+			    raw->pr_directory_line, raw->pr_directory, &pv);
+			if (pc->pcf_directory == NULL)
+				return false;
+			if (pc->pcf_directory[0] != '/') {
+				config_msg(ld, true, raw->pr_directory_line,
+				    "directory: \"%s\" is not an absolute path",
+				    pc->pcf_directory);
+				return false;
+			}
+		}
+		if (raw->pr_environment != NULL) {
+			if ((s = config_expand(ld, "environment",
+			    raw->pr_environment_line, raw->pr_environment,
+			    &pv)) == NULL)
+				return false;
+			pc->pcf_env = parse_environment(s, err, sizeof(err));
+			free(s);
+			if (pc->pcf_env == NULL) {
+				config_msg(ld, true, raw->pr_environment_line,
+				    "environment: %s", err);
+				return false;
+			}
+		} else if ((pc->pcf_env = strv_new()) == NULL) {
+			ld->ld_nomem = true;
+			return false;
+		}
+	}
+	return ok;
+}
+
+/* Validates one [program:NAME] section; NULL when it has errors. */
+struct program_config *
+config_program_load(struct loader *ld, const struct raw_section *rs)
+{
+	struct program_config *pg;
+	struct program_raw raw = { 0 };
+	const struct key_def *kd;
+	const struct raw_entry *re;
+	struct program_vars pv;
+	char *value;
+	bool ok = true;
+	size_t i;
+
+	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
+		ld->ld_nomem = true;
+		return NULL;
+	}
+	if ((pg->pg_name = strdup(rs->rs_name + strlen("program:"))) == NULL) {
+		ld->ld_nomem = true;
+		free(pg);
+		return NULL;
+	}
+	pg->pg_file = ld->ld_file;
+	pg->pg_line = rs->rs_line;
+	pg->pg_numprocs = 1;
+	pg->pg_umask = -1;
+	pg->pg_autostart = true;
+	pg->pg_autorestart = AUTORESTART_UNEXPECTED;
+	pg->pg_exitcodes[0] = 1;
+	pg->pg_startsecs = 1;
+	pg->pg_startretries = 3;
+	pg->pg_backoff_max = 60;
+	pg->pg_stopsignal = SIGTERM;
+	pg->pg_stopwaitsecs = 10;
+	pg->pg_priority = 999;
+
+	if (!valid_program_name(pg->pg_name)) {
+		config_msg(ld, true, rs->rs_line, "[%s]: a program name must be "
+		    "1-128 characters without blanks, ':' or '/'", rs->rs_name);
+		ok = false;
+	}
+	/* numprocs first: the other values are expanded with it. */
+	config_vars_init(&pv, ld, pg->pg_name, 1, 0);
+	for (i = 0; i < rs->rs_count; i++) {
+		re = &rs->rs_entries[i];
+		if (strcmp(re->re_key, "numprocs") != 0 &&
+		    strcmp(re->re_key, "numprocs_start") != 0)
+			continue;
+		kd = config_key_find(program_keys, NKEYS(program_keys), re->re_key);
+		if ((value = config_expand(ld, re->re_key, re->re_line,
+		    re->re_value, &pv)) == NULL) {
+			ok = false;
+			continue;
+		}
+		if (!config_store_value(ld, kd, pg, re, value))
+			ok = false;
+		free(value);
+	}
+	config_vars_init(&pv, ld, pg->pg_name, pg->pg_numprocs,
+	    pg->pg_numprocs_start);
+	for (i = 0; i < rs->rs_count; i++) {
+		re = &rs->rs_entries[i];
+		kd = config_key_find(program_keys, NKEYS(program_keys), re->re_key);
+		if (kd == NULL) {
+			config_msg(ld, true, re->re_line, "unknown key \"%s\" in "
+			    "[%s]", re->re_key, rs->rs_name);
+			ok = false;
+			continue;
+		}
+		if (kd->kd_type == KEY_LATER) {
+			config_msg(ld, false, re->re_line, "%s: not supported "
+			    "yet; ignored", re->re_key);
+			continue;
+		}
+		if (strcmp(re->re_key, "numprocs") == 0 ||
+		    strcmp(re->re_key, "numprocs_start") == 0)
+			continue;
+		if (kd->kd_type == KEY_STRING) {
+			/* Per-process strings are expanded per process. */
+			if (strcmp(kd->kd_name, "command") == 0) {
+				raw.pr_command = re->re_value;
+				raw.pr_command_line = re->re_line;
+			} else if (strcmp(kd->kd_name, "process_name") == 0) {
+				raw.pr_process_name = re->re_value;
+				raw.pr_process_name_line = re->re_line;
+			} else if (strcmp(kd->kd_name, "directory") == 0) {
+				raw.pr_directory = re->re_value;
+				raw.pr_directory_line = re->re_line;
+			} else {
+				raw.pr_environment = re->re_value;
+				raw.pr_environment_line = re->re_line;
+			}
+			continue;
+		}
+		if ((value = config_expand(ld, re->re_key, re->re_line,
+		    re->re_value, &pv)) == NULL) {
+			ok = false;
+			continue;
+		}
+		if (!config_store_value(ld, kd, pg, re, value))
+			ok = false;
+		free(value);
+	}
+	if (raw.pr_command == NULL) {
+		config_msg(ld, true, rs->rs_line, "[%s] has no command",
+		    rs->rs_name);
+		ok = false;
+	}
+	if (raw.pr_process_name == NULL) {
+		raw.pr_process_name = pg->pg_numprocs > 1 ?
+		    "%(program_name)s_%(process_num)02d" : "%(program_name)s";
+		raw.pr_process_name_line = rs->rs_line;
+	} else if (pg->pg_numprocs > 1 &&
+	    strstr(raw.pr_process_name, "%(process_num)") == NULL) {
+		config_msg(ld, true, raw.pr_process_name_line, "process_name: "
+		    "must contain %%(process_num)d when numprocs is above 1");
+		ok = false;
+	}
+	if (ok && !program_expand_procs(ld, pg, &raw))
+		ok = false;
+	if (!ok) {
+		config_program_free(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+
+/*
+ * Every process name must be unique across programs.  Each process whose
+ * name an earlier process already has is reported once, naming the first
+ * program that has it.
+ */
+bool
+config_check_unique_names(struct loader *ld, struct config *cf)
+{
+	struct program_config *a, *b;
+	size_t i, j;
+	int k, l;
+	bool ok = true, dup;
+
+	for (j = 0; j < cf->cf_nprograms; j++) {
+		b = cf->cf_programs[j];
+		for (l = 0; l < b->pg_numprocs; l++) {
+			dup = false;
+			for (i = 0; i <= j && !dup; i++) {
+				a = cf->cf_programs[i];
+				for (k = 0; k < (i == j ? l : a->pg_numprocs);
+				    k++) {
+					if (strcmp(a->pg_procs[k].pcf_name,
+					    b->pg_procs[l].pcf_name) != 0)
+						continue;
+					config_msg(ld, true, b->pg_line, "process "
+					    "name \"%s\" is also used by "
+					    "[program:%s] at line %d",
+					    b->pg_procs[l].pcf_name,
+					    a->pg_name, a->pg_line);
+					dup = true;
+					ok = false;
+					break;
+				}
+			}
+		}
+	}
+	return ok;
+}
+
