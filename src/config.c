@@ -5,6 +5,7 @@
  * goes on, so one run reports all of them.
  */
 #include <errno.h>
+#include <glob.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -26,7 +27,7 @@
 
 /* Sections supervisord has that this supervisor does not implement yet. */
 static const char *const later_sections[] = {
-	"inet_http_server", "supervisorctl", "include",
+	"inet_http_server", "supervisorctl",
 	"rpcinterface:", "group:", "eventlistener:", "fcgi-program:",
 	"ctlplugin:",
 };
@@ -62,6 +63,7 @@ config_msg(struct loader *ld, bool error, int line, const char *fmt, ...)
 		return;
 	}
 	nl[m->cm_count].cm_error = error;
+	nl[m->cm_count].cm_file = ld->ld_file_index;
 	nl[m->cm_count].cm_line = line;
 	nl[m->cm_count].cm_seq = m->cm_count;
 	m->cm_count++;
@@ -144,8 +146,17 @@ sink_section(void *ctx, int line, const char *name)
 	slot = section_slot(ld, name);
 	if (ld->ld_index != NULL && ld->ld_index[slot] != 0) {
 		ld->ld_current = &ld->ld_sections[ld->ld_index[slot] - 1];
-		config_msg(ld, false, line, "[%s] appears again (first at line "
-		    "%d); its keys are merged", name, ld->ld_current->rs_line);
+		if (ld->ld_current->rs_file == ld->ld_file_index) {
+			config_msg(ld, false, line, "[%s] appears again (first "
+			    "at line %d); its keys are merged", name,
+			    ld->ld_current->rs_line);
+			return;
+		}
+		/* Across files, a merge would hide which file wins. */
+		config_msg(ld, true, line, "[%s] is already in %s at line %d",
+		    name, ld->ld_files[ld->ld_current->rs_file].lf_name,
+		    ld->ld_current->rs_line);
+		ld->ld_current = NULL;
 		return;
 	}
 	ld->ld_current = NULL;
@@ -165,6 +176,7 @@ sink_section(void *ctx, int line, const char *name)
 		return;
 	}
 	nl->rs_line = line;
+	nl->rs_file = ld->ld_file_index;
 	ld->ld_nsections++;
 	ld->ld_current = nl;
 	if (index_grow(ld) == -1) {
@@ -419,9 +431,181 @@ loader_free(struct loader *ld)
 	}
 	free(ld->ld_sections);
 	free(ld->ld_index);
-	free(ld->ld_here);
+	for (i = 0; i < ld->ld_nfiles; i++) {
+		free(ld->ld_files[i].lf_name);
+		free(ld->ld_files[i].lf_here);
+	}
+	free(ld->ld_files);
+	strv_free(ld->ld_patterns);
 }
 
+/* The absolute directory of path: %(here)s, as in supervisord. */
+static char *
+here_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *here, cwd[PATH_MAX];
+
+	if (slash == NULL)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (dir == NULL)
+		return NULL;
+	if ((here = realpath(dir, NULL)) == NULL) {
+		/* Not there (yet): make it absolute by hand. */
+		if (dir[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+			here = strdup(dir);
+		else if (asprintf(&here, "%s/%s", cwd, dir) == -1)
+			here = NULL;
+	}
+	free(dir);
+	return here;
+}
+
+/* Messages name file i, and %(here)s is its directory, from now on. */
+void
+config_use_file(struct loader *ld, size_t i)
+{
+	ld->ld_file_index = i;
+	ld->ld_file = ld->ld_files[i].lf_name;
+	ld->ld_here = ld->ld_files[i].lf_here;
+}
+
+static int
+loader_add_file(struct loader *ld, const char *path)
+{
+	struct loaded_file *nl;
+
+	nl = realloc(ld->ld_files, (ld->ld_nfiles + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return -1;
+	ld->ld_files = nl;
+	nl += ld->ld_nfiles;
+	nl->lf_name = strdup(path);
+	nl->lf_here = here_of(path);
+	if (nl->lf_name == NULL || nl->lf_here == NULL) {
+		free(nl->lf_name);
+		free(nl->lf_here);
+		return -1;
+	}
+	config_use_file(ld, ld->ld_nfiles++);
+	return 0;
+}
+
+/* Reads one more file into the loader; its sections join the others. */
+static void
+read_file(struct loader *ld, const char *path,
+    const struct inifile_sink *sink)
+{
+	if (loader_add_file(ld, path) == -1) {
+		ld->ld_nomem = true;
+		return;
+	}
+	ld->ld_current = NULL;
+	if (inifile_parse_file(path, sink) == -1)
+		config_msg(ld, true, 0, "cannot read: %s", strerror(errno));
+}
+
+/* A relative include is relative to the main file's directory. */
+static char *
+include_path(const char *main_file, const char *name)
+{
+	const char *slash = strrchr(main_file, '/');
+	char *out;
+
+	if (name[0] == '/' || slash == NULL)
+		return strdup(name);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - main_file), main_file,
+	    name) == -1)
+		return NULL;
+	return out;
+}
+
+static bool
+already_read(const struct loader *ld, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ld->ld_nfiles; i++)
+		if (strcmp(ld->ld_files[i].lf_name, path) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The main file's [include] files = PATTERN...: globs, relative to the
+ * main file's directory, each one's matches read in sorted order (as
+ * supervisord does).  A pattern without wildcards must name a file.
+ */
+static void
+read_includes(struct loader *ld, const struct inifile_sink *sink)
+{
+	const struct raw_section *rs;
+	struct program_vars pv;
+	char **words = NULL, *value = NULL, *pattern, err[PARSE_ERRLEN];
+	size_t slot, i, k;
+	int line = 0, rc;
+	glob_t g;
+
+	slot = section_slot(ld, "include");
+	if (ld->ld_index == NULL || ld->ld_index[slot] == 0)
+		return;
+	rs = &ld->ld_sections[ld->ld_index[slot] - 1];
+	config_use_file(ld, rs->rs_file);
+	for (i = 0; i < rs->rs_count; i++) {
+		if (strcmp(rs->rs_entries[i].re_key, "files") == 0) {
+			line = rs->rs_entries[i].re_line;
+			config_vars_init(&pv, ld, "supervisor", 1, 0);
+			value = config_expand(ld, "files", line,
+			    rs->rs_entries[i].re_value, &pv);
+			if (value == NULL)
+				return;
+		} else
+			config_msg(ld, true, rs->rs_entries[i].re_line,
+			    "unknown key \"%s\" in [include]",
+			    rs->rs_entries[i].re_key);
+	}
+	if (line == 0) {
+		config_msg(ld, true, rs->rs_line, "[include] has no files key");
+		return;
+	}
+	/* rs is not used from here on: reading more files moves it. */
+	words = split_command(value, err, sizeof(err));
+	free(value);
+	if (words == NULL) {
+		config_msg(ld, true, line, "files: %s", err);
+		return;
+	}
+	for (k = 0; words[k] != NULL; k++) {
+		if ((pattern = include_path(ld->ld_files[0].lf_name,
+		    words[k])) == NULL || strv_push(&ld->ld_patterns,
+		    pattern) == -1) {
+			free(pattern);
+			ld->ld_nomem = true;
+			break;
+		}
+		rc = glob(pattern, 0, NULL, &g);
+		if (rc == GLOB_NOMATCH && strpbrk(words[k], "*?[") == NULL)
+			config_msg(ld, true, line, "files: %s: no such file",
+			    pattern);
+		else if (rc != 0 && rc != GLOB_NOMATCH)
+			config_msg(ld, true, line, "files: %s: cannot list "
+			    "it", pattern);
+		for (i = 0; rc == 0 && i < g.gl_pathc; i++) {
+			if (already_read(ld, g.gl_pathv[i]))
+				continue;
+			read_file(ld, g.gl_pathv[i], sink);
+			config_use_file(ld, 0);
+		}
+		if (rc == 0)
+			globfree(&g);
+		free(pattern);
+	}
+	strv_free(words);
+}
 
 static struct config *
 config_build(struct loader *ld, const char *path)
@@ -432,12 +616,29 @@ config_build(struct loader *ld, const char *path)
 	bool ok = true;
 	size_t i;
 
-	if ((cf = calloc(1, sizeof(*cf))) == NULL ||
-	    (cf->cf_file = strdup(path)) == NULL) {
-		free(cf);
+	if ((cf = calloc(1, sizeof(*cf))) == NULL) {
 		ld->ld_nomem = true;
 		return NULL;
 	}
+	cf->cf_refs = 1;
+	cf->cf_file = strdup(path);
+	cf->cf_files = calloc(ld->ld_nfiles + 1, sizeof(*cf->cf_files));
+	cf->cf_include_patterns = strv_dup(ld->ld_patterns);
+	if (cf->cf_file == NULL || cf->cf_files == NULL ||
+	    cf->cf_include_patterns == NULL) {
+		config_free(cf);
+		ld->ld_nomem = true;
+		return NULL;
+	}
+	for (i = 0; i < ld->ld_nfiles; i++) {
+		if ((cf->cf_files[i] = strdup(ld->ld_files[i].lf_name)) == NULL) {
+			config_free(cf);
+			ld->ld_nomem = true;
+			return NULL;
+		}
+		cf->cf_nfiles++;
+	}
+	cf->cf_watch = true;
 	cf->cf_loglevel = LOG_LEVEL_INFO;
 	cf->cf_parent_poll_interval = 1;
 	cf->cf_socket_mode = 0600;
@@ -446,6 +647,9 @@ config_build(struct loader *ld, const char *path)
 	cf->cf_control_timeout = 10;
 	for (i = 0; i < ld->ld_nsections; i++) {
 		rs = &ld->ld_sections[i];
+		config_use_file(ld, rs->rs_file);
+		if (strcmp(rs->rs_name, "include") == 0)
+			continue;	/* read_includes has done it */
 		if (strcmp(rs->rs_name, "supervisor") == 0 ||
 		    strcmp(rs->rs_name, "supervisord") == 0) {
 			if (!config_supervisor_load(ld, cf, rs))
@@ -465,7 +669,7 @@ config_build(struct loader *ld, const char *path)
 				break;
 			}
 			cf->cf_programs = nl;
-			pg->pg_file = cf->cf_file;
+			pg->pg_file = cf->cf_files[rs->rs_file];
 			nl[cf->cf_nprograms++] = pg;
 		} else if (strcmp(rs->rs_name, "unix_http_server") == 0) {
 			if (!config_socket_load(ld, cf, rs))
@@ -482,6 +686,7 @@ config_build(struct loader *ld, const char *path)
 	}
 	if (!config_check_unique_names(ld, cf))
 		ok = false;
+	config_use_file(ld, 0);
 	if (ld->ld_nomem) {
 		config_msg(ld, true, 0, "out of memory");
 		ok = false;
@@ -496,41 +701,26 @@ config_build(struct loader *ld, const char *path)
 static void
 loader_init(struct loader *ld, const char *path, struct config_msgs *msgs)
 {
-	const char *slash;
-	char *dir;
-
 	memset(ld, 0, sizeof(*ld));
 	memset(msgs, 0, sizeof(*msgs));
 	ld->ld_file = path;
 	ld->ld_msgs = msgs;
-	/* %(here)s is absolute, as in supervisord, whatever -c was given. */
-	slash = strrchr(path, '/');
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (dir != NULL && (ld->ld_here = realpath(dir, NULL)) == NULL) {
-		/* Not there (yet): make it absolute by hand. */
-		char cwd[PATH_MAX];
-
-		if (dir[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
-			ld->ld_here = strdup(dir);
-		else if (asprintf(&ld->ld_here, "%s/%s", cwd, dir) == -1)
-			ld->ld_here = NULL;
-	}
-	free(dir);
-	if (ld->ld_here == NULL)
+	if (loader_add_file(ld, path) == -1 ||
+	    (ld->ld_patterns = strv_new()) == NULL)
 		ld->ld_nomem = true;
 }
 
-/* Messages by line; those of one line keep the order they were found in. */
+/*
+ * Messages by file (in reading order), then by line; those of one line
+ * keep the order they were found in.
+ */
 static int
 msg_compare(const void *a, const void *b)
 {
 	const struct config_msg *x = a, *y = b;
 
+	if (x->cm_file != y->cm_file)
+		return x->cm_file < y->cm_file ? -1 : 1;
 	if (x->cm_line != y->cm_line)
 		return x->cm_line < y->cm_line ? -1 : 1;
 	return (x->cm_seq > y->cm_seq) - (x->cm_seq < y->cm_seq);
@@ -544,10 +734,6 @@ msgs_sort(struct config_msgs *msgs)
 		    msg_compare);
 }
 
-/*
- * Loads and validates path.  Returns NULL when there is any error; msgs
- * then holds every error and warning, each naming FILE:LINE.
- */
 /* With config_load_daemon: the programs' keys are not even read. */
 static bool
 want_daemon_section(void *ctx, const char *section)
@@ -556,8 +742,14 @@ want_daemon_section(void *ctx, const char *section)
 	return strncmp(section, "program:", 8) != 0;
 }
 
+/*
+ * Loads and validates path and its includes.  Returns NULL when there is
+ * any error; msgs then holds every error and warning, each naming
+ * FILE:LINE.  text, if not NULL, stands in for the main file.
+ */
 static struct config *
-load_file(const char *path, struct config_msgs *msgs, bool daemon_only)
+load(const char *path, const char *text, size_t len,
+    struct config_msgs *msgs, bool daemon_only)
 {
 	static const struct inifile_sink sink_proto = {
 		sink_section, sink_entry, sink_error, NULL, NULL
@@ -565,16 +757,26 @@ load_file(const char *path, struct config_msgs *msgs, bool daemon_only)
 	struct inifile_sink sink = sink_proto;
 	struct config *cf = NULL;
 	struct loader ld;
+	int rc;
 
 	loader_init(&ld, path, msgs);
 	ld.ld_daemon_only = daemon_only;
 	if (daemon_only)
 		sink.is_wanted = want_daemon_section;
 	sink.is_ctx = &ld;
-	if (inifile_parse_file(path, &sink) == -1)
-		config_msg(&ld, true, 0, "cannot read: %s", strerror(errno));
-	else
-		cf = config_build(&ld, path);
+	if (!ld.ld_nomem) {
+		rc = text != NULL ? inifile_parse_text(text, len, &sink) :
+		    inifile_parse_file(path, &sink);
+		if (rc == -1)
+			config_msg(&ld, true, 0, text != NULL ?
+			    "out of memory" : "cannot read: %s",
+			    strerror(errno));
+		else {
+			read_includes(&ld, &sink);
+			cf = config_build(&ld, path);
+		}
+	} else
+		config_msg(&ld, true, 0, "out of memory");
 	loader_free(&ld);
 	msgs_sort(msgs);
 	return cf;
@@ -583,7 +785,7 @@ load_file(const char *path, struct config_msgs *msgs, bool daemon_only)
 struct config *
 config_load(const char *path, struct config_msgs *msgs)
 {
-	return load_file(path, msgs, false);
+	return load(path, NULL, 0, msgs, false);
 }
 
 /*
@@ -594,7 +796,7 @@ config_load(const char *path, struct config_msgs *msgs)
 struct config *
 config_load_daemon(const char *path, struct config_msgs *msgs)
 {
-	return load_file(path, msgs, true);
+	return load(path, NULL, 0, msgs, true);
 }
 
 /* The same from memory, for tests; name stands in for the file. */
@@ -602,21 +804,14 @@ struct config *
 config_load_text(const char *name, const char *text, size_t len,
     struct config_msgs *msgs)
 {
-	static const struct inifile_sink sink_proto = {
-		sink_section, sink_entry, sink_error, NULL, NULL
-	};
-	struct inifile_sink sink = sink_proto;
-	struct config *cf = NULL;
-	struct loader ld;
+	return load(name, text, len, msgs, false);
+}
 
-	loader_init(&ld, name, msgs);
-	sink.is_ctx = &ld;
-	if (inifile_parse_text(text, len, &sink) == -1)
-		config_msg(&ld, true, 0, "out of memory");
-	else
-		cf = config_build(&ld, name);
-	loader_free(&ld);
-	msgs_sort(msgs);
+/* One more holder of cf: config_free drops each. */
+struct config *
+config_ref(struct config *cf)
+{
+	cf->cf_refs++;
 	return cf;
 }
 
@@ -625,7 +820,7 @@ config_free(struct config *cf)
 {
 	size_t i;
 
-	if (cf == NULL)
+	if (cf == NULL || --cf->cf_refs > 0)
 		return;
 	for (i = 0; i < cf->cf_nprograms; i++)
 		config_program_free(cf->cf_programs[i]);
@@ -633,6 +828,10 @@ config_free(struct config *cf)
 	free(cf->cf_logfile);
 	free(cf->cf_socket);
 	free(cf->cf_file);
+	for (i = 0; i < cf->cf_nfiles; i++)
+		free(cf->cf_files[i]);
+	free(cf->cf_files);
+	strv_free(cf->cf_include_patterns);
 	free(cf);
 }
 

@@ -37,6 +37,7 @@ struct proc_config {
 struct program_config {
 	char		 *pg_name;	/* NAME */
 	const char	 *pg_file;	/* file of the section header */
+	size_t		  pg_fileno;	/* its index in cf_files */
 	int		  pg_line;	/* its line */
 	int		  pg_numprocs;
 	int		  pg_numprocs_start;
@@ -58,7 +59,12 @@ struct program_config {
 };
 
 struct config {
+	int		  cf_refs;	/* config_free drops one; 1 when loaded */
 	char		 *cf_file;	/* path it was loaded from */
+	char		**cf_files;	/* every file read: cf_file, then includes */
+	size_t		  cf_nfiles;
+	char		**cf_include_patterns; /* [include] files=, resolved */
+	bool		  cf_watch;	/* watch_config: reload on changes */
 	char		 *cf_logfile;	/* NULL: the supervisor logs to stderr */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
@@ -77,6 +83,7 @@ struct config {
 struct config_msg {
 	bool	 cm_error;		/* false: a warning */
 	char	*cm_text;		/* "FILE:LINE: ..." */
+	size_t	 cm_file;		/* FILE's place in the reading order */
 	int	 cm_line;		/* LINE, to sort by */
 	size_t	 cm_seq;		/* order found, to keep sorting stable */
 };
@@ -92,6 +99,7 @@ struct config	*config_load_daemon(const char *path,
 		    struct config_msgs *msgs);
 struct config	*config_load_text(const char *name, const char *text,
 		    size_t len, struct config_msgs *msgs);
+struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
 void		 config_msgs_free(struct config_msgs *msgs);
 

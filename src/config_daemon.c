@@ -27,6 +27,7 @@ static const struct key_def supervisor_keys[] = {
 	    0, 0 },
 	{ "socket", KEY_STRING, 0, 0, 0 },
 	{ "control_timeout", KEY_DURATION, CF(cf_control_timeout), 0, 0 },
+	{ "watch_config", KEY_BOOL, CF(cf_watch), 0, 0 },
 	{ "logfile_maxbytes", KEY_LATER, 0, 0, 0 },
 	{ "logfile_backups", KEY_LATER, 0, 0, 0 },
 	{ "pidfile", KEY_LATER, 0, 0, 0 },

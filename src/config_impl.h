@@ -22,14 +22,25 @@ struct raw_entry {
 
 struct raw_section {
 	char		 *rs_name;
+	size_t		  rs_file;	/* index into ld_files */
 	int		  rs_line;
 	struct raw_entry *rs_entries;
 	size_t		  rs_count;
 };
 
+/* One file read: the main config file or one of its [include]s. */
+struct loaded_file {
+	char	*lf_name;		/* as messages show it */
+	char	*lf_here;		/* %(here)s: its directory, absolute */
+};
+
 struct loader {
-	const char		*ld_file;
-	char			*ld_here;	/* %(here)s: the file's directory */
+	const char		*ld_file;	/* the file messages name now */
+	const char		*ld_here;	/* and its %(here)s */
+	size_t			 ld_file_index;	/* its index in ld_files */
+	struct loaded_file	*ld_files;	/* main file first */
+	size_t			 ld_nfiles;
+	char			**ld_patterns;	/* [include] files=, resolved */
 	struct config_msgs	*ld_msgs;
 	struct raw_section	*ld_sections;
 	size_t			 ld_nsections;
@@ -74,6 +85,7 @@ struct program_vars {
 
 void	config_msg(struct loader *ld, bool error, int line, const char *fmt,
 	    ...) PRINTFLIKE(4, 5);
+void	config_use_file(struct loader *ld, size_t i);
 const char *config_quoted(const char *value, char *buf, size_t len);
 void	config_vars_init(struct program_vars *pv, const struct loader *ld,
 	    const char *name, int numprocs, int process_num);

@@ -188,6 +188,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		return NULL;
 	}
 	pg->pg_file = ld->ld_file;
+	pg->pg_fileno = ld->ld_file_index;
 	pg->pg_line = rs->rs_line;
 	pg->pg_numprocs = 1;
 	pg->pg_umask = -1;
@@ -317,11 +318,21 @@ config_check_unique_names(struct loader *ld, struct config *cf)
 					if (strcmp(a->pg_procs[k].pcf_name,
 					    b->pg_procs[l].pcf_name) != 0)
 						continue;
-					config_msg(ld, true, b->pg_line, "process "
-					    "name \"%s\" is also used by "
-					    "[program:%s] at line %d",
-					    b->pg_procs[l].pcf_name,
-					    a->pg_name, a->pg_line);
+					config_use_file(ld, b->pg_fileno);
+					if (a->pg_fileno == b->pg_fileno)
+						config_msg(ld, true, b->pg_line,
+						    "process name \"%s\" is also "
+						    "used by [program:%s] at line "
+						    "%d", b->pg_procs[l].pcf_name,
+						    a->pg_name, a->pg_line);
+					else
+						config_msg(ld, true, b->pg_line,
+						    "process name \"%s\" is also "
+						    "used by [program:%s] in %s at "
+						    "line %d",
+						    b->pg_procs[l].pcf_name,
+						    a->pg_name, a->pg_file,
+						    a->pg_line);
 					dup = true;
 					ok = false;
 					break;
