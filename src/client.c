@@ -74,7 +74,7 @@ find_socket(const char *config_path, const char *sock_arg)
 		config_free(cf);
 		exit(EXIT_NODAEMON);
 	}
-	/* An invalid config (being edited?) still leads to the default. */
+	/* An unreadable config still leads to the default. */
 	path = control_socket_path(cf, NULL, config_path, NULL);
 	config_free(cf);
 	return path;

@@ -18,6 +18,7 @@
 #include "ctlproto.h"
 #include "parse.h"
 #include "program.h"
+#include "reload.h"
 #include "teardown.h"
 
 #ifndef SUPERVISOR_VERSION
@@ -41,6 +42,7 @@ struct op_target {
 	enum target_phase t_phase;
 	bool		 t_then_start;	/* start once stopped (restart) */
 	bool		 t_was_running;	/* reached RUNNING while starting */
+	unsigned long	 t_spawns;	/* its p_spawns when the op began */
 };
 
 /* One start/stop/restart request: its processes and who waits for it. */
@@ -56,7 +58,6 @@ struct op {
 };
 
 static struct ev_loop	*loop;
-static char		*config_path;
 static pid_t		 main_pid;		/* the pid users signal */
 static void		(*shutdown_fn)(const char *);
 static struct op	*ops;
@@ -85,6 +86,8 @@ resolve(const char *name, bool *set)
 
 	for (i = 0; i < n; i++) {
 		p = programs_get(i);
+		if (p->p_retired)	/* removed by a reload, still stopping */
+			continue;
 		if (strcmp(name, "all") == 0)
 			set[i] = true;
 		else if (colon != NULL) {
@@ -124,7 +127,7 @@ resolve_all(struct ctl_client *c, int argc, char **argv, bool none_is_all,
 		return NULL;
 	if (argc == 0 && none_is_all)
 		for (i = 0; i < n; i++)
-			set[i] = true;
+			set[i] = !programs_get(i)->p_retired;
 	for (k = 0; k < argc; k++)
 		if (resolve(argv[k], set) == -1) {
 			control_error(c, "%s\tno such process", argv[k]);
@@ -213,6 +216,12 @@ target_step(struct op *o, struct op_target *t)
 {
 	struct process *p = t->t_proc;
 
+	if (t->t_phase == T_STOPPING && t->t_then_start &&
+	    p->p_spawns > t->t_spawns && !is_down(p)) {
+		/* A reload restarted it before the op saw it down. */
+		t->t_phase = T_STARTING;
+		t->t_was_running = false;
+	}
 	if (t->t_phase == T_STOPPING) {
 		if (!is_down(p))
 			return;
@@ -336,6 +345,9 @@ target_begin(struct op *o, struct op_target *t)
 {
 	struct process *p = t->t_proc;
 
+	t->t_spawns = p->p_spawns;
+	/* A user's stop holds across reloads; a start releases it. */
+	p->p_held = o->o_kind == OP_STOP;
 	switch (o->o_kind) {
 	case OP_START:
 		if (p->p_state == PROC_RUNNING) {
@@ -506,35 +518,49 @@ cmd_pid(struct ctl_client *c, int argc, char **argv)
 		control_end(c, CTL_OK, "pid: 0 = not running");
 }
 
-/* Until live reload exists: validate the file, report, change nothing. */
+/*
+ * reload [--dry-run]: the config file again, applied (or only compared).
+ * Replies with the file's errors and warnings, one line per process or
+ * setting that changes, and a summary; 78 when the file is invalid.
+ */
 static void
-cmd_reload(struct ctl_client *c)
+cmd_reload(struct ctl_client *c, int argc, char **argv)
 {
-	struct config_msgs msgs;
-	struct config *cf;
+	struct reload_result r;
+	bool dry_run = false;
+	char line[256], *text;
 	size_t i;
-	char *text;
 
-	cf = config_load(config_path, &msgs);
-	for (i = 0; i < msgs.cm_count; i++) {
-		if ((text = strdup(msgs.cm_list[i].cm_text)) == NULL)
+	if (argc == 1 && strcmp(argv[0], "--dry-run") == 0)
+		dry_run = true;
+	else if (argc > 0) {
+		control_end(c, CTL_BADREQ, "reload: usage: reload [--dry-run]");
+		return;
+	}
+	reload_run(dry_run ? "reload --dry-run" : "the reload command",
+	    dry_run, &r);
+	for (i = 0; i < r.rr_msgs.cm_count; i++) {
+		if ((text = strdup(r.rr_msgs.cm_list[i].cm_text)) == NULL)
 			continue;
 		ctl_clean_field(text);
-		if (msgs.cm_list[i].cm_error)
+		if (r.rr_msgs.cm_list[i].cm_error)
 			control_error(c, "%s", text);
 		else
 			control_reply(c, "%s", text);
 		free(text);
 	}
-	config_msgs_free(&msgs);
-	if (cf == NULL) {
-		control_end(c, CTL_CONFIG, "reload: %s is invalid; nothing "
-		    "changed", config_path);
-		return;
+	for (i = 0; i < r.rr_nitems; i++)
+		control_reply(c, "%s\t%s", r.rr_items[i].ri_name,
+		    reload_what_text(r.rr_items[i].ri_what, dry_run));
+	if (r.rr_refused != NULL)
+		control_end(c, r.rr_msgs.cm_errors > 0 ? CTL_CONFIG :
+		    CTL_FAILED, "reload: %s %s; nothing changed",
+		    reload_current()->cf_file, r.rr_refused);
+	else {
+		reload_summary(&r, dry_run, line, sizeof(line));
+		control_end(c, CTL_OK, "reload: %s", line);
 	}
-	config_free(cf);
-	control_end(c, CTL_OK, "reload: %s is valid; live reload is not "
-	    "available yet, restart the supervisor to apply it", config_path);
+	reload_result_free(&r);
 }
 
 static void
@@ -566,7 +592,7 @@ cmd_help(struct ctl_client *c)
 		"restart [--no-wait] NAME|PROGRAM:*|all...",
 		"signal SIGNAL NAME|PROGRAM:*|all...",
 		"pid [NAME]...",
-		"reload",
+		"reload [--dry-run]",
 		"shutdown",
 		"tail NAME [stdout|stderr]",
 		"version",
@@ -606,8 +632,8 @@ command_run(struct ctl_client *c, int argc, char **argv)
 		cmd_signal(c, argc, argv);
 	else if (strcmp(cmd, "pid") == 0)
 		cmd_pid(c, argc, argv);
-	else if (strcmp(cmd, "reload") == 0 && argc == 0)
-		cmd_reload(c);
+	else if (strcmp(cmd, "reload") == 0)
+		cmd_reload(c, argc, argv);
 	else if (strcmp(cmd, "shutdown") == 0 && argc == 0)
 		cmd_shutdown(c);
 	else if (strcmp(cmd, "tail") == 0)
@@ -657,16 +683,41 @@ command_finish(int status)
 	control_flush_all();
 }
 
+/* A process a reload removed is about to be freed: ops let go of it. */
+static void
+process_forgotten(struct process *p)
+{
+	struct op *o;
+	size_t i;
+
+	for (o = ops; o != NULL; o = o->o_next) {
+		for (i = 0; i < o->o_n; i++) {
+			struct op_target *t = &o->o_targets[i];
+
+			if (t->t_proc != p)
+				continue;
+			if (t->t_phase == T_STOPPING && !t->t_then_start)
+				target_done(o, t, true, "stopped (removed from "
+				    "the configuration)");
+			else if (t->t_phase != T_DONE)
+				target_done(o, t, false, "removed from the "
+				    "configuration");
+			t->t_proc = NULL;
+		}
+	}
+	if (ops != NULL)
+		ops_soon();
+}
+
 void
-command_init(struct ev_loop *l, const char *path, pid_t pid,
-    void (*shutdown)(const char *))
+command_init(struct ev_loop *l, pid_t pid, void (*shutdown)(const char *))
 {
 	loop = l;
-	config_path = strdup(path);
 	main_pid = pid;
 	shutdown_fn = shutdown;
 	ev_timer_init(&ops_watcher, ops_cb, 0, 0);
 	programs_set_observer(state_changed);
+	programs_set_forget(process_forgotten);
 }
 
 void
@@ -675,6 +726,7 @@ command_free(void)
 	struct op *o;
 
 	programs_set_observer(NULL);
+	programs_set_forget(NULL);
 	while ((o = ops) != NULL) {
 		ops = o->o_next;
 		free(o);
@@ -684,6 +736,4 @@ command_free(void)
 	free(shutdown_waiters);
 	shutdown_waiters = NULL;
 	nshutdown_waiters = 0;
-	free(config_path);
-	config_path = NULL;
 }

@@ -691,7 +691,8 @@ config_build(struct loader *ld, const char *path)
 		config_msg(ld, true, 0, "out of memory");
 		ok = false;
 	}
-	if (!ok || ld->ld_msgs->cm_errors > 0) {
+	/* For a client, what could be read: the file may be mid-edit. */
+	if ((!ok || ld->ld_msgs->cm_errors > 0) && !ld->ld_daemon_only) {
 		config_free(cf);
 		return NULL;
 	}
@@ -791,7 +792,8 @@ config_load(const char *path, struct config_msgs *msgs)
 /*
  * Only the daemon's own settings ([supervisor], [unix_http_server]):
  * what a control command needs to find the socket, without building
- * (and checking) a thousand programs.
+ * (and checking) a thousand programs.  Errors elsewhere in the file do
+ * not stop it: `supervisor reload` must reach the daemon to hear them.
  */
 struct config *
 config_load_daemon(const char *path, struct config_msgs *msgs)

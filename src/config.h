@@ -56,6 +56,7 @@ struct program_config {
 	bool		  pg_stopasgroup; /* accepted; groups are always used */
 	bool		  pg_killasgroup;
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
+	char		 *pg_settings;	/* its other keys as written, sorted */
 };
 
 struct config {
@@ -101,6 +102,12 @@ struct config	*config_load_text(const char *name, const char *text,
 		    size_t len, struct config_msgs *msgs);
 struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
+bool		 config_process_same(const struct program_config *a,
+		    const struct proc_config *pa,
+		    const struct program_config *b,
+		    const struct proc_config *pb);
+size_t		 config_daemon_changes(const struct config *a,
+		    const struct config *b, const char **keys, size_t max);
 void		 config_msgs_free(struct config_msgs *msgs);
 
 #endif

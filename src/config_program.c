@@ -80,6 +80,7 @@ config_program_free(struct program_config *pg)
 		strv_free(pg->pg_procs[i].pcf_env);
 	}
 	free(pg->pg_procs);
+	free(pg->pg_settings);
 	free(pg->pg_name);
 	free(pg);
 }
@@ -163,6 +164,85 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 		}
 	}
 	return ok;
+}
+
+static int
+entry_compare(const void *a, const void *b)
+{
+	const struct raw_entry *x = *(const struct raw_entry *const *)a;
+	const struct raw_entry *y = *(const struct raw_entry *const *)b;
+
+	return strcmp(x->re_key, y->re_key);
+}
+
+/*
+ * pg_settings: the section's keys and values as written, sorted by key,
+ * but for those compared once expanded per process (command, directory,
+ * environment, process_name) and numprocs, which adds or removes
+ * processes rather than changing them.  Two programs with the same
+ * settings string run their processes the same way, whatever keys a
+ * later version adds.
+ */
+static char *
+settings_string(const struct raw_section *rs)
+{
+	static const char *const per_process[] = {
+		"command", "directory", "environment", "process_name",
+		"numprocs", "numprocs_start",
+	};
+	const struct raw_entry **sorted;
+	char *out = NULL;
+	size_t i, j, n = 0, len = 0;
+	FILE *f;
+
+	if ((sorted = calloc(rs->rs_count + 1, sizeof(*sorted))) == NULL)
+		return NULL;
+	for (i = 0; i < rs->rs_count; i++) {
+		for (j = 0; j < NKEYS(per_process); j++)
+			if (strcmp(rs->rs_entries[i].re_key, per_process[j]) == 0)
+				break;
+		if (j == NKEYS(per_process))
+			sorted[n++] = &rs->rs_entries[i];
+	}
+	qsort(sorted, n, sizeof(*sorted), entry_compare);
+	if ((f = open_memstream(&out, &len)) != NULL) {
+		for (i = 0; i < n; i++)
+			fprintf(f, "%s\x1f%s\x1e", sorted[i]->re_key,
+			    sorted[i]->re_value);
+		fputc('\0', f);
+		if (fclose(f) != 0) {
+			free(out);
+			out = NULL;
+		}
+	}
+	free(sorted);
+	return out;
+}
+
+static bool
+same_string(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * True when process pa of program a runs exactly as pb of b would: a
+ * reload leaves it alone.
+ */
+bool
+config_process_same(const struct program_config *a,
+    const struct proc_config *pa, const struct program_config *b,
+    const struct proc_config *pb)
+{
+	return strcmp(a->pg_name, b->pg_name) == 0 &&
+	    strcmp(a->pg_settings, b->pg_settings) == 0 &&
+	    strcmp(pa->pcf_name, pb->pcf_name) == 0 &&
+	    pa->pcf_num == pb->pcf_num &&
+	    strv_equal(pa->pcf_argv, pb->pcf_argv) &&
+	    same_string(pa->pcf_directory, pb->pcf_directory) &&
+	    strv_equal(pa->pcf_env, pb->pcf_env);
 }
 
 /* Validates one [program:NAME] section; NULL when it has errors. */
@@ -268,6 +348,10 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		if (!config_store_value(ld, kd, pg, re, value))
 			ok = false;
 		free(value);
+	}
+	if ((pg->pg_settings = settings_string(rs)) == NULL) {
+		ld->ld_nomem = true;
+		ok = false;
 	}
 	if (raw.pr_command == NULL) {
 		config_msg(ld, true, rs->rs_line, "[%s] has no command",

@@ -675,6 +675,14 @@ accept_pause_cb(struct ev_loop *l, ev_timer *w, int revents)
 	ev_io_start(l, &accept_watcher);
 }
 
+/* control_timeout from a reload: clients connecting from now on get it. */
+void
+control_set_timeout(double seconds)
+{
+	if (seconds > 0)
+		timeout = seconds;
+}
+
 /* In the daemon, once the loop exists: start answering. */
 void
 control_start(struct ev_loop *l, const struct config *cf)

@@ -29,6 +29,7 @@ char	*control_socket_path(const struct config *cf, const char *override,
 int	 control_listen(const struct config *cf, const char *path,
 	    bool is_default);
 void	 control_start(struct ev_loop *loop, const struct config *cf);
+void	 control_set_timeout(double seconds);
 void	 control_close(void);
 void	 control_unlink(void);
 void	 control_reply(struct ctl_client *c, const char *fmt, ...)

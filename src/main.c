@@ -23,6 +23,8 @@
 #include "log.h"
 #include "parse.h"
 #include "program.h"
+#include "reload.h"
+#include "watch.h"
 #include "teardown.h"
 #include "tree.h"
 
@@ -176,8 +178,12 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 		return;
 	}
 	if (w->signum == SIGHUP) {
-		log_info("SIGHUP received; live reload is not available yet, "
-		    "the configuration is unchanged");
+		struct reload_result r;
+
+		log_info("SIGHUP received; reloading %s",
+		    reload_current()->cf_file);
+		reload_run("SIGHUP", false, &r);
+		reload_result_free(&r);
 		return;
 	}
 	if (w->signum == SIGUSR1 || w->signum == SIGUSR2) {
@@ -220,7 +226,9 @@ supervise(struct config *cf, const char *path)
 		programs_free();
 		return 1;
 	}
-	command_init(loop, path, guardian_pid, begin_teardown);
+	reload_init(cf);
+	watch_start(loop, cf);
+	command_init(loop, guardian_pid, begin_teardown);
 	control_start(loop, cf);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
@@ -236,7 +244,9 @@ supervise(struct config *cf, const char *path)
 	command_finish(status);
 	control_close();
 	command_free();
+	watch_stop();
 	programs_free();
+	reload_free();
 	tree_cleanup();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)
 		ev_signal_stop(loop, &sig_watchers[i]);

@@ -25,6 +25,7 @@ enum proc_state {
 };
 
 struct process {
+	struct config	*p_cf;		/* holds p_program's config (a reference) */
 	const struct program_config *p_program;	/* its [program:x] */
 	const struct proc_config *p_config;	/* its expanded values */
 	const char	*p_name;		/* process name */
@@ -48,6 +49,20 @@ struct process {
 	double		 p_exit_time;	/* monotonic time of that exit */
 	unsigned long	 p_spawns;	/* processes started so far */
 	bool		 p_killed;	/* SIGKILL already sent in this stop */
+	bool		 p_held;	/* a user stopped it: reloads don't start it */
+	bool		 p_retired;	/* gone from the config: freed once stopped */
+	bool		 p_then_start;	/* a reload restarts it once stopped */
+	/* Settings a reload gave it while it ran: taken once it has stopped. */
+	struct config	*p_next_cf;
+	const struct program_config *p_next_program;
+	const struct proc_config *p_next_config;
+};
+
+/* What a reload did to a process whose settings changed. */
+enum replace_outcome {
+	REPLACE_RESTARTING,	/* stopping with the old, then starts anew */
+	REPLACE_STARTED,	/* was down; started with the new settings */
+	REPLACE_UPDATED,	/* stays down; the new settings are kept */
 };
 
 /* A RUNNING process that lived less than this is restarted after a delay. */
@@ -64,6 +79,22 @@ bool	process_signal(struct process *p, int sig);
 bool	process_is_gone(struct process *p);
 struct process *process_by_name(const char *name);
 void	programs_set_observer(void (*fn)(struct process *));
+void	programs_set_forget(void (*fn)(struct process *));
+
+/* Live reload (reload.c): the table follows a new config. */
+struct process *process_create(struct config *cf,
+	    const struct program_config *pg, const struct proc_config *pc);
+void	process_discard(struct process *p);
+void	process_rebind(struct process *p, struct config *cf,
+	    const struct program_config *pg, const struct proc_config *pc);
+enum replace_outcome process_replace_outcome(struct process *p,
+	    const struct program_config *pg);
+enum replace_outcome process_replace(struct process *p, struct config *cf,
+	    const struct program_config *pg, const struct proc_config *pc);
+void	process_keep(struct process *p, struct config *cf,
+	    const struct program_config *pg, const struct proc_config *pc);
+void	process_retire(struct process *p);
+void	programs_set_table(struct process **list, size_t n, size_t cap);
 const char *describe_status(int status, char *buf, size_t len);
 size_t	programs_count(void);
 struct process *programs_get(size_t i);

@@ -233,7 +233,7 @@ if begin default; then
 	malformed "shutdown with an argument" 'shutdown now\n' \
 		'= 2 unknown request "shutdown" (or wrong arguments); try help'
 	malformed "reload with an argument" 'reload x\n' \
-		'= 2 unknown request "reload" (or wrong arguments); try help'
+		'= 2 reload: usage: reload [--dry-run]'
 	malformed "start without a name" 'start\n' \
 		"= 2 start: name a process, a program, PROGRAM:* or all"
 	malformed "signal without a name" 'signal TERM\n' \

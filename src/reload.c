@@ -1,0 +1,439 @@
+/*
+ * reload.c: live reconfiguration.  The config file is loaded again and
+ * compared with the running one process by process: added processes
+ * start (if autostart), removed ones stop (whole tree), changed ones
+ * restart on their new settings, unchanged ones are not touched.  An
+ * invalid, empty or missing file changes nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "control.h"
+#include "log.h"
+#include "program.h"
+#include "reload.h"
+#include "teardown.h"
+
+/* What applying the plan does to one process. */
+enum action {
+	ACT_KEEP,		/* same settings: rebind to the new config */
+	ACT_REPLACE,		/* changed settings */
+	ACT_ADD,		/* new: start if autostart */
+	ACT_REVIVE,		/* removed earlier, still stopping, back now */
+	ACT_RETIRE,		/* removed */
+};
+
+struct step {
+	struct process	*s_proc;
+	enum action	 s_action;
+	const struct program_config *s_program;	/* new settings */
+	const struct proc_config *s_config;
+};
+
+static struct config	*current;	/* the config being run */
+static void		(*applied)(const struct config *); /* watch.c's */
+
+/* ---- name lookup -------------------------------------------------- */
+
+/* The running processes by name: open addressing, positions + 1. */
+struct name_index {
+	size_t	*ni_slots;
+	size_t	 ni_mask;
+};
+
+static size_t
+name_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static int
+index_build(struct name_index *ix)
+{
+	size_t n = programs_count(), cap = 16, i, slot;
+
+	while (cap < n * 2)
+		cap *= 2;
+	if ((ix->ni_slots = calloc(cap, sizeof(*ix->ni_slots))) == NULL)
+		return -1;
+	ix->ni_mask = cap - 1;
+	for (i = 0; i < n; i++) {
+		slot = name_hash(programs_get(i)->p_name) & ix->ni_mask;
+		while (ix->ni_slots[slot] != 0)
+			slot = (slot + 1) & ix->ni_mask;
+		ix->ni_slots[slot] = i + 1;
+	}
+	return 0;
+}
+
+/* The table position of the process called name, or -1. */
+static long
+index_find(const struct name_index *ix, const char *name)
+{
+	size_t slot = name_hash(name) & ix->ni_mask;
+
+	for (; ix->ni_slots[slot] != 0; slot = (slot + 1) & ix->ni_mask)
+		if (strcmp(programs_get(ix->ni_slots[slot] - 1)->p_name,
+		    name) == 0)
+			return (long)ix->ni_slots[slot] - 1;
+	return -1;
+}
+
+/* ---- the plan ------------------------------------------------------ */
+
+static void
+add_item(struct reload_result *r, const char *name, enum reload_what what)
+{
+	r->rr_items[r->rr_nitems].ri_name = name;
+	r->rr_items[r->rr_nitems].ri_what = what;
+	r->rr_nitems++;
+	r->rr_count[what]++;
+}
+
+static enum reload_what
+replace_what(struct process *p, const struct program_config *pg)
+{
+	switch (process_replace_outcome(p, pg)) {
+	case REPLACE_RESTARTING:
+		return RELOAD_RESTARTED;
+	case REPLACE_STARTED:
+		return RELOAD_STARTED;
+	case REPLACE_UPDATED:
+		break;
+	}
+	return RELOAD_KEPT_DOWN;
+}
+
+/*
+ * Compares cf with the running table: one step per process of cf (in
+ * its order) and one per removed process, and the result's items.
+ * Returns the number of steps, or -1 when out of memory.
+ */
+static long
+plan(struct config *cf, struct step *steps, struct reload_result *r)
+{
+	const struct program_config *pg, *old_pg;
+	const struct proc_config *pc, *old_pc;
+	struct name_index ix;
+	struct process *p;
+	size_t i, n = programs_count(), k = 0;
+	bool *seen;
+	long at;
+	int j;
+
+	if (index_build(&ix) == -1)
+		return -1;
+	if ((seen = calloc(n + 1, sizeof(*seen))) == NULL) {
+		free(ix.ni_slots);
+		return -1;
+	}
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		pg = cf->cf_programs[i];
+		for (j = 0; j < pg->pg_numprocs; j++) {
+			pc = &pg->pg_procs[j];
+			steps[k].s_program = pg;
+			steps[k].s_config = pc;
+			if ((at = index_find(&ix, pc->pcf_name)) == -1) {
+				steps[k].s_proc = NULL;
+				steps[k++].s_action = ACT_ADD;
+				add_item(r, pc->pcf_name, RELOAD_ADDED);
+				continue;
+			}
+			p = programs_get((size_t)at);
+			seen[at] = true;
+			steps[k].s_proc = p;
+			if (p->p_retired) {
+				steps[k++].s_action = ACT_REVIVE;
+				add_item(r, pc->pcf_name, RELOAD_ADDED);
+				continue;
+			}
+			/* Against what it is to run next, if a reload
+			 * already changed it while it was stopping. */
+			old_pg = p->p_next_cf ? p->p_next_program : p->p_program;
+			old_pc = p->p_next_cf ? p->p_next_config : p->p_config;
+			if (config_process_same(old_pg, old_pc, pg, pc)) {
+				steps[k++].s_action = ACT_KEEP;
+				r->rr_unchanged++;
+				continue;
+			}
+			steps[k++].s_action = ACT_REPLACE;
+			add_item(r, pc->pcf_name, replace_what(p, pg));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		p = programs_get(i);
+		if (seen[i] || p->p_retired)
+			continue;
+		steps[k].s_proc = p;
+		steps[k++].s_action = ACT_RETIRE;
+		add_item(r, p->p_name, RELOAD_REMOVED);
+	}
+	free(seen);
+	free(ix.ni_slots);
+	return (long)k;
+}
+
+/* ---- applying it ------------------------------------------------- */
+
+/*
+ * Makes the table follow cf.  Everything that can fail (memory) is done
+ * before the first change, so a reload is applied whole or not at all.
+ */
+static int
+apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
+{
+	struct process **list;
+	size_t i, k = 0, cap = nnew + programs_count() + 1;
+
+	if ((list = calloc(cap, sizeof(*list))) == NULL)
+		return -1;
+	for (i = 0; i < nsteps; i++) {
+		if (steps[i].s_action != ACT_ADD)
+			continue;
+		steps[i].s_proc = process_create(cf, steps[i].s_program,
+		    steps[i].s_config);
+		if (steps[i].s_proc == NULL) {
+			while (i-- > 0)
+				if (steps[i].s_action == ACT_ADD)
+					process_discard(steps[i].s_proc);
+			free(list);
+			return -1;
+		}
+	}
+	/* From here on nothing fails. */
+	for (i = 0; i < nsteps; i++) {
+		if (steps[i].s_action == ACT_RETIRE)
+			steps[i].s_proc->p_retired = true;
+		else {
+			if (steps[i].s_action == ACT_REVIVE) {
+				steps[i].s_proc->p_retired = false;
+				steps[i].s_proc->p_held = false;
+			}
+			list[k++] = steps[i].s_proc;
+		}
+	}
+	programs_set_table(list, k, cap);
+	for (i = 0; i < nsteps; i++) {
+		struct step *s = &steps[i];
+
+		switch (s->s_action) {
+		case ACT_KEEP:
+			process_keep(s->s_proc, cf, s->s_program, s->s_config);
+			break;
+		case ACT_REPLACE:
+		case ACT_REVIVE:
+			process_replace(s->s_proc, cf, s->s_program,
+			    s->s_config);
+			break;
+		case ACT_ADD:
+			if (s->s_program->pg_autostart)
+				process_start(s->s_proc);
+			break;
+		case ACT_RETIRE:
+			process_retire(s->s_proc);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The supervisor's own settings: applied where they can be, else noted. */
+static void
+daemon_settings(struct config *cf, struct reload_result *r, bool dry_run)
+{
+	const char *keys[8];
+	size_t i, n;
+
+	n = config_daemon_changes(current, cf, keys, 8);
+	for (i = 0; i < n; i++)
+		add_item(r, keys[i], RELOAD_NOT_LIVE);
+	if (dry_run)
+		return;
+	log_set_level(cf->cf_loglevel);
+	control_set_timeout(cf->cf_control_timeout);
+}
+
+static void
+log_result(const char *why, const struct reload_result *r, bool dry_run)
+{
+	char line[256];
+	size_t i;
+
+	for (i = 0; i < r->rr_msgs.cm_count; i++) {
+		if (r->rr_msgs.cm_list[i].cm_error)
+			log_error("%s", r->rr_msgs.cm_list[i].cm_text);
+		else
+			log_warnx("%s", r->rr_msgs.cm_list[i].cm_text);
+	}
+	if (r->rr_refused != NULL) {
+		log_error("reload (%s): %s %s; nothing changed", why,
+		    current->cf_file, r->rr_refused);
+		return;
+	}
+	for (i = 0; i < r->rr_nitems && !dry_run; i++)
+		log_info("reload: %s: %s", r->rr_items[i].ri_name,
+		    reload_what_text(r->rr_items[i].ri_what, false));
+	reload_summary(r, dry_run, line, sizeof(line));
+	if (dry_run)
+		log_debug("reload --dry-run (%s): %s", why, line);
+	else
+		log_info("reload (%s): %s", why, line);
+}
+
+/*
+ * Loads the config file again and applies it (or, dry_run, only says
+ * what would change).  why names the trigger, for the log.  r says what
+ * happened; reload_result_free() releases it.
+ */
+void
+reload_run(const char *why, bool dry_run, struct reload_result *r)
+{
+	struct config *cf = NULL;
+	struct step *steps = NULL;
+	struct stat st;
+	size_t nnew = 0, i;
+	long nsteps;
+
+	memset(r, 0, sizeof(*r));
+	if (teardown_is_active())
+		r->rr_refused = "was not reloaded: the supervisor is "
+		    "shutting down";
+	else if (stat(current->cf_file, &st) == 0 && st.st_size == 0)
+		/* A file truncated for an in-place write, most likely. */
+		r->rr_refused = "is empty (still being written?)";
+	else if ((cf = config_load(current->cf_file, &r->rr_msgs)) == NULL)
+		r->rr_refused = r->rr_msgs.cm_errors > 0 ? "is invalid" :
+		    "was not reloaded: out of memory";
+	if (cf != NULL) {
+		for (i = 0; i < cf->cf_nprograms; i++)
+			nnew += (size_t)cf->cf_programs[i]->pg_numprocs;
+		r->rr_items = calloc(nnew + programs_count() + 8,
+		    sizeof(*r->rr_items));
+		steps = calloc(nnew + programs_count() + 1, sizeof(*steps));
+		if (r->rr_items == NULL || steps == NULL ||
+		    (nsteps = plan(cf, steps, r)) == -1)
+			r->rr_refused = "was not reloaded: out of memory";
+		else {
+			daemon_settings(cf, r, dry_run);
+			if (!dry_run && apply(cf, steps, (size_t)nsteps,
+			    nnew) == -1)
+				r->rr_refused = "was not reloaded: out of "
+				    "memory";
+		}
+	}
+	if (r->rr_refused != NULL) {
+		/* Nothing was applied: the result says nothing either. */
+		r->rr_nitems = 0;
+		memset(r->rr_count, 0, sizeof(r->rr_count));
+		r->rr_unchanged = 0;
+	}
+	free(steps);
+	log_result(why, r, dry_run);
+	r->rr_config = cf;	/* the items' names are in it */
+	if (cf == NULL || dry_run || r->rr_refused != NULL)
+		return;
+	config_free(current);
+	current = config_ref(cf);
+	if (applied != NULL)
+		applied(current);
+}
+
+/* ---- words ------------------------------------------------------- */
+
+const char *
+reload_what_text(enum reload_what what, bool dry_run)
+{
+	static const char *const done[] = {
+		[RELOAD_ADDED] = "added",
+		[RELOAD_REMOVED] = "removed; stopping",
+		[RELOAD_RESTARTED] = "changed; restarting",
+		[RELOAD_STARTED] = "changed; started",
+		[RELOAD_KEPT_DOWN] = "changed; stays stopped",
+		[RELOAD_NOT_LIVE] = "changed; applies when the supervisor is "
+		    "next started",
+	};
+	static const char *const would[] = {
+		[RELOAD_ADDED] = "would be added",
+		[RELOAD_REMOVED] = "would be removed",
+		[RELOAD_RESTARTED] = "changed; would restart",
+		[RELOAD_STARTED] = "changed; would start",
+		[RELOAD_KEPT_DOWN] = "changed; would stay stopped",
+		[RELOAD_NOT_LIVE] = "changed; would apply when the supervisor "
+		    "is next started",
+	};
+
+	return dry_run ? would[what] : done[what];
+}
+
+/* "1 added, 2 restarted, 997 unchanged": the counts that are not 0. */
+void
+reload_summary(const struct reload_result *r, bool dry_run, char *buf,
+    size_t len)
+{
+	static const char *const words[] = {
+		[RELOAD_ADDED] = "added", [RELOAD_REMOVED] = "removed",
+		[RELOAD_RESTARTED] = "restarted", [RELOAD_STARTED] = "started",
+		[RELOAD_KEPT_DOWN] = "changed but stopped",
+		[RELOAD_NOT_LIVE] = "settings not applied live",
+	};
+	size_t used = 0, i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i <= RELOAD_NOT_LIVE; i++) {
+		if (r->rr_count[i] == 0)
+			continue;
+		n = snprintf(buf + used, len - used, "%s%zu %s",
+		    used > 0 ? ", " : "", r->rr_count[i], words[i]);
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += (size_t)n;
+	}
+	snprintf(buf + used, len - used, "%s%zu unchanged%s",
+	    used > 0 ? ", " : "", r->rr_unchanged,
+	    dry_run ? " (dry run: nothing done)" : "");
+}
+
+void
+reload_result_free(struct reload_result *r)
+{
+	config_msgs_free(&r->rr_msgs);
+	config_free(r->rr_config);
+	free(r->rr_items);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The config the daemon starts with; reload holds its own reference. */
+void
+reload_init(struct config *cf)
+{
+	current = config_ref(cf);
+}
+
+struct config *
+reload_current(void)
+{
+	return current;
+}
+
+/* fn(cf) runs after each reload that was applied (to watch new files). */
+void
+reload_set_applied(void (*fn)(const struct config *cf))
+{
+	applied = fn;
+}
+
+void
+reload_free(void)
+{
+	config_free(current);
+	current = NULL;
+	applied = NULL;
+}

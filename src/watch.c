@@ -1,0 +1,396 @@
+/*
+ * watch.c: notices edits of the config file and its includes, and
+ * reloads once an edit is done.  inotify on the directories that hold
+ * them sees in-place writes, write-to-temp-then-rename saves, and
+ * drop-in files added or removed; a file written in place counts once it
+ * is closed, and a burst of changes makes one reload.  Without inotify,
+ * libev stat watchers poll the files instead.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parse.h"
+#include "reload.h"
+#include "watch.h"
+
+/* Quiet time after the last change before reloading: one save, one reload. */
+#define SETTLE		0.02
+/* A file written in place and not closed yet: reload anyway after this. */
+#define WRITE_WAIT	1.0
+/* Stat polling interval when inotify is not available. */
+#define POLL_INTERVAL	2.0
+
+/* One watched directory and the entries in it that matter. */
+struct watch_dir {
+	int	  wd_wd;		/* inotify watch descriptor */
+	char	 *wd_path;
+	char	**wd_names;		/* exact names: our files, symlinks */
+	char	**wd_patterns;		/* [include] globs' last components */
+};
+
+static struct ev_loop	*loop;
+static int		 ino_fd = -1;
+static ev_io		 ino_watcher;
+static struct watch_dir	*dirs;
+static size_t		 ndirs;
+static ev_stat		*stats;		/* the fallback: one per file */
+static size_t		 nstats;
+static ev_timer		 settle_timer;
+static bool		 writing;	/* a file of ours is open for writing */
+
+static void
+settle_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct reload_result r;
+
+	(void)l;
+	(void)w;
+	(void)revents;
+	writing = false;
+	reload_run("the config file changed", false, &r);
+	reload_result_free(&r);
+}
+
+/* A change: reload once things have been quiet for a moment. */
+static void
+changed(void)
+{
+	ev_timer_stop(loop, &settle_timer);
+	ev_timer_set(&settle_timer, writing ? WRITE_WAIT : SETTLE, 0);
+	ev_timer_start(loop, &settle_timer);
+}
+
+static struct watch_dir *
+dir_by_wd(int wd)
+{
+	size_t i;
+
+	for (i = 0; i < ndirs; i++)
+		if (dirs[i].wd_wd == wd)
+			return &dirs[i];
+	return NULL;
+}
+
+static bool
+is_ours(const struct watch_dir *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; d->wd_names[i] != NULL; i++)
+		if (strcmp(d->wd_names[i], name) == 0)
+			return true;
+	for (i = 0; d->wd_patterns[i] != NULL; i++)
+		if (fnmatch(d->wd_patterns[i], name, FNM_PERIOD) == 0)
+			return true;
+	return false;
+}
+
+static void
+inotify_cb(struct ev_loop *l, ev_io *w, int revents)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	const struct watch_dir *d;
+	bool relevant = false;
+	ssize_t n;
+	char *p;
+
+	(void)l;
+	(void)revents;
+	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				relevant = true;	/* events were lost */
+				continue;
+			}
+			if ((d = dir_by_wd(ev->wd)) == NULL)
+				continue;
+			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+				relevant = true;
+				continue;
+			}
+			if (ev->len == 0 || !is_ours(d, ev->name))
+				continue;
+			if (ev->mask & IN_MODIFY)
+				writing = true;
+			else if (ev->mask & IN_CLOSE_WRITE)
+				writing = false;
+			relevant = true;
+		}
+	}
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		log_warn("config watch: read");
+	if (relevant)
+		changed();
+}
+
+static void
+stat_cb(struct ev_loop *l, ev_stat *w, int revents)
+{
+	(void)l;
+	(void)w;
+	(void)revents;
+	changed();
+}
+
+/* ---- the watch set ------------------------------------------------ */
+
+static void
+dirs_free(struct watch_dir *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].wd_path);
+		strv_free(list[i].wd_names);
+		strv_free(list[i].wd_patterns);
+	}
+	free(list);
+}
+
+/* The entry for directory path in list, added if new; NULL: no memory. */
+static struct watch_dir *
+dir_entry(struct watch_dir **list, size_t *n, const char *path)
+{
+	struct watch_dir *nl;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*list)[i].wd_path, path) == 0)
+			return &(*list)[i];
+	if ((nl = realloc(*list, (*n + 1) * sizeof(*nl))) == NULL)
+		return NULL;
+	*list = nl;
+	nl += *n;
+	nl->wd_wd = -1;
+	nl->wd_path = strdup(path);
+	nl->wd_names = strv_new();
+	nl->wd_patterns = strv_new();
+	if (nl->wd_path == NULL || nl->wd_names == NULL ||
+	    nl->wd_patterns == NULL) {
+		free(nl->wd_path);
+		strv_free(nl->wd_names);
+		strv_free(nl->wd_patterns);
+		return NULL;
+	}
+	(*n)++;
+	return nl;
+}
+
+/* Splits path into its directory ("." if none) and last component. */
+static void
+split_path(const char *path, char *dir, size_t dirlen, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL) {
+		snprintf(dir, dirlen, ".");
+		*base = path;
+	} else if (slash == path) {
+		snprintf(dir, dirlen, "/");
+		*base = slash + 1;
+	} else {
+		snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
+		*base = slash + 1;
+	}
+}
+
+static int
+want(struct watch_dir **list, size_t *n, const char *path, bool pattern)
+{
+	struct watch_dir *d;
+	char dir[PATH_MAX];
+	const char *base;
+
+	split_path(path, dir, sizeof(dir), &base);
+	if ((d = dir_entry(list, n, dir)) == NULL)
+		return -1;
+	return strv_push(pattern ? &d->wd_patterns : &d->wd_names, base);
+}
+
+/*
+ * Every name a file is reached by: its path, the first step of a
+ * relative symlink (a directory swapped by rename, as Kubernetes does
+ * with ..data), and where the links lead.
+ */
+static int
+want_file(struct watch_dir **list, size_t *n, const char *path)
+{
+	char target[PATH_MAX], *real, *step;
+	ssize_t len;
+	int rc = want(list, n, path, false);
+
+	len = readlink(path, target, sizeof(target) - 1);
+	if (rc == 0 && len > 0) {
+		target[len] = '\0';
+		if (target[0] != '/' && (step = strchr(target, '/')) != NULL) {
+			char dir[PATH_MAX], joined[PATH_MAX * 2];
+			const char *base;
+
+			*step = '\0';
+			split_path(path, dir, sizeof(dir), &base);
+			snprintf(joined, sizeof(joined), "%s/%s", dir, target);
+			rc = want(list, n, joined, false);
+		}
+		if (rc == 0 && (real = realpath(path, NULL)) != NULL) {
+			rc = want(list, n, real, false);
+			free(real);
+		}
+	}
+	return rc;
+}
+
+/*
+ * The directories cf's files live in, and the [include] patterns' (a
+ * directory that does not exist yet is watched for in its parent).
+ */
+static int
+wanted_dirs(const struct config *cf, struct watch_dir **list, size_t *n)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < cf->cf_nfiles; i++)
+		if (want_file(list, n, cf->cf_files[i]) == -1)
+			return -1;
+	for (i = 0; cf->cf_include_patterns[i] != NULL; i++) {
+		const char *pat = cf->cf_include_patterns[i];
+
+		split_path(pat, dir, sizeof(dir), &base);
+		if (strpbrk(dir, "*?[") != NULL)
+			continue;	/* a wildcard directory: not followed */
+		if (want(list, n, pat, true) == -1)
+			return -1;
+		if (stat(dir, &st) == -1 && want(list, n, dir, false) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+stats_stop(void)
+{
+	size_t i;
+
+	for (i = 0; i < nstats; i++)
+		ev_stat_stop(loop, &stats[i]);
+	free(stats);
+	stats = NULL;
+	nstats = 0;
+}
+
+/* Without inotify: poll every file and every directory. */
+static void
+stats_start(const struct config *cf, struct watch_dir *list, size_t n)
+{
+	size_t i, total = cf->cf_nfiles + n;
+
+	if ((stats = calloc(total + 1, sizeof(*stats))) == NULL)
+		return;
+	for (i = 0; i < total; i++) {
+		ev_stat_init(&stats[i], stat_cb, i < cf->cf_nfiles ?
+		    cf->cf_files[i] : list[i - cf->cf_nfiles].wd_path,
+		    POLL_INTERVAL);
+		nstats++;
+	}
+	for (i = 0; i < nstats; i++)
+		ev_stat_start(loop, &stats[i]);
+}
+
+/*
+ * Follows cf: the directories it needs are watched (new ones first, then
+ * the ones no longer needed are let go, so no change falls in between).
+ */
+static void
+watch_follow(const struct config *cf)
+{
+	struct watch_dir *list = NULL;
+	size_t n = 0, i, j;
+	uint32_t mask = IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE |
+	    IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
+	    IN_MOVE_SELF | IN_ONLYDIR;
+
+	if (!cf->cf_watch) {
+		watch_stop();
+		return;
+	}
+	if (wanted_dirs(cf, &list, &n) == -1) {
+		log_warnx("config watch: out of memory; edits are not "
+		    "followed until the next reload");
+		dirs_free(list, n);
+		return;
+	}
+	if (ino_fd == -1 && stats == NULL) {
+		ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (ino_fd == -1)
+			log_warn("config watch: inotify; polling every %gs "
+			    "instead", POLL_INTERVAL);
+		else {
+			ev_io_init(&ino_watcher, inotify_cb, ino_fd, EV_READ);
+			ev_io_start(loop, &ino_watcher);
+		}
+	}
+	if (ino_fd == -1) {
+		stats_stop();
+		dirs_free(dirs, ndirs);
+		dirs = list;	/* the stat watchers point into it */
+		ndirs = n;
+		stats_start(cf, dirs, ndirs);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		list[i].wd_wd = inotify_add_watch(ino_fd, list[i].wd_path,
+		    mask);
+		if (list[i].wd_wd == -1 && errno != ENOENT)
+			log_warn("config watch: %s", list[i].wd_path);
+	}
+	for (i = 0; i < ndirs; i++) {
+		for (j = 0; j < n; j++)
+			if (list[j].wd_wd == dirs[i].wd_wd)
+				break;
+		if (j == n && dirs[i].wd_wd != -1)
+			inotify_rm_watch(ino_fd, dirs[i].wd_wd);
+	}
+	dirs_free(dirs, ndirs);
+	dirs = list;
+	ndirs = n;
+}
+
+/* Watches cf's files from now on, and follows each reload's. */
+void
+watch_start(struct ev_loop *l, const struct config *cf)
+{
+	loop = l;
+	ev_timer_init(&settle_timer, settle_cb, SETTLE, 0);
+	reload_set_applied(watch_follow);
+	watch_follow(cf);
+}
+
+void
+watch_stop(void)
+{
+	if (loop == NULL)
+		return;
+	ev_timer_stop(loop, &settle_timer);
+	stats_stop();
+	if (ino_fd != -1) {
+		ev_io_stop(loop, &ino_watcher);
+		close(ino_fd);
+		ino_fd = -1;
+	}
+	dirs_free(dirs, ndirs);
+	dirs = NULL;
+	ndirs = 0;
+}
