@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -913,6 +914,185 @@ test_files(void)
 	rmdir(path);
 }
 
+/* Writes text to dir/name. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char file[256];
+	FILE *fp;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	if ((fp = fopen(file, "w")) != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
+static void
+remove_file(const char *dir, const char *name)
+{
+	char file[256];
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	unlink(file);
+}
+
+static void
+test_includes(void)
+{
+	char dir[] = "/tmp/supervisor-unit-XXXXXX", main_file[128],
+	    sub[160], want[1024];
+	struct config_msgs msgs;
+	struct config *cf;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK("include: mkdtemp", false);
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/conf.d", dir);
+	mkdir(sub, 0700);
+	snprintf(main_file, sizeof(main_file), "%s/main.ini", dir);
+	write_file(dir, "main.ini", "[include]\nfiles = conf.d/*.ini\n\n"
+	    "[program:a]\ncommand = a\n");
+	write_file(dir, "conf.d/c.ini", "[program:c]\ncommand = c "
+	    "%(here)s\n");
+	write_file(dir, "conf.d/b.ini", "[program:b]\ncommand = b\n");
+	write_file(dir, "conf.d/notes.txt", "not ini\n");
+	cf = config_load(main_file, &msgs);
+	CHECK("include: loads", cf != NULL && msgs.cm_count == 0);
+	CHECK("include: three programs", cf != NULL && cf->cf_nprograms == 3);
+	CHECK_STR("include: main file's first, then sorted", cf == NULL ? NULL :
+	    cf->cf_nprograms != 3 ? "?" : cf->cf_programs[1]->pg_name, "b");
+	snprintf(want, sizeof(want), "[c][%s]", sub);
+	CHECK_STR("include: %(here)s is the included file's directory",
+	    cf != NULL && cf->cf_nprograms == 3 ?
+	    argv_str(cf->cf_programs[2]->pg_procs[0].pcf_argv) : NULL, want);
+	CHECK("include: three files read", cf != NULL && cf->cf_nfiles == 3);
+	snprintf(want, sizeof(want), "%s/conf.d/b.ini", dir);
+	CHECK_STR("include: files named from the main file's directory",
+	    cf != NULL && cf->cf_nfiles == 3 ? cf->cf_files[1] : NULL, want);
+	CHECK_STR("include: pg_file is the included file",
+	    cf != NULL && cf->cf_nprograms == 3 ?
+	    cf->cf_programs[1]->pg_file : NULL, want);
+	snprintf(want, sizeof(want), "%s/conf.d/*.ini", dir);
+	CHECK_STR("include: the pattern is kept for the watcher",
+	    cf != NULL ? cf->cf_include_patterns[0] : NULL, want);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* Errors in an included file name it; files come in reading order. */
+	write_file(dir, "conf.d/b.ini", "[program:b]\ncommand = b\n"
+	    "startsecs = x\n");
+	write_file(dir, "conf.d/c.ini", "[program:a]\ncommand = again\n");
+	cf = config_load(main_file, &msgs);
+	snprintf(want, sizeof(want),
+	    "%s/conf.d/b.ini:3: startsecs: \"x\" is not a duration (like 10, "
+	    "0.5, 250ms, 2m)\n"
+	    "%s/conf.d/c.ini:1: [program:a] is already in %s at line 4",
+	    dir, dir, main_file);
+	CHECK_STR("include: errors name the included FILE:LINE",
+	    join_msgs(&msgs), want);
+	CHECK("include: errors reject the config", cf == NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* A pattern without wildcards must exist; with, it may match none. */
+	write_file(dir, "main.ini", "[include]\nfiles = none.d/*.ini "
+	    "missing.ini\n[program:a]\ncommand = a\n");
+	cf = config_load(main_file, &msgs);
+	snprintf(want, sizeof(want), "%s:2: files: %s/missing.ini: no such "
+	    "file", main_file, dir);
+	CHECK_STR("include: a missing file is an error", join_msgs(&msgs),
+	    want);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	write_file(dir, "main.ini", "[include]\nfile = x\n");
+	cf = config_load(main_file, &msgs);
+	snprintf(want, sizeof(want), "%s:1: [include] has no files key\n"
+	    "%s:2: unknown key \"file\" in [include]", main_file,
+	    main_file);
+	CHECK_STR("include: files is required, nothing else allowed",
+	    join_msgs(&msgs), want);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	remove_file(dir, "main.ini");
+	remove_file(dir, "conf.d/b.ini");
+	remove_file(dir, "conf.d/c.ini");
+	remove_file(dir, "conf.d/notes.txt");
+	rmdir(sub);
+	rmdir(dir);
+}
+
+/* process i of program j of a and of b run the same way. */
+static bool
+same(const struct config *a, const struct config *b, size_t j, int i)
+{
+	return config_process_same(a->cf_programs[j],
+	    &a->cf_programs[j]->pg_procs[i], b->cf_programs[j],
+	    &b->cf_programs[j]->pg_procs[i]);
+}
+
+static void
+test_diff(void)
+{
+	static const char base[] = "[program:w]\ncommand = sleep 1\n"
+	    "numprocs = 2\nprocess_name = w%(process_num)d\nstartsecs = 1\n"
+	    "stopsignal = INT\n";
+	struct config_msgs ma, mb;
+	struct config *a, *b;
+	const char *keys[8];
+
+	a = load(base, &ma);
+	b = load("[program:w]\n; reordered, comments, blanks\n"
+	    "stopsignal = INT\nstartsecs = 1\n\ncommand = sleep 1\n"
+	    "process_name = w%(process_num)d\nnumprocs = 3\n", &mb);
+	CHECK("diff: both load", a != NULL && b != NULL);
+	CHECK("diff: order, comments and numprocs leave a process the same",
+	    a != NULL && b != NULL && same(a, b, 0, 0) && same(a, b, 0, 1));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[program:w]\ncommand = sleep 1\nnumprocs = 2\n"
+	    "process_name = w%(process_num)d\nstartsecs = 2\n"
+	    "stopsignal = INT\n", &mb);
+	CHECK("diff: a changed key changes every process",
+	    a != NULL && b != NULL && !same(a, b, 0, 0) && !same(a, b, 0, 1));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[program:w]\ncommand = sleep %(process_num)d\nnumprocs = 2\n"
+	    "process_name = w%(process_num)d\nstartsecs = 1\n"
+	    "stopsignal = INT\n", &mb);
+	CHECK("diff: the expanded command decides, per process",
+	    a != NULL && b != NULL && !same(a, b, 0, 0) && same(a, b, 0, 1));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[program:w]\ncommand = sleep 1\nnumprocs = 2\n"
+	    "process_name = w%(process_num)d\nstartsecs = 1\n"
+	    "stopsignal = INT\nenvironment = A=1\n", &mb);
+	CHECK("diff: an environment added changes it",
+	    a != NULL && b != NULL && !same(a, b, 0, 0));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[supervisor]\nloglevel = debug\ncontrol_timeout = 3\n"
+	    "socket = /x.sock\n[unix_http_server]\nchmod = 0660\n"
+	    "[program:w]\ncommand = sleep 1\n", &mb);
+	CHECK("diff: settings a restart applies are listed, live ones not",
+	    a != NULL && b != NULL && config_daemon_changes(a, b, keys, 8) == 2
+	    && strcmp(keys[0], "the control socket's path") == 0 &&
+	    strcmp(keys[1], "[unix_http_server] chmod") == 0);
+	CHECK("diff: a config has no changes against itself",
+	    a != NULL && config_daemon_changes(a, a, keys, 8) == 0);
+	config_free(b);
+	config_msgs_free(&mb);
+	config_free(a);
+	config_msgs_free(&ma);
+}
+
 int
 main(void)
 {
@@ -932,5 +1112,7 @@ main(void)
 	test_continuations();
 	test_keys();
 	test_files();
+	test_includes();
+	test_diff();
 	return unit_failed;
 }
