@@ -16,6 +16,11 @@
 #   memory    PSS (smaps_rollup) summed over the supervisor's own processes
 #   crash     10 programs that exit at once, for CRASH_SECS: CPU time of
 #             the supervisor's processes and spawns
+#   reload    RELOAD_N programs, one program's command edited (the file
+#             written anew and renamed over the old one): save -> exec of
+#             the new process, and how many processes started (ours
+#             follows the file; supervisord is told "supervisorctl
+#             update"; runit and s6 have no config file: n/a)
 #   control   the control command: "status" of CTL_N programs, end to
 #             end; "stop all" (until every tree is gone) and "start all"
 #             (until all are RUNNING) of OPS_N (supervisorctl, runit's sv)
@@ -24,7 +29,7 @@
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
-#   ONLY="restart start teardown idle crash control"   which scenarios
+#   ONLY="restart start teardown idle crash reload control"   which scenarios
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #
 # As root, missing peers (Debian packages supervisor, runit, s6) and
@@ -39,14 +44,17 @@ cd "$(dirname "$0")/.." || exit 1
 if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
+	RELOAD_N=10 RELOAD_RUNS=2
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
+	RELOAD_N=100 RELOAD_RUNS=2
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
+	RELOAD_N=1000 RELOAD_RUNS=5
 fi
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
@@ -439,6 +447,47 @@ sc_control() {
 	finish "$d"
 }
 
+# reload WHO ROUND N: N programs up; RELOAD_RUNS times, the command of
+# the middle one is edited (the file written anew, renamed over the old
+# one).  The time from the rename to the exec of the new process, and
+# the processes that started meanwhile (1 is right).
+sc_reload() {
+	local who=$1 round=$2 n=$3 d=$W/reload-$1-$2-$3 i file mid t0 t1 s sec nsec
+	case $who in runit|s6) return ;; esac
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600" 0
+	file=$d/ours.ini
+	[ "$who" = supervisord ] && file=$d/supervisord.conf
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		log "reload/$who/$n: only $(starts "$d/stamps") up"
+		finish "$d"
+		return
+	fi
+	sleep "$SETTLE"
+	mid=$(printf 'p%04d' $(( n / 2 )))
+	for i in $(seq 1 "$RELOAD_RUNS"); do
+		sed "/^\[program:$mid\]/{n;s|.*|command = $BIN/stamp $d/changed $((3000 + i))|}" \
+		    "$file" > "$file.new"
+		s=$(( $(starts "$d/stamps") + $(starts "$d/changed") ))
+		t0=$(now_us)	# before the rename: mv's own time counts
+		mv "$file.new" "$file"
+		[ "$who" = supervisord ] && ctl "$who" "$d" update > /dev/null 2>&1
+		if ! wait_until 10 lines_at_least "$d/changed" "$i"; then
+			log "reload/$who: the edited program did not start again"
+			break
+		fi
+		read -r _ _ sec nsec < <(grep '^S ' "$d/changed" | tail -n 1)
+		t1=$(( sec * 1000000 + nsec / 1000 ))
+		sample "reload_ms_$n" "$who" "$round" \
+		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+		sleep 0.5	# anything else a reload would start, started
+		sample "reload_starts_$n" "$who" "$round" \
+		    $(( $(starts "$d/stamps") + $(starts "$d/changed") - s ))
+	done
+	finish "$d"
+}
+
 # ---- set-up ------------------------------------------------------------------
 
 have() {
@@ -540,6 +589,10 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: crash loop"
 		for who in $WHO; do sc_crash "$who" "$round"; done
 	fi
+	if want reload; then
+		log "round $round: reload, $RELOAD_N programs, one edited"
+		for who in $WHO; do sc_reload "$who" "$round" "$RELOAD_N"; done
+	fi
 	if [ -z "$CTL_N" ] || ! want control; then
 		:
 	elif [ "$CTL_N" = "$OPS_N" ]; then
@@ -579,6 +632,8 @@ pss_kb_100|memory (PSS) with 100 programs, kB
 pss_kb_1000|memory (PSS) with 1000 programs, kB
 crash_cpu_ms|crash loop: CPU in ${CRASH_SECS}s, ms
 crash_spawns|crash loop: spawns in ${CRASH_SECS}s
+reload_ms_${RELOAD_N}|reload of $RELOAD_N programs: save -> new exec, ms
+reload_starts_${RELOAD_N}|reload of $RELOAD_N programs: processes started
 status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms

@@ -378,52 +378,73 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 }
 
 
+static size_t
+name_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
 /*
  * Every process name must be unique across programs.  Each process whose
  * name an earlier process already has is reported once, naming the first
- * program that has it.
+ * program that has it.  Names go into a hash table of the programs that
+ * hold them: a thousand programs cost a thousand lookups, not a million
+ * comparisons.
  */
 bool
 config_check_unique_names(struct loader *ld, struct config *cf)
 {
-	struct program_config *a, *b;
-	size_t i, j;
-	int k, l;
-	bool ok = true, dup;
+	struct program_config *a, *b, **table;	/* slot: who has names[slot] */
+	const char *name, **names;
+	size_t j, n = 0, cap = 16, slot;
+	bool ok = true;
+	int l;
 
+	for (j = 0; j < cf->cf_nprograms; j++)
+		n += (size_t)cf->cf_programs[j]->pg_numprocs;
+	while (cap < n * 2)
+		cap *= 2;
+	table = calloc(cap, sizeof(*table));
+	names = calloc(cap, sizeof(*names));
+	if (table == NULL || names == NULL) {
+		free(table);
+		free(names);
+		ld->ld_nomem = true;
+		return false;
+	}
 	for (j = 0; j < cf->cf_nprograms; j++) {
 		b = cf->cf_programs[j];
 		for (l = 0; l < b->pg_numprocs; l++) {
-			dup = false;
-			for (i = 0; i <= j && !dup; i++) {
-				a = cf->cf_programs[i];
-				for (k = 0; k < (i == j ? l : a->pg_numprocs);
-				    k++) {
-					if (strcmp(a->pg_procs[k].pcf_name,
-					    b->pg_procs[l].pcf_name) != 0)
-						continue;
-					config_use_file(ld, b->pg_fileno);
-					if (a->pg_fileno == b->pg_fileno)
-						config_msg(ld, true, b->pg_line,
-						    "process name \"%s\" is also "
-						    "used by [program:%s] at line "
-						    "%d", b->pg_procs[l].pcf_name,
-						    a->pg_name, a->pg_line);
-					else
-						config_msg(ld, true, b->pg_line,
-						    "process name \"%s\" is also "
-						    "used by [program:%s] in %s at "
-						    "line %d",
-						    b->pg_procs[l].pcf_name,
-						    a->pg_name, a->pg_file,
-						    a->pg_line);
-					dup = true;
-					ok = false;
-					break;
-				}
+			name = b->pg_procs[l].pcf_name;
+			for (slot = name_hash(name) & (cap - 1);
+			    names[slot] != NULL &&
+			    strcmp(names[slot], name) != 0;
+			    slot = (slot + 1) & (cap - 1))
+				;
+			if (names[slot] == NULL) {
+				names[slot] = name;
+				table[slot] = b;
+				continue;
 			}
+			a = table[slot];
+			ok = false;
+			config_use_file(ld, b->pg_fileno);
+			if (a->pg_fileno == b->pg_fileno)
+				config_msg(ld, true, b->pg_line, "process name "
+				    "\"%s\" is also used by [program:%s] at line "
+				    "%d", name, a->pg_name, a->pg_line);
+			else
+				config_msg(ld, true, b->pg_line, "process name "
+				    "\"%s\" is also used by [program:%s] in %s "
+				    "at line %d", name, a->pg_name, a->pg_file,
+				    a->pg_line);
 		}
 	}
+	free(table);
+	free(names);
 	return ok;
 }
-

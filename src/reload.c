@@ -244,9 +244,9 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 	return 0;
 }
 
-/* The supervisor's own settings: applied where they can be, else noted. */
+/* The supervisor's own settings that only a restart applies. */
 static void
-daemon_settings(struct config *cf, struct reload_result *r, bool dry_run)
+daemon_settings(struct config *cf, struct reload_result *r)
 {
 	const char *keys[8];
 	size_t i, n;
@@ -254,10 +254,6 @@ daemon_settings(struct config *cf, struct reload_result *r, bool dry_run)
 	n = config_daemon_changes(current, cf, keys, 8);
 	for (i = 0; i < n; i++)
 		add_item(r, keys[i], RELOAD_NOT_LIVE);
-	if (dry_run)
-		return;
-	log_set_level(cf->cf_loglevel);
-	control_set_timeout(cf->cf_control_timeout);
 }
 
 static void
@@ -321,7 +317,7 @@ reload_run(const char *why, bool dry_run, struct reload_result *r)
 		    (nsteps = plan(cf, steps, r)) == -1)
 			r->rr_refused = "was not reloaded: out of memory";
 		else {
-			daemon_settings(cf, r, dry_run);
+			daemon_settings(cf, r);
 			if (!dry_run && apply(cf, steps, (size_t)nsteps,
 			    nnew) == -1)
 				r->rr_refused = "was not reloaded: out of "
@@ -339,6 +335,9 @@ reload_run(const char *why, bool dry_run, struct reload_result *r)
 	r->rr_config = cf;	/* the items' names are in it */
 	if (cf == NULL || dry_run || r->rr_refused != NULL)
 		return;
+	/* The settings a running supervisor takes up. */
+	log_set_level(cf->cf_loglevel);
+	control_set_timeout(cf->cf_control_timeout);
 	config_free(current);
 	current = config_ref(cf);
 	if (applied != NULL)

@@ -23,7 +23,7 @@
 #include "watch.h"
 
 /* Quiet time after the last change before reloading: one save, one reload. */
-#define SETTLE		0.02
+#define SETTLE		0.01
 /* A file written in place and not closed yet: reload anyway after this. */
 #define WRITE_WAIT	1.0
 /* Stat polling interval when inotify is not available. */
