@@ -84,17 +84,6 @@ config_quoted(const char *value, char *buf, size_t len)
 	return buf;
 }
 
-/* FNV-1a: section names into the loader's hash index. */
-static size_t
-name_hash(const char *s)
-{
-	size_t h = (size_t)14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-	return h;
-}
-
 /* The slot of name in the index: where it is, or where it would go. */
 static size_t
 section_slot(const struct loader *ld, const char *name)
@@ -103,7 +92,7 @@ section_slot(const struct loader *ld, const char *name)
 
 	if (ld->ld_index == NULL)
 		return 0;
-	for (slot = name_hash(name) & mask; ld->ld_index[slot] != 0;
+	for (slot = str_hash(name) & mask; ld->ld_index[slot] != 0;
 	    slot = (slot + 1) & mask)
 		if (strcmp(ld->ld_sections[ld->ld_index[slot] - 1].rs_name,
 		    name) == 0)

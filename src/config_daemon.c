@@ -217,14 +217,6 @@ config_socket_load(struct loader *ld, struct config *cf, const struct raw_sectio
 }
 
 
-static bool
-same_string(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /*
  * The supervisor's own settings that differ between a and b and that a
  * running supervisor cannot take up (its log file, the guardian's parent
@@ -245,7 +237,7 @@ config_daemon_changes(const struct config *a, const struct config *b,
 {
 	size_t n = 0;
 
-	note_change(keys, &n, max, !same_string(a->cf_logfile, b->cf_logfile),
+	note_change(keys, &n, max, !str_same(a->cf_logfile, b->cf_logfile),
 	    "[supervisor] logfile");
 	note_change(keys, &n, max,
 	    a->cf_exit_with_parent != b->cf_exit_with_parent,
@@ -253,7 +245,7 @@ config_daemon_changes(const struct config *a, const struct config *b,
 	note_change(keys, &n, max,
 	    a->cf_parent_poll_interval != b->cf_parent_poll_interval,
 	    "[supervisor] parent_poll_interval");
-	note_change(keys, &n, max, !same_string(a->cf_socket, b->cf_socket) ||
+	note_change(keys, &n, max, !str_same(a->cf_socket, b->cf_socket) ||
 	    a->cf_socket_off != b->cf_socket_off, "the control socket's path");
 	note_change(keys, &n, max, a->cf_socket_mode != b->cf_socket_mode,
 	    "[unix_http_server] chmod");

@@ -219,14 +219,6 @@ settings_string(const struct raw_section *rs)
 	return out;
 }
 
-static bool
-same_string(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /*
  * True when process pa of program a runs exactly as pb of b would: a
  * reload leaves it alone.
@@ -241,8 +233,25 @@ config_process_same(const struct program_config *a,
 	    strcmp(pa->pcf_name, pb->pcf_name) == 0 &&
 	    pa->pcf_num == pb->pcf_num &&
 	    strv_equal(pa->pcf_argv, pb->pcf_argv) &&
-	    same_string(pa->pcf_directory, pb->pcf_directory) &&
+	    str_same(pa->pcf_directory, pb->pcf_directory) &&
 	    strv_equal(pa->pcf_env, pb->pcf_env);
+}
+
+/* Expands one value and stores it in pg; false (reported) when bad. */
+static bool
+expand_store(struct loader *ld, const struct key_def *kd,
+    struct program_config *pg, const struct raw_entry *re,
+    const struct program_vars *pv)
+{
+	char *value;
+	bool ok;
+
+	if ((value = config_expand(ld, re->re_key, re->re_line, re->re_value,
+	    pv)) == NULL)
+		return false;
+	ok = config_store_value(ld, kd, pg, re, value);
+	free(value);
+	return ok;
 }
 
 /* Validates one [program:NAME] section; NULL when it has errors. */
@@ -254,7 +263,6 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	const struct key_def *kd;
 	const struct raw_entry *re;
 	struct program_vars pv;
-	char *value;
 	bool ok = true;
 	size_t i;
 
@@ -295,14 +303,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		    strcmp(re->re_key, "numprocs_start") != 0)
 			continue;
 		kd = config_key_find(program_keys, NKEYS(program_keys), re->re_key);
-		if ((value = config_expand(ld, re->re_key, re->re_line,
-		    re->re_value, &pv)) == NULL) {
+		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
-			continue;
-		}
-		if (!config_store_value(ld, kd, pg, re, value))
-			ok = false;
-		free(value);
 	}
 	config_vars_init(&pv, ld, pg->pg_name, pg->pg_numprocs,
 	    pg->pg_numprocs_start);
@@ -340,14 +342,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			}
 			continue;
 		}
-		if ((value = config_expand(ld, re->re_key, re->re_line,
-		    re->re_value, &pv)) == NULL) {
+		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
-			continue;
-		}
-		if (!config_store_value(ld, kd, pg, re, value))
-			ok = false;
-		free(value);
 	}
 	if ((pg->pg_settings = settings_string(rs)) == NULL) {
 		ld->ld_nomem = true;
@@ -377,16 +373,6 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	return pg;
 }
 
-
-static size_t
-name_hash(const char *s)
-{
-	size_t h = (size_t)14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-	return h;
-}
 
 /*
  * Every process name must be unique across programs.  Each process whose
@@ -420,7 +406,7 @@ config_check_unique_names(struct loader *ld, struct config *cf)
 		b = cf->cf_programs[j];
 		for (l = 0; l < b->pg_numprocs; l++) {
 			name = b->pg_procs[l].pcf_name;
-			for (slot = name_hash(name) & (cap - 1);
+			for (slot = str_hash(name) & (cap - 1);
 			    names[slot] != NULL &&
 			    strcmp(names[slot], name) != 0;
 			    slot = (slot + 1) & (cap - 1))

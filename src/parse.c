@@ -98,6 +98,26 @@ strv_equal(char *const *a, char *const *b)
  * as in supervisord.  No signs, exponents, hex, "inf" or "nan": strtod
  * would take those, so the digits are scanned here.
  */
+/* FNV-1a: names into hash tables. */
+size_t
+str_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* Equal strings, or both NULL. */
+bool
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 int
 parse_duration(const char *s, double *out)
 {

@@ -18,6 +18,8 @@ int	  strv_push(char ***v, const char *s);
 void	  strv_free(char **v);
 char	**strv_dup(char *const *v);
 bool	  strv_equal(char *const *a, char *const *b);
+size_t	  str_hash(const char *s);
+bool	  str_same(const char *a, const char *b);
 
 int	parse_duration(const char *s, double *out);
 int	parse_signal(const char *s, int *out);

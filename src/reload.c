@@ -13,6 +13,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "parse.h"
 #include "program.h"
 #include "reload.h"
 #include "teardown.h"
@@ -44,16 +45,6 @@ struct name_index {
 	size_t	 ni_mask;
 };
 
-static size_t
-name_hash(const char *s)
-{
-	size_t h = (size_t)14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-	return h;
-}
-
 static int
 index_build(struct name_index *ix)
 {
@@ -65,7 +56,7 @@ index_build(struct name_index *ix)
 		return -1;
 	ix->ni_mask = cap - 1;
 	for (i = 0; i < n; i++) {
-		slot = name_hash(programs_get(i)->p_name) & ix->ni_mask;
+		slot = str_hash(programs_get(i)->p_name) & ix->ni_mask;
 		while (ix->ni_slots[slot] != 0)
 			slot = (slot + 1) & ix->ni_mask;
 		ix->ni_slots[slot] = i + 1;
@@ -77,7 +68,7 @@ index_build(struct name_index *ix)
 static long
 index_find(const struct name_index *ix, const char *name)
 {
-	size_t slot = name_hash(name) & ix->ni_mask;
+	size_t slot = str_hash(name) & ix->ni_mask;
 
 	for (; ix->ni_slots[slot] != 0; slot = (slot + 1) & ix->ni_mask)
 		if (strcmp(programs_get(ix->ni_slots[slot] - 1)->p_name,
