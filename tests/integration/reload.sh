@@ -56,6 +56,16 @@ pid_of() { "$CLIENT" status --json 2>/dev/null | jq -r ".[] | select(.name == \"
 state_of() { "$CLIENT" status --json 2>/dev/null | jq -r ".[] | select(.name == \"$1\") | .state"; }
 names() { "$CLIENT" status --json 2>/dev/null | jq -r '.[].name' | sort | tr '\n' ' '; }
 running() { [ "$(state_of "$1")" = RUNNING ]; }
+# runs CMDLINE: a process of this test's programs has that command line
+# (pgrep would also see the other build's run of this test).
+runs() {
+	local pid
+	for pid in $(program_pids); do
+		[ "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" = "$1 " ] &&
+			return 0
+	done
+	return 1
+}
 reloads() { log_count "reload \\(the config file changed\\): "; }
 
 # after_edit N: the watcher's reload number N has been logged.
@@ -118,9 +128,9 @@ t_check "in-place edit: the old web got SIGINT" \
 t_check "in-place edit: web RUNNING again with a new pid" \
 	t_wait 10 eval 'running web && [ "$(pid_of web)" != "$pid_web" ]'
 t_check "in-place edit: new web runs the new command" \
-	t_wait 5 eval 'pgrep -f "sleep 1013" >/dev/null'
+	t_wait 5 runs "sleep 1013"
 t_check "in-place edit: the old web's tree is gone" \
-	t_wait 5 eval '! pgrep -f "sleep 1003" >/dev/null'
+	t_wait 5 eval '! runs "sleep 1003"'
 t_check "in-place edit: keep kept its pid" test "$(pid_of keep)" = "$pid_keep"
 t_check "in-place edit: pool kept its pids" \
 	test "$(pid_of pool_0) $(pid_of pool_1)" = "$pid_pool0 $pid_pool1"
@@ -256,7 +266,7 @@ t_check "held changed: stays stopped" \
 	log_has "reload: held: changed; stays stopped"
 t_check "held changed: STOPPED" test "$(state_of held)" = STOPPED
 ctl_check "start held" 0 start held
-t_check "held: runs the new command" pgrep -f "sleep 1015"
+t_check "held: runs the new command" runs "sleep 1015"
 t_check "manual (autostart = false) was never started" \
 	test "$(state_of manual)" = STOPPED
 
@@ -285,7 +295,7 @@ t_check "SIGHUP: reloaded" \
 	t_wait 10 log_has "reload \(SIGHUP\): 1 restarted"
 t_check "SIGHUP: keep restarted" \
 	t_wait 10 eval 'running keep && [ "$(pid_of keep)" != "$pid_keep" ]'
-t_check "SIGHUP: keep runs the new command" pgrep -f "sleep 1031"
+t_check "SIGHUP: keep runs the new command" runs "sleep 1031"
 
 t_check "teardown: exit 0" t_stop TERM
 t_check "teardown: nothing left" t_wait 5 no_program_left
