@@ -376,6 +376,31 @@ config_key_find(const struct key_def *table, size_t n, const char *key)
 	return NULL;
 }
 
+/*
+ * The definition of re's key in table, if the key can be used: an
+ * unknown key is an error (*ok becomes false), a key supervisord has and
+ * this supervisor does not yet a warning; both give NULL.
+ */
+const struct key_def *
+config_key_usable(struct loader *ld, const struct key_def *table, size_t n,
+    const struct raw_section *rs, const struct raw_entry *re, bool *ok)
+{
+	const struct key_def *kd = config_key_find(table, n, re->re_key);
+
+	if (kd == NULL) {
+		config_msg(ld, true, re->re_line, "unknown key \"%s\" in [%s]",
+		    re->re_key, rs->rs_name);
+		*ok = false;
+		return NULL;
+	}
+	if (kd->kd_type == KEY_LATER) {
+		config_msg(ld, false, re->re_line, "%s: not supported yet; "
+		    "ignored", re->re_key);
+		return NULL;
+	}
+	return kd;
+}
+
 /* Expands value for the message-producing callers; NULL after reporting. */
 char *
 config_expand(struct loader *ld, const char *key, int line, const char *value,

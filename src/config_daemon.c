@@ -79,19 +79,10 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 	config_vars_init(&pv, ld, "supervisor", 1, 0);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
-		kd = config_key_find(supervisor_keys, NKEYS(supervisor_keys),
-		    re->re_key);
-		if (kd == NULL) {
-			config_msg(ld, true, re->re_line, "unknown key \"%s\" in "
-			    "[%s]", re->re_key, rs->rs_name);
-			ok = false;
+		kd = config_key_usable(ld, supervisor_keys,
+		    NKEYS(supervisor_keys), rs, re, &ok);
+		if (kd == NULL)
 			continue;
-		}
-		if (kd->kd_type == KEY_LATER) {
-			config_msg(ld, false, re->re_line, "%s: not supported "
-			    "yet; ignored", re->re_key);
-			continue;
-		}
 		if ((value = config_expand(ld, re->re_key, re->re_line,
 		    re->re_value, &pv)) == NULL) {
 			ok = false;
@@ -180,13 +171,10 @@ config_socket_load(struct loader *ld, struct config *cf, const struct raw_sectio
 	config_vars_init(&pv, ld, "supervisor", 1, 0);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
-		kd = config_key_find(socket_keys, NKEYS(socket_keys), re->re_key);
-		if (kd == NULL) {
-			config_msg(ld, true, re->re_line, "unknown key \"%s\" in "
-			    "[%s]", re->re_key, rs->rs_name);
-			ok = false;
+		kd = config_key_usable(ld, socket_keys, NKEYS(socket_keys), rs,
+		    re, &ok);
+		if (kd == NULL)
 			continue;
-		}
 		if ((value = config_expand(ld, re->re_key, re->re_line,
 		    re->re_value, &pv)) == NULL) {
 			ok = false;

@@ -93,6 +93,10 @@ bool	config_store_value(struct loader *ld, const struct key_def *kd,
 	    void *base, const struct raw_entry *re, const char *value);
 const struct key_def *config_key_find(const struct key_def *table, size_t n,
 	    const char *key);
+const struct key_def *config_key_usable(struct loader *ld,
+	    const struct key_def *table, size_t n,
+	    const struct raw_section *rs, const struct raw_entry *re,
+	    bool *ok);
 char	*config_expand(struct loader *ld, const char *key, int line,
 	    const char *value, const struct program_vars *pv);
 

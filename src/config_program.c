@@ -310,18 +310,10 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	    pg->pg_numprocs_start);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
-		kd = config_key_find(program_keys, NKEYS(program_keys), re->re_key);
-		if (kd == NULL) {
-			config_msg(ld, true, re->re_line, "unknown key \"%s\" in "
-			    "[%s]", re->re_key, rs->rs_name);
-			ok = false;
+		kd = config_key_usable(ld, program_keys, NKEYS(program_keys), rs,
+		    re, &ok);
+		if (kd == NULL)
 			continue;
-		}
-		if (kd->kd_type == KEY_LATER) {
-			config_msg(ld, false, re->re_line, "%s: not supported "
-			    "yet; ignored", re->re_key);
-			continue;
-		}
 		if (strcmp(re->re_key, "numprocs") == 0 ||
 		    strcmp(re->re_key, "numprocs_start") == 0)
 			continue;
