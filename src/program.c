@@ -791,8 +791,12 @@ process_create(struct config *cf, const struct program_config *pg,
 	return p;
 }
 
-/* Stops every watcher, closes every fd, drops its configs, frees it. */
-static void
+/*
+ * Stops every watcher, closes every fd, drops its configs, frees it: a
+ * process leaving the table, or one process_create made that never
+ * joined it.
+ */
+void
 process_free(struct process *p)
 {
 	ev_timer_stop(loop, &p->p_timer);
@@ -803,13 +807,6 @@ process_free(struct process *p)
 	config_free(p->p_next_cf);
 	config_free(p->p_cf);
 	free(p);
-}
-
-/* A process process_create made that never joined the table. */
-void
-process_discard(struct process *p)
-{
-	process_free(p);
 }
 
 /* Sorts the table by priority, then by position in the config. */
@@ -970,7 +967,7 @@ process_retire(struct process *p)
 	if (p->p_state == PROC_STOPPING)
 		return;
 	if (process_is_gone(p)) {
-		if (p->p_state == PROC_BACKOFF || p->p_state == PROC_STARTING)
+		if (p->p_state == PROC_BACKOFF)
 			process_event(p, PEV_STOP);
 		sweep_soon();
 		return;

@@ -84,7 +84,7 @@ void	programs_set_forget(void (*fn)(struct process *));
 /* Live reload (reload.c): the table follows a new config. */
 struct process *process_create(struct config *cf,
 	    const struct program_config *pg, const struct proc_config *pc);
-void	process_discard(struct process *p);
+void	process_free(struct process *p);
 void	process_rebind(struct process *p, struct config *cf,
 	    const struct program_config *pg, const struct proc_config *pc);
 enum replace_outcome process_replace_outcome(struct process *p,

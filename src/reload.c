@@ -193,7 +193,7 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 		if (steps[i].s_proc == NULL) {
 			while (i-- > 0)
 				if (steps[i].s_action == ACT_ADD)
-					process_discard(steps[i].s_proc);
+					process_free(steps[i].s_proc);
 			free(list);
 			return -1;
 		}
