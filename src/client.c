@@ -123,6 +123,24 @@ write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+/* A data frame's bytes (tail), straight to stdout as they come. */
+static int
+copy_data(FILE *in, size_t n)
+{
+	char chunk[65536];
+	size_t want, got;
+
+	while (n > 0) {
+		want = n < sizeof(chunk) ? n : sizeof(chunk);
+		if ((got = fread(chunk, 1, want, in)) == 0)
+			return -1;
+		if (fwrite(chunk, 1, got, stdout) != got)
+			return -1;
+		n -= got;
+	}
+	return fflush(stdout) == EOF ? -1 : 0;
+}
+
 /* Reads lines up to and including the next status line into r. */
 static int
 read_reply(FILE *in, struct reply *r)
@@ -141,6 +159,11 @@ read_reply(FILE *in, struct reply *r)
 			r->text = strdup(*p == ' ' ? p + 1 : p);
 			free(buf);
 			return 0;
+		}
+		if (len >= 2 && buf[0] == '+' && buf[1] == ' ') {
+			if (copy_data(in, strtoul(buf + 2, NULL, 10)) == -1)
+				break;
+			continue;
 		}
 		if (len < 2 || (buf[0] != '*' && buf[0] != '!') || buf[1] != ' ')
 			continue;	/* a later protocol's line: skip it */
@@ -253,7 +276,8 @@ print_status_json(const struct reply *r)
 			printf("%d", v);
 		else
 			fputs("null", stdout);
-		printf(", \"restarts\": %s}", l->f[7]);
+		printf(", \"restarts\": %s, \"output_lost_bytes\": %s}", l->f[7],
+		    l->nf > 8 ? l->f[8] : "0");
 	}
 	printf("%s]\n", first ? "" : "\n");
 }
@@ -300,9 +324,13 @@ print_status_table(const struct reply *r)
 		l = &r->lines[i];
 		if (l->tag != '*' || l->nf < 8)
 			continue;
-		printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", wname, l->f[0],
+		printf("%-*s  %-*s  %*s  %-*s  %-*s  %s", wname, l->f[0],
 		    wstate, l->f[2], wpid, strcmp(l->f[3], "0") == 0 ? "-" :
 		    l->f[3], wtime, times[i], wexit, l->f[6], l->f[7]);
+		/* Output its log could not take (a full disk...). */
+		if (l->nf > 8 && strcmp(l->f[8], "0") != 0)
+			printf("  (%s bytes of output lost)", l->f[8]);
+		putchar('\n');
 	}
 	free(times);
 }
@@ -336,6 +364,20 @@ print_errors(const struct reply *r)
 		if (r->lines[i].tag == '!')
 			fprintf(stderr, "%s: %s\n", r->lines[i].f[0],
 			    r->lines[i].nf > 1 ? r->lines[i].f[1] : "failed");
+}
+
+/* tail -f: the reply streams until the client goes. */
+static bool
+follows(int argc, char **argv)
+{
+	int i;
+
+	if (strcmp(argv[0], "tail") != 0)
+		return false;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-f") == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -402,7 +444,9 @@ client_run(const char *config_path, const char *sock_arg, int argc,
 		return EXIT_NODAEMON;
 	}
 	free(req);
-	shutdown(fd, SHUT_WR);
+	/* A follower's hang-up is how the supervisor learns it is done. */
+	if (!follows(argc, argv))
+		shutdown(fd, SHUT_WR);
 	if ((in = fdopen(fd, "r")) == NULL) {
 		close(fd);
 		free(path);

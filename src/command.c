@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "program.h"
 #include "reload.h"
+#include "tail.h"
 #include "teardown.h"
 
 #ifndef SUPERVISOR_VERSION
@@ -149,10 +150,11 @@ status_line(struct ctl_client *c, struct process *p, double now)
 		snprintf(down, sizeof(down), "%.3f", now - p->p_exit_time);
 	if (p->p_spawns > 0 && p->p_pid == 0)
 		describe_status(p->p_exit_status, how, sizeof(how));
-	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu", p->p_name,
+	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu", p->p_name,
 	    p->p_program->pg_name, proc_state_name(p->p_state),
 	    (int)p->p_pid, up, down, how,
-	    p->p_spawns > 0 ? p->p_spawns - 1 : 0);
+	    p->p_spawns > 0 ? p->p_spawns - 1 : 0,
+	    capture_lost(&p->p_capture));
 }
 
 static void
@@ -594,7 +596,7 @@ cmd_help(struct ctl_client *c)
 		"pid [NAME]...",
 		"reload [--dry-run]",
 		"shutdown",
-		"tail NAME [stdout|stderr]",
+		"tail [-f] [-n LINES] NAME [stdout|stderr]",
 		"version",
 		"help",
 	};
@@ -637,9 +639,7 @@ command_run(struct ctl_client *c, int argc, char **argv)
 	else if (strcmp(cmd, "shutdown") == 0 && argc == 0)
 		cmd_shutdown(c);
 	else if (strcmp(cmd, "tail") == 0)
-		control_end(c, CTL_FAILED, "tail: program output is not "
-		    "captured yet; it goes where the supervisor's own output "
-		    "goes");
+		tail_command(c, argc, argv);
 	else if (strcmp(cmd, "version") == 0 && argc == 0) {
 		control_reply(c, "%s", SUPERVISOR_VERSION);
 		control_end(c, CTL_OK, "version");
@@ -668,6 +668,14 @@ command_client_gone(struct ctl_client *c)
 	for (i = 0; i < nshutdown_waiters; i++)
 		if (shutdown_waiters[i] == c)
 			shutdown_waiters[i] = NULL;
+	tail_client_gone(c);
+}
+
+/* A streaming client read all it was sent: send it more. */
+void
+command_client_drained(struct ctl_client *c)
+{
+	tail_client_drained(c);
 }
 
 /* The teardown is over: the shutdown requests are answered. */

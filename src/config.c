@@ -261,6 +261,7 @@ config_store_value(struct loader *ld, const struct key_def *kd, void *base,
 {
 	char *field = (char *)base + kd->kd_offset, q[96];
 	enum log_level level;
+	long long bytes;
 	double d;
 	long n;
 	bool b;
@@ -348,6 +349,15 @@ config_store_value(struct loader *ld, const struct key_def *kd, void *base,
 			return false;
 		}
 		memcpy(field, &i, sizeof(i));
+		return true;
+	case KEY_BYTES:
+		if (parse_bytes(value, &bytes) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a size "
+			    "(a number of bytes, or with KB, MB or GB)",
+			    kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &bytes, sizeof(bytes));
 		return true;
 	case KEY_LOGLEVEL:
 		if (log_level_parse(value, &level) == -1) {
@@ -621,6 +631,42 @@ read_includes(struct loader *ld, const struct inifile_sink *sink)
 	strv_free(words);
 }
 
+/*
+ * Names the AUTO logs, now that childlogdir is known wherever [supervisor]
+ * was: CHILDLOGDIR/PROCESS-stdout.log and -stderr.log, the same at every
+ * start, so a restart appends where the last run left off.
+ */
+static bool
+name_auto_logs(struct loader *ld, struct config *cf)
+{
+	static const char *const suffix[] = { "stdout", "stderr" };
+	const char *dir = cf->cf_childlogdir, *tmp = getenv("TMPDIR");
+	struct log_config *lc;
+	struct proc_config *pc;
+	size_t i;
+	int j, k;
+
+	if (dir == NULL)
+		dir = tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		for (j = 0; j < cf->cf_programs[i]->pg_numprocs; j++) {
+			pc = &cf->cf_programs[i]->pg_procs[j];
+			for (k = 0; k < 2; k++) {
+				lc = &pc->pcf_log[k];
+				if (!lc->lc_auto)
+					continue;
+				if (asprintf(&lc->lc_path, "%s/%s-%s.log", dir,
+				    pc->pcf_name, suffix[k]) == -1) {
+					lc->lc_path = NULL;
+					ld->ld_nomem = true;
+					return false;
+				}
+			}
+		}
+	}
+	return true;
+}
+
 static struct config *
 config_build(struct loader *ld, const char *path)
 {
@@ -659,6 +705,9 @@ config_build(struct loader *ld, const char *path)
 	cf->cf_socket_uid = -1;
 	cf->cf_socket_gid = -1;
 	cf->cf_control_timeout = 10;
+	cf->cf_log.lc_dest = LOG_TO_STDERR;
+	cf->cf_log.lc_maxbytes = LOG_MAXBYTES_DEFAULT;
+	cf->cf_log.lc_backups = LOG_BACKUPS_DEFAULT;
 	for (i = 0; i < ld->ld_nsections; i++) {
 		rs = &ld->ld_sections[i];
 		config_use_file(ld, rs->rs_file);
@@ -699,6 +748,8 @@ config_build(struct loader *ld, const char *path)
 		}
 	}
 	if (!config_check_unique_names(ld, cf))
+		ok = false;
+	if (ok && !name_auto_logs(ld, cf))
 		ok = false;
 	config_use_file(ld, 0);
 	if (ld->ld_nomem) {
@@ -841,7 +892,8 @@ config_free(struct config *cf)
 	for (i = 0; i < cf->cf_nprograms; i++)
 		config_program_free(cf->cf_programs[i]);
 	free(cf->cf_programs);
-	free(cf->cf_logfile);
+	free(cf->cf_log.lc_path);
+	free(cf->cf_childlogdir);
 	free(cf->cf_socket);
 	free(cf->cf_file);
 	for (i = 0; i < cf->cf_nfiles; i++)

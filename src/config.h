@@ -24,6 +24,32 @@ enum shutdown_on_exit {
 	SHUTDOWN_FATAL,		/* it gave up retrying */
 };
 
+/* Where a stream of output goes. */
+enum log_dest {
+	LOG_TO_FILE,		/* a file, rotated by size */
+	LOG_TO_NONE,		/* discarded */
+	LOG_TO_STDOUT,		/* the supervisor's own stdout; no rotation */
+	LOG_TO_STDERR,		/* the supervisor's own stderr; no rotation */
+	LOG_TO_SYSLOG,		/* [supervisor] logfile = syslog only */
+};
+
+/* stdout_logfile and its _maxbytes, _backups; or [supervisor] logfile. */
+struct log_config {
+	enum log_dest	 lc_dest;
+	char		*lc_path;	/* LOG_TO_FILE: an absolute path */
+	bool		 lc_auto;	/* AUTO: a file in childlogdir */
+	long long	 lc_maxbytes;	/* rotate at this size; 0: never */
+	int		 lc_backups;	/* rotated files kept */
+};
+
+/* supervisord's defaults for every log: rotate at 50MB, keep 10. */
+#define LOG_MAXBYTES_DEFAULT	(50LL * 1024 * 1024)
+#define LOG_BACKUPS_DEFAULT	10
+
+/* Output streams of a process, as indexes of pcf_log. */
+#define OUT_STDOUT	0
+#define OUT_STDERR	1
+
 /* One process of a program, with every %(...) expanded for its number. */
 struct proc_config {
 	char	 *pcf_name;		/* process name, unique in the config */
@@ -31,6 +57,7 @@ struct proc_config {
 	char	**pcf_argv;		/* command, split */
 	char	 *pcf_directory;	/* chdir before exec, NULL to inherit */
 	char	**pcf_env;		/* "KEY=value" from environment= */
+	struct log_config pcf_log[2];	/* OUT_STDOUT, OUT_STDERR */
 };
 
 /* A [program:NAME] section. */
@@ -55,6 +82,9 @@ struct program_config {
 	int		  pg_priority;
 	bool		  pg_stopasgroup; /* accepted; groups are always used */
 	bool		  pg_killasgroup;
+	bool		  pg_redirect_stderr; /* stderr into stdout's pipe */
+	long long	  pg_log_maxbytes[2];	/* OUT_STDOUT, OUT_STDERR */
+	int		  pg_log_backups[2];
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
 	char		 *pg_settings;	/* its other keys as written, sorted */
 };
@@ -66,7 +96,8 @@ struct config {
 	size_t		  cf_nfiles;
 	char		**cf_include_patterns; /* [include] files=, resolved */
 	bool		  cf_watch;	/* watch_config: reload on changes */
-	char		 *cf_logfile;	/* NULL: the supervisor logs to stderr */
+	struct log_config cf_log;	/* the supervisor's own log */
+	char		 *cf_childlogdir; /* where AUTO logs go */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */
@@ -108,6 +139,8 @@ bool		 config_process_same(const struct program_config *a,
 		    const struct proc_config *pb);
 size_t		 config_daemon_changes(const struct config *a,
 		    const struct config *b, const char **keys, size_t max);
+bool		 config_log_same(const struct log_config *a,
+		    const struct log_config *b);
 void		 config_msgs_free(struct config_msgs *msgs);
 
 #endif

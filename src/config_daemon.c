@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "config_impl.h"
@@ -28,8 +29,9 @@ static const struct key_def supervisor_keys[] = {
 	{ "socket", KEY_STRING, 0, 0, 0 },
 	{ "control_timeout", KEY_DURATION, CF(cf_control_timeout), 0, 0 },
 	{ "watch_config", KEY_BOOL, CF(cf_watch), 0, 0 },
-	{ "logfile_maxbytes", KEY_LATER, 0, 0, 0 },
-	{ "logfile_backups", KEY_LATER, 0, 0, 0 },
+	{ "logfile_maxbytes", KEY_BYTES, CF(cf_log.lc_maxbytes), 0, 0 },
+	{ "logfile_backups", KEY_INT, CF(cf_log.lc_backups), 0, 1000 },
+	{ "childlogdir", KEY_STRING, 0, 0, 0 },
 	{ "pidfile", KEY_LATER, 0, 0, 0 },
 	{ "umask", KEY_LATER, 0, 0, 0 },
 	{ "nodaemon", KEY_LATER, 0, 0, 0 },
@@ -37,7 +39,6 @@ static const struct key_def supervisor_keys[] = {
 	{ "minfds", KEY_LATER, 0, 0, 0 },
 	{ "minprocs", KEY_LATER, 0, 0, 0 },
 	{ "nocleanup", KEY_LATER, 0, 0, 0 },
-	{ "childlogdir", KEY_LATER, 0, 0, 0 },
 	{ "user", KEY_LATER, 0, 0, 0 },
 	{ "directory", KEY_LATER, 0, 0, 0 },
 	{ "strip_ansi", KEY_LATER, 0, 0, 0 },
@@ -63,6 +64,46 @@ set_socket(struct config *cf, const char *value)
 	cf->cf_socket_off = strcasecmp(value, "none") == 0;
 	if (!cf->cf_socket_off && *value != '\0')
 		cf->cf_socket = strdup(value);
+}
+
+/*
+ * logfile = PATH, syslog, /dev/stdout, or stderr (supervisord's NONE and
+ * empty, and /dev/stderr).  A relative path is taken from the directory
+ * the supervisor was started in, once, as it may later change directory.
+ */
+static bool
+set_logfile(struct loader *ld, struct config *cf, int line,
+    const char *value)
+{
+	char cwd[PATH_MAX];
+
+	free(cf->cf_log.lc_path);
+	cf->cf_log.lc_path = NULL;
+	if (*value == '\0' || strcasecmp(value, "NONE") == 0 ||
+	    strcmp(value, "/dev/stderr") == 0) {
+		cf->cf_log.lc_dest = LOG_TO_STDERR;
+		return true;
+	}
+	if (strcmp(value, "/dev/stdout") == 0) {
+		cf->cf_log.lc_dest = LOG_TO_STDOUT;
+		return true;
+	}
+	if (strcasecmp(value, "syslog") == 0) {
+		cf->cf_log.lc_dest = LOG_TO_SYSLOG;
+		return true;
+	}
+	cf->cf_log.lc_dest = LOG_TO_FILE;
+	if (value[0] == '/')
+		cf->cf_log.lc_path = strdup(value);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		config_msg(ld, true, line, "logfile: \"%s\" is relative and "
+		    "the current directory is unknown", value);
+		return false;
+	} else if (asprintf(&cf->cf_log.lc_path, "%s/%s", cwd, value) == -1)
+		cf->cf_log.lc_path = NULL;
+	if (cf->cf_log.lc_path == NULL)
+		ld->ld_nomem = true;
+	return true;
 }
 
 bool
@@ -99,13 +140,17 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 				ok = false;
 			}
 		} else if (strcmp(kd->kd_name, "logfile") == 0) {
-			free(cf->cf_logfile);
-			cf->cf_logfile = NULL;
-			/* supervisord's words for "no file". */
-			if (strcmp(value, "") != 0 &&
-			    strcasecmp(value, "NONE") != 0 &&
-			    strcmp(value, "/dev/stderr") != 0)
-				cf->cf_logfile = strdup(value);
+			if (!set_logfile(ld, cf, re->re_line, value))
+				ok = false;
+		} else if (strcmp(kd->kd_name, "childlogdir") == 0) {
+			free(cf->cf_childlogdir);
+			cf->cf_childlogdir = NULL;
+			if (value[0] != '/') {
+				config_msg(ld, true, re->re_line, "childlogdir: "
+				    "\"%s\" is not an absolute path", value);
+				ok = false;
+			} else if ((cf->cf_childlogdir = strdup(value)) == NULL)
+				ld->ld_nomem = true;
 		} else if (!config_store_value(ld, kd, cf, re, value))
 			ok = false;
 		free(value);
@@ -225,7 +270,7 @@ config_daemon_changes(const struct config *a, const struct config *b,
 {
 	size_t n = 0;
 
-	note_change(keys, &n, max, !str_same(a->cf_logfile, b->cf_logfile),
+	note_change(keys, &n, max, !config_log_same(&a->cf_log, &b->cf_log),
 	    "[supervisor] logfile");
 	note_change(keys, &n, max,
 	    a->cf_exit_with_parent != b->cf_exit_with_parent,

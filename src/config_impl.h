@@ -63,6 +63,7 @@ enum key_type {
 	KEY_AUTORESTART,
 	KEY_LOGLEVEL,
 	KEY_SHUTDOWN,
+	KEY_BYTES,		/* a long long: 50MB, 1KB, 0 */
 	KEY_LATER,		/* supervisord has it; not implemented yet */
 };
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "config_impl.h"
@@ -24,6 +25,8 @@ struct program_raw {
 	int	 pr_directory_line;
 	char	*pr_environment;
 	int	 pr_environment_line;
+	char	*pr_logfile[2];			/* OUT_STDOUT, OUT_STDERR */
+	int	 pr_logfile_line[2];
 };
 
 #define PG(field)	offsetof(struct program_config, field)
@@ -50,16 +53,16 @@ static const struct key_def program_keys[] = {
 	{ "stopasgroup", KEY_BOOL, PG(pg_stopasgroup), 0, 0 },
 	{ "killasgroup", KEY_BOOL, PG(pg_killasgroup), 0, 0 },
 	{ "user", KEY_LATER, 0, 0, 0 },
-	{ "redirect_stderr", KEY_LATER, 0, 0, 0 },
-	{ "stdout_logfile", KEY_LATER, 0, 0, 0 },
-	{ "stdout_logfile_maxbytes", KEY_LATER, 0, 0, 0 },
-	{ "stdout_logfile_backups", KEY_LATER, 0, 0, 0 },
+	{ "redirect_stderr", KEY_BOOL, PG(pg_redirect_stderr), 0, 0 },
+	{ "stdout_logfile", KEY_STRING, 0, 0, 0 },
+	{ "stdout_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[0]), 0, 0 },
+	{ "stdout_logfile_backups", KEY_INT, PG(pg_log_backups[0]), 0, 1000 },
 	{ "stdout_capture_maxbytes", KEY_LATER, 0, 0, 0 },
 	{ "stdout_events_enabled", KEY_LATER, 0, 0, 0 },
 	{ "stdout_syslog", KEY_LATER, 0, 0, 0 },
-	{ "stderr_logfile", KEY_LATER, 0, 0, 0 },
-	{ "stderr_logfile_maxbytes", KEY_LATER, 0, 0, 0 },
-	{ "stderr_logfile_backups", KEY_LATER, 0, 0, 0 },
+	{ "stderr_logfile", KEY_STRING, 0, 0, 0 },
+	{ "stderr_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[1]), 0, 0 },
+	{ "stderr_logfile_backups", KEY_INT, PG(pg_log_backups[1]), 0, 1000 },
 	{ "stderr_capture_maxbytes", KEY_LATER, 0, 0, 0 },
 	{ "stderr_events_enabled", KEY_LATER, 0, 0, 0 },
 	{ "stderr_syslog", KEY_LATER, 0, 0, 0 },
@@ -78,6 +81,8 @@ config_program_free(struct program_config *pg)
 		strv_free(pg->pg_procs[i].pcf_argv);
 		free(pg->pg_procs[i].pcf_directory);
 		strv_free(pg->pg_procs[i].pcf_env);
+		free(pg->pg_procs[i].pcf_log[OUT_STDOUT].lc_path);
+		free(pg->pg_procs[i].pcf_log[OUT_STDERR].lc_path);
 	}
 	free(pg->pg_procs);
 	free(pg->pg_settings);
@@ -91,6 +96,56 @@ valid_program_name(const char *name)
 	return name[0] != '\0' && strlen(name) <= 128 &&
 	    strpbrk(name, " \t\n:/") == NULL && strcmp(name, ".") != 0 &&
 	    strcmp(name, "..") != 0;
+}
+
+/*
+ * stdout_logfile or stderr_logfile of one process: AUTO (the default; a
+ * file in childlogdir, named once the whole config is read), NONE, the
+ * supervisor's /dev/stdout or /dev/stderr, or an absolute path.
+ */
+static bool
+expand_log(struct loader *ld, const struct program_config *pg,
+    const struct program_raw *raw, struct proc_config *pc,
+    const struct program_vars *pv, int stream)
+{
+	static const char *const keys[] = { "stdout_logfile",
+	    "stderr_logfile" };
+	struct log_config *lc = &pc->pcf_log[stream];
+	char *path;
+
+	lc->lc_maxbytes = pg->pg_log_maxbytes[stream];
+	lc->lc_backups = pg->pg_log_backups[stream];
+	if (raw->pr_logfile[stream] == NULL ||
+	    strcasecmp(raw->pr_logfile[stream], "AUTO") == 0) {
+		lc->lc_dest = LOG_TO_FILE;
+		lc->lc_auto = true;
+		return true;
+	}
+	if ((path = config_expand(ld, keys[stream],
+	    raw->pr_logfile_line[stream], raw->pr_logfile[stream],
+	    pv)) == NULL)
+		return false;
+	if (*path == '\0' || strcasecmp(path, "NONE") == 0)
+		lc->lc_dest = LOG_TO_NONE;
+	else if (strcmp(path, "/dev/stdout") == 0)
+		lc->lc_dest = LOG_TO_STDOUT;
+	else if (strcmp(path, "/dev/stderr") == 0)
+		lc->lc_dest = LOG_TO_STDERR;
+	else if (path[0] != '/') {
+		config_msg(ld, true, raw->pr_logfile_line[stream], "%s: \"%s\" "
+		    "is not an absolute path, AUTO, NONE, /dev/stdout or "
+		    "/dev/stderr", keys[stream], path);
+		free(path);
+		return false;
+	} else {
+		lc->lc_dest = LOG_TO_FILE;
+		lc->lc_path = path;
+		return true;
+	}
+	free(path);
+	if (lc->lc_dest != LOG_TO_FILE)
+		lc->lc_maxbytes = 0;	/* nothing to rotate */
+	return true;
 }
 
 /* Fills pg_procs: one expanded process config per process number. */
@@ -162,6 +217,9 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 			ld->ld_nomem = true;
 			return false;
 		}
+		if (!expand_log(ld, pg, raw, pc, &pv, OUT_STDOUT) ||
+		    !expand_log(ld, pg, raw, pc, &pv, OUT_STDERR))
+			return false;
 	}
 	return ok;
 }
@@ -188,7 +246,8 @@ settings_string(const struct raw_section *rs)
 {
 	static const char *const per_process[] = {
 		"command", "directory", "environment", "process_name",
-		"numprocs", "numprocs_start",
+		"numprocs", "numprocs_start", "stdout_logfile",
+		"stderr_logfile",
 	};
 	const struct raw_entry **sorted;
 	char *out = NULL;
@@ -219,6 +278,15 @@ settings_string(const struct raw_section *rs)
 	return out;
 }
 
+/* True when both logs write the same way to the same place. */
+bool
+config_log_same(const struct log_config *a, const struct log_config *b)
+{
+	return a->lc_dest == b->lc_dest && str_same(a->lc_path, b->lc_path) &&
+	    a->lc_maxbytes == b->lc_maxbytes &&
+	    a->lc_backups == b->lc_backups;
+}
+
 /*
  * True when process pa of program a runs exactly as pb of b would: a
  * reload leaves it alone.
@@ -234,7 +302,11 @@ config_process_same(const struct program_config *a,
 	    pa->pcf_num == pb->pcf_num &&
 	    strv_equal(pa->pcf_argv, pb->pcf_argv) &&
 	    str_same(pa->pcf_directory, pb->pcf_directory) &&
-	    strv_equal(pa->pcf_env, pb->pcf_env);
+	    strv_equal(pa->pcf_env, pb->pcf_env) &&
+	    config_log_same(&pa->pcf_log[OUT_STDOUT],
+	    &pb->pcf_log[OUT_STDOUT]) &&
+	    config_log_same(&pa->pcf_log[OUT_STDERR],
+	    &pb->pcf_log[OUT_STDERR]);
 }
 
 /* Expands one value and stores it in pg; false (reported) when bad. */
@@ -289,6 +361,10 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	pg->pg_stopsignal = SIGTERM;
 	pg->pg_stopwaitsecs = 10;
 	pg->pg_priority = 999;
+	pg->pg_log_maxbytes[OUT_STDOUT] = LOG_MAXBYTES_DEFAULT;
+	pg->pg_log_maxbytes[OUT_STDERR] = LOG_MAXBYTES_DEFAULT;
+	pg->pg_log_backups[OUT_STDOUT] = LOG_BACKUPS_DEFAULT;
+	pg->pg_log_backups[OUT_STDERR] = LOG_BACKUPS_DEFAULT;
 
 	if (!valid_program_name(pg->pg_name)) {
 		config_msg(ld, true, rs->rs_line, "[%s]: a program name must be "
@@ -328,6 +404,12 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			} else if (strcmp(kd->kd_name, "directory") == 0) {
 				raw.pr_directory = re->re_value;
 				raw.pr_directory_line = re->re_line;
+			} else if (strcmp(kd->kd_name, "stdout_logfile") == 0) {
+				raw.pr_logfile[OUT_STDOUT] = re->re_value;
+				raw.pr_logfile_line[OUT_STDOUT] = re->re_line;
+			} else if (strcmp(kd->kd_name, "stderr_logfile") == 0) {
+				raw.pr_logfile[OUT_STDERR] = re->re_value;
+				raw.pr_logfile_line[OUT_STDERR] = re->re_line;
 			} else {
 				raw.pr_environment = re->re_value;
 				raw.pr_environment_line = re->re_line;

@@ -46,6 +46,8 @@ struct ctl_client {
 	bool		 c_dispatching;	/* inside dispatch() */
 	bool		 c_eof;		/* the client will send nothing more */
 	bool		 c_dead;	/* dropped; freed after this iteration */
+	bool		 c_stream;	/* answered as it goes (tail -f): its
+					   hang-up ends it */
 };
 
 static struct ev_loop	*loop;
@@ -373,8 +375,40 @@ control_end(struct ctl_client *c, int code, const char *fmt, ...)
 	out_vprintf(c, prefix, fmt, ap);
 	va_end(ap);
 	c->c_busy = false;
+	c->c_stream = false;
 	if (!c->c_dead && !c->c_dispatching)
 		dispatch(c);
+}
+
+/* A data frame of the reply: "+ LENGTH", a newline, then the bytes. */
+void
+control_data(struct ctl_client *c, const char *data, size_t n)
+{
+	char head[32];
+	int len;
+
+	len = snprintf(head, sizeof(head), "+ %zu\n", n);
+	out_append(c, head, (size_t)len);
+	out_append(c, data, n);
+}
+
+/* Reply bytes the client has not read yet. */
+size_t
+control_pending(const struct ctl_client *c)
+{
+	return c->c_outlen - c->c_outoff;
+}
+
+/*
+ * The reply goes on until the client hangs up: read on, so that its
+ * hang-up is seen even while nothing is written to it.
+ */
+void
+control_stream(struct ctl_client *c)
+{
+	c->c_stream = true;
+	if (!c->c_dead && !c->c_eof)
+		ev_io_start(loop, &c->c_rio);
 }
 
 static void
@@ -473,7 +507,7 @@ dispatch(struct ctl_client *c)
 		return;
 	}
 	/* Read more only when it can be answered: backpressure. */
-	if (c->c_busy || c->c_eof)
+	if ((c->c_busy && !c->c_stream) || c->c_eof)
 		ev_io_stop(loop, &c->c_rio);
 	else
 		ev_io_start(loop, &c->c_rio);
@@ -488,6 +522,13 @@ read_cb(struct ev_loop *l, ev_io *w, int revents)
 
 	(void)l;
 	(void)revents;
+	if (c->c_stream && c->c_busy) {
+		/* Nothing is asked while a stream goes on: only the end. */
+		n = read(c->c_fd, c->c_in, CTL_LINE_MAX);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			client_drop(c, NULL);
+		return;
+	}
 	if (c->c_inlen == CTL_LINE_MAX) {	/* dispatch() deals with it */
 		dispatch(c);
 		return;
@@ -547,6 +588,8 @@ write_cb(struct ev_loop *l, ev_io *w, int revents)
 	}
 	c->c_outoff = c->c_outlen = 0;
 	ev_io_stop(l, w);
+	if (c->c_stream && c->c_busy)
+		command_client_drained(c);
 	maybe_close(c);
 }
 

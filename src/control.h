@@ -8,6 +8,7 @@
 
 #include <ev.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 #include "log.h"
@@ -38,6 +39,9 @@ void	 control_error(struct ctl_client *c, const char *fmt, ...)
 	    PRINTFLIKE(2, 3);
 void	 control_end(struct ctl_client *c, int code, const char *fmt, ...)
 	    PRINTFLIKE(3, 4);
+void	 control_data(struct ctl_client *c, const char *data, size_t n);
+size_t	 control_pending(const struct ctl_client *c);
+void	 control_stream(struct ctl_client *c);
 void	 control_flush_all(void);
 
 #endif

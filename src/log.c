@@ -1,19 +1,27 @@
 /*
- * log.c: the supervisor's own log.  Lines go to stderr, or to the file
- * named by [supervisor] logfile, as "YYYY-mm-dd HH:MM:SS.mmm LEVEL message".
+ * log.c: the supervisor's own log.  Lines go to stderr, or where
+ * [supervisor] logfile says: a file (rotated by logfile_maxbytes, written
+ * by logfile.c as programs' logs are), stdout, or syslog.  Each line is
+ * "YYYY-mm-dd HH:MM:SS.mmm LEVEL message".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "logfile.h"
 
 static int		 log_fd = STDERR_FILENO;	/* where lines go */
+static struct logfile	 log_file;		/* when not stderr */
+static bool		 log_to_file;		/* log_file is in use */
+static bool		 log_to_syslog;
 static enum log_level	 log_threshold = LOG_LEVEL_INFO; /* drop lines above it */
 
 static const char *const level_names[] = {
@@ -33,21 +41,46 @@ log_init(const char *progname)
 }
 
 /*
- * Opens the log file in append mode; the descriptor is close-on-exec so
- * programs never inherit it.  Returns -1 with errno set on failure.
+ * Sends the log where lc says.  A file is opened in append mode, its
+ * descriptor close-on-exec so programs never inherit it.  Returns -1
+ * with errno set when the file can't be opened; lines then still go to
+ * stderr.
  */
 int
-log_open_file(const char *path)
+log_configure(const struct log_config *lc)
 {
-	int fd;
+	log_close();
+	switch (lc->lc_dest) {
+	case LOG_TO_SYSLOG:
+		openlog("supervisor", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		log_to_syslog = true;
+		return 0;
+	case LOG_TO_FILE:
+	case LOG_TO_STDOUT:
+		logfile_init(&log_file, "logfile", true);
+		if (logfile_configure(&log_file, lc) == -1) {
+			int saved = log_file.lf_fault;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd == -1)
-		return -1;
-	if (log_fd != STDERR_FILENO)
-		close(log_fd);
-	log_fd = fd;
-	return 0;
+			logfile_close(&log_file);
+			errno = saved;
+			return -1;
+		}
+		log_to_file = true;
+		log_fd = log_file.lf_fd;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* SIGUSR2: the log file opened anew (after an external rotation). */
+void
+log_reopen(void)
+{
+	if (!log_to_file)
+		return;
+	logfile_reopen(&log_file);
+	log_fd = log_file.lf_fd != -1 ? log_file.lf_fd : STDERR_FILENO;
 }
 
 /*
@@ -63,10 +96,12 @@ log_signal_safe(const char *msg, size_t len)
 void
 log_close(void)
 {
-	if (log_fd != STDERR_FILENO) {
-		close(log_fd);
-		log_fd = STDERR_FILENO;
-	}
+	if (log_to_file)
+		logfile_close(&log_file);
+	if (log_to_syslog)
+		closelog();
+	log_to_file = log_to_syslog = false;
+	log_fd = STDERR_FILENO;
 }
 
 void
@@ -124,6 +159,23 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 
 	if (level > log_threshold)
 		return;
+	if (log_to_syslog) {
+		static const int prio[] = {
+			[LOG_LEVEL_CRIT] = LOG_CRIT,
+			[LOG_LEVEL_ERROR] = LOG_ERR,
+			[LOG_LEVEL_WARN] = LOG_WARNING,
+			[LOG_LEVEL_INFO] = LOG_INFO,
+			[LOG_LEVEL_DEBUG] = LOG_DEBUG,
+			[LOG_LEVEL_TRACE] = LOG_DEBUG,
+		};
+
+		n = vsnprintf(line, sizeof(line), fmt, ap);
+		if (errnum != 0)
+			syslog(prio[level], "%s: %s", line, strerror(errnum));
+		else
+			syslog(prio[level], "%s", line);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);
 	len = strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm);
@@ -146,6 +198,11 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	}
 	line[len++] = '\n';
 	/* A short or failed write of our own log must not stop supervision. */
+	if (log_to_file) {
+		(void)logfile_write(&log_file, line, len);
+		log_fd = log_file.lf_fd != -1 ? log_file.lf_fd : STDERR_FILENO;
+		return;
+	}
 	while (write(log_fd, line, len) == -1 && errno == EINTR)
 		;
 }

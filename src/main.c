@@ -188,7 +188,13 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 		reload_result_free(&r);
 		return;
 	}
-	if (w->signum == SIGUSR1 || w->signum == SIGUSR2) {
+	if (w->signum == SIGUSR2) {
+		log_reopen();
+		log_info("SIGUSR2 received; log files reopened");
+		programs_reopen_logs();
+		return;
+	}
+	if (w->signum == SIGUSR1) {
 		log_info("SIG%s received; ignored", signal_name(w->signum));
 		return;
 	}
@@ -280,8 +286,8 @@ run_daemon(const char *path, const char *sock_arg)
 		return EXIT_CONFIG;
 	}
 	log_set_level(cf->cf_loglevel);
-	if (cf->cf_logfile != NULL && log_open_file(cf->cf_logfile) == -1) {
-		log_warn("logfile: open %s", cf->cf_logfile);
+	if (log_configure(&cf->cf_log) == -1) {
+		log_warn("logfile: open %s", cf->cf_log.lc_path);
 		config_free(cf);
 		return 1;
 	}

@@ -247,6 +247,41 @@ parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/*
+ * A size as supervisord writes it: a number of bytes, or with KB, MB or
+ * GB (powers of 1024, any case), at most 2^62.
+ */
+int
+parse_bytes(const char *s, long long *out)
+{
+	static const struct {
+		const char	*suffix;
+		long long	 mult;
+	} units[] = {
+		{ "", 1 }, { "B", 1 }, { "KB", 1LL << 10 }, { "MB", 1LL << 20 },
+		{ "GB", 1LL << 30 },
+	};
+	char *end;
+	long long n;
+	size_t i;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcasecmp(end, units[i].suffix) != 0)
+			continue;
+		if (n > (1LL << 62) / units[i].mult)
+			return -1;
+		*out = n * units[i].mult;
+		return 0;
+	}
+	return -1;
+}
+
 /* An octal mode like "022" or "0o22", at most 0777. */
 int
 parse_umask(const char *s, int *out)

@@ -232,7 +232,7 @@ failed_start(struct process *p)
 static void
 spawn_attempt(struct process *p)
 {
-	int fd, cgroup_fd;
+	int fd, cgroup_fd, stdio[2];
 	pid_t pid;
 
 	p->p_exec_failed = false;
@@ -242,7 +242,8 @@ spawn_attempt(struct process *p)
 		failed_start(p);
 		return;
 	}
-	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, &fd);
+	(void)capture_prepare(&p->p_capture, p->p_program, p->p_config, stdio);
+	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &fd);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
 	if (pid == -1) {
@@ -780,6 +781,7 @@ process_create(struct config *cf, const struct program_config *pg,
 	p->p_state = PROC_STOPPED;
 	p->p_exec_fd = -1;
 	tree_setup(&p->p_tree, p->p_name);
+	capture_init(&p->p_capture, p->p_name);
 	ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
 	p->p_exec_watcher.data = p;
 	ev_timer_init(&p->p_timer, timer_cb, 0, 0);
@@ -803,6 +805,7 @@ process_free(struct process *p)
 	ev_timer_stop(loop, &p->p_poll);
 	ev_timer_stop(loop, &p->p_limit);
 	exec_pipe_close(p);
+	capture_free(&p->p_capture);
 	tree_free(&p->p_tree);
 	config_free(p->p_next_cf);
 	config_free(p->p_cf);
@@ -825,6 +828,7 @@ programs_init(struct ev_loop *l, struct config *cf)
 	int j;
 
 	loop = l;
+	capture_set_loop(l);
 	for (i = 0; i < cf->cf_nprograms; i++)
 		n += (size_t)cf->cf_programs[i]->pg_numprocs;
 	if ((procs = calloc(n ? n : 1, sizeof(*procs))) == NULL)
@@ -865,6 +869,16 @@ programs_free(void)
 		ev_prepare_stop(loop, &reaped_watcher);
 		ev_timer_stop(loop, &sweep_watcher);
 	}
+}
+
+/* SIGUSR2: every program's log files are opened anew. */
+void
+programs_reopen_logs(void)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		capture_reopen(&procs[i]->p_capture);
 }
 
 /* ---- live reload --------------------------------------------------- */

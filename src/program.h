@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "capture.h"
 #include "config.h"
 #include "spawn.h"
 #include "tree.h"
@@ -33,6 +34,7 @@ struct process {
 	enum proc_state	 p_state;
 	pid_t		 p_pid;		/* the leader; 0 once reaped */
 	struct tree	 p_tree;	/* everything it ever forked */
+	struct capture	 p_capture;	/* its output pipes and logs */
 	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
 	ev_io		 p_exec_watcher;
 	bool		 p_exec_failed;	/* the child reported an error */
@@ -80,6 +82,7 @@ bool	process_is_gone(struct process *p);
 struct process *process_by_name(const char *name);
 void	programs_set_observer(void (*fn)(struct process *));
 void	programs_set_forget(void (*fn)(struct process *));
+void	programs_reopen_logs(void);
 
 /* Live reload (reload.c): the table follows a new config. */
 struct process *process_create(struct config *cf,

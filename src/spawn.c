@@ -58,6 +58,7 @@ struct spawn_plan {
 	int	  sp_maxfd;		/* highest fd to mark close-on-exec */
 	int	  sp_signals[64];	/* signals not at SIG_DFL in the parent */
 	int	  sp_nsignals;
+	int	  sp_stdio[2];		/* the child's stdout, stderr; -1: null */
 };
 
 static bool
@@ -253,6 +254,15 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 			child_fail(errfd, SPAWN_STAGE_STDIN, errno);
 		close(fd);
 	}
+	for (i = 0; i < 2; i++) {
+		if ((fd = sp->sp_stdio[i]) == -1 &&
+		    (fd = open("/dev/null", O_WRONLY)) == -1)
+			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
+		if (dup2(fd, STDOUT_FILENO + i) == -1)
+			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
+		if (sp->sp_stdio[i] == -1)
+			close(fd);
+	}
 	if (pg->pg_umask >= 0)
 		umask((mode_t)pg->pg_umask);
 	if (pc->pcf_directory != NULL && chdir(pc->pcf_directory) == -1)
@@ -396,7 +406,7 @@ clone_child(struct child_args *a)
  */
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, int *error_fd)
+    int cgroup_fd, const int stdio[2], int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
 	struct child_args a;
@@ -417,6 +427,8 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		return -1;
 	}
 	changed_signals(sp.sp_signals, &sp.sp_nsignals);
+	sp.sp_stdio[0] = stdio[0];
+	sp.sp_stdio[1] = stdio[1];
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {
@@ -496,6 +508,8 @@ spawn_stage_name(int stage)
 		return "exec";
 	case SPAWN_STAGE_CGROUP:
 		return "join cgroup";
+	case SPAWN_STAGE_STDOUT:
+		return "set up stdout and stderr";
 	}
 	return "start";
 }

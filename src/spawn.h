@@ -16,6 +16,7 @@ enum spawn_stage {
 	SPAWN_STAGE_CHDIR,
 	SPAWN_STAGE_EXEC,
 	SPAWN_STAGE_CGROUP,
+	SPAWN_STAGE_STDOUT,
 };
 
 struct spawn_error {
@@ -28,7 +29,8 @@ struct spawn_error {
 #define SPAWN_EXIT_NOTFOUND	127	/* anything else */
 
 pid_t	spawn_process(const struct program_config *pg,
-	    const struct proc_config *pc, int cgroup_fd, int *error_fd);
+	    const struct proc_config *pc, int cgroup_fd, const int stdio[2],
+	    int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);
 

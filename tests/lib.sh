@@ -9,6 +9,9 @@ SUPERVISOR=${SUPERVISOR:-build/supervisor}
 SUPERVISOR=$(cd "$(dirname "$SUPERVISOR")" && pwd)/$(basename "$SUPERVISOR")
 T=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-test.XXXXXX")
 export SUPERVISOR_TEST_TAG="$T"
+# AUTO program logs (childlogdir defaults to $TMPDIR) stay in the test's
+# directory.
+export TMPDIR="$T"
 # Leak reports from the sanitizer build fail the daemon's exit status.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

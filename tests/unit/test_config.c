@@ -127,7 +127,7 @@ test_defaults(void)
 		return;
 	}
 	CHECK_STR("defaults: cf_file is the name", cf->cf_file, FILE_NAME);
-	CHECK("defaults: no logfile", cf->cf_logfile == NULL);
+	CHECK("defaults: no logfile", cf->cf_log.lc_dest == LOG_TO_STDERR);
 	CHECK("defaults: loglevel info", cf->cf_loglevel == LOG_LEVEL_INFO);
 	CHECK("defaults: one program", cf->cf_nprograms == 1);
 	pg = cf->cf_programs[0];
@@ -212,7 +212,7 @@ test_every_key(void)
 		config_msgs_free(&msgs);
 		return;
 	}
-	CHECK_STR("every key: logfile", cf->cf_logfile, "/var/log/sup.log");
+	CHECK_STR("every key: logfile", cf->cf_log.lc_path, "/var/log/sup.log");
 	CHECK("every key: loglevel", cf->cf_loglevel == LOG_LEVEL_DEBUG);
 	pg = cf->cf_programs[0];
 	pc = &pg->pg_procs[0];
@@ -269,14 +269,14 @@ test_supervisor_section(void)
 	CHECK("[supervisord]: accepted", cf != NULL && msgs.cm_count == 0);
 	CHECK("[supervisord]: loglevel", cf != NULL &&
 	    cf->cf_loglevel == LOG_LEVEL_WARN);
-	CHECK_STR("[supervisord]: logfile", cf ? cf->cf_logfile : NULL,
+	CHECK_STR("[supervisord]: logfile", cf ? cf->cf_log.lc_path : NULL,
 	    "/tmp/s.log");
 	config_free(cf);
 	config_msgs_free(&msgs);
 
 	cf = load("[supervisor]\nlogfile = NONE\nloglevel = blather\n", &msgs);
 	CHECK("[supervisor]: logfile NONE means stderr", cf != NULL &&
-	    cf->cf_logfile == NULL);
+	    cf->cf_log.lc_dest == LOG_TO_STDERR);
 	CHECK("[supervisor]: blather is trace", cf != NULL &&
 	    cf->cf_loglevel == LOG_LEVEL_TRACE);
 	CHECK("[supervisor]: no programs is fine", cf != NULL &&
@@ -287,7 +287,7 @@ test_supervisor_section(void)
 	cf = config_load_text("/etc/sup/t.ini", here_text, strlen(here_text),
 	    &msgs);
 	CHECK_STR("[supervisor]: %(here)s in logfile",
-	    cf ? cf->cf_logfile : NULL, "/etc/sup/sup.log");
+	    cf ? cf->cf_log.lc_path : NULL, "/etc/sup/sup.log");
 	config_free(cf);
 	config_msgs_free(&msgs);
 }

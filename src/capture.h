@@ -1,0 +1,46 @@
+/*
+ * capture.h: programs' output.  Each process has a pipe per stream,
+ * made at its first start and kept while it is configured, so output
+ * that grandchildren write after it exited, or around a restart, is read
+ * too.  The event loop moves what comes into the process's log.
+ */
+#ifndef SUPERVISOR_CAPTURE_H
+#define SUPERVISOR_CAPTURE_H
+
+#include <ev.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "logfile.h"
+
+struct tail;
+
+struct capture_stream {
+	char		 cs_name[160];	/* "web stdout", for messages */
+	int		 cs_rfd;	/* the pipe's read end, -1: none */
+	int		 cs_wfd;	/* its write end, given to each spawn */
+	ev_io		 cs_rio;	/* the pipe is readable */
+	ev_io		 cs_wio;	/* the log can take more (non-blocking) */
+	struct logfile	 cs_log;
+	char		*cs_buf;	/* CAPTURE_BUF bytes once needed */
+	size_t		 cs_off;	/* cs_buf[cs_off, cs_len) waits for */
+	size_t		 cs_len;	/* ... the log to take it */
+	bool		 cs_grown;	/* the pipe was made bigger */
+	struct tail	*cs_tails;	/* clients following this log */
+};
+
+struct capture {
+	struct capture_stream c_stream[2];	/* OUT_STDOUT, OUT_STDERR */
+};
+
+void	capture_init(struct capture *c, const char *name);
+int	capture_prepare(struct capture *c, const struct program_config *pg,
+	    const struct proc_config *pc, int child_fds[2]);
+void	capture_free(struct capture *c);
+void	capture_reopen(struct capture *c);
+unsigned long long capture_lost(const struct capture *c);
+int	capture_open_log(struct capture_stream *cs,
+	    const struct log_config *lc);
+void	capture_set_loop(struct ev_loop *l);
+
+#endif

@@ -1,0 +1,442 @@
+/*
+ * logfile.c: one log being written.  A file is rotated by size (log ->
+ * log.1 ... log.N) and never grows past maxbytes; a fault (no directory,
+ * no permission, a full disk, a removed file) is reported once, the bytes
+ * that could not be written are counted, and writing resumes by itself.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "logfile.h"
+
+#define CHECK_INTERVAL	1.0	/* seconds between open retries and checks */
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A fault of the supervisor's own log can't go to that log. */
+static void
+report(struct logfile *lf, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report(struct logfile *lf, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (lf->lf_own)
+		dprintf(STDERR_FILENO, "supervisor: %s%s%s\n", msg,
+		    err ? ": " : "", err ? strerror(err) : "");
+	else if (err != 0)
+		log_warnx("%s: %s", msg, strerror(err));
+	else
+		log_info("%s", msg);
+}
+
+static const char *
+dest_name(const struct logfile *lf)
+{
+	switch (lf->lf_conf.lc_dest) {
+	case LOG_TO_FILE:
+		return lf->lf_conf.lc_path;
+	case LOG_TO_STDOUT:
+		return "the supervisor's stdout";
+	case LOG_TO_STDERR:
+		return "the supervisor's stderr";
+	default:
+		return "nowhere";
+	}
+}
+
+/* The start of a fault: said once, until writing works again. */
+static void
+fault(struct logfile *lf, int err, const char *what)
+{
+	if (lf->lf_fault != 0)
+		return;
+	lf->lf_fault = err;
+	lf->lf_lost_now = 0;
+	report(lf, err, "%s: %s %s (output is dropped and counted until it "
+	    "can be written)", lf->lf_name, what, dest_name(lf));
+}
+
+static void
+fault_over(struct logfile *lf)
+{
+	if (lf->lf_fault == 0)
+		return;
+	lf->lf_fault = 0;
+	report(lf, 0, "%s: writing %s again; %llu bytes were lost",
+	    lf->lf_name, dest_name(lf), lf->lf_lost_now);
+}
+
+static void
+lost(struct logfile *lf, size_t n)
+{
+	lf->lf_lost += n;
+	lf->lf_lost_now += n;
+}
+
+void
+logfile_init(struct logfile *lf, const char *name, bool own)
+{
+	memset(lf, 0, sizeof(*lf));
+	lf->lf_name = name;
+	lf->lf_fd = -1;
+	lf->lf_own = own;
+	lf->lf_conf.lc_dest = LOG_TO_NONE;
+}
+
+/*
+ * The supervisor's stdout or stderr, as a descriptor of our own: a pipe
+ * or terminal is opened anew (through /proc) so that it can be made
+ * non-blocking without changing the supervisor's own; a socket (journald,
+ * some container runtimes) is sent to without blocking; a file is written
+ * where the supervisor's own output is.
+ */
+static int
+open_std(struct logfile *lf, int which)
+{
+	char path[32];
+	struct stat st;
+	int fd;
+
+	if (fstat(which, &st) == -1)
+		return -1;
+	if (S_ISSOCK(st.st_mode))
+		lf->lf_send = !lf->lf_own;
+	else if ((S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) &&
+	    !lf->lf_own) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", which);
+		fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd != -1)
+			return fd;
+	}
+	lf->lf_blocking = true;
+	return fcntl(which, F_DUPFD_CLOEXEC, 3);
+}
+
+/*
+ * Opens the current file at its end.  Not O_APPEND: splice(2) refuses
+ * such files, and no one else writes this one (config.c makes each log
+ * path one log's).
+ */
+static int
+open_file(struct logfile *lf)
+{
+	struct stat st;
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK;
+
+	/* AUTO logs are in a shared directory such as /tmp. */
+	if (lf->lf_conf.lc_auto)
+		flags |= O_NOFOLLOW;
+	if (lf->lf_own)
+		flags |= O_APPEND;
+	if ((fd = open(lf->lf_conf.lc_path, flags, 0666)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || lseek(fd, 0, SEEK_END) == -1) {
+		close(fd);
+		return -1;
+	}
+	lf->lf_regular = S_ISREG(st.st_mode);
+	lf->lf_size = st.st_size;
+	return fd;
+}
+
+/* Opens the destination; a fault when it can't (reported, retried). */
+static void
+open_dest(struct logfile *lf)
+{
+	int fd = -1;
+
+	lf->lf_send = lf->lf_blocking = lf->lf_regular = false;
+	lf->lf_size = 0;
+	switch (lf->lf_conf.lc_dest) {
+	case LOG_TO_FILE:
+		fd = open_file(lf);
+		break;
+	case LOG_TO_STDOUT:
+		fd = open_std(lf, STDOUT_FILENO);
+		break;
+	case LOG_TO_STDERR:
+		fd = open_std(lf, STDERR_FILENO);
+		break;
+	default:
+		return;
+	}
+	lf->lf_next_check = now_mono() + CHECK_INTERVAL;
+	if (fd == -1) {
+		fault(lf, errno, "open");
+		return;
+	}
+	lf->lf_fd = fd;
+	lf->lf_gen++;
+}
+
+void
+logfile_close(struct logfile *lf)
+{
+	if (lf->lf_fd != -1)
+		close(lf->lf_fd);
+	lf->lf_fd = -1;
+	free(lf->lf_conf.lc_path);
+	lf->lf_conf.lc_path = NULL;
+	lf->lf_conf.lc_dest = LOG_TO_NONE;
+}
+
+/*
+ * Points the log at lc (a copy is kept) and opens it.  Returns -1 when
+ * it could not be opened: the fault is reported and opening is retried as
+ * output comes.
+ */
+int
+logfile_configure(struct logfile *lf, const struct log_config *lc)
+{
+	char *path = NULL;
+
+	if (lc->lc_path != NULL && (path = strdup(lc->lc_path)) == NULL)
+		return -1;
+	logfile_close(lf);
+	lf->lf_conf = *lc;
+	lf->lf_conf.lc_path = path;
+	lf->lf_fault = 0;
+	open_dest(lf);
+	return lf->lf_fd == -1 && lc->lc_dest != LOG_TO_NONE ? -1 : 0;
+}
+
+/* SIGUSR2: the file may have been moved away (logrotate); open it anew. */
+void
+logfile_reopen(struct logfile *lf)
+{
+	if (lf->lf_conf.lc_dest != LOG_TO_FILE)
+		return;
+	if (lf->lf_fd != -1)
+		close(lf->lf_fd);
+	lf->lf_fd = -1;
+	open_dest(lf);
+}
+
+/* True when output is thrown away by design (NONE). */
+bool
+logfile_discards(const struct logfile *lf)
+{
+	return lf->lf_conf.lc_dest == LOG_TO_NONE ||
+	    lf->lf_conf.lc_dest == LOG_TO_SYSLOG;
+}
+
+/* "PATH.k", the k-th newest backup (k = 0: the current file). */
+char *
+logfile_backup_name(const struct logfile *lf, unsigned long k)
+{
+	char *name;
+
+	if (lf->lf_conf.lc_path == NULL)
+		return NULL;
+	if (k == 0)
+		return strdup(lf->lf_conf.lc_path);
+	if (asprintf(&name, "%s.%lu", lf->lf_conf.lc_path, k) == -1)
+		return NULL;
+	return name;
+}
+
+/*
+ * log -> log.1 -> ... -> log.N, the oldest dropped, and a new log.  With
+ * no backups the file starts again empty.
+ */
+static void
+rotate(struct logfile *lf)
+{
+	const char *path = lf->lf_conf.lc_path;
+	char from[PATH_MAX], to[PATH_MAX];
+	int i, bad = 0;
+
+	for (i = lf->lf_conf.lc_backups - 1; i >= 1 && bad == 0; i--) {
+		snprintf(from, sizeof(from), "%s.%d", path, i);
+		snprintf(to, sizeof(to), "%s.%d", path, i + 1);
+		if (rename(from, to) == -1 && errno != ENOENT)
+			bad = errno;
+	}
+	if (bad == 0 && lf->lf_conf.lc_backups > 0) {
+		snprintf(to, sizeof(to), "%s.1", path);
+		if (rename(path, to) == -1 && errno != ENOENT)
+			bad = errno;
+	} else if (bad == 0 && unlink(path) == -1 && errno != ENOENT)
+		bad = errno;
+	if (bad != 0) {
+		/* Keep writing this file; try again after another maxbytes. */
+		report(lf, bad, "%s: rotate %s", lf->lf_name, path);
+		lf->lf_size = 0;
+		return;
+	}
+	close(lf->lf_fd);
+	lf->lf_fd = -1;
+	open_dest(lf);
+}
+
+/*
+ * Once a second while writing: a file someone removed is created again
+ * (writing on would fill an invisible inode), and one truncated under us
+ * (logrotate's copytruncate) is written at its new end.
+ */
+static void
+check_file(struct logfile *lf, double now)
+{
+	struct stat st;
+
+	lf->lf_next_check = now + CHECK_INTERVAL;
+	if (lf->lf_conf.lc_dest != LOG_TO_FILE || lf->lf_fd == -1 ||
+	    fstat(lf->lf_fd, &st) == -1)
+		return;
+	if (st.st_nlink == 0) {
+		report(lf, 0, "%s: %s was removed; creating it again",
+		    lf->lf_name, lf->lf_conf.lc_path);
+		logfile_reopen(lf);
+	} else if (st.st_size < lf->lf_size) {
+		(void)lseek(lf->lf_fd, 0, SEEK_END);
+		lf->lf_size = st.st_size;
+	}
+}
+
+/*
+ * Ready to write: open (again) if a fault closed it and a retry is due,
+ * rotate if the file is full, check the file once a second.  False when
+ * there is nothing to write to.
+ */
+static bool
+ready(struct logfile *lf, size_t n)
+{
+	double now;
+
+	if (lf->lf_conf.lc_dest == LOG_TO_NONE ||
+	    lf->lf_conf.lc_dest == LOG_TO_SYSLOG)
+		return false;
+	if (lf->lf_fd == -1 || lf->lf_fault != 0 ||
+	    lf->lf_conf.lc_dest == LOG_TO_FILE) {
+		now = now_mono();
+		if (now >= lf->lf_next_check) {
+			if (lf->lf_fd == -1)
+				open_dest(lf);
+			else
+				check_file(lf, now);
+		}
+	}
+	if (lf->lf_fd == -1)
+		return false;
+	if (lf->lf_conf.lc_maxbytes > 0 && lf->lf_size > 0 &&
+	    (lf->lf_size >= lf->lf_conf.lc_maxbytes ||
+	    (lf->lf_own && lf->lf_size + (long long)n >
+	    lf->lf_conf.lc_maxbytes)))
+		rotate(lf);
+	return lf->lf_fd != -1;
+}
+
+/* How much of n fits before the file must rotate (own lines: all). */
+static size_t
+room(const struct logfile *lf, size_t n)
+{
+	long long left = lf->lf_conf.lc_maxbytes - lf->lf_size;
+
+	if (lf->lf_conf.lc_maxbytes <= 0 || lf->lf_own || left <= 0 ||
+	    (long long)n <= left)
+		return n;
+	return (size_t)left;
+}
+
+static void
+wrote(struct logfile *lf, size_t n)
+{
+	lf->lf_size += (long long)n;
+	lf->lf_written += n;
+	fault_over(lf);
+}
+
+/*
+ * Writes buf; what can't be written (a fault) is counted as lost.
+ * Returns the bytes consumed: less than n only when a non-blocking
+ * destination is full, and the caller should wait for it to drain.
+ */
+size_t
+logfile_write(struct logfile *lf, const char *buf, size_t n)
+{
+	size_t done = 0, chunk;
+	ssize_t w;
+
+	while (done < n) {
+		if (!ready(lf, n - done)) {
+			if (!logfile_discards(lf))
+				lost(lf, n - done);
+			return n;
+		}
+		chunk = room(lf, n - done);
+		if (lf->lf_send)
+			w = send(lf->lf_fd, buf + done, chunk,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(lf->lf_fd, buf + done, chunk);
+		if (w > 0) {
+			wrote(lf, (size_t)w);
+			done += (size_t)w;
+			continue;
+		}
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return done;
+		fault(lf, w == 0 ? EIO : errno, "write");
+		lost(lf, n - done);
+		return n;
+	}
+	return n;
+}
+
+/*
+ * Moves up to max bytes from the pipe from into the file without copying
+ * them through the supervisor.  Returns what was moved, 0 when the pipe
+ * is empty, -1 when the caller must read and logfile_write instead (not
+ * a regular file, a fault, rotation due, or splice refused).
+ */
+ssize_t
+logfile_splice(struct logfile *lf, int from, size_t max)
+{
+	ssize_t n;
+
+	if (lf->lf_fault != 0 || lf->lf_fd == -1 || !lf->lf_regular ||
+	    lf->lf_own)
+		return -1;
+	if (!ready(lf, max) || !lf->lf_regular)
+		return -1;
+	n = splice(from, NULL, lf->lf_fd, NULL, room(lf, max),
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n > 0) {
+		wrote(lf, (size_t)n);
+		return n;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n == -1 && errno == EINVAL)
+		lf->lf_regular = false;		/* this file system says no */
+	return -1;
+}

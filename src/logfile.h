@@ -1,0 +1,41 @@
+/*
+ * logfile.h: one log being written: a file rotated by size, or the
+ * supervisor's own stdout or stderr.  Programs' output (capture.c) and
+ * the supervisor's own messages (log.c) are written through it.
+ */
+#ifndef SUPERVISOR_LOGFILE_H
+#define SUPERVISOR_LOGFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+struct logfile {
+	const char	*lf_name;	/* for messages: "web stdout" */
+	struct log_config lf_conf;	/* where and how; lc_path is ours */
+	int		 lf_fd;		/* -1: not open (NONE, or a fault) */
+	bool		 lf_own;	/* the supervisor's log: faults to stderr */
+	bool		 lf_blocking;	/* a std stream written as is */
+	bool		 lf_send;	/* a socket: send(MSG_DONTWAIT) */
+	bool		 lf_regular;	/* a regular file: splice works */
+	long long	 lf_size;	/* bytes in the current file */
+	unsigned long	 lf_gen;	/* files begun: rotations, reopens */
+	unsigned long long lf_written;	/* bytes written, all files */
+	unsigned long long lf_lost;	/* bytes that could not be written */
+	unsigned long long lf_lost_now;	/* ... since the fault began */
+	int		 lf_fault;	/* errno being reported; 0: writing */
+	double		 lf_next_check;	/* open retry, removed-file check */
+};
+
+void	logfile_init(struct logfile *lf, const char *name, bool own);
+int	logfile_configure(struct logfile *lf, const struct log_config *lc);
+void	logfile_reopen(struct logfile *lf);
+void	logfile_close(struct logfile *lf);
+size_t	logfile_write(struct logfile *lf, const char *buf, size_t n);
+ssize_t	logfile_splice(struct logfile *lf, int from, size_t max);
+bool	logfile_discards(const struct logfile *lf);
+char	*logfile_backup_name(const struct logfile *lf, unsigned long k);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * tail.h: "tail [-f] [-n N] NAME [stdout|stderr]" over the control
+ * socket: the last lines of a program's log, read from its files (the
+ * rotated ones too), then, with -f, what is written as it comes.
+ */
+#ifndef SUPERVISOR_TAIL_H
+#define SUPERVISOR_TAIL_H
+
+#include <stdbool.h>
+
+struct ctl_client;
+struct capture_stream;
+
+#define TAIL_LINES_DEFAULT	10
+#define TAIL_LINES_MAX		1000000
+
+void	tail_command(struct ctl_client *c, int argc, char **argv);
+void	tail_start(struct ctl_client *c, struct capture_stream *cs,
+	    long lines, bool follow);
+void	tail_written(struct capture_stream *cs);
+void	tail_log_changed(struct capture_stream *cs);
+void	tail_stream_gone(struct capture_stream *cs);
+void	tail_client_drained(struct ctl_client *c);
+void	tail_client_gone(struct ctl_client *c);
+
+#endif
