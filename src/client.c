@@ -234,7 +234,8 @@ json_number_or_null(const char *s)
 		fputs(s, stdout);
 }
 
-/* Status fields: name program state pid up down last-exit restarts. */
+/* Status fields: name program state pid up down last-exit restarts
+ * output-lost. */
 static void
 print_status_json(const struct reply *r)
 {

@@ -157,7 +157,7 @@ t_config <<EOF2
 [program:later]
 command = sleep 1000
 user = nobody
-stdout_logfile = $T/later.log
+stdout_syslog = true
 startsecs = 0.1
 
 [program:cont]
@@ -180,8 +180,8 @@ t_check "later: check exits 0 with warnings" \
 	out_is "supervisor.ini: OK (3 programs, 3 processes)"
 t_check "later: user names its line" \
 	err_has "supervisor.ini:3: warning: user: not supported yet; ignored"
-t_check "later: stdout_logfile names its line" \
-	err_has "supervisor.ini:4: warning: stdout_logfile: not supported yet; ignored"
+t_check "later: stdout_syslog names its line" \
+	err_has "supervisor.ini:4: warning: stdout_syslog: not supported yet; ignored"
 t_check "later: only the two warnings" test "$(wc -l < "$T/check.err")" -eq 2
 t_start
 t_check "later: the daemon starts anyway" t_wait_log "later is RUNNING"

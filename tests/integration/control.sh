@@ -225,9 +225,9 @@ ctl_check "status --json" 3 status --json
 t_check "json: valid, an array of $N" js "type == \"array\" and length == $N"
 t_check "json: names in config order" \
 	test "$(jq -r '[.[].name] | join(" ")' <<< "$OUT")" = "$ALL"
-t_check "json: every object has exactly the ten fields" js 'all(.[]; keys ==
-	["downtime","exit_signal","exit_status","last_exit","name","pid",
-	 "program","restarts","state","uptime"])'
+t_check "json: every object has exactly the eleven fields" js 'all(.[]; keys ==
+	["downtime","exit_signal","exit_status","last_exit","name",
+	 "output_lost_bytes","pid","program","restarts","state","uptime"])'
 t_check "json web: name" js '.[0].name == "web"'
 t_check "json web: program" js '.[0].program == "web"'
 t_check "json web: state RUNNING" js '.[0].state == "RUNNING"'
@@ -474,8 +474,8 @@ cp "$T/good.ini" "$T/supervisor.ini"
 ctl_check "reload (valid again)" 0 reload
 
 # ---- tail, bad requests -------------------------------------------------
-ctl_check "tail web: not implemented" 1 tail web
-t_check "tail web: says output is not captured yet" err_has "not captured yet"
+ctl_check "tail: no such process" 4 tail nosuch
+ctl_check "tail: bad option" 2 tail -x web
 ctl_check "client: an argument with a blank is a usage error" 64 status "a b"
 
 # ---- shutdown -----------------------------------------------------------

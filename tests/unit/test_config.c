@@ -618,11 +618,12 @@ static void
 test_warnings(void)
 {
 	check_warned("warning: program keys not implemented yet",
-	    "[program:x]\ncommand=a\nuser=nobody\nstdout_logfile=/tmp/x\n"
-	    "redirect_stderr=true\n",
+	    "[program:x]\ncommand=a\nuser=nobody\nstdout_syslog=true\n"
+	    "stderr_events_enabled=true\n",
 	    "t.ini:3: warning: user: not supported yet; ignored\n"
-	    "t.ini:4: warning: stdout_logfile: not supported yet; ignored\n"
-	    "t.ini:5: warning: redirect_stderr: not supported yet; ignored");
+	    "t.ini:4: warning: stdout_syslog: not supported yet; ignored\n"
+	    "t.ini:5: warning: stderr_events_enabled: not supported yet; "
+	    "ignored");
 	check_warned("warning: supervisord keys not implemented yet",
 	    "[supervisord]\npidfile=/tmp/s.pid\nnodaemon=true\n",
 	    "t.ini:2: warning: pidfile: not supported yet; ignored\n"
