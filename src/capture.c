@@ -197,8 +197,8 @@ make_pipe(struct capture_stream *cs)
  * be made; that stream goes to /dev/null.
  */
 int
-capture_prepare(struct capture *c, const struct program_config *pg,
-    const struct proc_config *pc, int child_fds[2])
+capture_prepare(struct capture *c, const struct proc_config *pc,
+    int child_fds[2])
 {
 	struct capture_stream *cs;
 	int s, ret = 0;
@@ -206,7 +206,7 @@ capture_prepare(struct capture *c, const struct program_config *pg,
 	for (s = 0; s < 2; s++) {
 		cs = &c->c_stream[s];
 		child_fds[s] = -1;
-		if (s == OUT_STDERR && pg->pg_redirect_stderr) {
+		if (s == OUT_STDERR && pc->pcf_stderr_joined) {
 			child_fds[s] = child_fds[OUT_STDOUT];
 			continue;
 		}

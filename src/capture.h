@@ -34,8 +34,8 @@ struct capture {
 };
 
 void	capture_init(struct capture *c, const char *name);
-int	capture_prepare(struct capture *c, const struct program_config *pg,
-	    const struct proc_config *pc, int child_fds[2]);
+int	capture_prepare(struct capture *c, const struct proc_config *pc,
+	    int child_fds[2]);
 void	capture_free(struct capture *c);
 void	capture_reopen(struct capture *c);
 unsigned long long capture_lost(const struct capture *c);

@@ -631,42 +631,6 @@ read_includes(struct loader *ld, const struct inifile_sink *sink)
 	strv_free(words);
 }
 
-/*
- * Names the AUTO logs, now that childlogdir is known wherever [supervisor]
- * was: CHILDLOGDIR/PROCESS-stdout.log and -stderr.log, the same at every
- * start, so a restart appends where the last run left off.
- */
-static bool
-name_auto_logs(struct loader *ld, struct config *cf)
-{
-	static const char *const suffix[] = { "stdout", "stderr" };
-	const char *dir = cf->cf_childlogdir, *tmp = getenv("TMPDIR");
-	struct log_config *lc;
-	struct proc_config *pc;
-	size_t i;
-	int j, k;
-
-	if (dir == NULL)
-		dir = tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
-	for (i = 0; i < cf->cf_nprograms; i++) {
-		for (j = 0; j < cf->cf_programs[i]->pg_numprocs; j++) {
-			pc = &cf->cf_programs[i]->pg_procs[j];
-			for (k = 0; k < 2; k++) {
-				lc = &pc->pcf_log[k];
-				if (!lc->lc_auto)
-					continue;
-				if (asprintf(&lc->lc_path, "%s/%s-%s.log", dir,
-				    pc->pcf_name, suffix[k]) == -1) {
-					lc->lc_path = NULL;
-					ld->ld_nomem = true;
-					return false;
-				}
-			}
-		}
-	}
-	return true;
-}
-
 static struct config *
 config_build(struct loader *ld, const char *path)
 {
@@ -749,7 +713,7 @@ config_build(struct loader *ld, const char *path)
 	}
 	if (!config_check_unique_names(ld, cf))
 		ok = false;
-	if (ok && !name_auto_logs(ld, cf))
+	if (ok && !config_settle_logs(ld, cf))
 		ok = false;
 	config_use_file(ld, 0);
 	if (ld->ld_nomem) {

@@ -58,6 +58,8 @@ struct proc_config {
 	char	 *pcf_directory;	/* chdir before exec, NULL to inherit */
 	char	**pcf_env;		/* "KEY=value" from environment= */
 	struct log_config pcf_log[2];	/* OUT_STDOUT, OUT_STDERR */
+	bool	  pcf_stderr_joined;	/* stderr into stdout's pipe and log
+					   (redirect_stderr, or one file) */
 };
 
 /* A [program:NAME] section. */

@@ -106,6 +106,7 @@ struct program_config *config_program_load(struct loader *ld,
 	    const struct raw_section *rs);
 void	config_program_free(struct program_config *pg);
 bool	config_check_unique_names(struct loader *ld, struct config *cf);
+bool	config_settle_logs(struct loader *ld, struct config *cf);
 
 /* config_daemon.c: [supervisor] and [unix_http_server] */
 bool	config_supervisor_load(struct loader *ld, struct config *cf,

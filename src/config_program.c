@@ -508,3 +508,119 @@ config_check_unique_names(struct loader *ld, struct config *cf)
 	free(names);
 	return ok;
 }
+
+/* Who writes a log file, for the one-writer-per-file check. */
+struct log_owner {
+	const char			*lo_path;
+	const struct program_config	*lo_program;
+	const struct proc_config	*lo_proc;
+	int				 lo_stream;
+};
+
+static const char *const stream_names[] = { "stdout", "stderr" };
+
+/*
+ * Adds one log file to the table of owners; false (reported) when another
+ * log already writes it: two writers rotating one file would lose output.
+ */
+static bool
+own_log(struct loader *ld, struct log_owner *table, size_t cap,
+    const struct log_owner *lo, const char *supervisor_log)
+{
+	const struct log_owner *other;
+	size_t slot;
+
+	if (supervisor_log != NULL && strcmp(lo->lo_path, supervisor_log) == 0) {
+		config_use_file(ld, lo->lo_program->pg_fileno);
+		config_msg(ld, true, lo->lo_program->pg_line, "[program:%s] "
+		    "%s_logfile: %s is the supervisor's own logfile",
+		    lo->lo_program->pg_name, stream_names[lo->lo_stream],
+		    lo->lo_path);
+		return false;
+	}
+	for (slot = str_hash(lo->lo_path) & (cap - 1);
+	    table[slot].lo_path != NULL &&
+	    strcmp(table[slot].lo_path, lo->lo_path) != 0;
+	    slot = (slot + 1) & (cap - 1))
+		;
+	if (table[slot].lo_path == NULL) {
+		table[slot] = *lo;
+		return true;
+	}
+	other = &table[slot];
+	config_use_file(ld, lo->lo_program->pg_fileno);
+	config_msg(ld, true, lo->lo_program->pg_line, "[program:%s] "
+	    "%s_logfile: %s is also the %s log of process %s",
+	    lo->lo_program->pg_name, stream_names[lo->lo_stream], lo->lo_path,
+	    stream_names[other->lo_stream], other->lo_proc->pcf_name);
+	return false;
+}
+
+/*
+ * Once the whole config is read: AUTO logs are named (childlogdir may
+ * come after the programs): CHILDLOGDIR/PROCESS-stdout.log and
+ * -stderr.log, the same at every start, so a restart appends where the
+ * last run left off.  A process whose stdout and stderr name one file
+ * gets one pipe for both, as with redirect_stderr; any other file
+ * written by two logs is an error.
+ */
+bool
+config_settle_logs(struct loader *ld, struct config *cf)
+{
+	const char *dir = cf->cf_childlogdir, *tmp = getenv("TMPDIR");
+	const char *own = cf->cf_log.lc_dest == LOG_TO_FILE ?
+	    cf->cf_log.lc_path : NULL;
+	struct program_config *pg;
+	struct log_owner *table, lo;
+	struct log_config *lc;
+	struct proc_config *pc;
+	size_t i, n = 0, cap = 16;
+	bool ok = true;
+	int j, k;
+
+	if (dir == NULL)
+		dir = tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
+	for (i = 0; i < cf->cf_nprograms; i++)
+		n += 2 * (size_t)cf->cf_programs[i]->pg_numprocs;
+	while (cap < n * 2)
+		cap *= 2;
+	if ((table = calloc(cap, sizeof(*table))) == NULL) {
+		ld->ld_nomem = true;
+		return false;
+	}
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		pg = cf->cf_programs[i];
+		for (j = 0; j < pg->pg_numprocs; j++) {
+			pc = &pg->pg_procs[j];
+			for (k = 0; k < 2; k++) {
+				lc = &pc->pcf_log[k];
+				if (lc->lc_auto && asprintf(&lc->lc_path,
+				    "%s/%s-%s.log", dir, pc->pcf_name,
+				    stream_names[k]) == -1) {
+					lc->lc_path = NULL;
+					ld->ld_nomem = true;
+					free(table);
+					return false;
+				}
+			}
+			pc->pcf_stderr_joined = pg->pg_redirect_stderr ||
+			    (pc->pcf_log[OUT_STDOUT].lc_path != NULL &&
+			    str_same(pc->pcf_log[OUT_STDOUT].lc_path,
+			    pc->pcf_log[OUT_STDERR].lc_path));
+			for (k = 0; k < 2; k++) {
+				lc = &pc->pcf_log[k];
+				if (lc->lc_path == NULL ||
+				    (k == OUT_STDERR && pc->pcf_stderr_joined))
+					continue;
+				lo.lo_path = lc->lc_path;
+				lo.lo_program = pg;
+				lo.lo_proc = pc;
+				lo.lo_stream = k;
+				if (!own_log(ld, table, cap, &lo, own))
+					ok = false;
+			}
+		}
+	}
+	free(table);
+	return ok;
+}

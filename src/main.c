@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "program.h"
 #include "reload.h"
+#include "spawn.h"
 #include "watch.h"
 #include "teardown.h"
 #include "tree.h"
@@ -224,6 +225,7 @@ supervise(struct config *cf, const char *path)
 		return 1;
 	}
 	tree_init();
+	spawn_raise_nofile();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
 		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
 		ev_signal_start(loop, &sig_watchers[i]);

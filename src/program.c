@@ -242,7 +242,7 @@ spawn_attempt(struct process *p)
 		failed_start(p);
 		return;
 	}
-	(void)capture_prepare(&p->p_capture, p->p_program, p->p_config, stdio);
+	(void)capture_prepare(&p->p_capture, p->p_config, stdio);
 	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &fd);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);

@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,29 @@
 #endif
 
 extern char **environ;
+
+/* The open-files limit programs get: the one the supervisor started with. */
+static struct rlimit	child_nofile;
+static bool		child_nofile_set;
+
+/*
+ * Raises the supervisor's own limit on open files to the hard limit: each
+ * process holds its output pipes for as long as it is configured.  The
+ * programs keep the limit the supervisor was given (a raised soft limit
+ * breaks programs that use select(2)).
+ */
+void
+spawn_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	child_nofile = rl;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		child_nofile_set = true;
+}
 
 /* Everything the child uses, allocated before fork, freed after. */
 struct spawn_plan {
@@ -263,6 +287,8 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 		if (sp->sp_stdio[i] == -1)
 			close(fd);
 	}
+	if (child_nofile_set)
+		(void)setrlimit(RLIMIT_NOFILE, &child_nofile);
 	if (pg->pg_umask >= 0)
 		umask((mode_t)pg->pg_umask);
 	if (pc->pcf_directory != NULL && chdir(pc->pcf_directory) == -1)

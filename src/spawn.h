@@ -33,5 +33,6 @@ pid_t	spawn_process(const struct program_config *pg,
 	    int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);
+void	spawn_raise_nofile(void);
 
 #endif

@@ -330,9 +330,10 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 		control_end(c, CTL_NOSUCH, "%s: no such process", argv[i]);
 		return;
 	}
-	if (stream == OUT_STDERR && p->p_program->pg_redirect_stderr) {
-		control_end(c, CTL_FAILED, "%s: stderr goes to stdout "
-		    "(redirect_stderr); tail its stdout", p->p_name);
+	if (stream == OUT_STDERR && p->p_config->pcf_stderr_joined) {
+		control_end(c, CTL_FAILED, "%s: stderr goes to stdout's log "
+		    "(redirect_stderr, or one file for both); tail its stdout",
+		    p->p_name);
 		return;
 	}
 	lc = &p->p_config->pcf_log[stream];
