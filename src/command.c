@@ -688,6 +688,7 @@ command_finish(int status)
 		if (shutdown_waiters[i] != NULL)
 			control_end(shutdown_waiters[i], CTL_OK, "shut down; "
 			    "exit status %d", status);
+	tail_finish_all();
 	control_flush_all();
 }
 

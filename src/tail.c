@@ -359,3 +359,17 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 		return;
 	}
 }
+
+/* The supervisor is stopping: each tail gets what is in its files, then
+ * the end of its reply. */
+void
+tail_finish_all(void)
+{
+	while (tails != NULL) {
+		tails->t_follow = false;
+		tail_pump(tails);	/* ends it at the end of its files */
+		if (tails != NULL && tails->t_follow == false &&
+		    control_pending(tails->t_client) >= TAIL_QUEUED)
+			tail_end(tails, CTL_OK, "the supervisor is stopping");
+	}
+}

@@ -22,5 +22,6 @@ void	tail_log_changed(struct capture_stream *cs);
 void	tail_stream_gone(struct capture_stream *cs);
 void	tail_client_drained(struct ctl_client *c);
 void	tail_client_gone(struct ctl_client *c);
+void	tail_finish_all(void);
 
 #endif
