@@ -103,6 +103,8 @@ set_logfile(struct loader *ld, struct config *cf, int line,
 		cf->cf_log.lc_path = NULL;
 	if (cf->cf_log.lc_path == NULL)
 		ld->ld_nomem = true;
+	else
+		path_clean(cf->cf_log.lc_path);
 	return true;
 }
 
@@ -151,6 +153,8 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 				ok = false;
 			} else if ((cf->cf_childlogdir = strdup(value)) == NULL)
 				ld->ld_nomem = true;
+			else
+				path_clean(cf->cf_childlogdir);
 		} else if (!config_store_value(ld, kd, cf, re, value))
 			ok = false;
 		free(value);

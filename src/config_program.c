@@ -139,6 +139,7 @@ expand_log(struct loader *ld, const struct program_config *pg,
 		return false;
 	} else {
 		lc->lc_dest = LOG_TO_FILE;
+		path_clean(path);
 		lc->lc_path = path;
 		return true;
 	}
@@ -594,14 +595,16 @@ config_settle_logs(struct loader *ld, struct config *cf)
 			pc = &pg->pg_procs[j];
 			for (k = 0; k < 2; k++) {
 				lc = &pc->pcf_log[k];
-				if (lc->lc_auto && asprintf(&lc->lc_path,
-				    "%s/%s-%s.log", dir, pc->pcf_name,
-				    stream_names[k]) == -1) {
+				if (!lc->lc_auto)
+					continue;
+				if (asprintf(&lc->lc_path, "%s/%s-%s.log", dir,
+				    pc->pcf_name, stream_names[k]) == -1) {
 					lc->lc_path = NULL;
 					ld->ld_nomem = true;
 					free(table);
 					return false;
 				}
+				path_clean(lc->lc_path);
 			}
 			pc->pcf_stderr_joined = pg->pg_redirect_stderr ||
 			    (pc->pcf_log[OUT_STDOUT].lc_path != NULL &&

@@ -345,7 +345,8 @@ ready(struct logfile *lf, size_t n)
 	}
 	if (lf->lf_fd == -1)
 		return false;
-	if (lf->lf_conf.lc_maxbytes > 0 && lf->lf_size > 0 &&
+	if (lf->lf_conf.lc_dest == LOG_TO_FILE &&
+	    lf->lf_conf.lc_maxbytes > 0 && lf->lf_size > 0 &&
 	    (lf->lf_size >= lf->lf_conf.lc_maxbytes ||
 	    (lf->lf_own && lf->lf_size + (long long)n >
 	    lf->lf_conf.lc_maxbytes)))
@@ -359,7 +360,8 @@ room(const struct logfile *lf, size_t n)
 {
 	long long left = lf->lf_conf.lc_maxbytes - lf->lf_size;
 
-	if (lf->lf_conf.lc_maxbytes <= 0 || lf->lf_own || left <= 0 ||
+	if (lf->lf_conf.lc_dest != LOG_TO_FILE ||
+	    lf->lf_conf.lc_maxbytes <= 0 || lf->lf_own || left <= 0 ||
 	    (long long)n <= left)
 		return n;
 	return (size_t)left;

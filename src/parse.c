@@ -248,6 +248,31 @@ parse_int(const char *s, long min, long max, long *out)
 }
 
 /*
+ * An absolute path written one way: "//" and "/./" become "/", and no
+ * "/" ends it, so that two names of one file compare equal (".." is left
+ * alone: it depends on symbolic links).  In place.
+ */
+void
+path_clean(char *path)
+{
+	char *in = path, *out = path;
+
+	while (*in != '\0') {
+		if (in[0] == '/' && (in[1] == '/' ||
+		    (in[1] == '.' && (in[2] == '/' || in[2] == '\0')))) {
+			in += in[1] == '/' ? 1 : 2;
+			continue;
+		}
+		*out++ = *in++;
+	}
+	if (out > path + 1 && out[-1] == '/')
+		out--;
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/*
  * A size as supervisord writes it: a number of bytes, or with KB, MB or
  * GB (powers of 1024, any case), at most 2^62.
  */

@@ -28,6 +28,7 @@ int	parse_bool(const char *s, bool *out);
 int	parse_int(const char *s, long min, long max, long *out);
 int	parse_umask(const char *s, int *out);
 int	parse_bytes(const char *s, long long *out);
+void	path_clean(char *path);
 int	parse_exitcodes(const char *s, unsigned char codes[256]);
 
 /*

@@ -292,6 +292,325 @@ test_supervisor_section(void)
 	config_msgs_free(&msgs);
 }
 
+/* The log config of stream k of process i of the only program. */
+static const struct log_config *
+log_of(const struct config *cf, int i, int k)
+{
+	if (cf == NULL || cf->cf_nprograms != 1 ||
+	    i >= cf->cf_programs[0]->pg_numprocs)
+		return NULL;
+	return &cf->cf_programs[0]->pg_procs[i].pcf_log[k];
+}
+
+/* lc's path, or "(no log)" / "(no path)" to compare with. */
+static const char *
+log_path(const struct log_config *lc)
+{
+	if (lc == NULL)
+		return "(no log)";
+	return lc->lc_path != NULL ? lc->lc_path : "(no path)";
+}
+
+/* stdout_logfile, stderr_logfile and their sizes; childlogdir. */
+static void
+test_program_logs(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	const struct log_config *lc;
+	char *saved = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+
+	unsetenv("TMPDIR");
+	cf = load("[program:web]\ncommand=a\n", &msgs);
+	lc = log_of(cf, 0, OUT_STDOUT);
+	CHECK("logs: AUTO by default is a file",
+	    lc != NULL && lc->lc_dest == LOG_TO_FILE && lc->lc_auto);
+	CHECK_STR("logs: AUTO without TMPDIR is in /tmp", log_path(lc),
+	    "/tmp/web-stdout.log");
+	CHECK_STR("logs: AUTO stderr", log_path(log_of(cf, 0, OUT_STDERR)),
+	    "/tmp/web-stderr.log");
+	CHECK("logs: default maxbytes 50MB, 10 backups", lc != NULL &&
+	    lc->lc_maxbytes == 50LL * 1024 * 1024 && lc->lc_backups == 10);
+	CHECK("logs: redirect_stderr is false by default", cf != NULL &&
+	    !cf->cf_programs[0]->pg_redirect_stderr);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	setenv("TMPDIR", "/var/tmp/t", 1);
+	cf = load("[program:web]\ncommand=a\n", &msgs);
+	CHECK_STR("logs: AUTO is in $TMPDIR",
+	    log_path(log_of(cf, 0, OUT_STDOUT)), "/var/tmp/t/web-stdout.log");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	setenv("TMPDIR", "rel", 1);
+	cf = load("[program:web]\ncommand=a\n", &msgs);
+	CHECK_STR("logs: a relative $TMPDIR is not used",
+	    log_path(log_of(cf, 0, OUT_STDOUT)), "/tmp/web-stdout.log");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* childlogdir applies to programs before [supervisor] too. */
+	cf = load("[program:web]\ncommand=a\nnumprocs=2\n"
+	    "process_name=%(program_name)s_%(process_num)d\n"
+	    "stdout_logfile=auto\n[supervisor]\nchildlogdir=/var/log/sup\n",
+	    &msgs);
+	CHECK_STR("logs: AUTO in childlogdir, named by process",
+	    log_path(log_of(cf, 0, OUT_STDOUT)),
+	    "/var/log/sup/web_0-stdout.log");
+	CHECK_STR("logs: AUTO of the second process",
+	    log_path(log_of(cf, 1, OUT_STDOUT)),
+	    "/var/log/sup/web_1-stdout.log");
+	CHECK_STR("logs: its stderr", log_path(log_of(cf, 1, OUT_STDERR)),
+	    "/var/log/sup/web_1-stderr.log");
+	CHECK_STR("logs: childlogdir kept", cf ? cf->cf_childlogdir : NULL,
+	    "/var/log/sup");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/*
+	 * childlogdir written with a trailing slash: the same files, so
+	 * that the one-writer check below compares like with like.
+	 */
+	cf = load("[supervisor]\nchildlogdir=/var/log/\n"
+	    "[program:web]\ncommand=a\n", &msgs);
+	CHECK_STR("logs: childlogdir's trailing slash is not doubled",
+	    log_path(log_of(cf, 0, OUT_STDOUT)), "/var/log/web-stdout.log");
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[supervisor]\nchildlogdir=/var/log/\n"
+	    "[program:a]\ncommand=x\n"
+	    "[program:b]\ncommand=x\nstdout_logfile=/var/log/a-stdout.log\n",
+	    &msgs);
+	CHECK("logs: another's AUTO log is found under a childlogdir/",
+	    cf == NULL && msgs.cm_errors == 1);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:w]\ncommand=a\nstdout_logfile=NONE\n"
+	    "stderr_logfile=/dev/stdout\n", &msgs);
+	lc = log_of(cf, 0, OUT_STDOUT);
+	CHECK("logs: NONE", lc != NULL && lc->lc_dest == LOG_TO_NONE &&
+	    lc->lc_path == NULL && !lc->lc_auto && lc->lc_maxbytes == 0);
+	lc = log_of(cf, 0, OUT_STDERR);
+	CHECK("logs: /dev/stdout is the supervisor's stdout", lc != NULL &&
+	    lc->lc_dest == LOG_TO_STDOUT && lc->lc_path == NULL &&
+	    lc->lc_maxbytes == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:w]\ncommand=a\nstdout_logfile=/dev/stderr\n"
+	    "stderr_logfile=\n", &msgs);
+	lc = log_of(cf, 0, OUT_STDOUT);
+	CHECK("logs: /dev/stderr is the supervisor's stderr", lc != NULL &&
+	    lc->lc_dest == LOG_TO_STDERR && lc->lc_path == NULL);
+	lc = log_of(cf, 0, OUT_STDERR);
+	CHECK("logs: empty is NONE", lc != NULL && lc->lc_dest == LOG_TO_NONE);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:w]\ncommand=a\nnumprocs=2\n"
+	    "process_name=w%(process_num)d\nnumprocs_start=3\n"
+	    "stdout_logfile=/var/log/%(program_name)s-%(process_num)d.log\n"
+	    "stdout_logfile_maxbytes=1KB\nstdout_logfile_backups=0\n"
+	    "stderr_logfile=/var/log/%(process_num)02d.err\n"
+	    "stderr_logfile_maxbytes=0\nstderr_logfile_backups=5\n"
+	    "redirect_stderr=true\n", &msgs);
+	CHECK_STR("logs: path expanded per process",
+	    log_path(log_of(cf, 0, OUT_STDOUT)), "/var/log/w-3.log");
+	CHECK_STR("logs: path of the second process",
+	    log_path(log_of(cf, 1, OUT_STDOUT)), "/var/log/w-4.log");
+	CHECK_STR("logs: stderr path expanded",
+	    log_path(log_of(cf, 1, OUT_STDERR)), "/var/log/04.err");
+	lc = log_of(cf, 1, OUT_STDOUT);
+	CHECK("logs: a named file is not AUTO", lc != NULL &&
+	    lc->lc_dest == LOG_TO_FILE && !lc->lc_auto);
+	CHECK("logs: maxbytes 1KB, backups 0", lc != NULL &&
+	    lc->lc_maxbytes == 1024 && lc->lc_backups == 0);
+	lc = log_of(cf, 1, OUT_STDERR);
+	CHECK("logs: stderr maxbytes 0, backups 5", lc != NULL &&
+	    lc->lc_maxbytes == 0 && lc->lc_backups == 5);
+	CHECK("logs: redirect_stderr true", cf != NULL &&
+	    cf->cf_programs[0]->pg_redirect_stderr);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:w]\ncommand=a\nstdout_logfile_maxbytes=50MB\n"
+	    "stderr_logfile_maxbytes=1gb\nredirect_stderr=no\n", &msgs);
+	CHECK("logs: maxbytes 50MB", log_of(cf, 0, OUT_STDOUT) != NULL &&
+	    log_of(cf, 0, OUT_STDOUT)->lc_maxbytes == 50LL * 1024 * 1024);
+	CHECK("logs: maxbytes 1gb", log_of(cf, 0, OUT_STDERR) != NULL &&
+	    log_of(cf, 0, OUT_STDERR)->lc_maxbytes == 1024LL * 1024 * 1024);
+	CHECK("logs: redirect_stderr no", cf != NULL &&
+	    !cf->cf_programs[0]->pg_redirect_stderr);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	check_rejected("logs: a relative stdout_logfile",
+	    "[program:x]\ncommand=a\nstdout_logfile=logs/x.log\n",
+	    "t.ini:3: stdout_logfile: \"logs/x.log\" is not an absolute path, "
+	    "AUTO, NONE, /dev/stdout or /dev/stderr");
+	check_rejected("logs: a relative stderr_logfile, with numprocs",
+	    "[program:x]\ncommand=a\nnumprocs=2\n"
+	    "process_name=x%(process_num)d\n\nstderr_logfile=x.log\n",
+	    "t.ini:6: stderr_logfile: \"x.log\" is not an absolute path, "
+	    "AUTO, NONE, /dev/stdout or /dev/stderr");
+	check_rejected("logs: an unknown name in stdout_logfile",
+	    "[program:x]\ncommand=a\nstdout_logfile=/x/%(foo)s\n",
+	    "t.ini:3: stdout_logfile: unknown name %(foo)");
+	check_rejected("logs: a bad size",
+	    "[program:x]\ncommand=a\nstdout_logfile_maxbytes=50XB\n",
+	    "t.ini:3: stdout_logfile_maxbytes: \"50XB\" is not a size "
+	    "(a number of bytes, or with KB, MB or GB)");
+	check_rejected("logs: a fractional size",
+	    "[program:x]\ncommand=a\nstderr_logfile_maxbytes=1.5MB\n",
+	    "t.ini:3: stderr_logfile_maxbytes: \"1.5MB\" is not a size "
+	    "(a number of bytes, or with KB, MB or GB)");
+	check_rejected("logs: negative backups",
+	    "[program:x]\ncommand=a\nstdout_logfile_backups=-1\n",
+	    "t.ini:3: stdout_logfile_backups: \"-1\" is not a whole number "
+	    "from 0 to 1000");
+	check_rejected("logs: too many backups",
+	    "[program:x]\ncommand=a\nstderr_logfile_backups=1001\n",
+	    "t.ini:3: stderr_logfile_backups: \"1001\" is not a whole number "
+	    "from 0 to 1000");
+	check_rejected("logs: a bad redirect_stderr",
+	    "[program:x]\ncommand=a\nredirect_stderr=maybe\n",
+	    "t.ini:3: redirect_stderr: \"maybe\" is not true or false");
+	check_rejected("logs: a relative childlogdir",
+	    "[supervisor]\nchildlogdir=logs\n[program:x]\ncommand=a\n",
+	    "t.ini:2: childlogdir: \"logs\" is not an absolute path");
+
+	/* One writer per file. */
+	check_rejected("logs: two processes of a program on one file",
+	    "[program:w]\ncommand=a\nnumprocs=2\n"
+	    "process_name=w%(process_num)d\nstdout_logfile=/var/log/w.log\n",
+	    "t.ini:1: [program:w] stdout_logfile: /var/log/w.log is also the "
+	    "stdout log of process w0");
+	check_rejected("logs: another program's stderr on the same file",
+	    "[program:w]\ncommand=a\nstdout_logfile=/var/log/w.log\n"
+	    "[program:v]\ncommand=a\nstderr_logfile=/var/log/w.log\n",
+	    "t.ini:4: [program:v] stderr_logfile: /var/log/w.log is also the "
+	    "stdout log of process w");
+	check_rejected("logs: a named file that is another's AUTO log",
+	    "[program:a]\ncommand=x\n"
+	    "[program:b]\ncommand=x\nstdout_logfile=/tmp/a-stderr.log\n",
+	    "t.ini:3: [program:b] stdout_logfile: /tmp/a-stderr.log is also "
+	    "the stderr log of process a");
+	check_rejected("logs: the supervisor's own logfile",
+	    "[supervisor]\nlogfile=/tmp/web-stdout.log\n"
+	    "[program:web]\ncommand=a\n",
+	    "t.ini:3: [program:web] stdout_logfile: /tmp/web-stdout.log is the "
+	    "supervisor's own logfile");
+	cf = load("[program:w]\ncommand=a\nstdout_logfile=/var/log/w.log\n"
+	    "stderr_logfile=/var/log/w.log\n", &msgs);
+	CHECK("logs: one process's stdout and stderr may share a file",
+	    cf != NULL && msgs.cm_count == 0 &&
+	    cf->cf_programs[0]->pg_procs[0].pcf_stderr_joined);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[program:w]\ncommand=a\nredirect_stderr=true\n", &msgs);
+	CHECK("logs: redirect_stderr joins stderr to stdout", cf != NULL &&
+	    cf->cf_programs[0]->pg_procs[0].pcf_stderr_joined);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[program:w]\ncommand=a\n", &msgs);
+	CHECK("logs: AUTO stdout and stderr are apart", cf != NULL &&
+	    !cf->cf_programs[0]->pg_procs[0].pcf_stderr_joined);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[program:w]\ncommand=a\nstdout_logfile=NONE\n"
+	    "stderr_logfile=NONE\n[program:v]\ncommand=a\n"
+	    "stdout_logfile=/dev/stdout\nstderr_logfile=/dev/stdout\n", &msgs);
+	CHECK("logs: NONE and /dev/stdout are not files to own", cf != NULL &&
+	    msgs.cm_count == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
+/* [supervisor] logfile, logfile_maxbytes, logfile_backups. */
+static void
+test_supervisor_log(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	char cwd[4096], want[4200];
+
+	cf = load("[supervisor]\nlogfile=syslog\n", &msgs);
+	CHECK("own log: syslog", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_SYSLOG && cf->cf_log.lc_path == NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=SYSLOG\n", &msgs);
+	CHECK("own log: SYSLOG in capitals", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_SYSLOG);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=/dev/stdout\n", &msgs);
+	CHECK("own log: /dev/stdout", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_STDOUT && cf->cf_log.lc_path == NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=/var/log/a.log\nlogfile=none\n",
+	    &msgs);
+	CHECK("own log: none after a path is stderr", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_STDERR && cf->cf_log.lc_path == NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=/dev/stderr\n", &msgs);
+	CHECK("own log: /dev/stderr", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_STDERR);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=\n", &msgs);
+	CHECK("own log: empty is stderr", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_STDERR);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=logs/sup.log\nlogfile_maxbytes=1MB\n"
+	    "logfile_backups=2\n", &msgs);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		strcpy(cwd, "(cwd unknown)");
+	snprintf(want, sizeof(want), "%s/logs/sup.log", cwd);
+	CHECK("own log: a relative path is a file", cf != NULL &&
+	    cf->cf_log.lc_dest == LOG_TO_FILE);
+	CHECK_STR("own log: made absolute against the current directory",
+	    cf ? cf->cf_log.lc_path : NULL, want);
+	CHECK("own log: logfile_maxbytes, logfile_backups", cf != NULL &&
+	    cf->cf_log.lc_maxbytes == 1024 * 1024 &&
+	    cf->cf_log.lc_backups == 2);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisor]\nlogfile=/var/log/s.log\n", &msgs);
+	CHECK("own log: default size 50MB, 10 backups", cf != NULL &&
+	    cf->cf_log.lc_maxbytes == 50LL * 1024 * 1024 &&
+	    cf->cf_log.lc_backups == 10 && !cf->cf_log.lc_auto);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	check_rejected("own log: a bad logfile_maxbytes",
+	    "[supervisor]\nlogfile_maxbytes=1.5MB\n",
+	    "t.ini:2: logfile_maxbytes: \"1.5MB\" is not a size "
+	    "(a number of bytes, or with KB, MB or GB)");
+	check_rejected("own log: a bad logfile_backups",
+	    "[supervisor]\nlogfile_backups=x\n",
+	    "t.ini:2: logfile_backups: \"x\" is not a whole number "
+	    "from 0 to 1000");
+}
+
 /* The control socket's keys: socket=, control_timeout, [unix_http_server]. */
 static void
 test_socket_keys(void)
@@ -1079,6 +1398,48 @@ test_diff(void)
 	config_free(b);
 	config_msgs_free(&mb);
 
+	b = load("[program:w]\ncommand = sleep 1\nnumprocs = 2\n"
+	    "process_name = w%(process_num)d\nstartsecs = 1\n"
+	    "stopsignal = INT\n"
+	    "stdout_logfile = /var/log/w%(process_num)d.log\n", &mb);
+	CHECK("diff: a stdout_logfile set changes it",
+	    a != NULL && b != NULL && !same(a, b, 0, 0) && !same(a, b, 0, 1));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[program:w]\ncommand = sleep 1\nnumprocs = 2\n"
+	    "process_name = w%(process_num)d\nstartsecs = 1\n"
+	    "stopsignal = INT\nstdout_logfile_maxbytes = 1MB\n", &mb);
+	CHECK("diff: a stdout_logfile_maxbytes set changes it",
+	    a != NULL && b != NULL && !same(a, b, 0, 0));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[supervisor]\nchildlogdir = /var/log/x\n"
+	    "[program:w]\ncommand = sleep 1\nnumprocs = 2\n"
+	    "process_name = w%(process_num)d\nstartsecs = 1\n"
+	    "stopsignal = INT\n", &mb);
+	CHECK("diff: a childlogdir moves AUTO logs and changes it",
+	    a != NULL && b != NULL && !same(a, b, 0, 0));
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[supervisor]\nlogfile = /var/log/sup.log\n"
+	    "[program:w]\ncommand = sleep 1\n", &mb);
+	CHECK("diff: [supervisor] logfile is listed",
+	    a != NULL && b != NULL && config_daemon_changes(a, b, keys, 8) == 1
+	    && strcmp(keys[0], "[supervisor] logfile") == 0);
+	config_free(b);
+	config_msgs_free(&mb);
+
+	b = load("[supervisor]\nlogfile_backups = 3\n"
+	    "[program:w]\ncommand = sleep 1\n", &mb);
+	CHECK("diff: [supervisor] logfile_backups is listed as the logfile",
+	    a != NULL && b != NULL && config_daemon_changes(a, b, keys, 8) == 1
+	    && strcmp(keys[0], "[supervisor] logfile") == 0);
+	config_free(b);
+	config_msgs_free(&mb);
+
 	b = load("[supervisor]\nloglevel = debug\ncontrol_timeout = 3\n"
 	    "socket = /x.sock\n[unix_http_server]\nchmod = 0660\n"
 	    "[program:w]\ncommand = sleep 1\n", &mb);
@@ -1088,6 +1449,24 @@ test_diff(void)
 	    strcmp(keys[1], "[unix_http_server] chmod") == 0);
 	CHECK("diff: a config has no changes against itself",
 	    a != NULL && config_daemon_changes(a, a, keys, 8) == 0);
+	config_free(b);
+	config_msgs_free(&mb);
+	config_free(a);
+	config_msgs_free(&ma);
+
+	/* Written differently, expanded the same: the same log. */
+	a = load("[program:w]\ncommand = sleep 1\n"
+	    "stdout_logfile = /var/log/%(program_name)s.log\n", &ma);
+	b = load("[program:w]\ncommand = sleep 1\n"
+	    "stdout_logfile = /var/log/w.log\n", &mb);
+	CHECK("diff: the expanded stdout_logfile decides",
+	    a != NULL && b != NULL && same(a, b, 0, 0));
+	config_free(b);
+	config_msgs_free(&mb);
+	b = load("[program:w]\ncommand = sleep 1\n"
+	    "stdout_logfile = /var/log/w2.log\n", &mb);
+	CHECK("diff: a changed stdout_logfile changes it",
+	    a != NULL && b != NULL && !same(a, b, 0, 0));
 	config_free(b);
 	config_msgs_free(&mb);
 	config_free(a);
@@ -1102,6 +1481,8 @@ main(void)
 	test_every_key();
 	test_supervisor_section();
 	test_socket_keys();
+	test_program_logs();
+	test_supervisor_log();
 	test_numprocs();
 	test_variables();
 	test_errors();

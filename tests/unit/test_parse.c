@@ -1,7 +1,7 @@
 /*
  * test_parse.c: the value parsers of src/parse.c, one by one: durations,
- * signals, booleans, integers, umasks, exit codes, %(name)s expansion,
- * command splitting and environment lists.
+ * signals, booleans, integers, sizes, umasks, exit codes, %(name)s
+ * expansion, command splitting and environment lists.
  */
 #include <errno.h>
 #include <limits.h>
@@ -192,6 +192,68 @@ test_int(void)
 	CHECK("int: below long's range",
 	    parse_int("-99999999999999999999", LONG_MIN, 0, &n) == -1);
 	CHECK("int: value unchanged after failures", n == 77);
+}
+
+/* True when parse_bytes accepts s and yields want. */
+static bool
+bytes_is(const char *s, long long want)
+{
+	long long n = -7;
+
+	return parse_bytes(s, &n) == 0 && n == want;
+}
+
+/* True when parse_bytes rejects s and leaves its output alone. */
+static bool
+bytes_rejects(const char *s)
+{
+	long long n = 42;
+
+	return parse_bytes(s, &n) == -1 && n == 42;
+}
+
+static void
+test_bytes(void)
+{
+	CHECK("bytes: 0", bytes_is("0", 0));
+	CHECK("bytes: 10", bytes_is("10", 10));
+	CHECK("bytes: 1B", bytes_is("1B", 1));
+	CHECK("bytes: 1b", bytes_is("1b", 1));
+	CHECK("bytes: 1KB", bytes_is("1KB", 1024));
+	CHECK("bytes: 1kb", bytes_is("1kb", 1024));
+	CHECK("bytes: 1Kb", bytes_is("1Kb", 1024));
+	CHECK("bytes: 50MB", bytes_is("50MB", 50LL * 1024 * 1024));
+	CHECK("bytes: 1GB", bytes_is("1GB", 1024LL * 1024 * 1024));
+	CHECK("bytes: 1gb", bytes_is("1gb", 1024LL * 1024 * 1024));
+	CHECK("bytes: 0MB", bytes_is("0MB", 0));
+	CHECK("bytes: leading zeros", bytes_is("007KB", 7 * 1024));
+	CHECK("bytes: 2^62 as 4294967296GB is the largest",
+	    bytes_is("4294967296GB", 1LL << 62));
+	CHECK("bytes: 2^62 plainly", bytes_is("4611686018427387904",
+	    1LL << 62));
+	CHECK("bytes: rejects past 2^62 plainly",
+	    bytes_rejects("4611686018427387905"));
+	CHECK("bytes: rejects LLONG_MAX", bytes_rejects("9223372036854775807"));
+	CHECK("bytes: rejects overflow by the unit",
+	    bytes_rejects("4294967297GB"));
+	CHECK("bytes: rejects 8589934592GB (2^63)",
+	    bytes_rejects("8589934592GB"));
+	CHECK("bytes: rejects past long long",
+	    bytes_rejects("99999999999999999999"));
+	CHECK("bytes: rejects empty", bytes_rejects(""));
+	CHECK("bytes: rejects -1", bytes_rejects("-1"));
+	CHECK("bytes: rejects +1", bytes_rejects("+1"));
+	CHECK("bytes: rejects a leading blank", bytes_rejects(" 1"));
+	CHECK("bytes: rejects a trailing blank", bytes_rejects("1 "));
+	CHECK("bytes: rejects \"1 MB\"", bytes_rejects("1 MB"));
+	CHECK("bytes: rejects 1.5MB", bytes_rejects("1.5MB"));
+	CHECK("bytes: rejects MB alone", bytes_rejects("MB"));
+	CHECK("bytes: rejects 50XB", bytes_rejects("50XB"));
+	CHECK("bytes: rejects 1K", bytes_rejects("1K"));
+	CHECK("bytes: rejects 1M", bytes_rejects("1M"));
+	CHECK("bytes: rejects 1TB", bytes_rejects("1TB"));
+	CHECK("bytes: rejects 1KBB", bytes_rejects("1KBB"));
+	CHECK("bytes: rejects 0x10", bytes_rejects("0x10"));
 }
 
 static void
@@ -538,6 +600,33 @@ test_strv(void)
 	strv_free(NULL);
 }
 
+static void
+check_clean(const char *in, const char *want)
+{
+	char buf[256], label[300];
+
+	snprintf(buf, sizeof(buf), "%s", in);
+	path_clean(buf);
+	snprintf(label, sizeof(label), "path_clean: \"%s\"", in);
+	CHECK_STR(label, buf, want);
+}
+
+/* Two names of one log file compare equal once cleaned. */
+static void
+test_path_clean(void)
+{
+	check_clean("/var/log/a.log", "/var/log/a.log");
+	check_clean("/var/log//a.log", "/var/log/a.log");
+	check_clean("/var/log/./a.log", "/var/log/a.log");
+	check_clean("/var/log/", "/var/log");
+	check_clean("/var/log/.", "/var/log");
+	check_clean("//", "/");
+	check_clean("/", "/");
+	check_clean("/./", "/");
+	check_clean("/a/../b", "/a/../b");
+	check_clean("/a/.hidden", "/a/.hidden");
+}
+
 int
 main(void)
 {
@@ -546,6 +635,8 @@ main(void)
 	test_signal();
 	test_bool();
 	test_int();
+	test_bytes();
+	test_path_clean();
 	test_umask();
 	test_exitcodes();
 	test_expand();
