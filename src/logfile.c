@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -424,10 +425,17 @@ ssize_t
 logfile_splice(struct logfile *lf, int from, size_t max)
 {
 	ssize_t n;
+	int avail;
 
 	if (lf->lf_fault != 0 || lf->lf_fd == -1 || !lf->lf_regular ||
 	    lf->lf_own)
 		return -1;
+	/* A full file is rotated when more comes, not before: the last
+	 * bytes stay in the current file until then. */
+	if (lf->lf_conf.lc_maxbytes > 0 &&
+	    lf->lf_size >= lf->lf_conf.lc_maxbytes &&
+	    ioctl(from, FIONREAD, &avail) == 0 && avail == 0)
+		return 0;
 	if (!ready(lf, max) || !lf->lf_regular)
 		return -1;
 	n = splice(from, NULL, lf->lf_fd, NULL, room(lf, max),
