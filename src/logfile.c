@@ -195,6 +195,7 @@ open_dest(struct logfile *lf)
 	}
 	lf->lf_fd = fd;
 	lf->lf_gen++;
+	lf->lf_checked = lf->lf_written;
 }
 
 void
@@ -312,13 +313,19 @@ check_file(struct logfile *lf, double now)
 	    fstat(lf->lf_fd, &st) == -1)
 		return;
 	if (st.st_nlink == 0) {
-		report(lf, 0, "%s: %s was removed; creating it again",
-		    lf->lf_name, lf->lf_conf.lc_path);
+		/* What went into the removed file since the last check is
+		 * out of reach: lost. */
+		lost(lf, (size_t)(lf->lf_written - lf->lf_checked));
+		report(lf, 0, "%s: %s was removed; creating it again (%llu "
+		    "bytes written since it was last seen are lost)",
+		    lf->lf_name, lf->lf_conf.lc_path,
+		    lf->lf_written - lf->lf_checked);
 		logfile_reopen(lf);
 	} else if (st.st_size < lf->lf_size) {
 		(void)lseek(lf->lf_fd, 0, SEEK_END);
 		lf->lf_size = st.st_size;
 	}
+	lf->lf_checked = lf->lf_written;
 }
 
 /*

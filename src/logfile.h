@@ -27,6 +27,7 @@ struct logfile {
 	unsigned long long lf_lost_now;	/* ... since the fault began */
 	int		 lf_fault;	/* errno being reported; 0: writing */
 	double		 lf_next_check;	/* open retry, removed-file check */
+	unsigned long long lf_checked;	/* lf_written at the last check */
 };
 
 void	logfile_init(struct logfile *lf, const char *name, bool own);

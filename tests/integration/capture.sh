@@ -362,6 +362,8 @@ write_until_back() {
 t_check "gone: created again" t_wait 20 write_until_back
 t_check "gone: says so" \
 	wait_log "gone stdout: $T/gone.log was removed; creating it again"
+t_check "gone: what went into the removed file since the last look is lost" \
+	t_wait 20 slowly eval '[ "$(lost_of gone)" -gt 0 ]'
 t_check "gone: the newest line is in the new file" \
 	t_wait 20 slowly eval '[ "$(last_line "$T/gone.log")" = "G$k" ]'
 first=$(head -n 1 "$T/gone.log")
