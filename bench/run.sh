@@ -24,12 +24,29 @@
 #   control   the control command: "status" of CTL_N programs, end to
 #             end; "stop all" (until every tree is gone) and "start all"
 #             (until all are RUNNING) of OPS_N (supervisorctl, runit's sv)
+#   output    one program (cat of an OUT_MB file, made once: 1 GB) writes
+#             to its stdout_logfile, kept in one file, then rotated every
+#             OUT_ROT_MB with backups enough to keep it all: MB/s from the
+#             go (the program waits on a FIFO until the supervisor is up)
+#             until the log holds every byte (bench/filled.c), that in %
+#             of cat's in the same round, and the supervisor's CPU time
+#             per GB logged; round 1 compares the log with the input.
+#             The one-file run is also timed until the log is on the disk
+#             (sync -f), cat's the same way: the disk's pace, not the page
+#             cache's.
+#             Floors: cat of the same file to a file on the same file
+#             system (copy_file_range: no pipe, one copy in the kernel),
+#             and cat | cat > file (a pipe, as a supervised program has).
+#             runit and s6 have no such capture (they pipe into a logger
+#             of their own, svlogd or s6-log): n/a
 # Writes bench/results/bench.csv (medians), samples.csv (every sample) and
 # bench.png (gnuplot, when installed).
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
-#   ONLY="restart start teardown idle crash reload control"   which scenarios
+#   ONLY="restart start teardown idle crash reload control output"   which
+#             scenarios
+#   OUT_MB=N  the output scenario's size (1024; QUICK 256, SMOKE 16)
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #
 # As root, missing peers (Debian packages supervisor, runit, s6) and
@@ -44,17 +61,17 @@ cd "$(dirname "$0")/.." || exit 1
 if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
-	RELOAD_N=10 RELOAD_RUNS=2
+	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-16} OUT_ROT_MB=4
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
-	RELOAD_N=100 RELOAD_RUNS=2
+	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256}
 else
 	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
-	RELOAD_N=1000 RELOAD_RUNS=5
+	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024}
 fi
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
@@ -65,6 +82,8 @@ FLOOR_RUN=${FLOOR_RUN:-1.2}	# run time of the restart floor's program
 PEERS=${PEERS:-ours supervisord runit s6}
 UP_TIMEOUT=120			# seconds for programs to be up
 STOP_TIMEOUT=${STOP_TIMEOUT:-60}	# seconds for a supervisor to exit
+OUT_ROT_MB=${OUT_ROT_MB:-50}	# the output scenario's rotation size
+OUT_INPUT=			# its input, once made
 
 OURS=$PWD/build/supervisor
 BIN=$PWD/build/bench
@@ -174,37 +193,47 @@ own_pss_kb() {
 
 # ---- the supervisors ---------------------------------------------------------
 
-# configure WHO DIR N COMMAND [STARTSECS]: N programs p0001.. running
-# COMMAND (a shell-quoted command line), restarted on any exit, never given
-# up on; STARTSECS (default 1) where the supervisor has the setting.
-configure() {
-	local who=$1 d=$2 n=$3 cmd=$4 ss=${5:-1} i
-	mkdir -p "$d"
-	case $who in
-	ours)
-		for i in $(seq -f %04g 1 "$n"); do
-			printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = %s\nstartretries = 1000000\nstopwaitsecs = 10\n\n' "$i" "$cmd" "$ss"
-		done > "$d/ours.ini" ;;
-	supervisord)
-		{
-			cat <<EOF
+# supervisord_head DIR: supervisord's config but the programs.
+supervisord_head() {
+	cat <<EOF
 [unix_http_server]
-file = $d/supervisord.sock
+file = $1/supervisord.sock
 [supervisord]
 nodaemon = true
-logfile = $d/supervisord.log
-pidfile = $d/supervisord.pid
-childlogdir = $d
+logfile = $1/supervisord.log
+pidfile = $1/supervisord.pid
+childlogdir = $1
 minfds = 4096
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 [supervisorctl]
-serverurl = unix://$d/supervisord.sock
+serverurl = unix://$1/supervisord.sock
 EOF
+}
+
+# config_file WHO DIR: where WHO's config is written.
+config_file() {
+	case $1 in
+	ours) echo "$2/ours.ini" ;;
+	supervisord) echo "$2/supervisord.conf" ;;
+	esac
+}
+
+# configure WHO DIR N COMMAND [STARTSECS]: N programs p0001.. running
+# COMMAND (a shell-quoted command line), restarted on any exit, never given
+# up on; STARTSECS (default 1) where the supervisor has the setting.
+# Their output is not kept (that is the output scenario's business).
+configure() {
+	local who=$1 d=$2 n=$3 cmd=$4 ss=${5:-1} i
+	mkdir -p "$d"
+	case $who in
+	ours|supervisord)
+		{
+			[ "$who" = supervisord ] && supervisord_head "$d"
 			for i in $(seq -f %04g 1 "$n"); do
 				printf '[program:p%s]\ncommand = %s\nautorestart = true\nstartsecs = %s\nstartretries = 1000000\nstopwaitsecs = 10\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' "$i" "$cmd" "$ss"
 			done
-		} > "$d/supervisord.conf" ;;
+		} > "$(config_file "$who" "$d")" ;;
 	runit|s6)	# no fork per service: 1,000 of them take a while
 		mkdir -p $(seq -f "$d/sv/p%04g" 1 "$n")
 		for i in $(seq -f %04g 1 "$n"); do
@@ -212,6 +241,28 @@ EOF
 		done
 		chmod 755 "$d"/sv/p*/run ;;
 	esac
+}
+
+# configure_output WHO DIR MAXBYTES BACKUPS: one program, "out", that
+# waits for a line on the FIFO DIR/go, then writes the output scenario's
+# input to its stdout, logged to DIR/logs/out.log; it runs once.  Not
+# beside the config, which ours watches: every write would be an event.
+configure_output() {
+	local who=$1 d=$2 max=$3 backups=$4
+	mkdir -p "$d/logs"
+	{
+		[ "$who" = supervisord ] && supervisord_head "$d"
+		cat <<EOF
+[program:out]
+command = sh -c 'read -r go < $d/go; exec cat $OUT_INPUT'
+autorestart = false
+startsecs = 0
+stdout_logfile = $d/logs/out.log
+stdout_logfile_maxbytes = $max
+stdout_logfile_backups = $backups
+stderr_logfile = NONE
+EOF
+	} > "$(config_file "$who" "$d")"
 }
 
 # start WHO DIR: starts it in the background; its pid lands in SUP_PID.
@@ -488,6 +539,170 @@ sc_reload() {
 	finish "$d"
 }
 
+# output_input: the output scenario's input, made once (not timed) where
+# the logs are written, on the same file system; OUT_MB shrinks to what
+# the free space allows for it and one log.  1 when there is no room.
+output_input() {
+	local free_mb fit
+	[ -n "$OUT_INPUT" ] && return
+	free_mb=$(( $(df -Pk "$W" | awk 'NR == 2 { print $4 }') / 1024 ))
+	fit=$(( (free_mb - 256) / 2 ))		# 256 MB to spare
+	if [ "$fit" -lt 8 ]; then
+		log "output: only $free_mb MB free in $W; n/a"
+		return 1
+	elif [ "$fit" -lt "$OUT_MB" ]; then
+		log "output: only $free_mb MB free in $W: $fit MB, not $OUT_MB"
+		OUT_MB=$fit
+	fi
+	log "output: making a $OUT_MB MB input"
+	# Written back to disk now, not while a run is timed.
+	if ! head -c "$(( OUT_MB * 1048576 ))" /dev/urandom > "$W/output-input" ||
+	    ! sync "$W/output-input"; then
+		log "output: cannot make the input; n/a"
+		rm -f "$W/output-input"
+		return 1
+	fi
+	OUT_INPUT=$W/output-input
+}
+
+# logged DIR: the bytes logged in DIR/out.log and its copies, oldest first.
+logged() {
+	local i=1 files=("$1/out.log")
+	while [ -e "$1/out.log.$i" ]; do
+		files=("$1/out.log.$i" "${files[@]}")
+		i=$(( i + 1 ))
+	done
+	cat "${files[@]}"
+}
+
+# filled_start DIR: before a run, starts bench/filled on DIR/out.log.
+filled_start() {
+	"$BIN/filled" $(( OUT_MB * 1048576 )) $(( 30 + OUT_MB / 10 )) \
+	    "$1/out.log" > "$1/filled" 2> "$1/filled.err" &
+	FILLED_PID=$!
+}
+
+# filled_wait DIR T0: the MB/s from T0 (us) until the log held every
+# byte lands in MBPS; 1 if it never did.
+filled_wait() {
+	local t1
+	MBPS=
+	{ wait "$FILLED_PID" && read -r t1 < "$1/filled"; } || return 1
+	MBPS=$(awk -v mb="$OUT_MB" -v us=$(( t1 - $2 )) \
+	    'BEGIN { printf "%.0f", mb * 1e6 / us }')
+}
+
+# synced_mbps DIR T0: the file system holding DIR/out.log flushed to the
+# disk (sync -f), the MB/s from T0 (us) until then in MBPS: the pace of
+# the disk rather than of the page cache, for the issue's "disk speed".
+synced_mbps() {
+	sync -f "$1/out.log" || return 1
+	MBPS=$(awk -v mb="$OUT_MB" -v us=$(( $(now_us) - $2 )) \
+	    'BEGIN { printf "%.0f", mb * 1e6 / us }')
+}
+
+# warm DIR: a file the size of a run's output, written now and deleted
+# (warm_end) just before the run, so that the run writes into memory
+# just written.  Virtual machines with free page reporting hand memory
+# freed a while ago back to the host, and the first write to it then
+# costs ten times more: that would measure the host, and at random.
+warm() { cat "$OUT_INPUT" > "$1/warm"; }
+warm_end() { rm -f "$1/warm"; }
+
+# output WHO ROUND ROT: one program writes the input (OUT_MB) to its log,
+# kept in one file (ROT "-") or rotated every OUT_ROT_MB ("rot") with
+# backups enough to keep every byte.  The program waits until the
+# supervisor is up and its CPU time read: what is measured is the copy.
+sc_output() {
+	local who=$1 round=$2 rot=$3 d=$W/output-$1-$2-$3 m=output max=0 backups=0
+	local l=$d/logs before after t0
+	case $who in runit|s6) return ;; esac
+	if [ "$rot" = rot ]; then
+		m=output_rot
+		max=$(( OUT_ROT_MB * 1048576 ))
+		backups=$(( OUT_MB / OUT_ROT_MB + 2 ))
+	fi
+	export BENCH_TAG=$d
+	configure_output "$who" "$d" "$max" "$backups"
+	mkfifo "$d/go"
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" tagged_at_least "$d" 1; then
+		log "output/$who: the program did not start; log:"
+		tail -n 5 "$d/log" >&2
+		finish "$d"
+		return
+	fi
+	warm "$l"	# and past start-up work
+	before=($(own_counters "$who"))
+	filled_start "$l"
+	exec 3<> "$d/go"	# read-write: opening does not wait for the reader
+	warm_end "$l"
+	t0=$(now_us)
+	echo go >&3
+	if filled_wait "$l" "$t0"; then
+		after=($(own_counters "$who"))
+		sample "${m}_mbps" "$who" "$round" "$MBPS"
+		sample "${m}_cpu_s_per_gb" "$who" "$round" \
+		    "$(awk -v t=$(( after[1] - before[1] )) -v hz="$CLK_TCK" \
+		    -v mb="$OUT_MB" 'BEGIN { printf "%.2f", t / hz * 1024 / mb }')"
+		[ "$rot" = - ] && synced_mbps "$l" "$t0" &&
+			sample output_disk_mbps "$who" "$round" "$MBPS"
+	else
+		log "output/$who: $(cat "$l/filled.err")"
+	fi
+	exec 3>&-
+	if [ "$round" = 1 ]; then	# not timed
+		logged "$l" | cmp -s - "$OUT_INPUT"
+		sample "${m}_differs" "$who" "$round" $(( $? != 0 ))
+	fi
+	finish "$d"
+	rm -f "$l"/out.log*
+}
+
+# The floors, timed the same way: cat of the input to a file (which
+# copies file to file in the kernel, copy_file_range), and the same
+# bytes through a pipe, read and written by a second cat.
+sc_output_floor() {
+	local round=$1 d=$W/output-floor-$1 t0
+	mkdir -p "$d"
+	warm "$d"
+	filled_start "$d"
+	warm_end "$d"
+	t0=$(now_us)
+	cat "$OUT_INPUT" > "$d/out.log"
+	filled_wait "$d" "$t0" && sample output_mbps floor "$round" "$MBPS"
+	synced_mbps "$d" "$t0" && sample output_disk_mbps floor "$round" "$MBPS"
+	rm -f "$d/out.log"
+	warm "$d"
+	filled_start "$d"
+	warm_end "$d"
+	t0=$(now_us)
+	cat "$OUT_INPUT" | cat > "$d/out.log"
+	filled_wait "$d" "$t0" && sample output_pipe_mbps floor "$round" "$MBPS"
+	rm -f "$d/out.log"
+}
+
+# output_pct ROUND: each supervisor's MB/s in % of cat's, round by round
+# (the machine's pace changes between rounds more than within one).
+output_pct() {
+	local round=$1 m who f v
+	for m in output output_rot output_disk; do
+		f=$(round_sample "${m%_rot}_mbps" floor "$round")
+		[ -n "$f" ] || continue
+		for who in $WHO; do
+			v=$(round_sample "${m}_mbps" "$who" "$round")
+			[ -n "$v" ] && sample "${m}_pct_of_cat" "$who" "$round" \
+			    "$(awk -v a="$v" -v b="$f" 'BEGIN { printf "%.0f", 100 * a / b }')"
+		done
+	done
+}
+
+# round_sample METRIC WHO ROUND: that sample, if there is one.
+round_sample() {
+	awk -F, -v m="$1" -v w="$2" -v r="$3" \
+	    '$1 == m && $2 == w && $3 == r { print $4 }' "$SAMPLES"
+}
+
 # ---- set-up ------------------------------------------------------------------
 
 have() {
@@ -539,7 +754,7 @@ trap 'log interrupted; exit 130' INT TERM
 
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
-for h in stamp floor treefloor startfloor; do
+for h in stamp floor treefloor startfloor filled; do
 	[ "$BIN/$h" -nt "bench/$h.c" ] && continue
 	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
 		{ log "cannot build bench/$h.c"; exit 1; }
@@ -559,6 +774,7 @@ echo "rounds $ROUNDS (alternating$WHO), restarts $RESTARTS, idle ${IDLE_SECS}s,"
 
 # want SCENARIO: whether ONLY (default: all) lists it.
 want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+want output && output_input
 
 for round in $(seq 1 "$ROUNDS"); do
 	if want restart; then
@@ -604,6 +820,14 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: control: stop all, start all of $OPS_N"
 		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
 	fi
+	if want output && [ -n "$OUT_INPUT" ]; then
+		log "round $round: output of $OUT_MB MB to a log file"
+		sc_output_floor "$round"
+		for who in $WHO; do sc_output "$who" "$round" -; done
+		log "round $round: output of $OUT_MB MB, rotated every $OUT_ROT_MB MB"
+		for who in $WHO; do sc_output "$who" "$round" rot; done
+		output_pct "$round"
+	fi
 done
 
 # ---- report ------------------------------------------------------------------
@@ -637,7 +861,18 @@ reload_starts_${RELOAD_N}|reload of $RELOAD_N programs: processes started
 status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
-startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms"
+startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms
+output_mbps|output of $OUT_MB MB to a log, MB/s (floor: cat)
+output_pipe_mbps|output through a pipe (cat | cat), MB/s
+output_pct_of_cat|output to a log: % of cat's MB/s
+output_cpu_s_per_gb|output to a log: own CPU s per GB
+output_differs|output to a log: log differs from input
+output_rot_mbps|output rotated every $OUT_ROT_MB MB, MB/s
+output_rot_pct_of_cat|output rotated: % of cat's MB/s
+output_rot_cpu_s_per_gb|output rotated: own CPU s per GB
+output_rot_differs|output rotated: log differs from input
+output_disk_mbps|output to a log, until on disk (sync -f), MB/s (floor: cat)
+output_disk_pct_of_cat|output until on disk: % of cat's MB/s"
 COLS="ours supervisord runit s6 floor"
 
 CSV=$RESULTS/bench.csv
@@ -656,10 +891,15 @@ while IFS='|' read -r metric label; do
 	for c in $COLS; do
 		v=$(median "$metric" "$c")
 		if [ -z "$v" ]; then
-			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c "; then
+			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c " ||
+			    [ "$metric" = output_pipe_mbps ]; then	# a floor's only
 				txt="-"
 			elif [ "$c" = s6 ] && [[ $metric =~ ^(status|stopall|startall)_ ]]; then
 				txt="n/a (per service)"
+			elif [ "$c" = runit ] && [[ $metric == output_* ]]; then
+				txt="n/a (svlogd)"
+			elif [ "$c" = s6 ] && [[ $metric == output_* ]]; then
+				txt="n/a (s6-log)"
 			else
 				txt="n/a (failed)"
 			fi
