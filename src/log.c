@@ -73,6 +73,18 @@ log_configure(const struct log_config *lc)
 	}
 }
 
+/*
+ * For the guardian, which shares the log file with the supervisor: it
+ * never rotates the file itself, and follows the supervisor's rotations
+ * (logfile.c reopens a path that names another file now).
+ */
+void
+log_share(void)
+{
+	if (log_to_file)
+		log_file.lf_conf.lc_maxbytes = 0;
+}
+
 /* SIGUSR2: the log file opened anew (after an external rotation). */
 void
 log_reopen(void)

@@ -300,13 +300,14 @@ rotate(struct logfile *lf)
 
 /*
  * Once a second while writing: a file someone removed is created again
- * (writing on would fill an invisible inode), and one truncated under us
- * (logrotate's copytruncate) is written at its new end.
+ * (writing on would fill an invisible inode), one moved away is left for
+ * a new one at the path, and one truncated under us (logrotate's
+ * copytruncate) is written at its new end.
  */
 static void
 check_file(struct logfile *lf, double now)
 {
-	struct stat st;
+	struct stat st, now_st;
 
 	lf->lf_next_check = now + CHECK_INTERVAL;
 	if (lf->lf_conf.lc_dest != LOG_TO_FILE || lf->lf_fd == -1 ||
@@ -320,6 +321,13 @@ check_file(struct logfile *lf, double now)
 		    "bytes written since it was last seen are lost)",
 		    lf->lf_name, lf->lf_conf.lc_path,
 		    lf->lf_written - lf->lf_checked);
+		logfile_reopen(lf);
+	} else if (stat(lf->lf_conf.lc_path, &now_st) == -1 ||
+	    now_st.st_dev != st.st_dev || now_st.st_ino != st.st_ino) {
+		/* Moved away (a rotation by logrotate without SIGUSR2, or by
+		 * the other process of the supervisor): follow the name. */
+		log_debug("%s: %s is another file now; opening it",
+		    lf->lf_name, lf->lf_conf.lc_path);
 		logfile_reopen(lf);
 	} else if (st.st_size < lf->lf_size) {
 		(void)lseek(lf->lf_fd, 0, SEEK_END);

@@ -332,6 +332,7 @@ run_daemon(const char *path, const char *sock_arg)
 		status = supervise(cf, path);
 	} else {
 		control_close();	/* the supervisor answers */
+		log_share();		/* and rotates the log */
 		tree_guardian_watch(child);
 		status = guardian_run(cf, child);
 		control_unlink();

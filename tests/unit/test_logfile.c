@@ -732,7 +732,8 @@ test_faults(void)
 	struct log_config lc_miss = file_config(path_in_dir("sub/x.log"), 0, 0);
 	struct log_config lc_rm = file_config(path_in_dir("rm.log"), 0, 0);
 	struct log_config lc_tr = file_config(path_in_dir("tr.log"), 0, 0);
-	struct logfile miss, rm, tr;
+	struct log_config lc_mv = file_config(path_in_dir("mv.log"), 0, 0);
+	struct logfile miss, rm, tr, mv;
 	struct timespec ts = { 1, 100 * 1000 * 1000 };
 	char *data = random_bytes(300);
 
@@ -766,6 +767,13 @@ test_faults(void)
 	CHECK("truncated: first write", logfile_write(&tr, data, 100) == 100);
 	CHECK("truncated: truncated to 0", truncate(lc_tr.lc_path, 0) == 0);
 
+	/* Moved away, with no SIGUSR2 (logrotate without postrotate). */
+	logfile_init(&mv, "mv stdout", false);
+	CHECK("moved: configure", logfile_configure(&mv, &lc_mv) == 0);
+	CHECK("moved: first write", logfile_write(&mv, data, 60) == 60);
+	CHECK("moved: renamed away", rename(lc_mv.lc_path,
+	    path_in_dir("mv.log.old")) == 0);
+
 	nanosleep(&ts, NULL);
 
 	CHECK("missing dir: after a second, a write is consumed",
@@ -790,9 +798,18 @@ test_faults(void)
 	    file_is(lc_tr.lc_path, data + 200, 40));
 	CHECK("truncated: lf_size follows the file", tr.lf_size == 40);
 
+	CHECK("moved: after a second, a write is consumed",
+	    logfile_write(&mv, data + 60, 20) == 20);
+	CHECK("moved: it starts a new file at the path",
+	    file_is(lc_mv.lc_path, data + 60, 20));
+	CHECK("moved: the moved file keeps what came before",
+	    file_is(path_in_dir("mv.log.old"), data, 60));
+	CHECK("moved: nothing counted lost", mv.lf_lost == 0);
+
 	logfile_close(&miss);
 	logfile_close(&rm);
 	logfile_close(&tr);
+	logfile_close(&mv);
 	free(data);
 	clean_dir();
 }
