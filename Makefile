@@ -68,10 +68,15 @@ run: deps-build
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBSRCS) src/*.h Makefile
+# Linked with the sanitizer build's objects: each module is compiled once,
+# not once per test.
+ASAN_LIBOBJS = $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OBJS))
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(ASAN_LIBOBJS) src/*.h \
+		Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -Isrc -O1 -g $(SANFLAGS) $(WARN) \
-		-o $@ $< $(LIBSRCS) $(LDLIBS)
+		-o $@ $< $(ASAN_LIBOBJS) $(LDLIBS)
 
 # libFuzzer targets (clang): tests/fuzz/fuzz_NAME.c with the modules it
 # names, seeds in tests/fuzz/corpus/NAME.
