@@ -4,6 +4,8 @@
 #   make run      install missing packages, build, run on supervisor.ini.example
 #   make check    install missing packages, build, run the whole test suite
 #   make bench    measure against supervisord, runit and s6 (QUICK=1: <1 min)
+#   make install  binary, man pages, example config and systemd unit under
+#                 PREFIX (/usr/local), staged under DESTDIR; make uninstall
 
 VERSION	= 0.1.0
 CC	?= cc
@@ -34,9 +36,11 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Debian packages each target needs.
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
-CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev
+CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
+	     mandoc
 
-.PHONY: all run check deps-build deps-check bench fuzz clean
+.PHONY: all run check deps-build deps-check bench fuzz clean install \
+	uninstall
 
 all: $(BUILD)/supervisor
 
@@ -104,6 +108,34 @@ check: deps-check
 
 bench: all
 	@QUICK=$(QUICK) bench/run.sh
+
+# Where make install puts things; DESTDIR stages them (for packaging).
+PREFIX	= /usr/local
+BINDIR	= $(PREFIX)/bin
+MANDIR	= $(PREFIX)/share/man
+DOCDIR	= $(PREFIX)/share/doc/supervisor
+UNITDIR	= $(PREFIX)/lib/systemd/system
+INSTALLED = $(BINDIR)/supervisor $(MANDIR)/man8/supervisor.8 \
+	    $(MANDIR)/man5/supervisor.ini.5 \
+	    $(DOCDIR)/supervisor.ini.example $(UNITDIR)/supervisor.service
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/supervisor $(DESTDIR)$(BINDIR)/supervisor
+	install -m 644 man/supervisor.8 $(DESTDIR)$(MANDIR)/man8/supervisor.8
+	install -m 644 man/supervisor.ini.5 \
+		$(DESTDIR)$(MANDIR)/man5/supervisor.ini.5
+	install -m 644 supervisor.ini.example \
+		$(DESTDIR)$(DOCDIR)/supervisor.ini.example
+	# The unit runs the binary where it was installed.
+	sed 's|/usr/local/bin/supervisor|$(BINDIR)/supervisor|' \
+		conf/supervisor.service > $(DESTDIR)$(UNITDIR)/supervisor.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/supervisor.service
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

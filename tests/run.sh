@@ -19,10 +19,12 @@ tests/bench_smoke.sh > "$out/smoke.txt" 2>&1 &
 smoke=$!
 
 # Beside the integration tests too: each fuzz target for a few seconds
-# (make fuzz runs them longer), then the unit tests, one after another.
+# (make fuzz runs them longer), the man pages' lint and make install,
+# then the unit tests, one after another.
 {
 	FUZZ_SECONDS=${FUZZ_SECONDS:-5} tests/fuzz.sh build/fuzz/fuzz_* \
 		> "$out/unit-fuzz.txt" 2>&1
+	tests/install_man.sh > "$out/unit-install_man.txt" 2>&1
 	for t in build/tests/test_*; do
 		[ -x "$t" ] || continue
 		"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||
