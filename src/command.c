@@ -16,6 +16,7 @@
 #include "config.h"
 #include "control.h"
 #include "ctlproto.h"
+#include "notify.h"
 #include "parse.h"
 #include "program.h"
 #include "reload.h"
@@ -323,7 +324,8 @@ ops_soon(void)
 /*
  * Every state change of every process comes here (from program.c, in the
  * middle of its state machine): note a RUNNING seen, and let the ops move
- * on from the loop.
+ * on from the loop; the service manager's view is brought up to date
+ * once the loop round is over.
  */
 static void
 state_changed(struct process *p)
@@ -339,6 +341,7 @@ state_changed(struct process *p)
 				o->o_targets[i].t_was_running = true;
 	if (ops != NULL)
 		ops_soon();
+	notify_state_changed();		/* readiness, STATUS= */
 }
 
 /* Sets one process going; the target waits for the outcome. */

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "parse.h"
 #include "program.h"
+#include "notify.h"
 #include "reload.h"
 #include "spawn.h"
 #include "watch.h"
@@ -168,6 +169,7 @@ static void
 begin_teardown(const char *why)
 {
 	log_info("%s; stopping all programs", why);
+	notify_stopping();
 	teardown_begin(0);
 }
 
@@ -250,6 +252,7 @@ supervise(struct config *cf, const char *path)
 		begin_teardown("the guardian died");
 	else
 		programs_start_autostart();
+	notify_start(loop, guardian_pid);
 	ev_run(loop, 0);
 
 	status = teardown_exit_status();
@@ -257,6 +260,7 @@ supervise(struct config *cf, const char *path)
 	control_close();
 	command_free();
 	watch_stop();
+	notify_close();
 	programs_free();
 	reload_free();
 	tree_cleanup();
@@ -282,6 +286,8 @@ run_daemon(const char *path, const char *sock_arg)
 	pid_t child;
 	int status;
 
+	/* Before any program is spawned: they must not inherit it. */
+	notify_init();
 	cf = config_load(path, &msgs);
 	print_msgs(&msgs, true);
 	config_msgs_free(&msgs);

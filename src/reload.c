@@ -15,6 +15,7 @@
 #include "log.h"
 #include "parse.h"
 #include "program.h"
+#include "notify.h"
 #include "reload.h"
 #include "teardown.h"
 
@@ -274,13 +275,8 @@ log_result(const char *why, const struct reload_result *r, bool dry_run)
 		log_info("reload (%s): %s", why, line);
 }
 
-/*
- * Loads the config file again and applies it (or, dry_run, only says
- * what would change).  why names the trigger, for the log.  r says what
- * happened; reload_result_free() releases it.
- */
-void
-reload_run(const char *why, bool dry_run, struct reload_result *r)
+static void
+reload_apply(const char *why, bool dry_run, struct reload_result *r)
 {
 	struct config *cf = NULL;
 	struct step *steps = NULL;
@@ -426,4 +422,20 @@ reload_free(void)
 	config_free(current);
 	current = NULL;
 	applied = NULL;
+}
+
+/*
+ * Loads the config file again and applies it (or, dry_run, only says
+ * what would change).  why names the trigger, for the log.  r says what
+ * happened; reload_result_free() releases it.
+ */
+void
+reload_run(const char *why, bool dry_run, struct reload_result *r)
+{
+	/* The service manager hears of it (RELOADING=1, then READY=1). */
+	if (!dry_run)
+		notify_reloading();
+	reload_apply(why, dry_run, r);
+	if (!dry_run)
+		notify_reloaded();
 }
