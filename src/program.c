@@ -3,7 +3,7 @@
  * its timers (startsecs, backoff, stop deadline, runtime limit) and the
  * ordered teardown.
  * Events come from libev callbacks; process_event() handles them with a
- * switch on the state.
+ * switch on the state.  How the table follows a reload: program_reload.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,6 +17,7 @@
 #include "log.h"
 #include "parse.h"
 #include "program.h"
+#include "program_impl.h"
 #include "spawn.h"
 #include "teardown.h"
 #include "tree.h"
@@ -42,12 +43,8 @@ static ev_child		  child_watcher; /* every child, orphans too */
 static ev_idle		  adopt_watcher; /* looks at orphans after exits */
 static ev_prepare	  reaped_watcher; /* checks trees after reaps */
 static void		(*observer)(struct process *); /* told of each change */
-static void		(*forget)(struct process *); /* told before a free */
-static ev_timer		  sweep_watcher; /* frees retired processes */
 
 static void	process_event(struct process *, enum proc_event);
-static void	sweep_soon(void);
-static void	sweep_cb(struct ev_loop *, ev_timer *, int);
 static void	request_shutdown(struct process *, const char *);
 static void	restart_after_exit(struct process *, double, const char *);
 
@@ -458,27 +455,13 @@ limit_stop_done(struct process *p)
 	restart_after_exit(p, up, how);
 }
 
-/* Takes the settings a reload left for p while it was running. */
-static void
-take_next(struct process *p)
-{
-	if (p->p_next_cf == NULL)
-		return;
-	process_rebind(p, p->p_next_cf, p->p_next_program,
-	    p->p_next_config);
-	config_free(p->p_next_cf);	/* process_rebind took its own */
-	p->p_next_cf = NULL;
-	p->p_next_program = NULL;
-	p->p_next_config = NULL;
-}
-
 /* The whole tree of a STOPPING process is gone: what comes next. */
 static void
 stopped(struct process *p)
 {
-	take_next(p);
+	process_take_next(p);
 	if (p->p_retired) {
-		sweep_soon();
+		programs_sweep_soon();
 		return;
 	}
 	if (p->p_then_start && !teardown_is_active()) {
@@ -813,8 +796,8 @@ process_free(struct process *p)
 }
 
 /* Sorts the table by priority, then by position in the config. */
-static void
-table_sort(void)
+void
+programs_table_sort(void)
 {
 	qsort(procs, nprocs, sizeof(*procs), compare_priority);
 }
@@ -844,12 +827,12 @@ programs_init(struct ev_loop *l, struct config *cf)
 		}
 	}
 	/* Lower priority starts first and stops last, as in supervisord. */
-	table_sort();
+	programs_table_sort();
 	ev_child_init(&child_watcher, child_cb, 0, 0);
 	ev_child_start(loop, &child_watcher);
 	ev_idle_init(&adopt_watcher, adopt_cb);
 	ev_prepare_init(&reaped_watcher, reaped_cb);
-	ev_timer_init(&sweep_watcher, sweep_cb, 0, 0);
+	programs_reload_init();
 	return 0;
 }
 
@@ -867,8 +850,33 @@ programs_free(void)
 		ev_child_stop(loop, &child_watcher);
 		ev_idle_stop(loop, &adopt_watcher);
 		ev_prepare_stop(loop, &reaped_watcher);
-		ev_timer_stop(loop, &sweep_watcher);
+		programs_reload_stop();
 	}
+}
+
+/*
+ * The table's array and its length, for program_reload.c: a reload puts
+ * in a new array, the sweep shortens this one.  The array is malloc'd;
+ * programs_table_set takes list and does not free the old one.
+ */
+struct process **
+programs_table(size_t *n)
+{
+	*n = nprocs;
+	return procs;
+}
+
+void
+programs_table_set(struct process **list, size_t n)
+{
+	procs = list;
+	nprocs = n;
+}
+
+struct ev_loop *
+programs_loop(void)
+{
+	return loop;
 }
 
 /* SIGUSR2: every program's log files are opened anew. */
@@ -879,171 +887,6 @@ programs_reopen_logs(void)
 
 	for (i = 0; i < nprocs; i++)
 		capture_reopen(&procs[i]->p_capture);
-}
-
-/* ---- live reload --------------------------------------------------- */
-
-/* p's settings are now pg and pc of cf (the same as before, or new). */
-void
-process_rebind(struct process *p, struct config *cf,
-    const struct program_config *pg, const struct proc_config *pc)
-{
-	struct config *old = p->p_cf;
-
-	p->p_cf = config_ref(cf);
-	p->p_program = pg;
-	p->p_config = pc;
-	p->p_name = pc->pcf_name;
-	p->p_tree.t_name = p->p_name;
-	config_free(old);
-}
-
-/*
- * What process_replace will do to p, given its new program settings: a
- * process that is up (or was to start again) restarts; one that is down
- * starts if autostart says so; one a user stopped stays stopped.
- */
-enum replace_outcome
-process_replace_outcome(struct process *p,
-    const struct program_config *pg)
-{
-	bool was_up = p->p_state == PROC_STARTING ||
-	    p->p_state == PROC_RUNNING || p->p_state == PROC_BACKOFF ||
-	    (p->p_state == PROC_STOPPING && p->p_then_start);
-
-	if (p->p_held || !(was_up || pg->pg_autostart))
-		return REPLACE_UPDATED;
-	if (p->p_state != PROC_STOPPING && process_is_gone(p))
-		return REPLACE_STARTED;
-	return REPLACE_RESTARTING;
-}
-
-/*
- * A reload changed p's settings.  What runs was started with the old ones
- * and stops with them (its stopsignal, its stopwaitsecs); it then starts
- * on the new ones.  A process that is down takes them at once.
- */
-enum replace_outcome
-process_replace(struct process *p, struct config *cf,
-    const struct program_config *pg, const struct proc_config *pc)
-{
-	enum replace_outcome outcome = process_replace_outcome(p, pg);
-
-	if (p->p_state != PROC_STOPPING && process_is_gone(p)) {
-		process_rebind(p, cf, pg, pc);
-		if (outcome == REPLACE_STARTED) {
-			if (p->p_state == PROC_BACKOFF)
-				ev_timer_stop(loop, &p->p_timer);
-			process_event(p, PEV_START);
-		}
-		return outcome;
-	}
-	config_free(p->p_next_cf);
-	p->p_next_cf = config_ref(cf);
-	p->p_next_program = pg;
-	p->p_next_config = pc;
-	if (p->p_state != PROC_STOPPING)
-		process_event(p, PEV_STOP);
-	p->p_then_start = outcome == REPLACE_RESTARTING;
-	return outcome;
-}
-
-/*
- * A reload found p's settings unchanged: it keeps running as it is, and
- * holds the new config from now on (the old one can go).
- */
-void
-process_keep(struct process *p, struct config *cf,
-    const struct program_config *pg, const struct proc_config *pc)
-{
-	if (p->p_next_cf == NULL) {
-		process_rebind(p, cf, pg, pc);
-		return;
-	}
-	config_free(p->p_next_cf);
-	p->p_next_cf = config_ref(cf);
-	p->p_next_program = pg;
-	p->p_next_config = pc;
-}
-
-/*
- * A reload removed p from the config: its whole tree is stopped, and it
- * leaves the table once gone.  Until then it keeps its name, so that a
- * later reload that brings it back finds it.
- */
-void
-process_retire(struct process *p)
-{
-	p->p_retired = true;
-	p->p_then_start = false;
-	config_free(p->p_next_cf);
-	p->p_next_cf = NULL;
-	if (p->p_state == PROC_STOPPING)
-		return;
-	if (process_is_gone(p)) {
-		if (p->p_state == PROC_BACKOFF)
-			process_event(p, PEV_STOP);
-		sweep_soon();
-		return;
-	}
-	process_event(p, PEV_STOP);
-}
-
-/*
- * The table becomes list (the new config's processes, in its order), plus
- * the retired processes still stopping.  Takes list, which has room for
- * cap entries: n plus every retired process.
- */
-void
-programs_set_table(struct process **list, size_t n, size_t cap)
-{
-	size_t i, k = n;
-
-	for (i = 0; i < n; i++)
-		list[i]->p_index = i;
-	for (i = 0; i < nprocs && k < cap; i++)
-		if (procs[i]->p_retired) {
-			procs[i]->p_index = k;
-			list[k++] = procs[i];
-		}
-	free(procs);
-	procs = list;
-	nprocs = k;
-	table_sort();
-}
-
-/* Frees the retired processes that are gone, from the loop. */
-static void
-sweep_cb(struct ev_loop *l, ev_timer *w, int revents)
-{
-	struct process *p;
-	size_t i, k = 0;
-
-	(void)l;
-	(void)w;
-	(void)revents;
-	for (i = 0; i < nprocs; i++) {
-		p = procs[i];
-		if (p->p_retired && p->p_state != PROC_STOPPING &&
-		    process_is_gone(p)) {
-			log_info("%s: removed", p->p_name);
-			if (forget != NULL)
-				forget(p);
-			process_free(p);
-			continue;
-		}
-		procs[k++] = p;
-	}
-	nprocs = k;
-}
-
-static void
-sweep_soon(void)
-{
-	if (!ev_is_active(&sweep_watcher)) {
-		ev_timer_set(&sweep_watcher, 0, 0);
-		ev_timer_start(loop, &sweep_watcher);
-	}
 }
 
 void
@@ -1077,7 +920,7 @@ process_needs_stop(struct process *p)
 	return !process_is_gone(p);
 }
 
-/* Teardown's entry points into the state machine. */
+/* Teardown's and reloads' entry points into the state machine. */
 void
 process_stop(struct process *p)
 {
@@ -1105,13 +948,6 @@ process_signal(struct process *p, int sig)
 		return false;
 	tree_signal(&p->p_tree, sig);
 	return true;
-}
-
-/* fn(p) runs just before a process removed by a reload is freed. */
-void
-programs_set_forget(void (*fn)(struct process *))
-{
-	forget = fn;
 }
 
 /* fn(p) runs after every state change of every process; NULL: none. */
