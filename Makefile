@@ -25,7 +25,8 @@ SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
 	  src/spawn.c src/tree.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
-	  src/capture.c src/tail.c src/notify.c
+	  src/capture.c src/tail.c src/notify.c src/daemon.c \
+	  src/pidfile.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 

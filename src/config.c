@@ -858,6 +858,7 @@ config_free(struct config *cf)
 	free(cf->cf_programs);
 	free(cf->cf_log.lc_path);
 	free(cf->cf_childlogdir);
+	free(cf->cf_pidfile);
 	free(cf->cf_socket);
 	free(cf->cf_file);
 	for (i = 0; i < cf->cf_nfiles; i++)

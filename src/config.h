@@ -100,6 +100,8 @@ struct config {
 	bool		  cf_watch;	/* watch_config: reload on changes */
 	struct log_config cf_log;	/* the supervisor's own log */
 	char		 *cf_childlogdir; /* where AUTO logs go */
+	char		 *cf_pidfile;	/* NULL: none */
+	bool		  cf_daemon;	/* nodaemon = false: detach */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */

@@ -32,9 +32,9 @@ static const struct key_def supervisor_keys[] = {
 	{ "logfile_maxbytes", KEY_BYTES, CF(cf_log.lc_maxbytes), 0, 0 },
 	{ "logfile_backups", KEY_INT, CF(cf_log.lc_backups), 0, 1000 },
 	{ "childlogdir", KEY_STRING, 0, 0, 0 },
-	{ "pidfile", KEY_LATER, 0, 0, 0 },
+	{ "pidfile", KEY_STRING, 0, 0, 0 },
 	{ "umask", KEY_LATER, 0, 0, 0 },
-	{ "nodaemon", KEY_LATER, 0, 0, 0 },
+	{ "nodaemon", KEY_BOOL, 0, 0, 0 },
 	{ "silent", KEY_LATER, 0, 0, 0 },
 	{ "minfds", KEY_LATER, 0, 0, 0 },
 	{ "minprocs", KEY_LATER, 0, 0, 0 },
@@ -67,6 +67,34 @@ set_socket(struct config *cf, const char *value)
 }
 
 /*
+ * A path from the config, absolute: a relative one is taken from the
+ * directory the supervisor was started in, once, as it may later change
+ * directory (-d goes to /).
+ */
+static bool
+absolute_path(struct loader *ld, int line, const char *key,
+    const char *value, char **out)
+{
+	char cwd[PATH_MAX];
+
+	free(*out);
+	*out = NULL;
+	if (value[0] == '/')
+		*out = strdup(value);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		config_msg(ld, true, line, "%s: \"%s\" is relative and the "
+		    "current directory is unknown", key, value);
+		return false;
+	} else if (asprintf(out, "%s/%s", cwd, value) == -1)
+		*out = NULL;
+	if (*out == NULL)
+		ld->ld_nomem = true;
+	else
+		path_clean(*out);
+	return true;
+}
+
+/*
  * logfile = PATH, syslog, /dev/stdout, or stderr (supervisord's NONE and
  * empty, and /dev/stderr).  A relative path is taken from the directory
  * the supervisor was started in, once, as it may later change directory.
@@ -75,8 +103,6 @@ static bool
 set_logfile(struct loader *ld, struct config *cf, int line,
     const char *value)
 {
-	char cwd[PATH_MAX];
-
 	free(cf->cf_log.lc_path);
 	cf->cf_log.lc_path = NULL;
 	if (*value == '\0' || strcasecmp(value, "NONE") == 0 ||
@@ -93,19 +119,7 @@ set_logfile(struct loader *ld, struct config *cf, int line,
 		return true;
 	}
 	cf->cf_log.lc_dest = LOG_TO_FILE;
-	if (value[0] == '/')
-		cf->cf_log.lc_path = strdup(value);
-	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
-		config_msg(ld, true, line, "logfile: \"%s\" is relative and "
-		    "the current directory is unknown", value);
-		return false;
-	} else if (asprintf(&cf->cf_log.lc_path, "%s/%s", cwd, value) == -1)
-		cf->cf_log.lc_path = NULL;
-	if (cf->cf_log.lc_path == NULL)
-		ld->ld_nomem = true;
-	else
-		path_clean(cf->cf_log.lc_path);
-	return true;
+	return absolute_path(ld, line, "logfile", value, &cf->cf_log.lc_path);
 }
 
 bool
@@ -116,7 +130,7 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 	const struct raw_entry *re;
 	struct program_vars pv;
 	char *value;
-	bool ok = true;
+	bool ok = true, b;
 	size_t i;
 
 	config_vars_init(&pv, ld, "supervisor", 1, 0);
@@ -144,6 +158,23 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 		} else if (strcmp(kd->kd_name, "logfile") == 0) {
 			if (!set_logfile(ld, cf, re->re_line, value))
 				ok = false;
+		} else if (strcmp(kd->kd_name, "pidfile") == 0) {
+			if (*value == '\0') {
+				free(cf->cf_pidfile);
+				cf->cf_pidfile = NULL;
+			} else if (!absolute_path(ld, re->re_line, "pidfile",
+			    value, &cf->cf_pidfile))
+				ok = false;
+		} else if (strcmp(kd->kd_name, "nodaemon") == 0) {
+			/* supervisord detaches unless told not to; here it
+			 * is the other way round: only nodaemon = false, as
+			 * written, detaches. */
+			if (parse_bool(value, &b) == -1) {
+				config_msg(ld, true, re->re_line, "nodaemon: "
+				    "\"%s\" is not true or false", value);
+				ok = false;
+			} else
+				cf->cf_daemon = !b;
 		} else if (strcmp(kd->kd_name, "childlogdir") == 0) {
 			free(cf->cf_childlogdir);
 			cf->cf_childlogdir = NULL;
@@ -276,6 +307,10 @@ config_daemon_changes(const struct config *a, const struct config *b,
 
 	note_change(keys, &n, max, !config_log_same(&a->cf_log, &b->cf_log),
 	    "[supervisor] logfile");
+	note_change(keys, &n, max, !str_same(a->cf_pidfile, b->cf_pidfile),
+	    "[supervisor] pidfile");
+	note_change(keys, &n, max, a->cf_daemon != b->cf_daemon,
+	    "[supervisor] nodaemon");
 	note_change(keys, &n, max,
 	    a->cf_exit_with_parent != b->cf_exit_with_parent,
 	    "[supervisor] exit_with_parent");

@@ -22,6 +22,7 @@ static int		 log_fd = STDERR_FILENO;	/* where lines go */
 static struct logfile	 log_file;		/* when not stderr */
 static bool		 log_to_file;		/* log_file is in use */
 static bool		 log_to_syslog;
+static bool		 log_tee;		/* file lines to stderr too */
 static enum log_level	 log_threshold = LOG_LEVEL_INFO; /* drop lines above it */
 
 static const char *const level_names[] = {
@@ -83,6 +84,17 @@ log_share(void)
 {
 	if (log_to_file)
 		log_file.lf_conf.lc_maxbytes = 0;
+}
+
+/*
+ * While a detached supervisor starts, its stderr goes back to the command
+ * that started it: lines written to the log file go there too, so that
+ * the reason it could not start is seen where it was started.
+ */
+void
+log_tee_stderr(bool on)
+{
+	log_tee = on;
 }
 
 /* SIGUSR2: the log file opened anew (after an external rotation). */
@@ -211,6 +223,8 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	line[len++] = '\n';
 	/* A short or failed write of our own log must not stop supervision. */
 	if (log_to_file) {
+		if (log_tee)
+			(void)!write(STDERR_FILENO, line, len);
 		(void)logfile_write(&log_file, line, len);
 		log_fd = log_file.lf_fd != -1 ? log_file.lf_fd : STDERR_FILENO;
 		return;

@@ -23,7 +23,9 @@
 #include "log.h"
 #include "parse.h"
 #include "program.h"
+#include "daemon.h"
 #include "notify.h"
+#include "pidfile.h"
 #include "reload.h"
 #include "spawn.h"
 #include "watch.h"
@@ -50,7 +52,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: supervisor [-c FILE] [-s SOCKET] [COMMAND [ARG...]]\n"
+	    "usage: supervisor [-d] [-c FILE] [-s SOCKET] [COMMAND [ARG...]]\n"
 	    "       supervisor -h | --help\n"
 	    "       supervisor -V | --version\n"
 	    "\n"
@@ -66,6 +68,9 @@ usage(FILE *out)
 	    "                     /run/supervisor.sock as root, else\n"
 	    "                     $XDG_RUNTIME_DIR/supervisor.sock, else\n"
 	    "                     supervisor.sock beside the config file)\n"
+	    "  -d, --daemon       detach (as nodaemon = false does): exit once\n"
+	    "                     the supervisor is up, or with the reason\n"
+	    "                     it did not start\n"
 	    "  -h, --help         print this help and exit\n"
 	    "  -V, --version      print the version and exit\n"
 	    "\n"
@@ -253,6 +258,7 @@ supervise(struct config *cf, const char *path)
 	else
 		programs_start_autostart();
 	notify_start(loop, guardian_pid);
+	daemon_ready();
 	ev_run(loop, 0);
 
 	status = teardown_exit_status();
@@ -272,20 +278,24 @@ supervise(struct config *cf, const char *path)
 	return status;
 }
 
+static int	run_guarded(struct config *, const char *, const char *);
+
 /*
  * Loads the config, then splits in two: this process stays the guardian
  * (the pid the user sees), its child becomes the supervisor.
  */
 static int
-run_daemon(const char *path, const char *sock_arg)
+run_daemon(const char *path, const char *sock_arg, bool detach)
 {
 	struct config_msgs msgs;
 	struct config *cf;
-	char *sock_path;
-	bool sock_default;
-	pid_t child;
+	char *abs;
 	int status;
 
+	/* Reloads read it again, from wherever the supervisor is by then
+	 * (a detached one is in /). */
+	if ((abs = realpath(path, NULL)) != NULL)
+		path = abs;
 	/* Before any program is spawned: they must not inherit it. */
 	notify_init();
 	cf = config_load(path, &msgs);
@@ -293,24 +303,58 @@ run_daemon(const char *path, const char *sock_arg)
 	config_msgs_free(&msgs);
 	if (cf == NULL) {
 		log_error("%s: invalid configuration; not starting", path);
+		free(abs);
 		return EXIT_CONFIG;
 	}
+	if (detach || cf->cf_daemon) {
+		switch (daemon_detach(&status)) {
+		case 1:		/* the command that was started */
+			config_free(cf);
+			free(abs);
+			return status;
+		case -1:
+			config_free(cf);
+			free(abs);
+			return 1;
+		}
+	}
+	status = run_guarded(cf, path, sock_arg);
+	config_free(cf);
+	free(abs);
+	return status;
+}
+
+/*
+ * The config loaded (and detached, if asked): log, pidfile, control
+ * socket, then the split into guardian and supervisor.
+ */
+static int
+run_guarded(struct config *cf, const char *path, const char *sock_arg)
+{
+	char *sock_path;
+	bool sock_default;
+	pid_t child;
+	int status;
+
 	log_set_level(cf->cf_loglevel);
 	if (log_configure(&cf->cf_log) == -1) {
 		log_warn("logfile: open %s", cf->cf_log.lc_path);
-		config_free(cf);
 		return 1;
 	}
+	/* Before the socket: "already running" says it best. */
+	if (cf->cf_pidfile != NULL &&
+	    pidfile_acquire(cf->cf_pidfile, getpid()) == -1)
+		return 1;
 	/* Before the fork: a second daemon on the same socket stops here. */
 	sock_path = control_socket_path(cf, sock_arg, path, &sock_default);
 	if (sock_path == NULL && !cf->cf_socket_off) {
 		log_error("control socket: out of memory");
-		config_free(cf);
+		pidfile_release();
 		return 1;
 	}
 	if (control_listen(cf, sock_path, sock_default) == -1) {
 		free(sock_path);
-		config_free(cf);
+		pidfile_release();
 		return 1;
 	}
 	free(sock_path);
@@ -323,7 +367,7 @@ run_daemon(const char *path, const char *sock_arg)
 		log_warn("fork");
 		control_close();
 		control_unlink();
-		config_free(cf);
+		pidfile_release();
 		return 1;
 	}
 	if (child == 0) {
@@ -339,11 +383,12 @@ run_daemon(const char *path, const char *sock_arg)
 	} else {
 		control_close();	/* the supervisor answers */
 		log_share();		/* and rotates the log */
+		daemon_quiet();		/* and reports that it is up */
 		tree_guardian_watch(child);
 		status = guardian_run(cf, child);
 		control_unlink();
+		pidfile_release();
 	}
-	config_free(cf);
 	log_close();
 	return status;
 }
@@ -356,22 +401,27 @@ main(int argc, char *argv[])
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "daemon", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_arg = NULL, *sock_arg = NULL, *path, *command = NULL;
+	bool detach = false;
 	int ch;
 
 	guardian_note_parent();
 	ensure_std_fds();
 	log_init("supervisor");
 	/* '+': the first non-option word is a command; stop there. */
-	while ((ch = getopt_long(argc, argv, "+c:s:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:s:dhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_arg = optarg;
 			break;
 		case 's':
 			sock_arg = optarg;
+			break;
+		case 'd':
+			detach = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -409,5 +459,5 @@ main(int argc, char *argv[])
 	}
 	if (command != NULL)
 		return cmd_check(path);
-	return run_daemon(path, sock_arg);
+	return run_daemon(path, sock_arg, detach);
 }

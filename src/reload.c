@@ -240,10 +240,10 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 static void
 daemon_settings(struct config *cf, struct reload_result *r)
 {
-	const char *keys[8];
+	const char *keys[16];
 	size_t i, n;
 
-	n = config_daemon_changes(current, cf, keys, 8);
+	n = config_daemon_changes(current, cf, keys, 16);
 	for (i = 0; i < n; i++)
 		add_item(r, keys[i], RELOAD_NOT_LIVE);
 }

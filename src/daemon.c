@@ -1,0 +1,128 @@
+/*
+ * daemon.c: detaching.  fork (the shell gets its prompt back from the
+ * first process only when we say so), setsid (no controlling terminal),
+ * fork again (never one again), chdir /, stdin and stdout to /dev/null.
+ * Until the supervisor is up, its stderr is a pipe to the first process,
+ * which keeps what comes and prints it if the daemon never came up: the
+ * reason it failed.  A line READY_LINE means it is up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+#define READY_LINE	"\001supervisor is up\n"
+
+static bool	detached;		/* this is the daemon */
+static bool	reported;		/* READY_LINE sent, stderr let go */
+
+/*
+ * In the first process: waits until the daemon is up (0: say nothing) or
+ * gone without being up (1: print what it said while starting, the
+ * last 64 KB of it, which holds the reason).
+ */
+static int
+wait_for_daemon(int fd)
+{
+	static char buf[64 * 1024 + 1];
+	size_t len = 0, room;
+	ssize_t n;
+
+	for (;;) {
+		if (len == sizeof(buf) - 1) {	/* keep the newest half */
+			memmove(buf, buf + len / 2, len - len / 2);
+			len -= len / 2;
+		}
+		room = sizeof(buf) - 1 - len;
+		n = read(fd, buf + len, room);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, READY_LINE) != NULL)
+			return 0;
+	}
+	(void)!write(STDERR_FILENO, buf, len);
+	fprintf(stderr, "supervisor: the daemon did not start\n");
+	return 1;
+}
+
+/*
+ * Returns 1 in the process that was started, which should exit with
+ * *exit_status; 0 in the daemon; -1 (logged) when nothing was started.
+ */
+int
+daemon_detach(int *exit_status)
+{
+	int report[2], null;
+	pid_t pid;
+
+	if (pipe2(report, O_CLOEXEC) == -1) {
+		log_warn("daemon: pipe");
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		log_warn("daemon: fork");
+		close(report[0]);
+		close(report[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(report[1]);
+		*exit_status = wait_for_daemon(report[0]);
+		close(report[0]);
+		(void)waitpid(pid, NULL, 0);
+		return 1;
+	}
+	close(report[0]);
+	if (setsid() == -1)
+		_exit(1);
+	if ((pid = fork()) == -1)
+		_exit(1);
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") == -1 || (null = open("/dev/null", O_RDWR)) == -1)
+		_exit(1);
+	(void)dup2(null, STDIN_FILENO);
+	(void)dup2(null, STDOUT_FILENO);
+	(void)dup2(report[1], STDERR_FILENO);
+	close(null);
+	close(report[1]);
+	detached = true;
+	log_tee_stderr(true);
+	return 0;
+}
+
+/* Lets go of the start-up pipe: stderr becomes /dev/null. */
+void
+daemon_quiet(void)
+{
+	int null;
+
+	if (!detached || reported)
+		return;
+	reported = true;
+	log_tee_stderr(false);
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) != -1) {
+		(void)dup2(null, STDERR_FILENO);
+		close(null);
+	}
+}
+
+/* The supervisor is up: the starting command may exit 0. */
+void
+daemon_ready(void)
+{
+	if (!detached || reported)
+		return;
+	(void)!write(STDERR_FILENO, READY_LINE, sizeof(READY_LINE) - 1);
+	daemon_quiet();
+}

@@ -1,0 +1,13 @@
+/*
+ * daemon.h: -d (and supervisord's nodaemon = false): the supervisor
+ * detaches, and the command that started it exits once it is up, or with
+ * the reason it could not start.
+ */
+#ifndef SUPERVISOR_DAEMON_H
+#define SUPERVISOR_DAEMON_H
+
+int	daemon_detach(int *exit_status);
+void	daemon_ready(void);
+void	daemon_quiet(void);
+
+#endif
