@@ -944,9 +944,9 @@ test_warnings(void)
 	    "t.ini:5: warning: stderr_events_enabled: not supported yet; "
 	    "ignored");
 	check_warned("warning: supervisord keys not implemented yet",
-	    "[supervisord]\npidfile=/tmp/s.pid\nnodaemon=true\n",
-	    "t.ini:2: warning: pidfile: not supported yet; ignored\n"
-	    "t.ini:3: warning: nodaemon: not supported yet; ignored");
+	    "[supervisord]\nminfds=1024\nidentifier=x\n",
+	    "t.ini:2: warning: minfds: not supported yet; ignored\n"
+	    "t.ini:3: warning: identifier: not supported yet; ignored");
 	check_warned("warning: sections not implemented yet",
 	    "[inet_http_server]\nport=127.0.0.1:9001\n\n"
 	    "[group:g]\nprograms=x\npriority=1\n\n"
@@ -1473,6 +1473,40 @@ test_diff(void)
 	config_msgs_free(&ma);
 }
 
+/* pidfile and nodaemon ([supervisor]). */
+static void
+test_daemon_keys(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("[supervisor]\npidfile=/run/s.pid\n", &msgs);
+	CHECK_STR("pidfile: kept", cf ? cf->cf_pidfile : NULL, "/run/s.pid");
+	CHECK("pidfile: no nodaemon, no detaching", cf != NULL &&
+	    !cf->cf_daemon);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[supervisor]\nnodaemon=false\n", &msgs);
+	CHECK("nodaemon=false: detach", cf != NULL && cf->cf_daemon);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[supervisor]\nnodaemon=true\n", &msgs);
+	CHECK("nodaemon=true: stay", cf != NULL && !cf->cf_daemon);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[supervisor]\nnodaemon=perhaps\n", &msgs);
+	CHECK("nodaemon=perhaps: an error", cf == NULL);
+	CHECK_STR("nodaemon=perhaps: says so", join_msgs(&msgs),
+	    "t.ini:2: nodaemon: \"perhaps\" is not true or false");
+	config_msgs_free(&msgs);
+	cf = load("[supervisor]\npidfile=run/s.pid\n", &msgs);
+	CHECK("pidfile relative: made absolute", cf != NULL &&
+	    cf->cf_pidfile != NULL && cf->cf_pidfile[0] == '/' &&
+	    strstr(cf->cf_pidfile, "/run/s.pid") != NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
 int
 main(void)
 {
@@ -1496,5 +1530,6 @@ main(void)
 	test_files();
 	test_includes();
 	test_diff();
+	test_daemon_keys();
 	return unit_failed;
 }
