@@ -21,7 +21,7 @@ LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 
 SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
 	  src/config_program.c src/config_daemon.c \
-	  src/program.c src/program_reload.c \
+	  src/program.c src/program_exit.c src/program_reload.c \
 	  src/spawn.c src/tree.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \

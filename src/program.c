@@ -1,9 +1,9 @@
 /*
  * program.c: the process table and each process's state machine, with
- * its timers (startsecs, backoff, stop deadline, runtime limit) and the
- * ordered teardown.
- * Events come from libev callbacks; process_event() handles them with a
- * switch on the state.  How the table follows a reload: program_reload.c.
+ * its timers (startsecs, backoff, stop deadline, runtime limit), spawning
+ * and stopping.  Events come from libev callbacks; process_event() handles
+ * them with a switch on the state.  What follows an exit or a failed
+ * start: program_exit.c.  How the table follows a reload: program_reload.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -45,8 +45,6 @@ static ev_prepare	  reaped_watcher; /* checks trees after reaps */
 static void		(*observer)(struct process *); /* told of each change */
 
 static void	process_event(struct process *, enum proc_event);
-static void	request_shutdown(struct process *, const char *);
-static void	restart_after_exit(struct process *, double, const char *);
 
 static const char *const state_names[] = {
 	[PROC_STOPPED] = "STOPPED",
@@ -89,8 +87,8 @@ describe_status(int status, char *buf, size_t len)
 	return buf;
 }
 
-static void
-set_state(struct process *p, enum proc_state state)
+void
+process_set_state(struct process *p, enum proc_state state)
 {
 	log_debug("%s: %s -> %s", p->p_name, state_names[p->p_state],
 	    state_names[state]);
@@ -105,8 +103,8 @@ set_state(struct process *p, enum proc_state state)
  * more than a startsecs or a stopwaitsecs: refresh it first, so each
  * period counts from the moment it starts for its own process.
  */
-static void
-timer_start(struct process *p, double after)
+void
+process_timer_start(struct process *p, double after)
 {
 	ev_now_update(loop);
 	ev_timer_stop(loop, &p->p_timer);
@@ -115,8 +113,8 @@ timer_start(struct process *p, double after)
 }
 
 /* Seconds since the current process was spawned, on the monotonic clock. */
-static double
-uptime(const struct process *p)
+double
+process_uptime(const struct process *p)
 {
 	return mono_now() - p->p_start_time;
 }
@@ -175,59 +173,8 @@ exec_pipe_cb(struct ev_loop *l, ev_io *w, int revents)
 	exec_pipe_drain(w->data);
 }
 
-/* 1, 2, 4, 8 ... seconds for attempt 1, 2, 3 ..., capped by backoff_max. */
-static double
-backoff_delay(const struct process *p, int attempt)
-{
-	double delay = 1;
-	int i;
-
-	for (i = 1; i < attempt && delay < p->p_program->pg_backoff_max; i++)
-		delay *= 2;
-
-	return delay < p->p_program->pg_backoff_max ? delay :
-	    p->p_program->pg_backoff_max;
-}
-
-/*
- * The process is done for good (EXITED or FATAL) while the supervisor
- * runs on: whatever is left of its tree has lost its program, and is
- * killed rather than left to run unsupervised.
- */
-static void
-settle(struct process *p, enum proc_state state)
-{
-	set_state(p, state);
-	if (teardown_is_active() || process_is_gone(p))
-		return;
-	log_warnx("%s: killing what is left of its process tree", p->p_name);
-	tree_signal(&p->p_tree, SIGKILL);
-}
-
-/* A start that did not reach RUNNING: retry later, or give up. */
-static void
-failed_start(struct process *p)
-{
-	double delay;
-
-	p->p_retries++;
-	if (p->p_retries > p->p_program->pg_startretries) {
-		settle(p, PROC_FATAL);
-		log_error("%s gave up after %d retr%s (FATAL)", p->p_name,
-		    p->p_retries - 1, p->p_retries - 1 == 1 ? "y" : "ies");
-		if (p->p_program->pg_shutdown_on_exit == SHUTDOWN_FATAL)
-			request_shutdown(p, "went FATAL");
-		return;
-	}
-	delay = backoff_delay(p, p->p_retries);
-	set_state(p, PROC_BACKOFF);
-	log_info("%s: retry %d of %d in %gs", p->p_name, p->p_retries,
-	    p->p_program->pg_startretries, delay);
-	timer_start(p, delay);
-}
-
-static void
-spawn_attempt(struct process *p)
+void
+process_spawn_attempt(struct process *p)
 {
 	int fd, cgroup_fd, stdio[2];
 	pid_t pid;
@@ -236,7 +183,7 @@ spawn_attempt(struct process *p)
 	p->p_limit_hit = false;
 	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
 		log_warn("%s: cgroup %s", p->p_name, p->p_tree.t_cgroup);
-		failed_start(p);
+		process_failed_start(p);
 		return;
 	}
 	(void)capture_prepare(&p->p_capture, p->p_config, stdio);
@@ -245,7 +192,7 @@ spawn_attempt(struct process *p)
 		close(cgroup_fd);
 	if (pid == -1) {
 		log_warn("%s: fork", p->p_name);
-		failed_start(p);
+		process_failed_start(p);
 		return;
 	}
 	p->p_spawns++;
@@ -264,11 +211,11 @@ spawn_attempt(struct process *p)
 	ev_io_start(loop, &p->p_exec_watcher);
 	log_info("spawned %s pid %d", p->p_name, (int)pid);
 	if (p->p_program->pg_startsecs <= 0) {
-		set_state(p, PROC_RUNNING);
+		process_set_state(p, PROC_RUNNING);
 		return;
 	}
-	set_state(p, PROC_STARTING);
-	timer_start(p, p->p_program->pg_startsecs);
+	process_set_state(p, PROC_STARTING);
+	process_timer_start(p, p->p_program->pg_startsecs);
 }
 
 /* The leader is gone; poll until the rest of its tree is gone too. */
@@ -291,7 +238,7 @@ begin_stop(struct process *p)
 
 	ev_timer_stop(loop, &p->p_timer);
 	ev_timer_stop(loop, &p->p_limit);
-	set_state(p, PROC_STOPPING);
+	process_set_state(p, PROC_STOPPING);
 	p->p_killed = false;
 	if (teardown_is_hard()) {
 		log_info("stopping %s (SIGKILL)", p->p_name);
@@ -308,7 +255,7 @@ begin_stop(struct process *p)
 		tree_signal(&p->p_tree, SIGCONT);
 	if (pg->pg_stopsignal == SIGKILL)
 		p->p_killed = true;
-	timer_start(p, pg->pg_stopwaitsecs);
+	process_timer_start(p, pg->pg_stopwaitsecs);
 	wait_for_tree(p);
 }
 
@@ -319,140 +266,6 @@ kill_now(struct process *p)
 	tree_signal(&p->p_tree, SIGKILL);
 	p->p_killed = true;
 	wait_for_tree(p);
-}
-
-/* A RUNNING process exited on its own: restart it, or not. */
-static void
-running_exited(struct process *p)
-{
-	const struct program_config *pg = p->p_program;
-	int status = p->p_exit_status;
-	bool expected, restart;
-	double up = uptime(p);
-	char how[64];
-
-	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)];
-	restart = pg->pg_autorestart == AUTORESTART_TRUE ||
-	    (pg->pg_autorestart == AUTORESTART_UNEXPECTED && !expected);
-	describe_status(status, how, sizeof(how));
-	if (!teardown_is_active() && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
-	    (pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED && !expected))) {
-		set_state(p, PROC_EXITED);
-		log_info("%s exited with %s (%s)", p->p_name, how,
-		    expected ? "expected" : "not expected");
-		request_shutdown(p, "exited");
-		return;
-	}
-	if (teardown_is_active() || !restart) {
-		settle(p, PROC_EXITED);
-		log_info("%s exited with %s (%s)", p->p_name, how,
-		    expected ? "expected" : "not expected");
-		return;
-	}
-	restart_after_exit(p, up, how);
-}
-
-/* Restarts at once, or after a growing delay if it keeps dying young. */
-static void
-restart_after_exit(struct process *p, double up, const char *how)
-{
-	double delay;
-
-	if (up >= RESTART_QUICK) {
-		p->p_quick_exits = 0;
-		log_info("%s exited with %s; restarting", p->p_name, how);
-		spawn_attempt(p);
-		return;
-	}
-	/* It keeps dying at once: don't let it spin the supervisor. */
-	p->p_quick_exits++;
-	delay = backoff_delay(p, p->p_quick_exits);
-	set_state(p, PROC_BACKOFF);
-	log_info("%s exited with %s after %.3fs; restarting in %gs",
-	    p->p_name, how, up, delay);
-	timer_start(p, delay);
-}
-
-/* The exit status the supervisor ends with for a process's wait status. */
-static int
-status_to_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
-/* shutdown_on_exit: this process takes everything down with it. */
-static void
-request_shutdown(struct process *p, const char *what)
-{
-	const char *words[] = {
-		[SHUTDOWN_NEVER] = "false", [SHUTDOWN_ANY_EXIT] = "true",
-		[SHUTDOWN_UNEXPECTED] = "unexpected", [SHUTDOWN_FATAL] = "fatal",
-	};
-
-	int code;
-
-	if (teardown_is_active())
-		return;
-	/* FATAL without ever running (fork failed): no status to pass on. */
-	code = p->p_spawns > 0 ? status_to_exit_code(p->p_exit_status) : 1;
-	log_warnx("%s %s and has shutdown_on_exit = %s; stopping everything "
-	    "(exit status %d)", p->p_name, what,
-	    words[p->p_program->pg_shutdown_on_exit], code);
-	teardown_begin(code);
-}
-
-/* A STARTING process died before startsecs. */
-static void
-starting_exited(struct process *p)
-{
-	const struct program_config *pg = p->p_program;
-	int status = p->p_exit_status;
-	bool expected;
-	char how[64];
-
-	ev_timer_stop(loop, &p->p_timer);
-	ev_timer_stop(loop, &p->p_limit);
-	log_info("%s exited with %s before startsecs", p->p_name,
-	    describe_status(status, how, sizeof(how)));
-	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)]
-	    && !p->p_exec_failed;
-	if (teardown_is_active()) {
-		set_state(p, PROC_EXITED);
-		return;
-	}
-	if (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
-	    (pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED && !expected)) {
-		set_state(p, PROC_EXITED);
-		request_shutdown(p, "exited");
-		return;
-	}
-	failed_start(p);
-}
-
-/* The stop the runtime limit began has finished: an unexpected exit. */
-static void
-limit_stop_done(struct process *p)
-{
-	const struct program_config *pg = p->p_program;
-	double up = uptime(p);
-	char how[64];
-
-	describe_status(p->p_exit_status, how, sizeof(how));
-	if (!teardown_is_active() && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
-	    pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED)) {
-		set_state(p, PROC_EXITED);
-		request_shutdown(p, "reached its runtime limit");
-		return;
-	}
-	if (teardown_is_active() || pg->pg_autorestart == AUTORESTART_FALSE) {
-		set_state(p, PROC_EXITED);
-		return;
-	}
-	restart_after_exit(p, up, how);
 }
 
 /* The whole tree of a STOPPING process is gone: what comes next. */
@@ -470,7 +283,7 @@ stopped(struct process *p)
 		log_info("%s: starting with its new settings", p->p_name);
 		process_event(p, PEV_START);
 	} else if (p->p_limit_hit)
-		limit_stop_done(p);
+		process_limit_stop_done(p);
 }
 
 /* The state machine.  Every change of p_state happens here. */
@@ -487,47 +300,47 @@ process_event(struct process *p, enum proc_event ev)
 		if (ev == PEV_START && !teardown_is_active()) {
 			p->p_retries = 0;
 			p->p_quick_exits = 0;
-			spawn_attempt(p);
+			process_spawn_attempt(p);
 		} else if (ev == PEV_STOP && !process_is_gone(p))
 			begin_stop(p);
 		break;
 	case PROC_STARTING:
 		if (ev == PEV_TIMER) {
-			double left = p->p_program->pg_startsecs - uptime(p);
+			double left = p->p_program->pg_startsecs - process_uptime(p);
 
 			if (left > 0) {	/* the loop's clock ran ahead */
-				timer_start(p, left);
+				process_timer_start(p, left);
 				break;
 			}
-			set_state(p, PROC_RUNNING);
+			process_set_state(p, PROC_RUNNING);
 			p->p_retries = 0;
 			log_info("%s is RUNNING (up %.3fs)", p->p_name,
-			    uptime(p));
+			    process_uptime(p));
 		} else if (ev == PEV_EXIT)
-			starting_exited(p);
+			process_starting_exited(p);
 		else if (ev == PEV_STOP || ev == PEV_LIMIT)
 			begin_stop(p);
 		break;
 	case PROC_RUNNING:
 		if (ev == PEV_EXIT) {
 			ev_timer_stop(loop, &p->p_limit);
-			running_exited(p);
+			process_running_exited(p);
 		} else if (ev == PEV_STOP || ev == PEV_LIMIT)
 			begin_stop(p);
 		break;
 	case PROC_BACKOFF:
 		if (ev == PEV_TIMER && !teardown_is_active())
-			spawn_attempt(p);
+			process_spawn_attempt(p);
 		else if (ev == PEV_STOP) {
 			ev_timer_stop(loop, &p->p_timer);
 			if (process_is_gone(p))
-				set_state(p, PROC_STOPPED);
+				process_set_state(p, PROC_STOPPED);
 			else
 				begin_stop(p);
 		} else if (ev == PEV_START) {
 			ev_timer_stop(loop, &p->p_timer);
 			p->p_retries = 0;
-			spawn_attempt(p);
+			process_spawn_attempt(p);
 		}
 		break;
 	case PROC_STOPPING:
@@ -546,7 +359,7 @@ process_event(struct process *p, enum proc_event ev)
 		} else if (ev == PEV_GONE) {
 			ev_timer_stop(loop, &p->p_timer);
 			ev_timer_stop(loop, &p->p_poll);
-			set_state(p, PROC_STOPPED);
+			process_set_state(p, PROC_STOPPED);
 			log_info("%s stopped", p->p_name);
 			stopped(p);
 		}
@@ -568,7 +381,7 @@ static void
 limit_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
 	struct process *p = w->data;
-	double left = p->p_program->pg_runtime_limit - uptime(p);
+	double left = p->p_program->pg_runtime_limit - process_uptime(p);
 
 	(void)revents;
 	if (left > 0 && (p->p_state == PROC_STARTING ||
@@ -579,7 +392,7 @@ limit_cb(struct ev_loop *l, ev_timer *w, int revents)
 	}
 	if (p->p_state == PROC_STARTING || p->p_state == PROC_RUNNING) {
 		log_info("%s: runtime limit %gs reached (up %.3fs)", p->p_name,
-		    p->p_program->pg_runtime_limit, uptime(p));
+		    p->p_program->pg_runtime_limit, process_uptime(p));
 		p->p_limit_hit = true;
 		process_event(p, PEV_LIMIT);
 	}
@@ -694,7 +507,7 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 		exec_pipe_close(p);
 		if (p->p_exec_failed && p->p_state == PROC_RUNNING) {
 			/* startsecs=0: a failed exec is still a failed start. */
-			set_state(p, PROC_STARTING);
+			process_set_state(p, PROC_STARTING);
 		}
 		/*
 		 * A walk of /proc for orphans: only when the tree may have
