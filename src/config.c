@@ -359,6 +359,18 @@ config_store_value(struct loader *ld, const struct key_def *kd, void *base,
 		}
 		memcpy(field, &bytes, sizeof(bytes));
 		return true;
+	case KEY_RLIMIT:
+		if (strcasecmp(value, "unlimited") == 0 ||
+		    strcasecmp(value, "infinity") == 0)
+			bytes = RLIMIT_UNLIMITED;
+		else if (parse_bytes(value, &bytes) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a "
+			    "number (KB, MB, GB allowed) or unlimited",
+			    kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &bytes, sizeof(bytes));
+		return true;
 	case KEY_LOGLEVEL:
 		if (log_level_parse(value, &level) == -1) {
 			config_msg(ld, true, re->re_line, "%s: %s is not a level "
@@ -669,6 +681,8 @@ config_build(struct loader *ld, const char *path)
 	cf->cf_socket_uid = -1;
 	cf->cf_socket_gid = -1;
 	cf->cf_control_timeout = 10;
+	cf->cf_minfds = 1024;
+	cf->cf_minprocs = 200;
 	cf->cf_log.lc_dest = LOG_TO_STDERR;
 	cf->cf_log.lc_maxbytes = LOG_MAXBYTES_DEFAULT;
 	cf->cf_log.lc_backups = LOG_BACKUPS_DEFAULT;

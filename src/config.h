@@ -62,6 +62,17 @@ struct proc_config {
 					   (redirect_stderr, or one file) */
 };
 
+/* Resource limits a program can set, as indexes of pg_rlimit. */
+enum program_rlimit {
+	PG_RLIMIT_NOFILE,	/* rlimit_nofile */
+	PG_RLIMIT_NPROC,	/* rlimit_nproc */
+	PG_RLIMIT_CORE,		/* rlimit_core */
+	PG_RLIMIT_AS,		/* rlimit_as */
+	PG_RLIMITS
+};
+#define RLIMIT_INHERIT		(-1LL)		/* pg_rlimit: not set */
+#define RLIMIT_UNLIMITED	(-2LL)		/* pg_rlimit: unlimited */
+
 /* A [program:NAME] section. */
 struct program_config {
 	char		 *pg_name;	/* NAME */
@@ -85,6 +96,14 @@ struct program_config {
 	bool		  pg_stopasgroup; /* accepted; groups are always used */
 	bool		  pg_killasgroup;
 	bool		  pg_redirect_stderr; /* stderr into stdout's pipe */
+	char		 *pg_user;	/* user=: its name; NULL: ours */
+	long		  pg_uid;	/* -1: the supervisor's */
+	long		  pg_gid;	/* that user's primary group */
+	char		 *pg_home;	/* that user's home directory */
+	int		  pg_nice;	/* nice=, when pg_nice_set */
+	bool		  pg_nice_set;
+	long long	  pg_rlimit[PG_RLIMITS]; /* soft = hard limit, or
+					   RLIMIT_INHERIT, RLIMIT_UNLIMITED */
 	long long	  pg_log_maxbytes[2];	/* OUT_STDOUT, OUT_STDERR */
 	int		  pg_log_backups[2];
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
@@ -102,6 +121,8 @@ struct config {
 	char		 *cf_childlogdir; /* where AUTO logs go */
 	char		 *cf_pidfile;	/* NULL: none */
 	bool		  cf_daemon;	/* nodaemon = false: detach */
+	int		  cf_minfds;	/* open files programs may have */
+	int		  cf_minprocs;	/* processes the user may have */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */

@@ -36,8 +36,8 @@ static const struct key_def supervisor_keys[] = {
 	{ "umask", KEY_LATER, 0, 0, 0 },
 	{ "nodaemon", KEY_BOOL, 0, 0, 0 },
 	{ "silent", KEY_LATER, 0, 0, 0 },
-	{ "minfds", KEY_LATER, 0, 0, 0 },
-	{ "minprocs", KEY_LATER, 0, 0, 0 },
+	{ "minfds", KEY_INT, CF(cf_minfds), 1, 1 << 30 },
+	{ "minprocs", KEY_INT, CF(cf_minprocs), 1, 1 << 30 },
 	{ "nocleanup", KEY_LATER, 0, 0, 0 },
 	{ "user", KEY_LATER, 0, 0, 0 },
 	{ "directory", KEY_LATER, 0, 0, 0 },
@@ -307,6 +307,10 @@ config_daemon_changes(const struct config *a, const struct config *b,
 
 	note_change(keys, &n, max, !config_log_same(&a->cf_log, &b->cf_log),
 	    "[supervisor] logfile");
+	note_change(keys, &n, max, a->cf_minfds != b->cf_minfds,
+	    "[supervisor] minfds");
+	note_change(keys, &n, max, a->cf_minprocs != b->cf_minprocs,
+	    "[supervisor] minprocs");
 	note_change(keys, &n, max, !str_same(a->cf_pidfile, b->cf_pidfile),
 	    "[supervisor] pidfile");
 	note_change(keys, &n, max, a->cf_daemon != b->cf_daemon,

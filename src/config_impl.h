@@ -64,6 +64,7 @@ enum key_type {
 	KEY_LOGLEVEL,
 	KEY_SHUTDOWN,
 	KEY_BYTES,		/* a long long: 50MB, 1KB, 0 */
+	KEY_RLIMIT,		/* a long long: a size, or unlimited */
 	KEY_LATER,		/* supervisord has it; not implemented yet */
 };
 

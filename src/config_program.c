@@ -3,13 +3,16 @@
  * its keys checked against the table, its per-process values (command,
  * process_name, directory, environment) expanded once per process.
  */
+#include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "config_impl.h"
@@ -52,7 +55,12 @@ static const struct key_def program_keys[] = {
 	{ "priority", KEY_INT, PG(pg_priority), INT_MIN, INT_MAX },
 	{ "stopasgroup", KEY_BOOL, PG(pg_stopasgroup), 0, 0 },
 	{ "killasgroup", KEY_BOOL, PG(pg_killasgroup), 0, 0 },
-	{ "user", KEY_LATER, 0, 0, 0 },
+	{ "user", KEY_STRING, 0, 0, 0 },
+	{ "nice", KEY_INT, PG(pg_nice), -20, 19 },
+	{ "rlimit_nofile", KEY_RLIMIT, PG(pg_rlimit[PG_RLIMIT_NOFILE]), 0, 0 },
+	{ "rlimit_nproc", KEY_RLIMIT, PG(pg_rlimit[PG_RLIMIT_NPROC]), 0, 0 },
+	{ "rlimit_core", KEY_RLIMIT, PG(pg_rlimit[PG_RLIMIT_CORE]), 0, 0 },
+	{ "rlimit_as", KEY_RLIMIT, PG(pg_rlimit[PG_RLIMIT_AS]), 0, 0 },
 	{ "redirect_stderr", KEY_BOOL, PG(pg_redirect_stderr), 0, 0 },
 	{ "stdout_logfile", KEY_STRING, 0, 0, 0 },
 	{ "stdout_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[0]), 0, 0 },
@@ -86,6 +94,8 @@ config_program_free(struct program_config *pg)
 	}
 	free(pg->pg_procs);
 	free(pg->pg_settings);
+	free(pg->pg_user);
+	free(pg->pg_home);
 	free(pg->pg_name);
 	free(pg);
 }
@@ -327,6 +337,53 @@ expand_store(struct loader *ld, const struct key_def *kd,
 	return ok;
 }
 
+/*
+ * user = NAME or a uid: looked up now, so that a user that does not exist
+ * is a config error, not a failed start.  A supervisor that is not root
+ * can run programs only as itself: another user is an error too.
+ */
+static bool
+set_user(struct loader *ld, struct program_config *pg,
+    const struct raw_entry *re, const struct program_vars *pv)
+{
+	struct passwd *pw;
+	char *name;
+	long id;
+
+	if ((name = config_expand(ld, "user", re->re_line, re->re_value,
+	    pv)) == NULL)
+		return false;
+	errno = 0;
+	if ((pw = getpwnam(name)) == NULL &&
+	    parse_int(name, 0, INT_MAX, &id) == 0)
+		pw = getpwuid((uid_t)id);
+	if (pw == NULL) {
+		config_msg(ld, true, re->re_line, "user: no such user \"%s\"",
+		    name);
+		free(name);
+		return false;
+	}
+	if (geteuid() != 0 && pw->pw_uid != geteuid()) {
+		config_msg(ld, true, re->re_line, "user: \"%s\": only root "
+		    "can run programs as another user (this supervisor runs "
+		    "as uid %d)", name, (int)geteuid());
+		free(name);
+		return false;
+	}
+	free(pg->pg_user);
+	free(pg->pg_home);
+	pg->pg_user = strdup(pw->pw_name);
+	pg->pg_home = strdup(pw->pw_dir);
+	pg->pg_uid = (long)pw->pw_uid;
+	pg->pg_gid = (long)pw->pw_gid;
+	free(name);
+	if (pg->pg_user == NULL || pg->pg_home == NULL) {
+		ld->ld_nomem = true;
+		return false;
+	}
+	return true;
+}
+
 /* Validates one [program:NAME] section; NULL when it has errors. */
 struct program_config *
 config_program_load(struct loader *ld, const struct raw_section *rs)
@@ -366,6 +423,9 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	pg->pg_log_maxbytes[OUT_STDERR] = LOG_MAXBYTES_DEFAULT;
 	pg->pg_log_backups[OUT_STDOUT] = LOG_BACKUPS_DEFAULT;
 	pg->pg_log_backups[OUT_STDERR] = LOG_BACKUPS_DEFAULT;
+	pg->pg_uid = pg->pg_gid = -1;
+	for (i = 0; i < PG_RLIMITS; i++)
+		pg->pg_rlimit[i] = RLIMIT_INHERIT;
 
 	if (!valid_program_name(pg->pg_name)) {
 		config_msg(ld, true, rs->rs_line, "[%s]: a program name must be "
@@ -405,6 +465,9 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			} else if (strcmp(kd->kd_name, "directory") == 0) {
 				raw.pr_directory = re->re_value;
 				raw.pr_directory_line = re->re_line;
+			} else if (strcmp(kd->kd_name, "user") == 0) {
+				if (!set_user(ld, pg, re, &pv))
+					ok = false;
 			} else if (strcmp(kd->kd_name, "stdout_logfile") == 0) {
 				raw.pr_logfile[OUT_STDOUT] = re->re_value;
 				raw.pr_logfile_line[OUT_STDOUT] = re->re_line;
@@ -419,6 +482,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		}
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
+		else if (strcmp(kd->kd_name, "nice") == 0)
+			pg->pg_nice_set = true;
 	}
 	if ((pg->pg_settings = settings_string(rs)) == NULL) {
 		ld->ld_nomem = true;

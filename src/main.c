@@ -234,7 +234,6 @@ supervise(struct config *cf, const char *path)
 		return 1;
 	}
 	tree_init();
-	spawn_raise_nofile();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
 		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
 		ev_signal_start(loop, &sig_watchers[i]);
@@ -289,13 +288,9 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 {
 	struct config_msgs msgs;
 	struct config *cf;
-	char *abs;
+	char *abs = NULL;
 	int status;
 
-	/* Reloads read it again, from wherever the supervisor is by then
-	 * (a detached one is in /). */
-	if ((abs = realpath(path, NULL)) != NULL)
-		path = abs;
 	/* Before any program is spawned: they must not inherit it. */
 	notify_init();
 	cf = config_load(path, &msgs);
@@ -303,8 +298,25 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 	config_msgs_free(&msgs);
 	if (cf == NULL) {
 		log_error("%s: invalid configuration; not starting", path);
-		free(abs);
 		return EXIT_CONFIG;
+	}
+	/*
+	 * A detached supervisor is in /: reloads must read the file (and
+	 * its includes) by absolute paths.  Loaded again so; its messages
+	 * were shown already.
+	 */
+	if ((detach || cf->cf_daemon) && path[0] != '/' &&
+	    (abs = realpath(path, NULL)) != NULL) {
+		config_free(cf);
+		path = abs;
+		cf = config_load(path, &msgs);
+		config_msgs_free(&msgs);
+		if (cf == NULL) {
+			log_error("%s: invalid configuration; not starting",
+			    path);
+			free(abs);
+			return EXIT_CONFIG;
+		}
 	}
 	if (detach || cf->cf_daemon) {
 		switch (daemon_detach(&status)) {
@@ -341,6 +353,8 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg)
 		log_warn("logfile: open %s", cf->cf_log.lc_path);
 		return 1;
 	}
+	if (spawn_set_limits(cf->cf_minfds, cf->cf_minprocs) == -1)
+		return 1;
 	/* Before the socket: "already running" says it best. */
 	if (cf->cf_pidfile != NULL &&
 	    pidfile_acquire(cf->cf_pidfile, getpid()) == -1)

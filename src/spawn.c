@@ -17,14 +17,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -52,28 +53,63 @@
 
 extern char **environ;
 
-/* The open-files limit programs get: the one the supervisor started with. */
+/* The open-files limit programs get: the one the supervisor started with,
+ * at least minfds. */
 static struct rlimit	child_nofile;
 static bool		child_nofile_set;
 
 /*
  * Raises the supervisor's own limit on open files to the hard limit: each
  * process holds its output pipes for as long as it is configured.  The
- * programs keep the limit the supervisor was given (a raised soft limit
- * breaks programs that use select(2)).
+ * programs get the limit the supervisor was given, raised to minfds (a
+ * raised soft limit breaks programs that use select(2)); the limit on
+ * processes is raised to minprocs, for the supervisor and its programs,
+ * as supervisord does.  Returns -1 (logged) when the hard limits are too
+ * low and can't be raised.
  */
-void
-spawn_raise_nofile(void)
+int
+spawn_set_limits(int minfds, int minprocs)
 {
-	struct rlimit rl;
+	struct rlimit rl, mine;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= rl.rlim_max)
-		return;
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)minprocs) {
+		rl.rlim_cur = (rlim_t)minprocs;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur;	/* root only */
+		if (setrlimit(RLIMIT_NPROC, &rl) == -1) {
+			log_warn("minprocs %d: cannot raise the limit on "
+			    "processes", minprocs);
+			return -1;
+		}
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 0;
 	child_nofile = rl;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
-		child_nofile_set = true;
+	if (rl.rlim_cur < (rlim_t)minfds) {
+		child_nofile.rlim_cur = (rlim_t)minfds;
+		if (rl.rlim_max < (rlim_t)minfds)
+			child_nofile.rlim_max = (rlim_t)minfds;	/* root only */
+	}
+	mine = child_nofile;
+	if (mine.rlim_cur < mine.rlim_max)
+		mine.rlim_cur = mine.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &mine) == -1) {
+		log_warn("minfds %d: cannot raise the limit on open files",
+		    minfds);
+		return -1;
+	}
+	child_nofile_set = true;
+	return 0;
 }
+
+/* What each pg_rlimit index limits. */
+static const int rlimit_resource[PG_RLIMITS] = {
+	[PG_RLIMIT_NOFILE] = RLIMIT_NOFILE,
+	[PG_RLIMIT_NPROC] = RLIMIT_NPROC,
+	[PG_RLIMIT_CORE] = RLIMIT_CORE,
+	[PG_RLIMIT_AS] = RLIMIT_AS,
+};
 
 /* Everything the child uses, allocated before fork, freed after. */
 struct spawn_plan {
@@ -83,6 +119,8 @@ struct spawn_plan {
 	int	  sp_signals[64];	/* signals not at SIG_DFL in the parent */
 	int	  sp_nsignals;
 	int	  sp_stdio[2];		/* the child's stdout, stderr; -1: null */
+	gid_t	 *sp_groups;		/* user=: its groups, for setgroups */
+	int	  sp_ngroups;
 };
 
 static bool
@@ -105,6 +143,18 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 
 	if (envp == NULL || extra == NULL)
 		goto fail;
+	/* user=: that user's, unless the program's environment says. */
+	if (pg->pg_user != NULL) {
+		snprintf(buf, sizeof(buf), "HOME=%s", pg->pg_home);
+		if (strv_push(&extra, buf) == -1)
+			goto fail;
+		snprintf(buf, sizeof(buf), "USER=%s", pg->pg_user);
+		if (strv_push(&extra, buf) == -1)
+			goto fail;
+		snprintf(buf, sizeof(buf), "LOGNAME=%s", pg->pg_user);
+		if (strv_push(&extra, buf) == -1)
+			goto fail;
+	}
 	for (i = 0; pc->pcf_env[i] != NULL; i++)
 		if (strv_push(&extra, pc->pcf_env[i]) == -1)
 			goto fail;
@@ -198,6 +248,7 @@ plan_free(struct spawn_plan *sp)
 {
 	strv_free(sp->sp_envp);
 	strv_free(sp->sp_paths);
+	free(sp->sp_groups);
 }
 
 static void
@@ -236,6 +287,32 @@ changed_signals(int *list, int *count)
 	for (i = 0; i < nfound; i++)
 		list[i] = found[i];
 	*count = nfound;
+}
+
+/*
+ * user=: the user's groups (initgroups's list), looked up before fork:
+ * reading /etc/group is no work for the child.
+ */
+static int
+user_groups(const struct program_config *pg, struct spawn_plan *sp)
+{
+	int n = 32;
+
+	for (;;) {
+		free(sp->sp_groups);
+		if ((sp->sp_groups = calloc((size_t)n, sizeof(gid_t))) == NULL)
+			return -1;
+		sp->sp_ngroups = n;
+		if (getgrouplist(pg->pg_user, (gid_t)pg->pg_gid,
+		    sp->sp_groups, &sp->sp_ngroups) != -1)
+			return 0;
+		if (sp->sp_ngroups <= n)	/* no growth asked: give up */
+			n *= 2;
+		else
+			n = sp->sp_ngroups;
+		if (n > 65536)
+			return -1;
+	}
 }
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
@@ -289,8 +366,33 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	}
 	if (child_nofile_set)
 		(void)setrlimit(RLIMIT_NOFILE, &child_nofile);
+	/* Limits and a higher priority first: they may need root. */
+	for (i = 0; i < PG_RLIMITS; i++) {
+		struct rlimit rl;
+
+		if (pg->pg_rlimit[i] == RLIMIT_INHERIT)
+			continue;
+		rl.rlim_cur = rl.rlim_max = pg->pg_rlimit[i] ==
+		    RLIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)pg->pg_rlimit[i];
+		if (setrlimit(rlimit_resource[i], &rl) == -1)
+			child_fail(errfd, SPAWN_STAGE_RLIMIT, errno);
+	}
+	if (pg->pg_nice_set && setpriority(PRIO_PROCESS, 0, pg->pg_nice) == -1)
+		child_fail(errfd, SPAWN_STAGE_NICE, errno);
+	/*
+	 * Raw system calls: this child may share the supervisor's memory,
+	 * and glibc's wrappers would tell every thread of "both" of us.
+	 */
+	if (pg->pg_uid >= 0 &&
+	    (syscall(SYS_setgroups, (size_t)sp->sp_ngroups, sp->sp_groups)
+	    == -1 || syscall(SYS_setresgid, (gid_t)pg->pg_gid,
+	    (gid_t)pg->pg_gid, (gid_t)pg->pg_gid) == -1 ||
+	    syscall(SYS_setresuid, (uid_t)pg->pg_uid, (uid_t)pg->pg_uid,
+	    (uid_t)pg->pg_uid) == -1))
+		child_fail(errfd, SPAWN_STAGE_USER, errno);
 	if (pg->pg_umask >= 0)
 		umask((mode_t)pg->pg_umask);
+	/* As the program's user: it must be allowed in. */
 	if (pc->pcf_directory != NULL && chdir(pc->pcf_directory) == -1)
 		child_fail(errfd, SPAWN_STAGE_CHDIR, errno);
 	/* Only 0, 1, 2 cross exec; the error pipe is already close-on-exec. */
@@ -453,6 +555,11 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		return -1;
 	}
 	changed_signals(sp.sp_signals, &sp.sp_nsignals);
+	if (pg->pg_uid >= 0 && user_groups(pg, &sp) == -1) {
+		plan_free(&sp);
+		errno = ENOMEM;
+		return -1;
+	}
 	sp.sp_stdio[0] = stdio[0];
 	sp.sp_stdio[1] = stdio[1];
 	maxfd = sysconf(_SC_OPEN_MAX);
@@ -536,6 +643,12 @@ spawn_stage_name(int stage)
 		return "join cgroup";
 	case SPAWN_STAGE_STDOUT:
 		return "set up stdout and stderr";
+	case SPAWN_STAGE_RLIMIT:
+		return "setrlimit";
+	case SPAWN_STAGE_NICE:
+		return "setpriority";
+	case SPAWN_STAGE_USER:
+		return "switch user";
 	}
 	return "start";
 }

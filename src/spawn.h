@@ -17,6 +17,9 @@ enum spawn_stage {
 	SPAWN_STAGE_EXEC,
 	SPAWN_STAGE_CGROUP,
 	SPAWN_STAGE_STDOUT,
+	SPAWN_STAGE_RLIMIT,
+	SPAWN_STAGE_NICE,
+	SPAWN_STAGE_USER,
 };
 
 struct spawn_error {
@@ -33,6 +36,6 @@ pid_t	spawn_process(const struct program_config *pg,
 	    int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);
-void	spawn_raise_nofile(void);
+int	spawn_set_limits(int minfds, int minprocs);
 
 #endif

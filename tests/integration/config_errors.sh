@@ -156,7 +156,7 @@ t_check "one: singular words" out_is "one.ini: OK (1 program, 1 process)"
 t_config <<EOF2
 [program:later]
 command = sleep 1000
-user = nobody
+serverurl = AUTO
 stdout_syslog = true
 startsecs = 0.1
 
@@ -178,15 +178,15 @@ EOF2
 (cd "$T" && exec "$SUPERVISOR" -c supervisor.ini check) > "$T/check.out" 2> "$T/check.err"
 t_check "later: check exits 0 with warnings" \
 	out_is "supervisor.ini: OK (3 programs, 3 processes)"
-t_check "later: user names its line" \
-	err_has "supervisor.ini:3: warning: user: not supported yet; ignored"
+t_check "later: serverurl names its line" \
+	err_has "supervisor.ini:3: warning: serverurl: not supported yet; ignored"
 t_check "later: stdout_syslog names its line" \
 	err_has "supervisor.ini:4: warning: stdout_syslog: not supported yet; ignored"
 t_check "later: only the two warnings" test "$(wc -l < "$T/check.err")" -eq 2
 t_start
 t_check "later: the daemon starts anyway" t_wait_log "later is RUNNING"
 t_check "later: the warning is in the daemon's log" \
-	log_has "WARN  $T/supervisor.ini:3: warning: user: not supported yet; ignored"
+	log_has "WARN  $T/supervisor.ini:3: warning: serverurl: not supported yet; ignored"
 t_check "cont: RUNNING" t_wait_log "cont is RUNNING"
 t_check "cont: continuation lines are separate words" \
 	t_wait 10 test "$(cat "$T/cont.out" 2>/dev/null)" = "first|second|1"
@@ -214,7 +214,7 @@ for opt in --help -h; do
 	cli "$opt"
 	t_check "$opt: exit 0" test "$CLI_STATUS" = 0
 	t_check "$opt: usage on stdout" \
-		test "$(head -n 1 "$T/cli.out")" = "usage: supervisor [-c FILE] [-s SOCKET] [COMMAND [ARG...]]"
+		test "$(head -n 1 "$T/cli.out")" = "usage: supervisor [-d] [-c FILE] [-s SOCKET] [COMMAND [ARG...]]"
 	t_check "$opt: nothing on stderr" test ! -s "$T/cli.err"
 done
 for opt in --version -V; do

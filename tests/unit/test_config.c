@@ -937,15 +937,15 @@ static void
 test_warnings(void)
 {
 	check_warned("warning: program keys not implemented yet",
-	    "[program:x]\ncommand=a\nuser=nobody\nstdout_syslog=true\n"
+	    "[program:x]\ncommand=a\nserverurl=AUTO\nstdout_syslog=true\n"
 	    "stderr_events_enabled=true\n",
-	    "t.ini:3: warning: user: not supported yet; ignored\n"
+	    "t.ini:3: warning: serverurl: not supported yet; ignored\n"
 	    "t.ini:4: warning: stdout_syslog: not supported yet; ignored\n"
 	    "t.ini:5: warning: stderr_events_enabled: not supported yet; "
 	    "ignored");
 	check_warned("warning: supervisord keys not implemented yet",
-	    "[supervisord]\nminfds=1024\nidentifier=x\n",
-	    "t.ini:2: warning: minfds: not supported yet; ignored\n"
+	    "[supervisord]\nnocleanup=true\nidentifier=x\n",
+	    "t.ini:2: warning: nocleanup: not supported yet; ignored\n"
 	    "t.ini:3: warning: identifier: not supported yet; ignored");
 	check_warned("warning: sections not implemented yet",
 	    "[inet_http_server]\nport=127.0.0.1:9001\n\n"
@@ -1071,10 +1071,10 @@ test_line_numbers(void)
 	memset(big, 'a', biglen);
 	big[biglen] = '\0';
 	snprintf(text, biglen + 256, "[program:x]\ncommand=echo %s\n"
-	    "user=u\n", big);
+	    "serverurl=AUTO\n", big);
 	cf = load(text, &msgs);
 	CHECK_STR("lines: after a 5000-character line", join_msgs(&msgs),
-	    "t.ini:3: warning: user: not supported yet; ignored");
+	    "t.ini:3: warning: serverurl: not supported yet; ignored");
 	CHECK("lines: 5000-character command kept whole", cf != NULL &&
 	    strv_len(cf->cf_programs[0]->pg_procs[0].pcf_argv) == 2 &&
 	    strcmp(cf->cf_programs[0]->pg_procs[0].pcf_argv[1], big) == 0);
