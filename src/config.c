@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -531,6 +532,48 @@ loader_add_file(struct loader *ld, const char *path)
 	return 0;
 }
 
+/*
+ * As root, a config file says what root runs: refuse one that someone
+ * else could have written (sshd's StrictModes): not owned by root, or
+ * writable by its group or others, or in a directory others may write
+ * to (unless sticky, where they can't replace root's file).
+ */
+static bool
+safe_to_trust(struct loader *ld, const char *path)
+{
+	struct stat st;
+	char *dir, *slash;
+
+	if (geteuid() != 0 || ld->ld_daemon_only || stat(path, &st) == -1)
+		return true;		/* a missing file is told elsewhere */
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		config_msg(ld, true, 0, "refusing a config file that others "
+		    "can write (owner uid %d, mode %04o): as root, only root "
+		    "may write what root runs", (int)st.st_uid,
+		    (unsigned)(st.st_mode & 07777));
+		return false;
+	}
+	if ((dir = strdup(path)) == NULL)
+		return true;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == 0 && (st.st_uid != 0 ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st.st_mode & S_ISVTX) == 0))) {
+		config_msg(ld, true, 0, "refusing a config file in %s, a "
+		    "directory others can write to (owner uid %d, mode %04o)",
+		    dir, (int)st.st_uid, (unsigned)(st.st_mode & 07777));
+		free(dir);
+		return false;
+	}
+	free(dir);
+	return true;
+}
+
 /* Reads one more file into the loader; its sections join the others. */
 static void
 read_file(struct loader *ld, const char *path,
@@ -541,6 +584,8 @@ read_file(struct loader *ld, const char *path,
 		return;
 	}
 	ld->ld_current = NULL;
+	if (!safe_to_trust(ld, path))
+		return;
 	if (inifile_parse_file(path, sink) == -1)
 		config_msg(ld, true, 0, "cannot read: %s", strerror(errno));
 }
@@ -808,7 +853,9 @@ load(const char *path, const char *text, size_t len,
 	if (daemon_only)
 		sink.is_wanted = want_daemon_section;
 	sink.is_ctx = &ld;
-	if (!ld.ld_nomem) {
+	if (!ld.ld_nomem && text == NULL && !safe_to_trust(&ld, path))
+		;	/* said why */
+	else if (!ld.ld_nomem) {
 		rc = text != NULL ? inifile_parse_text(text, len, &sink) :
 		    inifile_parse_file(path, &sink);
 		if (rc == -1)

@@ -110,4 +110,36 @@ chmod 644 "$T/self.ini"
 t_check "as nobody, user = nobody: fine" \
 	setpriv --reuid=nobody --regid="$NOBODY_GID" --clear-groups \
 	    "$SUPERVISOR" -c "$T/self.ini" check > /dev/null
+
+# StrictModes: as root, a config file others could have written is refused.
+mkdir -m 755 "$T/strict"
+printf '[program:x]\ncommand = sleep 1\n' > "$T/strict/s.ini"
+chmod 664 "$T/strict/s.ini"
+out=$("$SUPERVISOR" -c "$T/strict/s.ini" check 2>&1)
+rc=$?
+t_check "group-writable config: exit 78 (got $rc)" test "$rc" = 78
+t_check "group-writable config: says why" \
+	eval '[[ $out == *"s.ini: refusing a config file that others can write (owner uid 0, mode 0664)"* ]]'
+"$SUPERVISOR" -c "$T/strict/s.ini" > /dev/null 2>&1
+t_check "group-writable config: the daemon does not start (exit $?)" test $? = 78
+chmod 644 "$T/strict/s.ini"
+chown nobody "$T/strict/s.ini"
+"$SUPERVISOR" -c "$T/strict/s.ini" check > /dev/null 2>&1
+t_check "a config owned by another user: refused (exit $?)" test $? = 78
+chown root "$T/strict/s.ini"
+chmod 777 "$T/strict"
+out=$("$SUPERVISOR" -c "$T/strict/s.ini" check 2>&1)
+t_check "in a world-writable directory: refused" \
+	eval '[[ $out == *"a directory others can write to"* ]]'
+chmod 1777 "$T/strict"
+t_check "in a sticky world-writable directory (like /tmp): accepted" \
+	eval '"$SUPERVISOR" -c "$T/strict/s.ini" check > /dev/null'
+chmod 755 "$T/strict"
+mkdir -m 755 "$T/strict/conf.d"
+printf '[include]\nfiles = conf.d/*.ini\n[program:x]\ncommand = sleep 1\n' > "$T/strict/s.ini"
+printf '[program:y]\ncommand = sleep 1\n' > "$T/strict/conf.d/y.ini"
+chmod 666 "$T/strict/conf.d/y.ini"
+out=$("$SUPERVISOR" -c "$T/strict/s.ini" check 2>&1)
+t_check "a writable include: refused, naming it" \
+	eval '[[ $out == *"conf.d/y.ini: refusing a config file that others can write"* ]]'
 t_done
