@@ -20,7 +20,7 @@ INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 
 SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
-	  src/config_program.c src/config_daemon.c \
+	  src/config_files.c src/config_program.c src/config_daemon.c \
 	  src/program.c src/program_exit.c src/program_reload.c \
 	  src/spawn.c src/tree.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \

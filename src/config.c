@@ -5,9 +5,7 @@
  * goes on, so one run reports all of them.
  */
 #include <errno.h>
-#include <glob.h>
 #include <grp.h>
-#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,10 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <strings.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "config_impl.h"
@@ -123,6 +119,17 @@ index_grow(struct loader *ld)
 		ld->ld_index[section_slot(ld, ld->ld_sections[i].rs_name)] =
 		    i + 1;
 	return 0;
+}
+
+/* The section called name, or NULL: by the index, not by a scan. */
+const struct raw_section *
+config_section_find(const struct loader *ld, const char *name)
+{
+	size_t slot = section_slot(ld, name);
+
+	if (ld->ld_index == NULL || ld->ld_index[slot] == 0)
+		return NULL;
+	return &ld->ld_sections[ld->ld_index[slot] - 1];
 }
 
 static void
@@ -476,32 +483,6 @@ loader_free(struct loader *ld)
 	strv_free(ld->ld_patterns);
 }
 
-/* The absolute directory of path: %(here)s, as in supervisord. */
-static char *
-here_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir, *here, cwd[PATH_MAX];
-
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (dir == NULL)
-		return NULL;
-	if ((here = realpath(dir, NULL)) == NULL) {
-		/* Not there (yet): make it absolute by hand. */
-		if (dir[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
-			here = strdup(dir);
-		else if (asprintf(&here, "%s/%s", cwd, dir) == -1)
-			here = NULL;
-	}
-	free(dir);
-	return here;
-}
-
 /* Messages name file i, and %(here)s is its directory, from now on. */
 void
 config_use_file(struct loader *ld, size_t i)
@@ -509,183 +490,6 @@ config_use_file(struct loader *ld, size_t i)
 	ld->ld_file_index = i;
 	ld->ld_file = ld->ld_files[i].lf_name;
 	ld->ld_here = ld->ld_files[i].lf_here;
-}
-
-static int
-loader_add_file(struct loader *ld, const char *path)
-{
-	struct loaded_file *nl;
-
-	nl = realloc(ld->ld_files, (ld->ld_nfiles + 1) * sizeof(*nl));
-	if (nl == NULL)
-		return -1;
-	ld->ld_files = nl;
-	nl += ld->ld_nfiles;
-	nl->lf_name = strdup(path);
-	nl->lf_here = here_of(path);
-	if (nl->lf_name == NULL || nl->lf_here == NULL) {
-		free(nl->lf_name);
-		free(nl->lf_here);
-		return -1;
-	}
-	config_use_file(ld, ld->ld_nfiles++);
-	return 0;
-}
-
-/*
- * As root, a config file says what root runs: refuse one that someone
- * else could have written (sshd's StrictModes): not owned by root, or
- * writable by its group or others, or in a directory others may write
- * to (unless sticky, where they can't replace root's file).
- */
-static bool
-safe_to_trust(struct loader *ld, const char *path)
-{
-	struct stat st;
-	char *dir, *slash;
-
-	if (geteuid() != 0 || ld->ld_daemon_only || stat(path, &st) == -1)
-		return true;		/* a missing file is told elsewhere */
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		config_msg(ld, true, 0, "refusing a config file that others "
-		    "can write (owner uid %d, mode %04o): as root, only root "
-		    "may write what root runs", (int)st.st_uid,
-		    (unsigned)(st.st_mode & 07777));
-		return false;
-	}
-	if ((dir = strdup(path)) == NULL)
-		return true;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if (stat(dir, &st) == 0 && (st.st_uid != 0 ||
-	    ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
-	    (st.st_mode & S_ISVTX) == 0))) {
-		config_msg(ld, true, 0, "refusing a config file in %s, a "
-		    "directory others can write to (owner uid %d, mode %04o)",
-		    dir, (int)st.st_uid, (unsigned)(st.st_mode & 07777));
-		free(dir);
-		return false;
-	}
-	free(dir);
-	return true;
-}
-
-/* Reads one more file into the loader; its sections join the others. */
-static void
-read_file(struct loader *ld, const char *path,
-    const struct inifile_sink *sink)
-{
-	if (loader_add_file(ld, path) == -1) {
-		ld->ld_nomem = true;
-		return;
-	}
-	ld->ld_current = NULL;
-	if (!safe_to_trust(ld, path))
-		return;
-	if (inifile_parse_file(path, sink) == -1)
-		config_msg(ld, true, 0, "cannot read: %s", strerror(errno));
-}
-
-/* A relative include is relative to the main file's directory. */
-static char *
-include_path(const char *main_file, const char *name)
-{
-	const char *slash = strrchr(main_file, '/');
-	char *out;
-
-	if (name[0] == '/' || slash == NULL)
-		return strdup(name);
-	if (asprintf(&out, "%.*s/%s", (int)(slash - main_file), main_file,
-	    name) == -1)
-		return NULL;
-	return out;
-}
-
-static bool
-already_read(const struct loader *ld, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < ld->ld_nfiles; i++)
-		if (strcmp(ld->ld_files[i].lf_name, path) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The main file's [include] files = PATTERN...: globs, relative to the
- * main file's directory, each one's matches read in sorted order (as
- * supervisord does).  A pattern without wildcards must name a file.
- */
-static void
-read_includes(struct loader *ld, const struct inifile_sink *sink)
-{
-	const struct raw_section *rs;
-	struct program_vars pv;
-	char **words = NULL, *value = NULL, *pattern, err[PARSE_ERRLEN];
-	size_t slot, i, k;
-	int line = 0, rc;
-	glob_t g;
-
-	slot = section_slot(ld, "include");
-	if (ld->ld_index == NULL || ld->ld_index[slot] == 0)
-		return;
-	rs = &ld->ld_sections[ld->ld_index[slot] - 1];
-	config_use_file(ld, rs->rs_file);
-	for (i = 0; i < rs->rs_count; i++) {
-		if (strcmp(rs->rs_entries[i].re_key, "files") == 0) {
-			line = rs->rs_entries[i].re_line;
-			config_vars_init(&pv, ld, "supervisor", 1, 0);
-			value = config_expand(ld, "files", line,
-			    rs->rs_entries[i].re_value, &pv);
-			if (value == NULL)
-				return;
-		} else
-			config_msg(ld, true, rs->rs_entries[i].re_line,
-			    "unknown key \"%s\" in [include]",
-			    rs->rs_entries[i].re_key);
-	}
-	if (line == 0) {
-		config_msg(ld, true, rs->rs_line, "[include] has no files key");
-		return;
-	}
-	/* rs is not used from here on: reading more files moves it. */
-	words = split_command(value, err, sizeof(err));
-	free(value);
-	if (words == NULL) {
-		config_msg(ld, true, line, "files: %s", err);
-		return;
-	}
-	for (k = 0; words[k] != NULL; k++) {
-		if ((pattern = include_path(ld->ld_files[0].lf_name,
-		    words[k])) == NULL || strv_push(&ld->ld_patterns,
-		    pattern) == -1) {
-			free(pattern);
-			ld->ld_nomem = true;
-			break;
-		}
-		rc = glob(pattern, 0, NULL, &g);
-		if (rc == GLOB_NOMATCH && strpbrk(words[k], "*?[") == NULL)
-			config_msg(ld, true, line, "files: %s: no such file",
-			    pattern);
-		else if (rc != 0 && rc != GLOB_NOMATCH)
-			config_msg(ld, true, line, "files: %s: cannot list "
-			    "it", pattern);
-		for (i = 0; rc == 0 && i < g.gl_pathc; i++) {
-			if (already_read(ld, g.gl_pathv[i]))
-				continue;
-			read_file(ld, g.gl_pathv[i], sink);
-			config_use_file(ld, 0);
-		}
-		if (rc == 0)
-			globfree(&g);
-		free(pattern);
-	}
-	strv_free(words);
 }
 
 static struct config *
@@ -735,7 +539,7 @@ config_build(struct loader *ld, const char *path)
 		rs = &ld->ld_sections[i];
 		config_use_file(ld, rs->rs_file);
 		if (strcmp(rs->rs_name, "include") == 0)
-			continue;	/* read_includes has done it */
+			continue;	/* config_read_includes has done it */
 		if (strcmp(rs->rs_name, "supervisor") == 0 ||
 		    strcmp(rs->rs_name, "supervisord") == 0) {
 			if (!config_supervisor_load(ld, cf, rs))
@@ -794,7 +598,7 @@ loader_init(struct loader *ld, const char *path, struct config_msgs *msgs)
 	memset(msgs, 0, sizeof(*msgs));
 	ld->ld_file = path;
 	ld->ld_msgs = msgs;
-	if (loader_add_file(ld, path) == -1 ||
+	if (config_add_file(ld, path) == -1 ||
 	    (ld->ld_patterns = strv_new()) == NULL)
 		ld->ld_nomem = true;
 }
@@ -853,7 +657,7 @@ load(const char *path, const char *text, size_t len,
 	if (daemon_only)
 		sink.is_wanted = want_daemon_section;
 	sink.is_ctx = &ld;
-	if (!ld.ld_nomem && text == NULL && !safe_to_trust(&ld, path))
+	if (!ld.ld_nomem && text == NULL && !config_safe_to_trust(&ld, path))
 		;	/* said why */
 	else if (!ld.ld_nomem) {
 		rc = text != NULL ? inifile_parse_text(text, len, &sink) :
@@ -863,7 +667,7 @@ load(const char *path, const char *text, size_t len,
 			    "out of memory" : "cannot read: %s",
 			    strerror(errno));
 		else {
-			read_includes(&ld, &sink);
+			config_read_includes(&ld, &sink);
 			cf = config_build(&ld, path);
 		}
 	} else

@@ -101,6 +101,19 @@ const struct key_def *config_key_usable(struct loader *ld,
 	    bool *ok);
 char	*config_expand(struct loader *ld, const char *key, int line,
 	    const char *value, const struct program_vars *pv);
+/* The section called name (like "include"), or NULL. */
+const struct raw_section *config_section_find(const struct loader *ld,
+	    const char *name);
+
+/* config_files.c: reading the files: StrictModes, [include] */
+struct inifile_sink;
+/* Adds path to ld_files and makes it the file messages name; -1: no memory. */
+int	config_add_file(struct loader *ld, const char *path);
+/* As root, false (after saying why) for a file others could have written. */
+bool	config_safe_to_trust(struct loader *ld, const char *path);
+/* Reads the main file's [include] files into ld, through sink. */
+void	config_read_includes(struct loader *ld,
+	    const struct inifile_sink *sink);
 
 /* config_program.c: [program:x] */
 struct program_config *config_program_load(struct loader *ld,
