@@ -119,7 +119,8 @@ DOCDIR	= $(PREFIX)/share/doc/supervisor
 UNITDIR	= $(PREFIX)/lib/systemd/system
 INSTALLED = $(BINDIR)/supervisor $(MANDIR)/man8/supervisor.8 \
 	    $(MANDIR)/man5/supervisor.ini.5 \
-	    $(DOCDIR)/supervisor.ini.example $(UNITDIR)/supervisor.service
+	    $(DOCDIR)/supervisor.ini.example $(DOCDIR)/supervisor.init \
+	    $(UNITDIR)/supervisor.service
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
@@ -134,6 +135,10 @@ install: all
 	sed 's|/usr/local/bin/supervisor|$(BINDIR)/supervisor|' \
 		conf/supervisor.service > $(DESTDIR)$(UNITDIR)/supervisor.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/supervisor.service
+	# The init script too; /etc/init.d is the system's to fill.
+	sed 's|/usr/local/bin/supervisor|$(BINDIR)/supervisor|' \
+		conf/supervisor.init > $(DESTDIR)$(DOCDIR)/supervisor.init
+	chmod 755 $(DESTDIR)$(DOCDIR)/supervisor.init
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

@@ -318,6 +318,12 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 			return EXIT_CONFIG;
 		}
 	}
+	if ((detach || cf->cf_daemon) && cf->cf_exit_with_parent) {
+		/* The parent is the shell that starts it, gone at once. */
+		log_warnx("exit_with_parent is ignored by a detached "
+		    "supervisor: it has no parent to follow");
+		cf->cf_exit_with_parent = false;
+	}
 	if (detach || cf->cf_daemon) {
 		switch (daemon_detach(&status)) {
 		case 1:		/* the command that was started */

@@ -47,6 +47,8 @@ check "installed: man supervisor renders" \
 	    grep -q "^CONTROL PROTOCOL"'
 check "installed: the unit runs /usr/bin/supervisor" \
 	grep -q "^ExecStart=/usr/bin/supervisor " "$R/lib/systemd/system/supervisor.service"
+check "installed: the init script runs /usr/bin/supervisor" \
+	grep -qx "DAEMON=/usr/bin/supervisor" "$R/share/doc/supervisor/supervisor.init"
 check "installed: nothing outside DESTDIR" eval '[ ! -e /usr/bin/supervisor ] ||
 	[ /usr/bin/supervisor -ot "$R/bin/supervisor" ]'
 make -s uninstall DESTDIR="$T/root" PREFIX=/usr > "$T/uninstall.out" 2>&1

@@ -88,9 +88,12 @@ PID2=$(cat "$T/sup.pid" 2>/dev/null)
 t_check "stale: started anyway (exit $START_RC)" test "$START_RC" = 0
 t_check "stale: the pidfile now holds the new pid ($PID2)" \
 	eval '[ "$PID2" != 999999 ] && alive "$PID2"'
+SPID2=$(grep -oE "started as pid [0-9]+" "$T/sup.log" | tail -n 1 | awk '{ print $4 }')
 kill -KILL "$PID2"
 t_wait 5 gone "$PID2"
 end_run		# what the SIGKILL left (the guardian's tree is ours to clean)
+# Until the supervisor proper is gone too, its socket still answers.
+t_wait 5 gone "${SPID2:-0}"
 t_check "SIGKILLed: its pidfile stays behind, stale" test -e "$T/sup.pid"
 start_detached -d
 PID3=$(cat "$T/sup.pid" 2>/dev/null)
@@ -117,5 +120,19 @@ t_check "nodaemon = false: detached, exit 0 (got $START_RC)" \
 	    [ "$(readlink "/proc/$PID4/cwd")" = / ]'
 kill -TERM "$PID4"
 t_check "nodaemon = false: stops on SIGTERM" t_wait 20 gone "$PID4"
+# exit_with_parent follows the process that started it: for a detached
+# one, the shell's command that is gone at once.  Ignored, with a word.
+write_config "exit_with_parent = true
+parent_poll_interval = 0.1"
+start_detached -d
+PID5=$(cat "$T/sup.pid" 2>/dev/null)
+t_check "-d with exit_with_parent: started (exit $START_RC)" test "$START_RC" = 0
+t_check "-d with exit_with_parent: says it is ignored" \
+	grep -q "exit_with_parent is ignored by a detached supervisor" "$T/start.err"
+t_sleep 0.5
+t_check "-d with exit_with_parent: still running after its parent left" \
+	alive "${PID5:-0}"
+kill -TERM "$PID5"
+t_wait 20 gone "$PID5"
 t_check "nothing left at the end" t_wait 5 no_program_left
 t_done
