@@ -376,6 +376,9 @@ set_user(struct loader *ld, struct program_config *pg,
 	pg->pg_home = strdup(pw->pw_dir);
 	pg->pg_uid = (long)pw->pw_uid;
 	pg->pg_gid = (long)pw->pw_gid;
+	/* Its own user: nothing to switch (and setgroups is root's). */
+	if (geteuid() != 0)
+		pg->pg_uid = pg->pg_gid = -1;
 	free(name);
 	if (pg->pg_user == NULL || pg->pg_home == NULL) {
 		ld->ld_nomem = true;

@@ -111,6 +111,24 @@ t_check "as nobody, user = nobody: fine" \
 	setpriv --reuid=nobody --regid="$NOBODY_GID" --clear-groups \
 	    "$SUPERVISOR" -c "$T/self.ini" check > /dev/null
 
+# A supervisor run as nobody, its program's user = nobody: nothing to
+# switch, and the program starts (with nobody's HOME).
+t_config <<EOF2
+[program:self]
+command = sleep 1003
+user = nobody
+startsecs = 0.2
+stdout_logfile = NONE
+stderr_logfile = NONE
+EOF2
+chmod 644 "$T/supervisor.ini"
+t_start_as nobody
+t_check "as nobody, user = nobody: RUNNING" t_wait 10 log_has "self is RUNNING"
+t_check "as nobody, user = nobody: HOME is nobody's" \
+	eval 'environ_has "$(spawned_pid self)" "HOME=$(getent passwd nobody | cut -d: -f6)"'
+t_stop TERM
+t_check "as nobody: exits 0 (got $SUP_STATUS)" test "$SUP_STATUS" = 0
+
 # StrictModes: as root, a config file others could have written is refused.
 mkdir -m 755 "$T/strict"
 printf '[program:x]\ncommand = sleep 1\n' > "$T/strict/s.ini"
