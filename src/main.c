@@ -174,7 +174,6 @@ static void
 begin_teardown(const char *why)
 {
 	log_info("%s; stopping all programs", why);
-	notify_stopping();
 	teardown_begin(0);
 }
 

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "program.h"
+#include "notify.h"
 #include "teardown.h"
 #include "tree.h"
 
@@ -129,6 +130,7 @@ teardown_begin(int status)
 		return;
 	active = true;
 	exit_status = status;
+	notify_stopping();	/* whatever began it: a signal, shutdown_on_exit */
 	teardown_step();
 }
 

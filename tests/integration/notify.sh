@@ -78,4 +78,26 @@ t_check "no listener: logged once" \
 	t_wait 5 eval '[ "$(grep -c "NOTIFY_SOCKET: send" "$T/log")" = 1 ]'
 t_stop TERM
 t_check "no listener: exits 0 (got $SUP_STATUS)" test "$SUP_STATUS" = 0
+# A program's exit that stops everything (shutdown_on_exit) says
+# STOPPING=1 too.
+: > "$T/notes"
+socat -u UNIX-RECV:"$T/notify2" - > "$T/notes" 2>"$T/socat.err" &
+RECV=$!
+t_wait 5 test -S "$T/notify2"
+cat > "$T/supervisor.ini" <<EOF2
+[program:last]
+command = sh -c 'sleep 0.5'
+startsecs = 0
+autorestart = false
+shutdown_on_exit = true
+stdout_logfile = NONE
+stderr_logfile = NONE
+EOF2
+NOTIFY_SOCKET=$T/notify2 t_start
+t_check "shutdown_on_exit: the supervisor exits" t_wait 10 sup_gone
+wait "$SUP_PID"
+t_check "shutdown_on_exit: STOPPING=1 was said" t_wait 5 notes_have "STOPPING=1"
+kill "$RECV" 2>/dev/null
+wait "$RECV" 2>/dev/null
+
 t_done
