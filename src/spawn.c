@@ -129,6 +129,20 @@ env_key_matches(const char *entry, const char *key_eq, size_t klen)
 	return strncmp(entry, key_eq, klen) == 0;
 }
 
+/* Adds "KEY=value" to v. */
+static int
+push_var(char ***v, const char *key, const char *value)
+{
+	char *kv;
+	int ret;
+
+	if (asprintf(&kv, "%s=%s", key, value) == -1)
+		return -1;
+	ret = strv_push(v, kv);
+	free(kv);
+	return ret;
+}
+
 /*
  * The supervisor's environment, minus the keys the program sets, plus the
  * program's own and then supervisord's SUPERVISOR_* variables.
@@ -136,7 +150,7 @@ env_key_matches(const char *entry, const char *key_eq, size_t klen)
 static char **
 build_envp(const struct program_config *pg, const struct proc_config *pc)
 {
-	char **envp = strv_new(), **extra = strv_new(), buf[512];
+	char **envp = strv_new(), **extra = strv_new();
 	const char *eq;
 	size_t i, j, klen;
 	bool overridden;
@@ -144,17 +158,10 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 	if (envp == NULL || extra == NULL)
 		goto fail;
 	/* user=: that user's, unless the program's environment says. */
-	if (pg->pg_user != NULL) {
-		snprintf(buf, sizeof(buf), "HOME=%s", pg->pg_home);
-		if (strv_push(&extra, buf) == -1)
-			goto fail;
-		snprintf(buf, sizeof(buf), "USER=%s", pg->pg_user);
-		if (strv_push(&extra, buf) == -1)
-			goto fail;
-		snprintf(buf, sizeof(buf), "LOGNAME=%s", pg->pg_user);
-		if (strv_push(&extra, buf) == -1)
-			goto fail;
-	}
+	if (pg->pg_user != NULL && (push_var(&extra, "HOME", pg->pg_home) == -1 ||
+	    push_var(&extra, "USER", pg->pg_user) == -1 ||
+	    push_var(&extra, "LOGNAME", pg->pg_user) == -1))
+		goto fail;
 	for (i = 0; pc->pcf_env[i] != NULL; i++)
 		if (strv_push(&extra, pc->pcf_env[i]) == -1)
 			goto fail;
@@ -162,13 +169,9 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 	 * After the program's own, so they win: SUPERVISOR_PROCESS_NAME is
 	 * how the supervisor finds processes that left a tree.
 	 */
-	if (strv_push(&extra, "SUPERVISOR_ENABLED=1") == -1)
-		goto fail;
-	snprintf(buf, sizeof(buf), "SUPERVISOR_PROCESS_NAME=%s", pc->pcf_name);
-	if (strv_push(&extra, buf) == -1)
-		goto fail;
-	snprintf(buf, sizeof(buf), "SUPERVISOR_GROUP_NAME=%s", pg->pg_name);
-	if (strv_push(&extra, buf) == -1)
+	if (push_var(&extra, "SUPERVISOR_ENABLED", "1") == -1 ||
+	    push_var(&extra, "SUPERVISOR_PROCESS_NAME", pc->pcf_name) == -1 ||
+	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_name) == -1)
 		goto fail;
 	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
 		overridden = false;
