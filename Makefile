@@ -87,15 +87,31 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(ASAN_LIBOBJS) src/*.h \
 # libFuzzer targets (clang): tests/fuzz/fuzz_NAME.c with the modules it
 # names, seeds in tests/fuzz/corpus/NAME.
 FUZZ_CC	= clang
-FUZZ_TARGETS = $(BUILD)/fuzz/fuzz_ctlproto
+FUZZ_TARGETS = $(BUILD)/fuzz/fuzz_ctlproto $(BUILD)/fuzz/fuzz_config \
+	       $(BUILD)/fuzz/fuzz_parse
 FUZZ_SECONDS = 60
+FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
+	     -fno-sanitize-recover=undefined $(WARN)
+# The config loader and what it calls: log.c for log_level_parse, and
+# the logfile.c that log.c writes through.
+FUZZ_CONFIG_SRCS = src/config.c src/config_files.c src/config_program.c \
+	src/config_daemon.c src/inifile.c src/parse.c src/log.c src/logfile.c
 
 $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 		src/ctlproto.h Makefile
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined $(WARN) -o $@ \
-		tests/fuzz/fuzz_ctlproto.c src/ctlproto.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_ctlproto.c src/ctlproto.c
+
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) \
+		src/*.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(INIH_CFLAGS) -o $@ tests/fuzz/fuzz_config.c \
+		$(FUZZ_CONFIG_SRCS) -Wl,-Bstatic $(INIH_LIBS) -Wl,-Bdynamic
+
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c src/parse.c src/parse.h \
+		Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c src/parse.c
 
 fuzz: deps-check $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ_TARGETS)

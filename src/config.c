@@ -654,6 +654,7 @@ load(const char *path, const char *text, size_t len,
 
 	loader_init(&ld, path, msgs);
 	ld.ld_daemon_only = daemon_only;
+	ld.ld_from_text = text != NULL;
 	if (daemon_only)
 		sink.is_wanted = want_daemon_section;
 	sink.is_ctx = &ld;
@@ -695,7 +696,10 @@ config_load_daemon(const char *path, struct config_msgs *msgs)
 	return load(path, NULL, 0, msgs, true);
 }
 
-/* The same from memory, for tests; name stands in for the file. */
+/*
+ * The same from memory, for tests; name stands in for the file.  Its
+ * [include] patterns are checked and kept, not read (config_files.c).
+ */
 struct config *
 config_load_text(const char *name, const char *text, size_t len,
     struct config_msgs *msgs)

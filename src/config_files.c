@@ -198,6 +198,15 @@ config_read_includes(struct loader *ld, const struct inifile_sink *sink)
 			ld->ld_nomem = true;
 			break;
 		}
+		/*
+		 * Text from memory has no directory of its own: its patterns
+		 * are checked and kept, but what they match on this machine
+		 * is not read, so the result depends on the text alone.
+		 */
+		if (ld->ld_from_text) {
+			free(pattern);
+			continue;
+		}
 		rc = glob(pattern, 0, NULL, &g);
 		if (rc == GLOB_NOMATCH && strpbrk(words[k], "*?[") == NULL)
 			config_msg(ld, true, line, "files: %s: no such file",

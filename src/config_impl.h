@@ -50,6 +50,8 @@ struct loader {
 	struct raw_section	*ld_current;	/* NULL after a bad header */
 	bool			 ld_nomem;
 	bool			 ld_daemon_only; /* skip [program:x] sections */
+	bool			 ld_from_text;	/* main file from memory: its
+						   [include] files are not read */
 };
 
 enum key_type {

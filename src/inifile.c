@@ -226,8 +226,11 @@ reader_split(struct reader *r, const char *text, size_t len)
 			reader_error(r, lineno, "key outside of any [section]");
 			continue;
 		}
-		sep = strcspn(value, "=:");
-		if (sep >= vlen) {
+		/* Within the line: text from memory need not end in a NUL. */
+		sep = 0;
+		while (sep < vlen && value[sep] != '=' && value[sep] != ':')
+			sep++;
+		if (sep == vlen) {
 			reader_error(r, lineno, "expected \"key = value\" or "
 			    "\"[section]\"");
 			continue;

@@ -421,6 +421,28 @@ expand_lookup(const char *name, const struct expand_var *vars, size_t nvars,
 	return NULL;
 }
 
+/* A width or precision past this is a typo that would eat memory. */
+#define EXPAND_WIDTH_MAX	256
+
+/* Every number in a conversion spec (flags, width, precision) in bounds. */
+static bool
+spec_in_bounds(const char *spec, size_t len)
+{
+	size_t i;
+	long n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)spec[i])) {
+			n = 0;
+			continue;
+		}
+		n = n * 10 + (spec[i] - '0');
+		if (n > EXPAND_WIDTH_MAX)
+			return false;
+	}
+	return true;
+}
+
 /*
  * Python's %-formatting with a mapping, as supervisord uses it:
  * "%(name)s", "%(num)d", "%(num)02d", "%%".  Flags, width and precision
@@ -477,6 +499,11 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 		    p[slen] != 'd' && p[slen] != 'i')) {
 			snprintf(err, errlen, "%%(%s) must be followed by a "
 			    "conversion like s or d", name);
+			goto fail;
+		}
+		if (!spec_in_bounds(p, slen)) {
+			snprintf(err, errlen, "%%(%s): width or precision above "
+			    "%d", name, EXPAND_WIDTH_MAX);
 			goto fail;
 		}
 		var = expand_lookup(name, vars, nvars, &env_slot);
