@@ -4,6 +4,7 @@
 #   make run      install missing packages, build, run on supervisor.ini.example
 #   make check    install missing packages, build, run the whole test suite
 #   make bench    measure against supervisord, runit and s6 (QUICK=1: <1 min)
+#   make soak     random churn for SOAK_S seconds (600), checking invariants
 #   make install  binary, man pages, example config and systemd unit under
 #                 PREFIX (/usr/local), staged under DESTDIR; make uninstall
 
@@ -42,7 +43,7 @@ CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
 	     mandoc
 
 .PHONY: all run check deps-build deps-check bench fuzz clean install \
-	uninstall
+	uninstall soak
 
 all: $(BUILD)/supervisor
 
@@ -126,6 +127,13 @@ check: deps-check
 
 bench: all
 	@QUICK=$(QUICK) bench/run.sh
+
+# A long run under random churn; SUPERVISOR=build/asan/supervisor for the
+# sanitizer build.
+SOAK_S	?= 600
+
+soak: all
+	@SOAK_S=$(SOAK_S) tests/soak.sh
 
 # Where make install puts things; DESTDIR stages them (for packaging).
 PREFIX	= /usr/local
