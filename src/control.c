@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -650,11 +651,16 @@ static void
 accept_pause_now(struct ev_loop *l, const char *why)
 {
 	static double last_warned = -1e9;
+	struct timespec ts;
+	double now;
 
-	if (ev_now(l) - last_warned > 60) {
+	/* The monotonic clock: a wall clock set back must not silence it. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (now - last_warned > 60) {
 		log_warnx("control socket: %s; not accepting clients for %gs",
 		    why, ACCEPT_PAUSE);
-		last_warned = ev_now(l);
+		last_warned = now;
 	}
 	ev_io_stop(l, &accept_watcher);
 	ev_timer_stop(l, &accept_pause);

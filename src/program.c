@@ -191,7 +191,8 @@ process_spawn_attempt(struct process *p)
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
 	if (pid == -1) {
-		log_warn("%s: fork", p->p_name);
+		/* The fork, or a pipe or memory it needs first. */
+		log_warn("%s: cannot start", p->p_name);
 		process_failed_start(p);
 		return;
 	}

@@ -50,10 +50,11 @@ run_one() {
 }
 export -f run_one
 export out
-# The load tests (hundreds of processes, a hundred clients) run once,
+# The load tests (hundreds of processes, a hundred clients, the faults
+# with their 500 orphans) run once,
 # against the sanitizer build: it checks all the plain build would, and
 # memory errors too; twice, they took a quarter of the suite's CPU.
-once=" stubborn control_clients "
+once=" stubborn control_clients faults "
 # Longest first (by size, a fair proxy), so no long test starts last.
 for script in $(ls -S tests/integration/*.sh); do
 	[[ $once == *" $(basename "$script" .sh) "* ]] ||
