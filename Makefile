@@ -5,7 +5,7 @@
 #   make check    install missing packages, build, run the whole test suite
 #   make bench    measure against supervisord, runit and s6 (QUICK=1: <1 min)
 #   make soak     random churn for SOAK_S seconds (600), checking invariants
-#   make check-valgrind  the daemon under Valgrind's memcheck (tests/valgrind.sh)
+#   make check-valgrind  the daemon under Valgrind's memcheck
 #   make install  binary, man pages, example config and systemd unit under
 #                 PREFIX (/usr/local), staged under DESTDIR; make uninstall
 
