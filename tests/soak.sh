@@ -341,7 +341,7 @@ check_once() {
 		proc_name "$pid" || continue
 		alive "$pid" || continue
 		if [ -z "$NAME" ]; then
-			suspect "noname:$pid" "pid $pid ($(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null)) carries no SUPERVISOR_PROCESS_NAME"
+			suspect "noname:$pid" "pid $pid ($( { tr '\0' ' ' < /proc/$pid/cmdline; } 2>/dev/null)) carries no SUPERVISOR_PROCESS_NAME"
 			continue
 		fi
 		carried[$NAME]+=" $pid"
