@@ -22,7 +22,7 @@ smoke=$!
 # (make fuzz runs them longer), the man pages' lint and make install,
 # then the unit tests, one after another.
 {
-	FUZZ_SECONDS=${FUZZ_SECONDS:-5} tests/fuzz.sh build/fuzz/fuzz_* \
+	FUZZ_SECONDS=${FUZZ_SECONDS:-2} tests/fuzz.sh build/fuzz/fuzz_* \
 		> "$out/unit-fuzz.txt" 2>&1
 	tests/install_man.sh > "$out/unit-install_man.txt" 2>&1
 	for t in build/tests/test_*; do
@@ -51,10 +51,10 @@ run_one() {
 export -f run_one
 export out
 # The load tests (hundreds of processes, a hundred clients, the faults
-# with their 500 orphans) run once,
+# with their 500 orphans, the control test's thousand requests) run once,
 # against the sanitizer build: it checks all the plain build would, and
 # memory errors too; twice, they took a quarter of the suite's CPU.
-once=" stubborn control_clients faults "
+once=" stubborn control_clients faults control "
 # Longest first (by size, a fair proxy), so no long test starts last.
 for script in $(ls -S tests/integration/*.sh); do
 	[[ $once == *" $(basename "$script" .sh) "* ]] ||
