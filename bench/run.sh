@@ -46,7 +46,7 @@
 #   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
 #   ONLY="restart start teardown idle crash reload control output"   which
 #             scenarios
-#   OUT_MB=N  the output scenario's size (1024; QUICK 256, SMOKE 16)
+#   OUT_MB=N  the output scenario's size (1024; QUICK 256, SMOKE 8)
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #
 # As root, missing peers (Debian packages supervisor, runit, s6) and
@@ -59,9 +59,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 if [ "${SMOKE:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="100"
+	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="20"
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
-	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-16} OUT_ROT_MB=4
+	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2
 	PEERS=${PEERS:-ours}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"

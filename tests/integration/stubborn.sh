@@ -15,7 +15,7 @@ startsecs = 0.1
 stopwaitsecs = 5
 
 [program:forker]
-command = sh -c 'trap "" TERM; while :; do sleep 1000 & sleep 0.1; done'
+command = sh -c 'trap "" TERM; while :; do sleep 1000 & sleep 0.25; done'
 startsecs = 0.1
 stopwaitsecs = 1
 
