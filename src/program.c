@@ -173,6 +173,26 @@ exec_pipe_cb(struct ev_loop *l, ev_io *w, int revents)
 	exec_pipe_drain(w->data);
 }
 
+/*
+ * A start that failed before there was a child (errno says why): said
+ * once while it keeps failing the same way (out of processes or
+ * descriptors, each retry would say it again), then at debug level.
+ */
+static void
+start_fault(struct process *p, const char *what, const char *on)
+{
+	int err = errno;
+
+	if (err != p->p_start_errno)
+		log_warnx("%s: %s%s%s: %s", p->p_name, what, on ? " " : "",
+		    on ? on : "", strerror(err));
+	else
+		log_debug("%s: %s%s%s: %s (again)", p->p_name, what,
+		    on ? " " : "", on ? on : "", strerror(err));
+	p->p_start_errno = err;
+	process_failed_start(p);
+}
+
 void
 process_spawn_attempt(struct process *p)
 {
@@ -182,8 +202,7 @@ process_spawn_attempt(struct process *p)
 	p->p_exec_failed = false;
 	p->p_limit_hit = false;
 	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
-		log_warn("%s: cgroup %s", p->p_name, p->p_tree.t_cgroup);
-		process_failed_start(p);
+		start_fault(p, "cgroup", p->p_tree.t_cgroup);
 		return;
 	}
 	(void)capture_prepare(&p->p_capture, p->p_config, stdio);
@@ -192,9 +211,13 @@ process_spawn_attempt(struct process *p)
 		close(cgroup_fd);
 	if (pid == -1) {
 		/* The fork, or a pipe or memory it needs first. */
-		log_warn("%s: cannot start", p->p_name);
-		process_failed_start(p);
+		start_fault(p, "cannot start", NULL);
 		return;
+	}
+	if (p->p_start_errno != 0) {
+		log_info("%s: started again after failing to (%s)", p->p_name,
+		    strerror(p->p_start_errno));
+		p->p_start_errno = 0;
 	}
 	p->p_spawns++;
 	p->p_pid = pid;

@@ -50,6 +50,8 @@ struct process {
 	int		 p_exit_status;	/* wait status of the last exit */
 	double		 p_exit_time;	/* monotonic time of that exit */
 	unsigned long	 p_spawns;	/* processes started so far */
+	int		 p_start_errno;	/* why the last start failed before
+					   a child ran, said once; 0: none */
 	bool		 p_killed;	/* SIGKILL already sent in this stop */
 	bool		 p_held;	/* a user stopped it: reloads don't start it */
 	bool		 p_retired;	/* gone from the config: freed once stopped */
