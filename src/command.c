@@ -16,6 +16,7 @@
 #include "config.h"
 #include "control.h"
 #include "ctlproto.h"
+#include "monotime.h"
 #include "notify.h"
 #include "parse.h"
 #include "program.h"

@@ -23,6 +23,7 @@
 #include "control.h"
 #include "ctlproto.h"
 #include "log.h"
+#include "monotime.h"
 
 #define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read */
 #define ACCEPT_PAUSE	0.1	/* after EMFILE: seconds before accepting */
@@ -651,12 +652,8 @@ static void
 accept_pause_now(struct ev_loop *l, const char *why)
 {
 	static double last_warned = -1e9;
-	struct timespec ts;
-	double now;
+	double now = mono_now();	/* a wall clock set back can't silence it */
 
-	/* The monotonic clock: a wall clock set back must not silence it. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (now - last_warned > 60) {
 		log_warnx("control socket: %s; not accepting clients for %gs",
 		    why, ACCEPT_PAUSE);

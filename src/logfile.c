@@ -19,17 +19,9 @@
 
 #include "log.h"
 #include "logfile.h"
+#include "monotime.h"
 
 #define CHECK_INTERVAL	1.0	/* seconds between open retries and checks */
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A fault of the supervisor's own log can't go to that log. */
 static void
@@ -188,7 +180,7 @@ open_dest(struct logfile *lf)
 	default:
 		return;
 	}
-	lf->lf_next_check = now_mono() + CHECK_INTERVAL;
+	lf->lf_next_check = mono_now() + CHECK_INTERVAL;
 	if (fd == -1) {
 		fault(lf, errno, "open");
 		return;
@@ -351,7 +343,7 @@ ready(struct logfile *lf, size_t n)
 		return false;
 	if (lf->lf_fd == -1 || lf->lf_fault != 0 ||
 	    lf->lf_conf.lc_dest == LOG_TO_FILE) {
-		now = now_mono();
+		now = mono_now();
 		if (now >= lf->lf_next_check) {
 			if (lf->lf_fd == -1)
 				open_dest(lf);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "notify.h"
 #include "program.h"
 
@@ -155,20 +156,11 @@ notify_state_changed(void)
 		ev_prepare_start(loop, &settle_watcher);
 }
 
-static unsigned long long
-monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000;
-}
-
 void
 notify_reloading(void)
 {
-	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\n", monotonic_usec());
+	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\n",
+	    (unsigned long long)(mono_now() * 1e6));
 }
 
 void

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "parse.h"
 #include "program.h"
 #include "program_impl.h"
@@ -60,16 +61,6 @@ const char *
 proc_state_name(enum proc_state state)
 {
 	return state_names[state];
-}
-
-/* Durations are measured on the monotonic clock, immune to clock steps. */
-double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* "status 1", "signal 9 (KILL)", "signal 11 (SEGV, core dumped)". */

@@ -104,6 +104,5 @@ const char *describe_status(int status, char *buf, size_t len);
 size_t	programs_count(void);
 struct process *programs_get(size_t i);
 const char *proc_state_name(enum proc_state state);
-double	mono_now(void);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "monotime.h"
 #include "program.h"
 #include "teardown.h"
 #include "spawn.h"
