@@ -530,6 +530,7 @@ config_build(struct loader *ld, const char *path)
 	cf->cf_socket_uid = -1;
 	cf->cf_socket_gid = -1;
 	cf->cf_control_timeout = 10;
+	cf->cf_nodaemon = true;
 	cf->cf_minfds = 1024;
 	cf->cf_minprocs = 200;
 	cf->cf_log.lc_dest = LOG_TO_STDERR;

@@ -120,7 +120,8 @@ struct config {
 	struct log_config cf_log;	/* the supervisor's own log */
 	char		 *cf_childlogdir; /* where AUTO logs go */
 	char		 *cf_pidfile;	/* NULL: none */
-	bool		  cf_daemon;	/* nodaemon = false: detach */
+	bool		  cf_nodaemon;	/* false: detach; true by default, where
+					   supervisord detaches by default */
 	int		  cf_minfds;	/* open files programs may have */
 	int		  cf_minprocs;	/* processes the user may have */
 	enum log_level	  cf_loglevel;

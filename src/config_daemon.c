@@ -34,7 +34,7 @@ static const struct key_def supervisor_keys[] = {
 	{ "childlogdir", KEY_STRING, 0, 0, 0 },
 	{ "pidfile", KEY_STRING, 0, 0, 0 },
 	{ "umask", KEY_LATER, 0, 0, 0 },
-	{ "nodaemon", KEY_BOOL, 0, 0, 0 },
+	{ "nodaemon", KEY_BOOL, CF(cf_nodaemon), 0, 0 },
 	{ "silent", KEY_LATER, 0, 0, 0 },
 	{ "minfds", KEY_INT, CF(cf_minfds), 1, 1 << 30 },
 	{ "minprocs", KEY_INT, CF(cf_minprocs), 1, 1 << 30 },
@@ -130,7 +130,7 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 	const struct raw_entry *re;
 	struct program_vars pv;
 	char *value;
-	bool ok = true, b;
+	bool ok = true;
 	size_t i;
 
 	config_vars_init(&pv, ld, "supervisor", 1, 0);
@@ -165,16 +165,6 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 			} else if (!absolute_path(ld, re->re_line, "pidfile",
 			    value, &cf->cf_pidfile))
 				ok = false;
-		} else if (strcmp(kd->kd_name, "nodaemon") == 0) {
-			/* supervisord detaches unless told not to; here it
-			 * is the other way round: only nodaemon = false, as
-			 * written, detaches. */
-			if (parse_bool(value, &b) == -1) {
-				config_msg(ld, true, re->re_line, "nodaemon: "
-				    "\"%s\" is not true or false", value);
-				ok = false;
-			} else
-				cf->cf_daemon = !b;
 		} else if (strcmp(kd->kd_name, "childlogdir") == 0) {
 			free(cf->cf_childlogdir);
 			cf->cf_childlogdir = NULL;
@@ -313,7 +303,7 @@ config_daemon_changes(const struct config *a, const struct config *b,
 	    "[supervisor] minprocs");
 	note_change(keys, &n, max, !str_same(a->cf_pidfile, b->cf_pidfile),
 	    "[supervisor] pidfile");
-	note_change(keys, &n, max, a->cf_daemon != b->cf_daemon,
+	note_change(keys, &n, max, a->cf_nodaemon != b->cf_nodaemon,
 	    "[supervisor] nodaemon");
 	note_change(keys, &n, max,
 	    a->cf_exit_with_parent != b->cf_exit_with_parent,

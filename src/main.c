@@ -299,12 +299,13 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 		log_error("%s: invalid configuration; not starting", path);
 		return EXIT_CONFIG;
 	}
+	detach = detach || !cf->cf_nodaemon;
 	/*
 	 * A detached supervisor is in /: reloads must read the file (and
 	 * its includes) by absolute paths.  Loaded again so; its messages
 	 * were shown already.
 	 */
-	if ((detach || cf->cf_daemon) && path[0] != '/' &&
+	if (detach && path[0] != '/' &&
 	    (abs = realpath(path, NULL)) != NULL) {
 		config_free(cf);
 		path = abs;
@@ -317,13 +318,13 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 			return EXIT_CONFIG;
 		}
 	}
-	if ((detach || cf->cf_daemon) && cf->cf_exit_with_parent) {
+	if (detach && cf->cf_exit_with_parent) {
 		/* The parent is the shell that starts it, gone at once. */
 		log_warnx("exit_with_parent is ignored by a detached "
 		    "supervisor: it has no parent to follow");
 		cf->cf_exit_with_parent = false;
 	}
-	if (detach || cf->cf_daemon) {
+	if (detach) {
 		switch (daemon_detach(&status)) {
 		case 1:		/* the command that was started */
 			config_free(cf);

@@ -1483,15 +1483,15 @@ test_daemon_keys(void)
 	cf = load("[supervisor]\npidfile=/run/s.pid\n", &msgs);
 	CHECK_STR("pidfile: kept", cf ? cf->cf_pidfile : NULL, "/run/s.pid");
 	CHECK("pidfile: no nodaemon, no detaching", cf != NULL &&
-	    !cf->cf_daemon);
+	    cf->cf_nodaemon);
 	config_free(cf);
 	config_msgs_free(&msgs);
 	cf = load("[supervisor]\nnodaemon=false\n", &msgs);
-	CHECK("nodaemon=false: detach", cf != NULL && cf->cf_daemon);
+	CHECK("nodaemon=false: detach", cf != NULL && !cf->cf_nodaemon);
 	config_free(cf);
 	config_msgs_free(&msgs);
 	cf = load("[supervisor]\nnodaemon=true\n", &msgs);
-	CHECK("nodaemon=true: stay", cf != NULL && !cf->cf_daemon);
+	CHECK("nodaemon=true: stay", cf != NULL && cf->cf_nodaemon);
 	config_free(cf);
 	config_msgs_free(&msgs);
 	cf = load("[supervisor]\nnodaemon=perhaps\n", &msgs);
