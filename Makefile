@@ -21,8 +21,10 @@ INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 # fewer shared objects to map keeps the daemon's resident memory small.
 LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 
-SRCS	= src/main.c src/log.c src/parse.c src/inifile.c src/config.c \
-	  src/config_files.c src/config_program.c src/config_daemon.c \
+SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
+	  src/parse.c src/inifile.c src/config.c \
+	  src/config_value.c src/config_files.c src/config_program.c \
+	  src/config_daemon.c src/config_diff.c \
 	  src/program.c src/program_exit.c src/program_reload.c \
 	  src/spawn.c src/tree.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
@@ -96,8 +98,9 @@ FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined $(WARN)
 # The config loader and what it calls: log.c for log_level_parse, and
 # the logfile.c that log.c writes through.
-FUZZ_CONFIG_SRCS = src/config.c src/config_files.c src/config_program.c \
-	src/config_daemon.c src/inifile.c src/parse.c src/log.c src/logfile.c
+FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
+	src/config_program.c src/config_daemon.c src/config_diff.c src/inifile.c src/parse.c src/strv.c src/strmap.c \
+	src/signals.c src/log.c src/logfile.c
 
 $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 		src/ctlproto.h Makefile
@@ -110,10 +113,12 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) \
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(INIH_CFLAGS) -o $@ tests/fuzz/fuzz_config.c \
 		$(FUZZ_CONFIG_SRCS) -Wl,-Bstatic $(INIH_LIBS) -Wl,-Bdynamic
 
-$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c src/parse.c src/parse.h \
-		Makefile
+FUZZ_PARSE_SRCS = src/parse.c src/strv.c src/signals.c
+
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_PARSE_SRCS) \
+		src/*.h Makefile
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c src/parse.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_PARSE_SRCS)
 
 fuzz: deps-check $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ_TARGETS)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "config_diff.h"
 #include "log.h"
 #include "tail.h"
 

@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "program.h"
 #include "reload.h"
+#include "signals.h"
 #include "tail.h"
 #include "teardown.h"
 
@@ -151,7 +152,7 @@ status_line(struct ctl_client *c, struct process *p, double now)
 	else if (p->p_spawns > 0)
 		snprintf(down, sizeof(down), "%.3f", now - p->p_exit_time);
 	if (p->p_spawns > 0 && p->p_pid == 0)
-		describe_status(p->p_exit_status, how, sizeof(how));
+		wstatus_describe(p->p_exit_status, how, sizeof(how));
 	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu", p->p_name,
 	    p->p_program->pg_name, proc_state_name(p->p_state),
 	    (int)p->p_pid, up, down, how,

@@ -1,156 +1,12 @@
 /*
- * config.h: the validated configuration.  config_load() turns an INI file
- * into a struct config, or into a list of "FILE:LINE: message" errors.
+ * config.h: loading the configuration.  config_load() turns an INI file
+ * and its includes into a struct config (config_types.h), or into a list
+ * of "FILE:LINE: message" errors; config_diff.h compares two.
  */
 #ifndef SUPERVISOR_CONFIG_H
 #define SUPERVISOR_CONFIG_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
-#include "log.h"
-
-enum autorestart {
-	AUTORESTART_FALSE,
-	AUTORESTART_UNEXPECTED,
-	AUTORESTART_TRUE,
-};
-
-/* When a program's exit takes the whole supervisor down. */
-enum shutdown_on_exit {
-	SHUTDOWN_NEVER,
-	SHUTDOWN_ANY_EXIT,	/* true: any exit it makes on its own */
-	SHUTDOWN_UNEXPECTED,	/* an exit status not in exitcodes, a signal */
-	SHUTDOWN_FATAL,		/* it gave up retrying */
-};
-
-/* Where a stream of output goes. */
-enum log_dest {
-	LOG_TO_FILE,		/* a file, rotated by size */
-	LOG_TO_NONE,		/* discarded */
-	LOG_TO_STDOUT,		/* the supervisor's own stdout; no rotation */
-	LOG_TO_STDERR,		/* the supervisor's own stderr; no rotation */
-	LOG_TO_SYSLOG,		/* [supervisor] logfile = syslog only */
-};
-
-/* stdout_logfile and its _maxbytes, _backups; or [supervisor] logfile. */
-struct log_config {
-	enum log_dest	 lc_dest;
-	char		*lc_path;	/* LOG_TO_FILE: an absolute path */
-	bool		 lc_auto;	/* AUTO: a file in childlogdir */
-	long long	 lc_maxbytes;	/* rotate at this size; 0: never */
-	int		 lc_backups;	/* rotated files kept */
-};
-
-/* supervisord's defaults for every log: rotate at 50MB, keep 10. */
-#define LOG_MAXBYTES_DEFAULT	(50LL * 1024 * 1024)
-#define LOG_BACKUPS_DEFAULT	10
-
-/* Output streams of a process, as indexes of pcf_log. */
-#define OUT_STDOUT	0
-#define OUT_STDERR	1
-
-/* One process of a program, with every %(...) expanded for its number. */
-struct proc_config {
-	char	 *pcf_name;		/* process name, unique in the config */
-	int	  pcf_num;		/* its %(process_num)d */
-	char	**pcf_argv;		/* command, split */
-	char	 *pcf_directory;	/* chdir before exec, NULL to inherit */
-	char	**pcf_env;		/* "KEY=value" from environment= */
-	struct log_config pcf_log[2];	/* OUT_STDOUT, OUT_STDERR */
-	bool	  pcf_stderr_joined;	/* stderr into stdout's pipe and log
-					   (redirect_stderr, or one file) */
-};
-
-/* Resource limits a program can set, as indexes of pg_rlimit. */
-enum program_rlimit {
-	PG_RLIMIT_NOFILE,	/* rlimit_nofile */
-	PG_RLIMIT_NPROC,	/* rlimit_nproc */
-	PG_RLIMIT_CORE,		/* rlimit_core */
-	PG_RLIMIT_AS,		/* rlimit_as */
-	PG_RLIMITS
-};
-#define RLIMIT_INHERIT		(-1LL)		/* pg_rlimit: not set */
-#define RLIMIT_UNLIMITED	(-2LL)		/* pg_rlimit: unlimited */
-
-/* A [program:NAME] section. */
-struct program_config {
-	char		 *pg_name;	/* NAME */
-	const char	 *pg_file;	/* file of the section header */
-	size_t		  pg_fileno;	/* its index in cf_files */
-	int		  pg_line;	/* its line */
-	int		  pg_numprocs;
-	int		  pg_numprocs_start;
-	int		  pg_umask;	/* -1: inherit the supervisor's */
-	bool		  pg_autostart;
-	enum autorestart  pg_autorestart;
-	unsigned char	  pg_exitcodes[256]; /* 1 = expected exit status */
-	double		  pg_startsecs;
-	int		  pg_startretries;
-	double		  pg_backoff_max; /* cap of the growing retry delay */
-	double		  pg_runtime_limit; /* 0: none; else stop after this */
-	enum shutdown_on_exit pg_shutdown_on_exit;
-	int		  pg_stopsignal;
-	double		  pg_stopwaitsecs;
-	int		  pg_priority;
-	bool		  pg_stopasgroup; /* accepted; groups are always used */
-	bool		  pg_killasgroup;
-	bool		  pg_redirect_stderr; /* stderr into stdout's pipe */
-	char		 *pg_user;	/* user=: its name; NULL: ours */
-	long		  pg_uid;	/* -1: the supervisor's */
-	long		  pg_gid;	/* that user's primary group */
-	char		 *pg_home;	/* that user's home directory */
-	int		  pg_nice;	/* nice=, when pg_nice_set */
-	bool		  pg_nice_set;
-	long long	  pg_rlimit[PG_RLIMITS]; /* soft = hard limit, or
-					   RLIMIT_INHERIT, RLIMIT_UNLIMITED */
-	long long	  pg_log_maxbytes[2];	/* OUT_STDOUT, OUT_STDERR */
-	int		  pg_log_backups[2];
-	struct proc_config *pg_procs;	/* pg_numprocs of them */
-	char		 *pg_settings;	/* its other keys as written, sorted */
-};
-
-struct config {
-	int		  cf_refs;	/* config_free drops one; 1 when loaded */
-	char		 *cf_file;	/* path it was loaded from */
-	char		**cf_files;	/* every file read: cf_file, then includes */
-	size_t		  cf_nfiles;
-	char		**cf_include_patterns; /* [include] files=, resolved */
-	bool		  cf_watch;	/* watch_config: reload on changes */
-	struct log_config cf_log;	/* the supervisor's own log */
-	char		 *cf_childlogdir; /* where AUTO logs go */
-	char		 *cf_pidfile;	/* NULL: none */
-	bool		  cf_nodaemon;	/* false: detach; true by default, where
-					   supervisord detaches by default */
-	int		  cf_minfds;	/* open files programs may have */
-	int		  cf_minprocs;	/* processes the user may have */
-	enum log_level	  cf_loglevel;
-	bool		  cf_exit_with_parent; /* teardown when our parent dies */
-	double		  cf_parent_poll_interval; /* its getppid() poll */
-	char		 *cf_socket;	/* control socket; NULL: the default */
-	bool		  cf_socket_off; /* socket = none: no control socket */
-	int		  cf_socket_mode; /* its permission bits (chmod) */
-	long		  cf_socket_uid; /* chown user, -1: none */
-	long		  cf_socket_gid; /* chown group, -1: none */
-	double		  cf_control_timeout; /* drop a silent client after */
-	struct program_config **cf_programs; /* in file order */
-	size_t		  cf_nprograms;
-};
-
-/* Problems found while loading, in file order. */
-struct config_msg {
-	bool	 cm_error;		/* false: a warning */
-	char	*cm_text;		/* "FILE:LINE: ..." */
-	size_t	 cm_file;		/* FILE's place in the reading order */
-	int	 cm_line;		/* LINE, to sort by */
-	size_t	 cm_seq;		/* order found, to keep sorting stable */
-};
-
-struct config_msgs {
-	struct config_msg *cm_list;
-	size_t		 cm_count;
-	size_t		 cm_errors;
-};
+#include "config_types.h"
 
 struct config	*config_load(const char *path, struct config_msgs *msgs);
 struct config	*config_load_daemon(const char *path,
@@ -159,14 +15,6 @@ struct config	*config_load_text(const char *name, const char *text,
 		    size_t len, struct config_msgs *msgs);
 struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
-bool		 config_process_same(const struct program_config *a,
-		    const struct proc_config *pa,
-		    const struct program_config *b,
-		    const struct proc_config *pb);
-size_t		 config_daemon_changes(const struct config *a,
-		    const struct config *b, const char **keys, size_t max);
-bool		 config_log_same(const struct log_config *a,
-		    const struct log_config *b);
 void		 config_msgs_free(struct config_msgs *msgs);
 
 #endif

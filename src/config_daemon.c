@@ -14,9 +14,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_impl.h"
+#include "config_daemon.h"
+#include "config_value.h"
 #include "parse.h"
+#include "strv.h"
 
 #define CF(field)	offsetof(struct config, field)
 
@@ -272,50 +273,4 @@ config_socket_load(struct loader *ld, struct config *cf, const struct raw_sectio
 		free(value);
 	}
 	return ok;
-}
-
-
-/*
- * The supervisor's own settings that differ between a and b and that a
- * running supervisor cannot take up (its log file, the guardian's parent
- * watch, the socket it listens on): their names, at most max of them.
- * loglevel, control_timeout and watch_config are applied by a reload.
- */
-static void
-note_change(const char **keys, size_t *n, size_t max, bool changed,
-    const char *name)
-{
-	if (changed && *n < max)
-		keys[(*n)++] = name;
-}
-
-size_t
-config_daemon_changes(const struct config *a, const struct config *b,
-    const char **keys, size_t max)
-{
-	size_t n = 0;
-
-	note_change(keys, &n, max, !config_log_same(&a->cf_log, &b->cf_log),
-	    "[supervisor] logfile");
-	note_change(keys, &n, max, a->cf_minfds != b->cf_minfds,
-	    "[supervisor] minfds");
-	note_change(keys, &n, max, a->cf_minprocs != b->cf_minprocs,
-	    "[supervisor] minprocs");
-	note_change(keys, &n, max, !str_same(a->cf_pidfile, b->cf_pidfile),
-	    "[supervisor] pidfile");
-	note_change(keys, &n, max, a->cf_nodaemon != b->cf_nodaemon,
-	    "[supervisor] nodaemon");
-	note_change(keys, &n, max,
-	    a->cf_exit_with_parent != b->cf_exit_with_parent,
-	    "[supervisor] exit_with_parent");
-	note_change(keys, &n, max,
-	    a->cf_parent_poll_interval != b->cf_parent_poll_interval,
-	    "[supervisor] parent_poll_interval");
-	note_change(keys, &n, max, !str_same(a->cf_socket, b->cf_socket) ||
-	    a->cf_socket_off != b->cf_socket_off, "the control socket's path");
-	note_change(keys, &n, max, a->cf_socket_mode != b->cf_socket_mode,
-	    "[unix_http_server] chmod");
-	note_change(keys, &n, max, a->cf_socket_uid != b->cf_socket_uid ||
-	    a->cf_socket_gid != b->cf_socket_gid, "[unix_http_server] chown");
-	return n;
 }

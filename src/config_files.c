@@ -12,10 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_impl.h"
+#include "config_files.h"
+#include "config_value.h"
 #include "inifile.h"
 #include "parse.h"
+#include "strv.h"
 
 /* The absolute directory of path: %(here)s, as in supervisord. */
 static char *

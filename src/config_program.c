@@ -14,9 +14,11 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_impl.h"
+#include "config_program.h"
+#include "config_value.h"
 #include "parse.h"
+#include "strmap.h"
+#include "strv.h"
 
 /* Raw per-process strings of a program, expanded once per process. */
 struct program_raw {
@@ -289,37 +291,6 @@ settings_string(const struct raw_section *rs)
 	return out;
 }
 
-/* True when both logs write the same way to the same place. */
-bool
-config_log_same(const struct log_config *a, const struct log_config *b)
-{
-	return a->lc_dest == b->lc_dest && str_same(a->lc_path, b->lc_path) &&
-	    a->lc_maxbytes == b->lc_maxbytes &&
-	    a->lc_backups == b->lc_backups;
-}
-
-/*
- * True when process pa of program a runs exactly as pb of b would: a
- * reload leaves it alone.
- */
-bool
-config_process_same(const struct program_config *a,
-    const struct proc_config *pa, const struct program_config *b,
-    const struct proc_config *pb)
-{
-	return strcmp(a->pg_name, b->pg_name) == 0 &&
-	    strcmp(a->pg_settings, b->pg_settings) == 0 &&
-	    strcmp(pa->pcf_name, pb->pcf_name) == 0 &&
-	    pa->pcf_num == pb->pcf_num &&
-	    strv_equal(pa->pcf_argv, pb->pcf_argv) &&
-	    str_same(pa->pcf_directory, pb->pcf_directory) &&
-	    strv_equal(pa->pcf_env, pb->pcf_env) &&
-	    config_log_same(&pa->pcf_log[OUT_STDOUT],
-	    &pb->pcf_log[OUT_STDOUT]) &&
-	    config_log_same(&pa->pcf_log[OUT_STDERR],
-	    &pb->pcf_log[OUT_STDERR]);
-}
-
 /* Expands one value and stores it in pg; false (reported) when bad. */
 static bool
 expand_store(struct loader *ld, const struct key_def *kd,
@@ -527,21 +498,17 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 bool
 config_check_unique_names(struct loader *ld, struct config *cf)
 {
-	struct program_config *a, *b, **table;	/* slot: who has names[slot] */
-	const char *name, **names;
-	size_t j, n = 0, cap = 16, slot;
+	struct program_config *a, *b;
+	struct strmap owners;		/* process name -> its program */
+	const char *name;
+	size_t j, n = 0;
 	bool ok = true;
 	int l;
 
 	for (j = 0; j < cf->cf_nprograms; j++)
 		n += (size_t)cf->cf_programs[j]->pg_numprocs;
-	while (cap < n * 2)
-		cap *= 2;
-	table = calloc(cap, sizeof(*table));
-	names = calloc(cap, sizeof(*names));
-	if (table == NULL || names == NULL) {
-		free(table);
-		free(names);
+	strmap_init(&owners);
+	if (strmap_reserve(&owners, n) == -1) {
 		ld->ld_nomem = true;
 		return false;
 	}
@@ -549,17 +516,10 @@ config_check_unique_names(struct loader *ld, struct config *cf)
 		b = cf->cf_programs[j];
 		for (l = 0; l < b->pg_numprocs; l++) {
 			name = b->pg_procs[l].pcf_name;
-			for (slot = str_hash(name) & (cap - 1);
-			    names[slot] != NULL &&
-			    strcmp(names[slot], name) != 0;
-			    slot = (slot + 1) & (cap - 1))
-				;
-			if (names[slot] == NULL) {
-				names[slot] = name;
-				table[slot] = b;
+			if ((a = strmap_get(&owners, name)) == NULL) {
+				(void)strmap_put(&owners, name, b); /* reserved */
 				continue;
 			}
-			a = table[slot];
 			ok = false;
 			config_use_file(ld, b->pg_fileno);
 			if (a->pg_fileno == b->pg_fileno)
@@ -573,8 +533,7 @@ config_check_unique_names(struct loader *ld, struct config *cf)
 				    a->pg_line);
 		}
 	}
-	free(table);
-	free(names);
+	strmap_free(&owners);
 	return ok;
 }
 
@@ -593,11 +552,10 @@ static const char *const stream_names[] = { "stdout", "stderr" };
  * log already writes it: two writers rotating one file would lose output.
  */
 static bool
-own_log(struct loader *ld, struct log_owner *table, size_t cap,
-    const struct log_owner *lo, const char *supervisor_log)
+own_log(struct loader *ld, struct strmap *owners, struct log_owner *lo,
+    const char *supervisor_log)
 {
 	const struct log_owner *other;
-	size_t slot;
 
 	if (supervisor_log != NULL && strcmp(lo->lo_path, supervisor_log) == 0) {
 		config_use_file(ld, lo->lo_program->pg_fileno);
@@ -607,16 +565,10 @@ own_log(struct loader *ld, struct log_owner *table, size_t cap,
 		    lo->lo_path);
 		return false;
 	}
-	for (slot = str_hash(lo->lo_path) & (cap - 1);
-	    table[slot].lo_path != NULL &&
-	    strcmp(table[slot].lo_path, lo->lo_path) != 0;
-	    slot = (slot + 1) & (cap - 1))
-		;
-	if (table[slot].lo_path == NULL) {
-		table[slot] = *lo;
+	if ((other = strmap_get(owners, lo->lo_path)) == NULL) {
+		(void)strmap_put(owners, lo->lo_path, lo);	/* reserved */
 		return true;
 	}
-	other = &table[slot];
 	config_use_file(ld, lo->lo_program->pg_fileno);
 	config_msg(ld, true, lo->lo_program->pg_line, "[program:%s] "
 	    "%s_logfile: %s is also the %s log of process %s",
@@ -640,10 +592,11 @@ config_settle_logs(struct loader *ld, struct config *cf)
 	const char *own = cf->cf_log.lc_dest == LOG_TO_FILE ?
 	    cf->cf_log.lc_path : NULL;
 	struct program_config *pg;
-	struct log_owner *table, lo;
+	struct log_owner *lo, *los;
+	struct strmap owners;		/* log path -> who writes it */
 	struct log_config *lc;
 	struct proc_config *pc;
-	size_t i, n = 0, cap = 16;
+	size_t i, n = 0, used = 0;
 	bool ok = true;
 	int j, k;
 
@@ -651,9 +604,10 @@ config_settle_logs(struct loader *ld, struct config *cf)
 		dir = tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
 	for (i = 0; i < cf->cf_nprograms; i++)
 		n += 2 * (size_t)cf->cf_programs[i]->pg_numprocs;
-	while (cap < n * 2)
-		cap *= 2;
-	if ((table = calloc(cap, sizeof(*table))) == NULL) {
+	strmap_init(&owners);
+	if ((los = calloc(n + 1, sizeof(*los))) == NULL ||
+	    strmap_reserve(&owners, n) == -1) {
+		free(los);
 		ld->ld_nomem = true;
 		return false;
 	}
@@ -669,8 +623,8 @@ config_settle_logs(struct loader *ld, struct config *cf)
 				    pc->pcf_name, stream_names[k]) == -1) {
 					lc->lc_path = NULL;
 					ld->ld_nomem = true;
-					free(table);
-					return false;
+					ok = false;
+					goto out;
 				}
 				path_clean(lc->lc_path);
 			}
@@ -683,15 +637,18 @@ config_settle_logs(struct loader *ld, struct config *cf)
 				if (lc->lc_path == NULL ||
 				    (k == OUT_STDERR && pc->pcf_stderr_joined))
 					continue;
-				lo.lo_path = lc->lc_path;
-				lo.lo_program = pg;
-				lo.lo_proc = pc;
-				lo.lo_stream = k;
-				if (!own_log(ld, table, cap, &lo, own))
+				lo = &los[used++];
+				lo->lo_path = lc->lc_path;
+				lo->lo_program = pg;
+				lo->lo_proc = pc;
+				lo->lo_stream = k;
+				if (!own_log(ld, &owners, lo, own))
 					ok = false;
 			}
 		}
 	}
-	free(table);
+out:
+	strmap_free(&owners);
+	free(los);
 	return ok;
 }

@@ -11,18 +11,10 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "ctlproto.h"
 #include "log.h"
 
 struct ctl_client;
-
-/* Exit statuses a reply's status line carries (the client exits with it). */
-#define CTL_OK		0
-#define CTL_FAILED	1	/* an operation failed */
-#define CTL_BADREQ	2	/* malformed or unknown request */
-#define CTL_NOTRUNNING	3	/* status: some named are not RUNNING */
-#define CTL_NOSUCH	4	/* no such process or program */
-#define CTL_NOPERM	77	/* EX_NOPERM: this uid may not ask */
-#define CTL_CONFIG	78	/* EX_CONFIG: reload found errors */
 
 char	*control_default_path(const char *config_path);
 char	*control_socket_path(const struct config *cf, const char *override,

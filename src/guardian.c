@@ -18,6 +18,7 @@
 #include "guardian.h"
 #include "log.h"
 #include "parse.h"
+#include "signals.h"
 #include "tree.h"
 
 /* Sweep ticks before giving up on processes that will not die (D state). */
@@ -117,11 +118,8 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 		return;	/* an orphan; the sweep deals with the rest */
 	supervisor_pid = 0;
 	supervisor_status = w->rstatus;
-	if (WIFEXITED(w->rstatus)) {
-		exit_code = WEXITSTATUS(w->rstatus);
-	} else {
-		exit_code = WIFSIGNALED(w->rstatus) ?
-		    128 + WTERMSIG(w->rstatus) : 1;
+	exit_code = wstatus_exit_code(w->rstatus);
+	if (!WIFEXITED(w->rstatus)) {
 		log_error("guardian: supervisor pid %d died (signal %d, %s); "
 		    "killing every program", (int)w->rpid,
 		    WIFSIGNALED(w->rstatus) ? WTERMSIG(w->rstatus) : 0,

@@ -34,11 +34,24 @@ static const char *const level_names[] = {
 	[LOG_LEVEL_TRACE] = "TRACE",
 };
 
+/* What a program's log reports (a fault, a recovery) becomes our line. */
+static void
+from_logfile(enum logfile_say say, const char *msg)
+{
+	if (say == LOGFILE_SAY_WARN)
+		log_warnx("%s", msg);
+	else if (say == LOGFILE_SAY_INFO)
+		log_info("%s", msg);
+	else
+		log_debug("%s", msg);
+}
+
 void
 log_init(const char *progname)
 {
 	(void)progname;
 	log_fd = STDERR_FILENO;
+	logfile_set_reporter(from_logfile);
 }
 
 /*

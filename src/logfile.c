@@ -17,13 +17,25 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "logfile.h"
 #include "monotime.h"
 
 #define CHECK_INTERVAL	1.0	/* seconds between open retries and checks */
 
 /* A fault of the supervisor's own log can't go to that log. */
+/* Where a program's log says what went wrong (log.c's messages). */
+static void	(*reporter)(enum logfile_say, const char *);
+
+/*
+ * The supervisor's own log reports its faults on stderr (it can't report
+ * them to itself); every other log through fn.
+ */
+void
+logfile_set_reporter(void (*fn)(enum logfile_say, const char *))
+{
+	reporter = fn;
+}
+
 static void
 report(struct logfile *lf, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -40,13 +52,16 @@ report(struct logfile *lf, int err, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	if (lf->lf_own)
+	if (lf->lf_own || reporter == NULL)
 		dprintf(STDERR_FILENO, "supervisor: %s%s%s\n", msg,
 		    err ? ": " : "", err ? strerror(err) : "");
-	else if (err != 0)
-		log_warnx("%s: %s", msg, strerror(err));
-	else
-		log_info("%s", msg);
+	else if (err != 0) {
+		char full[1200];
+
+		snprintf(full, sizeof(full), "%s: %s", msg, strerror(err));
+		reporter(LOGFILE_SAY_WARN, full);
+	} else
+		reporter(LOGFILE_SAY_INFO, msg);
 }
 
 static const char *
@@ -318,8 +333,13 @@ check_file(struct logfile *lf, double now)
 	    now_st.st_dev != st.st_dev || now_st.st_ino != st.st_ino) {
 		/* Moved away (a rotation by logrotate without SIGUSR2, or by
 		 * the other process of the supervisor): follow the name. */
-		log_debug("%s: %s is another file now; opening it",
-		    lf->lf_name, lf->lf_conf.lc_path);
+		if (reporter != NULL) {
+			char msg[1200];
+
+			snprintf(msg, sizeof(msg), "%s: %s is another file "
+			    "now; opening it", lf->lf_name, lf->lf_conf.lc_path);
+			reporter(LOGFILE_SAY_DEBUG, msg);
+		}
 		logfile_reopen(lf);
 	} else if (st.st_size < lf->lf_size) {
 		(void)lseek(lf->lf_fd, 0, SEEK_END);

@@ -10,7 +10,27 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "config.h"
+/* Where a stream of output goes. */
+enum log_dest {
+	LOG_TO_FILE,		/* a file, rotated by size */
+	LOG_TO_NONE,		/* discarded */
+	LOG_TO_STDOUT,		/* the supervisor's own stdout; no rotation */
+	LOG_TO_STDERR,		/* the supervisor's own stderr; no rotation */
+	LOG_TO_SYSLOG,		/* [supervisor] logfile = syslog only */
+};
+
+/* stdout_logfile and its _maxbytes, _backups; or [supervisor] logfile. */
+struct log_config {
+	enum log_dest	 lc_dest;
+	char		*lc_path;	/* LOG_TO_FILE: an absolute path */
+	bool		 lc_auto;	/* AUTO: a file in childlogdir */
+	long long	 lc_maxbytes;	/* rotate at this size; 0: never */
+	int		 lc_backups;	/* rotated files kept */
+};
+
+/* supervisord's defaults for every log: rotate at 50MB, keep 10. */
+#define LOG_MAXBYTES_DEFAULT	(50LL * 1024 * 1024)
+#define LOG_BACKUPS_DEFAULT	10
 
 struct logfile {
 	const char	*lf_name;	/* for messages: "web stdout" */
@@ -30,6 +50,14 @@ struct logfile {
 	unsigned long long lf_checked;	/* lf_written at the last check */
 };
 
+/* How bad what a log reports is. */
+enum logfile_say {
+	LOGFILE_SAY_DEBUG,
+	LOGFILE_SAY_INFO,
+	LOGFILE_SAY_WARN,
+};
+
+void	logfile_set_reporter(void (*fn)(enum logfile_say, const char *));
 void	logfile_init(struct logfile *lf, const char *name, bool own);
 int	logfile_configure(struct logfile *lf, const struct log_config *lc);
 void	logfile_reopen(struct logfile *lf);

@@ -27,6 +27,7 @@
 #include "notify.h"
 #include "pidfile.h"
 #include "reload.h"
+#include "signals.h"
 #include "spawn.h"
 #include "watch.h"
 #include "teardown.h"

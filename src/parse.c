@@ -13,111 +13,17 @@
 #include <strings.h>
 
 #include "parse.h"
+#include "signals.h"
+#include "strv.h"
 
 /* The longest duration accepted: ten years, far from double's limits. */
 #define DURATION_MAX	(10.0 * 365 * 24 * 3600)
-
-char **
-strv_new(void)
-{
-	return calloc(1, sizeof(char *));
-}
-
-size_t
-strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v != NULL && v[n] != NULL)
-		n++;
-	return n;
-}
-
-int
-strv_push(char ***v, const char *s)
-{
-	size_t n = strv_len(*v);
-	char **nv, *copy;
-
-	if ((copy = strdup(s)) == NULL)
-		return -1;
-	if ((nv = realloc(*v, (n + 2) * sizeof(char *))) == NULL) {
-		free(copy);
-		return -1;
-	}
-	nv[n] = copy;
-	nv[n + 1] = NULL;
-	*v = nv;
-	return 0;
-}
-
-void
-strv_free(char **v)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-char **
-strv_dup(char *const *v)
-{
-	char **out = strv_new();
-	size_t i;
-
-	if (out == NULL)
-		return NULL;
-	for (i = 0; v != NULL && v[i] != NULL; i++) {
-		if (strv_push(&out, v[i]) == -1) {
-			strv_free(out);
-			return NULL;
-		}
-	}
-	return out;
-}
-
-bool
-strv_equal(char *const *a, char *const *b)
-{
-	size_t i;
-
-	if (strv_len(a) != strv_len(b))
-		return false;
-	for (i = 0; a != NULL && a[i] != NULL; i++)
-		if (strcmp(a[i], b[i]) != 0)
-			return false;
-	return true;
-}
 
 /*
  * "10", "0.25", "250ms", "1.5s", "2m", "1h".  A plain number is seconds,
  * as in supervisord.  No signs, exponents, hex, "inf" or "nan": strtod
  * would take those, so the digits are scanned here.
  */
-/* FNV-1a: names into hash tables. */
-size_t
-str_hash(const char *s)
-{
-	size_t h = (size_t)14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-	return h;
-}
-
-/* Equal strings, or both NULL. */
-bool
-str_same(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 int
 parse_duration(const char *s, double *out)
 {
@@ -158,29 +64,11 @@ parse_duration(const char *s, double *out)
 	return 0;
 }
 
-static const struct {
-	const char	*name;
-	int		 sig;
-} signals[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
-	{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
-	{ "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
-	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-	{ "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },
-	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },
-	{ "TTOU", SIGTTOU }, { "URG", SIGURG }, { "XCPU", SIGXCPU },
-	{ "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR },
-	{ "SYS", SIGSYS },
-};
-
 /* "TERM", "SIGTERM", "term" or "15". */
 int
 parse_signal(const char *s, int *out)
 {
 	const char *name = s;
-	size_t i;
 	long n;
 
 	if (parse_int(s, 1, SIGRTMAX, &n) == 0) {
@@ -189,24 +77,7 @@ parse_signal(const char *s, int *out)
 	}
 	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
-		if (strcasecmp(name, signals[i].name) == 0) {
-			*out = signals[i].sig;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *
-signal_name(int sig)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (signals[i].sig == sig)
-			return signals[i].name;
-	return "?";
+	return signal_from_name(name, out);
 }
 
 /* supervisord's words: true/false, yes/no, on/off, 1/0, any case. */

@@ -11,19 +11,8 @@
 
 #define PARSE_ERRLEN 256
 
-/* A NULL-terminated, heap-allocated vector of heap-allocated strings. */
-char	**strv_new(void);
-size_t	  strv_len(char *const *v);
-int	  strv_push(char ***v, const char *s);
-void	  strv_free(char **v);
-char	**strv_dup(char *const *v);
-bool	  strv_equal(char *const *a, char *const *b);
-size_t	  str_hash(const char *s);
-bool	  str_same(const char *a, const char *b);
-
 int	parse_duration(const char *s, double *out);
 int	parse_signal(const char *s, int *out);
-const char *signal_name(int sig);
 int	parse_bool(const char *s, bool *out);
 int	parse_int(const char *s, long min, long max, long *out);
 int	parse_umask(const char *s, int *out);

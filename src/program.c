@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "program.h"
 #include "program_impl.h"
+#include "signals.h"
 #include "spawn.h"
 #include "teardown.h"
 #include "tree.h"
@@ -61,21 +62,6 @@ const char *
 proc_state_name(enum proc_state state)
 {
 	return state_names[state];
-}
-
-/* "status 1", "signal 9 (KILL)", "signal 11 (SEGV, core dumped)". */
-const char *
-describe_status(int status, char *buf, size_t len)
-{
-	if (WIFEXITED(status))
-		snprintf(buf, len, "status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "signal %d (%s%s)", WTERMSIG(status),
-		    signal_name(WTERMSIG(status)),
-		    WCOREDUMP(status) ? ", core dumped" : "");
-	else
-		snprintf(buf, len, "wait status %#x", status);
-	return buf;
 }
 
 void
@@ -369,7 +355,7 @@ process_event(struct process *p, enum proc_event ev)
 			char how[64];
 
 			log_debug("%s: leader exited with %s", p->p_name,
-			    describe_status(p->p_exit_status, how, sizeof(how)));
+			    wstatus_describe(p->p_exit_status, how, sizeof(how)));
 			wait_for_tree(p);
 		} else if (ev == PEV_GONE) {
 			ev_timer_stop(loop, &p->p_timer);
@@ -534,7 +520,7 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 			ev_idle_start(loop, &adopt_watcher);
 	} else
 		log_debug("reaped pid %d (%s)", (int)w->rpid,
-		    describe_status(w->rstatus, how, sizeof(how)));
+		    wstatus_describe(w->rstatus, how, sizeof(how)));
 	/* Trees are looked at once per loop iteration, not once per reap. */
 	ev_prepare_start(loop, &reaped_watcher);
 }

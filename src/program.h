@@ -100,7 +100,6 @@ void	process_keep(struct process *p, struct config *cf,
 	    const struct program_config *pg, const struct proc_config *pc);
 void	process_retire(struct process *p);
 void	programs_set_table(struct process **list, size_t n, size_t cap);
-const char *describe_status(int status, char *buf, size_t len);
 size_t	programs_count(void);
 struct process *programs_get(size_t i);
 const char *proc_state_name(enum proc_state state);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "program.h"
 #include "program_impl.h"
+#include "signals.h"
 #include "teardown.h"
 #include "tree.h"
 
@@ -80,7 +81,7 @@ process_running_exited(struct process *p)
 	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)];
 	restart = pg->pg_autorestart == AUTORESTART_TRUE ||
 	    (pg->pg_autorestart == AUTORESTART_UNEXPECTED && !expected);
-	describe_status(status, how, sizeof(how));
+	wstatus_describe(status, how, sizeof(how));
 	if (!teardown_is_active() && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
 	    (pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED && !expected))) {
 		process_set_state(p, PROC_EXITED);
@@ -119,17 +120,6 @@ restart_after_exit(struct process *p, double up, const char *how)
 	process_timer_start(p, delay);
 }
 
-/* The exit status the supervisor ends with for a process's wait status. */
-static int
-status_to_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
 /* shutdown_on_exit: this process takes everything down with it. */
 static void
 request_shutdown(struct process *p, const char *what)
@@ -144,7 +134,7 @@ request_shutdown(struct process *p, const char *what)
 	if (teardown_is_active())
 		return;
 	/* FATAL without ever running (fork failed): no status to pass on. */
-	code = p->p_spawns > 0 ? status_to_exit_code(p->p_exit_status) : 1;
+	code = p->p_spawns > 0 ? wstatus_exit_code(p->p_exit_status) : 1;
 	log_warnx("%s %s and has shutdown_on_exit = %s; stopping everything "
 	    "(exit status %d)", p->p_name, what,
 	    words[p->p_program->pg_shutdown_on_exit], code);
@@ -163,7 +153,7 @@ process_starting_exited(struct process *p)
 	ev_timer_stop(programs_loop(), &p->p_timer);
 	ev_timer_stop(programs_loop(), &p->p_limit);
 	log_info("%s exited with %s before startsecs", p->p_name,
-	    describe_status(status, how, sizeof(how)));
+	    wstatus_describe(status, how, sizeof(how)));
 	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)]
 	    && !p->p_exec_failed;
 	if (teardown_is_active()) {
@@ -187,7 +177,7 @@ process_limit_stop_done(struct process *p)
 	double up = process_uptime(p);
 	char how[64];
 
-	describe_status(p->p_exit_status, how, sizeof(how));
+	wstatus_describe(p->p_exit_status, how, sizeof(how));
 	if (!teardown_is_active() && (pg->pg_shutdown_on_exit == SHUTDOWN_ANY_EXIT ||
 	    pg->pg_shutdown_on_exit == SHUTDOWN_UNEXPECTED)) {
 		process_set_state(p, PROC_EXITED);

@@ -11,12 +11,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_diff.h"
 #include "control.h"
 #include "log.h"
 #include "parse.h"
 #include "program.h"
 #include "notify.h"
 #include "reload.h"
+#include "strv.h"
 #include "teardown.h"
 
 /* What applying the plan does to one process. */

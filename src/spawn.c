@@ -46,6 +46,7 @@
 #include "log.h"
 #include "parse.h"
 #include "spawn.h"
+#include "strv.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "parse.h"
 #include "reload.h"
+#include "strv.h"
 #include "watch.h"
 
 /* Quiet time after the last change before reloading: one save, one reload. */

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "parse.h"
+#include "signals.h"
+#include "strv.h"
 
 enum parser {
 	P_DURATION,

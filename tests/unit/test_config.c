@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_diff.h"
 #include "parse.h"
+#include "strv.h"
 #include "unit.h"
 
 #define FILE_NAME	"t.ini"

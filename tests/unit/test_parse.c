@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "parse.h"
+#include "signals.h"
+#include "strv.h"
 #include "unit.h"
 
 /* Durations are sums of decimal digits: compare with a small tolerance. */

@@ -1,17 +1,20 @@
 /*
- * config_impl.h: what the config loader's files share: the raw sections
+ * config_value.h: what the config loader's files share: the raw sections
  * and keys read from the files, the key tables' types, and the helpers
- * that report "FILE:LINE: message" and check one value.  Only config*.c
- * include it.
+ * that report "FILE:LINE: message" and check one value.  Only the
+ * config_*.c loaders and config.c include it.
  */
-#ifndef SUPERVISOR_CONFIG_IMPL_H
-#define SUPERVISOR_CONFIG_IMPL_H
+#ifndef SUPERVISOR_CONFIG_VALUE_H
+#define SUPERVISOR_CONFIG_VALUE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "config_types.h"
 #include "parse.h"
+#include "strmap.h"
+
+struct inifile_sink;
 
 /* Raw "key = value" lines of one section, before validation. */
 struct raw_entry {
@@ -45,8 +48,7 @@ struct loader {
 	struct raw_section	*ld_sections;
 	size_t			 ld_nsections;
 	size_t			 ld_sections_cap;
-	size_t			*ld_index;	/* hash of names: position + 1 */
-	size_t			 ld_index_cap;	/* a power of two, or 0 */
+	struct strmap		 ld_index;	/* section names: position + 1 */
 	struct raw_section	*ld_current;	/* NULL after a bad header */
 	bool			 ld_nomem;
 	bool			 ld_daemon_only; /* skip [program:x] sections */
@@ -106,28 +108,7 @@ char	*config_expand(struct loader *ld, const char *key, int line,
 /* The section called name (like "include"), or NULL. */
 const struct raw_section *config_section_find(const struct loader *ld,
 	    const char *name);
-
-/* config_files.c: reading the files: StrictModes, [include] */
-struct inifile_sink;
-/* Adds path to ld_files and makes it the file messages name; -1: no memory. */
-int	config_add_file(struct loader *ld, const char *path);
-/* As root, false (after saying why) for a file others could have written. */
-bool	config_safe_to_trust(struct loader *ld, const char *path);
-/* Reads the main file's [include] files into ld, through sink. */
-void	config_read_includes(struct loader *ld,
-	    const struct inifile_sink *sink);
-
-/* config_program.c: [program:x] */
-struct program_config *config_program_load(struct loader *ld,
-	    const struct raw_section *rs);
-void	config_program_free(struct program_config *pg);
-bool	config_check_unique_names(struct loader *ld, struct config *cf);
-bool	config_settle_logs(struct loader *ld, struct config *cf);
-
-/* config_daemon.c: [supervisor] and [unix_http_server] */
-bool	config_supervisor_load(struct loader *ld, struct config *cf,
-	    const struct raw_section *rs);
-bool	config_socket_load(struct loader *ld, struct config *cf,
-	    const struct raw_section *rs);
+void	config_sink_init(struct loader *ld, struct inifile_sink *sink);
+void	config_loader_free(struct loader *ld);
 
 #endif

@@ -1,0 +1,86 @@
+/*
+ * config_diff.c: what differs between two configurations, for a reload:
+ * whether a process would run exactly as it does now, and which of the
+ * supervisor's own settings changed that only a restart applies.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "config_diff.h"
+#include "strv.h"
+
+/* True when both logs write the same way to the same place. */
+bool
+config_log_same(const struct log_config *a, const struct log_config *b)
+{
+	return a->lc_dest == b->lc_dest && str_same(a->lc_path, b->lc_path) &&
+	    a->lc_maxbytes == b->lc_maxbytes &&
+	    a->lc_backups == b->lc_backups;
+}
+
+/*
+ * True when process pa of program a runs exactly as pb of b would: a
+ * reload leaves it alone.
+ */
+bool
+config_process_same(const struct program_config *a,
+    const struct proc_config *pa, const struct program_config *b,
+    const struct proc_config *pb)
+{
+	return strcmp(a->pg_name, b->pg_name) == 0 &&
+	    strcmp(a->pg_settings, b->pg_settings) == 0 &&
+	    strcmp(pa->pcf_name, pb->pcf_name) == 0 &&
+	    pa->pcf_num == pb->pcf_num &&
+	    strv_equal(pa->pcf_argv, pb->pcf_argv) &&
+	    str_same(pa->pcf_directory, pb->pcf_directory) &&
+	    strv_equal(pa->pcf_env, pb->pcf_env) &&
+	    config_log_same(&pa->pcf_log[OUT_STDOUT],
+	    &pb->pcf_log[OUT_STDOUT]) &&
+	    config_log_same(&pa->pcf_log[OUT_STDERR],
+	    &pb->pcf_log[OUT_STDERR]);
+}
+
+/*
+ * The supervisor's own settings that differ between a and b and that a
+ * running supervisor cannot take up (its log file, the guardian's parent
+ * watch, the socket it listens on): their names, at most max of them.
+ * loglevel, control_timeout and watch_config are applied by a reload.
+ */
+static void
+note_change(const char **keys, size_t *n, size_t max, bool changed,
+    const char *name)
+{
+	if (changed && *n < max)
+		keys[(*n)++] = name;
+}
+
+size_t
+config_daemon_changes(const struct config *a, const struct config *b,
+    const char **keys, size_t max)
+{
+	size_t n = 0;
+
+	note_change(keys, &n, max, !config_log_same(&a->cf_log, &b->cf_log),
+	    "[supervisor] logfile");
+	note_change(keys, &n, max, a->cf_minfds != b->cf_minfds,
+	    "[supervisor] minfds");
+	note_change(keys, &n, max, a->cf_minprocs != b->cf_minprocs,
+	    "[supervisor] minprocs");
+	note_change(keys, &n, max, !str_same(a->cf_pidfile, b->cf_pidfile),
+	    "[supervisor] pidfile");
+	note_change(keys, &n, max, a->cf_nodaemon != b->cf_nodaemon,
+	    "[supervisor] nodaemon");
+	note_change(keys, &n, max,
+	    a->cf_exit_with_parent != b->cf_exit_with_parent,
+	    "[supervisor] exit_with_parent");
+	note_change(keys, &n, max,
+	    a->cf_parent_poll_interval != b->cf_parent_poll_interval,
+	    "[supervisor] parent_poll_interval");
+	note_change(keys, &n, max, !str_same(a->cf_socket, b->cf_socket) ||
+	    a->cf_socket_off != b->cf_socket_off, "the control socket's path");
+	note_change(keys, &n, max, a->cf_socket_mode != b->cf_socket_mode,
+	    "[unix_http_server] chmod");
+	note_change(keys, &n, max, a->cf_socket_uid != b->cf_socket_uid ||
+	    a->cf_socket_gid != b->cf_socket_gid, "[unix_http_server] chown");
+	return n;
+}

@@ -1,0 +1,437 @@
+/*
+ * config_value.c: the loader's working state and the helpers every
+ * section loader shares: the raw sections and keys read from the files
+ * (with their lines), "FILE:LINE: message" reporting, the key tables and
+ * the check of one value against its key's type, %(...) expansion.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+
+#include "config_value.h"
+#include "inifile.h"
+#include "log.h"
+#include "parse.h"
+#include "strmap.h"
+#include "strv.h"
+
+void
+config_msg(struct loader *ld, bool error, int line, const char *fmt, ...)
+{
+	struct config_msgs *m = ld->ld_msgs;
+	struct config_msg *nl;
+	char text[1024];
+	int n;
+	va_list ap;
+
+	/* Line 0 is the file as a whole (it could not be read). */
+	if (line > 0)
+		n = snprintf(text, sizeof(text), "%s:%d: %s", ld->ld_file,
+		    line, error ? "" : "warning: ");
+	else
+		n = snprintf(text, sizeof(text), "%s: %s", ld->ld_file,
+		    error ? "" : "warning: ");
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(text))
+		vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
+	va_end(ap);
+	nl = realloc(m->cm_list, (m->cm_count + 1) * sizeof(*nl));
+	if (nl == NULL) {
+		ld->ld_nomem = true;
+		return;
+	}
+	m->cm_list = nl;
+	if ((nl[m->cm_count].cm_text = strdup(text)) == NULL) {
+		ld->ld_nomem = true;
+		return;
+	}
+	nl[m->cm_count].cm_error = error;
+	nl[m->cm_count].cm_file = ld->ld_file_index;
+	nl[m->cm_count].cm_line = line;
+	nl[m->cm_count].cm_seq = m->cm_count;
+	m->cm_count++;
+	if (error)
+		m->cm_errors++;
+}
+
+/* Quotes a user's value for a message, cut short if it is long. */
+const char *
+config_quoted(const char *value, char *buf, size_t len)
+{
+	size_t vlen = strlen(value);
+
+	if (vlen + 3 <= len)
+		snprintf(buf, len, "\"%s\"", value);
+	else
+		snprintf(buf, len, "\"%.*s...\"", (int)(len - 6), value);
+	return buf;
+}
+
+/* The section called name, or NULL: by the index, not by a scan. */
+const struct raw_section *
+config_section_find(const struct loader *ld, const char *name)
+{
+	uintptr_t at = (uintptr_t)strmap_get(&ld->ld_index, name);
+
+	return at == 0 ? NULL : &ld->ld_sections[at - 1];
+}
+
+static void
+sink_section(void *ctx, int line, const char *name)
+{
+	struct loader *ld = ctx;
+	const struct raw_section *found;
+	struct raw_section *nl;
+	size_t cap;
+
+	/* A thousand programs: find repeated headers by hash, not by scan. */
+	if ((found = config_section_find(ld, name)) != NULL) {
+		ld->ld_current = &ld->ld_sections[found - ld->ld_sections];
+		if (ld->ld_current->rs_file == ld->ld_file_index) {
+			config_msg(ld, false, line, "[%s] appears again (first "
+			    "at line %d); its keys are merged", name,
+			    ld->ld_current->rs_line);
+			return;
+		}
+		/* Across files, a merge would hide which file wins. */
+		config_msg(ld, true, line, "[%s] is already in %s at line %d",
+		    name, ld->ld_files[ld->ld_current->rs_file].lf_name,
+		    ld->ld_current->rs_line);
+		ld->ld_current = NULL;
+		return;
+	}
+	ld->ld_current = NULL;
+	if (ld->ld_nsections == ld->ld_sections_cap) {
+		cap = ld->ld_sections_cap ? ld->ld_sections_cap * 2 : 16;
+		if ((nl = realloc(ld->ld_sections, cap * sizeof(*nl))) == NULL) {
+			ld->ld_nomem = true;
+			return;
+		}
+		ld->ld_sections = nl;
+		ld->ld_sections_cap = cap;
+	}
+	nl = &ld->ld_sections[ld->ld_nsections];
+	memset(nl, 0, sizeof(*nl));
+	if ((nl->rs_name = strdup(name)) == NULL) {
+		ld->ld_nomem = true;
+		return;
+	}
+	nl->rs_line = line;
+	nl->rs_file = ld->ld_file_index;
+	ld->ld_nsections++;
+	ld->ld_current = nl;
+	/* Positions, not pointers: the array moves as it grows. */
+	if (strmap_put(&ld->ld_index, nl->rs_name,
+	    (void *)(uintptr_t)ld->ld_nsections) == -1)
+		ld->ld_nomem = true;
+}
+
+static void
+sink_entry(void *ctx, int line, const char *section, const char *key,
+    const char *value)
+{
+	struct loader *ld = ctx;
+	struct raw_section *rs = ld->ld_current;
+	struct raw_entry *nl;
+	size_t i;
+
+	(void)section;
+	if (rs == NULL || (ld->ld_daemon_only &&
+	    strncmp(rs->rs_name, "program:", 8) == 0))
+		return;
+	for (i = 0; i < rs->rs_count; i++) {
+		if (strcmp(rs->rs_entries[i].re_key, key) == 0) {
+			config_msg(ld, false, line, "%s: set again (first at line "
+			    "%d); this value wins", key,
+			    rs->rs_entries[i].re_line);
+			free(rs->rs_entries[i].re_value);
+			rs->rs_entries[i].re_value = strdup(value);
+			rs->rs_entries[i].re_line = line;
+			if (rs->rs_entries[i].re_value == NULL)
+				ld->ld_nomem = true;
+			return;
+		}
+	}
+	nl = realloc(rs->rs_entries, (rs->rs_count + 1) * sizeof(*nl));
+	if (nl == NULL) {
+		ld->ld_nomem = true;
+		return;
+	}
+	rs->rs_entries = nl;
+	nl[rs->rs_count].re_line = line;
+	nl[rs->rs_count].re_key = strdup(key);
+	nl[rs->rs_count].re_value = strdup(value);
+	if (nl[rs->rs_count].re_key == NULL ||
+	    nl[rs->rs_count].re_value == NULL) {
+		free(nl[rs->rs_count].re_key);
+		free(nl[rs->rs_count].re_value);
+		ld->ld_nomem = true;
+		return;
+	}
+	rs->rs_count++;
+}
+
+static void
+sink_error(void *ctx, int line, const char *message)
+{
+	config_msg(ctx, true, line, "%s", message);
+}
+
+/* The INI reader's callbacks that fill ld's raw sections. */
+void
+config_sink_init(struct loader *ld, struct inifile_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->is_section = sink_section;
+	sink->is_entry = sink_entry;
+	sink->is_error = sink_error;
+	sink->is_ctx = ld;
+}
+
+
+
+void
+config_vars_init(struct program_vars *pv, const struct loader *ld,
+    const char *name, int numprocs, int process_num)
+{
+	static struct utsname uts;
+	static bool have_uts;
+
+	if (!have_uts) {
+		if (uname(&uts) == -1)
+			snprintf(uts.nodename, sizeof(uts.nodename), "localhost");
+		have_uts = true;
+	}
+	pv->pv_vars[0] = (struct expand_var){ "here", ld->ld_here, 0 };
+	pv->pv_vars[1] = (struct expand_var){ "program_name", name, 0 };
+	pv->pv_vars[2] = (struct expand_var){ "group_name", name, 0 };
+	pv->pv_vars[3] = (struct expand_var){ "host_node_name", uts.nodename,
+	    0 };
+	pv->pv_vars[4] = (struct expand_var){ "process_num", NULL,
+	    process_num };
+	pv->pv_vars[5] = (struct expand_var){ "numprocs", NULL, numprocs };
+	pv->pv_count = 6;
+}
+
+/*
+ * Checks one value against its key's type and stores it in base.  Returns
+ * false (after reporting) when the value is bad.
+ */
+bool
+config_store_value(struct loader *ld, const struct key_def *kd, void *base,
+    const struct raw_entry *re, const char *value)
+{
+	char *field = (char *)base + kd->kd_offset, q[96];
+	enum log_level level;
+	long long bytes;
+	double d;
+	long n;
+	bool b;
+	int i;
+
+	switch (kd->kd_type) {
+	case KEY_DURATION:
+		if (parse_duration(value, &d) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a "
+			    "duration (like 10, 0.5, 250ms, 2m)", kd->kd_name,
+			    config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &d, sizeof(d));
+		return true;
+	case KEY_INT:
+		if (parse_int(value, kd->kd_min, kd->kd_max, &n) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a whole "
+			    "number from %ld to %ld", kd->kd_name,
+			    config_quoted(value, q, sizeof(q)), kd->kd_min,
+			    kd->kd_max);
+			return false;
+		}
+		i = (int)n;
+		memcpy(field, &i, sizeof(i));
+		return true;
+	case KEY_BOOL:
+		if (parse_bool(value, &b) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not true or "
+			    "false", kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &b, sizeof(b));
+		return true;
+	case KEY_SIGNAL:
+		if (parse_signal(value, &i) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a signal "
+			    "(like TERM, INT, HUP, QUIT, KILL, USR1, USR2)",
+			    kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &i, sizeof(i));
+		return true;
+	case KEY_UMASK:
+		if (parse_umask(value, &i) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not an octal "
+			    "mask like 022", kd->kd_name,
+			    config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &i, sizeof(i));
+		return true;
+	case KEY_EXITCODES:
+		if (parse_exitcodes(value, (unsigned char *)field) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a list "
+			    "of exit statuses 0-255 like 0,2", kd->kd_name,
+			    config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		return true;
+	case KEY_AUTORESTART:
+		if (strcasecmp(value, "unexpected") == 0)
+			i = AUTORESTART_UNEXPECTED;
+		else if (parse_bool(value, &b) == 0)
+			i = b ? AUTORESTART_TRUE : AUTORESTART_FALSE;
+		else {
+			config_msg(ld, true, re->re_line, "%s: %s is not true, "
+			    "false or unexpected", kd->kd_name,
+			    config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &i, sizeof(i));
+		return true;
+	case KEY_SHUTDOWN:
+		if (strcasecmp(value, "unexpected") == 0)
+			i = SHUTDOWN_UNEXPECTED;
+		else if (strcasecmp(value, "fatal") == 0)
+			i = SHUTDOWN_FATAL;
+		else if (parse_bool(value, &b) == 0)
+			i = b ? SHUTDOWN_ANY_EXIT : SHUTDOWN_NEVER;
+		else {
+			config_msg(ld, true, re->re_line, "%s: %s is not false, "
+			    "true, unexpected or fatal", kd->kd_name,
+			    config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &i, sizeof(i));
+		return true;
+	case KEY_BYTES:
+		if (parse_bytes(value, &bytes) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a size "
+			    "(a number of bytes, or with KB, MB or GB)",
+			    kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &bytes, sizeof(bytes));
+		return true;
+	case KEY_RLIMIT:
+		if (strcasecmp(value, "unlimited") == 0 ||
+		    strcasecmp(value, "infinity") == 0)
+			bytes = RLIMIT_UNLIMITED;
+		else if (parse_bytes(value, &bytes) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a "
+			    "number (KB, MB, GB allowed) or unlimited",
+			    kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &bytes, sizeof(bytes));
+		return true;
+	case KEY_LOGLEVEL:
+		if (log_level_parse(value, &level) == -1) {
+			config_msg(ld, true, re->re_line, "%s: %s is not a level "
+			    "(critical, error, warn, info, debug, trace)",
+			    kd->kd_name, config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		memcpy(field, &level, sizeof(level));
+		return true;
+	case KEY_STRING:
+	case KEY_LATER:
+		break;
+	}
+	return true;
+}
+
+const struct key_def *
+config_key_find(const struct key_def *table, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(table[i].kd_name, key) == 0)
+			return &table[i];
+	return NULL;
+}
+
+/*
+ * The definition of re's key in table, if the key can be used: an
+ * unknown key is an error (*ok becomes false), a key supervisord has and
+ * this supervisor does not yet a warning; both give NULL.
+ */
+const struct key_def *
+config_key_usable(struct loader *ld, const struct key_def *table, size_t n,
+    const struct raw_section *rs, const struct raw_entry *re, bool *ok)
+{
+	const struct key_def *kd = config_key_find(table, n, re->re_key);
+
+	if (kd == NULL) {
+		config_msg(ld, true, re->re_line, "unknown key \"%s\" in [%s]",
+		    re->re_key, rs->rs_name);
+		*ok = false;
+		return NULL;
+	}
+	if (kd->kd_type == KEY_LATER) {
+		config_msg(ld, false, re->re_line, "%s: not supported yet; "
+		    "ignored", re->re_key);
+		return NULL;
+	}
+	return kd;
+}
+
+/* Expands value for the message-producing callers; NULL after reporting. */
+char *
+config_expand(struct loader *ld, const char *key, int line, const char *value,
+    const struct program_vars *pv)
+{
+	char err[PARSE_ERRLEN], *out;
+
+	out = expand(value, pv->pv_vars, pv->pv_count, err, sizeof(err));
+	if (out == NULL)
+		config_msg(ld, true, line, "%s: %s", key, err);
+	return out;
+}
+
+
+void
+config_loader_free(struct loader *ld)
+{
+	size_t i, j;
+
+	for (i = 0; i < ld->ld_nsections; i++) {
+		for (j = 0; j < ld->ld_sections[i].rs_count; j++) {
+			free(ld->ld_sections[i].rs_entries[j].re_key);
+			free(ld->ld_sections[i].rs_entries[j].re_value);
+		}
+		free(ld->ld_sections[i].rs_entries);
+		free(ld->ld_sections[i].rs_name);
+	}
+	free(ld->ld_sections);
+	strmap_free(&ld->ld_index);
+	for (i = 0; i < ld->ld_nfiles; i++) {
+		free(ld->ld_files[i].lf_name);
+		free(ld->ld_files[i].lf_here);
+	}
+	free(ld->ld_files);
+	strv_free(ld->ld_patterns);
+}
+
+/* Messages name file i, and %(here)s is its directory, from now on. */
+void
+config_use_file(struct loader *ld, size_t i)
+{
+	ld->ld_file_index = i;
+	ld->ld_file = ld->ld_files[i].lf_name;
+	ld->ld_here = ld->ld_files[i].lf_here;
+}
+

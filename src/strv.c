@@ -1,0 +1,105 @@
+/*
+ * strv.c: NULL-terminated vectors of strings (argv, envp, name lists),
+ * each string and the vector on the heap, and the string helpers every
+ * layer uses: a hash for tables and an equality that takes NULL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strv.h"
+
+char **
+strv_new(void)
+{
+	return calloc(1, sizeof(char *));
+}
+
+size_t
+strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
+int
+strv_push(char ***v, const char *s)
+{
+	size_t n = strv_len(*v);
+	char **nv, *copy;
+
+	if ((copy = strdup(s)) == NULL)
+		return -1;
+	if ((nv = realloc(*v, (n + 2) * sizeof(char *))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	nv[n] = copy;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+void
+strv_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+char **
+strv_dup(char *const *v)
+{
+	char **out = strv_new();
+	size_t i;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (strv_push(&out, v[i]) == -1) {
+			strv_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+bool
+strv_equal(char *const *a, char *const *b)
+{
+	size_t i;
+
+	if (strv_len(a) != strv_len(b))
+		return false;
+	for (i = 0; a != NULL && a[i] != NULL; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* FNV-1a: names into hash tables. */
+size_t
+str_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* Equal strings, or both NULL. */
+bool
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}

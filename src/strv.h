@@ -1,0 +1,20 @@
+/*
+ * strv.h: NULL-terminated, heap-allocated vectors of heap-allocated
+ * strings, and small string helpers.
+ */
+#ifndef SUPERVISOR_STRV_H
+#define SUPERVISOR_STRV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+char	**strv_new(void);
+size_t	  strv_len(char *const *v);
+int	  strv_push(char ***v, const char *s);
+void	  strv_free(char **v);
+char	**strv_dup(char *const *v);
+bool	  strv_equal(char *const *a, char *const *b);
+size_t	  str_hash(const char *s);
+bool	  str_same(const char *a, const char *b);
+
+#endif
