@@ -25,12 +25,12 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/parse.c src/inifile.c src/config.c \
 	  src/config_value.c src/config_files.c src/config_program.c \
 	  src/config_daemon.c src/config_diff.c \
-	  src/program.c src/program_exit.c src/program_reload.c \
+	  src/process.c src/proctable.c \
 	  src/spawn.c src/tree.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
-	  src/capture.c src/tail.c src/notify.c src/daemon.c \
-	  src/pidfile.c
+	  src/capture.c src/tail.c src/notify.c src/service.c \
+	  src/daemon.c src/pidfile.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 

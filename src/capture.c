@@ -15,7 +15,6 @@
 #include "capture.h"
 #include "config_diff.h"
 #include "log.h"
-#include "tail.h"
 
 #define CAPTURE_BUF	(64 * 1024)	/* one read, when not spliced */
 #define SPLICE_MAX	(1024 * 1024)	/* one splice */
@@ -27,6 +26,37 @@ static struct ev_loop	*loop;
 static char		 scratch[CAPTURE_BUF];
 
 static void	read_cb(struct ev_loop *, ev_io *, int);
+
+void
+capture_listen(struct capture_stream *cs, struct capture_listener *l)
+{
+	l->cl_next = cs->cs_listeners;
+	cs->cs_listeners = l;
+}
+
+void
+capture_unlisten(struct capture_stream *cs, struct capture_listener *l)
+{
+	struct capture_listener **pp;
+
+	for (pp = &cs->cs_listeners; *pp != NULL; pp = &(*pp)->cl_next)
+		if (*pp == l) {
+			*pp = l->cl_next;
+			return;
+		}
+}
+
+/* The stream wrote to its log: its followers read on. */
+static void
+tell_written(struct capture_stream *cs)
+{
+	struct capture_listener *l, *next;
+
+	for (l = cs->cs_listeners; l != NULL; l = next) {
+		next = l->cl_next;
+		l->cl_written(l);
+	}
+}
 static void	write_cb(struct ev_loop *, ev_io *, int);
 
 void
@@ -125,8 +155,7 @@ pump(struct capture_stream *cs, bool final)
 			(void)fcntl(cs->cs_rfd, F_SETPIPE_SZ, PIPE_BIG);
 		}
 	}
-	if (cs->cs_tails != NULL)
-		tail_written(cs);
+	tell_written(cs);
 }
 
 static void
@@ -163,11 +192,15 @@ stop_waiting(struct capture_stream *cs)
 int
 capture_open_log(struct capture_stream *cs, const struct log_config *lc)
 {
+	struct capture_listener *l, *next;
 	int ret;
 
 	stop_waiting(cs);
 	ret = logfile_configure(&cs->cs_log, lc);
-	tail_log_changed(cs);
+	for (l = cs->cs_listeners; l != NULL; l = next) {
+		next = l->cl_next;
+		l->cl_log_changed(l);
+	}
 	return ret;
 }
 
@@ -271,7 +304,9 @@ capture_free(struct capture *c)
 			close(cs->cs_wfd);
 			cs->cs_rfd = cs->cs_wfd = -1;
 		}
-		tail_stream_gone(cs);
+		/* Each gone callback takes its listener off the list. */
+		while (cs->cs_listeners != NULL)
+			cs->cs_listeners->cl_gone(cs->cs_listeners);
 		logfile_close(&cs->cs_log);
 		free(cs->cs_buf);
 		cs->cs_buf = NULL;

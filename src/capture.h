@@ -10,10 +10,22 @@
 #include <ev.h>
 #include <stdbool.h>
 
-#include "config.h"
+#include "config_types.h"
 #include "logfile.h"
 
-struct tail;
+struct capture_stream;
+
+/*
+ * Someone following a stream's log (tail -f): told when the stream wrote
+ * to it, when the log moved to another file, and when the stream goes.
+ * A callback may remove its own listener (capture_unlisten), no other.
+ */
+struct capture_listener {
+	void	(*cl_written)(struct capture_listener *l);
+	void	(*cl_log_changed)(struct capture_listener *l);
+	void	(*cl_gone)(struct capture_listener *l);
+	struct capture_listener *cl_next;	/* the stream's list */
+};
 
 struct capture_stream {
 	char		 cs_name[160];	/* "web stdout", for messages */
@@ -26,7 +38,7 @@ struct capture_stream {
 	size_t		 cs_off;	/* cs_buf[cs_off, cs_len) waits for */
 	size_t		 cs_len;	/* ... the log to take it */
 	bool		 cs_grown;	/* the pipe was made bigger */
-	struct tail	*cs_tails;	/* clients following this log */
+	struct capture_listener *cs_listeners;	/* following this log */
 };
 
 struct capture {
@@ -42,5 +54,8 @@ unsigned long long capture_lost(const struct capture *c);
 int	capture_open_log(struct capture_stream *cs,
 	    const struct log_config *lc);
 void	capture_set_loop(struct ev_loop *l);
+void	capture_listen(struct capture_stream *cs, struct capture_listener *l);
+void	capture_unlisten(struct capture_stream *cs,
+	    struct capture_listener *l);
 
 #endif

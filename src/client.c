@@ -15,7 +15,6 @@
 
 #include "client.h"
 #include "config.h"
-#include "control.h"
 #include "ctlproto.h"
 
 #define EXIT_USAGE	64	/* EX_USAGE */
@@ -75,7 +74,7 @@ find_socket(const char *config_path, const char *sock_arg)
 		exit(EXIT_NODAEMON);
 	}
 	/* An unreadable config still leads to the default. */
-	path = control_socket_path(cf, NULL, config_path, NULL);
+	path = config_socket_path(cf, NULL, config_path, NULL);
 	config_free(cf);
 	return path;
 }

@@ -17,13 +17,12 @@
 #include "control.h"
 #include "ctlproto.h"
 #include "monotime.h"
-#include "notify.h"
 #include "parse.h"
-#include "program.h"
+#include "process.h"
+#include "proctable.h"
 #include "reload.h"
 #include "signals.h"
 #include "tail.h"
-#include "teardown.h"
 
 #ifndef SUPERVISOR_VERSION
 #define SUPERVISOR_VERSION "0.0.0"
@@ -67,6 +66,7 @@ static void		(*shutdown_fn)(const char *);
 static struct op	*ops;
 static ev_timer		 ops_watcher;		/* advances ops after changes */
 static struct ctl_client **shutdown_waiters;
+static struct process_observer observer;
 static size_t		 nshutdown_waiters;
 
 static const char *const verbs[] = {
@@ -84,12 +84,12 @@ static int
 resolve(const char *name, bool *set)
 {
 	const char *colon = strchr(name, ':');
-	size_t i, n = programs_count(), plen;
+	size_t i, n = proctable_count(), plen;
 	struct process *p;
 	int found = 0;
 
 	for (i = 0; i < n; i++) {
-		p = programs_get(i);
+		p = proctable_get(i);
 		if (p->p_retired)	/* removed by a reload, still stopping */
 			continue;
 		if (strcmp(name, "all") == 0)
@@ -122,7 +122,7 @@ static bool *
 resolve_all(struct ctl_client *c, int argc, char **argv, bool none_is_all,
     int *unknown)
 {
-	size_t n = programs_count(), i;
+	size_t n = proctable_count(), i;
 	bool *set = calloc(n + 1, sizeof(*set));
 	int k;
 
@@ -131,7 +131,7 @@ resolve_all(struct ctl_client *c, int argc, char **argv, bool none_is_all,
 		return NULL;
 	if (argc == 0 && none_is_all)
 		for (i = 0; i < n; i++)
-			set[i] = !programs_get(i)->p_retired;
+			set[i] = !proctable_get(i)->p_retired;
 	for (k = 0; k < argc; k++)
 		if (resolve(argv[k], set) == -1) {
 			control_error(c, "%s\tno such process", argv[k]);
@@ -163,7 +163,7 @@ status_line(struct ctl_client *c, struct process *p, double now)
 static void
 cmd_status(struct ctl_client *c, int argc, char **argv)
 {
-	size_t i, n = programs_count(), shown = 0, running = 0;
+	size_t i, n = proctable_count(), shown = 0, running = 0;
 	double now = mono_now();
 	int unknown;
 	bool *set;
@@ -175,9 +175,9 @@ cmd_status(struct ctl_client *c, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (!set[i])
 			continue;
-		status_line(c, programs_get(i), now);
+		status_line(c, proctable_get(i), now);
 		shown++;
-		if (programs_get(i)->p_state == PROC_RUNNING)
+		if (proctable_get(i)->p_state == PROC_RUNNING)
 			running++;
 	}
 	free(set);
@@ -192,13 +192,6 @@ cmd_status(struct ctl_client *c, int argc, char **argv)
 }
 
 /* ---- start, stop, restart ------------------------------------------- */
-
-static bool
-is_down(struct process *p)
-{
-	return (p->p_state == PROC_STOPPED || p->p_state == PROC_EXITED ||
-	    p->p_state == PROC_FATAL) && process_is_gone(p);
-}
 
 static void
 target_done(struct op *o, struct op_target *t, bool ok, const char *what)
@@ -222,19 +215,19 @@ target_step(struct op *o, struct op_target *t)
 	struct process *p = t->t_proc;
 
 	if (t->t_phase == T_STOPPING && t->t_then_start &&
-	    p->p_spawns > t->t_spawns && !is_down(p)) {
+	    p->p_spawns > t->t_spawns && !process_is_down(p)) {
 		/* A reload restarted it before the op saw it down. */
 		t->t_phase = T_STARTING;
 		t->t_was_running = false;
 	}
 	if (t->t_phase == T_STOPPING) {
-		if (!is_down(p))
+		if (!process_is_down(p))
 			return;
 		if (!t->t_then_start) {
 			target_done(o, t, true, "stopped");
 			return;
 		}
-		if (teardown_is_active()) {
+		if (process_shutting_down()) {
 			target_done(o, t, false, "not started: the supervisor "
 			    "is shutting down");
 			return;
@@ -324,17 +317,18 @@ ops_soon(void)
 }
 
 /*
- * Every state change of every process comes here (from program.c, in the
- * middle of its state machine): note a RUNNING seen, and let the ops move
- * on from the loop; the service manager's view is brought up to date
- * once the loop round is over.
+ * Every state change of every process comes here (an observer, in the
+ * middle of the state machine): note a RUNNING seen, and let the ops move
+ * on from the loop.
  */
 static void
-state_changed(struct process *p)
+state_changed(struct process *p, enum proc_state from, void *arg)
 {
 	struct op *o;
 	size_t i;
 
+	(void)from;
+	(void)arg;
 	for (o = ops; o != NULL; o = o->o_next)
 		for (i = 0; i < o->o_n; i++)
 			if (o->o_targets[i].t_proc == p &&
@@ -343,7 +337,6 @@ state_changed(struct process *p)
 				o->o_targets[i].t_was_running = true;
 	if (ops != NULL)
 		ops_soon();
-	notify_state_changed();		/* readiness, STATUS= */
 }
 
 /* Sets one process going; the target waits for the outcome. */
@@ -354,7 +347,7 @@ target_begin(struct op *o, struct op_target *t)
 
 	t->t_spawns = p->p_spawns;
 	/* A user's stop holds across reloads; a start releases it. */
-	p->p_held = o->o_kind == OP_STOP;
+	process_hold(p, o->o_kind == OP_STOP);
 	switch (o->o_kind) {
 	case OP_START:
 		if (p->p_state == PROC_RUNNING) {
@@ -371,7 +364,7 @@ target_begin(struct op *o, struct op_target *t)
 			process_start(p);
 		return;
 	case OP_STOP:
-		if (is_down(p)) {
+		if (process_is_down(p)) {
 			target_done(o, t, true, "not running");
 			return;
 		}
@@ -381,7 +374,7 @@ target_begin(struct op *o, struct op_target *t)
 	case OP_RESTART:
 		t->t_phase = T_STOPPING;
 		t->t_then_start = true;
-		if (!is_down(p))
+		if (!process_is_down(p))
 			process_stop(p);
 		return;
 	}
@@ -391,7 +384,7 @@ static void
 cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 {
 	bool wait = true, *set;
-	size_t i, n = programs_count(), count = 0;
+	size_t i, n = proctable_count(), count = 0;
 	int unknown;
 	struct op *o;
 
@@ -405,7 +398,7 @@ cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 		    "PROGRAM:* or all", verbs[kind]);
 		return;
 	}
-	if (kind != OP_STOP && teardown_is_active()) {
+	if (kind != OP_STOP && process_shutting_down()) {
 		control_end(c, CTL_FAILED, "%s: the supervisor is shutting "
 		    "down", verbs[kind]);
 		return;
@@ -427,7 +420,7 @@ cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 	o->o_code = unknown > 0 ? CTL_NOSUCH : CTL_OK;
 	for (i = 0; i < n; i++)
 		if (set[i])
-			o->o_targets[o->o_n++].t_proc = programs_get(i);
+			o->o_targets[o->o_n++].t_proc = proctable_get(i);
 	free(set);
 	o->o_left = o->o_n;
 	o->o_next = ops;
@@ -456,7 +449,7 @@ cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 static void
 cmd_signal(struct ctl_client *c, int argc, char **argv)
 {
-	size_t i, n = programs_count(), sent = 0, missed = 0;
+	size_t i, n = proctable_count(), sent = 0, missed = 0;
 	int sig, unknown;
 	bool *set;
 
@@ -476,7 +469,7 @@ cmd_signal(struct ctl_client *c, int argc, char **argv)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		struct process *p = programs_get(i);
+		struct process *p = proctable_get(i);
 
 		if (!set[i])
 			continue;
@@ -501,7 +494,7 @@ cmd_signal(struct ctl_client *c, int argc, char **argv)
 static void
 cmd_pid(struct ctl_client *c, int argc, char **argv)
 {
-	size_t i, n = programs_count();
+	size_t i, n = proctable_count();
 	int unknown;
 	bool *set;
 
@@ -516,8 +509,8 @@ cmd_pid(struct ctl_client *c, int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		if (set[i])
-			control_reply(c, "%s\t%d", programs_get(i)->p_name,
-			    (int)programs_get(i)->p_pid);
+			control_reply(c, "%s\t%d", proctable_get(i)->p_name,
+			    (int)proctable_get(i)->p_pid);
 	free(set);
 	if (unknown > 0)
 		control_end(c, CTL_NOSUCH, "pid: unknown names");
@@ -584,7 +577,7 @@ cmd_shutdown(struct ctl_client *c)
 	shutdown_waiters = nl;
 	nl[nshutdown_waiters++] = c;
 	control_reply(c, "shutting down");
-	if (!teardown_is_active())
+	if (!process_shutting_down())
 		shutdown_fn("shutdown requested over the control socket");
 }
 
@@ -699,11 +692,12 @@ command_finish(int status)
 
 /* A process a reload removed is about to be freed: ops let go of it. */
 static void
-process_forgotten(struct process *p)
+process_forgotten(struct process *p, void *arg)
 {
 	struct op *o;
 	size_t i;
 
+	(void)arg;
 	for (o = ops; o != NULL; o = o->o_next) {
 		for (i = 0; i < o->o_n; i++) {
 			struct op_target *t = &o->o_targets[i];
@@ -730,8 +724,9 @@ command_init(struct ev_loop *l, pid_t pid, void (*shutdown)(const char *))
 	main_pid = pid;
 	shutdown_fn = shutdown;
 	ev_timer_init(&ops_watcher, ops_cb, 0, 0);
-	programs_set_observer(state_changed);
-	programs_set_forget(process_forgotten);
+	observer.po_changed = state_changed;
+	observer.po_removed = process_forgotten;
+	process_observe(&observer);
 }
 
 void
@@ -739,8 +734,7 @@ command_free(void)
 {
 	struct op *o;
 
-	programs_set_observer(NULL);
-	programs_set_forget(NULL);
+	process_unobserve(&observer);
 	while ((o = ops) != NULL) {
 		ops = o->o_next;
 		free(o);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "config_daemon.h"
@@ -303,3 +304,55 @@ config_msgs_free(struct config_msgs *msgs)
 	memset(msgs, 0, sizeof(*msgs));
 }
 
+/*
+ * Where the daemon listens when the config does not say: /run as root,
+ * else $XDG_RUNTIME_DIR, else next to the config file.
+ */
+char *
+config_default_socket(const char *config_path)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *slash;
+	char *path, *abs = NULL;
+
+	if (geteuid() == 0)
+		return strdup("/run/supervisor.sock");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&path, "%s/supervisor.sock", xdg) == -1)
+			return NULL;
+		return path;
+	}
+	if (config_path == NULL)
+		config_path = "./supervisor.ini";
+	if (config_path[0] != '/' && (abs = realpath(config_path, NULL)) != NULL)
+		config_path = abs;
+	slash = strrchr(config_path, '/');
+	if (asprintf(&path, "%.*s/supervisor.sock", slash == NULL ? 1 :
+	    (int)(slash - config_path), slash == NULL ? "." : config_path)
+	    == -1)
+		path = NULL;
+	free(abs);
+	return path;
+}
+
+/* -s PATH, else $SUPERVISOR_SOCKET, else socket= (or [unix_http_server]
+ * file=), else the default; NULL when socket = none and nothing else. */
+char *
+config_socket_path(const struct config *cf, const char *override,
+    const char *config_path, bool *is_default)
+{
+	const char *env = getenv("SUPERVISOR_SOCKET");
+
+	if (is_default != NULL)
+		*is_default = false;
+	if (override == NULL && env != NULL && env[0] != '\0')
+		override = env;
+	if (override != NULL)
+		return strdup(override);
+	if (cf != NULL && cf->cf_socket_off)
+		return NULL;
+	if (cf != NULL && cf->cf_socket != NULL)
+		return strdup(cf->cf_socket);
+	if (is_default != NULL)
+		*is_default = true;
+	return config_default_socket(config_path);
+}

@@ -16,5 +16,9 @@ struct config	*config_load_text(const char *name, const char *text,
 struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
 void		 config_msgs_free(struct config_msgs *msgs);
+char		*config_default_socket(const char *config_path);
+char		*config_socket_path(const struct config *cf,
+		    const char *override, const char *config_path,
+		    bool *is_default);
 
 #endif

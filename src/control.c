@@ -1,7 +1,7 @@
 /*
  * control.c: the control socket's server side.  Listens on a Unix stream
  * socket, checks each client's uid (SO_PEERCRED), reads request lines and
- * hands them to command.c, and writes replies, never blocking: sockets
+ * hands them to its handler (command.c's), and writes replies, never blocking: sockets
  * are non-blocking, buffers bounded, and a client that says nothing or
  * reads nothing for control_timeout is dropped.
  */
@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "command.h"
 #include "control.h"
 #include "ctlproto.h"
 #include "log.h"
@@ -62,64 +61,12 @@ static ev_timer		 accept_pause;		/* after EMFILE */
 static ev_prepare	 reap_watcher;		/* frees dropped clients */
 static struct ctl_client *clients, *dead;
 static double		 timeout = 10;
+static const struct control_handler *handler;	/* answers requests */
 static int		 sock_mode = 0600;
 static long		 sock_uid = -1, sock_gid = -1;
 
 static void	dispatch(struct ctl_client *);
 static void	client_drop(struct ctl_client *, const char *);
-
-/*
- * Where the daemon listens when the config does not say: /run as root,
- * else $XDG_RUNTIME_DIR, else next to the config file.
- */
-char *
-control_default_path(const char *config_path)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR"), *slash;
-	char *path, *abs = NULL;
-
-	if (geteuid() == 0)
-		return strdup("/run/supervisor.sock");
-	if (xdg != NULL && xdg[0] == '/') {
-		if (asprintf(&path, "%s/supervisor.sock", xdg) == -1)
-			return NULL;
-		return path;
-	}
-	if (config_path == NULL)
-		config_path = "./supervisor.ini";
-	if (config_path[0] != '/' && (abs = realpath(config_path, NULL)) != NULL)
-		config_path = abs;
-	slash = strrchr(config_path, '/');
-	if (asprintf(&path, "%.*s/supervisor.sock", slash == NULL ? 1 :
-	    (int)(slash - config_path), slash == NULL ? "." : config_path)
-	    == -1)
-		path = NULL;
-	free(abs);
-	return path;
-}
-
-/* -s PATH, else $SUPERVISOR_SOCKET, else socket= (or [unix_http_server]
- * file=), else the default; NULL when socket = none and nothing else. */
-char *
-control_socket_path(const struct config *cf, const char *override,
-    const char *config_path, bool *is_default)
-{
-	const char *env = getenv("SUPERVISOR_SOCKET");
-
-	if (is_default != NULL)
-		*is_default = false;
-	if (override == NULL && env != NULL && env[0] != '\0')
-		override = env;
-	if (override != NULL)
-		return strdup(override);
-	if (cf != NULL && cf->cf_socket_off)
-		return NULL;
-	if (cf != NULL && cf->cf_socket != NULL)
-		return strdup(cf->cf_socket);
-	if (is_default != NULL)
-		*is_default = true;
-	return control_default_path(config_path);
-}
 
 static int
 fill_addr(struct sockaddr_un *sun, const char *path)
@@ -446,7 +393,7 @@ client_drop(struct ctl_client *c, const char *why)
 	ev_io_stop(loop, &c->c_rio);
 	ev_io_stop(loop, &c->c_wio);
 	ev_timer_stop(loop, &c->c_timer);
-	command_client_gone(c);
+	handler->ch_gone(c);
 	c->c_next = dead;
 	dead = c;
 	ev_prepare_start(loop, &reap_watcher);
@@ -491,7 +438,7 @@ dispatch(struct ctl_client *c)
 			control_end(c, CTL_BADREQ, "%s", why);
 		} else if (rq.rq_argc > 0) {
 			c->c_busy = true;
-			command_run(c, rq.rq_argc, rq.rq_argv);
+			handler->ch_request(c, rq.rq_argc, rq.rq_argv);
 		}
 		/* command_run copied what it keeps; drop the line. */
 		memmove(c->c_in, nl + 1, c->c_inlen - len - 1);
@@ -591,7 +538,7 @@ write_cb(struct ev_loop *l, ev_io *w, int revents)
 	c->c_outoff = c->c_outlen = 0;
 	ev_io_stop(l, w);
 	if (c->c_stream && c->c_busy)
-		command_client_drained(c);
+		handler->ch_drained(c);
 	maybe_close(c);
 }
 
@@ -731,13 +678,13 @@ control_set_timeout(double seconds)
 
 /* In the daemon, once the loop exists: start answering. */
 void
-control_start(struct ev_loop *l, const struct config *cf)
+control_start(struct ev_loop *l, const struct control_handler *h)
 {
 	loop = l;
+	handler = h;
 	ev_prepare_init(&reap_watcher, reap_cb);
 	if (listen_fd == -1)
 		return;
-	(void)cf;
 	ev_io_init(&accept_watcher, accept_cb, listen_fd, EV_READ);
 	ev_timer_init(&accept_pause, accept_pause_cb, ACCEPT_PAUSE, 0);
 	ev_io_start(loop, &accept_watcher);
@@ -773,7 +720,7 @@ control_close(void)
 		ev_timer_stop(loop, &accept_pause);
 		while ((c = clients) != NULL) {
 			clients = c->c_next;
-			command_client_gone(c);
+			handler->ch_gone(c);
 			client_free(c);
 		}
 		while ((c = dead) != NULL) {

@@ -1,7 +1,7 @@
 /*
  * control.h: the control socket.  The daemon listens on a Unix stream
  * socket; each client sends request lines and reads replies (see
- * ctlproto.h).  What each request does is command.c's.
+ * ctlproto.h).  A handler (command.c's, wired by main.c) answers them.
  */
 #ifndef SUPERVISOR_CONTROL_H
 #define SUPERVISOR_CONTROL_H
@@ -16,12 +16,20 @@
 
 struct ctl_client;
 
-char	*control_default_path(const char *config_path);
-char	*control_socket_path(const struct config *cf, const char *override,
-	    const char *config_path, bool *is_default);
 int	 control_listen(const struct config *cf, const char *path,
 	    bool is_default);
-void	 control_start(struct ev_loop *loop, const struct config *cf);
+/* What answers the requests; each function is called with the client. */
+struct control_handler {
+	/* A request: argv[0] is the command.  Its reply ends with
+	 * control_end(), now or later. */
+	void	(*ch_request)(struct ctl_client *c, int argc, char **argv);
+	/* The client went away, or was dropped: forget it. */
+	void	(*ch_gone)(struct ctl_client *c);
+	/* A streaming client read all it was sent: send it more. */
+	void	(*ch_drained)(struct ctl_client *c);
+};
+
+void	 control_start(struct ev_loop *loop, const struct control_handler *h);
 void	 control_set_timeout(double seconds);
 void	 control_close(void);
 void	 control_unlink(void);

@@ -19,19 +19,19 @@
 #include "command.h"
 #include "config.h"
 #include "control.h"
+#include "daemon.h"
 #include "guardian.h"
 #include "log.h"
-#include "parse.h"
-#include "program.h"
-#include "daemon.h"
 #include "notify.h"
 #include "pidfile.h"
+#include "proctable.h"
 #include "reload.h"
+#include "service.h"
 #include "signals.h"
 #include "spawn.h"
-#include "watch.h"
 #include "teardown.h"
 #include "tree.h"
+#include "watch.h"
 
 #ifndef SUPERVISOR_VERSION
 #define SUPERVISOR_VERSION "0.0.0"
@@ -201,7 +201,7 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 	if (w->signum == SIGUSR2) {
 		log_reopen();
 		log_info("SIGUSR2 received; log files reopened");
-		programs_reopen_logs();
+		proctable_reopen_logs();
 		return;
 	}
 	if (w->signum == SIGUSR1) {
@@ -219,7 +219,33 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 	}
 }
 
-/* The supervisor proper, in the guardian's child. */
+/* An edit of the config file is done: it is loaded again. */
+static void
+config_changed(void)
+{
+	struct reload_result r;
+
+	reload_run("the config file changed", false, &r);
+	reload_result_free(&r);
+}
+
+/* A reload was applied: its files are the ones to watch now. */
+static void
+config_applied(const struct config *cf)
+{
+	watch_follow(cf);
+}
+
+/* The control socket's requests go to command.c. */
+static const struct control_handler command_handler = {
+	command_run, command_client_gone, command_client_drained,
+};
+
+/*
+ * The supervisor proper, in the guardian's child.  Who listens to whom
+ * is decided here: the table, the teardown, the commands and the service
+ * manager's view observe the processes, in that order.
+ */
 static int
 supervise(struct config *cf, const char *path)
 {
@@ -238,25 +264,26 @@ supervise(struct config *cf, const char *path)
 		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
 		ev_signal_start(loop, &sig_watchers[i]);
 	}
-	teardown_init(teardown_done);
-	if (programs_init(loop, cf) == -1) {
+	if (proctable_init(loop, cf) == -1) {
 		log_error("out of memory building the process table");
-		programs_free();
+		proctable_free();
 		return 1;
 	}
+	teardown_init(loop, teardown_done);
 	reload_init(cf);
-	watch_start(loop, cf);
+	reload_set_applied(config_applied);
+	watch_start(loop, cf, config_changed);
 	command_init(loop, guardian_pid, begin_teardown);
-	control_start(loop, cf);
+	control_start(loop, &command_handler);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
-	    (int)guardian_pid, path, programs_count(),
-	    programs_count() == 1 ? "" : "es");
+	    (int)guardian_pid, path, proctable_count(),
+	    proctable_count() == 1 ? "" : "es");
 	if (getppid() != guardian_pid)
 		begin_teardown("the guardian died");
 	else
-		programs_start_autostart();
-	notify_start(loop, guardian_pid);
+		proctable_start_autostart();
+	service_start(loop, guardian_pid);
 	daemon_ready();
 	ev_run(loop, 0);
 
@@ -265,8 +292,9 @@ supervise(struct config *cf, const char *path)
 	control_close();
 	command_free();
 	watch_stop();
-	notify_close();
-	programs_free();
+	service_stop();
+	teardown_free();
+	proctable_free();
 	reload_free();
 	tree_cleanup();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++)
@@ -367,7 +395,7 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg)
 	    pidfile_acquire(cf->cf_pidfile, getpid()) == -1)
 		return 1;
 	/* Before the fork: a second daemon on the same socket stops here. */
-	sock_path = control_socket_path(cf, sock_arg, path, &sock_default);
+	sock_path = config_socket_path(cf, sock_arg, path, &sock_default);
 	if (sock_path == NULL && !cf->cf_socket_off) {
 		log_error("control socket: out of memory");
 		pidfile_release();

@@ -19,18 +19,12 @@
 #include "log.h"
 #include "monotime.h"
 #include "notify.h"
-#include "program.h"
 
 static int		 notify_fd = -1;
 static struct sockaddr_un notify_addr;
 static socklen_t	 notify_len;
-static struct ev_loop	*loop;
-static ev_prepare	 settle_watcher;	/* states changed this round */
-static pid_t		 main_pid;		/* the pid systemd started */
-static bool		 ready_sent;
-static bool		 stopping;
 static bool		 send_failed;		/* logged once */
-static char		 last_status[128];
+static char		 last_status[128];	/* the last STATUS= sent */
 
 /* Takes $NOTIFY_SOCKET before anything can be spawned. */
 void
@@ -83,77 +77,28 @@ notify_send(const char *fmt, ...)
 	}
 }
 
-/* "3 of 4 running", sent when it changes. */
-static void
-send_status(const char *prefix)
+/* STATUS=status, when it differs from the last one sent. */
+void
+notify_status(const char *status)
 {
-	char status[128];
-	size_t i, n = programs_count(), running = 0;
-
-	for (i = 0; i < n; i++)
-		if (programs_get(i)->p_state == PROC_RUNNING)
-			running++;
-	snprintf(status, sizeof(status), "%s%zu of %zu running", prefix,
-	    running, n);
 	if (strcmp(status, last_status) == 0)
 		return;
-	memcpy(last_status, status, sizeof(status));
+	snprintf(last_status, sizeof(last_status), "%s", status);
 	notify_send("STATUS=%s\n", status);
 }
 
-/* True once no autostart process is waiting to be started or in
- * STARTING: each is RUNNING, or has failed its way out. */
-static bool
-all_started(void)
-{
-	size_t i, n = programs_count();
-	struct process *p;
-
-	for (i = 0; i < n; i++) {
-		p = programs_get(i);
-		if (!p->p_program->pg_autostart || p->p_held)
-			continue;
-		if (p->p_state == PROC_STARTING ||
-		    (p->p_state == PROC_STOPPED && p->p_spawns == 0))
-			return false;
-	}
-	return true;
-}
-
-/* Once a loop round, after the states settled. */
-static void
-settle_cb(struct ev_loop *l, ev_prepare *w, int revents)
-{
-	(void)revents;
-	ev_prepare_stop(l, w);
-	if (stopping)
-		return;
-	if (!ready_sent && all_started()) {
-		ready_sent = true;
-		send_status("");
-		notify_send("READY=1\nMAINPID=%d\n", (int)main_pid);
-		log_info("ready: every autostart program has left STARTING");
-		return;
-	}
-	send_status(ready_sent ? "" : "starting: ");
-}
-
+/* READY=1, naming the pid the service manager should watch. */
 void
-notify_start(struct ev_loop *l, pid_t pid)
+notify_ready(pid_t main_pid)
 {
-	loop = l;
-	main_pid = pid;
-	ev_prepare_init(&settle_watcher, settle_cb);
-	notify_state_changed();
+	notify_send("READY=1\nMAINPID=%d\n", (int)main_pid);
 }
 
-/* A process changed state: readiness and STATUS are looked at once the
- * loop round is over, not at each of a thousand starts. */
-void
-notify_state_changed(void)
+/* True when a service manager listens: else nothing need be computed. */
+bool
+notify_enabled(void)
 {
-	if (loop != NULL && notify_fd != -1)
-		ev_prepare_start(loop, &settle_watcher);
+	return notify_fd != -1;
 }
 
 void
@@ -163,28 +108,24 @@ notify_reloading(void)
 	    (unsigned long long)(mono_now() * 1e6));
 }
 
+/* After a reload: ready again; the next STATUS= is sent even if the
+ * same as before. */
 void
 notify_reloaded(void)
 {
 	notify_send("READY=1\n");
 	last_status[0] = '\0';
-	notify_state_changed();
 }
 
 void
 notify_stopping(void)
 {
-	if (stopping)
-		return;
-	stopping = true;
 	notify_send("STOPPING=1\nSTATUS=stopping all programs\n");
 }
 
 void
 notify_close(void)
 {
-	if (loop != NULL)
-		ev_prepare_stop(loop, &settle_watcher);
 	if (notify_fd != -1)
 		close(notify_fd);
 	notify_fd = -1;

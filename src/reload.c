@@ -14,12 +14,10 @@
 #include "config_diff.h"
 #include "control.h"
 #include "log.h"
-#include "parse.h"
-#include "program.h"
-#include "notify.h"
+#include "process.h"
+#include "proctable.h"
 #include "reload.h"
-#include "strv.h"
-#include "teardown.h"
+#include "service.h"
 
 /* What applying the plan does to one process. */
 enum action {
@@ -39,46 +37,6 @@ struct step {
 
 static struct config	*current;	/* the config being run */
 static void		(*applied)(const struct config *); /* watch.c's */
-
-/* ---- name lookup -------------------------------------------------- */
-
-/* The running processes by name: open addressing, positions + 1. */
-struct name_index {
-	size_t	*ni_slots;
-	size_t	 ni_mask;
-};
-
-static int
-index_build(struct name_index *ix)
-{
-	size_t n = programs_count(), cap = 16, i, slot;
-
-	while (cap < n * 2)
-		cap *= 2;
-	if ((ix->ni_slots = calloc(cap, sizeof(*ix->ni_slots))) == NULL)
-		return -1;
-	ix->ni_mask = cap - 1;
-	for (i = 0; i < n; i++) {
-		slot = str_hash(programs_get(i)->p_name) & ix->ni_mask;
-		while (ix->ni_slots[slot] != 0)
-			slot = (slot + 1) & ix->ni_mask;
-		ix->ni_slots[slot] = i + 1;
-	}
-	return 0;
-}
-
-/* The table position of the process called name, or -1. */
-static long
-index_find(const struct name_index *ix, const char *name)
-{
-	size_t slot = str_hash(name) & ix->ni_mask;
-
-	for (; ix->ni_slots[slot] != 0; slot = (slot + 1) & ix->ni_mask)
-		if (strcmp(programs_get(ix->ni_slots[slot] - 1)->p_name,
-		    name) == 0)
-			return (long)ix->ni_slots[slot] - 1;
-	return -1;
-}
 
 /* ---- the plan ------------------------------------------------------ */
 
@@ -115,33 +73,30 @@ plan(struct config *cf, struct step *steps, struct reload_result *r)
 {
 	const struct program_config *pg, *old_pg;
 	const struct proc_config *pc, *old_pc;
-	struct name_index ix;
 	struct process *p;
-	size_t i, n = programs_count(), k = 0;
+	size_t i, n = proctable_count(), k = 0, top = 0;
 	bool *seen;
-	long at;
 	int j;
 
-	if (index_build(&ix) == -1)
+	/* Seen by p_index, unique in the table (the sweep leaves gaps). */
+	for (i = 0; i < n; i++)
+		if (proctable_get(i)->p_index >= top)
+			top = proctable_get(i)->p_index + 1;
+	if ((seen = calloc(top + 1, sizeof(*seen))) == NULL)
 		return -1;
-	if ((seen = calloc(n + 1, sizeof(*seen))) == NULL) {
-		free(ix.ni_slots);
-		return -1;
-	}
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		pg = cf->cf_programs[i];
 		for (j = 0; j < pg->pg_numprocs; j++) {
 			pc = &pg->pg_procs[j];
 			steps[k].s_program = pg;
 			steps[k].s_config = pc;
-			if ((at = index_find(&ix, pc->pcf_name)) == -1) {
+			if ((p = proctable_by_name(pc->pcf_name)) == NULL) {
 				steps[k].s_proc = NULL;
 				steps[k++].s_action = ACT_ADD;
 				add_item(r, pc->pcf_name, RELOAD_ADDED);
 				continue;
 			}
-			p = programs_get((size_t)at);
-			seen[at] = true;
+			seen[p->p_index] = true;
 			steps[k].s_proc = p;
 			if (p->p_retired) {
 				steps[k++].s_action = ACT_REVIVE;
@@ -162,15 +117,14 @@ plan(struct config *cf, struct step *steps, struct reload_result *r)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		p = programs_get(i);
-		if (seen[i] || p->p_retired)
+		p = proctable_get(i);
+		if (seen[p->p_index] || p->p_retired)
 			continue;
 		steps[k].s_proc = p;
 		steps[k++].s_action = ACT_RETIRE;
 		add_item(r, p->p_name, RELOAD_REMOVED);
 	}
 	free(seen);
-	free(ix.ni_slots);
 	return (long)k;
 }
 
@@ -184,10 +138,14 @@ static int
 apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 {
 	struct process **list;
-	size_t i, k = 0, cap = nnew + programs_count() + 1;
+	size_t i, k = 0, cap = nnew + proctable_count() + 1;
 
 	if ((list = calloc(cap, sizeof(*list))) == NULL)
 		return -1;
+	if (proctable_reserve(nnew) == -1) {
+		free(list);
+		return -1;
+	}
 	for (i = 0; i < nsteps; i++) {
 		if (steps[i].s_action != ACT_ADD)
 			continue;
@@ -201,19 +159,18 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 			return -1;
 		}
 	}
-	/* From here on nothing fails. */
+	/* From here on nothing fails.  The removed stop first: the table
+	 * keeps them, after the others, until they are gone. */
 	for (i = 0; i < nsteps; i++) {
 		if (steps[i].s_action == ACT_RETIRE)
-			steps[i].s_proc->p_retired = true;
+			proctable_retire(steps[i].s_proc);
 		else {
-			if (steps[i].s_action == ACT_REVIVE) {
-				steps[i].s_proc->p_retired = false;
-				steps[i].s_proc->p_held = false;
-			}
+			if (steps[i].s_action == ACT_REVIVE)
+				process_revive(steps[i].s_proc);
 			list[k++] = steps[i].s_proc;
 		}
 	}
-	programs_set_table(list, k, cap);
+	proctable_replace(list, k, cap);
 	for (i = 0; i < nsteps; i++) {
 		struct step *s = &steps[i];
 
@@ -231,7 +188,6 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 				process_start(s->s_proc);
 			break;
 		case ACT_RETIRE:
-			process_retire(s->s_proc);
 			break;
 		}
 	}
@@ -287,7 +243,7 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 	long nsteps;
 
 	memset(r, 0, sizeof(*r));
-	if (teardown_is_active())
+	if (process_shutting_down())
 		r->rr_refused = "was not reloaded: the supervisor is "
 		    "shutting down";
 	else if (stat(current->cf_file, &st) == 0 && st.st_size == 0)
@@ -299,9 +255,9 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 	if (cf != NULL) {
 		for (i = 0; i < cf->cf_nprograms; i++)
 			nnew += (size_t)cf->cf_programs[i]->pg_numprocs;
-		r->rr_items = calloc(nnew + programs_count() + 8,
+		r->rr_items = calloc(nnew + proctable_count() + 8,
 		    sizeof(*r->rr_items));
-		steps = calloc(nnew + programs_count() + 1, sizeof(*steps));
+		steps = calloc(nnew + proctable_count() + 1, sizeof(*steps));
 		if (r->rr_items == NULL || steps == NULL ||
 		    (nsteps = plan(cf, steps, r)) == -1)
 			r->rr_refused = "was not reloaded: out of memory";
@@ -436,8 +392,8 @@ reload_run(const char *why, bool dry_run, struct reload_result *r)
 {
 	/* The service manager hears of it (RELOADING=1, then READY=1). */
 	if (!dry_run)
-		notify_reloading();
+		service_reloading();
 	reload_apply(why, dry_run, r);
 	if (!dry_run)
-		notify_reloaded();
+		service_reloaded();
 }

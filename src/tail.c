@@ -15,7 +15,8 @@
 #include "control.h"
 #include "log.h"
 #include "parse.h"
-#include "program.h"
+#include "process.h"
+#include "proctable.h"
 #include "tail.h"
 
 #define TAIL_CHUNK	(64 * 1024)	/* one read, one data frame */
@@ -23,7 +24,7 @@
 #define TAIL_SCAN_MAX	(64LL * 1024 * 1024) /* looking back for lines */
 
 struct tail {
-	struct tail		*t_next;	/* the stream's tails */
+	struct capture_listener	 t_listener;	/* first: a listener is its tail */
 	struct tail		*t_all;		/* every tail */
 	struct ctl_client	*t_client;
 	struct capture_stream	*t_cs;
@@ -41,11 +42,7 @@ tail_free(struct tail *t)
 {
 	struct tail **pp;
 
-	for (pp = &t->t_cs->cs_tails; *pp != NULL; pp = &(*pp)->t_next)
-		if (*pp == t) {
-			*pp = t->t_next;
-			break;
-		}
+	capture_unlisten(t->t_cs, &t->t_listener);
 	for (pp = &tails; *pp != NULL; pp = &(*pp)->t_all)
 		if (*pp == t) {
 			*pp = t->t_all;
@@ -110,14 +107,15 @@ next_file(struct tail *t)
 	return true;
 }
 
-/* Sends what the files hold, as much as the client takes. */
-static void
+/* Sends what the files hold, as much as the client takes.  False when
+ * that ended the tail (t is freed). */
+static bool
 tail_pump(struct tail *t)
 {
 	ssize_t n;
 
 	if (t->t_pumping)
-		return;
+		return true;
 	t->t_pumping = true;
 	while (control_pending(t->t_client) < TAIL_QUEUED) {
 		n = read(t->t_fd, buf, sizeof(buf));
@@ -130,18 +128,19 @@ tail_pump(struct tail *t)
 		if (n == -1) {
 			t->t_pumping = false;
 			tail_end(t, CTL_FAILED, strerror(errno));
-			return;
+			return false;
 		}
 		if (t->t_gen < (long)t->t_cs->cs_log.lf_gen && next_file(t))
 			continue;
 		if (!t->t_follow) {
 			t->t_pumping = false;
 			tail_end(t, CTL_OK, t->t_cs->cs_name);
-			return;
+			return false;
 		}
 		break;
 	}
 	t->t_pumping = false;
+	return true;
 }
 
 /*
@@ -200,6 +199,10 @@ find_start(const struct logfile *lf, long lines, unsigned long *back)
 	return oldest;
 }
 
+static void	listener_written(struct capture_listener *);
+static void	listener_log_changed(struct capture_listener *);
+static void	listener_gone(struct capture_listener *);
+
 void
 tail_start(struct ctl_client *c, struct capture_stream *cs, long lines,
     bool follow)
@@ -223,48 +226,44 @@ tail_start(struct ctl_client *c, struct capture_stream *cs, long lines,
 	t->t_fd = fd;
 	t->t_gen = (long)cs->cs_log.lf_gen - (long)back;
 	t->t_follow = follow;
-	t->t_next = cs->cs_tails;
-	cs->cs_tails = t;
+	t->t_listener.cl_written = listener_written;
+	t->t_listener.cl_log_changed = listener_log_changed;
+	t->t_listener.cl_gone = listener_gone;
+	capture_listen(cs, &t->t_listener);
 	t->t_all = tails;
 	tails = t;
 	if (follow)
 		control_stream(c);
-	tail_pump(t);
+	(void)tail_pump(t);
 }
 
-/* The stream wrote to its log: followers read on. */
-void
-tail_written(struct capture_stream *cs)
+/* The stream wrote to its log: read on. */
+static void
+listener_written(struct capture_listener *l)
 {
-	struct tail *t, *next;
-
-	for (t = cs->cs_tails; t != NULL; t = next) {
-		next = t->t_next;
-		tail_pump(t);
-	}
+	(void)tail_pump((struct tail *)l);
 }
 
-/* The log now writes elsewhere: each tail ends its file, then reads the
- * new one from its start. */
-void
-tail_log_changed(struct capture_stream *cs)
+/* The log now writes elsewhere: finish this file, then read the new one
+ * from its start. */
+static void
+listener_log_changed(struct capture_listener *l)
 {
-	struct tail *t;
+	struct tail *t = (struct tail *)l;
 
-	for (t = cs->cs_tails; t != NULL; t = t->t_next)
-		t->t_gen = (long)cs->cs_log.lf_gen - 1;
+	t->t_gen = (long)t->t_cs->cs_log.lf_gen - 1;
 }
 
-void
-tail_stream_gone(struct capture_stream *cs)
+/* The stream goes (its process left the table): what is left in the
+ * file, then the end. */
+static void
+listener_gone(struct capture_listener *l)
 {
-	while (cs->cs_tails != NULL) {
-		tail_pump(cs->cs_tails);	/* what is left in the file */
-		if (cs->cs_tails != NULL)
-			tail_end(cs->cs_tails, CTL_OK, "no longer logged: the "
-			    "process left the config or the supervisor is "
-			    "stopping");
-	}
+	struct tail *t = (struct tail *)l;
+
+	if (tail_pump(t))
+		tail_end(t, CTL_OK, "no longer logged: the process left the "
+		    "config or the supervisor is stopping");
 }
 
 void
@@ -274,7 +273,7 @@ tail_client_drained(struct ctl_client *c)
 
 	for (t = tails; t != NULL; t = t->t_all)
 		if (t->t_client == c) {
-			tail_pump(t);
+			(void)tail_pump(t);
 			return;
 		}
 }
@@ -326,7 +325,7 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 		    "NAME [stdout|stderr]");
 		return;
 	}
-	if ((p = process_by_name(argv[i])) == NULL) {
+	if ((p = proctable_by_name(argv[i])) == NULL) {
 		control_end(c, CTL_NOSUCH, "%s: no such process", argv[i]);
 		return;
 	}
@@ -367,9 +366,9 @@ tail_finish_all(void)
 {
 	while (tails != NULL) {
 		tails->t_follow = false;
-		tail_pump(tails);	/* ends it at the end of its files */
-		if (tails != NULL && tails->t_follow == false &&
-		    control_pending(tails->t_client) >= TAIL_QUEUED)
+		/* Ends it at the end of its files, unless the client is
+		 * too far behind to take them. */
+		if (tail_pump(tails))
 			tail_end(tails, CTL_OK, "the supervisor is stopping");
 	}
 }

@@ -17,9 +17,6 @@ struct capture_stream;
 void	tail_command(struct ctl_client *c, int argc, char **argv);
 void	tail_start(struct ctl_client *c, struct capture_stream *cs,
 	    long lines, bool follow);
-void	tail_written(struct capture_stream *cs);
-void	tail_log_changed(struct capture_stream *cs);
-void	tail_stream_gone(struct capture_stream *cs);
 void	tail_client_drained(struct ctl_client *c);
 void	tail_client_gone(struct ctl_client *c);
 void	tail_finish_all(void);

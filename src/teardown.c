@@ -1,7 +1,9 @@
 /*
  * teardown.c: stopping everything, in reverse priority order (programs of
  * one priority in parallel), a second signal's SIGKILL, the sweep of what
- * no program owns, and alarm(2) as the last-resort bound.
+ * no program owns, and alarm(2) as the last-resort bound.  It watches the
+ * processes' states (an observer): when the last process of a level has
+ * stopped, the next level begins, from the loop.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -9,18 +11,23 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "program.h"
-#include "notify.h"
+#include "process.h"
+#include "proctable.h"
+#include "service.h"
 #include "teardown.h"
 #include "tree.h"
 
 /* Seconds past the longest stopwaitsecs before SIGALRM ends teardown. */
 #define TEARDOWN_MARGIN	10
 
-static bool	  active;		/* teardown has begun */
-static bool	  hard;			/* second signal: no grace period */
-static void	(*teardown_done)(void);
-static int	  exit_status;		/* the supervisor's, once it ends */
+static struct ev_loop	*loop;
+static bool		 active;	/* teardown has begun */
+static bool		 hard;		/* second signal: no grace period */
+static bool		 finished;	/* teardown_done has been called */
+static void		(*teardown_done)(void);
+static int		 exit_status;	/* the supervisor's, once it ends */
+static ev_timer		 step_watcher;	/* the next step, from the loop */
+static struct process_observer observer;
 
 /*
  * SIGALRM: teardown overran its bound and something may be wedged.  Not
@@ -44,7 +51,7 @@ teardown_alarm(int sig)
  * over levels of each level's longest stopwaitsecs, plus a margin.
  */
 static void
-arm_teardown_alarm(void)
+arm_alarm(void)
 {
 	struct sigaction sa;
 	double bound = 0, level_longest = 0, wait;
@@ -52,8 +59,8 @@ arm_teardown_alarm(void)
 	size_t i;
 
 	/* The table is sorted by priority. */
-	for (i = 0; i < programs_count(); i++) {
-		const struct program_config *pg = programs_get(i)->p_program;
+	for (i = 0; i < proctable_count(); i++) {
+		const struct program_config *pg = proctable_get(i)->p_program;
 
 		if (i == 0 || pg->pg_priority != level) {
 			bound += level_longest;
@@ -74,64 +81,126 @@ arm_teardown_alarm(void)
 }
 
 /*
- * Teardown, one priority level at a time from the highest; the processes
- * of one level stop in parallel.  Runs after every event while shutting
- * down, and calls teardown_done once nothing is left.
+ * Stops the highest priority level that has anything left (every level
+ * at once after a second signal).  Returns false when nothing is left.
  */
-void
-teardown_step(void)
+static bool
+stop_next_level(void)
 {
-	static bool alarm_armed;
 	bool found = false;
-	int level = 0, swept;
+	int level = 0;
 	size_t i;
 
-	if (!alarm_armed) {
-		arm_teardown_alarm();
-		alarm_armed = true;
-	}
-	for (i = 0; i < programs_count(); i++) {
-		if (programs_get(i)->p_state == PROC_BACKOFF)
-			process_stop(programs_get(i));
-		if (programs_get(i)->p_state == PROC_STOPPING && !hard)
-			return;
-	}
-	for (i = programs_count(); i-- > 0;) {
-		if (!process_needs_stop(programs_get(i)))
+	for (i = proctable_count(); i-- > 0;) {
+		struct process *p = proctable_get(i);
+
+		if (found && !hard && p->p_program->pg_priority != level)
+			break;
+		if (!process_needs_stop(p))
 			continue;
 		if (!found) {
-			level = programs_get(i)->p_program->pg_priority;
+			level = p->p_program->pg_priority;
 			found = true;
 		}
-		if (hard || programs_get(i)->p_program->pg_priority == level)
-			process_stop(programs_get(i));
+		process_stop(p);
 	}
-	for (i = 0; i < programs_count(); i++)
-		if (programs_get(i)->p_state == PROC_STOPPING)
-			return;
+	return found;
+}
+
+/*
+ * One step, once the processes being stopped are all gone: the next
+ * level, or, when nothing is left, the sweep of what no program owns
+ * and the end.
+ */
+static void
+step(void)
+{
+	int swept;
+	size_t i;
+
+	if (finished)
+		return;
+	/* Nothing starts any more: a pending retry is dropped. */
+	for (i = 0; i < proctable_count(); i++)
+		if (proctable_get(i)->p_state == PROC_BACKOFF)
+			process_stop(proctable_get(i));
+	if (proctable_count_in(PROC_STOPPING) > 0)
+		return;
+	if (stop_next_level())
+		return;
 	/* What no program owns (it escaped and hid its origin) goes too. */
 	if ((swept = tree_kill_all_descendants()) > 0)
 		log_warnx("killed %d process%s that belonged to no program",
 		    swept, swept == 1 ? "" : "es");
 	alarm(0);
-	if (teardown_done != NULL) {
-		void (*done)(void) = teardown_done;
+	finished = true;
+	if (teardown_done != NULL)
+		teardown_done();
+}
 
-		teardown_done = NULL;
-		done();
+static void
+step_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	(void)l;
+	(void)w;
+	(void)revents;
+	step();
+}
+
+/* A zero timer, not a prepare watcher: changes also happen inside the
+ * table's prepare watcher, where a new one would wait a loop round. */
+static void
+step_soon(void)
+{
+	if (!ev_is_active(&step_watcher)) {
+		ev_timer_set(&step_watcher, 0, 0);
+		ev_timer_start(loop, &step_watcher);
 	}
 }
 
-/* Starts teardown; status is what the supervisor will exit with. */
+/* A process left STOPPING (or anything changed): the level may be done. */
+static void
+state_changed(struct process *p, enum proc_state from, void *arg)
+{
+	(void)p;
+	(void)arg;
+	if (active && from == PROC_STOPPING)
+		step_soon();
+}
+
+/* Teardown has begun: nothing starts any more, and the clock runs. */
+static void
+begin(int status)
+{
+	active = true;
+	exit_status = status;
+	process_set_shutdown(false);
+	service_stopping();	/* whatever began it: a signal, shutdown_on_exit */
+	arm_alarm();
+}
+
+/* shutdown_on_exit: a process asks for the end, with its status.  From
+ * inside the state machine: the stops themselves begin from the loop. */
+static void
+shutdown_asked(struct process *p, int status, void *arg)
+{
+	(void)p;
+	(void)arg;
+	if (active)
+		return;
+	begin(status);
+	step_soon();
+}
+
+/* Starts teardown (a signal, a command); status is what the supervisor
+ * will exit with.  The first level is told to stop now. */
 void
 teardown_begin(int status)
 {
 	if (active)
 		return;
-	active = true;
-	exit_status = status;
-	notify_stopping();	/* whatever began it: a signal, shutdown_on_exit */
-	teardown_step();
+	begin(status);
+	step();
 }
 
 /* Second signal during teardown: SIGKILL every tree now. */
@@ -140,24 +209,21 @@ teardown_kill_all(void)
 {
 	size_t i;
 
-	active = true;
+	if (!active)
+		teardown_begin(0);
 	hard = true;
-	for (i = 0; i < programs_count(); i++)
-		if (programs_get(i)->p_state == PROC_STOPPING)
-			process_kill(programs_get(i));
-	teardown_step();
+	process_set_shutdown(true);
+	for (i = 0; i < proctable_count(); i++)
+		if (proctable_get(i)->p_state == PROC_STOPPING)
+			process_kill(proctable_get(i));
+	(void)stop_next_level();
+	step_soon();
 }
 
 bool
 teardown_is_active(void)
 {
 	return active;
-}
-
-bool
-teardown_is_hard(void)
-{
-	return hard;
 }
 
 int
@@ -168,10 +234,22 @@ teardown_exit_status(void)
 
 /* done runs once, when a teardown has finished. */
 void
-teardown_init(void (*done)(void))
+teardown_init(struct ev_loop *l, void (*done)(void))
 {
-	active = false;
-	hard = false;
+	loop = l;
+	active = hard = finished = false;
 	exit_status = 0;
 	teardown_done = done;
+	ev_timer_init(&step_watcher, step_cb, 0, 0);
+	observer.po_changed = state_changed;
+	observer.po_shutdown = shutdown_asked;
+	process_observe(&observer);
+}
+
+void
+teardown_free(void)
+{
+	process_unobserve(&observer);
+	if (loop != NULL)
+		ev_timer_stop(loop, &step_watcher);
 }

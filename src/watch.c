@@ -1,6 +1,6 @@
 /*
- * watch.c: notices edits of the config file and its includes, and
- * reloads once an edit is done.  inotify on the directories that hold
+ * watch.c: notices edits of the config file and its includes, and says
+ * so once an edit is done (main.c then reloads).  inotify on the directories that hold
  * them sees in-place writes, write-to-temp-then-rename saves, and
  * drop-in files added or removed; a file written in place counts once it
  * is closed, and a burst of changes makes one reload.  Without inotify,
@@ -19,7 +19,6 @@
 
 #include "log.h"
 #include "parse.h"
-#include "reload.h"
 #include "strv.h"
 #include "watch.h"
 
@@ -47,18 +46,16 @@ static ev_stat		*stats;		/* the fallback: one per file */
 static size_t		 nstats;
 static ev_timer		 settle_timer;
 static bool		 writing;	/* a file of ours is open for writing */
+static void		(*edit_done)(void); /* main.c reloads */
 
 static void
 settle_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
-	struct reload_result r;
-
 	(void)l;
 	(void)w;
 	(void)revents;
 	writing = false;
-	reload_run("the config file changed", false, &r);
-	reload_result_free(&r);
+	edit_done();
 }
 
 /* A change: reload once things have been quiet for a moment. */
@@ -314,7 +311,8 @@ stats_start(const struct config *cf, struct watch_dir *list, size_t n)
  * Follows cf: the directories it needs are watched (new ones first, then
  * the ones no longer needed are let go, so no change falls in between).
  */
-static void
+/* Watches cf's files (a reload may have changed which). */
+void
 watch_follow(const struct config *cf)
 {
 	struct watch_dir *list = NULL;
@@ -369,13 +367,13 @@ watch_follow(const struct config *cf)
 	ndirs = n;
 }
 
-/* Watches cf's files from now on, and follows each reload's. */
+/* Watches cf's files from now on; fn runs once an edit is done. */
 void
-watch_start(struct ev_loop *l, const struct config *cf)
+watch_start(struct ev_loop *l, const struct config *cf, void (*fn)(void))
 {
 	loop = l;
+	edit_done = fn;
 	ev_timer_init(&settle_timer, settle_cb, SETTLE, 0);
-	reload_set_applied(watch_follow);
 	watch_follow(cf);
 }
 

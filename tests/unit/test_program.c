@@ -20,7 +20,8 @@
 #include "config.h"
 #include "log.h"
 #include "monotime.h"
-#include "program.h"
+#include "process.h"
+#include "proctable.h"
 #include "teardown.h"
 #include "spawn.h"
 #include "tree.h"
@@ -222,13 +223,13 @@ setup(const char *label, const char *text)
 	if (loop == NULL)
 		return false;
 	tree_init();
-	teardown_init(shutdown_done);
-	if (programs_init(loop, cf) == -1) {
-		snprintf(name, sizeof(name), "%s: programs_init", label);
+	if (proctable_init(loop, cf) == -1) {
+		snprintf(name, sizeof(name), "%s: proctable_init", label);
 		CHECK(name, false);
 		return false;
 	}
-	cur = programs_get(0);
+	teardown_init(loop, shutdown_done);
+	cur = proctable_get(0);
 	trace[0] = '\0';
 	done_calls = 0;
 	return true;
@@ -245,7 +246,8 @@ teardown(void)
 			teardown_kill_all();
 			run_until(is_shut_down, WAIT_MAX);
 		}
-		programs_free();
+		teardown_free();
+		proctable_free();
 		tree_cleanup();
 	}
 	config_free(cf);
@@ -267,7 +269,7 @@ case_reaches_running(void)
 		goto out;
 	ev_now_update(loop);
 	t0 = mono_now();
-	programs_start_autostart();
+	proctable_start_autostart();
 	pid = cur->p_pid;
 	CHECK("running: STARTING right after the start",
 	    cur->p_state == PROC_STARTING);
@@ -295,7 +297,7 @@ case_fatal(void)
 	    "[program:f]\ncommand=sh -c 'exit 1'\nstartsecs=1\n"
 	    "startretries=1\nbackoff_max=0.05\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	CHECK("fatal: reaches FATAL", run_until(is_fatal, WAIT_MAX));
 	CHECK("fatal: spawned twice (one start, one retry)",
 	    cur->p_spawns == 2);
@@ -321,7 +323,7 @@ case_exited(void)
 	    "[program:e]\ncommand=false\nautorestart=false\n"
 	    "startsecs=0\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	CHECK("exited: RUNNING at once with startsecs=0",
 	    cur->p_state == PROC_RUNNING);
 	CHECK("exited: reaches EXITED", run_until(is_exited, WAIT_MAX));
@@ -341,7 +343,7 @@ case_expected_exit(void)
 	if (!setup("expected exit",
 	    "[program:t]\ncommand=true\nstartsecs=0\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	CHECK("expected exit: reaches EXITED", run_until(is_exited, WAIT_MAX));
 	run_for(0.3);
 	CHECK("expected exit: exit 0 is not restarted (autorestart "
@@ -357,7 +359,7 @@ case_unexpected_exit(void)
 	    "[program:u]\ncommand=sh -c 'exit 3'\nstartsecs=0\n"
 	    "backoff_max=0.05\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	CHECK("unexpected exit: restarted again and again",
 	    run_until(spawned_three_times, WAIT_MAX));
 	CHECK("unexpected exit: never FATAL", cur->p_state != PROC_FATAL);
@@ -372,7 +374,7 @@ case_exec_fails(void)
 	    "[program:n]\ncommand=/nonexistent/supervisor-unit\n"
 	    "startsecs=0\nstartretries=0\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	CHECK("exec fails: reaches FATAL", run_until(is_fatal, WAIT_MAX));
 	CHECK("exec fails: the child reported it", cur->p_exec_failed &&
 	    cur->p_exec_error.se_stage == SPAWN_STAGE_EXEC &&
@@ -398,11 +400,11 @@ case_shutdown(void)
 	    "[program:s]\ncommand=sleep 100\nstartsecs=0\n"
 	    "numprocs=2\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	run_for(0.1);
-	CHECK("shutdown: two processes", programs_count() == 2);
-	for (i = 0; i < 2 && i < programs_count(); i++) {
-		p = programs_get(i);
+	CHECK("shutdown: two processes", proctable_count() == 2);
+	for (i = 0; i < 2 && i < proctable_count(); i++) {
+		p = proctable_get(i);
 		pids[i] = p->p_pid;
 		CHECK("shutdown: RUNNING before", p->p_state == PROC_RUNNING &&
 		    p->p_pid > 0 && kill(p->p_pid, 0) == 0);
@@ -413,8 +415,8 @@ case_shutdown(void)
 	CHECK("shutdown: not done before the processes are gone",
 	    done_calls == 0);
 	ok = true;
-	for (i = 0; i < programs_count(); i++)
-		ok = ok && programs_get(i)->p_state == PROC_STOPPING;
+	for (i = 0; i < proctable_count(); i++)
+		ok = ok && proctable_get(i)->p_state == PROC_STOPPING;
 	CHECK("shutdown: every process STOPPING", ok);
 	CHECK("shutdown: done callback called",
 	    run_until(is_shut_down, WAIT_MAX));
@@ -422,8 +424,8 @@ case_shutdown(void)
 	    mono_now() - t0 < 3.0);
 	run_for(0.1);
 	CHECK("shutdown: done callback called once", done_calls == 1);
-	for (i = 0; i < 2 && i < programs_count(); i++) {
-		p = programs_get(i);
+	for (i = 0; i < 2 && i < proctable_count(); i++) {
+		p = proctable_get(i);
 		CHECK("shutdown: STOPPED", p->p_state == PROC_STOPPED);
 		CHECK("shutdown: pid and group forgotten", p->p_pid == 0 &&
 		    p->p_tree.t_leader == 0 && p->p_tree.t_ngroups == 0);
@@ -456,7 +458,7 @@ stubborn_case(const char *label, const char *sig)
 	if (!setup(label, text))
 		goto out;
 	ignore_wanted = strcmp(sig, "TERM") == 0 ? SIGTERM : SIGUSR1;
-	programs_start_autostart();
+	proctable_start_autostart();
 	pid = cur->p_pid;
 	snprintf(name, sizeof(name), "%s: the shell ignores SIG%s", label, sig);
 	CHECK(name, run_until(ignores_signal, WAIT_MAX));
@@ -507,7 +509,7 @@ case_stopsignal(void)
 	    "[program:i]\ncommand=sleep 100\nstartsecs=0\n"
 	    "stopsignal=INT\nstopwaitsecs=10\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	pid = cur->p_pid;
 	run_for(0.1);
 	teardown_begin(0);
@@ -540,7 +542,7 @@ case_lingering_group(void)
 	    "[program:l]\ncommand=sh -c 'sleep 100 & exit 0'\n"
 	    "startsecs=0\nautorestart=false\n"))
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	lingering_pgid = cur->p_pid;
 	CHECK("lingering: leader EXITED", run_until(is_exited, WAIT_MAX));
 	CHECK("lingering: the background sleep is killed",
@@ -556,9 +558,9 @@ out:
 static bool
 second_running(void)
 {
-	return programs_count() == 2 &&
-	    programs_get(0)->p_state == PROC_RUNNING &&
-	    ignored_signals(programs_get(1)->p_pid) & (1ULL << (SIGTERM - 1));
+	return proctable_count() == 2 &&
+	    proctable_get(0)->p_state == PROC_RUNNING &&
+	    ignored_signals(proctable_get(1)->p_pid) & (1ULL << (SIGTERM - 1));
 }
 
 /* Teardown goes from the highest priority number down, one level a time. */
@@ -572,14 +574,14 @@ case_priority_order(void)
 	    "priority=20\nstartsecs=0\nstopwaitsecs=1\n"
 	    "[program:low]\ncommand=sleep 100\npriority=10\nstartsecs=0\n"))
 		goto out;
-	low = programs_get(0);
-	high = programs_get(1);
+	low = proctable_get(0);
+	high = proctable_get(1);
 	CHECK("priority: table sorted by priority", low != NULL &&
 	    high != NULL && strcmp(low->p_name, "low") == 0 &&
 	    strcmp(high->p_name, "high") == 0);
 	if (low == NULL || high == NULL)
 		goto out;
-	programs_start_autostart();
+	proctable_start_autostart();
 	CHECK("priority: both up", run_until(second_running, WAIT_MAX));
 	teardown_begin(0);
 	run_for(0.1);

@@ -1,17 +1,19 @@
 /*
- * program.h: the process table.  Each process of each program has a state
- * (supervisord's), its own timers and its process group; process_event()
- * is the one place where states change.
+ * process.h: one process of a program and its state machine (states as
+ * supervisord's), with its timers, its tree and its output pipes.  Every
+ * change of p_state happens in process.c and is told to the observers.
+ * Only process.c and proctable.c write the fields of struct process;
+ * everyone else reads them and calls the functions below.
  */
-#ifndef SUPERVISOR_PROGRAM_H
-#define SUPERVISOR_PROGRAM_H
+#ifndef SUPERVISOR_PROCESS_H
+#define SUPERVISOR_PROCESS_H
 
 #include <ev.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "capture.h"
-#include "config.h"
+#include "config_types.h"
 #include "spawn.h"
 #include "tree.h"
 
@@ -24,13 +26,15 @@ enum proc_state {
 	PROC_EXITED,
 	PROC_FATAL,
 };
+#define PROC_STATES	(PROC_FATAL + 1)
 
 struct process {
 	struct config	*p_cf;		/* holds p_program's config (a reference) */
 	const struct program_config *p_program;	/* its [program:x] */
 	const struct proc_config *p_config;	/* its expanded values */
-	const char	*p_name;		/* process name */
-	size_t		 p_index;		/* position in the config */
+	char		*p_name;	/* process name (ours: it outlives
+					   every config it is bound to) */
+	size_t		 p_index;	/* position in the table's order */
 	enum proc_state	 p_state;
 	pid_t		 p_pid;		/* the leader; 0 once reaped */
 	struct tree	 p_tree;	/* everything it ever forked */
@@ -62,6 +66,28 @@ struct process {
 	const struct proc_config *p_next_config;
 };
 
+/* A RUNNING process that lived less than this is restarted after a delay. */
+#define RESTART_QUICK		0.5
+
+/*
+ * Told of what happens to processes; any number of observers join.  They
+ * run inside the state machine: they may read any process and start work
+ * on the loop (a zero timer), but must not call the functions below that
+ * change a state.  Each callback may be NULL.
+ */
+struct process_observer {
+	/* p_state changed; from is the state it left. */
+	void	(*po_changed)(struct process *p, enum proc_state from,
+		    void *arg);
+	/* shutdown_on_exit: p asks that everything stop, the supervisor
+	 * then exiting with status.  Nothing starts any more from here. */
+	void	(*po_shutdown)(struct process *p, int status, void *arg);
+	/* p is about to be freed (a reload removed it, or the end). */
+	void	(*po_removed)(struct process *p, void *arg);
+	void	 *po_arg;
+	struct process_observer *po_next;	/* process.c's list */
+};
+
 /* What a reload did to a process whose settings changed. */
 enum replace_outcome {
 	REPLACE_RESTARTING,	/* stopping with the old, then starts anew */
@@ -69,29 +95,39 @@ enum replace_outcome {
 	REPLACE_UPDATED,	/* stays down; the new settings are kept */
 };
 
-/* A RUNNING process that lived less than this is restarted after a delay. */
-#define RESTART_QUICK		0.5
+void	process_init(struct ev_loop *loop);
+void	process_observe(struct process_observer *o);
+void	process_unobserve(struct process_observer *o);
+const char *proc_state_name(enum proc_state state);
 
-int	programs_init(struct ev_loop *loop, struct config *cf);
-void	programs_free(void);
-void	programs_start_autostart(void);
-bool	process_needs_stop(struct process *p);
-void	process_stop(struct process *p);
-void	process_kill(struct process *p);
-void	process_start(struct process *p);
-bool	process_signal(struct process *p, int sig);
-bool	process_is_gone(struct process *p);
-struct process *process_by_name(const char *name);
-void	programs_set_observer(void (*fn)(struct process *));
-void	programs_set_forget(void (*fn)(struct process *));
-void	programs_reopen_logs(void);
-
-/* Live reload (reload.c): the table follows a new config. */
 struct process *process_create(struct config *cf,
 	    const struct program_config *pg, const struct proc_config *pc);
 void	process_free(struct process *p);
-void	process_rebind(struct process *p, struct config *cf,
-	    const struct program_config *pg, const struct proc_config *pc);
+
+/* What users, reloads and the teardown ask of a process. */
+void	process_start(struct process *p);
+void	process_stop(struct process *p);
+void	process_kill(struct process *p);
+bool	process_signal(struct process *p, int sig);
+void	process_hold(struct process *p, bool held);
+void	process_reopen_logs(struct process *p);
+
+/* From now on nothing starts; hard: stops send SIGKILL at once. */
+void	process_set_shutdown(bool hard);
+bool	process_shutting_down(void);
+bool	process_shutdown_is_hard(void);
+
+/* What the table hands it: its leader's exit, a tree that may be empty. */
+bool	process_exited(struct process *p, int status);
+void	process_check_gone(struct process *p);
+
+/* Questions. */
+bool	process_is_gone(struct process *p);
+bool	process_is_down(struct process *p);
+bool	process_needs_stop(struct process *p);
+double	process_uptime(const struct process *p);
+
+/* A reload's new settings. */
 enum replace_outcome process_replace_outcome(struct process *p,
 	    const struct program_config *pg);
 enum replace_outcome process_replace(struct process *p, struct config *cf,
@@ -99,9 +135,6 @@ enum replace_outcome process_replace(struct process *p, struct config *cf,
 void	process_keep(struct process *p, struct config *cf,
 	    const struct program_config *pg, const struct proc_config *pc);
 void	process_retire(struct process *p);
-void	programs_set_table(struct process **list, size_t n, size_t cap);
-size_t	programs_count(void);
-struct process *programs_get(size_t i);
-const char *proc_state_name(enum proc_state state);
+void	process_revive(struct process *p);
 
 #endif

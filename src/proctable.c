@@ -1,0 +1,343 @@
+/*
+ * proctable.c: the table of processes.  It holds them in the order they
+ * start (priority, then file order; they stop in reverse), finds them by
+ * name and by pid, reaps every child of the supervisor (leaders, and
+ * orphans of their trees, as it is a subreaper) and hands each leader's
+ * exit to its process, attributes or kills orphans, frees the processes a
+ * reload removed once their trees are gone, and keeps counts by state.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "proctable.h"
+#include "signals.h"
+#include "strmap.h"
+#include "tree.h"
+
+static struct ev_loop	 *loop;
+static struct process	**procs;	/* the table, in start order */
+static size_t		  nprocs;
+static struct strmap	  by_name;	/* p_name -> process */
+static size_t		  in_state[PROC_STATES]; /* processes per state */
+static ev_child		  child_watcher; /* every child, orphans too */
+static ev_idle		  adopt_watcher; /* looks at orphans after exits */
+static ev_prepare	  reaped_watcher; /* checks trees after reaps */
+static ev_timer		  sweep_watcher; /* frees removed processes */
+static struct process_observer observer;
+
+static void
+sweep_soon(void)
+{
+	if (!ev_is_active(&sweep_watcher)) {
+		ev_timer_set(&sweep_watcher, 0, 0);
+		ev_timer_start(loop, &sweep_watcher);
+	}
+}
+
+/* Counts follow every change; a removed process is swept once stopped. */
+static void
+state_changed(struct process *p, enum proc_state from, void *arg)
+{
+	(void)arg;
+	if (strmap_get(&by_name, p->p_name) != p)
+		return;		/* not in the table (yet) */
+	in_state[from]--;
+	in_state[p->p_state]++;
+	if (p->p_retired && p->p_state == PROC_STOPPED)
+		sweep_soon();
+}
+
+static void
+add(struct process *p)
+{
+	(void)strmap_put(&by_name, p->p_name, p);	/* room reserved */
+	in_state[p->p_state]++;
+}
+
+static void
+forget(struct process *p)
+{
+	strmap_remove(&by_name, p->p_name);
+	in_state[p->p_state]--;
+}
+
+static int
+compare_priority(const void *a, const void *b)
+{
+	const struct process *pa = *(struct process *const *)a;
+	const struct process *pb = *(struct process *const *)b;
+
+	if (pa->p_program->pg_priority != pb->p_program->pg_priority)
+		return pa->p_program->pg_priority < pb->p_program->pg_priority ?
+		    -1 : 1;
+	/* Same priority: file order (qsort alone is not stable). */
+	return (pa->p_index > pb->p_index) - (pa->p_index < pb->p_index);
+}
+
+static void
+sort_table(void)
+{
+	qsort(procs, nprocs, sizeof(*procs), compare_priority);
+}
+
+size_t
+proctable_count(void)
+{
+	return nprocs;
+}
+
+struct process *
+proctable_get(size_t i)
+{
+	return i < nprocs ? procs[i] : NULL;
+}
+
+struct process *
+proctable_by_name(const char *name)
+{
+	return strmap_get(&by_name, name);
+}
+
+static struct process *
+by_pid(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_pid == pid)
+			return procs[i];
+	return NULL;
+}
+
+size_t
+proctable_count_in(enum proc_state state)
+{
+	return in_state[state];
+}
+
+/*
+ * After a leader exits, its children are ours (we are a subreaper).  Each
+ * child that is no leader is attributed to the process it came from; one
+ * that belongs to no process of ours is killed.  Runs when the loop is
+ * idle, after restarts have been done.
+ */
+static void
+adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
+{
+	char name[128];
+	pid_t *children;
+	size_t i, n;
+	struct process *owner;
+
+	(void)revents;
+	ev_idle_stop(l, w);
+	if (tree_children(&children, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (by_pid(children[i]) != NULL)
+			continue;
+		owner = tree_owner(children[i], name, sizeof(name)) ?
+		    proctable_by_name(name) : NULL;
+		if (owner != NULL) {
+			log_debug("adopted pid %d, an orphan of %s",
+			    (int)children[i], owner->p_name);
+			continue;
+		}
+		log_warnx("pid %d was orphaned to the supervisor and belongs "
+		    "to no program; killing it", (int)children[i]);
+		kill(children[i], SIGKILL);
+	}
+	free(children);
+}
+
+/*
+ * Every child the loop reaps comes here: our leaders, and orphans of
+ * their trees that were reparented to us.
+ */
+static void
+child_cb(struct ev_loop *l, ev_child *w, int revents)
+{
+	struct process *p;
+	char how[64];
+
+	(void)revents;
+	if ((p = by_pid(w->rpid)) != NULL) {
+		if (process_exited(p, w->rstatus))
+			ev_idle_start(l, &adopt_watcher);
+	} else
+		log_debug("reaped pid %d (%s)", (int)w->rpid,
+		    wstatus_describe(w->rstatus, how, sizeof(how)));
+	/* Trees are looked at once per loop iteration, not once per reap. */
+	ev_prepare_start(l, &reaped_watcher);
+}
+
+/*
+ * After the reaps of one loop iteration: any of them may have emptied a
+ * tree that is waiting to be gone.  A teardown of N trees reaps about 3N
+ * processes; checking every tree on every reap would cost N * 3N.
+ */
+static void
+reaped_cb(struct ev_loop *l, ev_prepare *w, int revents)
+{
+	size_t i;
+
+	(void)revents;
+	ev_prepare_stop(l, w);
+	for (i = 0; i < nprocs; i++)
+		process_check_gone(procs[i]);
+}
+
+/*
+ * Frees the removed processes that are gone, from the loop: whoever found
+ * one gone may still be walking the table or a reload's steps.
+ */
+static void
+sweep_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct process *p;
+	size_t i, k = 0;
+
+	(void)l;
+	(void)w;
+	(void)revents;
+	for (i = 0; i < nprocs; i++) {
+		p = procs[i];
+		if (p->p_retired && p->p_state != PROC_STOPPING &&
+		    process_is_gone(p)) {
+			log_info("%s: removed", p->p_name);
+			forget(p);
+			process_free(p);
+			continue;
+		}
+		procs[k++] = p;
+	}
+	nprocs = k;
+}
+
+/* Builds the table from cf: every process STOPPED, none started. */
+int
+proctable_init(struct ev_loop *l, struct config *cf)
+{
+	struct process *p;
+	size_t i, n = 0;
+	int j;
+
+	loop = l;
+	process_init(l);
+	observer.po_changed = state_changed;
+	process_observe(&observer);
+	strmap_init(&by_name);
+	memset(in_state, 0, sizeof(in_state));
+	for (i = 0; i < cf->cf_nprograms; i++)
+		n += (size_t)cf->cf_programs[i]->pg_numprocs;
+	if ((procs = calloc(n ? n : 1, sizeof(*procs))) == NULL ||
+	    strmap_reserve(&by_name, n) == -1)
+		return -1;
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		for (j = 0; j < cf->cf_programs[i]->pg_numprocs; j++) {
+			p = process_create(cf, cf->cf_programs[i],
+			    &cf->cf_programs[i]->pg_procs[j]);
+			if (p == NULL)
+				return -1;
+			p->p_index = nprocs;
+			procs[nprocs++] = p;
+			add(p);
+		}
+	}
+	/* Lower priority starts first and stops last, as in supervisord. */
+	sort_table();
+	ev_child_init(&child_watcher, child_cb, 0, 0);
+	ev_child_start(loop, &child_watcher);
+	ev_idle_init(&adopt_watcher, adopt_cb);
+	ev_prepare_init(&reaped_watcher, reaped_cb);
+	ev_timer_init(&sweep_watcher, sweep_cb, 0, 0);
+	return 0;
+}
+
+void
+proctable_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++) {
+		forget(procs[i]);
+		process_free(procs[i]);
+	}
+	free(procs);
+	procs = NULL;
+	nprocs = 0;
+	strmap_free(&by_name);
+	process_unobserve(&observer);
+	if (loop != NULL) {
+		ev_child_stop(loop, &child_watcher);
+		ev_idle_stop(loop, &adopt_watcher);
+		ev_prepare_stop(loop, &reaped_watcher);
+		ev_timer_stop(loop, &sweep_watcher);
+	}
+}
+
+void
+proctable_start_autostart(void)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (procs[i]->p_program->pg_autostart)
+			process_start(procs[i]);
+}
+
+/* SIGUSR2: every program's log files are opened anew. */
+void
+proctable_reopen_logs(void)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		process_reopen_logs(procs[i]);
+}
+
+/* Room for more processes to join; -1 when out of memory. */
+int
+proctable_reserve(size_t more)
+{
+	return strmap_reserve(&by_name, nprocs + more);
+}
+
+/*
+ * The table becomes list (the new config's processes, in its order:
+ * those it had and new ones), plus the removed processes still stopping.
+ * Takes list, which has room for cap entries: n plus every removed
+ * process.  proctable_reserve made room for the new ones.
+ */
+void
+proctable_replace(struct process **list, size_t n, size_t cap)
+{
+	size_t i, k = n;
+
+	for (i = 0; i < n; i++) {
+		list[i]->p_index = i;
+		if (strmap_get(&by_name, list[i]->p_name) != list[i])
+			add(list[i]);
+	}
+	for (i = 0; i < nprocs && k < cap; i++)
+		if (procs[i]->p_retired) {
+			procs[i]->p_index = k;
+			list[k++] = procs[i];
+		}
+	free(procs);
+	procs = list;
+	nprocs = k;
+	sort_table();
+}
+
+/* A reload removed p: its tree stops, and it leaves once gone. */
+void
+proctable_retire(struct process *p)
+{
+	process_retire(p);
+	sweep_soon();
+}
