@@ -26,7 +26,8 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/config_value.c src/config_files.c src/config_program.c \
 	  src/config_daemon.c src/config_diff.c \
 	  src/process.c src/proctable.c \
-	  src/spawn.c src/tree.c src/guardian.c \
+	  src/spawn.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
+	  src/smallfile.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \

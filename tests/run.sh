@@ -25,6 +25,7 @@ smoke=$!
 	FUZZ_SECONDS=${FUZZ_SECONDS:-2} tests/fuzz.sh build/fuzz/fuzz_* \
 		> "$out/unit-fuzz.txt" 2>&1
 	tests/install_man.sh > "$out/unit-install_man.txt" 2>&1
+	tests/layers.sh > "$out/unit-layers.txt" 2>&1
 	for t in build/tests/test_*; do
 		[ -x "$t" ] || continue
 		"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||

@@ -1,0 +1,25 @@
+/*
+ * tree_cgroup.h: cgroup v2 as containment: a directory for the supervisor
+ * under its own cgroup, one below it per process; cgroup.procs lists a
+ * tree exactly, cgroup.kill ends it, cgroup.events says when it is empty.
+ */
+#ifndef SUPERVISOR_TREE_CGROUP_H
+#define SUPERVISOR_TREE_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+char	*tree_cgroup_base(pid_t supervisor);
+int	 tree_cgroup_create_base(const char *base);
+bool	 tree_cgroup_remove_base(const char *base);
+char	*tree_cgroup_dir(const char *base, const char *name);
+int	 tree_cgroup_open(const char *dir);
+int	 tree_cgroup_remove(const char *dir);
+int	 tree_cgroup_kill(const char *dir);
+int	 tree_cgroup_signal(const char *dir, int sig,
+	    bool (*skip)(pid_t pgid, const void *ctx), const void *ctx);
+bool	 tree_cgroup_populated(const char *dir);
+bool	 tree_cgroup_owner(pid_t pid, char *name, size_t len);
+
+#endif

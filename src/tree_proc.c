@@ -1,0 +1,183 @@
+/*
+ * tree_proc.c: the /proc mechanism of containment.  A snapshot lists every
+ * live process that descends from the supervisor, with its parent and its
+ * process group; the environment says which program a process came from
+ * (SUPERVISOR_PROCESS_NAME), read only when asked.  Nothing outside the
+ * supervisor's own descendants is ever listed, so nothing else can be
+ * attributed to a program or signalled.  What belongs to a tree: tree.c.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smallfile.h"
+#include "tree_proc.h"
+
+static struct tree_proc_entry *snap;	/* sorted by pid */
+static size_t		  snap_count;
+
+/* Reads ppid and pgid from /proc/PID/stat; the name may hold ") ". */
+static int
+read_stat(pid_t pid, pid_t *ppid, pid_t *pgid)
+{
+	char path[64], buf[1024], *p;
+	int pp, pg;
+	char state;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (smallfile_read(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	if (sscanf(p + 1, " %c %d %d", &state, &pp, &pg) != 3)
+		return -1;
+	if (state == 'Z' || state == 'X')
+		return -1;
+	*ppid = pp;
+	*pgid = pg;
+	return 0;
+}
+
+static struct tree_proc_entry *
+find(pid_t pid)
+{
+	size_t lo = 0, hi = snap_count, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (snap[mid].pe_pid == pid)
+			return &snap[mid];
+		if (snap[mid].pe_pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+compare_pid(const void *a, const void *b)
+{
+	const struct tree_proc_entry *x = a, *y = b;
+
+	return (x->pe_pid > y->pe_pid) - (x->pe_pid < y->pe_pid);
+}
+
+/* True when ancestor is e's parent, grandparent, ... in the snapshot. */
+bool
+tree_proc_descends(const struct tree_proc_entry *e, pid_t ancestor)
+{
+	int depth = 0;
+
+	while (e != NULL && depth++ < 4096) {
+		if (e->pe_ppid == ancestor)
+			return true;
+		e = find(e->pe_ppid);
+	}
+	return false;
+}
+
+/*
+ * Takes a snapshot of every live process that descends from self, with
+ * its parent and group.  -1 when /proc can't be read or memory is short.
+ */
+int
+tree_proc_snapshot(pid_t self)
+{
+	struct tree_proc_entry *all = NULL, *nl;
+	size_t n = 0, cap = 0, i, kept = 0;
+	struct dirent *de;
+	pid_t pid, ppid, pgid;
+	DIR *dir;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		if (pid == self || read_stat(pid, &ppid, &pgid) == -1)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((nl = realloc(all, cap * sizeof(*nl))) == NULL) {
+				free(all);
+				closedir(dir);
+				return -1;
+			}
+			all = nl;
+		}
+		memset(&all[n], 0, sizeof(all[n]));
+		all[n].pe_pid = pid;
+		all[n].pe_ppid = ppid;
+		all[n].pe_pgid = pgid;
+		n++;
+	}
+	closedir(dir);
+	free(snap);
+	snap = all;
+	snap_count = n;
+	if (snap_count > 0)	/* snap is NULL when /proc listed nothing */
+		qsort(snap, snap_count, sizeof(*snap), compare_pid);
+	/* Keep only our descendants (marking first, compacting after). */
+	for (i = 0; i < snap_count; i++)
+		snap[i].pe_owner_state = tree_proc_descends(&snap[i], self) ?
+		    0 : -1;
+	for (i = 0; i < snap_count; i++)
+		if (snap[i].pe_owner_state == 0)
+			snap[kept++] = snap[i];
+	snap_count = kept;
+	return 0;
+}
+
+size_t
+tree_proc_count(void)
+{
+	return snap_count;
+}
+
+struct tree_proc_entry *
+tree_proc_entry(size_t i)
+{
+	return i < snap_count ? &snap[i] : NULL;
+}
+
+/* SUPERVISOR_PROCESS_NAME from a process's environment, if readable. */
+bool
+tree_proc_owner(pid_t pid, char *name, size_t len)
+{
+	static char env[65536];
+	char path[64], *p, *end;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	if ((n = smallfile_read(path, env, sizeof(env))) <= 0)
+		return false;
+	end = env + n;
+	for (p = env; p < end; p += strlen(p) + 1) {
+		if (strncmp(p, "SUPERVISOR_PROCESS_NAME=", 24) == 0) {
+			snprintf(name, len, "%s", p + 24);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* True when e's environment names the process called name (read once). */
+bool
+tree_proc_owned_by(struct tree_proc_entry *e, const char *name)
+{
+	if (e->pe_owner_state == 0)
+		e->pe_owner_state = tree_proc_owner(e->pe_pid, e->pe_owner,
+		    sizeof(e->pe_owner)) ? 1 : 2;
+	return e->pe_owner_state == 1 && strcmp(e->pe_owner, name) == 0;
+}
+
+void
+tree_proc_free(void)
+{
+	free(snap);
+	snap = NULL;
+	snap_count = 0;
+}

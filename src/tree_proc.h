@@ -1,0 +1,30 @@
+/*
+ * tree_proc.h: /proc as containment, where cgroups can't be used: a
+ * snapshot of the supervisor's descendants with their parents and
+ * process groups, and the process named in each one's environment.
+ */
+#ifndef SUPERVISOR_TREE_PROC_H
+#define SUPERVISOR_TREE_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* One descendant of the supervisor, as /proc showed it. */
+struct tree_proc_entry {
+	pid_t	pe_pid;
+	pid_t	pe_ppid;
+	pid_t	pe_pgid;
+	int	pe_owner_state;		/* 0 unread, 1 known, 2 unknown */
+	char	pe_owner[128];		/* its SUPERVISOR_PROCESS_NAME */
+};
+
+int	 tree_proc_snapshot(pid_t self);
+size_t	 tree_proc_count(void);
+struct tree_proc_entry *tree_proc_entry(size_t i);
+bool	 tree_proc_descends(const struct tree_proc_entry *e, pid_t ancestor);
+bool	 tree_proc_owned_by(struct tree_proc_entry *e, const char *name);
+bool	 tree_proc_owner(pid_t pid, char *name, size_t len);
+void	 tree_proc_free(void);
+
+#endif
