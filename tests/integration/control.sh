@@ -9,31 +9,10 @@
 SOCK=$SUPERVISOR_SOCKET
 VERSION=$("$SUPERVISOR" -V | sed 's/^supervisor //')
 
-out_has() { grep -qxF -- "$1" <<< "$OUT"; }
-out_matches() { grep -qE -- "$1" <<< "$OUT"; }
-err_has() { grep -qF -- "$1" <<< "$ERR"; }
 # out_lines N: stdout has exactly N lines.
 out_lines() { [ "$(grep -c '' <<< "$OUT")" -eq "$1" ]; }
 # js FILTER: jq -e FILTER holds for the JSON in OUT.
 js() { jq -e "$1" <<< "$OUT" >/dev/null 2>&1; }
-# state_is NAME STATE: what status says about NAME.
-state_is() {
-	"$CLIENT" status --json "$1" 2>/dev/null |
-		jq -e --arg s "$2" 'length > 0 and all(.[]; .state == $s)' \
-		>/dev/null 2>&1
-}
-# pid_of NAME: the pid the supervisor gives for NAME.
-pid_of() { "$CLIENT" pid "$1" 2>/dev/null; }
-# all_gone PID...: none of them lives; says which do.
-all_gone() {
-	local pid ok=0
-	for pid in "$@"; do
-		alive "$pid" || continue
-		echo "left: $pid $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
-		ok=1
-	done
-	return $ok
-}
 
 # tree: a shell with a child shell, each noting the SIGUSR1 it gets.
 cat > "$T/tree.sh" <<EOF

@@ -67,11 +67,9 @@ kill "${holders[@]}" 2>/dev/null
 pkill -P $$ -x sleep 2>/dev/null
 wait "${holders[@]}" 2>/dev/null
 t_check "prlimit raises it back" prlimit --pid "$spid" --nofile="$hard:"
-answers() {
-	"$SUPERVISOR" status steady > "$T/status.out" 2>&1
-}
-t_check "status answers once descriptors are free" t_wait 10 answers
-t_check "steady is still RUNNING" grep -q "steady  *RUNNING" "$T/status.out"
+t_check "status answers once descriptors are free" \
+	t_wait 10 answers status steady
+t_check "steady is still RUNNING" out_matches "steady  *RUNNING"
 
 t_stop TERM
 t_check "supervisor exits 0 on SIGTERM (got $SUP_STATUS)" test "$SUP_STATUS" = 0
