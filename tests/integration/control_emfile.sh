@@ -34,9 +34,12 @@ t_check "prlimit lowers the soft RLIMIT_NOFILE to $limit" \
 	prlimit --pid "$spid" --nofile="$limit:"
 
 # Twenty clients that connect and hold on: more than the daemon can take.
+# Each reads t_sleep's pipe, where nothing comes and which never ends, so
+# it holds on until killed, and the test has started nothing else.
 holders=()
 for i in $(seq 1 20); do
-	sleep 30 | socat -u - "UNIX-CONNECT:$SUPERVISOR_SOCKET" 2>/dev/null &
+	socat -u - "UNIX-CONNECT:$SUPERVISOR_SOCKET" <&"$T_SLEEP_FD" \
+	    2>/dev/null &
 	holders+=($!)
 done
 t_check "the pause is logged" t_wait 10 log_has \
@@ -64,7 +67,6 @@ t_check "a client meanwhile is told to try again (exit $?)" \
 
 # Free the descriptors: the daemon answers again.
 kill "${holders[@]}" 2>/dev/null
-pkill -P $$ -x sleep 2>/dev/null
 wait "${holders[@]}" 2>/dev/null
 t_check "prlimit raises it back" prlimit --pid "$spid" --nofile="$hard:"
 t_check "status answers once descriptors are free" \

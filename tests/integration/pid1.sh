@@ -21,11 +21,13 @@ command = sleep 1000
 startsecs = 0.1
 EOF2
 # Inside the namespace (its own /proc), with pid 1 being the guardian.
+# SUP_PID is the guardian's pid outside, the child of unshare.
 start_pid1() {
 	unshare --pid --fork --mount-proc "$SUPERVISOR" -c "$T/supervisor.ini" \
 	    > "$T/out" 2> "$T/log" &
 	UNSHARE_PID=$!
-	t_wait 10 eval 'SUP_PID=$(pgrep -P "$UNSHARE_PID"); [ -n "$SUP_PID" ]'
+	t_wait 10 eval 'children_scan "$UNSHARE_PID"; SUP_PID=${LIVE[0]}
+	    [ -n "$SUP_PID" ]'
 }
 
 for sig in TERM INT; do
