@@ -4,42 +4,37 @@
 # scenario yields a figure, and nothing survives teardown or SIGKILL.
 # Timings are not judged here; they are the benchmark's business.
 cd "$(dirname "$0")/.." || exit 1
-T_NAME=bench_smoke
+# The helpers only: bench/run.sh runs its supervisors in its own way.
+LIB_HELPERS_ONLY=1 . tests/lib.sh
 out=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-bench-smoke.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-failed=0
-check() {
-	if eval "$2"; then echo "PASS $T_NAME: $1"; else
-		echo "FAIL $T_NAME: $1"; failed=1
-	fi
-}
 SMOKE=1 BENCH_RESULTS=$out timeout 100 bench/run.sh > "$out/bench.txt" 2>&1
 rc=$?
-check "SMOKE=1 bench/run.sh exits 0 (got $rc)" '[ "$rc" = 0 ]'
+t_check "SMOKE=1 bench/run.sh exits 0 (got $rc)" eval '[ "$rc" = 0 ]'
 csv=$out/bench.csv
 # ours_value METRIC: this supervisor's median for METRIC, from the CSV.
 ours_value() { awk -F, -v m="$1" '$1 == m && $2 == "ours" { print $3 }' "$csv"; }
 for m in restart_ms start_ms_20 teardown_ms pss_kb_1 crash_spawns output_mbps \
     output_rot_mbps output_cpu_s_per_gb; do
-	check "$m: a figure for this supervisor ($(ours_value "$m"))" \
+	t_check "$m: a figure for this supervisor ($(ours_value "$m"))" eval \
 		'[ -n "$(ours_value "$m")" ]'
 done
 for m in restart_ms start_ms_20 teardown_ms output_mbps; do
-	check "$m: a figure for the floor" \
+	t_check "$m: a figure for the floor" eval \
 		"awk -F, '\$1 == \"$m\" && \$2 == \"floor\"' \"$csv\" | grep -q ."
 done
-check "teardown: nothing survives" '[ "$(ours_value teardown_survivors)" = 0 ]'
-check "SIGKILL of the supervisor: nothing survives" \
+t_check "teardown: nothing survives" eval '[ "$(ours_value teardown_survivors)" = 0 ]'
+t_check "SIGKILL of the supervisor: nothing survives" eval \
 	'[ "$(ours_value sigkill_survivors)" = 0 ]'
-check "idle: no context switch of an idle supervisor" \
+t_check "idle: no context switch of an idle supervisor" eval \
 	'[ "$(ours_value idle_ctxt_1)" = 0 ]'
-check "output: the log holds exactly the program's output" \
+t_check "output: the log holds exactly the program's output" eval \
 	'[ "$(ours_value output_differs)" = 0 ]'
-check "output rotated: the logs hold exactly the program's output" \
+t_check "output rotated: the logs hold exactly the program's output" eval \
 	'[ "$(ours_value output_rot_differs)" = 0 ]'
-if [ "$failed" = 1 ]; then
+if [ "$T_FAILED" = 1 ]; then
 	echo "---- bench output ----"
 	cat "$out/bench.txt"
 	echo "----"
 fi
-exit "$failed"
+t_done

@@ -5,21 +5,16 @@
 # example config and the unit file in place; make uninstall removes them.
 # Run once by tests/run.sh.
 cd "$(dirname "$0")/.." || exit 1
+# The helpers only: no supervisor of a test runs here.
+LIB_HELPERS_ONLY=1 . tests/lib.sh
 T=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-install.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-pass() { echo "PASS install_man: $1"; }
-fail() { echo "FAIL install_man: $1"; }
-check() {
-	local name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
 
 for page in man/supervisor.8 man/supervisor.ini.5; do
 	if out=$(mandoc -Tlint -Wwarning "$page" 2>&1); then
-		pass "mandoc -Tlint: $page is clean"
+		t_pass "mandoc -Tlint: $page is clean"
 	else
-		fail "mandoc -Tlint: $page: $out"
+		t_fail "mandoc -Tlint: $page: $out"
 	fi
 done
 
@@ -28,29 +23,29 @@ n=0
 for cmd in $(build/supervisor --help | awk '/^Commands:/ { on = 1; next }
     /^$/ { on = 0 } on && /^  [a-z]/ { split($1, w, "|"); for (i in w) print w[i] }'); do
 	n=$((n + 1))
-	check "supervisor(8) describes --help's command $cmd" \
+	t_check "supervisor(8) describes --help's command $cmd" \
 		grep -qE "^\.It Cm ([a-z]+ \| )*$cmd( |$)" man/supervisor.8
 done
-check "--help lists the commands ($n)" test "$n" -ge 10
+t_check "--help lists the commands ($n)" test "$n" -ge 10
 
 make -s install DESTDIR="$T/root" PREFIX=/usr > "$T/install.out" 2>&1
-check "make install exits 0" test $? = 0
+t_check "make install exits 0" test $? = 0
 R=$T/root/usr
-check "installed: bin/supervisor runs" \
+t_check "installed: bin/supervisor runs" \
 	eval '"$R/bin/supervisor" --version | grep -q "^supervisor [0-9]"'
-check "installed: it checks the installed example config" \
+t_check "installed: it checks the installed example config" \
 	eval '(cd "$T" && "$R/bin/supervisor" -c "$R/share/doc/supervisor/supervisor.ini.example" check) > /dev/null 2>&1'
-check "installed: man pages" \
+t_check "installed: man pages" \
 	test -f "$R/share/man/man8/supervisor.8" -a -f "$R/share/man/man5/supervisor.ini.5"
-check "installed: man supervisor renders" \
+t_check "installed: man supervisor renders" \
 	eval 'mandoc -Tascii "$R/share/man/man8/supervisor.8" | sed "s/.\x08//g" |
 	    grep -q "^CONTROL PROTOCOL"'
-check "installed: the unit runs /usr/bin/supervisor" \
+t_check "installed: the unit runs /usr/bin/supervisor" \
 	grep -q "^ExecStart=/usr/bin/supervisor " "$R/lib/systemd/system/supervisor.service"
-check "installed: the init script runs /usr/bin/supervisor" \
+t_check "installed: the init script runs /usr/bin/supervisor" \
 	grep -qx "DAEMON=/usr/bin/supervisor" "$R/share/doc/supervisor/supervisor.init"
-check "installed: nothing outside DESTDIR" eval '[ ! -e /usr/bin/supervisor ] ||
+t_check "installed: nothing outside DESTDIR" eval '[ ! -e /usr/bin/supervisor ] ||
 	[ /usr/bin/supervisor -ot "$R/bin/supervisor" ]'
 make -s uninstall DESTDIR="$T/root" PREFIX=/usr > "$T/uninstall.out" 2>&1
-check "make uninstall exits 0" test $? = 0
-check "uninstalled: no file left" test -z "$(find "$T/root" -type f)"
+t_check "make uninstall exits 0" test $? = 0
+t_check "uninstalled: no file left" test -z "$(find "$T/root" -type f)"

@@ -1,23 +1,51 @@
-# lib.sh: helpers for the integration tests (sourced, bash).
+# lib.sh: helpers for the tests (sourced, bash).
 #
-# Every test gets its own temp directory ($T), marks every process it
-# starts with SUPERVISOR_TEST_TAG=$T in the environment (programs inherit
-# it), and on exit kills exactly the processes carrying its tag.  Results
-# are lines "PASS name" / "FAIL name: why"; tests/run.sh counts them.
+# Every integration test gets its own temp directory ($T), marks every
+# process it starts with SUPERVISOR_TEST_TAG=$T in the environment
+# (programs inherit it), and on exit kills exactly the processes carrying
+# its tag.  Results are lines "PASS name" / "FAIL name: why"; tests/run.sh
+# counts them.  Every helper a test needs is defined here, once
+# (tests/helpers_once.sh fails the suite when a script defines one again).
+#
+# A script that has a temp directory and a trap of its own and runs no
+# supervisor of a test (tests/bench_smoke.sh, tests/install_man.sh) sources
+# this with LIB_HELPERS_ONLY=1: it gets the helpers and nothing else, no
+# temp directory, no trap, no environment for what it runs.
 
-SUPERVISOR=${SUPERVISOR:-build/supervisor}
-SUPERVISOR=$(cd "$(dirname "$SUPERVISOR")" && pwd)/$(basename "$SUPERVISOR")
-T=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-test.XXXXXX")
-export SUPERVISOR_TEST_TAG="$T"
-# AUTO program logs (childlogdir defaults to $TMPDIR) stay in the test's
-# directory.
-export TMPDIR="$T"
-# Leak reports from the sanitizer build fail the daemon's exit status.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-SUP_PID=
-T_FAILED=0
 T_NAME=$(basename "$0" .sh)
+T_FAILED=0
+# PASS and FAIL lines so far, for scripts that print their own summary
+# line (soak.sh, valgrind.sh) as tests/run.sh does for the suite.
+N_PASSED=0
+N_FAILED=0
+SUP_PID=
+
+if [ -z "$LIB_HELPERS_ONLY" ]; then
+	SUPERVISOR=${SUPERVISOR:-build/supervisor}
+	SUPERVISOR=$(cd "$(dirname "$SUPERVISOR")" && pwd)/$(basename "$SUPERVISOR")
+	T=$(mktemp -d "${TMPDIR:-/tmp}/supervisor-test.XXXXXX")
+	export SUPERVISOR_TEST_TAG="$T"
+	# AUTO program logs (childlogdir defaults to $TMPDIR) stay in the
+	# test's directory.
+	export TMPDIR="$T"
+	# Leak reports from the sanitizer build fail the daemon's exit status.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+	# Each test's supervisors listen on a socket of their own, not on
+	# /run/supervisor.sock (the -s and the client commands see it too).
+	export SUPERVISOR_SOCKET="$T/supervisor.sock"
+	# The control client most checks run: the plain build even when the
+	# daemon under test is the sanitizer one (an ASan process takes 80 ms
+	# to start, and tests run hundreds); tests also run "$SUPERVISOR" as
+	# a client where it matters.
+	CLIENT=$SUPERVISOR
+	case $SUPERVISOR in
+	*/asan/supervisor)
+		[ -x "${SUPERVISOR%/asan/supervisor}/supervisor" ] &&
+			CLIENT=${SUPERVISOR%/asan/supervisor}/supervisor ;;
+	esac
+	trap t_cleanup EXIT
+fi
 
 # The helpers below use bash builtins where they can: they run in polling
 # loops, and a fork per process per poll costs more CPU than the programs
@@ -82,14 +110,17 @@ t_cleanup() {
 	end_run
 	rm -rf "$T"
 }
-trap t_cleanup EXIT
 
-t_pass() { echo "PASS $T_NAME: $1"; }
+t_pass() {
+	echo "PASS $T_NAME: $1"
+	N_PASSED=$((N_PASSED + 1))
+}
 
 t_fail() {
 	echo "FAIL $T_NAME: $1"
 	T_FAILED=1
-	if [ -f "$T/log" ]; then
+	N_FAILED=$((N_FAILED + 1))
+	if [ -n "$T" ] && [ -f "$T/log" ]; then
 		echo "---- supervisor log ($T/log) ----"
 		tail -n 60 "$T/log"
 		echo "----"
@@ -102,21 +133,6 @@ t_check() {
 	shift
 	if "$@"; then t_pass "$name"; else t_fail "$name"; fi
 }
-
-# Each test's supervisors listen on a socket of their own, not on
-# /run/supervisor.sock (the -s and the client commands see it too).
-export SUPERVISOR_SOCKET="$T/supervisor.sock"
-
-# The control client most checks run: the plain build even when the
-# daemon under test is the sanitizer one (an ASan process takes 80 ms to
-# start, and tests run hundreds); tests also run "$SUPERVISOR" as a
-# client where it matters.
-CLIENT=$SUPERVISOR
-case $SUPERVISOR in
-*/asan/supervisor)
-	[ -x "${SUPERVISOR%/asan/supervisor}/supervisor" ] &&
-		CLIENT=${SUPERVISOR%/asan/supervisor}/supervisor ;;
-esac
 
 # ctl ARG...: runs the control client (on this test's socket); its stdout
 # in OUT, stderr in ERR, exit status in RC, milliseconds taken in MS.
@@ -141,8 +157,97 @@ ctl_check() {
 	fi
 }
 
+# The status table of the running supervisor (jq on status --json costs
+# more CPU than the client, in polls).
+# status_of NAME: the row of process NAME in STATUS, its state in STATE,
+# its pid in SPAWN_PID ("-" when none), the bytes of output it lost in
+# LOST (0 when none); false when status lists no NAME.
+status_of() {
+	local line
+	STATUS= STATE= SPAWN_PID= LOST=0
+	while IFS= read -r line; do
+		[[ $line == "$1 "* ]] || continue
+		STATUS=$line
+		read -r _ STATE SPAWN_PID _ <<< "$line"
+		[[ $line =~ \(([0-9]+)\ bytes\ of\ output\ lost\)$ ]] &&
+			LOST=${BASH_REMATCH[1]}
+	done < <("$CLIENT" status 2>/dev/null)
+	[ -n "$STATUS" ]
+}
+# state_of NAME: the state status gives for process NAME.
+state_of() { status_of "$1"; echo "$STATE"; }
+# state_is NAME STATE: process NAME is in STATE (its pid in SPAWN_PID).
+state_is() { status_of "$1" && [ "$STATE" = "$2" ]; }
+# pid_of NAME: the pid the supervisor gives for NAME (0: not running).
+pid_of() { "$CLIENT" pid "$1" 2>/dev/null; }
+# names: the process names status lists, sorted, each followed by a blank.
+names() {
+	"$CLIENT" status 2>/dev/null | awk 'NR > 1 { print $1 }' | sort |
+		tr '\n' ' '
+}
+
+# answers [ARG...]: the supervisor answers the client's request (version,
+# or ARG...) with exit status 0; its reply in OUT and ERR, as ctl leaves
+# them.
+answers() {
+	ctl "${@:-version}"
+	[ "$RC" = 0 ]
+}
+
+# What a command printed, in OUT (stdout) and ERR (stderr) as ctl leaves
+# them (scripts that run other commands set them the same way).
+# out_has LINE: a line of stdout is exactly LINE.
+out_has() { grep -qxF -- "$1" <<< "$OUT"; }
+# out_matches PATTERN: a line of stdout matches the extended regex.
+out_matches() { grep -qE -- "$1" <<< "$OUT"; }
+# err_has TEXT: stderr holds TEXT.
+err_has() { grep -qF -- "$1" <<< "$ERR"; }
+# err_matches PATTERN: a line of stderr matches the extended regex.
+err_matches() { grep -qE -- "$1" <<< "$ERR"; }
+
+# same FILE1 FILE2: identical contents; shows the difference if not.
+same() { diff -u "$1" "$2" >&2; }
+
 # Writes the config from stdin to $T/supervisor.ini.
 t_config() { cat > "$T/supervisor.ini"; }
+# t_config_renamed: as t_config, through a new file renamed over the old
+# one: the config watch sees the old file or the new one, never half of
+# one.
+t_config_renamed() {
+	cat > "$T/supervisor.ini.tmp"
+	mv "$T/supervisor.ini.tmp" "$T/supervisor.ini"
+}
+# edit_in_place SED-SCRIPT: the config edited by sed and written over in
+# place (same inode), as an editor that writes the file over does.
+edit_in_place() {
+	local text
+	text=$(sed -e "$1" "$T/supervisor.ini")
+	printf '%s\n' "$text" > "$T/supervisor.ini"
+}
+# edit_by_rename SED-SCRIPT: the config edited by sed, renamed into place.
+edit_by_rename() {
+	sed -e "$1" "$T/supervisor.ini" > "$T/supervisor.ini.tmp"
+	mv "$T/supervisor.ini.tmp" "$T/supervisor.ini"
+}
+# web_config STARTSECS [LINE...]: a config of one program, web (sleep
+# 1000, RUNNING after STARTSECS, its output to NONE), after a [supervisor]
+# section of the LINEs given.
+web_config() {
+	local startsecs=$1
+	shift
+	{
+		echo "[supervisor]"
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+		printf '\n[program:web]\ncommand = sleep 1000\n'
+		printf 'startsecs = %s\n' "$startsecs"
+		printf 'stdout_logfile = NONE\nstderr_logfile = NONE\n'
+	} | t_config
+}
+# reloads: how many reloads the config watch has logged.
+reloads() { log_count "reload \\(the config file changed\\): "; }
+# after_edit N [TIMEOUT]: the watch's reload number N has been logged,
+# within TIMEOUT seconds (10).
+after_edit() { t_wait "${2:-10}" eval '[ "$(reloads)" -ge '"$1"' ]'; }
 
 # Starts the supervisor in the background on $T/supervisor.ini.
 t_start() {
@@ -202,26 +307,63 @@ t_wait() {
 	done
 	return 0
 }
+# slowly COMMAND...: as COMMAND, a little later (SLOWLY_S seconds, 0.1 by
+# default), for t_wait's polls of commands that fork or walk /proc with
+# hundreds of processes about.
+slowly() { t_sleep "${SLOWLY_S:-0.1}"; "$@"; }
 
-log_has() { grep -qE -- "$1" "$T/log"; }
+# The supervisor's log as the log helpers read it, in the array LOGS:
+# $T/log, where t_start sends its stderr.  A test whose supervisor writes
+# a log file of its own at $T/log, rotated, and its stderr to $T/stderr
+# sets LOG_ROTATED=1: then every piece counts, the backups ($T/log.N) and
+# that stderr too.
+log_files() {
+	if [ -n "$LOG_ROTATED" ]; then
+		LOGS=("$T"/log* "$T/stderr")
+	else
+		LOGS=("$T/log")
+	fi
+}
+# log_has PATTERN: a log line matches the extended regex.
+log_has() {
+	log_files
+	grep -qE -- "$1" "${LOGS[@]}" 2>/dev/null
+}
 # log_lacks PATTERN: no log line matches.
 log_lacks() { ! log_has "$1"; }
-log_count() { grep -cE -- "$1" "$T/log"; }
-# log_first PATTERN: the first log line matching in LINE, its number in LINE_NO.
+# log_count PATTERN: how many log lines match.
+log_count() {
+	log_files
+	if [ "${#LOGS[@]}" -eq 1 ]; then
+		grep -cE -- "$1" "${LOGS[0]}"
+	else
+		cat "${LOGS[@]}" 2>/dev/null | grep -cE -- "$1"
+	fi
+}
+# log_first PATTERN [FILE]: the first line of the log (or of FILE)
+# matching in LINE, its number in LINE_NO.
 log_first() {
-	local line n=0
+	local line f n=0
 	LINE= LINE_NO=
-	{ while IFS= read -r line || [ -n "$line" ]; do
-		n=$((n + 1))
-		if [[ $line =~ $1 ]]; then
-			LINE=$line LINE_NO=$n
-			return 0
-		fi
-	done < "$T/log"; } 2>/dev/null
+	if [ $# -gt 1 ]; then
+		LOGS=("$2")
+	else
+		log_files
+	fi
+	for f in "${LOGS[@]}"; do
+		{ while IFS= read -r line || [ -n "$line" ]; do
+			n=$((n + 1))
+			if [[ $line =~ $1 ]]; then
+				LINE=$line LINE_NO=$n
+				return 0
+			fi
+		done < "$f"; } 2>/dev/null
+	done
 	return 1
 }
-# line_of PATTERN: number of the first log line matching (empty if none).
-line_of() { log_first "$1"; echo "$LINE_NO"; }
+# line_of PATTERN [FILE]: number of the first line of the log (or of
+# FILE) matching (empty if none).
+line_of() { log_first "$@"; echo "$LINE_NO"; }
 # stamp_ms DATE TIME: as date -d "DATE TIME" +%s%3N for a log time stamp.
 stamp_ms() {
 	local y m d s z i re='^([0-9]{4})-([0-9]{2})-([0-9]{2}) '
@@ -246,10 +388,11 @@ stamp_ms() {
 	done
 	echo $(( z * 1000 + 10#${BASH_REMATCH[7]} ))
 }
-# log_ms PATTERN: epoch milliseconds of the first log line matching.
+# log_ms PATTERN: epoch milliseconds of the first log line matching
+# (nothing, and false, if none does).
 log_ms() {
 	local d t
-	log_first "$1"
+	log_first "$1" || return 1
 	read -r d t _ <<< "$LINE"
 	stamp_ms "$d" "$t"
 }
@@ -265,6 +408,23 @@ env_of() {
 	mapfile -d '' -t env < "/proc/$1/environ" || return 1
 	[ "${#env[@]}" -eq 0 ] || printf '%s\n' "${env[@]}"
 }
+# environ_has PID VAR=VALUE: the environment of PID holds VAR=VALUE.
+environ_has() {
+	local -a env
+	local v
+	{ mapfile -d '' -t env < "/proc/$1/environ"; } 2>/dev/null || return 1
+	for v in "${env[@]}"; do
+		[ "$v" = "$2" ] && return 0
+	done
+	return 1
+}
+# exe_is PID PATH: PID runs the executable PATH (it has exec'd: before
+# that, /proc shows the supervisor's forked copy).
+exe_is() { [ "$(readlink "/proc/$1/exe")" = "$2" ]; }
+# status_field PID KEY: the value of KEY in /proc/PID/status.
+status_field() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
+# status_kb PID KEY: the number of kB of KEY (VmRSS, VmHWM...) there.
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # is_stopped PID: PID is stopped (state T), by SIGSTOP for instance.
 is_stopped() { stat_read "$1" && [ "${STAT[0]}" = T ]; }
 
@@ -304,12 +464,70 @@ group_pids() {
 # group_size PGRP N: process group PGRP has exactly N live members.
 group_size() { group_scan "$1"; [ "${#GROUP[@]}" -eq "$2" ]; }
 
+# children_scan PID...: the children of the PIDs into the arrays LIVE
+# (not zombies) and ZOMBIES, from /proc without a fork.
+children_scan() {
+	local f line rest state ppid parents=" $* "
+	LIVE=() ZOMBIES=()
+	for f in /proc/[0-9]*/stat; do
+		{ read -r line < "$f"; } 2>/dev/null || continue
+		rest=${line##*) }	# state ppid ...
+		state=${rest%% *}
+		rest=${rest#* }
+		ppid=${rest%% *}
+		[[ $parents == *" $ppid "* ]] || continue
+		if [ "$state" = Z ]; then
+			ZOMBIES+=("${line%% *}")
+		else
+			LIVE+=("${line%% *}")
+		fi
+	done
+	return 0
+}
+# no_lasting_zombie SECONDS PID...: no child of the PIDs (the test's own
+# guardian and supervisor: never the machine's other processes) is a
+# zombie both now and SECONDS later; says which are.  A child that just
+# exited is a zombie until the loop reaps it, which on a loaded machine
+# can take a few milliseconds: one reaped promptly is never seen twice,
+# one that is not reaped stays.
+no_lasting_zombie() {
+	local wait=$1 before pid lasting=
+	shift
+	children_scan "$@"
+	[ "${#ZOMBIES[@]}" -eq 0 ] && return 0
+	before=" ${ZOMBIES[*]} "
+	t_sleep "$wait"
+	children_scan "$@"
+	for pid in "${ZOMBIES[@]}"; do
+		[[ $before == *" $pid "* ]] && lasting+=" $pid"
+	done
+	[ -z "$lasting" ] && return 0
+	echo "zombies:$lasting"
+	return 1
+}
+
+# all_gone PID...: none of them lives; says which do.
+all_gone() {
+	local pid ok=0
+	for pid in "$@"; do
+		alive "$pid" || continue
+		echo "left: $pid $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
+		ok=1
+	done
+	return $ok
+}
+
 # Sends SIG to the supervisor and waits (up to TIMEOUT) for its exit
 # status, which lands in $SUP_STATUS.
 t_stop() {
 	local sig=${1:-TERM} timeout=${2:-20}
 	kill -"$sig" "$SUP_PID" 2>/dev/null
-	if ! t_wait "$timeout" sup_gone; then
+	t_wait_exit "$timeout"
+}
+# t_wait_exit [TIMEOUT]: waits (up to TIMEOUT, 20 s) for the supervisor
+# to exit by itself; its exit status in $SUP_STATUS, "timeout" if not.
+t_wait_exit() {
+	if ! t_wait "${1:-20}" sup_gone; then
 		SUP_STATUS=timeout
 		return 1
 	fi
@@ -320,15 +538,22 @@ t_stop() {
 
 # pid of the supervisor proper (the guardian's child), from the log.
 supervisor_pid() {
-	grep -E "supervisor .* started as pid [0-9]+" "$T/log" | tail -n 1 |
+	log_files
+	grep -hE "supervisor .* started as pid [0-9]+" "${LOGS[@]}" \
+	    2>/dev/null | tail -n 1 |
 		sed -E 's/.* started as pid ([0-9]+).*/\1/'
 }
 
 # pid of the process spawned for NAME most recently, from the log.
 spawned_pid() {
-	grep -E "spawned $1 pid [0-9]+" "$T/log" | tail -n 1 |
-		sed -E 's/.* pid ([0-9]+).*/\1/'
+	log_files
+	grep -hE "spawned $1 pid [0-9]+" "${LOGS[@]}" 2>/dev/null |
+		tail -n 1 | sed -E 's/.* pid ([0-9]+).*/\1/'
 }
+# spawn_count NAME: how many times NAME was spawned, from the log.
+spawn_count() { log_count "spawned $1 pid"; }
+# spawned_at_least NAME N: NAME was spawned N times or more.
+spawned_at_least() { [ "$(spawn_count "$1")" -ge "$2" ]; }
 
 no_program_left() { [ -z "$(program_pids)" ]; }
 

@@ -20,12 +20,15 @@ smoke=$!
 
 # Beside the integration tests too: each fuzz target for a few seconds
 # (make fuzz runs them longer), the man pages' lint and make install,
-# then the unit tests, one after another.
+# the check that no test script defines a helper another one does, the
+# check of the source's layers (src/README), then the unit tests, one
+# after another.
 {
 	FUZZ_SECONDS=${FUZZ_SECONDS:-2} tests/fuzz.sh build/fuzz/fuzz_* \
 		> "$out/unit-fuzz.txt" 2>&1
 	tests/install_man.sh > "$out/unit-install_man.txt" 2>&1
 	tests/layers.sh > "$out/unit-layers.txt" 2>&1
+	tests/helpers_once.sh > "$out/unit-helpers_once.txt" 2>&1
 	for t in build/tests/test_*; do
 		[ -x "$t" ] || continue
 		"$t" > "$out/unit-$(basename "$t").txt" 2>&1 ||

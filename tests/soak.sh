@@ -12,13 +12,6 @@
 # the sanitizer build.
 . "$(dirname "$0")/lib.sh"
 
-# Counted for the summary line, as tests/run.sh counts the suite's.
-N_PASSED=0 N_FAILED=0
-eval "lib_$(declare -f t_pass)"
-eval "lib_$(declare -f t_fail)"
-t_pass() { N_PASSED=$((N_PASSED + 1)); lib_t_pass "$@"; }
-t_fail() { N_FAILED=$((N_FAILED + 1)); lib_t_fail "$@"; }
-
 # SOAK_KEEP=DIR: a copy of the run's directory (the supervisor's log,
 # samples, actions, violations) is left in DIR.
 [ -n "$SOAK_KEEP" ] &&
@@ -213,11 +206,11 @@ config_names() {
 	} | tr ' ' '\n' | sort
 }
 
-# Atomic: a new file renamed over the old one.  NAMES: the names of the
-# last valid config, for the commands; INVALID: the file is not valid.
-write_config() {
-	config_text "$@" > "$T/supervisor.ini.tmp"
-	mv "$T/supervisor.ini.tmp" "$T/supervisor.ini"
+# write_soak_config [INVALID]: config_text, renamed into place (the watch
+# never reads half a file).  NAMES: the names of the last valid config,
+# for the commands; INVALID: the file is not valid.
+write_soak_config() {
+	config_text "$@" | t_config_renamed
 	INVALID=${1:-0}
 	[ "$INVALID" = 0 ] && mapfile -t NAMES < <(config_names)
 }
@@ -440,7 +433,7 @@ edit_config() {
 		# (SIGHUP and the watcher meet it too) until the next edit.
 		bad=$(( RANDOM % 6 + 1 ))
 		n=$(refusals)
-		write_config "$bad"
+		write_soak_config "$bad"
 		act reload-invalid reload
 		if [ "$RC" = 78 ] && t_wait 5 eval '[ "$(refusals)" -gt '"$n"' ]'; then
 			INVALID_OK=$((INVALID_OK + 1))
@@ -448,7 +441,7 @@ edit_config() {
 			INVALID_ACCEPTED=$((INVALID_ACCEPTED + 1))
 			echo "$(( ($(now_ms) - START_MS) / 1000 ))s: invalid edit $bad: reload exit $RC, refusal logged: $([ "$(refusals)" -gt "$n" ] && echo yes || echo no)" >> "$T/violations"
 		fi
-		[ $((RANDOM % 2)) = 0 ] && write_config
+		[ $((RANDOM % 2)) = 0 ] && write_soak_config
 		return
 	fi
 	if [ $r -lt 40 ]; then
@@ -467,7 +460,7 @@ edit_config() {
 			EXTRAS="$EXTRAS $n"
 		fi
 	fi
-	write_config
+	write_soak_config
 }
 
 random_name() { NAME=${NAMES[RANDOM % ${#NAMES[@]}]}; }
@@ -509,7 +502,7 @@ names_now() {
 quiet_measure() {
 	local i f k v rss min_fd= min_rss=
 	EXTRAS="" POOL_N=2 VARIANT=0
-	write_config
+	write_soak_config
 	act quiet reload
 	[ "$RC" = 0 ] || echo "quiet ($1): reload exit $RC" >> "$T/violations"
 	if ! t_wait 30 eval '[ "$(names_now)" = "$(config_names)" ]'; then
@@ -536,7 +529,7 @@ quiet_measure() {
 
 # ---- the run -----------------------------------------------------------
 echo "soak: ${SOAK_S}s (warm-up ${WARM_S}s), seed $SOAK_SEED, $SUPERVISOR"
-write_config
+write_soak_config
 t_start
 if ! t_wait 20 eval '[ -n "$(supervisor_pid)" ]'; then
 	t_fail "the supervisor started"

@@ -14,28 +14,11 @@ export SUPERVISOR=${1:-build/vg/supervisor}
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 SUPP=$PWD/tests/valgrind.supp
 . tests/lib.sh
-T_NAME=valgrind
 SECONDS=0
-NPASS=0
-NFAIL=0
-t_pass() { echo "PASS $T_NAME: $1"; NPASS=$((NPASS + 1)); }
-t_fail() {
-	echo "FAIL $T_NAME: $1"
-	NFAIL=$((NFAIL + 1))
-	echo "---- supervisor log ($T/log) ----"
-	tail -n 40 "$T/log" 2>/dev/null
-	echo "----"
-}
 
 # The supervisor's own log is a file (rotated, reopened on SIGUSR2); the
 # helpers of lib.sh look at every piece of it, and at its stderr.
-log_has() { cat "$T"/log* "$T/stderr" 2>/dev/null | grep -qE -- "$1"; }
-log_count() { cat "$T"/log* "$T/stderr" 2>/dev/null | grep -cE -- "$1"; }
-supervisor_pid() {
-	cat "$T"/log* "$T/stderr" 2>/dev/null |
-		sed -nE 's/.*supervisor .* started as pid ([0-9]+).*/\1/p' |
-		tail -n 1
-}
+LOG_ROTATED=1
 
 # Memcheck makes the daemon many times slower: waits are long.
 W=60
@@ -48,8 +31,7 @@ VALGRIND=(valgrind --tool=memcheck --leak-check=full
 [ -f "$SUPP" ] && VALGRIND+=("--suppressions=$SUPP")
 
 mkdir -p "$T/conf.d"
-config() {
-	cat <<EOF
+t_config <<EOF
 [supervisor]
 loglevel = debug
 logfile = $T/log
@@ -102,27 +84,11 @@ command = sleep 1002
 autostart = false
 startsecs = 0
 EOF
-}
-config > "$T/supervisor.ini"
-
-state_of() {
-	"$CLIENT" status "$1" 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }'
-}
-is_state() { [ "$(state_of "$1")" = "$2" ]; }
-names() { "$CLIENT" status 2>/dev/null | awk 'NR > 1 { print $1 }' | tr '\n' ' '; }
-reloads() { log_count "reload \\(the config file changed\\): "; }
-after_edit() { t_wait $W eval '[ "$(reloads)" -ge '"$1"' ]'; }
-# Rewrites supervisor.ini through a file renamed over it.
-edit() {
-	sed -e "$1" "$T/supervisor.ini" > "$T/supervisor.ini.tmp"
-	mv "$T/supervisor.ini.tmp" "$T/supervisor.ini"
-}
 
 # ---- start-up -----------------------------------------------------------
 "${VALGRIND[@]}" "$SUPERVISOR" -c "$T/supervisor.ini" \
 	>"$T/out" 2>"$T/stderr" &
 SUP_PID=$!
-answers() { "$CLIENT" version >/dev/null 2>&1; }
 t_check "up and answering" t_wait $W answers
 t_check "pool_0..2, chatty, mixed RUNNING" t_wait $W eval \
 	'[ "$("$CLIENT" status 2>/dev/null | grep -c RUNNING)" -ge 5 ]'
@@ -130,8 +96,8 @@ t_check "clone3 refused under valgrind: fork used" \
 	t_wait $W log_has "clone3: .*forking"
 t_check "crasher restarted with backoff, up to backoff_max" \
 	t_wait $W log_has "crasher exited .*restarting in 2s"
-t_check "flaky gave up (FATAL)" t_wait $W is_state flaky FATAL
-t_check "noexec gave up (FATAL)" t_wait $W is_state noexec FATAL
+t_check "flaky gave up (FATAL)" t_wait $W state_is flaky FATAL
+t_check "noexec gave up (FATAL)" t_wait $W state_is noexec FATAL
 t_check "chatty's log rotated" t_wait $W test -f "$T/chatty.log.2"
 t_check "chatty's stderr log rotated" t_wait $W test -f "$T/chatty.err.1"
 t_check "mixed: stderr in its stdout log" \
@@ -180,24 +146,23 @@ vg_ctl_check "client under memcheck: stop nosuch" 4 stop nosuch
 
 # ---- reloads ----------------------------------------------------------------
 n=$(reloads)
-edit 's/sleep 1001/sleep 1011/'
+edit_by_rename 's/sleep 1001/sleep 1011/'
 # Before the watch's reload, most often: then it lists what would change.
 ctl_check "reload --dry-run" 0 reload --dry-run
-t_check "edit: reloaded (pool changed)" after_edit $((n + 1))
+t_check "edit: reloaded (pool changed)" after_edit $((n + 1)) "$W"
 t_check "edit: pool restarting" log_has "reload: pool.*changed"
 n=$(reloads)
 awk '/^\[/ { skip = ($0 == "[program:mixed]") }
 	!skip { sub(/^numprocs = 3$/, "numprocs = 2"); print }
 	END { print "[program:added]\ncommand = sleep 1003\nstartsecs = 0" }' \
-	"$T/supervisor.ini" > "$T/supervisor.ini.tmp"
-mv "$T/supervisor.ini.tmp" "$T/supervisor.ini"
-t_check "add, remove, numprocs down: reloaded" after_edit $((n + 1))
-t_check "added RUNNING" t_wait $W is_state added RUNNING
+	"$T/supervisor.ini" | t_config_renamed
+t_check "add, remove, numprocs down: reloaded" after_edit $((n + 1)) "$W"
+t_check "added RUNNING" t_wait $W state_is added RUNNING
 t_check "mixed and pool_2 removed" t_wait $W eval \
 	'! names | grep -qwE "mixed|pool_2"'
 printf '[program:dropin]\ncommand = sleep 1004\nstartsecs = 0\n' \
 	> "$T/conf.d/dropin.ini"
-t_check "drop-in: dropin RUNNING" t_wait $W is_state dropin RUNNING
+t_check "drop-in: dropin RUNNING" t_wait $W state_is dropin RUNNING
 printf '\n[program:broken]\ncommand = true\nstartretries = many\n' \
 	>> "$T/supervisor.ini"
 t_check "invalid edit: logged, nothing changed" \
@@ -222,12 +187,10 @@ t_check "the supervisor's own log rotated" test -f "$T/log.1"
 # ---- teardown ---------------------------------------------------------------
 SUP=$(supervisor_pid)
 GUARD=$SUP_PID
-kill -TERM "$SUP_PID"
-if t_wait 300 sup_gone; then
-	wait "$SUP_PID"
-	status=$?
+if t_stop TERM 300; then
 	SUP_PID=
-	t_check "SIGTERM: exit status 0 (got $status)" test "$status" = 0
+	t_check "SIGTERM: exit status 0 (got $SUP_STATUS)" \
+		test "$SUP_STATUS" = 0
 else
 	t_fail "SIGTERM: still running after 300 s"
 fi
@@ -264,5 +227,5 @@ t_check "the guardian's and the supervisor's logs are there" eval \
 	'[ "$(grep -l "ERROR SUMMARY" "$T"/vg.* | wc -l)" -ge 2 ]'
 
 echo "valgrind: $SECONDS s"
-echo "$NPASS passed, $NFAIL failed"
-[ "$NFAIL" -eq 0 ] && [ "$NPASS" -gt 0 ]
+echo "$N_PASSED passed, $N_FAILED failed"
+[ "$N_FAILED" -eq 0 ] && [ "$N_PASSED" -gt 0 ]

@@ -4,13 +4,6 @@
 # and is not spawned again; the other programs keep running meanwhile.
 . "$(dirname "$0")/../lib.sh"
 
-# Milliseconds since the epoch of the first log line matching PATTERN.
-log_time_ms() {
-	local stamp
-	stamp=$(grep -E -- "$1" "$T/log" | head -n 1 | cut -c1-23)
-	[ -n "$stamp" ] && date -d "$stamp" +%s%3N
-}
-
 t_config <<EOF2
 [supervisor]
 loglevel = debug
@@ -44,8 +37,8 @@ t_check "retry 1 of 2 waits backoff_max" log_has "flaky: retry 1 of 2 in 0.2s"
 t_check "retry 2 of 2 waits backoff_max" log_has "flaky: retry 2 of 2 in 0.2s"
 t_check "the last failure goes STARTING -> FATAL" \
 	log_has "flaky: STARTING -> FATAL"
-first=$(log_time_ms "spawned flaky pid")
-fatal=$(log_time_ms "flaky gave up")
+first=$(log_ms "spawned flaky pid")
+fatal=$(log_ms "flaky gave up")
 t_check "two backoff delays of 0.2s passed before FATAL ($((fatal - first)) ms)" \
 	test "$((fatal - first))" -ge 350
 # Leave time for a wrong fourth attempt to show up.
@@ -58,8 +51,8 @@ t_check "grower waits 1s, then 2s" \
 	t_wait 10 log_has "grower gave up after 2 retries \(FATAL\)"
 t_check "grower: retry 1 of 2 in 1s" log_has "grower: retry 1 of 2 in 1s"
 t_check "grower: retry 2 of 2 in 2s" log_has "grower: retry 2 of 2 in 2s"
-first=$(log_time_ms "spawned grower pid")
-fatal=$(log_time_ms "grower gave up")
+first=$(log_ms "spawned grower pid")
+fatal=$(log_ms "grower gave up")
 t_check "3s of backoff passed before grower's FATAL ($((fatal - first)) ms)" \
 	test "$((fatal - first))" -ge 2900
 t_check "grower spawned exactly 3 times" \
@@ -90,8 +83,8 @@ t_check "exit 0 with a program in BACKOFF" test "$SUP_STATUS" = 0
 t_check "BACKOFF -> STOPPED on teardown" log_has "waiting: BACKOFF -> STOPPED"
 t_check "not spawned again during teardown" \
 	test "$(log_count 'spawned waiting pid')" -eq 1
-began=$(log_time_ms "SIGTERM received")
-ended=$(log_time_ms "supervisor exiting")
+began=$(log_ms "SIGTERM received")
+ended=$(log_ms "supervisor exiting")
 t_check "teardown did not wait for the 1s backoff ($((ended - began)) ms)" \
 	test "$((ended - began))" -lt 900
 t_check "nothing left after the BACKOFF teardown" no_program_left

@@ -47,31 +47,15 @@ total_size() { stat -c %s "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 
 fsize() { total_size "$1"; }
 lines_of() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
 last_line() { tail -n 1 "$1" 2>/dev/null; }
-# From the status table (jq costs more CPU than the client, in polls).
-# status_of NAME: its line in STATUS, its state in STATE, the bytes of
-# output it lost in LOST.
-status_of() {
-	local line
-	STATUS= STATE= LOST=0
-	while IFS= read -r line; do
-		[[ $line == "$1 "* ]] || continue
-		STATUS=$line
-		read -r _ STATE _ <<< "$line"
-		[[ $line =~ \(([0-9]+)\ bytes\ of\ output\ lost\)$ ]] &&
-			LOST=${BASH_REMATCH[1]}
-	done < <("$CLIENT" status 2>/dev/null)
-	[ -n "$STATUS" ]
-}
+# lost_of NAME: the bytes of output NAME lost, as status says.
 lost_of() { status_of "$1"; echo "$LOST"; }
-state_of() { status_of "$1"; echo "$STATE"; }
-# slowly COMMAND...: as COMMAND, a little later (for t_wait's polls of
-# commands that fork).
-slowly() { t_sleep 0.05; "$@"; }
+# slowly waits 0.05 s here, not 0.1: these polls look at files, the log
+# and status, not at hundreds of processes.
+SLOWLY_S=0.05
 # wait_log PATTERN: as t_wait_log, polling less often.
 wait_log() { t_wait 20 slowly log_has "$1"; }
 # The supervisor proper's open descriptors (the guardian is its parent).
 fd_count() { local f=(/proc/"$SPID"/fd/*); echo "${#f[@]}"; }
-vm_rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
 
 {
 cat <<EOF
@@ -391,7 +375,7 @@ EOF
 SUP_PID=$!
 t_check "flood: spawned" wait_log "spawned flood pid"
 SPID=$(supervisor_pid)
-rss0=$(vm_rss_kb "$SPID")
+rss0=$(status_kb "$SPID" VmRSS)
 say flood go
 # The writer: the head(1) the program runs.
 writer=
@@ -417,7 +401,7 @@ written=$(wchar)
 t_check "flood: it could not write everything ($written bytes)" \
 	test "$written" -lt $((20 * MB))
 ctl_check "flood: status answers while it is blocked" 0 status
-rss=$(vm_rss_kb "$SPID")
+rss=$(status_kb "$SPID" VmRSS)
 t_check "flood: the supervisor stays small (VmRSS ${rss0} kB, then ${rss} kB)" \
 	test "$rss" -lt $((rss0 + 8 * 1024))
 timeout 60 head -c $((20 * MB + 4)) <&"${FD[sup]}" > "$T/flood.out"

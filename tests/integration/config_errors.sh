@@ -11,25 +11,25 @@
 GOLDEN=$(cd "$(dirname "$0")/golden" && pwd)
 MAKEFILE=$(cd "$(dirname "$0")/../.." && pwd)/Makefile
 
-# check FILE: runs "supervisor -c FILE check" inside $T; stdout, stderr
-# and the exit status land in $T/check.out, $T/check.err, CHECK_STATUS.
-check() {
+# config_check FILE: runs "supervisor -c FILE check" inside $T; stdout,
+# stderr and the exit status land in $T/check.out, $T/check.err,
+# CHECK_STATUS, and stdout and stderr in OUT and ERR (for err_has).
+config_check() {
 	(cd "$T" && exec "$SUPERVISOR" -c "$1" check) > "$T/check.out" 2> "$T/check.err"
 	CHECK_STATUS=$?
+	OUT=$(< "$T/check.out")
+	ERR=$(< "$T/check.err")
 }
-# same FILE1 FILE2: identical contents; shows the difference if not.
-same() { diff -u "$1" "$2" >&2; }
+# same_sorted FILE1 FILE2: the same lines, in any order.
 same_sorted() { diff -u <(sort "$1") <(sort "$2") >&2; }
-err_has() { grep -qF -- "$1" "$T/check.err"; }
 out_is() { [ "$(cat "$T/check.out")" = "$1" ]; }
 # Argument N (0 = the program) of PID's command line.
 cmdline_arg() { tr '\0' '\n' < "/proc/$1/cmdline" | sed -n "$(( $2 + 1 ))p"; }
 arg_is() { [ "$(cmdline_arg "$1" "$2")" = "$3" ]; }
-environ_has() { tr '\0' '\n' < "/proc/$1/environ" | grep -qxF -- "$2"; }
 
 # --- golden: one mistake of each kind ---
 cp "$GOLDEN/config_errors.ini" "$T/bad.ini"
-check bad.ini
+config_check bad.ini
 t_check "check: invalid file exits 78" test "$CHECK_STATUS" = 78
 t_check "check: nothing on stdout for an invalid file" test ! -s "$T/check.out"
 t_check "check: every message of golden/config_errors.txt, no other" \
@@ -79,7 +79,7 @@ command = sleep 1000
 EOF2
 dup1='dup.ini:5: process name "same" is also used by [program:dup1] at line 1'
 dup2='dup.ini:14: process name "w_1" is also used by [program:w] at line 9'
-check dup.ini
+config_check dup.ini
 t_check "dup: exit 78" test "$CHECK_STATUS" = 78
 t_check "dup: a duplicate name names both programs and lines" err_has "$dup1"
 t_check "dup: every duplicate is reported, not only the first" err_has "$dup2"
@@ -90,7 +90,7 @@ cat "$T/dup.ini" - > "$T/dup2.ini" <<'EOF2'
 command = sleep 1000
 startsecs = abc
 EOF2
-check dup2.ini
+config_check dup2.ini
 t_check "dup: reported along with an error in another program" \
 	err_has "${dup1/dup.ini/dup2.ini}"
 t_check "dup: ...which is reported too" \
@@ -120,7 +120,7 @@ lines.ini:3: startsecs: "abc" is not a duration (like 10, 0.5, 250ms, 2m)
 lines.ini:12: unknown key "bogus" in [program:multi]
 lines.ini:15: stopsignal: "NOPE" is not a signal (like TERM, INT, HUP, QUIT, KILL, USR1, USR2)
 EOF2
-check lines.ini
+config_check lines.ini
 t_check "lines: exit 78" test "$CHECK_STATUS" = 78
 t_check "lines: errors name the physical lines" same "$T/lines.want" "$T/check.err"
 
@@ -136,7 +136,7 @@ command = sleep 1000
 command = sleep 1000
 numprocs = 3
 EOF2
-check good.ini
+config_check good.ini
 t_check "good: exit 0" test "$CHECK_STATUS" = 0
 t_check "good: OK with counts" out_is "good.ini: OK (2 programs, 4 processes)"
 t_check "good: nothing on stderr" test ! -s "$T/check.err"
@@ -145,7 +145,7 @@ cp "$T/good.ini" "$T/supervisor.ini"
 t_check "good: ./supervisor.ini is the default" \
 	out_is "./supervisor.ini: OK (2 programs, 4 processes)"
 printf '[program:x]\ncommand = sleep 1000\n' > "$T/one.ini"
-check one.ini
+config_check one.ini
 t_check "one: singular words" out_is "one.ini: OK (1 program, 1 process)"
 
 # Keys supervisord has and this supervisor does not implement yet warn,
@@ -175,7 +175,7 @@ startsecs = 0.1
 command = sh -c 'sleep 1000; :' arg0 $long
 startsecs = 0.1
 EOF2
-(cd "$T" && exec "$SUPERVISOR" -c supervisor.ini check) > "$T/check.out" 2> "$T/check.err"
+config_check supervisor.ini
 t_check "later: check exits 0 with warnings" \
 	out_is "supervisor.ini: OK (3 programs, 3 processes)"
 t_check "later: serverurl names its line" \
@@ -235,7 +235,7 @@ cli -c "$T/good.ini" check extra
 t_check "extra argument: exit 64" test "$CLI_STATUS" = 64
 cli -c
 t_check "-c without a file: exit 64" test "$CLI_STATUS" = 64
-check missing.ini
+config_check missing.ini
 t_check "missing file: exit 78" test "$CHECK_STATUS" = 78
 t_check "missing file: says why" \
 	test "$(cat "$T/check.err")" = "missing.ini: cannot read: No such file or directory"

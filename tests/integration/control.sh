@@ -9,30 +9,20 @@
 SOCK=$SUPERVISOR_SOCKET
 VERSION=$("$SUPERVISOR" -V | sed 's/^supervisor //')
 
-out_has() { grep -qxF -- "$1" <<< "$OUT"; }
-out_matches() { grep -qE -- "$1" <<< "$OUT"; }
-err_has() { grep -qF -- "$1" <<< "$ERR"; }
 # out_lines N: stdout has exactly N lines.
 out_lines() { [ "$(grep -c '' <<< "$OUT")" -eq "$1" ]; }
 # js FILTER: jq -e FILTER holds for the JSON in OUT.
 js() { jq -e "$1" <<< "$OUT" >/dev/null 2>&1; }
-# state_is NAME STATE: what status says about NAME.
-state_is() {
-	"$CLIENT" status --json "$1" 2>/dev/null |
-		jq -e --arg s "$2" 'length > 0 and all(.[]; .state == $s)' \
-		>/dev/null 2>&1
-}
-# pid_of NAME: the pid the supervisor gives for NAME.
-pid_of() { "$CLIENT" pid "$1" 2>/dev/null; }
-# all_gone PID...: none of them lives; says which do.
-all_gone() {
-	local pid ok=0
-	for pid in "$@"; do
-		alive "$pid" || continue
-		echo "left: $pid $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
-		ok=1
+# find_tree_child: the child shell of tree's leader, in TREE_CHILD.
+find_tree_child() {
+	local pid comm
+	TREE_CHILD=
+	children_scan "$tree"
+	for pid in "${LIVE[@]}"; do
+		{ read -r comm < "/proc/$pid/comm"; } 2>/dev/null &&
+			[ "$comm" = sh ] && TREE_CHILD=$pid
 	done
-	return $ok
+	[ -n "$TREE_CHILD" ]
 }
 
 # tree: a shell with a child shell, each noting the SIGUSR1 it gets.
@@ -271,9 +261,8 @@ ctl_check "status --json nope" 4 status --json nope
 t_check "status --json nope: an empty array" js 'length == 0'
 
 # ---- signal: the whole tree ---------------------------------------------
-t_check "tree has a child (test set-up)" t_wait 10 bash -c \
-	"pgrep -P $tree -x sh >/dev/null"
-tree_child=$(pgrep -P "$tree" -x sh)
+t_check "tree has a child (test set-up)" t_wait 10 find_tree_child
+tree_child=$TREE_CHILD
 t_check "tree parent traps USR1 (test set-up)" t_wait 10 catches "$tree" 10
 t_check "tree child traps USR1 (test set-up)" t_wait 10 catches "$tree_child" 10
 ctl_check "signal USR1 tree" 0 signal USR1 tree

@@ -7,22 +7,11 @@
 # config file given relative to where it started still reloads.
 . "$(dirname "$0")/../lib.sh"
 
-write_config() {
-	t_config <<EOF2
-[supervisor]
-pidfile = $T/sup.pid
-logfile = $T/sup.log
-$1
-
-[program:web]
-command = sleep 1000
-startsecs = 0.2
-stdout_logfile = NONE
-stderr_logfile = NONE
-EOF2
+# daemon_config LINE: web, with a pidfile and a log file, and LINE in
+# [supervisor].
+daemon_config() {
+	web_config 0.2 "pidfile = $T/sup.pid" "logfile = $T/sup.log" "$1"
 }
-alive() { kill -0 "$1" 2>/dev/null; }
-gone() { ! alive "$1"; }
 sup_log_has() { grep -qE -- "$1" "$T/sup.log"; }
 # start_detached ARG...: runs the command from $T, relative config path.
 start_detached() {
@@ -31,7 +20,7 @@ start_detached() {
 	START_RC=$?
 }
 
-write_config ""
+daemon_config ""
 t0=$(now_ms)
 start_detached -d
 ms=$(( $(now_ms) - t0 ))
@@ -68,7 +57,7 @@ t_check "second: the first is untouched" \
 	eval 'alive "$PID" && [ "$(cat "$T/sup.pid")" = "$PID" ]'
 
 # The config file was given relative to $T; a reload still finds it.
-write_config ""
+daemon_config ""
 sed -i 's/sleep 1000/sleep 1001/' "$T/supervisor.ini"
 kill -HUP "$PID"
 # The file's watch may see the edit before the signal comes: either
@@ -103,7 +92,7 @@ kill -TERM "$PID3"
 t_wait 20 gone "$PID3"
 
 # A failure to start comes back to the command, with the reason.
-write_config "logfile = /nonexistent-dir/sup.log"
+daemon_config "logfile = /nonexistent-dir/sup.log"
 sed -i "0,/^logfile = $(printf '%s' "$T" | sed 's/[\/&]/\\&/g')\/sup.log$/{//d}" "$T/supervisor.ini"
 start_detached -d
 t_check "failure: the command exits non-zero (got $START_RC)" test "$START_RC" != 0
@@ -112,7 +101,7 @@ t_check "failure: it names the reason" \
 t_check "failure: no pidfile" test ! -e "$T/sup.pid"
 
 # supervisord's nodaemon = false detaches without -d.
-write_config "nodaemon = false"
+daemon_config "nodaemon = false"
 start_detached
 PID4=$(cat "$T/sup.pid" 2>/dev/null)
 t_check "nodaemon = false: detached, exit 0 (got $START_RC)" \
@@ -122,7 +111,7 @@ kill -TERM "$PID4"
 t_check "nodaemon = false: stops on SIGTERM" t_wait 20 gone "$PID4"
 # exit_with_parent follows the process that started it: for a detached
 # one, the shell's command that is gone at once.  Ignored, with a word.
-write_config "exit_with_parent = true
+daemon_config "exit_with_parent = true
 parent_poll_interval = 0.1"
 start_detached -d
 PID5=$(cat "$T/sup.pid" 2>/dev/null)

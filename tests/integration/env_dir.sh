@@ -5,14 +5,12 @@
 # %(process_num)d expand.
 . "$(dirname "$0")/../lib.sh"
 
-env_has() { env_of "$1" | grep -qxF -- "$2"; }
 # env_count PID KEY: how many times KEY= appears in PID's environment.
 env_count() { env_of "$1" | grep -c "^$2="; }
 cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
-umask_is() { [ "$(awk '/^Umask:/ {print $2}' "/proc/$1/status")" = "$2" ]; }
-# The process has exec'd its program: before that, /proc shows the
-# supervisor's forked copy.
-execd() { [ "$(readlink "/proc/$1/exe")" = "$SLEEP" ]; }
+umask_is() { [ "$(status_field "$1" Umask)" = "$2" ]; }
+# The process has exec'd its program, sleep.
+execd() { exe_is "$1" "$SLEEP"; }
 execd_or_gone() { execd "$1" || gone "$1"; }
 pgid_of() { ps -o pgid= -p "$1" | tr -d ' '; }
 
@@ -50,20 +48,20 @@ t_start
 t_check "envy is RUNNING" t_wait_log "envy is RUNNING"
 pid=$(spawned_pid envy)
 t_check "envy has exec'd sleep" t_wait 10 execd "$pid"
-t_check "envy: A=\"x y\" (quotes removed)" env_has "$pid" "A=x y"
-t_check "envy: B=2" env_has "$pid" "B=2"
-t_check "envy: a quoted value keeps its comma" env_has "$pid" "COMMA=a,b"
+t_check "envy: A=\"x y\" (quotes removed)" environ_has "$pid" "A=x y"
+t_check "envy: B=2" environ_has "$pid" "B=2"
+t_check "envy: a quoted value keeps its comma" environ_has "$pid" "COMMA=a,b"
 t_check "envy: %(ENV_HOME)s is the supervisor's HOME" \
-	env_has "$pid" "HOME_COPY=$HOME"
-t_check "envy: %(here)s is the config file's directory" env_has "$pid" "HERE=$T"
-t_check "envy: %(program_name)s" env_has "$pid" "NAME=envy"
+	environ_has "$pid" "HOME_COPY=$HOME"
+t_check "envy: %(here)s is the config file's directory" environ_has "$pid" "HERE=$T"
+t_check "envy: %(program_name)s" environ_has "$pid" "NAME=envy"
 t_check "envy: environment= overrides an inherited variable" \
-	env_has "$pid" "OUTER=inner"
+	environ_has "$pid" "OUTER=inner"
 t_check "envy: ...which then appears once" test "$(env_count "$pid" OUTER)" -eq 1
 t_check "envy: the supervisor's environment is inherited" \
-	env_has "$pid" "INHERITED=kept"
-t_check "envy: SUPERVISOR_PROCESS_NAME" env_has "$pid" "SUPERVISOR_PROCESS_NAME=envy"
-t_check "envy: SUPERVISOR_GROUP_NAME" env_has "$pid" "SUPERVISOR_GROUP_NAME=envy"
+	environ_has "$pid" "INHERITED=kept"
+t_check "envy: SUPERVISOR_PROCESS_NAME" environ_has "$pid" "SUPERVISOR_PROCESS_NAME=envy"
+t_check "envy: SUPERVISOR_GROUP_NAME" environ_has "$pid" "SUPERVISOR_GROUP_NAME=envy"
 t_check "envy: directory= (through %(here)s) is the cwd" cwd_is "$pid" "$real_T/work"
 t_check "envy: umask = 027" umask_is "$pid" 0027
 
@@ -77,9 +75,9 @@ for n in 0 1 2; do
 	pids="$pids $pid"
 	t_check "w_$n has exec'd sleep" t_wait 10 execd "$pid"
 	t_check "w_$n: SUPERVISOR_PROCESS_NAME=w_$n" \
-		env_has "$pid" "SUPERVISOR_PROCESS_NAME=w_$n"
-	t_check "w_$n: SUPERVISOR_GROUP_NAME=w" env_has "$pid" "SUPERVISOR_GROUP_NAME=w"
-	t_check "w_$n: %(process_num)d in environment" env_has "$pid" "NUM=$n"
+		environ_has "$pid" "SUPERVISOR_PROCESS_NAME=w_$n"
+	t_check "w_$n: SUPERVISOR_GROUP_NAME=w" environ_has "$pid" "SUPERVISOR_GROUP_NAME=w"
+	t_check "w_$n: %(process_num)d in environment" environ_has "$pid" "NUM=$n"
 	t_check "w_$n: %(process_num)d in directory" cwd_is "$pid" "$real_T/w$n"
 	t_check "w_$n: leads its own process group" test "$(pgid_of "$pid")" = "$pid"
 	t_check "w_$n: inherits the supervisor's umask" umask_is "$pid" "$supervisor_umask"
@@ -116,7 +114,7 @@ t_wait 10 execd_or_gone "$pid"
 t_check "relative -c: %(here)s/bin/tool is found from directory = /" execd "$pid"
 t_check "relative -c: not exec'd as a relative path" log_lacks "rel: exec \./"
 if execd "$pid"; then
-	t_check "relative -c: %(here)s is absolute" env_has "$pid" "HERE=$T"
+	t_check "relative -c: %(here)s is absolute" environ_has "$pid" "HERE=$T"
 fi
 t_stop TERM
 t_check "relative -c: supervisor exits 0" test "$SUP_STATUS" = 0

@@ -104,12 +104,8 @@ run_all() {
 		else
 			t_fail "[$user] (b) kill -9 supervisor: survivors after 3 s: $(survivors)"
 		fi
-		if t_wait 5 sup_gone; then
-			wait "$SUP_PID"
-			status=$?
-		else
-			status=timeout
-		fi
+		t_wait_exit 5
+		status=$SUP_STATUS
 		t_check "[$user] (b) kill -9 supervisor: guardian exits 137 (got $status)" \
 			test "$status" = 137
 		t_check "[$user] (b) kill -9 supervisor: guardian logs it" \

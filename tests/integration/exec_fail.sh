@@ -5,8 +5,6 @@
 # startsecs = 0.  Commands without '/' are looked up in the program's PATH.
 . "$(dirname "$0")/../lib.sh"
 
-spawn_count() { log_count "spawned $1 pid"; }
-exe_is() { [ "$(readlink "/proc/$1/exe")" = "$2" ]; }
 cmdline_has() { tr '\0' '\n' < "/proc/$1/cmdline" | grep -qxF -- "$2"; }
 test_ge_count() { [ "$(log_count "$1")" -ge "$2" ]; }
 

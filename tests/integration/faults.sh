@@ -13,57 +13,11 @@
 
 # ---- helpers ---------------------------------------------------------------
 
-# status_of NAME: its state in STATE, its pid in SPAWN_PID (from status).
-status_of() {
-	local line
-	STATE= SPAWN_PID=
-	while IFS= read -r line; do
-		[[ $line == "$1 "* ]] || continue
-		read -r _ STATE SPAWN_PID _ <<< "$line"
-	done < <("$CLIENT" status 2>/dev/null)
-	[ -n "$STATE" ]
-}
-state_is() { status_of "$1" && [ "$STATE" = "$2" ]; }
-# slowly COMMAND...: as COMMAND, a little later (polls that fork or walk
-# /proc with hundreds of processes about).
-slowly() { t_sleep 0.1; "$@"; }
 # CPU time (user + system) of pid $1 in milliseconds.
 cpu_ms() {
 	stat_read "$1" && echo $(( (STAT[11] + STAT[12]) * 1000 / CLK_TCK ))
 }
 CLK_TCK=$(getconf CLK_TCK)
-# children_scan PID: the children of PID into LIVE (not zombies) and
-# ZOMBIES, from /proc without a fork.
-children_scan() {
-	local f line rest state ppid
-	LIVE=() ZOMBIES=()
-	for f in /proc/[0-9]*/stat; do
-		{ read -r line < "$f"; } 2>/dev/null || continue
-		rest=${line##*) }
-		state=${rest%% *}
-		rest=${rest#* }
-		ppid=${rest%% *}
-		[ "$ppid" = "$1" ] || continue
-		if [ "$state" = Z ]; then
-			ZOMBIES+=("${line%% *}")
-		else
-			LIVE+=("${line%% *}")
-		fi
-	done
-}
-# no_lasting_zombie PID: no child of PID is a zombie both now and 0.3 s
-# later (one reaped promptly is never seen twice).
-no_lasting_zombie() {
-	local before pid
-	children_scan "$1"
-	before=" ${ZOMBIES[*]} "
-	t_sleep 0.3
-	children_scan "$1"
-	for pid in "${ZOMBIES[@]}"; do
-		[[ $before == *" $pid "* ]] && return 1
-	done
-	return 0
-}
 
 # A helper, when a C compiler is there to build it: "nonblock" makes its
 # stdout non-blocking and writes until the pipe is full (or 64 MB); "orphans N
@@ -317,7 +271,7 @@ t_check "all 500 exit at once and are reaped" \
 ms=$(( $(now_ms) - t0 ))
 cpu1=$(cpu_ms "$SPID")
 t_pass "reaping 500 orphans took under ${ms} ms, $((cpu1 - cpu0)) ms CPU"
-t_check "no lasting zombie" no_lasting_zombie "$SPID"
+t_check "no lasting zombie" no_lasting_zombie 0.3 "$SPID"
 ctl status steady
 t_check "status answers after the flood (${MS} ms)" test "$RC" = 0
 t_check "flood's leader is RUNNING" state_is flood RUNNING

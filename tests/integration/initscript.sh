@@ -13,21 +13,11 @@
 INIT=$(cd "$(dirname "$0")/../.." && pwd)/conf/supervisor.init
 export SUPERVISOR_DEFAULTS=$T/defaults
 
-# write_config [PIDFILE-LINE]: one program; the supervisor's log is $T/log,
+# init_config [PIDFILE-LINE]: one program; the supervisor's log is $T/log,
 # which t_fail prints.  No watching: only the script's SIGHUP reloads.
-write_config() {
-	t_config <<EOF2
-[supervisor]
-${1-pidfile = $T/sup.pid}
-logfile = $T/log
-watch_config = false
-
-[program:web]
-command = sleep 1000
-startsecs = 0
-stdout_logfile = NONE
-stderr_logfile = NONE
-EOF2
+init_config() {
+	web_config 0 "${1-pidfile = $T/sup.pid}" "logfile = $T/log" \
+	    "watch_config = false"
 }
 # write_defaults START_STOP_DAEMON
 write_defaults() {
@@ -40,10 +30,12 @@ START_STOP_DAEMON=$1
 EOF2
 }
 # init ACTION: runs the script; its status in IRC, its output in $T/init.out
-# and $T/init.err.
+# and $T/init.err, and in OUT and ERR (for out_matches and err_matches).
 init() {
 	sh "$INIT" "$1" > "$T/init.out" 2> "$T/init.err"
 	IRC=$?
+	OUT=$(< "$T/init.out")
+	ERR=$(< "$T/init.err")
 }
 # init_check NAME WANT ACTION
 init_check() {
@@ -55,8 +47,6 @@ init_check() {
 		t_fail "$name: exit $IRC, want $want; stdout: $(cat "$T/init.out"); stderr: $(cat "$T/init.err")"
 	fi
 }
-out_has() { grep -qE -- "$1" "$T/init.out"; }
-err_has() { grep -qE -- "$1" "$T/init.err"; }
 pidfile_pid() { cat "$T/sup.pid" 2>/dev/null; }
 sighups() { grep -c "SIGHUP received" "$T/log"; }
 
@@ -94,7 +84,7 @@ stop_checks() {
 # lifecycle NAME START_STOP_DAEMON: every action, in every state.
 lifecycle() {
 	local r=$1 pid pid2 stops hups
-	write_config
+	init_config
 	write_defaults "$2"
 	stops=$(ssd_stops)
 
@@ -103,9 +93,9 @@ lifecycle() {
 	pid=$(pidfile_pid)
 	t_check "$r: start returns with the supervisor up (pid $pid)" \
 		eval 'alive "${pid:-0}" && log_has "spawned web pid"'
-	t_check "$r: start says its pid" out_has "started \(pid $pid\)"
+	t_check "$r: start says its pid" out_matches "started \(pid $pid\)"
 	init_check "$r: status while running" 0 status
-	t_check "$r: status says its pid" out_has "is running \(pid $pid\)"
+	t_check "$r: status says its pid" out_matches "is running \(pid $pid\)"
 
 	sed -i 's/sleep 1000/sleep 1001/' "$T/supervisor.ini"
 	init_check "$r: reload" 0 reload
@@ -115,7 +105,7 @@ lifecycle() {
 	hups=$(sighups)
 	init_check "$r: reload of an invalid file is refused" 6 reload
 	t_check "$r: which names the error and sends nothing" \
-		eval 'err_has "startsecs" && [ "$(sighups)" = "$hups" ]'
+		eval 'err_matches "startsecs" && [ "$(sighups)" = "$hups" ]'
 	sed -i '$d' "$T/supervisor.ini"
 	init_check "$r: force-reload" 0 force-reload
 
@@ -131,7 +121,7 @@ lifecycle() {
 	pid=$(pidfile_pid)
 	init_check "$r: start again" 0 start
 	t_check "$r: which says it already runs" \
-		out_has "already running \(pid $pid\)"
+		out_matches "already running \(pid $pid\)"
 	t_check "$r: and leaves it be" \
 		eval 'alive "$pid" && [ "$(pidfile_pid)" = "$pid" ]'
 
@@ -165,7 +155,7 @@ lifecycle() {
 # stops waits for that: it counts a zombie as running.)
 stops() {
 	local r=$1 pid stops
-	write_config
+	init_config
 	write_defaults "$2"
 	stops=$(ssd_stops)
 	init_check "$r: start" 0 start
@@ -183,19 +173,19 @@ fi
 
 # The config has no pidfile (or another one): start says what is missing,
 # and how to stop the one it started.
-write_config ""
+init_config ""
 write_defaults ""
 init_check "no pidfile in the config: start fails" 1 start
 t_check "and says the line the config needs" \
-	err_has "needs \"pidfile = $T/sup.pid\""
+	err_matches "needs \"pidfile = $T/sup.pid\""
 "$SUPERVISOR" -c "$T/supervisor.ini" shutdown > /dev/null 2>&1
 t_check "the shutdown it suggests stops it" t_wait 10 no_program_left
 
-write_config
+init_config
 echo "startsecs = soon" >> "$T/supervisor.ini"
 init_check "an invalid config: start exits 6" 6 start
 t_check "and no supervisor runs" \
 	eval '[ ! -e "$T/sup.pid" ] && no_program_left'
 init_check "an unknown action: exit 2" 2 frobnicate
-t_check "which prints the usage" err_has "^usage: .*start"
+t_check "which prints the usage" err_matches "^usage: .*start"
 t_done

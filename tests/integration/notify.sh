@@ -28,8 +28,8 @@ RECV=$!
 t_wait 5 test -S "$T/notify"
 NOTIFY_SOCKET=$T/notify t_start
 notes_have() { grep -qx -- "$1" "$T/notes"; }
-# line_of TEXT: the line number of TEXT's first whole-line match.
-line_of() { grep -nx -m 1 -- "$1" "$T/notes" | cut -d: -f1; }
+# note_line TEXT: the number of the first line of the notes that is TEXT.
+note_line() { line_of "^$1\$" "$T/notes"; }
 
 t_check "READY=1 comes" t_wait 10 notes_have "READY=1"
 t_check "not before slow left STARTING (its startsecs, 1.5 s)" \
@@ -42,7 +42,7 @@ t_check "MAINPID= is the pid that was started ($SUP_PID)" \
 	notes_have "MAINPID=$SUP_PID"
 starting=$(grep -n -m 1 "^STATUS=starting: [0-9] of 3 running$" "$T/notes" | cut -d: -f1)
 t_check "STATUS= said it was starting first (line ${starting:-none})" \
-	test "${starting:-999}" -lt "$(line_of READY=1)"
+	test "${starting:-999}" -lt "$(note_line READY=1)"
 t_check "STATUS=2 of 3 running (manual is not autostart)" \
 	notes_have "STATUS=2 of 3 running"
 t_check "programs do not inherit NOTIFY_SOCKET" \
@@ -57,14 +57,14 @@ t_check "RELOADING=1 carries MONOTONIC_USEC=" \
 	eval 'grep -qE "^MONOTONIC_USEC=[0-9]+$" "$T/notes"'
 t_check "then READY=1 again" \
 	t_wait 10 eval '[ "$(grep -c "^READY=1$" "$T/notes")" = 2 ] &&
-	    [ "$(grep -n "^READY=1$" "$T/notes" | tail -n 1 | cut -d: -f1)" -gt "$(line_of RELOADING=1)" ]'
+	    [ "$(grep -n "^READY=1$" "$T/notes" | tail -n 1 | cut -d: -f1)" -gt "$(note_line RELOADING=1)" ]'
 ctl_check "reload --dry-run" 0 reload --dry-run
 t_check "a dry run is no reload: one RELOADING=1 still" \
 	test "$(grep -c "^RELOADING=1$" "$T/notes")" = 1
 
 t_stop TERM
 t_check "supervisor exits 0 (got $SUP_STATUS)" test "$SUP_STATUS" = 0
-t_check "STOPPING=1, last" t_wait 5 eval '[ "$(line_of STOPPING=1)" -gt "$(line_of RELOADING=1)" ]'
+t_check "STOPPING=1, last" t_wait 5 eval '[ "$(note_line STOPPING=1)" -gt "$(note_line RELOADING=1)" ]'
 t_check "nothing left" no_program_left
 kill "$RECV" 2>/dev/null
 wait "$RECV" 2>/dev/null

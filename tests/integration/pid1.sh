@@ -21,33 +21,13 @@ command = sleep 1000
 startsecs = 0.1
 EOF2
 # Inside the namespace (its own /proc), with pid 1 being the guardian.
+# SUP_PID is the guardian's pid outside, the child of unshare.
 start_pid1() {
 	unshare --pid --fork --mount-proc "$SUPERVISOR" -c "$T/supervisor.ini" \
 	    > "$T/out" 2> "$T/log" &
 	UNSHARE_PID=$!
-	t_wait 10 eval 'SUP_PID=$(pgrep -P "$UNSHARE_PID"); [ -n "$SUP_PID" ]'
-}
-# Zombies among the guardian's and the supervisor's children.
-zombies() {
-	local pid
-	for pid in $(program_pids); do
-		stat_read "$pid" && [ "${STAT[0]}" = Z ] && echo "$pid"
-	done
-	for pid in $(tagged_pids); do
-		stat_read "$pid" && [ "${STAT[0]}" = Z ] && echo "$pid"
-	done
-}
-# No zombie stays one: an orphan that just exited is a zombie until the
-# loop reaps it, which on a loaded machine can take a few milliseconds.
-no_lasting_zombie() {
-	local pid z
-	z=$(zombies)
-	[ -z "$z" ] && return 0
-	t_sleep 0.5
-	for pid in $z; do
-		stat_read "$pid" && [ "${STAT[0]}" = Z ] && return 1
-	done
-	return 0
+	t_wait 10 eval 'children_scan "$UNSHARE_PID"; SUP_PID=${LIVE[0]}
+	    [ -n "$SUP_PID" ]'
 }
 
 for sig in TERM INT; do
@@ -56,7 +36,11 @@ for sig in TERM INT; do
 		t_wait 10 log_has "started as pid 2 \\(guardian pid 1\\)"
 	t_check "[$sig] worker is RUNNING" t_wait_log "worker is RUNNING"
 	sleep 1		# orphans come and go, ten a second
-	t_check "[$sig] no orphan is left a zombie" no_lasting_zombie
+	# Zombies among the guardian's and the supervisor's children (the
+	# log has the supervisor's pid inside the namespace, 2).
+	children_scan "$SUP_PID"
+	t_check "[$sig] no orphan is left a zombie" \
+		no_lasting_zombie 0.5 "$SUP_PID" "${LIVE[@]}"
 	kill -HUP "$SUP_PID"
 	t_check "[$sig] SIGHUP is handled, not fatal" t_wait_log "SIGHUP received"
 	t_check "[$sig] still running after SIGHUP" kill -0 "$SUP_PID"

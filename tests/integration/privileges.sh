@@ -6,8 +6,6 @@
 # for a supervisor that is not root.
 . "$(dirname "$0")/../lib.sh"
 
-environ_has() { tr '\0' '\n' < "/proc/$1/environ" | grep -qxF -- "$2"; }
-status_field() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
 limit_of() { awk -v n="$2" 'index($0, n) == 1 { print $(NF - 2), $(NF - 1) }' "/proc/$1/limits"; }
 sorted_words() { tr ' \t' '\n\n' | grep . | sort -n | tr '\n' ' '; }
 

@@ -52,10 +52,6 @@ table() {
 	"$CLIENT" status --json 2>/dev/null |
 		jq -r '.[] | "\(.name) \(.pid) \(.state)"' | sort
 }
-pid_of() { "$CLIENT" status --json 2>/dev/null | jq -r ".[] | select(.name == \"$1\") | .pid"; }
-state_of() { "$CLIENT" status --json 2>/dev/null | jq -r ".[] | select(.name == \"$1\") | .state"; }
-names() { "$CLIENT" status --json 2>/dev/null | jq -r '.[].name' | sort | tr '\n' ' '; }
-running() { [ "$(state_of "$1")" = RUNNING ]; }
 # runs CMDLINE: a process of this test's programs has that command line
 # (pgrep would also see the other build's run of this test).
 runs() {
@@ -66,24 +62,6 @@ runs() {
 	done
 	return 1
 }
-reloads() { log_count "reload \\(the config file changed\\): "; }
-
-# after_edit N: the watcher's reload number N has been logged.
-after_edit() { t_wait 10 eval '[ "$(reloads)" -ge '"$1"' ]'; }
-
-# Rewrites supervisor.ini in place (same inode), as an editor that
-# writes the file over does; sed_expr is applied to its text.
-edit_in_place() {
-	local text
-	text=$(sed -e "$1" "$T/supervisor.ini")
-	printf '%s\n' "$text" > "$T/supervisor.ini"
-}
-# The same through a new file renamed over the old one.
-edit_by_rename() {
-	sed -e "$1" "$T/supervisor.ini" > "$T/supervisor.ini.tmp"
-	mv "$T/supervisor.ini.tmp" "$T/supervisor.ini"
-}
-
 t_start
 t_check "all autostart programs RUNNING" \
 	t_wait 10 eval '[ "$(table | grep -c RUNNING)" = 6 ]'
@@ -126,7 +104,7 @@ t_check "in-place edit: web stopped with its old stopsignal (SIGINT)" \
 t_check "in-place edit: the old web got SIGINT" \
 	t_wait 5 test -s "$T/web.int"
 t_check "in-place edit: web RUNNING again with a new pid" \
-	t_wait 10 eval 'running web && [ "$(pid_of web)" != "$pid_web" ]'
+	t_wait 10 eval 'state_is web RUNNING && [ "$(pid_of web)" != "$pid_web" ]'
 t_check "in-place edit: new web runs the new command" \
 	t_wait 5 runs "sleep 1013"
 t_check "in-place edit: the old web's tree is gone" \
@@ -144,7 +122,7 @@ n=$(reloads)
 edit_by_rename 's/sleep 1001/sleep 1021/'
 t_check "rename: reloaded" after_edit $((n + 1))
 t_check "rename: keep restarted with a new pid" \
-	t_wait 10 eval 'running keep && [ "$(pid_of keep)" != "$pid_keep" ]'
+	t_wait 10 eval 'state_is keep RUNNING && [ "$(pid_of keep)" != "$pid_keep" ]'
 t_check "rename: web kept its pid" test "$(pid_of web)" = "$pid_web"
 pid_keep=$(pid_of keep)
 
@@ -153,7 +131,7 @@ n=$(reloads)
 edit_by_rename 's/numprocs = 2/numprocs = 4/'
 t_check "numprocs 2 -> 4: reloaded" after_edit $((n + 1))
 t_check "numprocs 2 -> 4: pool_2 and pool_3 added" \
-	t_wait 10 eval 'running pool_2 && running pool_3'
+	t_wait 10 eval 'state_is pool_2 RUNNING && state_is pool_3 RUNNING'
 t_check "numprocs 2 -> 4: pool_0 and pool_1 kept their pids" \
 	test "$(pid_of pool_0) $(pid_of pool_1)" = "$pid_pool0 $pid_pool1"
 t_check "numprocs 2 -> 4: summary 2 added" \
@@ -193,14 +171,14 @@ n=$(reloads)
 printf '[program:dropin]\ncommand = sleep 1007\nstartsecs = 0\n' \
 	> "$T/conf.d/dropin.ini"
 t_check "drop-in added: reloaded" after_edit $((n + 1))
-t_check "drop-in added: dropin RUNNING" t_wait 10 running dropin
+t_check "drop-in added: dropin RUNNING" t_wait 10 state_is dropin RUNNING
 pid_dropin=$(pid_of dropin)
 n=$(reloads)
 printf '[program:dropin]\ncommand = sleep 1017\nstartsecs = 0\n' \
 	> "$T/conf.d/dropin.ini"
 t_check "drop-in edited: reloaded" after_edit $((n + 1))
 t_check "drop-in edited: dropin restarted" \
-	t_wait 10 eval 'running dropin && [ "$(pid_of dropin)" != "$pid_dropin" ]'
+	t_wait 10 eval 'state_is dropin RUNNING && [ "$(pid_of dropin)" != "$pid_dropin" ]'
 pid_dropin=$(pid_of dropin)
 # Files that match no pattern are not ours.
 n=$(reloads)
@@ -294,7 +272,7 @@ kill -HUP "$SUP_PID"
 t_check "SIGHUP: reloaded" \
 	t_wait 10 log_has "reload \(SIGHUP\): 1 restarted"
 t_check "SIGHUP: keep restarted" \
-	t_wait 10 eval 'running keep && [ "$(pid_of keep)" != "$pid_keep" ]'
+	t_wait 10 eval 'state_is keep RUNNING && [ "$(pid_of keep)" != "$pid_keep" ]'
 t_check "SIGHUP: keep runs the new command" runs "sleep 1031"
 
 t_check "teardown: exit 0" t_stop TERM

@@ -31,7 +31,6 @@ startsecs = 0.1
 EOF2
 
 lines_ge() { [ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]; }
-spawned_ge() { [ "$(log_count "spawned $1 pid")" -ge "$2" ]; }
 first() { head -n 1 "$1"; }
 # Milliseconds from each "spawned NAME" to the "runtime limit" line that
 # follows it, one a line.  "spawned" is logged after the limit timer is
@@ -39,7 +38,7 @@ first() { head -n 1 "$1"; }
 # 1 ms of time-stamp truncation (2 ms allowed).
 limit_runtimes() {
 	grep -E "spawned $1 pid|$1: runtime limit" "$T/log" | while read -r d t rest; do
-		ms=$(date -d "$d $t" +%s%3N)
+		ms=$(stamp_ms "$d" "$t")
 		case $rest in
 		*spawned*) start=$ms ;;
 		*) [ -n "$start" ] && echo $((ms - start)) && start= ;;
@@ -62,7 +61,7 @@ kid=$(first "$T/limited.kids")
 t_check "limited: first process $leader is gone" t_wait 5 gone "$leader"
 t_check "limited: its child $kid is gone" t_wait 5 gone "$kid"
 t_check "limited: a new process is spawned" \
-	t_wait 10 spawned_ge limited 2
+	t_wait 10 spawned_at_least limited 2
 t_check "limited: the new process runs (another pid)" \
 	t_wait 10 lines_ge "$T/limited.pids" 2
 t_check "limited: the new pid differs" \
@@ -94,7 +93,7 @@ t_check "once: spawned exactly once" test "$(log_count 'spawned once pid')" -eq 
 t_check "stubborn: spawned exactly once" \
 	test "$(log_count 'spawned stubborn pid')" -eq 1
 t_check "limited: keeps being restarted" \
-	t_wait 10 spawned_ge limited 3
+	t_wait 10 spawned_at_least limited 3
 t_pass "limited: runtimes until the limit: $(limit_runtimes limited | tr '\n' ' ')ms"
 
 t_stop TERM

@@ -5,16 +5,6 @@
 # program's exit status, 128+signal if it was killed.
 . "$(dirname "$0")/../lib.sh"
 
-# Waits for the guardian to exit on its own; its status in $SUP_STATUS.
-wait_exit() {
-	if t_wait "${1:-20}" sup_gone; then
-		wait "$SUP_PID"
-		SUP_STATUS=$?
-	else
-		SUP_STATUS=timeout
-	fi
-}
-
 # --- true: exit 7 ends everything with status 7.
 t_config <<EOF2
 [program:quitter]
@@ -29,7 +19,7 @@ EOF2
 t_start
 t_wait_log "steady is RUNNING"
 steady=$(spawned_pid steady)
-wait_exit 20
+t_wait_exit 20
 t_check "true: guardian exits with the program's status 7 (got $SUP_STATUS)" \
 	test "$SUP_STATUS" = 7
 t_check "true: log says why" log_has \
@@ -56,7 +46,7 @@ t_wait_log "victim is RUNNING"
 t_wait_log "steady is RUNNING"
 steady=$(spawned_pid steady)
 kill -KILL "$(spawned_pid victim)"
-wait_exit 20
+t_wait_exit 20
 t_check "unexpected: SIGKILL gives guardian status 137 (got $SUP_STATUS)" \
 	test "$SUP_STATUS" = 137
 t_check "unexpected: log says why" log_has \
@@ -79,7 +69,7 @@ command = sleep 1000
 startsecs = 0.1
 EOF2
 t_start
-wait_exit 20
+t_wait_exit 20
 t_check "fatal: guardian exits 127, the failed exec's status (got $SUP_STATUS)" \
 	test "$SUP_STATUS" = 127
 t_check "fatal: exec error logged" \

@@ -37,16 +37,9 @@ mkdir -m 1777 "$T/run"
 # forker has at least 5 children (as ps --ppid counts, from /proc without
 # a fork: this runs in a polling loop, with 200 more processes about).
 forker_has_forked() {
-	local forker f line rest n=0
 	[ "$(log_count 'spawned forker pid')" -ge 1 ] || return 1
-	forker=$(spawned_pid forker)
-	for f in /proc/[0-9]*/stat; do
-		{ read -r line < "$f"; } 2>/dev/null || continue
-		rest=${line##*) }	# state ppid ...
-		rest=${rest#* }
-		[ "${rest%% *}" = "$forker" ] && n=$((n + 1))
-	done
-	[ "$n" -ge 5 ]
+	children_scan "$(spawned_pid forker)"
+	[ $(( ${#LIVE[@]} + ${#ZOMBIES[@]} )) -ge 5 ]
 }
 
 # stop_took NAME: milliseconds from "stopping NAME" to "NAME stopped".

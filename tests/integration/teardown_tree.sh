@@ -7,11 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 ppid_of() { stat_read "$1" && echo "${STAT[1]}"; }
-all_gone() {
-	local pid
-	for pid in "$@"; do alive "$pid" && return 1; done
-	return 0
-}
 
 # tree: leader -> child -> grandchild, all in the leader's group.
 # leader_dies: the leader dies of SIGTERM, its child ignores it.
