@@ -27,7 +27,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/config_daemon.c src/config_diff.c \
 	  src/process.c src/proctable.c \
 	  src/spawn.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
-	  src/smallfile.c src/guardian.c \
+	  src/smallfile.c src/trust.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
@@ -100,8 +100,9 @@ FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 # The config loader and what it calls: log.c for log_level_parse, and
 # the logfile.c that log.c writes through.
 FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
-	src/config_program.c src/config_daemon.c src/config_diff.c src/inifile.c src/parse.c src/strv.c src/strmap.c \
-	src/signals.c src/log.c src/logfile.c
+	src/config_program.c src/config_daemon.c src/config_diff.c \
+	src/inifile.c src/parse.c src/strv.c src/strmap.c src/signals.c \
+	src/log.c src/logfile.c src/trust.c
 
 $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 		src/ctlproto.h Makefile

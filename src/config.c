@@ -206,7 +206,8 @@ load(const char *path, const char *text, size_t len,
 	struct inifile_sink sink;
 	struct config *cf = NULL;
 	struct loader ld;
-	int rc;
+	bool parsed = false;
+	int fd;
 
 	loader_init(&ld, path, msgs);
 	config_sink_init(&ld, &sink);
@@ -214,21 +215,25 @@ load(const char *path, const char *text, size_t len,
 	ld.ld_from_text = text != NULL;
 	if (daemon_only)
 		sink.is_wanted = want_daemon_section;
-	if (!ld.ld_nomem && text == NULL && !config_safe_to_trust(&ld, path))
-		;	/* said why */
-	else if (!ld.ld_nomem) {
-		rc = text != NULL ? inifile_parse_text(text, len, &sink) :
-		    inifile_parse_file(path, &sink);
-		if (rc == -1)
-			config_msg(&ld, true, 0, text != NULL ?
-			    "out of memory" : "cannot read: %s",
-			    strerror(errno));
-		else {
-			config_read_includes(&ld, &sink);
-			cf = config_build(&ld, path);
-		}
-	} else
+	if (ld.ld_nomem)
 		config_msg(&ld, true, 0, "out of memory");
+	else if (text != NULL) {
+		if (inifile_parse_text(text, len, &sink) == -1)
+			config_msg(&ld, true, 0, "out of memory");
+		else
+			parsed = true;
+	} else if ((fd = config_open(&ld, path, false)) != -1) {
+		if (inifile_parse_fd(fd, &sink) == -1)
+			config_msg(&ld, true, 0, "cannot read: %s",
+			    errno == EINVAL ? "not a regular file" :
+			    strerror(errno));
+		else
+			parsed = true;
+	}
+	if (parsed) {
+		config_read_includes(&ld, &sink);
+		cf = config_build(&ld, path);
+	}
 	config_loader_free(&ld);
 	msgs_sort(msgs);
 	return cf;

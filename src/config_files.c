@@ -1,9 +1,10 @@
 /*
- * config_files.c: reading the config files into the loader: the main
- * file's StrictModes check, and its [include] files = globs, each match
- * read once, in sorted order.
+ * config_files.c: reading the config files into the loader: each file
+ * opened safely (as root, StrictModes over its whole path), and the main
+ * file's [include] files = globs, each match read once, in sorted order.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "inifile.h"
 #include "parse.h"
 #include "strv.h"
+#include "trust.h"
 
 /* The absolute directory of path: %(here)s, as in supervisord. */
 static char *
@@ -65,46 +67,65 @@ config_add_file(struct loader *ld, const char *path)
 	return 0;
 }
 
-/*
- * As root, a config file says what root runs: refuse one that someone
- * else could have written (sshd's StrictModes): not owned by root, or
- * writable by its group or others, or in a directory others may write
- * to (unless sticky, where they can't replace root's file).
- */
-bool
-config_safe_to_trust(struct loader *ld, const char *path)
+/* "cannot read: WHY", the reason in the words a user needs. */
+static void
+cannot_read(struct loader *ld, bool include, int err)
 {
-	struct stat st;
-	char *dir, *slash;
+	config_msg(ld, !include, 0, "%scannot read: %s", include ?
+	    "skipped: " : "", err == EINVAL ? "not a regular file" :
+	    strerror(err));
+}
 
-	if (geteuid() != 0 || ld->ld_daemon_only || stat(path, &st) == -1)
-		return true;		/* a missing file is told elsewhere */
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		config_msg(ld, true, 0, "refusing a config file that others "
-		    "can write (owner uid %d, mode %04o): as root, only root "
-		    "may write what root runs", (int)st.st_uid,
-		    (unsigned)(st.st_mode & 07777));
-		return false;
+/*
+ * Opens a config file to read, without blocking (a FIFO) or following a
+ * link into a place nobody checked.  As root, a config file says what
+ * root runs: it is read only when no one but root (or our own user) can
+ * have written it, or any directory or link on the way to it (sshd's
+ * StrictModes, over the whole path: trust.c).  Returns the descriptor,
+ * or -1 after saying why: an error for the main file; for an include a
+ * warning, and it is skipped, so that a file someone drops into an
+ * include directory costs only itself, not every later reload.
+ */
+int
+config_open(struct loader *ld, const char *path, bool include)
+{
+	char real[PATH_MAX], why[TRUST_WHY];
+	struct stat want, got;
+	int fd, err;
+
+	if (geteuid() != 0 || ld->ld_daemon_only) {
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+			cannot_read(ld, include, errno);
+		return fd;
 	}
-	if ((dir = strdup(path)) == NULL)
-		return true;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if (stat(dir, &st) == 0 && (st.st_uid != 0 ||
-	    ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
-	    (st.st_mode & S_ISVTX) == 0))) {
-		config_msg(ld, true, 0, "refusing a config file in %s, a "
-		    "directory others can write to (owner uid %d, mode %04o)",
-		    dir, (int)st.st_uid, (unsigned)(st.st_mode & 07777));
-		free(dir);
-		return false;
+	if (trust_file(path, real, sizeof(real), &want, why,
+	    sizeof(why)) == -1) {
+		if (errno != EPERM) {
+			cannot_read(ld, include, errno);
+			return -1;
+		}
+		config_msg(ld, !include, 0, "%srefusing a config file others "
+		    "could have written: %s (as root, only what root alone can "
+		    "write is read)", include ? "skipped: " : "", why);
+		return -1;
 	}
-	free(dir);
-	return true;
+	/* The walk checked every directory of real: nothing but root can
+	 * have swapped it since; the same file, or a fault. */
+	if ((fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 || fstat(fd, &got) == -1) {
+		err = errno;
+		if (fd != -1)
+			close(fd);
+		cannot_read(ld, include, err);
+		return -1;
+	}
+	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino) {
+		close(fd);
+		config_msg(ld, !include, 0, "%schanged while it was checked; "
+		    "not read", include ? "skipped: " : "");
+		return -1;
+	}
+	return fd;
 }
 
 /* Reads one more file into the loader; its sections join the others. */
@@ -112,15 +133,17 @@ static void
 read_file(struct loader *ld, const char *path,
     const struct inifile_sink *sink)
 {
+	int fd;
+
 	if (config_add_file(ld, path) == -1) {
 		ld->ld_nomem = true;
 		return;
 	}
 	ld->ld_current = NULL;
-	if (!config_safe_to_trust(ld, path))
+	if ((fd = config_open(ld, path, true)) == -1)
 		return;
-	if (inifile_parse_file(path, sink) == -1)
-		config_msg(ld, true, 0, "cannot read: %s", strerror(errno));
+	if (inifile_parse_fd(fd, sink) == -1)
+		cannot_read(ld, true, errno);
 }
 
 /* A relative include is relative to the main file's directory. */

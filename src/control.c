@@ -23,6 +23,7 @@
 #include "ctlproto.h"
 #include "log.h"
 #include "monotime.h"
+#include "trust.h"
 
 #define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read */
 #define ACCEPT_PAUSE	0.1	/* after EMFILE: seconds before accepting */
@@ -94,10 +95,15 @@ someone_answers(const struct sockaddr_un *sun)
 	return r == 0;
 }
 
+/*
+ * Binds with the socket's mode from the start (the umask bind obeys), so
+ * no chmod by path follows: nobody can swap the path for a link to a file
+ * of root's between the two.
+ */
 static int
 bind_socket(int fd, const struct sockaddr_un *sun)
 {
-	mode_t old = umask(0177);	/* 0600 from the start, no window */
+	mode_t old = umask((mode_t)(~sock_mode & 0777));
 	int r = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
 
 	umask(old);
@@ -114,6 +120,7 @@ bind_socket(int fd, const struct sockaddr_un *sun)
 int
 control_listen(const struct config *cf, const char *path, bool is_default)
 {
+	char why[TRUST_WHY], *dir, *slash;
 	struct sockaddr_un sun;
 	struct stat st;
 
@@ -130,6 +137,23 @@ control_listen(const struct config *cf, const char *path, bool is_default)
 		    path, sizeof(sun.sun_path) - 1, is_default ? "; running "
 		    "without one (set socket = in [supervisor])" : "");
 		return is_default ? 0 : -1;
+	}
+	/*
+	 * As root, in a directory others can write (and not sticky), the
+	 * socket could be swapped for another file under our feet: refused.
+	 */
+	if (geteuid() == 0 && (dir = strdup(path)) != NULL) {
+		if ((slash = strrchr(dir, '/')) == NULL)
+			strcpy(dir, ".");
+		else
+			slash[slash == dir ? 1 : 0] = '\0';
+		if (trust_dir_for_files(dir, why, sizeof(why)) == -1) {
+			log_error("control socket %s: %s; not starting", path,
+			    why);
+			free(dir);
+			return -1;
+		}
+		free(dir);
 	}
 	if ((listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
@@ -149,15 +173,15 @@ control_listen(const struct config *cf, const char *path, bool is_default)
 			log_warn("control socket: bind %s", path);
 			goto fail;
 		}
+		if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+			log_error("control socket %s: exists and is not a "
+			    "socket; not starting", path);
+			goto fail;
+		}
 		if (someone_answers(&sun)) {
 			log_error("control socket %s: another supervisor is "
 			    "answering on it; not starting (stop it, or set "
 			    "socket = in [supervisor], or use -s PATH)", path);
-			goto fail;
-		}
-		if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-			log_error("control socket %s: exists and is not a "
-			    "socket; not starting", path);
 			goto fail;
 		}
 		log_info("control socket %s: nobody answers on it; replacing "
@@ -171,12 +195,11 @@ control_listen(const struct config *cf, const char *path, bool is_default)
 			goto fail;
 		}
 	}
-	if (chmod(path, (mode_t)sock_mode) == -1)
-		log_warn("control socket: chmod %s", path);
-	if ((sock_uid != -1 || sock_gid != -1) &&
-	    chown(path, (uid_t)sock_uid, (gid_t)sock_gid) == -1)
+	/* Never through a link: at worst the link's own owner changes. */
+	if ((sock_uid != -1 || sock_gid != -1) && fchownat(AT_FDCWD, path,
+	    (uid_t)sock_uid, (gid_t)sock_gid, AT_SYMLINK_NOFOLLOW) == -1)
 		log_warn("control socket: chown %s", path);
-	if (listen(listen_fd, 128) == -1 || stat(path, &st) == -1) {
+	if (listen(listen_fd, 128) == -1 || lstat(path, &st) == -1) {
 		log_warn("control socket: listen %s", path);
 		unlink(path);
 		goto fail;

@@ -353,27 +353,30 @@ inifile_parse_text(const char *text, size_t len,
 	return 0;
 }
 
-/* Returns -1 with errno set when the file can't be read. */
+/*
+ * Reads the regular file open on fd (which it closes) and parses it.
+ * Returns -1 with errno set when it can't be read: EINVAL when it is not
+ * a regular file, EFBIG when it is over INIFILE_MAX_SIZE.
+ */
 int
-inifile_parse_file(const char *path, const struct inifile_sink *sink)
+inifile_parse_fd(int fd, const struct inifile_sink *sink)
 {
 	struct stat st;
 	char *text;
 	size_t got = 0;
 	ssize_t n;
-	int fd, rc, saved;
+	int rc, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
 		close(fd);
 		errno = saved;
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode) || st.st_size > INIFILE_MAX_SIZE) {
+	if (!S_ISREG(st.st_mode) || st.st_size > INIFILE_MAX_SIZE) {
 		close(fd);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ?
+		    EINVAL : EFBIG;
 		return -1;
 	}
 	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
@@ -402,4 +405,18 @@ inifile_parse_file(const char *path, const struct inifile_sink *sink)
 	rc = inifile_parse_text(text, got, sink);
 	free(text);
 	return rc;
+}
+
+/*
+ * Opens path without blocking (a FIFO there would hold the caller until
+ * someone writes it) and parses it; -1 with errno as inifile_parse_fd.
+ */
+int
+inifile_parse_file(const char *path, const struct inifile_sink *sink)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	return inifile_parse_fd(fd, sink);
 }

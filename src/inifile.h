@@ -26,6 +26,7 @@ struct inifile_sink {
 #define INIFILE_MAX_SIZE	(16 * 1024 * 1024)
 
 int	inifile_parse_file(const char *path, const struct inifile_sink *sink);
+int	inifile_parse_fd(int fd, const struct inifile_sink *sink);
 int	inifile_parse_text(const char *text, size_t len,
 	    const struct inifile_sink *sink);
 

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "pidfile.h"
+#include "trust.h"
 
 static int	 pid_fd = -1;		/* the locked file, while we hold it */
 static char	*pid_path;
@@ -31,7 +32,7 @@ read_pid(const char *path)
 	long pid;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = trust_open(path, O_RDONLY, 0, NULL)) == -1)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -49,7 +50,8 @@ held(const char *path)
 	int fd;
 	bool locked;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* Not through a link, not blocking on a FIFO put there. */
+	if ((fd = trust_open(path, O_RDONLY, 0, NULL)) == -1)
 		return false;
 	locked = flock(fd, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK;
 	close(fd);
@@ -63,10 +65,27 @@ held(const char *path)
 int
 pidfile_acquire(const char *path, pid_t pid)
 {
+	char *tmp = NULL, *dir, why[TRUST_WHY];
 	struct stat st, ours;
-	char *tmp = NULL;
 	int fd = -1;
 
+	/* Where others could replace it, root's pidfile says nothing
+	 * reliable: refused (a sticky directory such as /tmp is fine). */
+	if ((dir = strdup(path)) == NULL) {
+		log_error("pidfile %s: out of memory", path);
+		return -1;
+	}
+	if (strrchr(dir, '/') != NULL)
+		*(strrchr(dir, '/') == dir ? dir + 1 : strrchr(dir, '/')) = '\0';
+	else
+		strcpy(dir, ".");
+	if (geteuid() == 0 &&
+	    trust_dir_for_files(dir, why, sizeof(why)) == -1) {
+		log_error("pidfile %s: %s", path, why);
+		free(dir);
+		return -1;
+	}
+	free(dir);
 	if (held(path)) {
 		log_error("pidfile %s: already running as pid %ld", path,
 		    read_pid(path));
@@ -92,7 +111,7 @@ pidfile_acquire(const char *path, pid_t pid)
 	}
 	free(tmp);
 	/* Two started at once over a stale file: the last rename wins. */
-	if (stat(path, &st) == -1 || st.st_dev != ours.st_dev ||
+	if (lstat(path, &st) == -1 || st.st_dev != ours.st_dev ||
 	    st.st_ino != ours.st_ino) {
 		log_error("pidfile %s: already running as pid %ld", path,
 		    read_pid(path));
@@ -119,7 +138,7 @@ pidfile_release(void)
 
 	if (pid_fd == -1)
 		return;
-	if (stat(pid_path, &st) == 0 && st.st_dev == pid_dev &&
+	if (lstat(pid_path, &st) == 0 && st.st_dev == pid_dev &&
 	    st.st_ino == pid_ino && unlink(pid_path) == -1)
 		log_warn("pidfile %s: remove", pid_path);
 	close(pid_fd);

@@ -256,6 +256,14 @@ t_start() {
 	SUP_PID=$!
 }
 
+# as_user USER COMMAND...: COMMAND run as USER (its primary group, no
+# other), as an attacker without privileges would run it.
+as_user() {
+	local user=$1
+	shift
+	setpriv --reuid="$user" --regid="$(id -gn "$user")" --clear-groups "$@"
+}
+
 # Milliseconds since the epoch.
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 # t_sleep SECONDS: sleep without a fork (a read that times out on a pipe
