@@ -89,6 +89,20 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(ASAN_LIBOBJS) src/*.h \
 	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -Isrc -O1 -g $(SANFLAGS) $(WARN) \
 		-o $@ $< $(ASAN_LIBOBJS) $(LDLIBS)
 
+# test_process drives the process state machine with no child and no real
+# time: spawn and the tree modules are replaced by fakes, the monotonic
+# clock by one the test moves (libev, linked statically, reads it too).
+FAKED_OBJS = $(addprefix $(BUILD)/asan/obj/,spawn.o tree.o tree_cgroup.o \
+	     tree_proc.o)
+PROCESS_TEST_OBJS = $(filter-out $(FAKED_OBJS),$(ASAN_LIBOBJS))
+PROCESS_TEST_FAKES = tests/unit/fake_tree_spawn.c tests/unit/fake_clock.c
+
+$(BUILD)/tests/test_process: tests/unit/test_process.c $(PROCESS_TEST_FAKES) \
+		tests/unit/*.h $(PROCESS_TEST_OBJS) src/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -Isrc -O1 -g $(SANFLAGS) $(WARN) \
+		-o $@ $< $(PROCESS_TEST_FAKES) $(PROCESS_TEST_OBJS) $(LDLIBS)
+
 # libFuzzer targets (clang): tests/fuzz/fuzz_NAME.c with the modules it
 # names, seeds in tests/fuzz/corpus/NAME.
 FUZZ_CC	= clang

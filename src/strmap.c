@@ -87,9 +87,13 @@ strmap_put(struct strmap *m, const char *key, void *value)
 void *
 strmap_get(const struct strmap *m, const char *key)
 {
+	const struct strmap_slot *s;
+
 	if (m->sm_slots == NULL)
 		return NULL;
-	return m->sm_slots[find_slot(m, key)].ss_value;
+	/* A free slot may still hold the value of a key removed from it. */
+	s = &m->sm_slots[find_slot(m, key)];
+	return s->ss_key != NULL ? s->ss_value : NULL;
 }
 
 /*
