@@ -16,6 +16,7 @@
 #include "client.h"
 #include "config.h"
 #include "ctlproto.h"
+#include "strv.h"
 
 #define EXIT_USAGE	64	/* EX_USAGE */
 #define EXIT_NODAEMON	69	/* EX_UNAVAILABLE: nobody answers */
@@ -209,17 +210,27 @@ format_duration(const char *secs, char *buf, size_t len)
 		    s % 60);
 }
 
+/* A JSON string: escaped, and a byte that is not UTF-8 as U+FFFD, so the
+ * output is valid JSON whatever the supervisor sent. */
 static void
 json_string(const char *s)
 {
+	size_t n;
+
 	putchar('"');
-	for (; *s != '\0'; s++) {
+	while (*s != '\0') {
+		if ((n = utf8_char_len(s)) == 0) {
+			fputs("\\ufffd", stdout);
+			s++;
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			printf("\\u%04x", (unsigned char)*s);
 		else
-			putchar(*s);
+			fwrite(s, 1, n, stdout);
+		s += n;
 	}
 	putchar('"');
 }

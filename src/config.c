@@ -50,6 +50,31 @@ is_later_section(const char *name)
 	return false;
 }
 
+/*
+ * [supervisor] max_processes, read before the programs (which may come
+ * first in the file) are counted against it; a bad value is reported
+ * when the section itself is loaded.
+ */
+static size_t
+early_max_processes(const struct loader *ld)
+{
+	static const char *const names[] = { "supervisor", "supervisord" };
+	const struct raw_section *rs;
+	size_t i, j;
+	long n;
+
+	for (j = 0; j < NKEYS(names); j++) {
+		if ((rs = config_section_find(ld, names[j])) == NULL)
+			continue;
+		for (i = 0; i < rs->rs_count; i++)
+			if (strcmp(rs->rs_entries[i].re_key, "max_processes")
+			    == 0 && parse_int(rs->rs_entries[i].re_value, 1,
+			    1000000, &n) == 0)
+				return (size_t)n;
+	}
+	return CONFIG_MAX_PROCESSES;
+}
+
 static struct config *
 config_build(struct loader *ld, const char *path)
 {
@@ -91,6 +116,8 @@ config_build(struct loader *ld, const char *path)
 	cf->cf_nodaemon = true;
 	cf->cf_minfds = 1024;
 	cf->cf_minprocs = 200;
+	cf->cf_max_processes = CONFIG_MAX_PROCESSES;
+	ld->ld_max_processes = early_max_processes(ld);
 	cf->cf_log.lc_dest = LOG_TO_STDERR;
 	cf->cf_log.lc_maxbytes = LOG_MAXBYTES_DEFAULT;
 	cf->cf_log.lc_backups = LOG_BACKUPS_DEFAULT;

@@ -105,11 +105,18 @@ config_program_free(struct program_config *pg)
 static bool
 valid_program_name(const char *name)
 {
-	return name[0] != '\0' && strlen(name) <= 128 &&
-	    strpbrk(name, " \t\n:/") == NULL && strcmp(name, ".") != 0 &&
-	    strcmp(name, "..") != 0;
-}
+	const char *p;
 
+	if (name[0] == '\0' || strlen(name) > 128 ||
+	    strpbrk(name, " :/") != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || !utf8_valid(name))
+		return false;
+	/* No control characters: a name is printed to terminals and JSON. */
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
 /*
  * stdout_logfile or stderr_logfile of one process: AUTO (the default; a
  * file in childlogdir, named once the whole config is read), NONE, the
@@ -161,6 +168,18 @@ expand_log(struct loader *ld, const struct program_config *pg,
 	return true;
 }
 
+/* The line of a section's numprocs, or of its header without one. */
+static int
+numprocs_line(const struct raw_section *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->rs_count; i++)
+		if (strcmp(rs->rs_entries[i].re_key, "numprocs") == 0)
+			return rs->rs_entries[i].re_line;
+	return rs->rs_line;
+}
+
 /* Fills pg_procs: one expanded process config per process number. */
 static bool
 program_expand_procs(struct loader *ld, struct program_config *pg,
@@ -188,8 +207,9 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 			return false;
 		if (!valid_program_name(pc->pcf_name)) {
 			config_msg(ld, true, raw->pr_process_name_line,
-			    "process_name: \"%s\" must be 1-128 characters "
-			    "without blanks, ':' or '/'", pc->pcf_name);
+			    "process_name: \"%s\" must be 1-128 bytes of "
+			    "UTF-8 without blanks, control characters, ':' or "
+			    "'/'", pc->pcf_name);
 			return false;
 		}
 		if ((s = config_expand(ld, "command", raw->pr_command_line,
@@ -403,7 +423,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 
 	if (!valid_program_name(pg->pg_name)) {
 		config_msg(ld, true, rs->rs_line, "[%s]: a program name must be "
-		    "1-128 characters without blanks, ':' or '/'", rs->rs_name);
+		    "1-128 bytes of UTF-8 without blanks, control characters, "
+		    "':' or '/'", rs->rs_name);
 		ok = false;
 	}
 	/* numprocs first: the other values are expanded with it. */
@@ -417,6 +438,19 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
 	}
+	/* Before anything is expanded per process: a count too large to
+	 * run costs nothing more than this message. */
+	if (ld->ld_processes + (size_t)pg->pg_numprocs > ld->ld_max_processes) {
+		config_msg(ld, true, numprocs_line(rs), "numprocs: %d more "
+		    "process%s would make %zu, over max_processes = %zu; raise "
+		    "max_processes in [supervisor] if this machine can run "
+		    "them", pg->pg_numprocs, pg->pg_numprocs == 1 ? "" : "es",
+		    ld->ld_processes + (size_t)pg->pg_numprocs,
+		    ld->ld_max_processes);
+		ok = false;
+		pg->pg_numprocs = 1;
+	}
+	ld->ld_processes += (size_t)pg->pg_numprocs;
 	config_vars_init(&pv, ld, pg->pg_name, pg->pg_numprocs,
 	    pg->pg_numprocs_start);
 	for (i = 0; i < rs->rs_count; i++) {

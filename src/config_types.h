@@ -104,6 +104,7 @@ struct config {
 					   supervisord detaches by default */
 	int		  cf_minfds;	/* open files programs may have */
 	int		  cf_minprocs;	/* processes the user may have */
+	int		  cf_max_processes; /* processes the config may have */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */

@@ -396,9 +396,23 @@ config_expand(struct loader *ld, const char *key, int line, const char *value,
 {
 	char err[PARSE_ERRLEN], *out;
 
+	if (ld->ld_expanded_over)
+		return NULL;		/* said once; a thousand times more is noise */
 	out = expand(value, pv->pv_vars, pv->pv_count, err, sizeof(err));
-	if (out == NULL)
+	if (out == NULL) {
 		config_msg(ld, true, line, "%s: %s", key, err);
+		return NULL;
+	}
+	ld->ld_expanded += strlen(out);
+	if (ld->ld_expanded > CONFIG_EXPANDED_MAX) {
+		config_msg(ld, true, line, "%s: the config's values expand to "
+		    "more than %lu MiB in all (each per-process value times "
+		    "numprocs); lower numprocs or shorten the values", key,
+		    CONFIG_EXPANDED_MAX >> 20);
+		ld->ld_expanded_over = true;
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 

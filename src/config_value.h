@@ -51,6 +51,10 @@ struct loader {
 	struct strmap		 ld_index;	/* section names: position + 1 */
 	struct raw_section	*ld_current;	/* NULL after a bad header */
 	bool			 ld_nomem;
+	size_t			 ld_processes;	/* processes so far */
+	size_t			 ld_max_processes; /* [supervisor] max_processes */
+	size_t			 ld_expanded;	/* bytes every value expanded to */
+	bool			 ld_expanded_over; /* said once */
 	bool			 ld_daemon_only; /* skip [program:x] sections */
 	bool			 ld_from_text;	/* main file from memory: its
 						   [include] files are not read */
@@ -82,6 +86,12 @@ struct key_def {
 
 
 #define NKEYS(t)	(sizeof(t) / sizeof((t)[0]))
+
+/* Processes a config may have unless max_processes says otherwise. */
+#define CONFIG_MAX_PROCESSES	20000
+/* Bytes all expanded values of a config may add up to: numprocs times
+ * each per-process value. */
+#define CONFIG_EXPANDED_MAX	(64UL * 1024 * 1024)
 
 /* The names %(...) can use in a program's values. */
 struct program_vars {

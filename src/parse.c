@@ -419,6 +419,13 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 		}
 		free(piece);
 		p += slen + 1;
+		if (out.b_len > EXPAND_MAX)
+			break;
+	}
+	if (out.b_len > EXPAND_MAX) {
+		snprintf(err, errlen, "expands to more than %d bytes, the limit "
+		    "for one value", EXPAND_MAX);
+		goto fail;
 	}
 	return out.b_data;
 nomem:
@@ -504,6 +511,13 @@ split_command(const char *s, char *err, size_t errlen)
 	free(word.b_data);
 	if (argv[0] == NULL) {
 		snprintf(err, errlen, "empty command");
+		strv_free(argv);
+		return NULL;
+	}
+	/* '' as the program: nothing to run, however it is quoted. */
+	if (argv[0][0] == '\0') {
+		snprintf(err, errlen, "empty command: the program's name is "
+		    "an empty string");
 		strv_free(argv);
 		return NULL;
 	}

@@ -31,6 +31,9 @@ struct expand_var {
 	long		 ev_num;	/* integer value when ev_str is NULL */
 };
 
+/* The longest value expand() makes: a command line, a path, a list. */
+#define EXPAND_MAX	(64 * 1024)
+
 char	*expand(const char *s, const struct expand_var *vars, size_t nvars,
 	    char *err, size_t errlen);
 char	**split_command(const char *s, char *err, size_t errlen);

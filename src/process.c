@@ -40,12 +40,22 @@ enum proc_event {
 #define POLL_FIRST	0.005
 #define POLL_MAX	0.2
 
+/* Seconds of spawning in one loop round; more wait for the next round,
+ * so that clients are served between them (a crash storm). */
+#define SPAWN_ROUND_S	0.005
+
 static struct ev_loop	*loop;		/* the supervisor's one loop */
 static struct process_observer *observers;
+static struct process	*spawn_queue;	/* waiting for a round with room */
+static struct process	*spawn_queue_tail;
+static ev_timer		 spawn_watcher;	/* runs the queue, round by round */
+static unsigned		 spawn_round;	/* ev_iteration of the last spawn */
+static double		 spawn_round_start; /* and when it began spawning */
 static bool		 shutting_down;	/* nothing starts any more */
 static bool		 shutdown_hard;	/* ... and stops are SIGKILL */
 
 static void	process_event(struct process *, enum proc_event);
+static void	spawn_cb(struct ev_loop *, ev_timer *, int);
 
 static const char *const state_names[] = {
 	[PROC_STOPPED] = "STOPPED",
@@ -69,6 +79,9 @@ process_init(struct ev_loop *l)
 	loop = l;
 	capture_set_loop(l);
 	shutting_down = shutdown_hard = false;
+	spawn_queue = spawn_queue_tail = NULL;
+	spawn_round = ev_iteration(l) - 1;	/* no spawn in this round yet */
+	ev_timer_init(&spawn_watcher, spawn_cb, 0, 0);
 }
 
 /* o is told of every change from now on, after those who joined before. */
@@ -185,7 +198,7 @@ process_needs_stop(struct process *p)
 {
 	if (p->p_state == PROC_STOPPING)
 		return false;
-	return !process_is_gone(p);
+	return p->p_spawn_queued || !process_is_gone(p);
 }
 
 /* ---- spawning -------------------------------------------------------- */
@@ -260,10 +273,12 @@ start_fault(struct process *p, const char *what, const char *on)
 	failed_start(p);
 }
 
-/* Forks and execs p: STARTING (or RUNNING with startsecs=0), or a failed
- * start. */
+/*
+ * Forks and execs p now: STARTING (or RUNNING with startsecs=0), or a
+ * failed start.  p may be STARTING already, queued by spawn_attempt.
+ */
 static void
-spawn_attempt(struct process *p)
+spawn_now(struct process *p)
 {
 	int fd, cgroup_fd, stdio[2];
 	pid_t pid;
@@ -307,8 +322,99 @@ spawn_attempt(struct process *p)
 		process_set_state(p, PROC_RUNNING);
 		return;
 	}
-	process_set_state(p, PROC_STARTING);
+	if (p->p_state != PROC_STARTING)
+		process_set_state(p, PROC_STARTING);
 	timer_start(p, p->p_program->pg_startsecs);
+}
+
+/*
+ * Whether this loop round has room for one more spawn: at least one, then
+ * as many as fit in SPAWN_ROUND_S of spawning (a spawn takes from a tenth
+ * of a millisecond to several, by build and machine).
+ */
+static bool
+spawn_room(void)
+{
+	unsigned round = ev_iteration(loop);
+	double now = mono_now();
+
+	if (round != spawn_round) {
+		spawn_round = round;
+		spawn_round_start = now;
+		return true;
+	}
+	return now - spawn_round_start < SPAWN_ROUND_S;
+}
+
+static void
+dequeue(struct process *p)
+{
+	struct process **pp;
+
+	if (!p->p_spawn_queued)
+		return;
+	for (pp = &spawn_queue; *pp != NULL; pp = &(*pp)->p_spawn_next)
+		if (*pp == p) {
+			*pp = p->p_spawn_next;
+			break;
+		}
+	if (spawn_queue_tail == p) {
+		spawn_queue_tail = NULL;
+		for (pp = &spawn_queue; *pp != NULL; pp = &(*pp)->p_spawn_next)
+			spawn_queue_tail = *pp;
+	}
+	p->p_spawn_queued = false;
+	p->p_spawn_next = NULL;
+}
+
+/*
+ * A spawn, now if this loop round has room, else in a later round: a
+ * crash storm of hundreds of programs must not keep the loop from its
+ * clients (each spawn waits for its child to exec).  A queued process is
+ * STARTING, with no pid yet, until its turn.
+ */
+static void
+spawn_attempt(struct process *p)
+{
+	if (p->p_spawn_queued)
+		return;
+	if (spawn_room()) {
+		spawn_now(p);
+		return;
+	}
+	p->p_spawn_queued = true;
+	p->p_spawn_next = NULL;
+	if (spawn_queue_tail != NULL)
+		spawn_queue_tail->p_spawn_next = p;
+	else
+		spawn_queue = p;
+	spawn_queue_tail = p;
+	if (p->p_state != PROC_STARTING)
+		process_set_state(p, PROC_STARTING);
+	if (!ev_is_active(&spawn_watcher)) {
+		ev_timer_set(&spawn_watcher, 0, 0);
+		ev_timer_start(loop, &spawn_watcher);
+	}
+}
+
+/* A later loop round: the next batch of queued spawns, oldest first. */
+static void
+spawn_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct process *p;
+
+	(void)revents;
+	/* Nothing starts once the supervisor is stopping: the teardown
+	 * stops what is queued as it stops the rest. */
+	while (spawn_queue != NULL && !shutting_down && spawn_room()) {
+		p = spawn_queue;
+		dequeue(p);
+		spawn_now(p);
+	}
+	if (spawn_queue != NULL && !shutting_down) {
+		ev_timer_set(w, 0, 0);
+		ev_timer_start(l, w);
+	}
 }
 
 /* ---- what follows an exit or a failed start ----------------------- */
@@ -525,6 +631,7 @@ begin_stop(struct process *p)
 {
 	const struct program_config *pg = p->p_program;
 
+	dequeue(p);
 	ev_timer_stop(loop, &p->p_timer);
 	ev_timer_stop(loop, &p->p_limit);
 	process_set_state(p, PROC_STOPPING);
@@ -847,6 +954,7 @@ process_free(struct process *p)
 		if (o->po_removed != NULL)
 			o->po_removed(p, o->po_arg);
 	}
+	dequeue(p);
 	ev_timer_stop(loop, &p->p_timer);
 	ev_timer_stop(loop, &p->p_poll);
 	ev_timer_stop(loop, &p->p_limit);

@@ -60,6 +60,9 @@ struct process {
 	bool		 p_held;	/* a user stopped it: reloads don't start it */
 	bool		 p_retired;	/* gone from the config: freed once stopped */
 	bool		 p_then_start;	/* a reload restarts it once stopped */
+	bool		 p_spawn_queued; /* STARTING, waiting for a loop round
+					   with room to spawn (crash storms) */
+	struct process	*p_spawn_next;	/* the spawn queue */
 	/* Settings a reload gave it while it ran: taken once it has stopped. */
 	struct config	*p_next_cf;
 	const struct program_config *p_next_program;

@@ -1,7 +1,7 @@
 /*
  * strv.c: NULL-terminated vectors of strings (argv, envp, name lists),
  * each string and the vector on the heap, and the string helpers every
- * layer uses: a hash for tables and an equality that takes NULL.
+ * layer uses: a hash for tables, an equality that takes NULL, UTF-8.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +102,56 @@ str_same(const char *a, const char *b)
 	if (a == NULL || b == NULL)
 		return a == b;
 	return strcmp(a, b) == 0;
+}
+
+/*
+ * Bytes in s that start a well-formed UTF-8 character (1 to 4 bytes, no
+ * overlong form, no surrogate, at most U+10FFFF): 0 when s[0] does not,
+ * or s is at its end.
+ */
+size_t
+utf8_char_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+	unsigned long c;
+
+	if (u[0] == 0)
+		return 0;
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		n = 2;
+		c = u[0] & 0x1f;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3;
+		c = u[0] & 0x0f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4;
+		c = u[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (u[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* True when s is well-formed UTF-8 throughout. */
+bool
+utf8_valid(const char *s)
+{
+	size_t n;
+
+	while (*s != '\0') {
+		if ((n = utf8_char_len(s)) == 0)
+			return false;
+		s += n;
+	}
+	return true;
 }

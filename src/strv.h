@@ -16,5 +16,7 @@ char	**strv_dup(char *const *v);
 bool	  strv_equal(char *const *a, char *const *b);
 size_t	  str_hash(const char *s);
 bool	  str_same(const char *a, const char *b);
+size_t	  utf8_char_len(const char *s);
+bool	  utf8_valid(const char *s);
 
 #endif

@@ -63,6 +63,26 @@ check_rejected(const char *name, const char *text, const char *want)
 	config_msgs_free(&msgs);
 }
 
+/* A value that expands past EXPAND_MAX (64 KiB) is refused, not built. */
+static void
+check_expand_limit(void)
+{
+	char *text, *p;
+	size_t i, n = 260;	/* 260 * 256 bytes: past 64 KiB */
+
+	text = malloc(64 + n * 24);
+	if (text == NULL)
+		return;
+	p = text + sprintf(text, "[program:a]\ncommand=x ");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%%(program_name)0256s");
+	strcpy(p, "\n");
+	check_rejected("error: a value that expands past its limit", text,
+	    "t.ini:2: command: expands to more than 65536 bytes, the limit "
+	    "for one value");
+	free(text);
+}
+
 /* Loads text, expects it accepted with exactly the warnings want. */
 static void
 check_warned(const char *name, const char *text, const char *want)
@@ -839,26 +859,46 @@ test_errors(void)
 	check_rejected("error: empty command",
 	    "[program:x]\ncommand=\n",
 	    "t.ini:2: command: empty command");
+	check_rejected("error: more processes than max_processes",
+	    "[program:a]\ncommand=x\nnumprocs=60\n"
+	    "[program:b]\ncommand=y\nnumprocs=60\n"
+	    "[supervisor]\nmax_processes=100\n",
+	    "t.ini:6: numprocs: 60 more processes would make 120, over "
+	    "max_processes = 100; raise max_processes in [supervisor] if this "
+	    "machine can run them");
+	check_expand_limit();
+	check_rejected("error: a quoted empty command",
+	    "[program:x]\ncommand='' arg\n",
+	    "t.ini:2: command: empty command: the program's name is an empty "
+	    "string");
 	check_rejected("error: blank in program name",
 	    "[program:a b]\ncommand=a\n",
-	    "t.ini:1: [program:a b]: a program name must be 1-128 characters "
-	    "without blanks, ':' or '/'");
+	    "t.ini:1: [program:a b]: a program name must be 1-128 bytes of "
+	    "UTF-8 without blanks, control characters, ':' or '/'");
 	check_rejected("error: empty program name",
 	    "[program:]\ncommand=a\n",
-	    "t.ini:1: [program:]: a program name must be 1-128 characters "
-	    "without blanks, ':' or '/'");
+	    "t.ini:1: [program:]: a program name must be 1-128 bytes of "
+	    "UTF-8 without blanks, control characters, ':' or '/'");
 	check_rejected("error: '/' in program name",
 	    "[program:a/b]\ncommand=a\n",
-	    "t.ini:1: [program:a/b]: a program name must be 1-128 characters "
-	    "without blanks, ':' or '/'");
+	    "t.ini:1: [program:a/b]: a program name must be 1-128 bytes of "
+	    "UTF-8 without blanks, control characters, ':' or '/'");
 	check_rejected("error: process_name without process_num",
 	    "[program:x]\ncommand=a\nnumprocs=2\nprocess_name=foo\n",
 	    "t.ini:4: process_name: must contain %(process_num)d when "
 	    "numprocs is above 1");
 	check_rejected("error: process_name with a '/'",
 	    "[program:x]\ncommand=a\nprocess_name=a/b\n",
-	    "t.ini:3: process_name: \"a/b\" must be 1-128 characters "
-	    "without blanks, ':' or '/'");
+	    "t.ini:3: process_name: \"a/b\" must be 1-128 bytes of UTF-8 "
+	    "without blanks, control characters, ':' or '/'");
+	check_rejected("error: invalid UTF-8 in a program name",
+	    "[program:a\xff]\ncommand=a\n",
+	    "t.ini:1: [program:a\xff]: a program name must be 1-128 bytes "
+	    "of UTF-8 without blanks, control characters, ':' or '/'");
+	check_rejected("error: an escape character in a process_name",
+	    "[program:x]\ncommand=a\nprocess_name=a\x1b[2J\n",
+	    "t.ini:3: process_name: \"a\x1b[2J\" must be 1-128 bytes of "
+	    "UTF-8 without blanks, control characters, ':' or '/'");
 	check_rejected("error: duplicate process names",
 	    "[program:a]\ncommand=x\nprocess_name=same\n\n"
 	    "[program:b]\ncommand=y\nprocess_name=same\n",
