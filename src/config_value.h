@@ -91,7 +91,7 @@ struct key_def {
 #define CONFIG_MAX_PROCESSES	20000
 /* Bytes all expanded values of a config may add up to: numprocs times
  * each per-process value. */
-#define CONFIG_EXPANDED_MAX	(64UL * 1024 * 1024)
+#define CONFIG_EXPANDED_MAX	(32UL * 1024 * 1024)
 
 /* The names %(...) can use in a program's values. */
 struct program_vars {

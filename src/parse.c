@@ -387,6 +387,16 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 			snprintf(err, errlen, "unknown name %%(%s)", name);
 			goto fail;
 		}
+		if (slen == 0 && p[0] == 's' && var->ev_str != NULL) {
+			/* The usual %(name)s: no format to apply. */
+			if (buf_addn(&out, var->ev_str, strlen(var->ev_str))
+			    == -1)
+				goto nomem;
+			p++;
+			if (out.b_len > EXPAND_MAX)
+				break;
+			continue;
+		}
 		spec[0] = '%';
 		memcpy(spec + 1, p, slen);
 		if (p[slen] == 's') {
