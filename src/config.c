@@ -120,6 +120,7 @@ config_build(struct loader *ld, const char *path)
 	ld->ld_max_processes = early_max_processes(ld);
 	cf->cf_log.lc_dest = LOG_TO_STDERR;
 	cf->cf_log.lc_maxbytes = LOG_MAXBYTES_DEFAULT;
+	cf->cf_log.lc_uid = cf->cf_log.lc_gid = -1;
 	cf->cf_log.lc_backups = LOG_BACKUPS_DEFAULT;
 	for (i = 0; i < ld->ld_nsections; i++) {
 		rs = &ld->ld_sections[i];

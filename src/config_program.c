@@ -133,6 +133,8 @@ expand_log(struct loader *ld, const struct program_config *pg,
 	char *path;
 
 	lc->lc_maxbytes = pg->pg_log_maxbytes[stream];
+	lc->lc_uid = pg->pg_uid;
+	lc->lc_gid = pg->pg_gid;
 	lc->lc_backups = pg->pg_log_backups[stream];
 	if (raw->pr_logfile[stream] == NULL ||
 	    strcasecmp(raw->pr_logfile[stream], "AUTO") == 0) {
@@ -613,9 +615,11 @@ own_log(struct loader *ld, struct strmap *owners, struct log_owner *lo,
 
 /*
  * Once the whole config is read: AUTO logs are named (childlogdir may
- * come after the programs): CHILDLOGDIR/PROCESS-stdout.log and
- * -stderr.log, the same at every start, so a restart appends where the
- * last run left off.  A process whose stdout and stderr name one file
+ * come after the programs): CHILDLOGDIR/PROCESS-stdout---supervisor, a
+ * prefix that logfile.c ends with a random part and .log when it makes
+ * the file (once per supervisor run: a restart of the process appends to
+ * it), as supervisord does, so nobody can guess or claim the name first
+ * in a shared directory.  A process whose stdout and stderr name one file
  * gets one pipe for both, as with redirect_stderr; any other file
  * written by two logs is an error.
  */
@@ -653,8 +657,10 @@ config_settle_logs(struct loader *ld, struct config *cf)
 				lc = &pc->pcf_log[k];
 				if (!lc->lc_auto)
 					continue;
-				if (asprintf(&lc->lc_path, "%s/%s-%s.log", dir,
-				    pc->pcf_name, stream_names[k]) == -1) {
+				/* A prefix: the file gets its random end (and
+				 * .log) when it is made, as supervisord's. */
+				if (asprintf(&lc->lc_path, "%s/%s-%s---supervisor",
+				    dir, pc->pcf_name, stream_names[k]) == -1) {
 					lc->lc_path = NULL;
 					ld->ld_nomem = true;
 					ok = false;

@@ -11,14 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "logfile.h"
 #include "monotime.h"
+#include "trust.h"
 
 #define CHECK_INTERVAL	1.0	/* seconds between open retries and checks */
 
@@ -69,7 +72,7 @@ dest_name(const struct logfile *lf)
 {
 	switch (lf->lf_conf.lc_dest) {
 	case LOG_TO_FILE:
-		return lf->lf_conf.lc_path;
+		return lf->lf_path != NULL ? lf->lf_path : lf->lf_conf.lc_path;
 	case LOG_TO_STDOUT:
 		return "the supervisor's stdout";
 	case LOG_TO_STDERR:
@@ -147,6 +150,162 @@ open_std(struct logfile *lf, int which)
 	return fcntl(which, F_DUPFD_CLOEXEC, 3);
 }
 
+/* "-XXXXXX" after an AUTO log's prefix: six letters nobody can guess. */
+static int
+random_suffix(char *buf, size_t len)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char r[6];
+	size_t i;
+
+	if (len < sizeof(r) + 1 || getrandom(r, sizeof(r), 0) !=
+	    (ssize_t)sizeof(r))
+		return -1;
+	for (i = 0; i < sizeof(r); i++)
+		buf[i] = chars[r[i] % (sizeof(chars) - 1)];
+	buf[i] = '\0';
+	return 0;
+}
+
+/*
+ * Opens a log file never through a link (O_NOFOLLOW), never blocking (a
+ * FIFO).  As root, when the directories that lead to the file's directory
+ * are root's alone, root opens it; when someone else controls one (a
+ * home directory), the path could be bent to any file of root's, so it
+ * is opened as the program's user (setfsuid: the kernel checks that
+ * user's rights along the whole path, and a file made is that user's),
+ * or refused (said once) when the program runs as root.
+ */
+static int
+log_open(struct logfile *lf, const char *path, int flags, mode_t mode)
+{
+	char why[TRUST_WHY], *dir, *slash;
+	int fd, err, uid, gid;
+
+	flags |= O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	if (geteuid() != 0)
+		return open(path, flags, mode);
+	if ((dir = strdup(path)) == NULL)
+		return -1;
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (trust_path_to(dir, why, sizeof(why)) == 0) {
+		free(dir);
+		return open(path, flags, mode);
+	}
+	err = errno;
+	free(dir);
+	if (err != EPERM) {
+		errno = err;
+		return -1;
+	}
+	if (lf->lf_conf.lc_uid < 0 || lf->lf_own) {
+		report(lf, 0, "%s: not writing to %s as root: %s", lf->lf_name,
+		    path, why);
+		errno = EACCES;
+		return -1;
+	}
+	uid = setfsuid((uid_t)lf->lf_conf.lc_uid);
+	gid = setfsgid((gid_t)lf->lf_conf.lc_gid);
+	fd = open(path, flags, mode);
+	err = errno;
+	(void)setfsgid((gid_t)gid);
+	(void)setfsuid((uid_t)uid);
+	errno = err;
+	return fd;
+}
+
+/* A regular file with one name, ours or the program's user's (opened as
+ * that user): what an AUTO log must stay. */
+static bool
+is_our_file(const struct logfile *lf, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
+	    (trust_uid(st->st_uid) || (lf->lf_conf.lc_uid >= 0 &&
+	    st->st_uid == (uid_t)lf->lf_conf.lc_uid));
+}
+
+/*
+ * An AUTO log, in a directory others may write to (/tmp): created under a
+ * name nobody can guess or claim first (PREFIX-XXXXXX.log, as
+ * supervisord's), with O_EXCL, mode 0600; reopened only while it is
+ * still a file of ours with one name.  A name someone else took (or put
+ * a link at, between a rotation's rename and the new file) is abandoned
+ * for a new one.
+ */
+static int
+open_auto(struct logfile *lf, struct stat *st)
+{
+	char suffix[8], *path;
+	int fd, tries;
+
+	if (lf->lf_path != NULL) {
+		if ((fd = log_open(lf, lf->lf_path, 0, 0)) != -1) {
+			if (fstat(fd, st) == 0 && is_our_file(lf, st))
+				return fd;
+			close(fd);
+			report(lf, 0, "%s: %s is not a file of ours any more; "
+			    "writing to a new file", lf->lf_name, lf->lf_path);
+		} else if (errno == ENOENT && (fd = log_open(lf, lf->lf_path,
+		    O_CREAT | O_EXCL, 0600)) != -1 && fstat(fd, st) == 0)
+			return fd;
+		else if (errno != EEXIST && errno != ELOOP)
+			return -1;
+		else
+			report(lf, 0, "%s: someone else made %s; writing to a "
+			    "new file", lf->lf_name, lf->lf_path);
+	}
+	for (tries = 0; tries < 100; tries++) {
+		if (random_suffix(suffix, sizeof(suffix)) == -1)
+			return -1;
+		if (asprintf(&path, "%s-%s.log", lf->lf_conf.lc_path, suffix)
+		    == -1)
+			return -1;
+		fd = log_open(lf, path, O_CREAT | O_EXCL, 0600);
+		if (fd != -1 && fstat(fd, st) == 0) {
+			free(lf->lf_path);
+			lf->lf_path = path;
+			return fd;
+		}
+		free(path);
+		if (fd == -1 && errno != EEXIST)
+			return -1;
+		if (fd != -1)
+			close(fd);
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/*
+ * A log at a path the config gives: opened as log_open says, and a
+ * regular file must have no other name (a hard link to a file of root's,
+ * made where the program's user can write).
+ */
+static int
+open_named(struct logfile *lf, struct stat *st)
+{
+	int fd, err;
+
+	fd = log_open(lf, lf->lf_path, O_CREAT | (lf->lf_own ? O_APPEND : 0),
+	    0666);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, st) == -1) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	if (S_ISREG(st->st_mode) && st->st_nlink != 1) {
+		close(fd);
+		errno = EMLINK;
+		return -1;
+	}
+	return fd;
+}
+
 /*
  * Opens the current file at its end.  Not O_APPEND: splice(2) refuses
  * such files, and no one else writes this one (config.c makes each log
@@ -156,21 +315,24 @@ static int
 open_file(struct logfile *lf)
 {
 	struct stat st;
-	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK;
+	int fd;
 
-	/* AUTO logs are in a shared directory such as /tmp. */
 	if (lf->lf_conf.lc_auto)
-		flags |= O_NOFOLLOW;
-	if (lf->lf_own)
-		flags |= O_APPEND;
-	if ((fd = open(lf->lf_conf.lc_path, flags, 0666)) == -1)
+		fd = open_auto(lf, &st);
+	else {
+		if (lf->lf_path == NULL &&
+		    (lf->lf_path = strdup(lf->lf_conf.lc_path)) == NULL)
+			return -1;
+		fd = open_named(lf, &st);
+	}
+	if (fd == -1)
 		return -1;
-	if (fstat(fd, &st) == -1 || lseek(fd, 0, SEEK_END) == -1) {
+	if (lseek(fd, 0, SEEK_END) == -1 && errno != ESPIPE) {
 		close(fd);
 		return -1;
 	}
 	lf->lf_regular = S_ISREG(st.st_mode);
-	lf->lf_size = st.st_size;
+	lf->lf_size = lf->lf_regular ? st.st_size : 0;
 	return fd;
 }
 
@@ -213,6 +375,8 @@ logfile_close(struct logfile *lf)
 	lf->lf_fd = -1;
 	free(lf->lf_conf.lc_path);
 	lf->lf_conf.lc_path = NULL;
+	free(lf->lf_path);
+	lf->lf_path = NULL;
 	lf->lf_conf.lc_dest = LOG_TO_NONE;
 }
 
@@ -262,11 +426,11 @@ logfile_backup_name(const struct logfile *lf, unsigned long k)
 {
 	char *name;
 
-	if (lf->lf_conf.lc_path == NULL)
+	if (lf->lf_path == NULL)
 		return NULL;
 	if (k == 0)
-		return strdup(lf->lf_conf.lc_path);
-	if (asprintf(&name, "%s.%lu", lf->lf_conf.lc_path, k) == -1)
+		return strdup(lf->lf_path);
+	if (asprintf(&name, "%s.%lu", lf->lf_path, k) == -1)
 		return NULL;
 	return name;
 }
@@ -278,7 +442,7 @@ logfile_backup_name(const struct logfile *lf, unsigned long k)
 static void
 rotate(struct logfile *lf)
 {
-	const char *path = lf->lf_conf.lc_path;
+	const char *path = lf->lf_path;
 	char from[PATH_MAX], to[PATH_MAX];
 	int i, bad = 0;
 
@@ -326,10 +490,10 @@ check_file(struct logfile *lf, double now)
 		lost(lf, (size_t)(lf->lf_written - lf->lf_checked));
 		report(lf, 0, "%s: %s was removed; creating it again (%llu "
 		    "bytes written since it was last seen are lost)",
-		    lf->lf_name, lf->lf_conf.lc_path,
+		    lf->lf_name, lf->lf_path,
 		    lf->lf_written - lf->lf_checked);
 		logfile_reopen(lf);
-	} else if (stat(lf->lf_conf.lc_path, &now_st) == -1 ||
+	} else if (lstat(lf->lf_path, &now_st) == -1 ||
 	    now_st.st_dev != st.st_dev || now_st.st_ino != st.st_ino) {
 		/* Moved away (a rotation by logrotate without SIGUSR2, or by
 		 * the other process of the supervisor): follow the name. */
@@ -337,7 +501,7 @@ check_file(struct logfile *lf, double now)
 			char msg[1200];
 
 			snprintf(msg, sizeof(msg), "%s: %s is another file "
-			    "now; opening it", lf->lf_name, lf->lf_conf.lc_path);
+			    "now; opening it", lf->lf_name, lf->lf_path);
 			reporter(LOGFILE_SAY_DEBUG, msg);
 		}
 		logfile_reopen(lf);

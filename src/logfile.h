@@ -26,6 +26,10 @@ struct log_config {
 	bool		 lc_auto;	/* AUTO: a file in childlogdir */
 	long long	 lc_maxbytes;	/* rotate at this size; 0: never */
 	int		 lc_backups;	/* rotated files kept */
+	long		 lc_uid;	/* the program's user= (-1: root's):
+					   whom a path others control is
+					   opened as */
+	long		 lc_gid;
 };
 
 /* supervisord's defaults for every log: rotate at 50MB, keep 10. */
@@ -35,6 +39,8 @@ struct log_config {
 struct logfile {
 	const char	*lf_name;	/* for messages: "web stdout" */
 	struct log_config lf_conf;	/* where and how; lc_path is ours */
+	char		*lf_path;	/* the file written: lc_path, or for
+					   AUTO its name once made */
 	int		 lf_fd;		/* -1: not open (NONE, or a fault) */
 	bool		 lf_own;	/* the supervisor's log: faults to stderr */
 	bool		 lf_blocking;	/* a std stream written as is */

@@ -213,6 +213,7 @@ tail_start(struct ctl_client *c, struct capture_stream *cs, long lines,
 
 	if ((fd = find_start(&cs->cs_log, lines, &back)) == -1) {
 		control_end(c, CTL_FAILED, "%s: open %s: %s", cs->cs_name,
+		    cs->cs_log.lf_path != NULL ? cs->cs_log.lf_path :
 		    cs->cs_log.lf_conf.lc_path, strerror(errno));
 		return;
 	}

@@ -209,6 +209,17 @@ trust_file(const char *path, char *real, size_t reallen, struct stat *st,
 }
 
 /*
+ * The directories leading to dir (not dir itself: a program's own log
+ * directory may be its user's) can be changed only by trusted users, so
+ * dir is the directory it was when the walk ended.  0, or -1 with why.
+ */
+int
+trust_path_to(const char *dir, char *why, size_t whylen)
+{
+	return walk(dir, true, NULL, 0, NULL, why, whylen);
+}
+
+/*
  * A directory the supervisor creates files in (its socket, its pidfile):
  * 0 when others can't replace them once made (the directory is ours, or
  * sticky) and the path to it is trusted; else -1 with why.

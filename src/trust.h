@@ -17,6 +17,7 @@
 int	trust_file(const char *path, char *real, size_t reallen,
 	    struct stat *st, char *why, size_t whylen);
 int	trust_dir_for_files(const char *dir, char *why, size_t whylen);
+int	trust_path_to(const char *dir, char *why, size_t whylen);
 bool	trust_uid(uid_t uid);
 int	trust_open(const char *path, int flags, mode_t mode, struct stat *st);
 int	trust_openat(int dirfd, const char *name, int flags, mode_t mode,

@@ -256,6 +256,20 @@ t_start() {
 	SUP_PID=$!
 }
 
+# auto_log NAME [STREAM]: the AUTO log file of process NAME (stdout by
+# default) in the childlogdir, $AUTO_DIR ($T unless a test says):
+# NAME-STREAM---supervisor-XXXXXX.log, its random part made by the
+# supervisor.  A path that does not exist when there is none (yet), so that
+# reads of it fail rather than read another.
+auto_log() {
+	local f dir=${AUTO_DIR:-$T}
+	for f in "$dir/$1-${2:-stdout}---supervisor-"??????.log; do
+		[ -e "$f" ] && { echo "$f"; return 0; }
+	done
+	echo "$dir/$1-${2:-stdout}---supervisor-none.log"
+	return 1
+}
+
 # as_user USER COMMAND...: COMMAND run as USER (its primary group, no
 # other), as an attacker without privileges would run it.
 as_user() {

@@ -161,35 +161,35 @@ rm -f "$T"/big.log*
 # there is nothing to rotate it for.  (With backups = 0 a rotation now
 # would throw the output away before anything else was written.)
 t_check "exact: 4096 bytes written" \
-	t_wait 20 slowly eval '[ "$(total_size "$T"/exact-stdout.log*)" = 4096 ]'
+	t_wait 20 slowly eval '[ "$(total_size "$(auto_log exact)"*)" = 4096 ]'
 t_check "exact: a full log is not rotated until more output comes" \
-	eval '[ "$(fsize "$T/exact-stdout.log")" = 4096 ] &&
-	    [ ! -e "$T/exact-stdout.log.1" ]'
+	eval '[ "$(fsize "$(auto_log exact)")" = 4096 ] &&
+	    [ ! -e "$(auto_log exact).1" ]'
 
 # ---- stdout and stderr in one pipe ---------------------------------------
 say mixed go
 for i in $(seq 1 300); do echo "out$i"; echo "err$i"; done > "$T/mixed.want"
 t_check "mixed: 600 lines in the log" \
-	t_wait 20 slowly eval '[ "$(lines_of "$T/mixed-stdout.log")" -ge 600 ]'
+	t_wait 20 slowly eval '[ "$(lines_of "$(auto_log mixed)")" -ge 600 ]'
 t_check "mixed: stdout and stderr lines in their exact order" \
-	cmp -s "$T/mixed-stdout.log" "$T/mixed.want"
+	cmp -s "$(auto_log mixed)" "$T/mixed.want"
 t_check "mixed: no stderr log written" \
-	eval '[ ! -s "$T/mixed-stderr.log" ]'
+	eval '[ ! -s "$(auto_log mixed stderr)" ]'
 
 # ---- output from a process whose leader is gone --------------------------
 # The grandchild writes once the leader is gone (and reaped).
 t_check "orphan: the leader exits, waits for its restart" \
 	wait_log "orphan exited with status 0"
 t_check "orphan: the grandchild's later line is in the log" \
-	t_wait 20 slowly grep -qx late "$T/orphan-stdout.log"
+	t_wait 20 slowly grep -qx late "$(auto_log orphan)"
 t_check "orphan: both lines, in order" \
-	test "$(cat "$T/orphan-stdout.log")" = "$(printf 'early\nlate')"
-t_check "stopper: running" t_wait 20 slowly grep -qx early "$T/stopper-stdout.log"
+	test "$(cat "$(auto_log orphan)")" = "$(printf 'early\nlate')"
+t_check "stopper: running" t_wait 20 slowly grep -qx early "$(auto_log stopper)"
 ctl_check "stopper: stop (its child writes after the leader is gone)" 0 stop stopper
 t_check "stopper: stopped" wait_log "stopper stopped"
 # Its child writes once the leader is gone.
 t_check "stopper: the line written during the stop is in the log" \
-	t_wait 20 slowly grep -qx "late in the stop" "$T/stopper-stdout.log"
+	t_wait 20 slowly grep -qx "late in the stop" "$(auto_log stopper)"
 
 # ---- /dev/stdout and /dev/stderr ----------------------------------------
 t_check "std: /dev/stdout is the supervisor's stdout" \
@@ -247,22 +247,22 @@ fi
 # ---- SIGUSR2 after the log was moved away -------------------------------
 say rot go
 t_check "rot: writing" \
-	t_wait 20 slowly eval '[ "$(lines_of "$T/rot-stdout.log")" -ge 200 ]'
-mv "$T/rot-stdout.log" "$T/rot.moved"
+	t_wait 20 slowly eval '[ "$(lines_of "$(auto_log rot)")" -ge 200 ]'
+mv "$(auto_log rot)" "$T/rot.moved"
 kill -USR2 "$SUP_PID"
 t_check "rot: SIGUSR2 reopens the logs" \
 	wait_log "SIGUSR2 received; log files reopened"
 t_check "rot: a new file at the path" \
-	t_wait 20 slowly eval '[ "$(lines_of "$T/rot-stdout.log")" -ge 200 ]'
+	t_wait 20 slowly eval '[ "$(lines_of "$(auto_log rot)")" -ge 200 ]'
 : > "$T/rot.stop"
 t_check "rot: the program is done writing" \
-	t_wait 20 slowly eval '[ "$(last_line "$T/rot-stdout.log")" = END ]'
-n=$(( $(cat "$T/rot.moved" "$T/rot-stdout.log" | wc -l) - 1 ))
+	t_wait 20 slowly eval '[ "$(last_line "$(auto_log rot)")" = END ]'
+n=$(( $(cat "$T/rot.moved" "$(auto_log rot)" | wc -l) - 1 ))
 t_check "rot: the moved file has the earlier lines, the new one the later" \
 	eval '[ "$(head -n 1 "$T/rot.moved")" = 1 ] &&
-	    [ "$(head -n 1 "$T/rot-stdout.log")" -gt 1 ]'
+	    [ "$(head -n 1 "$(auto_log rot)")" -gt 1 ]'
 t_check "rot: none lost or written twice (1 to $n)" eval \
-	'cat "$T/rot.moved" "$T/rot-stdout.log" | cmp -s - <(seq 1 "$n"; echo END)'
+	'cat "$T/rot.moved" "$(auto_log rot)" | cmp -s - <(seq 1 "$n"; echo END)'
 
 # ---- tail ----------------------------------------------------------------
 # 5-byte lines, 100 in each 500-byte file.  No batch ends where a file
@@ -270,14 +270,14 @@ t_check "rot: none lost or written twice (1 to $n)" eval \
 # rotated (see exact above).
 say tl $(printf 'L%03d ' {1..230})
 tl_at() {
-	[ "$(last_line "$T/tl-stdout.log")" = "$1" ] &&
-	    [ "$(last_line "$T/tl-stderr.log")" = "e$1" ]
+	[ "$(last_line "$(auto_log tl)")" = "$1" ] &&
+	    [ "$(last_line "$(auto_log tl stderr)")" = "e$1" ]
 }
 t_check "tl: 230 lines written" t_wait 20 slowly tl_at L230
 t_check "tl: rotated into log.1 and log.2" \
-	eval '[ "$(head -n 1 "$T/tl-stdout.log.2")" = L001 ] &&
-	    [ "$(head -n 1 "$T/tl-stdout.log.1")" = L101 ] &&
-	    [ "$(head -n 1 "$T/tl-stdout.log")" = L201 ]'
+	eval '[ "$(head -n 1 "$(auto_log tl).2")" = L001 ] &&
+	    [ "$(head -n 1 "$(auto_log tl).1")" = L101 ] &&
+	    [ "$(head -n 1 "$(auto_log tl)")" = L201 ]'
 ctl_check "tail -n 200 tl" 0 tail -n 200 tl
 t_check "tail -n 200: the last 200 lines, from log.2 on" \
 	test "$OUT" = "$(printf 'L%03d\n' {31..230})"
@@ -293,8 +293,8 @@ t_check "tail stderr: the stderr log's last lines" \
 say tl $(printf 'L%03d ' {231..330})
 t_check "tl: 100 more lines, rotated again" t_wait 20 slowly tl_at L330
 t_check "tl: two backups kept, the oldest dropped" \
-	eval '[ "$(head -n 1 "$T/tl-stdout.log.2")" = L101 ] &&
-	    [ ! -e "$T/tl-stdout.log.3" ]'
+	eval '[ "$(head -n 1 "$(auto_log tl).2")" = L101 ] &&
+	    [ ! -e "$(auto_log tl).3" ]'
 ctl_check "tail -n 1000 tl" 0 tail -n 1000 tl
 t_check "tail -n 1000: everything the files keep" \
 	test "$OUT" = "$(printf 'L%03d\n' {101..330})"
@@ -310,7 +310,7 @@ ctl_check "tail of an unknown name exits 4" 4 tail nosuch
 # 7-byte lines, 4 KB files: 3000 lines rotate five times.
 say fo $(printf 'F%05d ' {1..100})
 t_check "fo: 100 lines written" \
-	t_wait 20 slowly eval '[ "$(last_line "$T/fo-stdout.log")" = F00100 ]'
+	t_wait 20 slowly eval '[ "$(last_line "$(auto_log fo)")" = F00100 ]'
 fds=$(fd_count)
 "$CLIENT" tail -f -n 5 fo > "$T/follow.out" 2> "$T/follow.err" &
 follower=$!
@@ -322,7 +322,7 @@ for batch in "101 1000" "1001 2000" "2001 3000"; do
 	t_check "tail -f: follows up to line $to" \
 		t_wait 20 slowly eval '[ "$(last_line "$T/follow.out")" = "$(printf F%05d "$to")" ]'
 done
-t_check "tail -f: the log rotated under it (log.5 exists)" test -f "$T/fo-stdout.log.5"
+t_check "tail -f: the log rotated under it (log.5 exists)" test -f "$(auto_log fo).5"
 kill "$follower"
 wait "$follower" 2>/dev/null
 t_check "tail -f: every line from where it started, once, in order" \

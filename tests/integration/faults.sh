@@ -148,7 +148,7 @@ talker=$(spawned_pid talker)
 
 # ---- a program closes its stdout --------------------------------------------
 t_check "closer: what it wrote before closing is in its log" \
-	t_wait 10 grep -qx "before closing" "$T/closer-stdout.log"
+	t_wait 10 grep -qx "before closing" "$(auto_log closer)"
 t_check "closer is RUNNING with its outputs closed" \
 	t_wait 10 state_is closer RUNNING
 
@@ -164,9 +164,9 @@ if [ -n "$HELPER" ]; then
 else
 	t_pass "nonblock skipped: no C compiler to build the program"
 fi
-lines=$(wc -l < "$T/talker-stdout.log")
+lines=$(wc -l < "$(auto_log talker)")
 t_check "talker's output is still captured (more than $lines lines)" \
-	t_wait 10 eval '[ "$(wc -l < "$T/talker-stdout.log")" -gt "$lines" ]'
+	t_wait 10 eval '[ "$(wc -l < "$(auto_log talker)")" -gt "$lines" ]'
 
 # ---- a directory vanishes: chdir fails between fork and exec ----------------
 t_check "vanish: FATAL after its startretries" \

@@ -588,31 +588,63 @@ test_backup_name(void)
 	clean_dir();
 }
 
-/* AUTO logs live in a shared directory: a symlink there is not followed. */
+/*
+ * Links are never followed: an AUTO log is made under a new name that
+ * nobody could have claimed (PREFIX-XXXXXX.log, O_EXCL), a named log
+ * refuses a link at its path and a second name (a hard link).
+ */
 static void
 test_auto_nofollow(void)
 {
-	struct log_config lc = file_config(path_in_dir("link.log"), 0, 0);
+	struct log_config lc = file_config(path_in_dir("auto"), 0, 0);
 	struct logfile lf;
+	char *made;
 
-	CHECK("AUTO: set up a symlink", symlink(path_in_dir("target"),
-	    lc.lc_path) == 0);
 	lc.lc_auto = true;
 	logfile_init(&lf, "auto stdout", false);
-	CHECK("AUTO: a symlink at the path is refused",
-	    logfile_configure(&lf, &lc) == -1 && lf.lf_fault == ELOOP);
-	CHECK("AUTO: output to it counted lost",
-	    logfile_write(&lf, "abc", 3) == 3 && lf.lf_lost == 3);
+	CHECK("AUTO: a file is made", logfile_configure(&lf, &lc) == 0 &&
+	    lf.lf_path != NULL && strncmp(lf.lf_path, lc.lc_path,
+	    strlen(lc.lc_path)) == 0);
+	CHECK("AUTO: named PREFIX-XXXXXX.log", lf.lf_path != NULL &&
+	    strlen(lf.lf_path) == strlen(lc.lc_path) + 11 &&
+	    strcmp(lf.lf_path + strlen(lf.lf_path) - 4, ".log") == 0);
+	made = lf.lf_path != NULL ? strdup(lf.lf_path) : NULL;
+	CHECK("AUTO: written", logfile_write(&lf, "abc", 3) == 3 &&
+	    made != NULL && file_is(made, "abc", 3));
+	/* Someone swaps the file for a link, then it is reopened. */
+	CHECK("AUTO: swapped for a link", made != NULL && unlink(made) == 0 &&
+	    symlink(path_in_dir("target"), made) == 0);
+	logfile_reopen(&lf);
+	CHECK("AUTO: the link is not followed; a new name is made",
+	    lf.lf_path != NULL && made != NULL &&
+	    strcmp(lf.lf_path, made) != 0 && lf.lf_fd != -1 &&
+	    logfile_write(&lf, "def", 3) == 3 && file_is(lf.lf_path, "def", 3));
 	CHECK("AUTO: nothing written through the link",
 	    !exists(path_in_dir("target")));
 	logfile_close(&lf);
+	free(made);
 
-	lc.lc_auto = false;
+	lc = file_config(path_in_dir("link.log"), 0, 0);
+	CHECK("named: set up a symlink", symlink(path_in_dir("target"),
+	    lc.lc_path) == 0);
 	logfile_init(&lf, "named stdout", false);
-	CHECK("named path: a symlink is followed",
-	    logfile_configure(&lf, &lc) == 0 &&
-	    logfile_write(&lf, "abc", 3) == 3 &&
-	    file_is(path_in_dir("target"), "abc", 3));
+	CHECK("named path: a symlink is refused",
+	    logfile_configure(&lf, &lc) == -1 && lf.lf_fault == ELOOP);
+	CHECK("named path: output to it counted lost",
+	    logfile_write(&lf, "abc", 3) == 3 && lf.lf_lost == 3);
+	CHECK("named path: nothing written through the link",
+	    !exists(path_in_dir("target")));
+	logfile_close(&lf);
+
+	lc = file_config(path_in_dir("hard.log"), 0, 0);
+	CHECK("named: a hard link to another file",
+	    close(open(path_in_dir("victim"), O_CREAT | O_WRONLY, 0600)) == 0 &&
+	    link(path_in_dir("victim"), lc.lc_path) == 0);
+	logfile_init(&lf, "hard stdout", false);
+	CHECK("named path: a hard link is refused",
+	    logfile_configure(&lf, &lc) == -1 && lf.lf_fault == EMLINK);
+	CHECK("named path: the other file is untouched",
+	    file_is(path_in_dir("victim"), "", 0));
 	logfile_close(&lf);
 	clean_dir();
 }
