@@ -43,11 +43,26 @@
 # bench.png (gnuplot, when installed).
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
-#   SMOKE=1   ours and the floors only, tiny sizes: checks the script works
+#   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
+#             script works
 #   ONLY="restart start teardown idle crash reload control output"   which
 #             scenarios
+#   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
+#   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
+#             SMOKE 2)
+#   START_NS="N ..."   the start scenario's sizes ("100 1000"; QUICK and
+#             SMOKE "20")
 #   OUT_MB=N  the output scenario's size (1024; QUICK 256, SMOKE 8)
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
+#   BASE=/path/to/supervisor   another build of this supervisor (another
+#             commit, other flags) as peer "base": configured, started,
+#             controlled and measured exactly as ours, in every scenario
+#             ours runs, alternating with the others, in a column of its
+#             own with its ratio to ours.  With BASE, PEERS defaults to
+#             "ours base supervisord runit s6" ("ours base" with SMOKE):
+#               git worktree add /tmp/base HEAD~3 && make -C /tmp/base
+#               BASE=/tmp/base/build/supervisor ONLY=restart \
+#                   PEERS="ours base" make bench
 #
 # As root, missing peers (Debian packages supervisor, runit, s6) and
 # gnuplot are installed with apt-get, with a policy-rc.d that keeps their
@@ -56,20 +71,24 @@
 # ends, also when it fails or the run is interrupted.
 
 set -u
+BASE=${BASE:+$(realpath -m -- "$BASE")}	# as given, before the cd
 cd "$(dirname "$0")/.." || exit 1
 
 if [ "${SMOKE:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=2 IDLE_SECS=1 CRASH_SECS=2 START_NS="20"
+	ROUNDS=1 RESTARTS=${RESTARTS:-2} IDLE_SECS=1 CRASH_SECS=2
+	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
 	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2
-	PEERS=${PEERS:-ours}
+	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
-	ROUNDS=1 RESTARTS=1 IDLE_SECS=1 CRASH_SECS=1 START_NS="20"
+	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1
+	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
 	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256}
 else
-	ROUNDS=3 RESTARTS=8 IDLE_SECS=10 CRASH_SECS=30 START_NS="100 1000"
+	ROUNDS=3 RESTARTS=${RESTARTS:-8} IDLE_SECS=10 CRASH_SECS=30
+	START_NS=${START_NS:-100 1000}
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
 	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024}
 fi
@@ -79,7 +98,7 @@ SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
 WARM=${WARM:-2}			# seconds before idle counting (startsecs 0 there)
 LEFT_WAIT=${LEFT_WAIT:-1}	# seconds after a teardown before counting survivors
 FLOOR_RUN=${FLOOR_RUN:-1.2}	# run time of the restart floor's program
-PEERS=${PEERS:-ours supervisord runit s6}
+PEERS=${PEERS:-ours${BASE:+ base} supervisord runit s6}
 UP_TIMEOUT=120			# seconds for programs to be up
 STOP_TIMEOUT=${STOP_TIMEOUT:-60}	# seconds for a supervisor to exit
 OUT_ROT_MB=${OUT_ROT_MB:-50}	# the output scenario's rotation size
@@ -152,14 +171,16 @@ starts() { local c; c=$(grep -c '^S ' "$1" 2>/dev/null); echo "${c:-0}"; }
 lines_at_least() { [ "$(starts "$1")" -ge "$2" ]; }
 tagged_at_least() { [ "$(tagged_programs "$1" | wc -l)" -ge "$2" ]; }
 
-# The supervisor's own processes (not its programs).
+# The supervisor's own processes (not its programs): ours and base fork
+# without exec, so theirs have the supervisor's own name.
 own_pids() {
-	local who=$1 pid comm
+	local who=$1 pid comm own=
 	echo "$SUP_PID"
+	read -r own < "/proc/$SUP_PID/comm" 2>/dev/null
 	for pid in $(cat /proc/"$SUP_PID"/task/*/children 2>/dev/null); do
 		read -r comm < "/proc/$pid/comm" 2>/dev/null || continue
 		case $who/$comm in
-		ours/supervisor|runit/runsv|s6/s6-supervise) echo "$pid" ;;
+		ours/"$own"|base/"$own"|runit/runsv|s6/s6-supervise) echo "$pid" ;;
 		esac
 	done
 }
@@ -214,7 +235,7 @@ EOF
 # config_file WHO DIR: where WHO's config is written.
 config_file() {
 	case $1 in
-	ours) echo "$2/ours.ini" ;;
+	ours|base) echo "$2/ours.ini" ;;
 	supervisord) echo "$2/supervisord.conf" ;;
 	esac
 }
@@ -227,7 +248,7 @@ configure() {
 	local who=$1 d=$2 n=$3 cmd=$4 ss=${5:-1} i
 	mkdir -p "$d"
 	case $who in
-	ours|supervisord)
+	ours|base|supervisord)
 		{
 			[ "$who" = supervisord ] && supervisord_head "$d"
 			for i in $(seq -f %04g 1 "$n"); do
@@ -270,6 +291,7 @@ start() {
 	local who=$1 d=$2
 	case $who in
 	ours)	"$OURS" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
+	base)	"$BASE" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
 	supervisord) supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
 	runit)	runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
 	s6)	s6-svscan -c 4000 "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500
@@ -454,6 +476,7 @@ ctl() {
 	shift 2
 	case $who in
 	ours)	"$OURS" -s "$d/ours.sock" "$@" ;;
+	base)	"$BASE" -s "$d/ours.sock" "$@" ;;
 	supervisord) supervisorctl -c "$d/supervisord.conf" "$@" ;;
 	runit)	case $1 in
 		status) sv status "$d"/sv/* ;;
@@ -708,6 +731,7 @@ round_sample() {
 have() {
 	case $1 in
 	ours) [ -x "$OURS" ] ;;
+	base) [ -n "$BASE" ] && [ -x "$BASE" ] ;;
 	supervisord) command -v supervisord > /dev/null ;;
 	runit) command -v runsvdir > /dev/null ;;
 	s6) command -v s6-svscan > /dev/null ;;
@@ -762,13 +786,19 @@ done
 [ "${SMOKE:-0}" = 1 ] || install_missing
 WHO=""
 for p in $PEERS; do
-	if have "$p"; then WHO="$WHO $p"; else log "$p: not installed; n/a"; fi
+	if have "$p"; then
+		WHO="$WHO $p"
+	elif [ "$p" = base ]; then
+		log "base: BASE is not an executable (${BASE:-not set}); n/a"
+	else
+		log "$p: not installed; n/a"
+	fi
 done
 : > "$SAMPLES"
 
 echo "supervisor bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
     "$(uname -sr); load at start $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "ours $("$OURS" -V | cut -d' ' -f2)$(have supervisord && echo ", supervisord $(supervisord --version)")$(have runit && echo ", runit $(dpkg-query -W -f='${Version}' runit 2>/dev/null)")$(have s6 && echo ", s6 $(dpkg-query -W -f='${Version}' s6 2>/dev/null)")"
+echo "ours $("$OURS" -V | cut -d' ' -f2)$(have base && echo ", base $("$BASE" -V | cut -d' ' -f2) ($BASE)")$(have supervisord && echo ", supervisord $(supervisord --version)")$(have runit && echo ", runit $(dpkg-query -W -f='${Version}' runit 2>/dev/null)")$(have s6 && echo ", s6 $(dpkg-query -W -f='${Version}' s6 2>/dev/null)")"
 echo "rounds $ROUNDS (alternating$WHO), restarts $RESTARTS, idle ${IDLE_SECS}s," \
     "crash loop ${CRASH_SECS}s, teardown $TEAR_N trees of 3"
 
@@ -840,9 +870,7 @@ median() {
 }
 
 ROWS="restart_ms|restart latency, ms
-start_ms_20|start 20 programs, ms
-start_ms_100|start 100 programs, ms
-start_ms_1000|start 1000 programs, ms
+$(for n in $START_NS; do echo "start_ms_$n|start $n programs, ms"; done)
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
 teardown_unfinished|teardowns still running after ${STOP_TIMEOUT}s
 teardown_survivors|processes left ${LEFT_WAIT} s after that teardown
@@ -873,7 +901,10 @@ output_rot_cpu_s_per_gb|output rotated: own CPU s per GB
 output_rot_differs|output rotated: log differs from input
 output_disk_mbps|output to a log, until on disk (sync -f), MB/s (floor: cat)
 output_disk_pct_of_cat|output until on disk: % of cat's MB/s"
-COLS="ours supervisord runit s6 floor"
+# Base has a column when it runs; the others always (n/a when missing).
+PLOT_COLS="supervisord runit s6 floor"
+case " $WHO " in *" base "*) PLOT_COLS="base $PLOT_COLS" ;; esac
+COLS="ours $PLOT_COLS"
 
 CSV=$RESULTS/bench.csv
 echo "metric,who,median,ratio_to_ours,description" > "$CSV"
@@ -924,7 +955,7 @@ echo "wrote $CSV and $RESULTS/samples.csv"
 
 if command -v gnuplot > /dev/null && [ "${SMOKE:-0}" != 1 ]; then
 	# One line per metric: index, name, then the ratio of each peer.
-	awk -F, -v cols="supervisord runit s6 floor" '
+	awk -F, -v cols="$PLOT_COLS" '
 	BEGIN { nc = split(cols, c, " ") }
 	NR > 1 && $2 != "ours" && $4 != "" && $4 > 0 {
 		if (!($1 in idx)) { idx[$1] = n; name[n++] = $1 }
@@ -938,6 +969,22 @@ if command -v gnuplot > /dev/null && [ "${SMOKE:-0}" != 1 ]; then
 			print line
 		}
 	}' "$CSV" > "$W/ratios.tsv"
+	# One series per column of ratios.tsv from the third, as PLOT_COLS.
+	plot="" col=3
+	for c in $PLOT_COLS; do
+		case $c in
+		base) title="base ($BASE)" ;;
+		floor) title="floor (C loop)" ;;
+		*) title=$c ;;
+		esac
+		if [ -z "$plot" ]; then
+			plot="\"$W/ratios.tsv\" using 1:$col:xtic(2)"
+		else
+			plot="$plot, \"\" using 1:$col"
+		fi
+		plot="$plot title \"$title\" pointsize 2"
+		col=$(( col + 1 ))
+	done
 	gnuplot <<EOF 2> "$W/gnuplot.log" || log "gnuplot failed: $(head -c 300 "$W/gnuplot.log")"
 set terminal pngcairo size 1200,600 noenhanced
 set output "$RESULTS/bench.png"
@@ -948,10 +995,7 @@ set xtics rotate by -35
 set key outside right
 set grid ytics
 set offsets 0.5, 0.5, 0, 0
-plot "$W/ratios.tsv" using 1:3:xtic(2) title "supervisord" pointsize 2, \
-	"" using 1:4 title "runit" pointsize 2, \
-	"" using 1:5 title "s6" pointsize 2, \
-	"" using 1:6 title "floor (C loop)" pointsize 2
+plot $plot
 EOF
 	[ -s "$RESULTS/bench.png" ] && echo "wrote $RESULTS/bench.png"
 fi

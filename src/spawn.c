@@ -5,16 +5,43 @@
  * close_range, execve, write, _exit) and reports a failure through a
  * close-on-exec pipe.
  *
- * The child is made by clone3: inside its cgroup from the start
- * (CLONE_INTO_CGROUP, Linux 5.7+; moving a process between cgroups waits
- * for an RCU grace period, several milliseconds), and on x86-64 sharing
- * the supervisor's memory until it execs (CLONE_VM | CLONE_VFORK, as
- * posix_spawn does), which skips copying the page tables: about 1 ms per
- * spawn here.  The supervisor waits until the child has exec'd or failed;
- * all signals stay blocked over that window so that no handler of ours
- * runs in the child.  Elsewhere, and in sanitizer builds, the child is a
- * plain copy (fork, or clone3 without CLONE_VM).
+ * The child shares the supervisor's memory until it execs, and the
+ * supervisor sleeps until then, as with vfork: no page tables to copy.
+ * All signals stay blocked over that window so that no handler of ours
+ * runs in the child.  It is made in plain C, the same on every
+ * architecture and in every build, sanitizers included:
+ *
+ * - With a cgroup: clone3(CLONE_VM | CLONE_VFORK | CLONE_INTO_CGROUP),
+ *   through syscall(2): glibc 2.36 has no clone3 wrapper, and its clone()
+ *   takes 32-bit flags.  The child starts inside its cgroup; moving it in
+ *   afterwards (writing cgroup.procs) takes the cgroup threadgroup lock
+ *   for writing, which waits for an RCU grace period unless another move
+ *   came just before.  The child returns from syscall() on our stack:
+ *   clone3_call says how it keeps off what we still need.
+ * - Without (process groups and /proc): vfork.
+ * - Where clone3 or CLONE_INTO_CGROUP is refused (valgrind, which has no
+ *   clone3; seccomp filters; Linux before 5.7): vfork, and the child
+ *   joins its cgroup by writing cgroup.procs before anything else.
+ * - Where the thread has a shadow stack (x86-64 CET, arm64 GCS), which a
+ *   CLONE_VFORK child shares: clone3 without CLONE_VM, a copy.
+ *
+ * What each costs, from the exit of a 1.2 s program to the exec of the
+ * next (bench/run.sh's restart row, medians, 2 cores, Linux 6.18; BASE=
+ * the build before this one, whose child was the same clone3 made by a
+ * stretch of x86-64 assembly):  this one 1.33 ms, base 1.30, the C floor
+ * 1.26; a copy instead (clone3 without CLONE_VM) 1.29-1.40 ms against
+ * base's 1.12-1.16 in the same runs, 15-20% more; vfork with the child
+ * joining its cgroup 12 ms against 1.4.  Without a cgroup, run as nobody,
+ * vfork 2.81 ms and base 2.77.
+ *
+ * Valgrind runs vfork as a fork and follows the child to its exec: under
+ * make check-valgrind (root, cgroup v2) the supervisor takes the vfork
+ * way, joining included, and the child's whole set-up is checked; only
+ * the clone3 call itself is not.  AddressSanitizer and UBSan run the same
+ * calls as everyone: make check runs the supervisor as root (clone3) and
+ * as nobody (vfork).
  */
+#include <alloca.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -25,23 +52,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/sched.h>	/* struct clone_args, CLONE_INTO_CGROUP */
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SPAWN_NO_SHARED_VM 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SPAWN_NO_SHARED_VM 1
-#endif
-#endif
-#if defined(__x86_64__) && !defined(SPAWN_NO_SHARED_VM)
-#define SPAWN_SHARED_VM 1
-#endif
 
 #include "log.h"
 #include "parse.h"
@@ -50,6 +67,10 @@
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
+#endif
+#ifndef PR_GET_SHADOW_STACK_STATUS	/* Linux 6.13 */
+#define PR_GET_SHADOW_STACK_STATUS	74
+#define PR_SHADOW_STACK_ENABLE		(1UL << 0)
 #endif
 
 extern char **environ;
@@ -418,116 +439,159 @@ struct child_args {
 	const struct program_config	*ca_pg;
 	const struct proc_config	*ca_pc;
 	const struct spawn_plan		*ca_sp;
-	int				 ca_cgroup_fd;	/* -1: in it already */
+	int				 ca_cgroup_fd;	/* -1: no cgroup */
 	int				 ca_errfd;	/* write end */
 	int				 ca_closefd;	/* read end */
 };
 
-static int
-child_main(void *arg)
+/*
+ * The child's side, never returning.  It may share our memory (vfork):
+ * it writes nothing but its own stack (and errno).  join: the child is
+ * not in its cgroup yet and joins it first.
+ */
+static void __attribute__((noreturn))
+child_main(const struct child_args *a, bool join)
 {
-	const struct child_args *a = arg;
-
 	close(a->ca_closefd);
-	child_exec(a->ca_pg, a->ca_pc, a->ca_sp, a->ca_cgroup_fd, a->ca_errfd);
+	child_exec(a->ca_pg, a->ca_pc, a->ca_sp, join ? a->ca_cgroup_fd : -1,
+	    a->ca_errfd);
 	_exit(SPAWN_EXIT_NOTFOUND);
 }
 
-#ifdef SPAWN_SHARED_VM
 /*
- * The child's stack while it shares our memory: only one child at a time
- * uses it, as the supervisor waits until that child has exec'd.
- */
-static char child_stack[64 * 1024] __attribute__((aligned(64)));
-
-/*
- * clone3, the child running fn(arg) on its own stack and never returning
- * here.  The C wrapper can't do this: the child would return into a frame
- * the parent is still using.  Returns the pid or -errno.
- */
-static long
-clone3_run(struct clone_args *args, int (*fn)(void *), void *arg)
-{
-	long ret;
-
-	__asm__ __volatile__(
-	    "syscall\n\t"
-	    "testq %%rax, %%rax\n\t"
-	    "jnz 1f\n\t"
-	    /* The child: rsp is the top of child_stack, 16-byte aligned. */
-	    "xorl %%ebp, %%ebp\n\t"
-	    "movq %[arg], %%rdi\n\t"
-	    "callq *%[fn]\n\t"
-	    "movl %%eax, %%edi\n\t"
-	    "movl %[exit_nr], %%eax\n\t"
-	    "syscall\n\t"
-	    "hlt\n"
-	    "1:"
-	    : "=a" (ret)
-	    : "0" ((long)SYS_clone3), "D" (args), "S" (sizeof(*args)),
-	      [fn] "r" (fn), [arg] "r" (arg), [exit_nr] "i" (SYS_exit)
-	    : "rcx", "r11", "memory", "cc");
-	return ret;
-}
-#endif
-
-/*
- * The child, made with clone3: in the cgroup of directory fd cgroup_fd
- * when that is >= 0 (then set to -1), sharing our memory where it can.
- * Returns -2 (errno set) when the kernel has no clone3 or no
- * CLONE_INTO_CGROUP, so that the caller forks and the child joins its
- * cgroup itself; it then never tries again.
+ * vfork, in a function of its own: the child runs child_main on this
+ * frame's stack and never returns into it, so nothing the parent still
+ * uses is overwritten.
  */
 static pid_t
-clone_child(struct child_args *a)
+vfork_child(const struct child_args *a, bool join)
 {
-	static bool unsupported;
+	pid_t pid;
+
+	if ((pid = vfork()) == 0)
+		child_main(a, join);
+	return pid;
+}
+
+/* Whether a clone3 failure means "not here" rather than "failed". */
+static bool
+clone3_missing(int err)
+{
+	return err == ENOSYS || err == E2BIG || err == EINVAL ||
+	    err == EOPNOTSUPP;
+}
+
+/*
+ * How far the child moves below clone3_call's frame before it writes
+ * anything.  Volatile: an alloca of a constant may be folded into the
+ * frame, allocated before the call.
+ */
+static volatile size_t child_stack_gap = 16 * 1024;
+
+/*
+ * clone3 through syscall(2).  With CLONE_VM | CLONE_VFORK the child
+ * returns from syscall() on our stack, into this frame, while we sleep
+ * in the kernel until it has exec'd; then we return from syscall()
+ * ourselves, through the return address and whatever else syscall() left
+ * just below this frame.  So the child's first act is to move its stack
+ * pointer well below all that (alloca writes nothing), and everything it
+ * calls lives down there.  Until then it writes at most the slot of pid,
+ * which we write again before reading.  This is vfork's rule, the child
+ * writes nothing of ours, kept for what glibc's vfork keeps in a register.
+ */
+static long __attribute__((noinline))
+clone3_call(struct clone_args *ca, const struct child_args *a)
+{
+	long pid;
+
+	pid = syscall(SYS_clone3, ca, sizeof(*ca));
+	if (pid == 0) {
+		volatile char *below = alloca(child_stack_gap);
+
+		below[0] = 0;
+		child_main(a, false);
+	}
+	return pid;
+}
+
+/*
+ * AddressSanitizer, when linked in: after a child that shared our stack,
+ * ASan's shadow memory still marks the child's frames below us, and our
+ * next calls down there would be taken for overflows.  ASan's own vfork
+ * wrapper clears it the same way.
+ */
+extern void __asan_handle_vfork(void *sp) __attribute__((weak));
+
+static void __attribute__((noinline))
+stack_forget_child(void)
+{
+	if (__asan_handle_vfork != NULL)
+		__asan_handle_vfork(__builtin_frame_address(0));
+}
+
+/*
+ * Whether this thread has a shadow stack (x86-64 CET; arm64 GCS and the
+ * like, through prctl).  A CLONE_VFORK child shares it, and clone3_call's
+ * child, returning from syscall(), pops the entry we return through; its
+ * next call writes over it.
+ */
+static bool
+shadow_stack_in_use(void)
+{
+	unsigned long status = 0;
+	char line[256];
+	bool on = false;
+	FILE *fp;
+
+	if (prctl(PR_GET_SHADOW_STACK_STATUS, &status, 0, 0, 0) == 0 &&
+	    (status & PR_SHADOW_STACK_ENABLE))
+		return true;
+	if ((fp = fopen("/proc/self/status", "re")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, "x86_Thread_features:", 20) == 0 &&
+		    strstr(line + 20, "shstk") != NULL)
+			on = true;
+	fclose(fp);
+	return on;
+}
+
+/*
+ * The child: made by clone3 inside the cgroup whose directory is
+ * a->ca_cgroup_fd, when that is >= 0 (a copy of us where a shadow stack
+ * is in use); by vfork otherwise, and where clone3 or CLONE_INTO_CGROUP
+ * is missing (then the child joins its cgroup itself, and clone3 is not
+ * tried again).  Returns the pid, or -1 with errno set.
+ */
+static pid_t
+make_child(const struct child_args *a)
+{
+	static int shared = -1;		/* CLONE_VM: 1 or 0; -1: not known */
+	static bool no_clone3;
 	struct clone_args ca;
 	long pid;
-#ifdef SPAWN_SHARED_VM
-	int cgroup_fd;
-#endif
 
-	if (unsupported)
-		return -2;
-	memset(&ca, 0, sizeof(ca));
-	ca.exit_signal = SIGCHLD;
-	if (a->ca_cgroup_fd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (unsigned long long)a->ca_cgroup_fd;
+	if (a->ca_cgroup_fd >= 0 && !no_clone3) {
+		if (shared == -1)
+			shared = !shadow_stack_in_use();
+		memset(&ca, 0, sizeof(ca));
+		ca.flags = CLONE_INTO_CGROUP;
+		if (shared)
+			ca.flags |= CLONE_VM | CLONE_VFORK;
+		ca.cgroup = (uint64_t)a->ca_cgroup_fd;
+		ca.exit_signal = SIGCHLD;
+		if ((pid = clone3_call(&ca, a)) > 0) {
+			if (shared)
+				stack_forget_child();
+			return (pid_t)pid;
+		}
+		if (!clone3_missing(errno))
+			return -1;
+		log_debug("clone3: %s; forking (vfork), the child joining "
+		    "its cgroup", strerror(errno));
+		no_clone3 = true;
 	}
-#ifdef SPAWN_SHARED_VM
-	ca.flags |= CLONE_VM | CLONE_VFORK;
-	ca.stack = (unsigned long long)(uintptr_t)child_stack;
-	ca.stack_size = sizeof(child_stack);
-	cgroup_fd = a->ca_cgroup_fd;
-	if (cgroup_fd >= 0)
-		a->ca_cgroup_fd = -1;	/* the child starts in it */
-	pid = clone3_run(&ca, child_main, a);
-	if (pid < 0) {
-		a->ca_cgroup_fd = cgroup_fd;
-		errno = (int)-pid;
-		pid = -1;
-	}
-#else
-	if (a->ca_cgroup_fd < 0)
-		return -2;		/* a plain fork does as well */
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid == 0) {
-		a->ca_cgroup_fd = -1;
-		child_main(a);
-	}
-#endif
-	if (pid == -1 && (errno == ENOSYS || errno == E2BIG ||
-	    errno == EINVAL || errno == EOPNOTSUPP)) {
-		log_debug("clone3: %s; forking, and joining cgroups after "
-		    "fork", strerror(errno));
-		unsupported = true;
-		return -2;
-	}
-	if (pid > 0)
-		a->ca_cgroup_fd = -1;
-	return (pid_t)pid;
+	return vfork_child(a, a->ca_cgroup_fd >= 0);
 }
 
 /*
@@ -583,8 +647,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	/* No handler of ours may run in the child: it resets and unblocks. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	if ((pid = clone_child(&a)) == -2 && (pid = fork()) == 0)
-		child_main(&a);
+	pid = make_child(&a);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid == -1) {
