@@ -51,28 +51,42 @@ is_later_section(const char *name)
 }
 
 /*
- * [supervisor] max_processes, read before the programs (which may come
- * first in the file) are counted against it; a bad value is reported
- * when the section itself is loaded.
+ * The raw value of a [supervisor] (or [supervisord]) key, read before the
+ * programs (which may come first in the file) need it; NULL when unset.
+ * A bad value is reported when the section itself is loaded.
  */
-static size_t
-early_max_processes(const struct loader *ld)
+static const char *
+early_value(const struct loader *ld, const char *key)
 {
 	static const char *const names[] = { "supervisor", "supervisord" };
 	const struct raw_section *rs;
 	size_t i, j;
-	long n;
 
 	for (j = 0; j < NKEYS(names); j++) {
 		if ((rs = config_section_find(ld, names[j])) == NULL)
 			continue;
 		for (i = 0; i < rs->rs_count; i++)
-			if (strcmp(rs->rs_entries[i].re_key, "max_processes")
-			    == 0 && parse_int(rs->rs_entries[i].re_value, 1,
-			    1000000, &n) == 0)
-				return (size_t)n;
+			if (strcmp(rs->rs_entries[i].re_key, key) == 0)
+				return rs->rs_entries[i].re_value;
 	}
-	return CONFIG_MAX_PROCESSES;
+	return NULL;
+}
+
+/* What the programs need of [supervisor] before it is loaded. */
+static void
+early_settings(struct loader *ld)
+{
+	const char *v;
+	long n;
+	bool b;
+
+	ld->ld_max_processes = CONFIG_MAX_PROCESSES;
+	if ((v = early_value(ld, "max_processes")) != NULL &&
+	    parse_int(v, 1, 1000000, &n) == 0)
+		ld->ld_max_processes = (size_t)n;
+	if ((v = early_value(ld, "inherit_environment")) != NULL &&
+	    parse_bool(v, &b) == 0)
+		ld->ld_inherit_env = b;
 }
 
 static struct config *
@@ -117,7 +131,7 @@ config_build(struct loader *ld, const char *path)
 	cf->cf_minfds = 1024;
 	cf->cf_minprocs = 200;
 	cf->cf_max_processes = CONFIG_MAX_PROCESSES;
-	ld->ld_max_processes = early_max_processes(ld);
+	early_settings(ld);
 	cf->cf_log.lc_dest = LOG_TO_STDERR;
 	cf->cf_log.lc_maxbytes = LOG_MAXBYTES_DEFAULT;
 	cf->cf_log.lc_uid = cf->cf_log.lc_gid = -1;

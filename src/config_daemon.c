@@ -40,6 +40,7 @@ static const struct key_def supervisor_keys[] = {
 	{ "minfds", KEY_INT, CF(cf_minfds), 1, 1 << 30 },
 	{ "minprocs", KEY_INT, CF(cf_minprocs), 1, 1 << 30 },
 	{ "max_processes", KEY_INT, CF(cf_max_processes), 1, 1000000 },
+	{ "inherit_environment", KEY_BOOL, CF(cf_inherit_env), 0, 0 },
 	{ "nocleanup", KEY_LATER, 0, 0, 0 },
 	{ "user", KEY_LATER, 0, 0, 0 },
 	{ "directory", KEY_LATER, 0, 0, 0 },

@@ -42,6 +42,7 @@ static const struct key_def program_keys[] = {
 	{ "directory", KEY_STRING, 0, 0, 0 },
 	{ "environment", KEY_STRING, 0, 0, 0 },
 	{ "numprocs", KEY_INT, PG(pg_numprocs), 1, 100000 },
+	{ "inherit_environment", KEY_BOOL, PG(pg_inherit_env), 0, 0 },
 	{ "numprocs_start", KEY_INT, PG(pg_numprocs_start), 0, 1000000 },
 	{ "umask", KEY_UMASK, PG(pg_umask), 0, 0 },
 	{ "autostart", KEY_BOOL, PG(pg_autostart), 0, 0 },
@@ -182,6 +183,43 @@ numprocs_line(const struct raw_section *rs)
 	return rs->rs_line;
 }
 
+/*
+ * A command's words (or, with pairs, environment's KEY=value entries),
+ * split first and each expanded after: what an expansion inserts, the
+ * value of an environment variable above all, is data, and a blank, a
+ * quote or a comma in it never makes another word or variable.  NULL
+ * after reporting.
+ */
+static char **
+expand_words(struct loader *ld, const char *key, int line, const char *raw,
+    const struct program_vars *pv, bool pairs)
+{
+	char err[PARSE_ERRLEN], **words, *s;
+	size_t i;
+
+	words = pairs ? parse_environment(raw, err, sizeof(err)) :
+	    split_command(raw, err, sizeof(err));
+	if (words == NULL) {
+		config_msg(ld, true, line, "%s: %s", key, err);
+		return NULL;
+	}
+	for (i = 0; words[i] != NULL; i++) {
+		if ((s = config_expand(ld, key, line, words[i], pv)) == NULL) {
+			strv_free(words);
+			return NULL;
+		}
+		free(words[i]);
+		words[i] = s;
+	}
+	if (!pairs && words[0][0] == '\0') {
+		config_msg(ld, true, line, "%s: empty command: the program's "
+		    "name is an empty string", key);
+		strv_free(words);
+		return NULL;
+	}
+	return words;
+}
+
 /* Fills pg_procs: one expanded process config per process number. */
 static bool
 program_expand_procs(struct loader *ld, struct program_config *pg,
@@ -189,7 +227,6 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 {
 	struct program_vars pv;
 	struct proc_config *pc;
-	char err[PARSE_ERRLEN], *s;
 	bool ok = true;
 	int i;
 
@@ -214,16 +251,10 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 			    "'/'", pc->pcf_name);
 			return false;
 		}
-		if ((s = config_expand(ld, "command", raw->pr_command_line,
-		    raw->pr_command, &pv)) == NULL)
+		if ((pc->pcf_argv = expand_words(ld, "command",
+		    raw->pr_command_line, raw->pr_command, &pv, false)) ==
+		    NULL)
 			return false;
-		pc->pcf_argv = split_command(s, err, sizeof(err));
-		free(s);
-		if (pc->pcf_argv == NULL) {
-			config_msg(ld, true, raw->pr_command_line, "command: %s",
-			    err);
-			return false;
-		}
 		if (raw->pr_directory != NULL) {
 			pc->pcf_directory = config_expand(ld, "directory",
 			    raw->pr_directory_line, raw->pr_directory, &pv);
@@ -237,17 +268,10 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 			}
 		}
 		if (raw->pr_environment != NULL) {
-			if ((s = config_expand(ld, "environment",
-			    raw->pr_environment_line, raw->pr_environment,
-			    &pv)) == NULL)
+			if ((pc->pcf_env = expand_words(ld, "environment",
+			    raw->pr_environment_line, raw->pr_environment, &pv,
+			    true)) == NULL)
 				return false;
-			pc->pcf_env = parse_environment(s, err, sizeof(err));
-			free(s);
-			if (pc->pcf_env == NULL) {
-				config_msg(ld, true, raw->pr_environment_line,
-				    "environment: %s", err);
-				return false;
-			}
 		} else if ((pc->pcf_env = strv_new()) == NULL) {
 			ld->ld_nomem = true;
 			return false;
@@ -420,6 +444,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	pg->pg_log_backups[OUT_STDOUT] = LOG_BACKUPS_DEFAULT;
 	pg->pg_log_backups[OUT_STDERR] = LOG_BACKUPS_DEFAULT;
 	pg->pg_uid = pg->pg_gid = -1;
+	pg->pg_inherit_env = ld->ld_inherit_env;
 	for (i = 0; i < PG_RLIMITS; i++)
 		pg->pg_rlimit[i] = RLIMIT_INHERIT;
 

@@ -80,6 +80,8 @@ struct program_config {
 	long		  pg_uid;	/* -1: the supervisor's */
 	long		  pg_gid;	/* that user's primary group */
 	char		 *pg_home;	/* that user's home directory */
+	bool		  pg_inherit_env; /* run as another user, it still gets
+					   all of the supervisor's environment */
 	int		  pg_nice;	/* nice=, when pg_nice_set */
 	bool		  pg_nice_set;
 	long long	  pg_rlimit[PG_RLIMITS]; /* soft = hard limit, or
@@ -105,6 +107,8 @@ struct config {
 	int		  cf_minfds;	/* open files programs may have */
 	int		  cf_minprocs;	/* processes the user may have */
 	int		  cf_max_processes; /* processes the config may have */
+	bool		  cf_inherit_env; /* programs' inherit_environment,
+					   unless they say */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */

@@ -53,6 +53,7 @@ struct loader {
 	bool			 ld_nomem;
 	size_t			 ld_processes;	/* processes so far */
 	size_t			 ld_max_processes; /* [supervisor] max_processes */
+	bool			 ld_inherit_env; /* ... inherit_environment */
 	size_t			 ld_expanded;	/* bytes every value expanded to */
 	bool			 ld_expanded_over; /* said once */
 	bool			 ld_daemon_only; /* skip [program:x] sections */

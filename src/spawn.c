@@ -1,7 +1,7 @@
 /*
  * spawn.c: starts one process.  The parent builds argv, envp and the list
  * of paths to try before the child exists; the child runs only
- * async-signal-safe calls (setpgid, sigaction, open, dup2, umask, chdir,
+ * async-signal-safe calls (setsid, sigaction, open, dup2, umask, chdir,
  * close_range, execve, write, _exit) and reports a failure through a
  * close-on-exec pipe.
  *
@@ -166,19 +166,45 @@ push_var(char ***v, const char *key, const char *value)
 }
 
 /*
- * The supervisor's environment, minus the keys the program sets, plus the
- * program's own and then supervisord's SUPERVISOR_* variables.
+ * Of the supervisor's environment, what a program run as another user
+ * gets: the locale, the time zone and the search path.  Not root's
+ * secrets (API keys, tokens), its agent sockets (SSH_AUTH_SOCK), its
+ * descriptors handed over (LISTEN_FDS) or its runtime directory.
+ */
+static bool
+safe_for_another_user(const char *entry)
+{
+	static const char *const keys[] = {
+		"PATH=", "LANG=", "LANGUAGE=", "TZ=", "TERM=",
+	};
+	size_t i;
+
+	if (strncmp(entry, "LC_", 3) == 0)
+		return true;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strncmp(entry, keys[i], strlen(keys[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The supervisor's environment (for a program run as another user, only
+ * its safe part, unless inherit_environment says), minus the keys the
+ * program sets, plus the program's own and then supervisord's
+ * SUPERVISOR_* variables.
  */
 static char **
 build_envp(const struct program_config *pg, const struct proc_config *pc)
 {
 	char **envp = strv_new(), **extra = strv_new();
+	bool overridden, other_user;
 	const char *eq;
 	size_t i, j, klen;
-	bool overridden;
 
 	if (envp == NULL || extra == NULL)
 		goto fail;
+	other_user = pg->pg_uid >= 0 && (uid_t)pg->pg_uid != geteuid() &&
+	    !pg->pg_inherit_env;
 	/* user=: that user's, unless the program's environment says. */
 	if (pg->pg_user != NULL && (push_var(&extra, "HOME", pg->pg_home) == -1 ||
 	    push_var(&extra, "USER", pg->pg_user) == -1 ||
@@ -196,6 +222,8 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_name) == -1)
 		goto fail;
 	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
+		if (other_user && !safe_for_another_user(environ[i]))
+			continue;
 		overridden = false;
 		for (j = 0; extra[j] != NULL && !overridden; j++) {
 			eq = strchr(extra[j], '=');
@@ -359,8 +387,14 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 			child_fail(errfd, SPAWN_STAGE_CGROUP, errno);
 		close(fd);
 	}
-	if (setpgid(0, 0) == -1)
-		child_fail(errfd, SPAWN_STAGE_SETPGID, errno);
+	/*
+	 * A session of its own, as s6 gives: no controlling terminal, so a
+	 * program (run as any user) can't open /dev/tty and push keystrokes
+	 * into the terminal the supervisor was started on (TIOCSTI), and
+	 * its process group is its own (its pgid is its pid).
+	 */
+	if (setsid() == -1)
+		child_fail(errfd, SPAWN_STAGE_SETSID, errno);
 	/*
 	 * Default dispositions first, so unblocking runs no handler of ours
 	 * (and no SIG_IGN crosses exec).  Only those the parent changed.
@@ -658,12 +692,11 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		return -1;
 	}
 	/*
-	 * The parent sets the group too, so that a signal sent to -pid right
-	 * after fork reaches the child even if it has not run yet.  EACCES
-	 * (it already exec'd) and ESRCH (already gone) are fine.
+	 * No setpgid from here, as before sessions: a child already in a
+	 * group of its own could no longer make its session.  Before its
+	 * setsid it is in its cgroup already (a copy is only made with a
+	 * cgroup), where a stop finds it.
 	 */
-	if (setpgid(pid, pid) == -1 && errno != EACCES && errno != ESRCH)
-		log_warn("%s: setpgid %d", pc->pcf_name, (int)pid);
 	close(pipefd[1]);
 	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) == -1)
 		log_warn("%s: exec pipe O_NONBLOCK", pc->pcf_name);
@@ -698,8 +731,8 @@ const char *
 spawn_stage_name(int stage)
 {
 	switch (stage) {
-	case SPAWN_STAGE_SETPGID:
-		return "setpgid";
+	case SPAWN_STAGE_SETSID:
+		return "setsid";
 	case SPAWN_STAGE_STDIN:
 		return "open /dev/null";
 	case SPAWN_STAGE_CHDIR:

@@ -11,7 +11,7 @@
 
 /* What the child failed at, as written to the exec-error pipe. */
 enum spawn_stage {
-	SPAWN_STAGE_SETPGID = 1,
+	SPAWN_STAGE_SETSID = 1,
 	SPAWN_STAGE_STDIN,
 	SPAWN_STAGE_CHDIR,
 	SPAWN_STAGE_EXEC,

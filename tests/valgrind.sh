@@ -92,7 +92,7 @@ SUP_PID=$!
 t_check "up and answering" t_wait $W answers
 t_check "pool_0..2, chatty, mixed RUNNING" t_wait $W eval \
 	'[ "$("$CLIENT" status 2>/dev/null | grep -c RUNNING)" -ge 5 ]'
-t_check "clone3 refused under valgrind: fork used" \
+t_check "clone3 refused under valgrind: vfork used, the child joining its cgroup" \
 	t_wait $W log_has "clone3: .*forking"
 t_check "crasher restarted with backoff, up to backoff_max" \
 	t_wait $W log_has "crasher exited .*restarting in 2s"
