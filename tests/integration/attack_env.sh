@@ -20,7 +20,8 @@ t_config <<EOF2
 [program:nobody]
 user = nobody
 command = sh -c 'env > $T/o/nobody.env; exec sleep 1000'
-environment = MINE="ok", FROM_ENV=%(ENV_EVIL_PAIR)s
+environment = MINE="ok", FROM_ENV=%(ENV_EVIL_PAIR)s,
+    SUPERVISOR_TEST_TAG="%(ENV_SUPERVISOR_TEST_TAG)s"
 startsecs = 0
 [program:inherits]
 user = nobody

@@ -18,6 +18,8 @@ pwned=$T/pwned
 t_config <<EOF2
 [supervisor]
 loglevel = debug
+# The test tag, for the cleanup, reaches programs run as nobody too.
+inherit_environment = true
 [include]
 files = $T/conf.d/*.ini
 [program:talker]

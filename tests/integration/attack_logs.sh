@@ -26,6 +26,8 @@ decoy_intact() { [ "$(md5sum < "$T/decoy")" = "$decoy_sum" ]; }
 t_config <<EOF2
 [supervisor]
 childlogdir = $T/shared
+# The test tag, for the cleanup, reaches programs run as nobody too.
+inherit_environment = true
 [program:secret]
 command = sh -c 'i=0; while :; do i=\$((i + 1)); echo "SECRET-\$i"; sleep 0.01; done'
 startsecs = 0

@@ -26,6 +26,9 @@ wait
 EOF2
 chmod 755 "$T/probe.sh"
 t_config <<EOF2
+[supervisor]
+# The test tag, for the cleanup, reaches programs run as nobody too.
+inherit_environment = true
 [program:probe]
 user = nobody
 command = $T/probe.sh $T/o

@@ -19,6 +19,8 @@ mkdir -m 700 "$T/private"
 t_config <<EOF2
 [supervisor]
 minfds = 2048
+# The test tag, for the cleanup, reaches programs run as nobody too.
+inherit_environment = true
 
 [program:asnobody]
 command = sleep 1000
