@@ -47,16 +47,28 @@ forward_cb(struct ev_loop *l, ev_signal *w, int revents)
 		log_warn("guardian: forwarding signal %d", w->signum);
 }
 
+/* exit_with_parent: the parent is gone; everything stops. */
 static void
-check_parent(void)
+parent_gone(void)
 {
-	if (getppid() == original_parent || supervisor_pid == 0)
+	if (supervisor_pid == 0)
 		return;
-	log_info("parent pid %d went away (exit_with_parent); stopping "
-	    "everything", (int)original_parent);
+	if (original_parent == 0)
+		log_info("parent went away (exit_with_parent; it was outside "
+		    "our pid namespace); stopping everything");
+	else
+		log_info("parent pid %d went away (exit_with_parent); "
+		    "stopping everything", (int)original_parent);
 	ev_timer_stop(loop, &parent_poll);
 	ev_signal_stop(loop, &parent_death_watcher);
 	kill(supervisor_pid, SIGTERM);
+}
+
+static void
+check_parent(void)
+{
+	if (getppid() != original_parent)
+		parent_gone();
 }
 
 static void
@@ -65,8 +77,17 @@ parent_death_cb(struct ev_loop *l, ev_signal *w, int revents)
 	(void)l;
 	(void)w;
 	(void)revents;
-	/* PDEATHSIG fires when the parent *thread* ends: confirm. */
-	check_parent();
+	/*
+	 * PDEATHSIG fires when the parent *thread* ends: confirm by the
+	 * parent's pid.  As the first process of a pid namespace (a
+	 * container's PID 1) the parent is outside it and getppid() is 0
+	 * before and after: the signal is the only word there is, as for
+	 * tini -p.
+	 */
+	if (original_parent == 0)
+		parent_gone();
+	else
+		check_parent();
 }
 
 static void
@@ -131,11 +152,24 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 	ev_timer_start(loop, &sweep_timer);
 }
 
-/* Called first thing in main, before anything can reparent us. */
+/*
+ * Called first thing in main, before anything can reparent us.  The
+ * parent-death signal is asked for now, not once the config is read:
+ * a launcher that dies in between would go unnoticed.  It stays blocked
+ * until the guardian's loop takes it (or, without exit_with_parent,
+ * ignores it): a real-time signal's default action would end us.
+ */
 void
 guardian_note_parent(void)
 {
+	sigset_t set;
+
 	original_parent = getppid();
+	sigemptyset(&set);
+	sigaddset(&set, PARENT_DEATH_SIGNAL);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
+	if (prctl(PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL) == -1)
+		log_warn("prctl PR_SET_PDEATHSIG");
 }
 
 pid_t
@@ -175,9 +209,9 @@ guardian_run(const struct config *cf, pid_t child)
 	ev_child_init(&child_watcher, child_cb, 0, 0);
 	ev_child_start(loop, &child_watcher);
 	ev_timer_init(&sweep_timer, sweep_cb, 0, 0);
-	if (cf->cf_exit_with_parent) {
-		if (prctl(PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL) == -1)
-			log_warn("prctl PR_SET_PDEATHSIG");
+	if (!cf->cf_exit_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, 0);
+	else {
 		ev_signal_init(&parent_death_watcher, parent_death_cb,
 		    PARENT_DEATH_SIGNAL);
 		ev_signal_start(loop, &parent_death_watcher);

@@ -103,6 +103,22 @@ usage(FILE *out)
 	    "4 no such name, 69 no supervisor answers, 77 not allowed.\n");
 }
 
+/*
+ * Signal dispositions inherited that would break us.  SIGCHLD ignored
+ * (some CI systems and shells start children so): the kernel would reap
+ * every child at once and no exit would ever be seen.  SIGTTOU and
+ * SIGTTIN: run in the background of a terminal with `stty tostop`, our
+ * own log lines to it would stop us, Ctrl-C and all.  Programs get every
+ * disposition back to the default (spawn.c).
+ */
+static void
+reset_signals(void)
+{
+	(void)signal(SIGCHLD, SIG_DFL);
+	(void)signal(SIGTTOU, SIG_IGN);
+	(void)signal(SIGTTIN, SIG_IGN);
+}
+
 /* Daemons must not write into a file that landed on fd 0, 1 or 2. */
 static void
 ensure_std_fds(void)
@@ -458,6 +474,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	guardian_note_parent();
+	reset_signals();
 	ensure_std_fds();
 	log_init("supervisor");
 	/* '+': the first non-option word is a command; stop there. */

@@ -28,6 +28,7 @@ static ev_idle		  adopt_watcher; /* looks at orphans after exits */
 static ev_prepare	  reaped_watcher; /* checks trees after reaps */
 static ev_timer		  sweep_watcher; /* frees removed processes */
 static struct process_observer observer;
+static pid_t		  last_ambiguous; /* said once */
 
 static void
 sweep_soon(void)
@@ -120,18 +121,67 @@ proctable_count_in(enum proc_state state)
 }
 
 /*
+ * Which process an orphan is of, and on what evidence: its cgroup or its
+ * environment (tree_owner), else its session (every program makes one:
+ * what it forks stays in it unless it makes its own), else its start:
+ * the one process whose leader was alive when it was born.  NULL with
+ * *ambiguous set when several were; NULL alone when none was.
+ */
+static struct process *
+orphan_owner(pid_t pid, const char **how, bool *ambiguous,
+    unsigned long long *start)
+{
+	struct process *owner = NULL, *p;
+	char name[128];
+	pid_t sid;
+	size_t i;
+
+	*ambiguous = false;
+	*start = 0;
+	if (tree_owner(pid, name, sizeof(name)) &&
+	    (owner = proctable_by_name(name)) != NULL) {
+		*how = "its cgroup or environment";
+		return owner;
+	}
+	if (tree_mode() != TREE_PROCFS || tree_pid_info(pid, &sid, start) == -1)
+		return NULL;
+	for (i = 0; i < nprocs; i++)
+		if (tree_owns_session(&procs[i]->p_tree, sid)) {
+			*how = "its session";
+			return procs[i];
+		}
+	for (i = 0; i < nprocs; i++) {
+		p = procs[i];
+		if (!tree_ran_at(&p->p_tree, *start))
+			continue;
+		if (owner != NULL) {
+			*ambiguous = true;
+			return NULL;
+		}
+		owner = p;
+	}
+	*how = "its start, when no other program ran";
+	return owner;
+}
+
+/*
  * After a leader exits, its children are ours (we are a subreaper).  Each
- * child that is no leader is attributed to the process it came from; one
- * that belongs to no process of ours is killed.  Runs when the loop is
- * idle, after restarts have been done.
+ * child that is no leader is attributed to the process it came from, and
+ * kept: it is stopped with that process's tree.  Only one that is
+ * provably no one's (born when no program of ours ran, and owned by
+ * none by cgroup, environment or session) is killed; one that several
+ * running programs could have made is left to the teardown, said once.
+ * Runs when the loop is idle, after restarts have been done.
  */
 static void
 adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
 {
-	char name[128];
+	unsigned long long start;
+	struct process *owner;
+	const char *how = "";
+	bool ambiguous;
 	pid_t *children;
 	size_t i, n;
-	struct process *owner;
 
 	(void)revents;
 	ev_idle_stop(l, w);
@@ -140,15 +190,32 @@ adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
 	for (i = 0; i < n; i++) {
 		if (by_pid(children[i]) != NULL)
 			continue;
-		owner = tree_owner(children[i], name, sizeof(name)) ?
-		    proctable_by_name(name) : NULL;
+		owner = orphan_owner(children[i], &how, &ambiguous, &start);
 		if (owner != NULL) {
-			log_debug("adopted pid %d, an orphan of %s",
-			    (int)children[i], owner->p_name);
+			if (start != 0) {
+				/* The evidence, when it is more than a name. */
+				tree_adopt(&owner->p_tree, children[i], start);
+				log_info("adopted pid %d, an orphan of %s (by "
+				    "%s)", (int)children[i], owner->p_name, how);
+			} else
+				log_debug("adopted pid %d, an orphan of %s (by "
+				    "%s)", (int)children[i], owner->p_name, how);
+			continue;
+		}
+		if (ambiguous) {
+			if (children[i] != last_ambiguous)
+				log_info("pid %d, an orphan, could be of "
+				    "several programs (none by cgroup, "
+				    "environment or session; it was born while "
+				    "they ran): left until the supervisor "
+				    "stops", (int)children[i]);
+			last_ambiguous = children[i];
 			continue;
 		}
 		log_warnx("pid %d was orphaned to the supervisor and belongs "
-		    "to no program; killing it", (int)children[i]);
+		    "to no program (none by cgroup, environment or session, "
+		    "and none ran when it was born); killing it",
+		    (int)children[i]);
 		kill(children[i], SIGKILL);
 	}
 	free(children);

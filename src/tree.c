@@ -28,36 +28,74 @@ static char		*cgroup_base;	/* our cgroup of process cgroups */
 static char		 cgroup_base_kill[PATH_MAX]; /* for the alarm handler */
 static char		 mode_text[PATH_MAX + 64];
 static pid_t		 self_pid;
+static int		 cgroup_lock = -1; /* held while we run: not stale */
 
 /* Every tree, for the last-resort kill from the alarm handler. */
 static struct tree	**all_trees;
 static size_t		  all_count;
 
-/* Decides the mechanism once, and says which in the log. */
-void
-tree_init(void)
+/*
+ * Decides the mechanism once: a cgroup of the supervisor's own, made
+ * here, unless one of cgroup v2 is out of reach (why says why).  Made
+ * before the guardian forks the supervisor, so both know its name.
+ */
+static void
+choose_mode(void)
 {
-	int err = 0;
+	char why[PATH_MAX];
+	int stale, tries;
 
-	self_pid = getpid();
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
-		log_warn("prctl PR_SET_CHILD_SUBREAPER");
-	if ((cgroup_base = tree_cgroup_base(self_pid)) == NULL ||
-	    tree_cgroup_create_base(cgroup_base) == -1)
-		err = errno;
-	if (err == 0) {
-		mode = TREE_CGROUP;
+	if (mode_text[0] != '\0')
+		return;		/* decided already, in the guardian */
+	mode = TREE_PROCFS;
+	for (tries = 0; tries < 8; tries++) {
+		free(cgroup_base);
+		if ((cgroup_base = tree_cgroup_base(getpid(), why,
+		    sizeof(why))) == NULL)
+			break;
+		if (tree_cgroup_create_base(cgroup_base) == 0) {
+			mode = TREE_CGROUP;
+			break;
+		}
+		/* Taken (a random name someone has): another; else why. */
+		if (errno != EEXIST) {
+			snprintf(why, sizeof(why), "%s: %s", cgroup_base,
+			    errno == ENOENT ? "cgroup.kill is missing (Linux "
+			    "before 5.14)" : strerror(errno));
+			break;
+		}
+	}
+	if (mode == TREE_CGROUP) {
 		snprintf(cgroup_base_kill, sizeof(cgroup_base_kill),
 		    "%s/cgroup.kill", cgroup_base);
 		snprintf(mode_text, sizeof(mode_text), "cgroup v2 (%s)",
 		    cgroup_base);
-	} else {
-		free(cgroup_base);
-		cgroup_base = NULL;
-		mode = TREE_PROCFS;
-		snprintf(mode_text, sizeof(mode_text), "process groups and "
-		    "/proc (cgroup v2 not writable: %s)", strerror(err));
+		if ((cgroup_lock = tree_cgroup_lock(cgroup_base)) == -1)
+			log_warn("lock %s", cgroup_base);
+		if ((stale = tree_cgroup_remove_stale(cgroup_base, why,
+		    sizeof(why))) > 0)
+			log_info("removed %d empty cgroup%s of supervisors that "
+			    "ran before", stale, stale == 1 ? "" : "s");
+		if (why[0] != '\0')
+			log_warnx("%s: a supervisor that ran before left processes "
+			    "running there; not touched (echo 1 > %s/cgroup.kill "
+			    "ends them)", why, why);
+		return;
 	}
+	free(cgroup_base);
+	cgroup_base = NULL;
+	snprintf(mode_text, sizeof(mode_text), "process groups and /proc "
+	    "(no cgroup v2 to use: %s)", why);
+}
+
+/* In the supervisor: the mechanism, said in the log. */
+void
+tree_init(void)
+{
+	self_pid = getpid();
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
+		log_warn("prctl PR_SET_CHILD_SUBREAPER");
+	choose_mode();
 	log_info("containment: %s", mode_text);
 }
 
@@ -81,6 +119,9 @@ tree_cleanup(void)
 	}
 	free(cgroup_base);
 	cgroup_base = NULL;
+	if (cgroup_lock != -1)
+		close(cgroup_lock);
+	cgroup_lock = -1;
 	free(all_trees);
 	all_trees = NULL;
 	all_count = 0;
@@ -129,6 +170,8 @@ tree_free(struct tree *t)
 		log_warn("rmdir %s", t->t_cgroup);
 	free(t->t_cgroup);
 	free(t->t_groups);
+	free(t->t_sessions);
+	free(t->t_adopted);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -179,11 +222,36 @@ add_group(struct tree *t, pid_t pgid)
 	t->t_groups[t->t_ngroups++] = pgid;
 }
 
+/* Adds sid to the tree's sessions, if it is not there. */
+static void
+add_session(struct tree *t, pid_t sid)
+{
+	pid_t *nl;
+
+	if (tree_owns_session(t, sid))
+		return;
+	nl = realloc(t->t_sessions, (t->t_nsessions + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return;		/* its group still finds what stays in it */
+	t->t_sessions = nl;
+	t->t_sessions[t->t_nsessions++] = sid;
+}
+
+/*
+ * The leader runs.  It made a session of its own (spawn.c): its pid is
+ * its group's and its session's.  In /proc mode its start is noted, to
+ * tell later which trees ran when an orphan was born.
+ */
 void
 tree_spawned(struct tree *t, pid_t pid)
 {
 	t->t_leader = pid;
 	add_group(t, pid);
+	if (mode != TREE_PROCFS)
+		return;
+	add_session(t, pid);
+	t->t_leader_start = tree_proc_now();
+	t->t_leader_end = 0;
 }
 
 /*
@@ -217,7 +285,99 @@ void
 tree_leader_reaped(struct tree *t)
 {
 	t->t_leader = 0;
+	t->t_leader_end = tree_proc_now();
 	prune_groups(t);
+}
+
+bool
+tree_owns_session(const struct tree *t, pid_t sid)
+{
+	size_t i;
+
+	for (i = 0; i < t->t_nsessions; i++)
+		if (t->t_sessions[i] == sid)
+			return true;
+	return false;
+}
+
+/* Was the tree's last leader alive at when (ticks; a tick of slack)? */
+bool
+tree_ran_at(const struct tree *t, unsigned long long when)
+{
+	return t->t_leader_start != 0 && t->t_leader_start <= when + 1 &&
+	    (t->t_leader_end == 0 || when <= t->t_leader_end + 1);
+}
+
+/* An orphan found to be the tree's: stopped with it, waited for. */
+void
+tree_adopt(struct tree *t, pid_t pid, unsigned long long start)
+{
+	struct tree_adopted *nl;
+	size_t i;
+
+	for (i = 0; i < t->t_nadopted; i++)
+		if (t->t_adopted[i].ta_pid == pid &&
+		    t->t_adopted[i].ta_start == start)
+			return;
+	nl = realloc(t->t_adopted, (t->t_nadopted + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return;
+	t->t_adopted = nl;
+	nl[t->t_nadopted].ta_pid = pid;
+	nl[t->t_nadopted].ta_start = start;
+	t->t_nadopted++;
+}
+
+static bool
+is_adopted(const struct tree *t, pid_t pid, unsigned long long start)
+{
+	size_t i;
+
+	for (i = 0; i < t->t_nadopted; i++)
+		if (t->t_adopted[i].ta_pid == pid &&
+		    t->t_adopted[i].ta_start == start)
+			return true;
+	return false;
+}
+
+/* A process's session and start (ticks since boot); -1 if it is gone. */
+int
+tree_pid_info(pid_t pid, pid_t *sid, unsigned long long *start)
+{
+	pid_t ppid, pgid;
+
+	return tree_proc_stat(pid, &ppid, &pgid, sid, start);
+}
+
+/*
+ * After a snapshot: the sessions and adopted orphans of which nothing is
+ * left are forgotten (as groups are), so a number reused later is not
+ * taken for the tree's.  The running leader's session is kept.
+ */
+static void
+prune_proc_members(struct tree *t)
+{
+	size_t i, j, kept = 0;
+	bool found;
+
+	for (i = 0; i < t->t_nsessions; i++) {
+		found = t->t_sessions[i] == t->t_leader;
+		for (j = 0; j < tree_proc_count() && !found; j++)
+			found = tree_proc_entry(j)->pe_sid == t->t_sessions[i];
+		if (found)
+			t->t_sessions[kept++] = t->t_sessions[i];
+	}
+	t->t_nsessions = kept;
+	for (i = kept = 0; i < t->t_nadopted; i++) {
+		struct tree_proc_entry *e = NULL;
+
+		for (j = 0; j < tree_proc_count(); j++)
+			if (tree_proc_entry(j)->pe_pid == t->t_adopted[i].ta_pid)
+				e = tree_proc_entry(j);
+		if (e != NULL && e->pe_start == t->t_adopted[i].ta_start)
+			t->t_adopted[kept++] = t->t_adopted[i];
+	}
+	t->t_nadopted = kept;
 }
 
 /* True when pgid is one of the tree's process groups. */
@@ -239,24 +399,45 @@ in_groups(pid_t pgid, const void *ctx)
 	return tree_has_group(ctx, pgid);
 }
 
-/* In /proc mode: is e (in the snapshot) part of t? */
+/*
+ * In /proc mode: is e (in the snapshot) part of t?  Its leader, one of
+ * its groups or sessions, a descendant of its leader, an orphan found to
+ * be its, or a process whose environment names it.
+ */
 static bool
 proc_is_member(struct tree *t, struct tree_proc_entry *e)
 {
-	if (e->pe_pid == t->t_leader || tree_has_group(t, e->pe_pgid))
+	if (e->pe_pid == t->t_leader || tree_has_group(t, e->pe_pgid) ||
+	    tree_owns_session(t, e->pe_sid) ||
+	    is_adopted(t, e->pe_pid, e->pe_start))
 		return true;
 	if (t->t_leader != 0 && tree_proc_descends(e, t->t_leader))
 		return true;
 	return tree_proc_owned_by(e, t->t_name);
 }
 
-/* Sends sig to the whole tree: groups, then cgroup or /proc members. */
+/*
+ * Sends sig to the whole tree: its groups, then the members the cgroup or
+ * /proc shows.  In /proc mode the snapshot is taken first, while the
+ * leader's descendants are still its descendants (once the signal ends
+ * the leader, they are orphans of ours); each member found only by its
+ * descent or its environment is remembered (adopted), so that the stop
+ * waits for it too.
+ */
 void
 tree_signal(struct tree *t, int sig)
 {
+	struct tree_proc_entry *e;
+	bool snapped = false;
 	size_t i;
 
 	prune_groups(t);
+	if (mode != TREE_CGROUP || t->t_cgroup == NULL) {
+		if (tree_proc_snapshot(self_pid) == -1)
+			log_warn("%s: reading /proc", t->t_name);
+		else
+			snapped = true;
+	}
 	for (i = 0; i < t->t_ngroups; i++)
 		if (killpg(t->t_groups[i], sig) == -1 && errno != ESRCH)
 			log_warn("%s: killpg %d", t->t_name,
@@ -273,15 +454,13 @@ tree_signal(struct tree *t, int sig)
 			    t);
 		return;
 	}
-	if (tree_proc_snapshot(self_pid) == -1) {
-		log_warn("%s: reading /proc", t->t_name);
-		return;
-	}
-	for (i = 0; i < tree_proc_count(); i++) {
-		struct tree_proc_entry *e = tree_proc_entry(i);
-
-		if (!tree_has_group(t, e->pe_pgid) && proc_is_member(t, e))
-			kill(e->pe_pid, sig);
+	for (i = 0; snapped && i < tree_proc_count(); i++) {
+		e = tree_proc_entry(i);
+		if (tree_has_group(t, e->pe_pgid) || !proc_is_member(t, e))
+			continue;
+		if (!tree_owns_session(t, e->pe_sid))
+			tree_adopt(t, e->pe_pid, e->pe_start);
+		kill(e->pe_pid, sig);
 	}
 }
 
@@ -304,6 +483,7 @@ tree_has_members(struct tree *t)
 		    tree_cgroup_populated(t->t_cgroup);
 	if (tree_proc_snapshot(self_pid) == -1)
 		return false;
+	prune_proc_members(t);
 	for (i = 0; i < tree_proc_count(); i++)
 		if (proc_is_member(t, tree_proc_entry(i)))
 			return true;
@@ -405,15 +585,13 @@ tree_guardian_init(void)
 	self_pid = getpid();
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
 		log_warn("prctl PR_SET_CHILD_SUBREAPER");
+	choose_mode();
 }
 
-/* The supervisor's cgroup of process cgroups, as it names it. */
+/* The supervisor is pid supervisor: its cgroup is the one made above. */
 void
 tree_guardian_watch(pid_t supervisor)
 {
-	free(cgroup_base);
-	if ((cgroup_base = tree_cgroup_base(supervisor)) != NULL)
-		snprintf(cgroup_base_kill, sizeof(cgroup_base_kill),
-		    "%s/cgroup.kill", cgroup_base);
+	(void)supervisor;
 }
 

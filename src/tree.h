@@ -24,6 +24,22 @@ struct tree {
 	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
 	pid_t		*t_groups;	/* process groups that may have members */
 	size_t		 t_ngroups;
+	/* /proc mode: */
+	pid_t		*t_sessions;	/* sessions its leaders made (setsid):
+					   a member leaves only by making its
+					   own */
+	size_t		 t_nsessions;
+	struct tree_adopted *t_adopted;	/* orphans it was found to own */
+	size_t		 t_nadopted;
+	unsigned long long t_leader_start; /* the leader's life, in /proc's */
+	unsigned long long t_leader_end;   /* ticks; end 0: it runs */
+};
+
+/* An orphan attributed to a tree: its pid, and its start to tell a pid
+ * reused by another process. */
+struct tree_adopted {
+	pid_t			 ta_pid;
+	unsigned long long	 ta_start;
 };
 
 void	tree_init(void);
@@ -43,6 +59,10 @@ bool	tree_has_members(struct tree *t);
 int	tree_kill_all_descendants(void);
 int	tree_children(pid_t **out, size_t *count);
 bool	tree_owner(pid_t pid, char *name, size_t len);
+bool	tree_owns_session(const struct tree *t, pid_t sid);
+bool	tree_ran_at(const struct tree *t, unsigned long long when);
+void	tree_adopt(struct tree *t, pid_t pid, unsigned long long start);
+int	tree_pid_info(pid_t pid, pid_t *sid, unsigned long long *start);
 void	tree_last_resort_kill(void);
 void	tree_guardian_init(void);
 void	tree_guardian_watch(pid_t supervisor);

@@ -10,26 +10,36 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "smallfile.h"
 #include "tree_cgroup.h"
 
-/* Where cgroup v2 is mounted and which cgroup we are in; NULL if none. */
+/*
+ * Where cgroup v2 is mounted and which cgroup we are in; NULL with why
+ * (for the log) when there is none.
+ */
 static char *
-own_cgroup_dir(void)
+own_cgroup_dir(char *why, size_t whylen)
 {
 	char line[4096], mountpoint[PATH_MAX] = "", cg[PATH_MAX] = "";
+	bool have_cg = false;
 	char *dir, *field;
 	FILE *fp;
 	int i;
 
-	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL) {
+		snprintf(why, whylen, "/proc/self/mountinfo: %s",
+		    strerror(errno));
 		return NULL;
+	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		if (strstr(line, " - cgroup2 ") == NULL)
 			continue;
@@ -41,42 +51,136 @@ own_cgroup_dir(void)
 		break;
 	}
 	fclose(fp);
-	if (mountpoint[0] == '\0')
+	if (mountpoint[0] == '\0') {
+		snprintf(why, whylen, "cgroup v2 is not mounted (no cgroup2 "
+		    "in /proc/self/mountinfo)");
 		return NULL;
-	if ((fp = fopen("/proc/self/cgroup", "re")) == NULL)
+	}
+	if ((fp = fopen("/proc/self/cgroup", "re")) == NULL) {
+		snprintf(why, whylen, "/proc/self/cgroup: %s", strerror(errno));
 		return NULL;
+	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		if (strncmp(line, "0::", 3) == 0) {
 			line[strcspn(line, "\n")] = '\0';
 			snprintf(cg, sizeof(cg), "%s", line + 3);
+			have_cg = true;
 		}
 	}
 	fclose(fp);
-	if (cg[0] == '\0')
+	if (!have_cg) {
+		snprintf(why, whylen, "cgroup v2 is mounted at %s, but "
+		    "/proc/self/cgroup names no cgroup v2 of ours", mountpoint);
 		return NULL;
+	}
 	if (asprintf(&dir, "%s%s", mountpoint, strcmp(cg, "/") == 0 ? "" :
-	    cg) == -1)
+	    cg) == -1) {
+		snprintf(why, whylen, "%s", strerror(ENOMEM));
 		return NULL;
+	}
 	return dir;
 }
 
-/* The cgroup the supervisor of that pid uses: OWN/supervisor.PID, where
- * OWN is the caller's cgroup; NULL (errno ENOENT) without cgroup v2. */
+/*
+ * A name for the supervisor's cgroup, below the one the caller runs in:
+ * OWN/supervisor.PID-XXXXXXXX, PID the guardian's (the pid users know)
+ * and a random part, so that two supervisors of one pid in one cgroup
+ * (two pid namespaces: sandboxes, CI runners) never share it.  NULL with
+ * why when there is no cgroup v2 to use.
+ */
 char *
-tree_cgroup_base(pid_t supervisor)
+tree_cgroup_base(pid_t guardian, char *why, size_t whylen)
 {
-	char *own = own_cgroup_dir(), *base;
+	unsigned char r[4];
+	char *own, *base;
 
-	if (own == NULL) {
-		errno = ENOENT;
+	if ((own = own_cgroup_dir(why, whylen)) == NULL)
+		return NULL;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		snprintf(why, whylen, "getrandom: %s", strerror(errno));
+		free(own);
 		return NULL;
 	}
-	if (asprintf(&base, "%s/supervisor.%d", own, (int)supervisor) == -1) {
+	if (asprintf(&base, "%s/supervisor.%d-%02x%02x%02x%02x", own,
+	    (int)guardian, r[0], r[1], r[2], r[3]) == -1) {
+		snprintf(why, whylen, "%s", strerror(ENOMEM));
 		base = NULL;
-		errno = ENOMEM;
 	}
 	free(own);
 	return base;
+}
+
+/*
+ * Supervisor cgroups of earlier runs beside base, left by a supervisor
+ * killed with SIGKILL, guardian and all: a live supervisor holds a lock
+ * on its cgroup for as long as it runs (tree_cgroup_lock), whatever pid
+ * namespace it is in; one nobody holds is stale.  A stale one with no
+ * process in it is removed; one with processes still in it (what that
+ * supervisor's programs left running) is named in *left, and only the
+ * first such, for the caller to say.  Returns how many were removed.
+ */
+int
+tree_cgroup_remove_stale(const char *base, char *left, size_t leftlen)
+{
+	char *parent, *mine, path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0, fd;
+
+	left[0] = '\0';
+	if ((parent = strdup(base)) == NULL)
+		return 0;
+	if ((mine = strrchr(parent, '/')) == NULL) {
+		free(parent);
+		return 0;
+	}
+	*mine++ = '\0';
+	if ((dir = opendir(parent)) == NULL) {
+		free(parent);
+		return 0;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, "supervisor.", 11) != 0 ||
+		    strcmp(de->d_name, mine) == 0 || de->d_type != DT_DIR)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
+		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			close(fd);	/* held: a live supervisor's */
+			continue;
+		}
+		if (tree_cgroup_populated(path)) {
+			if (left[0] == '\0')
+				snprintf(left, leftlen, "%s", path);
+		} else if (tree_cgroup_remove_base(path))
+			n++;
+		close(fd);
+	}
+	closedir(dir);
+	free(parent);
+	return n;
+}
+
+/*
+ * Holds base's lock for as long as the descriptor is open, in the
+ * guardian and the supervisor (both have it): tree_cgroup_remove_stale
+ * of a later supervisor knows it from one left behind.  The descriptor,
+ * or -1.
+ */
+int
+tree_cgroup_lock(const char *base)
+{
+	int fd;
+
+	if ((fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Makes base, and checks it can be killed whole; -1 with errno if not. */
@@ -86,7 +190,8 @@ tree_cgroup_create_base(const char *base)
 	char path[PATH_MAX];
 	int err;
 
-	if (mkdir(base, 0755) == -1 && errno != EEXIST)
+	/* Never one that exists: it may hold another supervisor's trees. */
+	if (mkdir(base, 0755) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/cgroup.kill", base);
 	if (access(path, W_OK) == -1) {

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-char	*tree_cgroup_base(pid_t supervisor);
+char	*tree_cgroup_base(pid_t guardian, char *why, size_t whylen);
+int	 tree_cgroup_remove_stale(const char *base, char *left,
+	    size_t leftlen);
+int	 tree_cgroup_lock(const char *base);
 int	 tree_cgroup_create_base(const char *base);
 bool	 tree_cgroup_remove_base(const char *base);
 char	*tree_cgroup_dir(const char *base, const char *name);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "smallfile.h"
 #include "tree_proc.h"
@@ -17,12 +19,18 @@
 static struct tree_proc_entry *snap;	/* sorted by pid */
 static size_t		  snap_count;
 
-/* Reads ppid and pgid from /proc/PID/stat; the name may hold ") ". */
-static int
-read_stat(pid_t pid, pid_t *ppid, pid_t *pgid)
+/*
+ * Reads ppid, pgid, session and start time (clock ticks since boot) from
+ * /proc/PID/stat; the command name there may hold ") ".  -1 for a process
+ * that is gone or a zombie.
+ */
+int
+tree_proc_stat(pid_t pid, pid_t *ppid, pid_t *pgid, pid_t *sid,
+    unsigned long long *start)
 {
 	char path[64], buf[1024], *p;
-	int pp, pg;
+	unsigned long long st;
+	int pp, pg, se;
 	char state;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -30,13 +38,35 @@ read_stat(pid_t pid, pid_t *ppid, pid_t *pgid)
 		return -1;
 	if ((p = strrchr(buf, ')')) == NULL)
 		return -1;
-	if (sscanf(p + 1, " %c %d %d", &state, &pp, &pg) != 3)
+	/* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+	 * cmajflt utime stime cutime cstime priority nice num_threads
+	 * itrealvalue starttime */
+	if (sscanf(p + 1, " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %*u "
+	    "%*u %*d %*d %*d %*d %*d %*d %llu", &state, &pp, &pg, &se, &st)
+	    != 5)
 		return -1;
 	if (state == 'Z' || state == 'X')
 		return -1;
 	*ppid = pp;
 	*pgid = pg;
+	*sid = se;
+	*start = st;
 	return 0;
+}
+
+/* Now, in the clock ticks of a process's start time in /proc. */
+unsigned long long
+tree_proc_now(void)
+{
+	struct timespec ts;
+	long tck = sysconf(_SC_CLK_TCK);
+
+	if (tck <= 0)
+		tck = 100;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (unsigned long long)ts.tv_sec * (unsigned long long)tck +
+	    (unsigned long long)ts.tv_nsec * (unsigned long long)tck /
+	    1000000000ULL;
 }
 
 static struct tree_proc_entry *
@@ -88,7 +118,8 @@ tree_proc_snapshot(pid_t self)
 	struct tree_proc_entry *all = NULL, *nl;
 	size_t n = 0, cap = 0, i, kept = 0;
 	struct dirent *de;
-	pid_t pid, ppid, pgid;
+	pid_t pid, ppid, pgid, sid;
+	unsigned long long start;
 	DIR *dir;
 
 	if ((dir = opendir("/proc")) == NULL)
@@ -97,7 +128,8 @@ tree_proc_snapshot(pid_t self)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)atoi(de->d_name);
-		if (pid == self || read_stat(pid, &ppid, &pgid) == -1)
+		if (pid == self ||
+		    tree_proc_stat(pid, &ppid, &pgid, &sid, &start) == -1)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -112,6 +144,8 @@ tree_proc_snapshot(pid_t self)
 		all[n].pe_pid = pid;
 		all[n].pe_ppid = ppid;
 		all[n].pe_pgid = pgid;
+		all[n].pe_sid = sid;
+		all[n].pe_start = start;
 		n++;
 	}
 	closedir(dir);

@@ -69,10 +69,10 @@ if [ "$mode" = cgroup ]; then
 	set -- $left
 	cg=$(grep -o '0::.*' "/proc/$1/cgroup" | cut -c4-)
 	mnt=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-	t_check "... each in its cgroup under supervisor.$sup" \
-		eval '[[ $cg == */supervisor.$sup/p.tree ]]'
+	t_check "... each in its cgroup under supervisor.$SUP_PID-*" \
+		eval '[[ $cg == */supervisor.$SUP_PID-*/p.tree ]]'
 	# Only that cgroup, never one the test did not find.
-	if [[ $cg == */supervisor.$sup/p.tree ]] && [ -n "$mnt" ]; then
+	if [[ $cg == */supervisor.$SUP_PID-*/p.tree ]] && [ -n "$mnt" ]; then
 		echo 1 > "$mnt$cg/cgroup.kill"
 		t_check "cgroup.kill there ends the tree" \
 			t_wait 10 no_program_left

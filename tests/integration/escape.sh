@@ -66,7 +66,8 @@ begin_run() {
 	program_pids > "$T/pids"
 	SPID=$(supervisor_pid)
 	case $(containment_for "$user") in
-	cgroup) want="containment: cgroup v2 \(.*/supervisor\.$SPID\)" ;;
+	# supervisor.GUARDIAN-XXXXXXXX: the guardian's pid, a random part.
+	cgroup) want="containment: cgroup v2 \(.*/supervisor\.$SUP_PID-[0-9a-f]{8}\)" ;;
 	*) want="containment: process groups and /proc" ;;
 	esac
 	t_check "[$user] ($case) log says $want" log_has "$want"
