@@ -214,6 +214,43 @@ fail:
 	return -1;
 }
 
+/*
+ * Is the peer on fd (its credentials when it connected) a member of gid,
+ * by its primary group or a supplementary one?  False when the kernel
+ * cannot say.
+ */
+static bool
+peer_in_group(int fd, gid_t gid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	gid_t some[256], *groups = some;
+	size_t i, n;
+	bool in = false;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		return false;
+	if (cr.gid == gid)
+		return true;
+	len = sizeof(some);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == -1) {
+		/* ERANGE: len says how much room they take. */
+		if (errno != ERANGE || (groups = malloc(len)) == NULL)
+			return false;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) ==
+		    -1) {
+			free(groups);
+			return false;
+		}
+	}
+	n = len / sizeof(groups[0]);
+	for (i = 0; i < n && !in; i++)
+		in = groups[i] == gid;
+	if (groups != some)
+		free(groups);
+	return in;
+}
+
 /* Root, our own uid, and the owner or group chown= names (with the mode
  * letting them in) may ask. */
 static bool
@@ -221,8 +258,6 @@ peer_allowed(int fd, uid_t *uid)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
-	gid_t groups[256];
-	size_t i, n;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
 		return false;
@@ -233,16 +268,33 @@ peer_allowed(int fd, uid_t *uid)
 		return true;
 	if (sock_gid == -1 || (sock_mode & 0060) == 0)
 		return false;
-	if ((long)cr.gid == sock_gid)
+	return peer_in_group(fd, (gid_t)sock_gid);
+}
+
+/*
+ * Could the client have read a file of this owner, group and mode itself?
+ * The kernel's rule: root reads anything; its owner, by the owner's bits;
+ * a member of its group, by the group's; anyone else, by the others'.
+ * ACLs are not looked at: a file that only an ACL opens to the client is
+ * refused, never the other way round.
+ */
+bool
+control_client_can_read(const struct ctl_client *c, const struct stat *st)
+{
+	if (c->c_uid == 0)
 		return true;
-	len = sizeof(groups);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == -1)
-		return false;
-	n = len / sizeof(groups[0]);
-	for (i = 0; i < n; i++)
-		if ((long)groups[i] == sock_gid)
-			return true;
-	return false;
+	if (c->c_uid == st->st_uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	if (peer_in_group(c->c_fd, st->st_gid))
+		return (st->st_mode & S_IRGRP) != 0;
+	return (st->st_mode & S_IROTH) != 0;
+}
+
+/* Its uid, for messages. */
+long
+control_client_uid(const struct ctl_client *c)
+{
+	return (long)c->c_uid;
 }
 
 static void
@@ -560,7 +612,8 @@ write_cb(struct ev_loop *l, ev_io *w, int revents)
 	}
 	c->c_outoff = c->c_outlen = 0;
 	ev_io_stop(l, w);
-	if (c->c_stream && c->c_busy)
+	/* A reply sent in parts (tail) goes on. */
+	if (c->c_busy)
 		handler->ch_drained(c);
 	maybe_close(c);
 }
