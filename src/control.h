@@ -42,7 +42,7 @@ void	 control_error(struct ctl_client *c, const char *fmt, ...)
 void	 control_end(struct ctl_client *c, int code, const char *fmt, ...)
 	    PRINTFLIKE(3, 4);
 void	 control_data(struct ctl_client *c, const char *data, size_t n);
-size_t	 control_pending(const struct ctl_client *c);
+bool	 control_can_send(const struct ctl_client *c, size_t max);
 bool	 control_client_can_read(const struct ctl_client *c,
 	    const struct stat *st);
 long	 control_client_uid(const struct ctl_client *c);

@@ -243,7 +243,7 @@ tail_pump(struct tail *t)
 	if (t->t_pumping)
 		return true;
 	t->t_pumping = true;
-	while (control_pending(t->t_client) < TAIL_QUEUED) {
+	while (control_can_send(t->t_client, TAIL_QUEUED)) {
 		if ((want = read_size(t)) == 0)
 			return pump_end(t, CTL_OK, t->t_cs->cs_name);
 		n = read(t->t_fd, buf, want);
