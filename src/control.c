@@ -2,8 +2,9 @@
  * control.c: the control socket's server side.  Listens on a Unix stream
  * socket, checks each client's uid (SO_PEERCRED), reads request lines and
  * hands them to its handler (command.c's), and writes replies, never blocking: sockets
- * are non-blocking, buffers bounded, and a client that says nothing or
- * reads nothing for control_timeout is dropped.
+ * are non-blocking, buffers bounded per client and in total, and a client
+ * that says nothing or reads nothing for control_timeout is dropped.  What
+ * a client can make it log over and over is rate-limited.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,12 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 
 #include "control.h"
 #include "ctlproto.h"
@@ -26,6 +29,20 @@
 #include "trust.h"
 
 #define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read */
+/*
+ * The reply buffers of all clients together: over CTL_OUT_TOTAL_MAX, no
+ * request is read from a client with replies it has not read (here or in
+ * its socket), until the total is under CTL_OUT_TOTAL_LOW or that client
+ * has read them; it is looked at again every HOLD_CHECK seconds.  The
+ * figure is eight clients at their own cap; a few hundred that never
+ * read would otherwise hold gigabytes.
+ */
+#define CTL_OUT_TOTAL_MAX (64 * 1024 * 1024)
+#define CTL_OUT_TOTAL_LOW (48 * 1024 * 1024)
+#define HOLD_CHECK	0.25
+#define CTL_OUT_KEEP	(16 * 1024)	/* a buffer kept once written out */
+#define LOG_WINDOW	5	/* seconds: a repeated log line's window */
+#define LOG_BURST	5	/* ... lines said in full in a quiet one */
 #define ACCEPT_PAUSE	0.1	/* after EMFILE: seconds before accepting */
 #define ACCEPT_BATCH	64	/* accepts per wake-up */
 #define FD_RESERVE	16	/* descriptors clients must leave to spawns */
@@ -50,7 +67,29 @@ struct ctl_client {
 	bool		 c_dead;	/* dropped; freed after this iteration */
 	bool		 c_stream;	/* answered as it goes (tail -f): its
 					   hang-up ends it */
+	bool		 c_held;	/* not read: the total is over its cap
+					   and replies wait for this client */
 };
+
+/*
+ * A line a client can make the supervisor log over and over (a refused
+ * uid connecting in a loop): in a window of LOG_WINDOW seconds, the first
+ * LOG_BURST are said; the others are counted, and summed up in one line
+ * when the window ends.  While they keep coming, each window says only
+ * its summary; a window without any ends it.
+ */
+struct ratelimit {
+	const char	*rl_what;	/* the summary's subject, plural */
+	ev_timer	 rl_timer;	/* the end of the window */
+	double		 rl_start;	/* when the window began (monotonic) */
+	bool		 rl_open;	/* a window is running */
+	bool		 rl_flooding;	/* the last window held lines back */
+	unsigned	 rl_said;	/* lines said in this window */
+	unsigned long	 rl_more;	/* ... and held back */
+	long		 rl_uid;	/* theirs; RL_NOUID, RL_SEVERAL */
+};
+#define RL_NOUID	(-1L)		/* not about a client */
+#define RL_SEVERAL	(-2L)		/* from more than one uid */
 
 static struct ev_loop	*loop;
 static int		 listen_fd = -1;
@@ -65,9 +104,86 @@ static double		 timeout = 10;
 static const struct control_handler *handler;	/* answers requests */
 static int		 sock_mode = 0600;
 static long		 sock_uid = -1, sock_gid = -1;
+static size_t		 out_total;	/* reply buffers, all clients */
+static unsigned		 nheld;		/* clients with c_held */
+static ev_timer		 hold_timer;	/* while any: reads them again? */
+
+static struct ratelimit	 rl_refused = { .rl_what = "refused connections" };
+static struct ratelimit	 rl_unread = {
+	.rl_what = "clients dropped for not reading their replies" };
+static struct ratelimit	 rl_nomem = {
+	.rl_what = "clients dropped for lack of memory" };
+static struct ratelimit	 rl_silent = {
+	.rl_what = "clients dropped for sending no request in time" };
+static struct ratelimit	 rl_slow = {
+	.rl_what = "clients dropped for reading nothing of a reply in time" };
+static struct ratelimit	 rl_accept = { .rl_what = "failed accepts" };
+static struct ratelimit	 rl_held = {
+	.rl_what = "times the replies waiting reached the total's cap" };
+static struct ratelimit	*const limits[] = { &rl_refused, &rl_unread,
+	&rl_nomem, &rl_silent, &rl_slow, &rl_accept, &rl_held };
 
 static void	dispatch(struct ctl_client *);
-static void	client_drop(struct ctl_client *, const char *);
+static void	client_drop(struct ctl_client *, const char *,
+		    struct ratelimit *);
+
+/* The summary of the lines a window held back. */
+static void
+ratelimit_summary(struct ratelimit *rl)
+{
+	char from[48] = "";
+
+	if (rl->rl_uid == RL_SEVERAL)
+		snprintf(from, sizeof(from), " from several uids");
+	else if (rl->rl_uid != RL_NOUID)
+		snprintf(from, sizeof(from), " from uid %ld", rl->rl_uid);
+	log_warnx("control socket: %lu more %s%s in the last %.0f s",
+	    rl->rl_more, rl->rl_what, from, mono_now() - rl->rl_start);
+	rl->rl_more = 0;
+}
+
+/* May a line of this kind, about uid (or RL_NOUID), be said now? */
+static bool
+ratelimit_pass(struct ratelimit *rl, long uid)
+{
+	if (loop == NULL)
+		return true;
+	if (!rl->rl_open) {
+		rl->rl_open = true;
+		rl->rl_said = 0;
+		rl->rl_start = mono_now();
+		ev_timer_set(&rl->rl_timer, LOG_WINDOW, 0);
+		ev_timer_start(loop, &rl->rl_timer);
+	}
+	if (!rl->rl_flooding && rl->rl_said < LOG_BURST) {
+		rl->rl_said++;
+		return true;
+	}
+	if (rl->rl_more++ == 0)
+		rl->rl_uid = uid;
+	else if (rl->rl_uid != uid)
+		rl->rl_uid = RL_SEVERAL;
+	return false;
+}
+
+/* A window ends: its summary, and another window while they come. */
+static void
+ratelimit_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct ratelimit *rl = w->data;
+
+	(void)revents;
+	if (rl->rl_more == 0) {
+		rl->rl_open = rl->rl_flooding = false;
+		return;
+	}
+	ratelimit_summary(rl);
+	rl->rl_flooding = true;
+	rl->rl_said = 0;
+	rl->rl_start = mono_now();
+	ev_timer_set(w, LOG_WINDOW, 0);
+	ev_timer_start(l, w);
+}
 
 static int
 fill_addr(struct sockaddr_un *sun, const char *path)
@@ -214,6 +330,43 @@ fail:
 	return -1;
 }
 
+/*
+ * Is the peer on fd (its credentials when it connected) a member of gid,
+ * by its primary group or a supplementary one?  False when the kernel
+ * cannot say.
+ */
+static bool
+peer_in_group(int fd, gid_t gid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	gid_t some[256], *groups = some;
+	size_t i, n;
+	bool in = false;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		return false;
+	if (cr.gid == gid)
+		return true;
+	len = sizeof(some);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == -1) {
+		/* ERANGE: len says how much room they take. */
+		if (errno != ERANGE || (groups = malloc(len)) == NULL)
+			return false;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) ==
+		    -1) {
+			free(groups);
+			return false;
+		}
+	}
+	n = len / sizeof(groups[0]);
+	for (i = 0; i < n && !in; i++)
+		in = groups[i] == gid;
+	if (groups != some)
+		free(groups);
+	return in;
+}
+
 /* Root, our own uid, and the owner or group chown= names (with the mode
  * letting them in) may ask. */
 static bool
@@ -221,8 +374,6 @@ peer_allowed(int fd, uid_t *uid)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
-	gid_t groups[256];
-	size_t i, n;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
 		return false;
@@ -233,16 +384,108 @@ peer_allowed(int fd, uid_t *uid)
 		return true;
 	if (sock_gid == -1 || (sock_mode & 0060) == 0)
 		return false;
-	if ((long)cr.gid == sock_gid)
+	return peer_in_group(fd, (gid_t)sock_gid);
+}
+
+/*
+ * Could the client have read a file of this owner, group and mode itself?
+ * The kernel's rule: root reads anything; its owner, by the owner's bits;
+ * a member of its group, by the group's; anyone else, by the others'.
+ * ACLs are not looked at: a file that only an ACL opens to the client is
+ * refused, never the other way round.
+ */
+bool
+control_client_can_read(const struct ctl_client *c, const struct stat *st)
+{
+	if (c->c_uid == 0)
 		return true;
-	len = sizeof(groups);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == -1)
-		return false;
-	n = len / sizeof(groups[0]);
-	for (i = 0; i < n; i++)
-		if ((long)groups[i] == sock_gid)
-			return true;
-	return false;
+	if (c->c_uid == st->st_uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	if (peer_in_group(c->c_fd, st->st_gid))
+		return (st->st_mode & S_IRGRP) != 0;
+	return (st->st_mode & S_IROTH) != 0;
+}
+
+/* Its uid, for messages. */
+long
+control_client_uid(const struct ctl_client *c)
+{
+	return (long)c->c_uid;
+}
+
+/*
+ * Has c replies it has not read: in its buffer here, or in its socket
+ * (SIOCOUTQ: what was sent and the client has not read yet)?
+ */
+static bool
+replies_wait(const struct ctl_client *c)
+{
+	int unread = 0;
+
+	if (c->c_outoff < c->c_outlen)
+		return true;
+	return ioctl(c->c_fd, SIOCOUTQ, &unread) == 0 && unread > 0;
+}
+
+/* All clients' replies are over their cap, and some wait for c. */
+static bool
+over_total(const struct ctl_client *c)
+{
+	return out_total >= CTL_OUT_TOTAL_MAX && replies_wait(c);
+}
+
+/* Reads nothing more from c until hold_cb lets it go. */
+static void
+hold(struct ctl_client *c)
+{
+	ev_io_stop(loop, &c->c_rio);
+	if (c->c_held)
+		return;
+	c->c_held = true;
+	if (nheld++ > 0)
+		return;
+	ev_timer_start(loop, &hold_timer);
+	if (ratelimit_pass(&rl_held, RL_NOUID))
+		log_warnx("control socket: replies waiting to be read take "
+		    "%d MiB; no request is read from the clients they wait "
+		    "for until they read them", CTL_OUT_TOTAL_MAX >> 20);
+}
+
+static void
+unhold(struct ctl_client *c)
+{
+	if (!c->c_held)
+		return;
+	c->c_held = false;
+	if (--nheld == 0)
+		ev_timer_stop(loop, &hold_timer);
+}
+
+/*
+ * Held clients are read again once the total is under its low mark, or
+ * once they have read their replies.  Dispatching one may drop others
+ * (a finished operation answers its waiters): then the walk starts over,
+ * each pass having released one more client.
+ */
+static void
+hold_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct ctl_client *c, *next;
+
+	(void)l;
+	(void)w;
+	(void)revents;
+again:
+	for (c = clients; c != NULL && nheld > 0; c = next) {
+		next = c->c_next;
+		if (!c->c_held || (out_total >= CTL_OUT_TOTAL_LOW &&
+		    replies_wait(c)))
+			continue;
+		unhold(c);
+		dispatch(c);
+		if (next != NULL && next->c_dead)
+			goto again;
+	}
 }
 
 static void
@@ -253,30 +496,47 @@ timer_restart(struct ctl_client *c)
 	ev_timer_start(loop, &c->c_timer);
 }
 
+/* Frees c's reply buffer. */
+static void
+out_free(struct ctl_client *c)
+{
+	out_total -= c->c_outcap;
+	free(c->c_out);
+	c->c_out = NULL;
+	c->c_outcap = c->c_outlen = c->c_outoff = 0;
+}
+
 /* Appends bytes to the reply; a client that lets too much pile up is
  * dropped rather than let it grow the daemon. */
 static void
 out_append(struct ctl_client *c, const char *s, size_t n)
 {
-	size_t cap;
+	size_t cap, waiting = c->c_outlen - c->c_outoff;
 	char *nb;
 
 	if (c->c_dead)
 		return;
-	if (c->c_outlen - c->c_outoff + n > CTL_OUT_MAX) {
-		client_drop(c, "does not read its replies");
+	if (waiting + n > CTL_OUT_MAX) {
+		client_drop(c, "does not read its replies", &rl_unread);
 		return;
 	}
-	if (c->c_outoff > 0 && c->c_outoff == c->c_outlen)
-		c->c_outoff = c->c_outlen = 0;
+	if (c->c_outoff > 0 && c->c_outlen + n > c->c_outcap) {
+		/* What was written makes room first: no buffer grows past
+		 * CTL_OUT_MAX. */
+		memmove(c->c_out, c->c_out + c->c_outoff, waiting);
+		c->c_outoff = 0;
+		c->c_outlen = waiting;
+	}
 	if (c->c_outlen + n > c->c_outcap) {
 		cap = c->c_outcap ? c->c_outcap : 1024;
 		while (cap < c->c_outlen + n)
 			cap *= 2;
 		if ((nb = realloc(c->c_out, cap)) == NULL) {
-			client_drop(c, "out of memory for its reply");
+			client_drop(c, "out of memory for its reply",
+			    &rl_nomem);
 			return;
 		}
+		out_total += cap - c->c_outcap;
 		c->c_out = nb;
 		c->c_outcap = cap;
 	}
@@ -364,11 +624,18 @@ control_data(struct ctl_client *c, const char *data, size_t n)
 	out_append(c, data, n);
 }
 
-/* Reply bytes the client has not read yet. */
-size_t
-control_pending(const struct ctl_client *c)
+/*
+ * May c be sent more now?  While fewer than max bytes wait for it; and
+ * while all clients' replies are over their cap, only when nothing waits
+ * for it: it is told (ch_drained) when what waits has been read.
+ */
+bool
+control_can_send(const struct ctl_client *c, size_t max)
 {
-	return c->c_outlen - c->c_outoff;
+	size_t waiting = c->c_outlen - c->c_outoff;
+
+	return !c->c_dead && waiting < max && (waiting == 0 ||
+	    out_total < CTL_OUT_TOTAL_MAX);
 }
 
 /*
@@ -391,23 +658,26 @@ client_free(struct ctl_client *c)
 	ev_timer_stop(loop, &c->c_timer);
 	if (c->c_fd != -1)
 		close(c->c_fd);
+	out_total -= c->c_outcap;
 	free(c->c_out);
 	free(c);
 }
 
 /* Unlinks c and stops it now; frees it once the loop iteration is over,
- * as callers up the stack may still hold it. */
+ * as callers up the stack may still hold it.  Why, if said, is logged
+ * within the limits of rl. */
 static void
-client_drop(struct ctl_client *c, const char *why)
+client_drop(struct ctl_client *c, const char *why, struct ratelimit *rl)
 {
 	struct ctl_client **pp;
 
 	if (c->c_dead)
 		return;
-	if (why != NULL)
+	if (why != NULL && ratelimit_pass(rl, (long)c->c_uid))
 		log_warnx("control client (uid %d) %s; dropped", (int)c->c_uid,
 		    why);
 	c->c_dead = true;
+	unhold(c);
 	for (pp = &clients; *pp != NULL; pp = &(*pp)->c_next)
 		if (*pp == c) {
 			*pp = c->c_next;
@@ -417,6 +687,8 @@ client_drop(struct ctl_client *c, const char *why)
 	ev_io_stop(loop, &c->c_wio);
 	ev_timer_stop(loop, &c->c_timer);
 	handler->ch_gone(c);
+	/* Nothing more is written to it: its memory is free now. */
+	out_free(c);
 	c->c_next = dead;
 	dead = c;
 	ev_prepare_start(loop, &reap_watcher);
@@ -440,7 +712,7 @@ static void
 maybe_close(struct ctl_client *c)
 {
 	if (c->c_eof && !c->c_busy && c->c_outoff == c->c_outlen)
-		client_drop(c, NULL);
+		client_drop(c, NULL, NULL);
 }
 
 /* Answers the complete lines read so far, one request at a time. */
@@ -453,7 +725,7 @@ dispatch(struct ctl_client *c)
 	size_t len;
 
 	c->c_dispatching = true;
-	while (!c->c_dead && !c->c_busy &&
+	while (!c->c_dead && !c->c_busy && !over_total(c) &&
 	    (nl = memchr(c->c_in, '\n', c->c_inlen)) != NULL) {
 		len = (size_t)(nl - c->c_in);
 		if (ctl_parse(c->c_in, len, &rq, &why) == -1) {
@@ -470,6 +742,12 @@ dispatch(struct ctl_client *c)
 	c->c_dispatching = false;
 	if (c->c_dead)
 		return;
+	if (!c->c_busy && over_total(c)) {
+		/* Asked nothing more until its replies are read, or the
+		 * total is down: its requests wait in the socket. */
+		hold(c);
+		return;
+	}
 	if (!c->c_busy && c->c_inlen == CTL_LINE_MAX) {
 		/* A line that does not fit: say so, skip to its end. */
 		c->c_busy = true;
@@ -498,7 +776,11 @@ read_cb(struct ev_loop *l, ev_io *w, int revents)
 		/* Nothing is asked while a stream goes on: only the end. */
 		n = read(c->c_fd, c->c_in, CTL_LINE_MAX);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-			client_drop(c, NULL);
+			client_drop(c, NULL, NULL);
+		return;
+	}
+	if (over_total(c)) {
+		hold(c);
 		return;
 	}
 	if (c->c_inlen == CTL_LINE_MAX) {	/* dispatch() deals with it */
@@ -509,7 +791,7 @@ read_cb(struct ev_loop *l, ev_io *w, int revents)
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n == -1) {
-		client_drop(c, NULL);
+		client_drop(c, NULL, NULL);
 		return;
 	}
 	timer_restart(c);
@@ -552,15 +834,18 @@ write_cb(struct ev_loop *l, ev_io *w, int revents)
 		if (n == -1 && errno == EAGAIN)
 			return;
 		if (n == -1) {		/* EPIPE: it went away */
-			client_drop(c, NULL);
+			client_drop(c, NULL, NULL);
 			return;
 		}
 		c->c_outoff += (size_t)n;
 		timer_restart(c);
 	}
-	c->c_outoff = c->c_outlen = 0;
 	ev_io_stop(l, w);
-	if (c->c_stream && c->c_busy)
+	if (c->c_outcap > CTL_OUT_KEEP)
+		out_free(c);
+	c->c_outoff = c->c_outlen = 0;
+	/* A reply sent in parts (tail) goes on. */
+	if (c->c_busy)
 		handler->ch_drained(c);
 	maybe_close(c);
 }
@@ -578,8 +863,11 @@ timeout_cb(struct ev_loop *l, ev_timer *w, int revents)
 		timer_restart(c);
 		return;
 	}
-	client_drop(c, c->c_outoff < c->c_outlen ?
-	    "read nothing of its reply in time" : "sent no request in time");
+	/* Held, it has replies in its socket it does not read. */
+	if (c->c_outoff < c->c_outlen || c->c_held)
+		client_drop(c, "read nothing of its reply in time", &rl_slow);
+	else
+		client_drop(c, "sent no request in time", &rl_silent);
 }
 
 static void
@@ -591,9 +879,10 @@ client_new(int fd)
 	int n;
 
 	if (!peer_allowed(fd, &uid)) {
-		log_warnx("control client uid %d refused: only root, uid %d "
-		    "and the socket's chown owner or group may connect",
-		    (int)uid, (int)geteuid());
+		if (ratelimit_pass(&rl_refused, (long)uid))
+			log_warnx("control client uid %d refused: only root, "
+			    "uid %d and the socket's chown owner or group may "
+			    "connect", (int)uid, (int)geteuid());
 		n = snprintf(msg, sizeof(msg), "= %d permission denied for "
 		    "uid %d\n", CTL_NOPERM, (int)uid);
 		(void)!write(fd, msg, (size_t)n);
@@ -601,7 +890,9 @@ client_new(int fd)
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		log_warnx("control client: out of memory; dropped");
+		if (ratelimit_pass(&rl_nomem, (long)uid))
+			log_warnx("control client (uid %d): out of memory; "
+			    "dropped", (int)uid);
 		close(fd);
 		return;
 	}
@@ -677,7 +968,8 @@ accept_cb(struct ev_loop *l, ev_io *w, int revents)
 			snprintf(why, sizeof(why), "accept: %s", strerror(errno));
 			accept_pause_now(l, why);
 		} else if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
+		    errno != ECONNABORTED && ratelimit_pass(&rl_accept,
+		    RL_NOUID))
 			log_warn("control socket: accept");
 		return;
 	}
@@ -703,9 +995,17 @@ control_set_timeout(double seconds)
 void
 control_start(struct ev_loop *l, const struct control_handler *h)
 {
+	size_t i;
+
 	loop = l;
 	handler = h;
 	ev_prepare_init(&reap_watcher, reap_cb);
+	ev_timer_init(&hold_timer, hold_cb, HOLD_CHECK, HOLD_CHECK);
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		ev_timer_init(&limits[i]->rl_timer, ratelimit_cb, LOG_WINDOW,
+		    0);
+		limits[i]->rl_timer.data = limits[i];
+	}
 	if (listen_fd == -1)
 		return;
 	ev_io_init(&accept_watcher, accept_cb, listen_fd, EV_READ);
@@ -737,8 +1037,17 @@ void
 control_close(void)
 {
 	struct ctl_client *c;
+	size_t i;
 
 	if (loop != NULL) {
+		/* What the windows held back is said before the end. */
+		for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+			ev_timer_stop(loop, &limits[i]->rl_timer);
+			if (limits[i]->rl_more > 0)
+				ratelimit_summary(limits[i]);
+			limits[i]->rl_open = limits[i]->rl_flooding = false;
+		}
+		ev_timer_stop(loop, &hold_timer);
 		ev_io_stop(loop, &accept_watcher);
 		ev_timer_stop(loop, &accept_pause);
 		while ((c = clients) != NULL) {

@@ -9,6 +9,7 @@
 #include <ev.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "ctlproto.h"
@@ -25,7 +26,8 @@ struct control_handler {
 	void	(*ch_request)(struct ctl_client *c, int argc, char **argv);
 	/* The client went away, or was dropped: forget it. */
 	void	(*ch_gone)(struct ctl_client *c);
-	/* A streaming client read all it was sent: send it more. */
+	/* A client whose reply goes on (tail) read all it was sent: send
+	 * it more. */
 	void	(*ch_drained)(struct ctl_client *c);
 };
 
@@ -40,7 +42,10 @@ void	 control_error(struct ctl_client *c, const char *fmt, ...)
 void	 control_end(struct ctl_client *c, int code, const char *fmt, ...)
 	    PRINTFLIKE(3, 4);
 void	 control_data(struct ctl_client *c, const char *data, size_t n);
-size_t	 control_pending(const struct ctl_client *c);
+bool	 control_can_send(const struct ctl_client *c, size_t max);
+bool	 control_client_can_read(const struct ctl_client *c,
+	    const struct stat *st);
+long	 control_client_uid(const struct ctl_client *c);
 void	 control_stream(struct ctl_client *c);
 void	 control_flush_all(void);
 
