@@ -29,7 +29,7 @@ childlogdir = $T/shared
 # The test tag, for the cleanup, reaches programs run as nobody too.
 inherit_environment = true
 [program:secret]
-command = sh -c 'i=0; while :; do i=\$((i + 1)); echo "SECRET-\$i"; sleep 0.01; done'
+command = sh -c 'i=0; while :; do i=\$((i + 1)); echo "SECRET-\$i"; sleep 0.002; done'
 startsecs = 0
 stdout_logfile_maxbytes = 2KB
 stdout_logfile_backups = 3
@@ -64,7 +64,7 @@ as_user nobody sh -c '
 racer=$!
 t_sleep 3.2
 wait "$racer"
-t_check "rotations happened meanwhile" test -e "$log.1"
+t_check "rotations happened meanwhile" t_wait 10 test -e "$log.1"
 t_check "the decoy is untouched (AUTO race)" decoy_intact
 now=$(auto_log secret)
 t_check "the log is still root's regular file" \
