@@ -39,13 +39,18 @@
 #             and cat | cat > file (a pipe, as a supervised program has).
 #             runit and s6 have no such capture (they pipe into a logger
 #             of their own, svlogd or s6-log): n/a
+#   pid1      a container's init: a new pid and mount namespace
+#             (unshare), an empty environment, the init running /bin/true
+#             (shutdown_on_exit): launch -> exit, PID1_RUNS times a round;
+#             then running sleep: PSS of the init's own processes (ours:
+#             the guardian and the supervisor).  Floor: tini (Debian's).
 # Writes bench/results/bench.csv (medians), samples.csv (every sample) and
 # bench.png (gnuplot, when installed).
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart start teardown idle crash reload control output"   which
+#   ONLY="restart start teardown idle crash reload control output pid1"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -93,6 +98,7 @@ else
 	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024}
 fi
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
+PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
 WARM=${WARM:-2}			# seconds before idle counting (startsecs 0 there)
@@ -448,6 +454,70 @@ sc_idle() {
 	finish "$d"
 }
 
+# in_container COMMAND...: COMMAND as a container's init: a new pid and
+# mount namespace (with its own /proc), an empty environment.
+in_container() {
+	unshare --pid --mount --fork --mount-proc env -i "$@"
+}
+
+# pid1 WHO ROUND: ours or base as a container's init running /bin/true,
+# launch -> exit, PID1_RUNS times; then running sleep, the PSS of its own
+# processes.  The floor is tini, the same way.
+sc_pid1() {
+	local who=$1 round=$2 d=$W/pid1-$1-$2 bin i t0 init pid
+	mkdir -p "$d"
+	chmod 755 "$d"
+	case $who in
+	ours) bin=$OURS ;;
+	base) bin=$BASE ;;
+	floor) bin=tini ;;
+	*) return ;;
+	esac
+	# The init's own socket; shutdown_on_exit: it exits with /bin/true.
+	printf '[supervisor]\nsocket = %s/s.sock\n[program:t]\ncommand = /bin/true\nstartsecs = 0\nautorestart = false\nshutdown_on_exit = true\nstdout_logfile = NONE\nstderr_logfile = NONE\n' "$d" > "$d/true.ini"
+	printf '[supervisor]\nsocket = %s/s.sock\n[program:t]\ncommand = /bin/sleep 1000\nstartsecs = 0\nstdout_logfile = NONE\nstderr_logfile = NONE\n' "$d" > "$d/sleep.ini"
+	for i in $(seq 1 "$PID1_RUNS"); do
+		t0=$(now_us)
+		if [ "$who" = floor ]; then
+			in_container "$(command -v tini)" -s /bin/true 2>/dev/null
+		else
+			in_container "$bin" -c "$d/true.ini" 2>/dev/null
+		fi || { log "pid1/$who: the container failed"; return; }
+		sample pid1_ms "$who" "$round" \
+		    "$(awk -v u=$(( $(now_us) - t0 )) 'BEGIN { printf "%.2f", u / 1000 }')"
+	done
+	export BENCH_TAG=$d
+	# unshare itself in the background ($! is its pid, not a subshell's).
+	if [ "$who" = floor ]; then
+		unshare --pid --mount --fork --mount-proc env -i \
+		    "$(command -v tini)" -s /bin/sleep 1000 &
+	else
+		unshare --pid --mount --fork --mount-proc env -i \
+		    "$bin" -c "$d/sleep.ini" 2>/dev/null &
+	fi
+	pid=$!
+	sleep "$SETTLE"
+	# unshare's child is the init; ours is the guardian and its child,
+	# the supervisor (the program, sleep, is not the init's own).
+	init=$(cat /proc/"$pid"/task/*/children 2>/dev/null)
+	local total=0 p k v comm
+	for p in $init $(cat /proc/"$init"/task/*/children 2>/dev/null); do
+		read -r comm < "/proc/$p/comm" 2>/dev/null || continue
+		case $comm in supervisor|tini) ;; *) continue ;; esac
+		while read -r k v _; do
+			[ "$k" = Pss: ] && total=$(( total + v ))
+		done < "/proc/$p/smaps_rollup" 2>/dev/null
+	done
+	sample pid1_pss_kb "$who" "$round" "$total"
+	# As docker stop does: SIGTERM to the init, from outside.
+	[ -n "$init" ] && kill -TERM "$init" 2>/dev/null
+	wait_until 10 eval '! kill -0 "$pid" 2>/dev/null' ||
+		log "pid1/$who: the init did not stop on SIGTERM"
+	# Whatever is left: the init and its namespace with it.
+	[ -n "$init" ] && kill -KILL "$init" 2>/dev/null
+	{ kill -KILL "$pid"; wait "$pid"; } 2>/dev/null
+}
+
 # crash WHO ROUND: 10 programs that exit 1 at once, for CRASH_SECS.
 sc_crash() {
 	local who=$1 round=$2 d=$W/crash-$1-$2 before after
@@ -748,6 +818,7 @@ install_missing() {
 		esac
 	done
 	command -v gnuplot > /dev/null || pkgs="$pkgs gnuplot-nox"
+	command -v tini > /dev/null || pkgs="$pkgs tini"
 	[ -z "$pkgs" ] && return
 	if [ "$(id -u)" != 0 ] || ! command -v apt-get > /dev/null; then
 		log "missing:$pkgs (install them to compare; they are n/a)"
@@ -850,6 +921,12 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: control: stop all, start all of $OPS_N"
 		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
 	fi
+	if want pid1 && [ "$(id -u)" = 0 ] && command -v tini > /dev/null; then
+		log "round $round: a container's init, $PID1_RUNS runs"
+		for who in $WHO floor; do
+			case $who in ours|base|floor) sc_pid1 "$who" "$round" ;; esac
+		done
+	fi
 	if want output && [ -n "$OUT_INPUT" ]; then
 		log "round $round: output of $OUT_MB MB to a log file"
 		sc_output_floor "$round"
@@ -900,7 +977,9 @@ output_rot_pct_of_cat|output rotated: % of cat's MB/s
 output_rot_cpu_s_per_gb|output rotated: own CPU s per GB
 output_rot_differs|output rotated: log differs from input
 output_disk_mbps|output to a log, until on disk (sync -f), MB/s (floor: cat)
-output_disk_pct_of_cat|output until on disk: % of cat's MB/s"
+output_disk_pct_of_cat|output until on disk: % of cat's MB/s
+pid1_ms|container's init of /bin/true, ms (floor: tini)
+pid1_pss_kb|container's init: its own PSS, kB (floor: tini)"
 # Base has a column when it runs; the others always (n/a when missing).
 PLOT_COLS="supervisord runit s6 floor"
 case " $WHO " in *" base "*) PLOT_COLS="base $PLOT_COLS" ;; esac

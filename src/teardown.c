@@ -16,6 +16,7 @@
 #include "service.h"
 #include "teardown.h"
 #include "tree.h"
+#include "watch.h"
 
 /* Seconds past the longest stopwaitsecs before SIGALRM ends teardown. */
 #define TEARDOWN_MARGIN	10
@@ -176,6 +177,7 @@ begin(int status)
 	exit_status = status;
 	process_set_shutdown(false);
 	service_stopping();	/* whatever began it: a signal, shutdown_on_exit */
+	watch_quiesce();	/* no reload any more; see there */
 	arm_alarm();
 }
 

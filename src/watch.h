@@ -12,6 +12,7 @@
 void	watch_start(struct ev_loop *loop, const struct config *cf,
 	    void (*changed)(void));
 void	watch_follow(const struct config *cf);
+void	watch_quiesce(void);
 void	watch_stop(void);
 
 #endif
