@@ -5,11 +5,21 @@
  * drop-in files added or removed; a file written in place counts once it
  * is closed, and a burst of changes makes one reload.  Without inotify,
  * libev stat watchers poll the files instead.
+ *
+ * The watches are set up ARM_DELAY after start, not at once: a watch
+ * that has been set costs an SRCU grace period when it goes (8-28 ms,
+ * at the close of the descriptor or at exit), which would double the
+ * life of a container whose one program exits at once.  An edit before
+ * then is not lost: what the files looked like at start (a fingerprint
+ * of their stat and of the [include] matches) is compared when the
+ * watches are in place, and a difference reloads.
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +38,8 @@
 #define WRITE_WAIT	1.0
 /* Stat polling interval when inotify is not available. */
 #define POLL_INTERVAL	2.0
+/* From start to the watches being set (see above). */
+#define ARM_DELAY	0.25
 
 /* One watched directory and the entries in it that matter. */
 struct watch_dir {
@@ -47,6 +59,10 @@ static size_t		 nstats;
 static ev_timer		 settle_timer;
 static bool		 writing;	/* a file of ours is open for writing */
 static void		(*edit_done)(void); /* main.c reloads */
+static ev_timer		 arm_timer;	/* ARM_DELAY after start */
+static bool		 armed;		/* the watches are set */
+static const struct config *unarmed;	/* the config to arm for, until then */
+static char		*print;		/* its files' fingerprint, as read */
 
 static void
 settle_cb(struct ev_loop *l, ev_timer *w, int revents)
@@ -307,11 +323,61 @@ stats_start(const struct config *cf, struct watch_dir *list, size_t n)
 		ev_stat_start(loop, &stats[i]);
 }
 
+/* ---- before the watches are set -------------------------------------- */
+
+/* One line of the fingerprint: path's identity, size and times. */
+static void
+print_file(FILE *f, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		fprintf(f, "%s -%d\n", path, errno);
+	else
+		fprintf(f, "%s %ju:%ju %jd %jd.%ld %jd.%ld\n", path,
+		    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+		    (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec,
+		    st.st_ctim.tv_nsec);
+}
+
+/*
+ * What cf's files look like now: each file read, and each file its
+ * [include] patterns match (one added or removed is an edit too).  NULL
+ * when out of memory.
+ */
+static char *
+fingerprint(const struct config *cf)
+{
+	char *text = NULL;
+	size_t len = 0, i, j;
+	glob_t g;
+	FILE *f;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	for (i = 0; i < cf->cf_nfiles; i++)
+		print_file(f, cf->cf_files[i]);
+	for (i = 0; cf->cf_include_patterns[i] != NULL; i++) {
+		fprintf(f, "[%s]\n", cf->cf_include_patterns[i]);
+		if (glob(cf->cf_include_patterns[i], 0, NULL, &g) != 0)
+			continue;
+		for (j = 0; j < g.gl_pathc; j++)
+			print_file(f, g.gl_pathv[j]);
+		globfree(&g);
+	}
+	if (fclose(f) == EOF) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 /*
  * Follows cf: the directories it needs are watched (new ones first, then
- * the ones no longer needed are let go, so no change falls in between).
+ * the ones no longer needed are let go, so no change falls in between);
+ * a reload may have changed which.
  */
-/* Watches cf's files (a reload may have changed which). */
 void
 watch_follow(const struct config *cf)
 {
@@ -323,6 +389,16 @@ watch_follow(const struct config *cf)
 
 	if (!cf->cf_watch) {
 		watch_stop();
+		return;
+	}
+	if (!armed) {
+		/* A fingerprint now (a reload before the watches are set:
+		 * of the files it read just now), the watches later. */
+		free(print);
+		print = fingerprint(cf);
+		unarmed = cf;
+		if (!ev_is_active(&arm_timer))
+			ev_timer_start(loop, &arm_timer);
 		return;
 	}
 	if (wanted_dirs(cf, &list, &n) == -1) {
@@ -367,6 +443,30 @@ watch_follow(const struct config *cf)
 	ndirs = n;
 }
 
+/* The watches go in; anything edited since the files were read reloads. */
+static void
+arm_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	const struct config *cf = unarmed;
+	char *now;
+
+	(void)l;
+	(void)w;
+	(void)revents;
+	unarmed = NULL;
+	armed = true;
+	watch_follow(cf);
+	now = fingerprint(cf);
+	if (now == NULL || print == NULL || strcmp(now, print) != 0) {
+		log_info("config watch: the files changed since they were "
+		    "read");
+		changed();
+	}
+	free(now);
+	free(print);
+	print = NULL;
+}
+
 /* Watches cf's files from now on; fn runs once an edit is done. */
 void
 watch_start(struct ev_loop *l, const struct config *cf, void (*fn)(void))
@@ -374,6 +474,7 @@ watch_start(struct ev_loop *l, const struct config *cf, void (*fn)(void))
 	loop = l;
 	edit_done = fn;
 	ev_timer_init(&settle_timer, settle_cb, SETTLE, 0);
+	ev_timer_init(&arm_timer, arm_cb, ARM_DELAY, 0);
 	watch_follow(cf);
 }
 
@@ -392,6 +493,8 @@ watch_quiesce(void)
 	if (loop == NULL)
 		return;
 	ev_timer_stop(loop, &settle_timer);
+	ev_timer_stop(loop, &arm_timer);
+	unarmed = NULL;
 	stats_stop();
 	if (ino_fd == -1)
 		return;
@@ -409,6 +512,11 @@ watch_stop(void)
 	if (loop == NULL)
 		return;
 	ev_timer_stop(loop, &settle_timer);
+	ev_timer_stop(loop, &arm_timer);
+	armed = false;
+	unarmed = NULL;
+	free(print);
+	print = NULL;
 	stats_stop();
 	if (ino_fd != -1) {
 		ev_io_stop(loop, &ino_watcher);
