@@ -34,6 +34,19 @@ static int		 cgroup_lock = -1; /* held while we run: not stale */
 static struct tree	**all_trees;
 static size_t		  all_count;
 
+/* Populated cgroups of supervisors gone: the first few are named. */
+#define STALE_NAMED	8
+static int		 stale_named;
+
+static void
+stale_left(const char *path)
+{
+	if (++stale_named <= STALE_NAMED)
+		log_warnx("%s: a supervisor that ran before left processes "
+		    "running there; not touched (echo 1 > %s/cgroup.kill "
+		    "ends them)", path, path);
+}
+
 /*
  * Decides the mechanism once: a cgroup of the supervisor's own, made
  * here, unless one of cgroup v2 is out of reach (why says why).  Made
@@ -54,8 +67,16 @@ choose_mode(void)
 		    sizeof(why))) == NULL)
 			break;
 		if (tree_cgroup_create_base(cgroup_base) == 0) {
-			mode = TREE_CGROUP;
-			break;
+			if ((cgroup_lock = tree_cgroup_lock(cgroup_base)) !=
+			    -1) {
+				mode = TREE_CGROUP;
+				break;
+			}
+			/* Taken for a stale one in between: another name. */
+			snprintf(why, sizeof(why), "lock %s: %s", cgroup_base,
+			    strerror(errno));
+			(void)tree_cgroup_remove_base(cgroup_base);
+			continue;
 		}
 		/* Taken (a random name someone has): another; else why. */
 		if (errno != EEXIST) {
@@ -70,16 +91,13 @@ choose_mode(void)
 		    "%s/cgroup.kill", cgroup_base);
 		snprintf(mode_text, sizeof(mode_text), "cgroup v2 (%s)",
 		    cgroup_base);
-		if ((cgroup_lock = tree_cgroup_lock(cgroup_base)) == -1)
-			log_warn("lock %s", cgroup_base);
-		if ((stale = tree_cgroup_remove_stale(cgroup_base, why,
-		    sizeof(why))) > 0)
+		if ((stale = tree_cgroup_remove_stale(cgroup_base,
+		    stale_left)) > 0)
 			log_info("removed %d empty cgroup%s of supervisors that "
 			    "ran before", stale, stale == 1 ? "" : "s");
-		if (why[0] != '\0')
-			log_warnx("%s: a supervisor that ran before left processes "
-			    "running there; not touched (echo 1 > %s/cgroup.kill "
-			    "ends them)", why, why);
+		if (stale_named > STALE_NAMED)
+			log_warnx("and %d more such cgroups",
+			    stale_named - STALE_NAMED);
 		return;
 	}
 	free(cgroup_base);

@@ -116,18 +116,17 @@ tree_cgroup_base(pid_t guardian, char *why, size_t whylen)
  * on its cgroup for as long as it runs (tree_cgroup_lock), whatever pid
  * namespace it is in; one nobody holds is stale.  A stale one with no
  * process in it is removed; one with processes still in it (what that
- * supervisor's programs left running) is named in *left, and only the
- * first such, for the caller to say.  Returns how many were removed.
+ * supervisor's programs left running) is told to left(), for the caller
+ * to say.  Returns how many were removed.
  */
 int
-tree_cgroup_remove_stale(const char *base, char *left, size_t leftlen)
+tree_cgroup_remove_stale(const char *base, void (*left)(const char *path))
 {
 	char *parent, *mine, path[PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
 	int n = 0, fd;
 
-	left[0] = '\0';
 	if ((parent = strdup(base)) == NULL)
 		return 0;
 	if ((mine = strrchr(parent, '/')) == NULL) {
@@ -151,10 +150,9 @@ tree_cgroup_remove_stale(const char *base, char *left, size_t leftlen)
 			close(fd);	/* held: a live supervisor's */
 			continue;
 		}
-		if (tree_cgroup_populated(path)) {
-			if (left[0] == '\0')
-				snprintf(left, leftlen, "%s", path);
-		} else if (tree_cgroup_remove_base(path))
+		if (tree_cgroup_populated(path))
+			left(path);
+		else if (tree_cgroup_remove_base(path))
 			n++;
 		close(fd);
 	}
@@ -172,12 +170,24 @@ tree_cgroup_remove_stale(const char *base, char *left, size_t leftlen)
 int
 tree_cgroup_lock(const char *base)
 {
+	struct stat held, now;
 	int fd;
 
-	if ((fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
 		return -1;
+	/* Between the mkdir and here, another supervisor starting may have
+	 * taken it for a stale one: it holds the lock, or has removed it
+	 * (the lock is then on a directory that is gone). */
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
+		errno = EBUSY;
+		return -1;
+	}
+	if (fstat(fd, &held) == -1 || stat(base, &now) == -1 ||
+	    held.st_ino != now.st_ino || held.st_dev != now.st_dev) {
+		close(fd);
+		errno = ESTALE;
 		return -1;
 	}
 	return fd;

@@ -11,8 +11,8 @@
 #include <sys/types.h>
 
 char	*tree_cgroup_base(pid_t guardian, char *why, size_t whylen);
-int	 tree_cgroup_remove_stale(const char *base, char *left,
-	    size_t leftlen);
+int	 tree_cgroup_remove_stale(const char *base,
+	    void (*left)(const char *path));
 int	 tree_cgroup_lock(const char *base);
 int	 tree_cgroup_create_base(const char *base);
 bool	 tree_cgroup_remove_base(const char *base);

@@ -301,6 +301,86 @@ t_start_as() {
 	SUP_PID=$!
 }
 
+# containers_work: this test may make containers (root, and unshare can
+# make pid and mount namespaces here).
+containers_work() {
+	[ "$(id -u)" = 0 ] &&
+		unshare --pid --mount --fork --mount-proc true 2>/dev/null
+}
+# IN_CONTAINER COMMAND...: COMMAND as a container's init, as a container
+# runtime starts it: PID 1 of a new pid and mount namespace with its own
+# /proc, and an empty environment (but for the test's tag, for the
+# cleanup, and the sanitizer's options).  An array, not a function: run
+# in the background, "$!" is unshare's pid.
+IN_CONTAINER=(unshare --pid --mount --fork --mount-proc env -i
+    SUPERVISOR_TEST_TAG="$T" ASAN_OPTIONS="$ASAN_OPTIONS"
+    UBSAN_OPTIONS="$UBSAN_OPTIONS")
+# container_start LOG [COMMAND...] -- ARG...: the supervisor with ARGs
+# (after COMMAND: what runs it) in a container (IN_CONTAINER), in the
+# background, its stderr to LOG.  UNSHARE_PID is unshare's pid, INIT_PID
+# the init's (COMMAND's, then the guardian's) outside the container.
+container_start() {
+	local log=$1 pre=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		pre+=("$1")
+		shift
+	done
+	shift
+	"${IN_CONTAINER[@]}" "${pre[@]}" "$SUPERVISOR" "$@" > /dev/null \
+	    2> "$log" &
+	UNSHARE_PID=$!
+	INIT_PID=
+	t_wait 10 eval 'children_scan "$UNSHARE_PID"; INIT_PID=${LIVE[0]}
+	    [ -n "$INIT_PID" ]'
+}
+
+# pty_start [tostop] COMMAND...: COMMAND on a pseudo-terminal, as in an
+# interactive shell: the session leader, in the foreground (with tostop:
+# "stty tostop", background writes stop the writer).  What it writes goes
+# to $T/pty.out, then "EXIT N" once it has exited; PTY_PID is the pid of
+# the driver (python, which keeps the master side), ctrl_c types Ctrl-C.
+pty_start() {
+	local tostop=0
+	if [ "$1" = tostop ]; then
+		tostop=1
+		shift
+	fi
+	mkfifo "$T/keys"
+	/usr/bin/python3 - "$tostop" "$T/keys" "$@" > "$T/pty.out" 2>&1 \
+	    <<'EOF' &
+import os, pty, select, sys, termios
+tostop, keys, argv = sys.argv[1] == "1", sys.argv[2], sys.argv[3:]
+pid, master = pty.fork()
+if pid == 0:
+    if tostop:
+        a = termios.tcgetattr(0)
+        a[3] |= termios.TOSTOP
+        termios.tcsetattr(0, termios.TCSANOW, a)
+    os.execv(argv[0], argv)
+kf = os.open(keys, os.O_RDONLY | os.O_NONBLOCK)
+while True:
+    r, _, _ = select.select([master, kf], [], [], 30)
+    if master in r:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if kf in r:
+        if os.read(kf, 64):
+            os.write(master, b"\x03")
+_, status = os.waitpid(pid, 0)
+print("EXIT", os.waitstatus_to_exitcode(status))
+EOF
+	PTY_PID=$!
+	exec {PTY_KEYS}> "$T/keys"	# keeps the FIFO open for the driver
+}
+ctrl_c() { echo c >&"$PTY_KEYS"; }
+
 # containment_for USER: "cgroup" when the supervisor run as USER should
 # find cgroup v2 writable (root, and this test's own cgroup v2 directory
 # is writable), else "procfs".  A machine without a writable cgroup v2
@@ -338,9 +418,12 @@ slowly() { t_sleep "${SLOWLY_S:-0.1}"; "$@"; }
 # $T/log, where t_start sends its stderr.  A test whose supervisor writes
 # a log file of its own at $T/log, rotated, and its stderr to $T/stderr
 # sets LOG_ROTATED=1: then every piece counts, the backups ($T/log.N) and
-# that stderr too.
+# that stderr too.  A test that runs several supervisors at once names
+# the one it looks at in T_LOG.
 log_files() {
-	if [ -n "$LOG_ROTATED" ]; then
+	if [ -n "$T_LOG" ]; then
+		LOGS=("$T_LOG")
+	elif [ -n "$LOG_ROTATED" ]; then
 		LOGS=("$T"/log* "$T/stderr")
 	else
 		LOGS=("$T/log")

@@ -37,35 +37,8 @@ stdout_logfile = NONE
 stderr_logfile = NONE
 EOF2
 mkdir -m 777 "$T/o"	# the probe (nobody) writes its answer there
-# The supervisor on a pseudo-terminal, as in root's interactive shell;
-# python keeps the master and types Ctrl-C when told (a line on fd 0).
-mkfifo "$T/keys"
-/usr/bin/python3 - "$SUPERVISOR" "$T/supervisor.ini" "$T/keys" \
-    > "$T/pty.out" 2>&1 <<'EOF2' &
-import os, pty, sys, select
-sup, conf, keys = sys.argv[1:4]
-pid, master = pty.fork()
-if pid == 0:
-    os.execv(sup, [sup, "-c", conf])
-kf = os.open(keys, os.O_RDONLY | os.O_NONBLOCK)
-while True:
-    r, _, _ = select.select([master, kf], [], [], 30)
-    if master in r:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        sys.stdout.buffer.write(data); sys.stdout.flush()
-    if kf in r:
-        if os.read(kf, 64):
-            os.write(master, b"\x03")
-_, status = os.waitpid(pid, 0)
-print("EXIT", os.waitstatus_to_exitcode(status))
-EOF2
-driver=$!
-exec 7> "$T/keys"	# keeps the FIFO open for the driver
+# The supervisor on a pseudo-terminal, as in root's interactive shell.
+pty_start "$SUPERVISOR" -c "$T/supervisor.ini"
 t_check "the supervisor is up on the terminal" t_wait 10 answers
 t_check "the probe ran" t_wait 10 test -s "$T/o/probe.out"
 t_check "a program can't open the controlling terminal" \
@@ -79,12 +52,11 @@ t_check "it has no controlling terminal" \
 children_scan "$pid"
 kids=${LIVE[*]}
 t_check "its child is in the tree" test -n "$kids"
-echo c >&7	# Ctrl-C on root's terminal
-t_check "Ctrl-C stops the supervisor" t_wait 20 eval '! kill -0 "$driver" 2>/dev/null'
+ctrl_c	# on root's terminal
+t_check "Ctrl-C stops the supervisor" t_wait 20 eval '! kill -0 "$PTY_PID" 2>/dev/null'
 t_check "it said it was interrupted" t_wait 5 grep -q "SIGINT received" "$T/pty.out"
 t_check "exits 0 after Ctrl-C, as after SIGINT" grep -q "^EXIT 0" "$T/pty.out"
 t_check "the program is gone" gone "$pid"
 t_check "its child is gone too" eval 'for k in $kids; do gone "$k" || exit 1; done'
 t_check "no program left" no_program_left
-exec 7>&-
 t_done
