@@ -262,7 +262,7 @@ ancestry() {
 }
 
 # The cgroup (v2) path of PID in CGROUP.
-cgroup_of() {
+cgroup_now() {
 	local line
 	CGROUP=
 	{ while read -r line; do
@@ -345,9 +345,9 @@ check_once() {
 			suspect "outside:$pid" "pid $pid of $NAME is not below the supervisor"
 		fi
 		if [ "$CONTAINMENT" = cgroup ]; then
-			cgroup_of "$pid"
+			cgroup_now "$pid"
 			case $CGROUP in
-			*/supervisor.$SUPPID/p.$NAME) ;;
+			*/supervisor.$SUP_PID-*/p.$NAME) ;;
 			*) suspect "cgroup:$pid:$NAME" "pid $pid of $NAME is in cgroup $CGROUP" ;;
 			esac
 		fi
