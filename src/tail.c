@@ -80,7 +80,7 @@ same_file(int a, int b)
 static bool
 next_file(struct tail *t)
 {
-	const struct logfile *lf = &t->t_cs->cs_log;
+	const struct logfile *lf = capture_logfile(t->t_cs);
 	long gen = (long)lf->lf_gen, want = t->t_gen + 1;
 	char *name;
 	int fd = -1;
@@ -130,7 +130,8 @@ tail_pump(struct tail *t)
 			tail_end(t, CTL_FAILED, strerror(errno));
 			return false;
 		}
-		if (t->t_gen < (long)t->t_cs->cs_log.lf_gen && next_file(t))
+		if (t->t_gen < (long)capture_logfile(t->t_cs)->lf_gen &&
+		    next_file(t))
 			continue;
 		if (!t->t_follow) {
 			t->t_pumping = false;
@@ -207,14 +208,15 @@ void
 tail_start(struct ctl_client *c, struct capture_stream *cs, long lines,
     bool follow)
 {
+	const struct logfile *lf = capture_logfile(cs);
 	unsigned long back = 0;
 	struct tail *t;
 	int fd;
 
-	if ((fd = find_start(&cs->cs_log, lines, &back)) == -1) {
+	if ((fd = find_start(lf, lines, &back)) == -1) {
 		control_end(c, CTL_FAILED, "%s: open %s: %s", cs->cs_name,
-		    cs->cs_log.lf_path != NULL ? cs->cs_log.lf_path :
-		    cs->cs_log.lf_conf.lc_path, strerror(errno));
+		    lf->lf_path != NULL ? lf->lf_path : lf->lf_conf.lc_path,
+		    strerror(errno));
 		return;
 	}
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
@@ -225,7 +227,7 @@ tail_start(struct ctl_client *c, struct capture_stream *cs, long lines,
 	t->t_client = c;
 	t->t_cs = cs;
 	t->t_fd = fd;
-	t->t_gen = (long)cs->cs_log.lf_gen - (long)back;
+	t->t_gen = (long)lf->lf_gen - (long)back;
 	t->t_follow = follow;
 	t->t_listener.cl_written = listener_written;
 	t->t_listener.cl_log_changed = listener_log_changed;
@@ -252,7 +254,7 @@ listener_log_changed(struct capture_listener *l)
 {
 	struct tail *t = (struct tail *)l;
 
-	t->t_gen = (long)t->t_cs->cs_log.lf_gen - 1;
+	t->t_gen = (long)capture_logfile(t->t_cs)->lf_gen - 1;
 }
 
 /* The stream goes (its process left the table): what is left in the
@@ -339,18 +341,24 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 	lc = &p->p_config->pcf_log[stream];
 	cs = &p->p_capture.c_stream[stream];
 	/* Not started yet, or the log is elsewhere until its next start. */
-	if (cs->cs_log.lf_conf.lc_dest == LOG_TO_NONE && cs->cs_rfd == -1 &&
-	    lc->lc_dest == LOG_TO_FILE)
+	if (capture_logfile(cs)->lf_conf.lc_dest == LOG_TO_NONE &&
+	    cs->cs_rfd == -1 && lc->lc_dest == LOG_TO_FILE)
 		(void)capture_open_log(cs, lc);
-	switch (cs->cs_log.lf_conf.lc_dest) {
+	switch (capture_logfile(cs)->lf_conf.lc_dest) {
 	case LOG_TO_FILE:
 		tail_start(c, cs, lines, follow);
 		return;
 	case LOG_TO_STDOUT:
 	case LOG_TO_STDERR:
 		control_end(c, CTL_FAILED, "%s goes to the supervisor's %s, not "
-		    "to a file", cs->cs_name, cs->cs_log.lf_conf.lc_dest ==
-		    LOG_TO_STDOUT ? "stdout" : "stderr");
+		    "to a file", cs->cs_name,
+		    capture_logfile(cs)->lf_conf.lc_dest == LOG_TO_STDOUT ?
+		    "stdout" : "stderr");
+		return;
+	case LOG_TO_FD:
+		control_end(c, CTL_FAILED, "%s goes to the supervisor's "
+		    "descriptor %d, not to a file", cs->cs_name,
+		    capture_logfile(cs)->lf_conf.lc_fd);
 		return;
 	default:
 		control_end(c, CTL_FAILED, "%s is not logged (%s_logfile = "
