@@ -295,7 +295,7 @@ sink_writer_new(const char *name, const struct log_config *lc,
 	w->sw_ops = ops;
 	w->sw_arg = arg;
 	w->sw_lines = ops == NULL;
-	ev_timer_init(&w->sw_wait, wait_cb, SINK_LINE_WAIT, 0);
+	ev_timer_init(&w->sw_wait, wait_cb, 0, SINK_LINE_WAIT);
 	w->sw_wait.data = w;
 	if ((w->sw_sink = sk) != NULL) {
 		w->sw_next = sk->sk_writers;
@@ -419,8 +419,10 @@ wake_held(void)
 			continue;
 		unhold(w);
 		/* Its program may be idle now, a line half written. */
-		if (w->sw_final > w->sw_whole && loop != NULL)
-			ev_timer_start(loop, &w->sw_wait);
+		if (w->sw_len > w->sw_whole && loop != NULL) {
+			w->sw_wait.repeat = SINK_LINE_WAIT;
+			ev_timer_again(loop, &w->sw_wait);
+		}
 		if (w->sw_ops != NULL && w->sw_ops->so_room != NULL)
 			w->sw_ops->so_room(w->sw_arg);
 	}
@@ -601,9 +603,11 @@ sink_may_read(struct sink_writer *w)
 
 /*
  * Room at the end of w's buffer for n bytes (made once needed); what was
- * written goes from its start when the room is short.  Not while its sink
- * writes (a message its log reports in the middle of a write comes here):
- * the write has pointers into the buffer.
+ * written goes from its start when the room is short, and what is left
+ * is no more than what goes (or nothing could be read): so each byte is
+ * moved about once.  Not while its sink writes (a message its log
+ * reports in the middle of a write comes here): the write has pointers
+ * into the buffer.
  */
 static bool
 make_room(struct sink_writer *w, size_t n)
@@ -613,6 +617,8 @@ make_room(struct sink_writer *w, size_t n)
 	if (w->sw_buf == NULL && (w->sw_buf = malloc(SINK_BUF)) == NULL)
 		return false;
 	if (w->sw_head > 0 && SINK_BUF - w->sw_len < n &&
+	    (w->sw_len - w->sw_head <= w->sw_head ||
+	    SINK_BUF - w->sw_len < SINK_READ_MIN) &&
 	    !w->sw_sink->sk_flushing) {
 		keep = w->sw_len - w->sw_head;
 		memmove(w->sw_buf, w->sw_buf + w->sw_head, keep);
@@ -713,9 +719,9 @@ sink_commit(struct sink_writer *w, size_t n)
 		w->sw_whole += SINK_LINE_MAX;
 	enqueue(w);
 	if (loop != NULL) {
-		ev_timer_stop(loop, &w->sw_wait);
-		if (w->sw_len > w->sw_whole)
-			ev_timer_start(loop, &w->sw_wait);
+		/* ev_timer_again: a timer reset at every read, cheaply. */
+		w->sw_wait.repeat = w->sw_len > w->sw_whole ? SINK_LINE_WAIT : 0;
+		ev_timer_again(loop, &w->sw_wait);
 	}
 	flush(sk);
 }
