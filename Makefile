@@ -30,6 +30,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/smallfile.c src/trust.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
+	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
 	  src/daemon.c src/pidfile.c
 # Every module but main: what unit tests and fuzz targets link against.
@@ -112,11 +113,11 @@ FUZZ_SECONDS = 60
 FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined $(WARN)
 # The config loader and what it calls: log.c for log_level_parse, and
-# the logfile.c that log.c writes through.
+# the logfile.c and sink.c (with libev) that log.c writes through.
 FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
 	src/config_program.c src/config_daemon.c src/config_diff.c \
 	src/inifile.c src/parse.c src/strv.c src/strmap.c src/signals.c \
-	src/log.c src/logfile.c src/trust.c
+	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c
 
 $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 		src/ctlproto.h Makefile
@@ -127,7 +128,7 @@ $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) \
 		src/*.h Makefile
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(INIH_CFLAGS) -o $@ tests/fuzz/fuzz_config.c \
-		$(FUZZ_CONFIG_SRCS) -Wl,-Bstatic $(INIH_LIBS) -Wl,-Bdynamic
+		$(FUZZ_CONFIG_SRCS) -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 
 FUZZ_PARSE_SRCS = src/parse.c src/strv.c src/signals.c
 

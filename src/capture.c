@@ -1,9 +1,11 @@
 /*
- * capture.c: programs' output, from their pipes into their logs.  A
- * regular file is fed with splice(2), so the bytes never pass through the
- * supervisor; anything else is read into a fixed buffer.  Nothing is read
- * that the log can't take yet: a program that writes faster than its log
- * is written blocks on its full pipe.
+ * capture.c: programs' output, from their pipes into their logs.  Each
+ * stream reads into a writer of the sink its log is (sink.c), which
+ * writes it there, line by line with every other stream that writes
+ * there; a regular file that one stream alone writes is fed with
+ * splice(2), so the bytes never pass through the supervisor.  Nothing is
+ * read that the sink can't keep yet: a program that writes faster than
+ * its log is written blocks on its full pipe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,16 +18,22 @@
 #include "config_diff.h"
 #include "log.h"
 
-#define CAPTURE_BUF	(64 * 1024)	/* one read, when not spliced */
+#define DROP_BUF	(64 * 1024)	/* one read of output that is dropped */
 #define SPLICE_MAX	(1024 * 1024)	/* one splice */
 #define PUMPS_PER_WAKE	4		/* then other watchers get a turn */
 #define PIPE_BIG	(1024 * 1024)	/* a busy pipe grows to this */
 
 static struct ev_loop	*loop;
-/* Reads for logs that take every byte at once (files): no copy is kept. */
-static char		 scratch[CAPTURE_BUF];
+static bool		 strip_ansi;	/* [supervisor] strip_ansi */
+/* Reads of output nobody keeps: NONE, or a process gone that left more
+ * than its sink can take. */
+static char		 scratch[DROP_BUF];
 
 static void	read_cb(struct ev_loop *, ev_io *, int);
+static void	room_cb(void *);
+static void	written_cb(void *);
+
+static const struct sink_writer_ops stream_ops = { room_cb, written_cb };
 
 void
 capture_listen(struct capture_stream *cs, struct capture_listener *l)
@@ -46,10 +54,11 @@ capture_unlisten(struct capture_stream *cs, struct capture_listener *l)
 		}
 }
 
-/* The stream wrote to its log: its followers read on. */
+/* The stream's log was written to: its followers read on. */
 static void
-tell_written(struct capture_stream *cs)
+written_cb(void *arg)
 {
+	struct capture_stream *cs = arg;
 	struct capture_listener *l, *next;
 
 	for (l = cs->cs_listeners; l != NULL; l = next) {
@@ -57,12 +66,19 @@ tell_written(struct capture_stream *cs)
 		l->cl_written(l);
 	}
 }
-static void	write_cb(struct ev_loop *, ev_io *, int);
 
 void
 capture_set_loop(struct ev_loop *l)
 {
 	loop = l;
+	sink_set_loop(l);
+}
+
+/* From the next read on, for every stream. */
+void
+capture_set_strip_ansi(bool on)
+{
+	strip_ansi = on;
 }
 
 void
@@ -78,84 +94,92 @@ capture_init(struct capture *c, const char *name)
 		snprintf(cs->cs_name, sizeof(cs->cs_name), "%s %s", name,
 		    suffix[s]);
 		cs->cs_rfd = cs->cs_wfd = -1;
-		logfile_init(&cs->cs_log, cs->cs_name, false);
+		cs->cs_conf.lc_dest = LOG_TO_NONE;
 		ev_io_init(&cs->cs_rio, read_cb, -1, EV_READ);
-		ev_io_init(&cs->cs_wio, write_cb, -1, EV_WRITE);
-		cs->cs_rio.data = cs->cs_wio.data = cs;
+		cs->cs_rio.data = cs;
 	}
 }
 
-/* The log is full (a pipe or terminal): wait until it can take more. */
+/* Its sink holds enough: not read until it says there is room. */
 static void
-wait_writable(struct capture_stream *cs)
+hold(struct capture_stream *cs)
 {
+	if (cs->cs_held)
+		return;
+	cs->cs_held = true;
 	ev_io_stop(loop, &cs->cs_rio);
-	ev_io_set(&cs->cs_wio, cs->cs_log.lf_fd, EV_WRITE);
-	ev_io_start(loop, &cs->cs_wio);
 }
 
-/* Keeps what the log did not take; false (counted lost) if it can't. */
-static bool
-keep_rest(struct capture_stream *cs, const char *from, size_t n)
+static void
+room_cb(void *arg)
 {
-	if (cs->cs_buf == NULL && (cs->cs_buf = malloc(CAPTURE_BUF)) == NULL) {
-		cs->cs_log.lf_lost += n;
-		return false;
+	struct capture_stream *cs = arg;
+
+	if (!cs->cs_held)
+		return;
+	cs->cs_held = false;
+	if (cs->cs_rfd != -1)
+		ev_io_start(loop, &cs->cs_rio);
+}
+
+/* A full pipe: this program writes a lot; a bigger pipe means fewer
+ * wake-ups for it and for us. */
+static void
+grow(struct capture_stream *cs, size_t n)
+{
+	if (!cs->cs_grown && n >= 64 * 1024) {
+		cs->cs_grown = true;
+		(void)fcntl(cs->cs_rfd, F_SETPIPE_SZ, PIPE_BIG);
 	}
-	memmove(cs->cs_buf, from, n);
-	cs->cs_off = 0;
-	cs->cs_len = n;
-	return true;
 }
 
 /*
  * Moves what the pipe holds into the log, a few chunks per call.  Final:
  * the process is leaving the table; take everything now, and count as
- * lost what the log can't take.
+ * lost what the sink can't keep.
  */
 static void
 pump(struct capture_stream *cs, bool final)
 {
+	struct sink_writer *w = cs->cs_writer;
+	size_t room = 0;
 	ssize_t n;
-	size_t used;
+	char *buf;
 	int i;
 
+	if (w != NULL)
+		sink_writer_strip(w, strip_ansi);
 	/* Final: until the pipe is empty, bounded if something still writes. */
 	for (i = 0; i < (final ? 4096 : PUMPS_PER_WAKE); i++) {
-		if (cs->cs_off < cs->cs_len) {
-			cs->cs_off += logfile_write(&cs->cs_log,
-			    cs->cs_buf + cs->cs_off, cs->cs_len - cs->cs_off);
-			if (cs->cs_off < cs->cs_len) {
-				if (!final) {
-					wait_writable(cs);
-					return;
-				}
-				cs->cs_log.lf_lost += cs->cs_len - cs->cs_off;
-			}
-			cs->cs_off = cs->cs_len = 0;
+		if (w != NULL &&
+		    (n = sink_splice(w, cs->cs_rfd, SPLICE_MAX)) >= 0) {
+			if (n == 0)
+				break;
+			grow(cs, (size_t)n);
+			continue;
 		}
-		n = logfile_splice(&cs->cs_log, cs->cs_rfd, SPLICE_MAX);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			n = read(cs->cs_rfd, scratch, sizeof(scratch));
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;		/* EAGAIN: empty */
-			used = logfile_write(&cs->cs_log, scratch, (size_t)n);
-			if (used < (size_t)n && !keep_rest(cs, scratch + used,
-			    (size_t)n - used))
-				continue;
+		buf = NULL;
+		if (w != NULL && sink_may_read(w))
+			buf = sink_space(w, &room);
+		else if (w != NULL && !final) {
+			hold(cs);
+			return;
 		}
-		/* A full pipe: this program writes a lot; a bigger pipe
-		 * means fewer wake-ups for it and for us. */
-		if (!cs->cs_grown && n >= 64 * 1024) {
-			cs->cs_grown = true;
-			(void)fcntl(cs->cs_rfd, F_SETPIPE_SZ, PIPE_BIG);
+		if (buf == NULL) {
+			buf = scratch;
+			room = sizeof(scratch);
 		}
+		n = read(cs->cs_rfd, buf, room);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;		/* EAGAIN: empty */
+		if (buf != scratch)
+			sink_commit(w, (size_t)n);
+		else if (w != NULL)
+			sink_lose(w, (size_t)n);
+		grow(cs, (size_t)n);
 	}
-	tell_written(cs);
 }
 
 static void
@@ -166,42 +190,62 @@ read_cb(struct ev_loop *l, ev_io *w, int revents)
 	pump(w->data, false);
 }
 
+/* Lets go of its writer: what it holds is its sink's to write. */
 static void
-write_cb(struct ev_loop *l, ev_io *w, int revents)
+drop_writer(struct capture_stream *cs)
 {
-	struct capture_stream *cs = w->data;
-
-	(void)revents;
-	ev_io_stop(l, w);
-	ev_io_start(l, &cs->cs_rio);
-	pump(cs, false);
-}
-
-/* Stops waiting on the log's descriptor, which is about to change. */
-static void
-stop_waiting(struct capture_stream *cs)
-{
-	if (!ev_is_active(&cs->cs_wio))
+	if (cs->cs_writer == NULL)
 		return;
-	ev_io_stop(loop, &cs->cs_wio);
-	ev_io_start(loop, &cs->cs_rio);
+	cs->cs_lost_before += sink_writer_lost(cs->cs_writer);
+	sink_writer_release(cs->cs_writer);
+	cs->cs_writer = NULL;
+	if (cs->cs_held) {
+		cs->cs_held = false;
+		if (cs->cs_rfd != -1)
+			ev_io_start(loop, &cs->cs_rio);
+	}
 }
 
-/* Points the stream's log at lc: at a spawn whose settings changed, or
- * when a tail needs the file before the first spawn. */
+/*
+ * Points the stream at lc: at a spawn whose settings changed, or when a
+ * tail needs the file before the first spawn.  Returns -1 when the log
+ * could not be opened (reported; opening is retried as output comes).
+ */
 int
 capture_open_log(struct capture_stream *cs, const struct log_config *lc)
 {
 	struct capture_listener *l, *next;
-	int ret;
+	char *path = NULL;
+	int ret = 0;
 
-	stop_waiting(cs);
-	ret = logfile_configure(&cs->cs_log, lc);
+	if (lc->lc_path != NULL && (path = strdup(lc->lc_path)) == NULL)
+		return -1;
+	drop_writer(cs);
+	free(cs->cs_conf.lc_path);
+	cs->cs_conf = *lc;
+	cs->cs_conf.lc_path = path;
+	if (lc->lc_dest != LOG_TO_NONE && lc->lc_dest != LOG_TO_SYSLOG) {
+		cs->cs_writer = sink_writer_new(cs->cs_name, lc, &stream_ops,
+		    cs);
+		if (cs->cs_writer == NULL) {
+			log_warn("%s: its log (its output is dropped)",
+			    cs->cs_name);
+			ret = -1;
+		} else if (!sink_writer_open(cs->cs_writer))
+			ret = -1;
+	}
 	for (l = cs->cs_listeners; l != NULL; l = next) {
 		next = l->cl_next;
 		l->cl_log_changed(l);
 	}
 	return ret;
+}
+
+/* The log the stream writes, for a tail (lc_dest LOG_TO_NONE: none). */
+const struct logfile *
+capture_logfile(const struct capture_stream *cs)
+{
+	return sink_writer_log(cs->cs_writer);
 }
 
 static int
@@ -244,7 +288,7 @@ capture_prepare(struct capture *c, const struct proc_config *pc,
 			child_fds[s] = child_fds[OUT_STDOUT];
 			continue;
 		}
-		if (!config_log_same(&cs->cs_log.lf_conf, &pc->pcf_log[s]))
+		if (!config_log_same(&cs->cs_conf, &pc->pcf_log[s]))
 			(void)capture_open_log(cs, &pc->pcf_log[s]);
 		if (pc->pcf_log[s].lc_dest == LOG_TO_NONE)
 			continue;
@@ -268,11 +312,10 @@ capture_reopen(struct capture *c)
 
 	for (s = 0; s < 2; s++) {
 		cs = &c->c_stream[s];
-		if (cs->cs_log.lf_conf.lc_dest != LOG_TO_FILE)
+		if (cs->cs_writer == NULL)
 			continue;
-		stop_waiting(cs);
-		logfile_reopen(&cs->cs_log);
-		if (cs->cs_rfd != -1)
+		sink_writer_reopen(cs->cs_writer);
+		if (cs->cs_rfd != -1 && !cs->cs_held)
 			pump(cs, false);
 	}
 }
@@ -280,13 +323,20 @@ capture_reopen(struct capture *c)
 unsigned long long
 capture_lost(const struct capture *c)
 {
-	return c->c_stream[OUT_STDOUT].cs_log.lf_lost +
-	    c->c_stream[OUT_STDERR].cs_log.lf_lost;
+	unsigned long long n = 0;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		n += c->c_stream[s].cs_lost_before;
+		if (c->c_stream[s].cs_writer != NULL)
+			n += sink_writer_lost(c->c_stream[s].cs_writer);
+	}
+	return n;
 }
 
 /*
  * The process leaves the table, its whole tree gone: what its pipes still
- * hold is written, then everything is closed.
+ * hold is read and given to the sinks, then everything is closed.
  */
 void
 capture_free(struct capture *c)
@@ -297,7 +347,7 @@ capture_free(struct capture *c)
 	for (s = 0; s < 2; s++) {
 		cs = &c->c_stream[s];
 		ev_io_stop(loop, &cs->cs_rio);
-		ev_io_stop(loop, &cs->cs_wio);
+		cs->cs_held = false;
 		if (cs->cs_rfd != -1) {
 			pump(cs, true);
 			close(cs->cs_rfd);
@@ -307,8 +357,9 @@ capture_free(struct capture *c)
 		/* Each gone callback takes its listener off the list. */
 		while (cs->cs_listeners != NULL)
 			cs->cs_listeners->cl_gone(cs->cs_listeners);
-		logfile_close(&cs->cs_log);
-		free(cs->cs_buf);
-		cs->cs_buf = NULL;
+		drop_writer(cs);
+		free(cs->cs_conf.lc_path);
+		cs->cs_conf.lc_path = NULL;
+		cs->cs_conf.lc_dest = LOG_TO_NONE;
 	}
 }

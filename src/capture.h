@@ -2,7 +2,9 @@
  * capture.h: programs' output.  Each process has a pipe per stream,
  * made at its first start and kept while it is configured, so output
  * that grandchildren write after it exited, or around a restart, is read
- * too.  The event loop moves what comes into the process's log.
+ * too.  The event loop moves what comes into the process's log, through
+ * the sink of the log's destination (sink.h), which other streams may
+ * write too.
  */
 #ifndef SUPERVISOR_CAPTURE_H
 #define SUPERVISOR_CAPTURE_H
@@ -12,6 +14,7 @@
 
 #include "config_types.h"
 #include "logfile.h"
+#include "sink.h"
 
 struct capture_stream;
 
@@ -32,11 +35,10 @@ struct capture_stream {
 	int		 cs_rfd;	/* the pipe's read end, -1: none */
 	int		 cs_wfd;	/* its write end, given to each spawn */
 	ev_io		 cs_rio;	/* the pipe is readable */
-	ev_io		 cs_wio;	/* the log can take more (non-blocking) */
-	struct logfile	 cs_log;
-	char		*cs_buf;	/* CAPTURE_BUF bytes once needed */
-	size_t		 cs_off;	/* cs_buf[cs_off, cs_len) waits for */
-	size_t		 cs_len;	/* ... the log to take it */
+	struct log_config cs_conf;	/* where it goes; lc_path is ours */
+	struct sink_writer *cs_writer;	/* NULL: nowhere (NONE) */
+	unsigned long long cs_lost_before; /* lost by its earlier writers */
+	bool		 cs_held;	/* not read until its sink has room */
 	bool		 cs_grown;	/* the pipe was made bigger */
 	struct capture_listener *cs_listeners;	/* following this log */
 };
@@ -54,6 +56,8 @@ unsigned long long capture_lost(const struct capture *c);
 int	capture_open_log(struct capture_stream *cs,
 	    const struct log_config *lc);
 void	capture_set_loop(struct ev_loop *l);
+void	capture_set_strip_ansi(bool on);
+const struct logfile *capture_logfile(const struct capture_stream *cs);
 void	capture_listen(struct capture_stream *cs, struct capture_listener *l);
 void	capture_unlisten(struct capture_stream *cs,
 	    struct capture_listener *l);

@@ -44,7 +44,7 @@ static const struct key_def supervisor_keys[] = {
 	{ "nocleanup", KEY_LATER, 0, 0, 0 },
 	{ "user", KEY_LATER, 0, 0, 0 },
 	{ "directory", KEY_LATER, 0, 0, 0 },
-	{ "strip_ansi", KEY_LATER, 0, 0, 0 },
+	{ "strip_ansi", KEY_BOOL, CF(cf_strip_ansi), 0, 0 },
 	{ "environment", KEY_LATER, 0, 0, 0 },
 	{ "identifier", KEY_LATER, 0, 0, 0 },
 };

@@ -16,7 +16,7 @@ config_log_same(const struct log_config *a, const struct log_config *b)
 	return a->lc_dest == b->lc_dest && str_same(a->lc_path, b->lc_path) &&
 	    a->lc_maxbytes == b->lc_maxbytes &&
 	    a->lc_backups == b->lc_backups && a->lc_uid == b->lc_uid &&
-	    a->lc_gid == b->lc_gid;
+	    a->lc_gid == b->lc_gid && a->lc_fd == b->lc_fd;
 }
 
 /*

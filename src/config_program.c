@@ -119,9 +119,37 @@ valid_program_name(const char *name)
 	return true;
 }
 /*
+ * The supervisor's descriptor a log path names: /dev/stdout, /dev/stderr,
+ * /dev/fd/N, /proc/self/fd/N, and /proc/1/fd/N (in a container, pid 1 is
+ * the supervisor's guardian, whose descriptors the supervisor shares);
+ * -1 for any other path.
+ */
+static long
+descriptor_of(const char *path)
+{
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/",
+	    "/proc/1/fd/" };
+	size_t i, n;
+	long fd;
+
+	if (strcmp(path, "/dev/stdout") == 0)
+		return 1;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return 2;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		n = strlen(dirs[i]);
+		if (strncmp(path, dirs[i], n) == 0 &&
+		    strspn(path + n, "0123456789") == strlen(path + n) &&
+		    parse_int(path + n, 0, 1023, &fd) == 0)
+			return fd;
+	}
+	return -1;
+}
+
+/*
  * stdout_logfile or stderr_logfile of one process: AUTO (the default; a
- * file in childlogdir, named once the whole config is read), NONE, the
- * supervisor's /dev/stdout or /dev/stderr, or an absolute path.
+ * file in childlogdir, named once the whole config is read), NONE, one
+ * of the supervisor's descriptors (descriptor_of), or an absolute path.
  */
 static bool
 expand_log(struct loader *ld, const struct program_config *pg,
@@ -132,6 +160,7 @@ expand_log(struct loader *ld, const struct program_config *pg,
 	    "stderr_logfile" };
 	struct log_config *lc = &pc->pcf_log[stream];
 	char *path;
+	long fd;
 
 	lc->lc_maxbytes = pg->pg_log_maxbytes[stream];
 	lc->lc_uid = pg->pg_uid;
@@ -149,11 +178,14 @@ expand_log(struct loader *ld, const struct program_config *pg,
 		return false;
 	if (*path == '\0' || strcasecmp(path, "NONE") == 0)
 		lc->lc_dest = LOG_TO_NONE;
-	else if (strcmp(path, "/dev/stdout") == 0)
+	else if ((fd = descriptor_of(path)) == 1)
 		lc->lc_dest = LOG_TO_STDOUT;
-	else if (strcmp(path, "/dev/stderr") == 0)
+	else if (fd == 2)
 		lc->lc_dest = LOG_TO_STDERR;
-	else if (path[0] != '/') {
+	else if (fd >= 0) {
+		lc->lc_dest = LOG_TO_FD;
+		lc->lc_fd = (int)fd;
+	} else if (path[0] != '/') {
 		config_msg(ld, true, raw->pr_logfile_line[stream], "%s: \"%s\" "
 		    "is not an absolute path, AUTO, NONE, /dev/stdout or "
 		    "/dev/stderr", keys[stream], path);
@@ -609,14 +641,19 @@ struct log_owner {
 static const char *const stream_names[] = { "stdout", "stderr" };
 
 /*
- * Adds one log file to the table of owners; false (reported) when another
- * log already writes it: two writers rotating one file would lose output.
+ * Adds one log file to the table of owners.  Several logs may write one
+ * file: one sink writes it for all, line by line, and rotates it (see
+ * sink.c), so they must agree on when and with how many backups: false
+ * (reported) when they don't.  False too for the supervisor's own
+ * logfile, which its guardian writes as well (when the supervisor is
+ * gone), with lines that must stay whole and its own.
  */
 static bool
 own_log(struct loader *ld, struct strmap *owners, struct log_owner *lo,
     const char *supervisor_log)
 {
 	const struct log_owner *other;
+	const struct log_config *a, *b;
 
 	if (supervisor_log != NULL && strcmp(lo->lo_path, supervisor_log) == 0) {
 		config_use_file(ld, lo->lo_program->pg_fileno);
@@ -630,11 +667,18 @@ own_log(struct loader *ld, struct strmap *owners, struct log_owner *lo,
 		(void)strmap_put(owners, lo->lo_path, lo);	/* reserved */
 		return true;
 	}
+	a = &other->lo_proc->pcf_log[other->lo_stream];
+	b = &lo->lo_proc->pcf_log[lo->lo_stream];
+	if (a->lc_maxbytes == b->lc_maxbytes && a->lc_backups == b->lc_backups)
+		return true;
 	config_use_file(ld, lo->lo_program->pg_fileno);
 	config_msg(ld, true, lo->lo_program->pg_line, "[program:%s] "
-	    "%s_logfile: %s is also the %s log of process %s",
+	    "%s_logfile: %s is also the %s log of process %s, which rotates "
+	    "it at %lld bytes and keeps %d backups: give every log of one "
+	    "file the same _logfile_maxbytes and _logfile_backups",
 	    lo->lo_program->pg_name, stream_names[lo->lo_stream], lo->lo_path,
-	    stream_names[other->lo_stream], other->lo_proc->pcf_name);
+	    stream_names[other->lo_stream], other->lo_proc->pcf_name,
+	    a->lc_maxbytes, a->lc_backups);
 	return false;
 }
 
@@ -645,8 +689,8 @@ own_log(struct loader *ld, struct strmap *owners, struct log_owner *lo,
  * the file (once per supervisor run: a restart of the process appends to
  * it), as supervisord does, so nobody can guess or claim the name first
  * in a shared directory.  A process whose stdout and stderr name one file
- * gets one pipe for both, as with redirect_stderr; any other file
- * written by two logs is an error.
+ * gets one pipe for both, as with redirect_stderr; logs of several
+ * processes may share a file (own_log says on what terms).
  */
 bool
 config_settle_logs(struct loader *ld, struct config *cf)

@@ -109,6 +109,8 @@ struct config {
 	int		  cf_max_processes; /* processes the config may have */
 	bool		  cf_inherit_env; /* programs' inherit_environment,
 					   unless they say */
+	bool		  cf_strip_ansi; /* escape sequences out of programs'
+					   output */
 	enum log_level	  cf_loglevel;
 	bool		  cf_exit_with_parent; /* teardown when our parent dies */
 	double		  cf_parent_poll_interval; /* its getppid() poll */

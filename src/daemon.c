@@ -101,6 +101,13 @@ daemon_detach(int *exit_status)
 	return 0;
 }
 
+/* A detached supervisor not up yet: its stderr is the start-up pipe. */
+bool
+daemon_starting(void)
+{
+	return detached && !reported;
+}
+
 /* Lets go of the start-up pipe: stderr becomes /dev/null. */
 void
 daemon_quiet(void)

@@ -6,7 +6,10 @@
 #ifndef SUPERVISOR_DAEMON_H
 #define SUPERVISOR_DAEMON_H
 
+#include <stdbool.h>
+
 int	daemon_detach(int *exit_status);
+bool	daemon_starting(void);
 void	daemon_ready(void);
 void	daemon_quiet(void);
 

@@ -19,11 +19,13 @@
 #include "log.h"
 #include "parse.h"
 #include "signals.h"
+#include "sink.h"
 #include "tree.h"
 
 /* Sweep ticks before giving up on processes that will not die (D state). */
 #define SWEEP_TICK	0.01
 #define SWEEP_TICKS_MAX	500
+#define GUARDIAN_FLUSH_S 1.0	/* at the exit: for its lines still queued */
 
 static struct ev_loop	*loop;
 static pid_t		 supervisor_pid;	/* our child; 0 once reaped */
@@ -209,6 +211,7 @@ guardian_run(const struct config *cf, pid_t child)
 	ev_child_init(&child_watcher, child_cb, 0, 0);
 	ev_child_start(loop, &child_watcher);
 	ev_timer_init(&sweep_timer, sweep_cb, 0, 0);
+	log_start(loop);
 	if (!cf->cf_exit_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, 0);
 	else {
@@ -228,6 +231,7 @@ guardian_run(const struct config *cf, pid_t child)
 	ev_signal_stop(loop, &parent_death_watcher);
 	ev_timer_stop(loop, &parent_poll);
 	ev_timer_stop(loop, &sweep_timer);
+	sink_finish(GUARDIAN_FLUSH_S);
 	ev_loop_destroy(loop);
 	return exit_code;
 }

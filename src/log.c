@@ -2,7 +2,11 @@
  * log.c: the supervisor's own log.  Lines go to stderr, or where
  * [supervisor] logfile says: a file (rotated by logfile_maxbytes, written
  * by logfile.c as programs' logs are), stdout, or syslog.  Each line is
- * "YYYY-mm-dd HH:MM:SS.mmm LEVEL message".
+ * "YYYY-mm-dd HH:MM:SS.mmm LEVEL message".  Once the event loop runs
+ * (log_start), lines to stdout or stderr go through the sink that
+ * programs logging there share (sink.c): whole among their lines, and
+ * never a write that blocks; a line its queue has no room for is dropped,
+ * counted, and said when there is room again.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -17,9 +21,15 @@
 
 #include "log.h"
 #include "logfile.h"
+#include "sink.h"
 
 static int		 log_fd = STDERR_FILENO;	/* where lines go */
-static struct logfile	 log_file;		/* when not stderr */
+static struct sink_writer *log_lines;	/* the loop runs: lines to log_fd
+					   through its sink */
+static struct sink_writer *log_errors;	/* the loop runs: the log file's
+					   faults to stderr through its sink */
+static unsigned long long log_dropped_said; /* lines' bytes dropped, said */
+static struct logfile	 log_file;		/* logfile = a file */
 static bool		 log_to_file;		/* log_file is in use */
 static bool		 log_to_syslog;
 static bool		 log_tee;		/* file lines to stderr too */
@@ -34,11 +44,28 @@ static const char *const level_names[] = {
 	[LOG_LEVEL_TRACE] = "TRACE",
 };
 
-/* What a program's log reports (a fault, a recovery) becomes our line. */
+/*
+ * What a log reports (a fault, a recovery) becomes our line; the log
+ * file's own faults go to stderr, where it can be seen that the file
+ * can't be written.
+ */
 static void
-from_logfile(enum logfile_say say, const char *msg)
+from_logfile(enum logfile_say say, const char *msg, bool own)
 {
-	if (say == LOGFILE_SAY_WARN)
+	char line[1300];
+	int n;
+
+	if (own) {
+		n = snprintf(line, sizeof(line), "supervisor: %s\n", msg);
+		if (n <= 0)
+			return;
+		if ((size_t)n >= sizeof(line))
+			n = sizeof(line) - 1;
+		if (log_errors != NULL)
+			(void)sink_line(log_errors, line, (size_t)n);
+		else
+			(void)!write(STDERR_FILENO, line, (size_t)n);
+	} else if (say == LOGFILE_SAY_WARN)
 		log_warnx("%s", msg);
 	else if (say == LOGFILE_SAY_INFO)
 		log_info("%s", msg);
@@ -69,8 +96,10 @@ log_configure(const struct log_config *lc)
 		openlog("supervisor", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		log_to_syslog = true;
 		return 0;
-	case LOG_TO_FILE:
 	case LOG_TO_STDOUT:
+		log_fd = STDOUT_FILENO;
+		return 0;
+	case LOG_TO_FILE:
 		logfile_init(&log_file, "logfile", true);
 		if (logfile_configure(&log_file, lc) == -1) {
 			int saved = log_file.lf_fault;
@@ -85,6 +114,35 @@ log_configure(const struct log_config *lc)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The loop runs (in the supervisor, or in the guardian): from now on,
+ * lines to stdout or stderr, and the log file's faults, go through the
+ * sink of that descriptor, never blocking.
+ */
+void
+log_start(struct ev_loop *loop)
+{
+	struct log_config lc;
+
+	sink_set_loop(loop);
+	memset(&lc, 0, sizeof(lc));
+	if (log_to_syslog)
+		return;
+	lc.lc_dest = LOG_TO_STDERR;
+	if (log_to_file) {
+		if (log_errors == NULL)
+			log_errors = sink_writer_new("logfile", &lc, NULL,
+			    NULL);
+		return;
+	}
+	if (log_lines != NULL)
+		return;
+	if (log_fd == STDOUT_FILENO)
+		lc.lc_dest = LOG_TO_STDOUT;
+	log_lines = sink_writer_new("logfile", &lc, NULL, NULL);
+	log_dropped_said = 0;
 }
 
 /*
@@ -137,8 +195,30 @@ log_close(void)
 		logfile_close(&log_file);
 	if (log_to_syslog)
 		closelog();
+	sink_writer_release(log_lines);
+	sink_writer_release(log_errors);
+	log_lines = log_errors = NULL;
 	log_to_file = log_to_syslog = false;
 	log_fd = STDERR_FILENO;
+}
+
+/*
+ * A line through the sink; when lines were dropped since the last one
+ * that went (the destination stalled), a line that says so goes first.
+ */
+static void
+to_sink(const char *line, size_t len)
+{
+	unsigned long long dropped = sink_writer_lost(log_lines);
+
+	if (dropped > log_dropped_said) {
+		log_dropped_said = dropped;
+		log_warnx("%llu bytes of the supervisor's log dropped so far: "
+		    "its %s was not being read", dropped,
+		    log_fd == STDOUT_FILENO ? "stdout" : "stderr");
+		/* Said, or dropped too: then said by the next line. */
+	}
+	(void)sink_line(log_lines, line, len);
 }
 
 void
@@ -234,6 +314,10 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 			len = sizeof(line) - 2;
 	}
 	line[len++] = '\n';
+	if (log_lines != NULL) {
+		to_sink(line, len);
+		return;
+	}
 	/* A short or failed write of our own log must not stop supervision. */
 	if (log_to_file) {
 		if (log_tee)
@@ -284,6 +368,8 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_LEVEL_CRIT, saved, fmt, ap);
 	va_end(ap);
+	if (log_lines != NULL || log_errors != NULL)
+		sink_finish(1.0);
 	exit(1);
 }
 
@@ -295,5 +381,7 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_LEVEL_CRIT, 0, fmt, ap);
 	va_end(ap);
+	if (log_lines != NULL || log_errors != NULL)
+		sink_finish(1.0);
 	exit(1);
 }

@@ -20,7 +20,10 @@ enum log_level {
 
 #define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
 
+struct ev_loop;
+
 void	log_init(const char *progname);
+void	log_start(struct ev_loop *loop);
 struct log_config;
 int	log_configure(const struct log_config *lc);
 void	log_reopen(void);

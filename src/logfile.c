@@ -3,11 +3,15 @@
  * log.1 ... log.N) and never grows past maxbytes; a fault (no directory,
  * no permission, a full disk, a removed file) is reported once, the bytes
  * that could not be written are counted, and writing resumes by itself.
+ * The supervisor's stdout, stderr or another descriptor it was started
+ * with is opened so that a write never blocks (open_fd says how).  Who
+ * writes a log, and in what order, is sink.c's business.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +25,51 @@
 
 #include "logfile.h"
 #include "monotime.h"
+#include "relay.h"
 #include "trust.h"
 
 #define CHECK_INTERVAL	1.0	/* seconds between open retries and checks */
+#define LOGFILE_IOV	64	/* iovecs in one writev */
+#define INHERITED_MAX	1024	/* descriptors noted at start-up */
 
-/* A fault of the supervisor's own log can't go to that log. */
-/* Where a program's log says what went wrong (log.c's messages). */
-static void	(*reporter)(enum logfile_say, const char *);
+/* Where a log says what went wrong (log.c's messages). */
+static void	(*reporter)(enum logfile_say, const char *, bool own);
+/* Descriptors above 2 the supervisor was started with, a bit each. */
+static unsigned char	inherited[INHERITED_MAX / 8];
 
 /*
- * The supervisor's own log reports its faults on stderr (it can't report
- * them to itself); every other log through fn.
+ * Every log reports through fn; own: the supervisor's own log, which
+ * can't report its faults to itself (log.c puts them on stderr).
  */
 void
-logfile_set_reporter(void (*fn)(enum logfile_say, const char *))
+logfile_set_reporter(void (*fn)(enum logfile_say, const char *, bool own))
 {
 	reporter = fn;
+}
+
+/*
+ * Called first thing, before anything is opened: the descriptors the
+ * supervisor was started with, which a log may name (/dev/fd/N).  Any
+ * other number is, or will be, a descriptor of the supervisor's own (its
+ * control socket, the event loop's), which no program may write into.
+ */
+void
+logfile_note_inherited(void)
+{
+	int fd;
+
+	memset(inherited, 0, sizeof(inherited));
+	for (fd = 3; fd < INHERITED_MAX; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			inherited[fd / 8] |= (unsigned char)(1 << (fd % 8));
+}
+
+/* True when a log may write descriptor fd: 0, 1, 2, or noted above. */
+bool
+logfile_fd_given(int fd)
+{
+	return fd >= 0 && (fd <= 2 || (fd < INHERITED_MAX &&
+	    (inherited[fd / 8] & (1 << (fd % 8))) != 0));
 }
 
 static void
@@ -55,21 +88,23 @@ report(struct logfile *lf, int err, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	if (lf->lf_own || reporter == NULL)
+	if (reporter == NULL)
 		dprintf(STDERR_FILENO, "supervisor: %s%s%s\n", msg,
 		    err ? ": " : "", err ? strerror(err) : "");
 	else if (err != 0) {
 		char full[1200];
 
 		snprintf(full, sizeof(full), "%s: %s", msg, strerror(err));
-		reporter(LOGFILE_SAY_WARN, full);
+		reporter(LOGFILE_SAY_WARN, full, lf->lf_own);
 	} else
-		reporter(LOGFILE_SAY_INFO, msg);
+		reporter(LOGFILE_SAY_INFO, msg, lf->lf_own);
 }
 
 static const char *
 dest_name(const struct logfile *lf)
 {
+	static char fd_name[64];
+
 	switch (lf->lf_conf.lc_dest) {
 	case LOG_TO_FILE:
 		return lf->lf_path != NULL ? lf->lf_path : lf->lf_conf.lc_path;
@@ -77,6 +112,10 @@ dest_name(const struct logfile *lf)
 		return "the supervisor's stdout";
 	case LOG_TO_STDERR:
 		return "the supervisor's stderr";
+	case LOG_TO_FD:
+		snprintf(fd_name, sizeof(fd_name), "the supervisor's "
+		    "descriptor %d", lf->lf_conf.lc_fd);
+		return fd_name;
 	default:
 		return "nowhere";
 	}
@@ -122,31 +161,60 @@ logfile_init(struct logfile *lf, const char *name, bool own)
 }
 
 /*
- * The supervisor's stdout or stderr, as a descriptor of our own: a pipe
- * or terminal is opened anew (through /proc) so that it can be made
- * non-blocking without changing the supervisor's own; a socket (journald,
- * some container runtimes) is sent to without blocking; a file is written
- * where the supervisor's own output is.
+ * The supervisor's stdout, stderr or another descriptor it was started
+ * with (which), as a descriptor of the log's that the loop writes without
+ * ever blocking:
+ *   a socket (journald, some container runtimes): a copy, written with
+ *   MSG_DONTWAIT, which asks each call alone not to wait;
+ *   a regular file or a block device: a copy, as a write there never
+ *   waits for a reader;
+ *   a pipe, a FIFO or a terminal: opened anew through /proc/self/fd/N,
+ *   with O_NONBLOCK on the new open file description, which is ours.
+ * O_NONBLOCK is never set (F_SETFL) on the descriptor we were given: its
+ * open file description is shared with whoever else holds it (the
+ * guardian, the shell or container runtime that started us and its other
+ * children), for whom it would change too: a shell whose terminal turned
+ * non-blocking under it sees its reads fail with EAGAIN and exits.  Nor
+ * is the flag relied on when someone else set it there (F_GETFL), as
+ * they may clear it again at any time.  So when the descriptor cannot be
+ * opened anew (another user's pipe: EACCES, as in a container whose USER
+ * is not root; a FIFO with no reader yet: ENXIO), a relay's thread
+ * writes a copy of it with blocking writes, and the loop writes into the
+ * relay's pipe (relay.c).
  */
 static int
-open_std(struct logfile *lf, int which)
+open_fd(struct logfile *lf, int which)
 {
-	char path[32];
+	char path[40];
 	struct stat st;
-	int fd;
+	int fd, copy, err;
 
-	if (fstat(which, &st) == -1)
+	if (!logfile_fd_given(which) || fstat(which, &st) == -1) {
+		errno = EBADF;
 		return -1;
+	}
 	if (S_ISSOCK(st.st_mode))
-		lf->lf_send = !lf->lf_own;
-	else if ((S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) &&
-	    !lf->lf_own) {
+		lf->lf_send = true;
+	else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", which);
-		fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd != -1)
 			return fd;
+		err = errno;
+		if ((copy = fcntl(which, F_DUPFD_CLOEXEC, 3)) == -1)
+			return -1;
+		if ((lf->lf_relay = relay_start(copy)) == NULL) {
+			err = errno;
+			close(copy);
+			errno = err;
+			return -1;
+		}
+		lf->lf_relay_seen = 0;
+		report(lf, 0, "%s: %s cannot be opened anew to be written "
+		    "without blocking (%s); a thread of its own writes it",
+		    lf->lf_name, dest_name(lf), strerror(err));
+		return relay_fd(lf->lf_relay);
 	}
-	lf->lf_blocking = true;
 	return fcntl(which, F_DUPFD_CLOEXEC, 3);
 }
 
@@ -308,8 +376,8 @@ open_named(struct logfile *lf, struct stat *st)
 
 /*
  * Opens the current file at its end.  Not O_APPEND: splice(2) refuses
- * such files, and no one else writes this one (config.c makes each log
- * path one log's).
+ * such files, and no one else writes this one: however many programs
+ * log to a path, one sink writes it (sink.c).
  */
 static int
 open_file(struct logfile *lf)
@@ -342,17 +410,20 @@ open_dest(struct logfile *lf)
 {
 	int fd = -1;
 
-	lf->lf_send = lf->lf_blocking = lf->lf_regular = false;
+	lf->lf_send = lf->lf_regular = false;
 	lf->lf_size = 0;
 	switch (lf->lf_conf.lc_dest) {
 	case LOG_TO_FILE:
 		fd = open_file(lf);
 		break;
 	case LOG_TO_STDOUT:
-		fd = open_std(lf, STDOUT_FILENO);
+		fd = open_fd(lf, STDOUT_FILENO);
 		break;
 	case LOG_TO_STDERR:
-		fd = open_std(lf, STDERR_FILENO);
+		fd = open_fd(lf, STDERR_FILENO);
+		break;
+	case LOG_TO_FD:
+		fd = open_fd(lf, lf->lf_conf.lc_fd);
 		break;
 	default:
 		return;
@@ -370,8 +441,13 @@ open_dest(struct logfile *lf)
 void
 logfile_close(struct logfile *lf)
 {
-	if (lf->lf_fd != -1)
+	unsigned long long dropped;
+
+	if (lf->lf_relay != NULL)
+		(void)relay_finish(lf->lf_relay, 0, &dropped); /* and lf_fd */
+	else if (lf->lf_fd != -1)
 		close(lf->lf_fd);
+	lf->lf_relay = NULL;
 	lf->lf_fd = -1;
 	free(lf->lf_conf.lc_path);
 	lf->lf_conf.lc_path = NULL;
@@ -502,7 +578,7 @@ check_file(struct logfile *lf, double now)
 
 			snprintf(msg, sizeof(msg), "%s: %s is another file "
 			    "now; opening it", lf->lf_name, lf->lf_path);
-			reporter(LOGFILE_SAY_DEBUG, msg);
+			reporter(LOGFILE_SAY_DEBUG, msg, false);
 		}
 		logfile_reopen(lf);
 	} else if (st.st_size < lf->lf_size) {
@@ -564,32 +640,98 @@ wrote(struct logfile *lf, size_t n)
 {
 	lf->lf_size += (long long)n;
 	lf->lf_written += n;
-	fault_over(lf);
+	/* Into a relay's pipe, which says nothing of the descriptor. */
+	if (lf->lf_relay == NULL)
+		fault_over(lf);
 }
 
 /*
- * Writes buf; what can't be written (a fault) is counted as lost.
- * Returns the bytes consumed: less than n only when a non-blocking
- * destination is full, and the caller should wait for it to drain.
+ * What a relay's thread could not write is counted lost, and is a fault
+ * until one of its writes works again.
+ */
+static void
+relay_check(struct logfile *lf)
+{
+	unsigned long long dropped = relay_dropped(lf->lf_relay);
+	int err = relay_error(lf->lf_relay);
+
+	if (dropped > lf->lf_relay_seen) {
+		fault(lf, err != 0 ? err : EIO, "write");
+		lost(lf, (size_t)(dropped - lf->lf_relay_seen));
+		lf->lf_relay_seen = dropped;
+	}
+	if (err == 0)
+		fault_over(lf);
+}
+
+/*
+ * iov[] from byte `skip` on, at most max bytes of it, into part[] (at
+ * most LOGFILE_IOV entries); returns the entries, *len what they hold.
+ */
+static int
+slice(const struct iovec *iov, int iovcnt, size_t skip, size_t max,
+    struct iovec *part, size_t *len)
+{
+	size_t take;
+	int i, n = 0;
+
+	*len = 0;
+	for (i = 0; i < iovcnt && n < LOGFILE_IOV && *len < max; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - skip;
+		if (take > max - *len)
+			take = max - *len;
+		part[n].iov_base = (char *)iov[i].iov_base + skip;
+		part[n].iov_len = take;
+		n++;
+		*len += take;
+		skip = 0;
+	}
+	return n;
+}
+
+/*
+ * Writes the bytes of iov, in order; what can't be written (a fault) is
+ * counted as lost, and *lost_out says how many of the bytes consumed
+ * that was (the last ones).  Returns the bytes consumed: less than all
+ * only when a non-blocking destination is full, and the caller should
+ * wait for it to drain.
  */
 size_t
-logfile_write(struct logfile *lf, const char *buf, size_t n)
+logfile_writev(struct logfile *lf, const struct iovec *iov, int iovcnt,
+    size_t *lost_out)
 {
-	size_t done = 0, chunk;
+	struct iovec part[LOGFILE_IOV];
+	struct msghdr mh;
+	size_t total = 0, done = 0, chunk;
 	ssize_t w;
+	int i, n;
 
-	while (done < n) {
-		if (!ready(lf, n - done)) {
-			if (!logfile_discards(lf))
-				lost(lf, n - done);
-			return n;
+	*lost_out = 0;
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	if (lf->lf_relay != NULL)
+		relay_check(lf);
+	while (done < total) {
+		if (!ready(lf, total - done)) {
+			if (!logfile_discards(lf)) {
+				lost(lf, total - done);
+				*lost_out = total - done;
+			}
+			return total;
 		}
-		chunk = room(lf, n - done);
-		if (lf->lf_send)
-			w = send(lf->lf_fd, buf + done, chunk,
-			    MSG_DONTWAIT | MSG_NOSIGNAL);
-		else
-			w = write(lf->lf_fd, buf + done, chunk);
+		n = slice(iov, iovcnt, done, room(lf, total - done), part,
+		    &chunk);
+		if (lf->lf_send) {
+			memset(&mh, 0, sizeof(mh));
+			mh.msg_iov = part;
+			mh.msg_iovlen = (size_t)n;
+			w = sendmsg(lf->lf_fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+		} else
+			w = writev(lf->lf_fd, part, n);
 		if (w > 0) {
 			wrote(lf, (size_t)w);
 			done += (size_t)w;
@@ -599,11 +741,87 @@ logfile_write(struct logfile *lf, const char *buf, size_t n)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return done;
-		fault(lf, w == 0 ? EIO : errno, "write");
-		lost(lf, n - done);
-		return n;
+		fault(lf, w == 0 || chunk == 0 ? EIO : errno, "write");
+		lost(lf, total - done);
+		*lost_out = total - done;
+		return total;
 	}
-	return n;
+	return total;
+}
+
+/* As logfile_writev, for one buffer. */
+size_t
+logfile_write(struct logfile *lf, const char *buf, size_t n)
+{
+	struct iovec iov;
+	size_t lost_n;
+
+	/* writev(2) takes no const; it only reads. */
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = n;
+	return logfile_writev(lf, &iov, 1, &lost_n);
+}
+
+/*
+ * The last byte written to the current file (a splice put it there
+ * without it passing through us), or -1: none, or not a file.  The log
+ * is open write-only: the byte is read through a read-only open of the
+ * same file (/proc/self/fd), which only a file we may not read refuses.
+ */
+int
+logfile_last_byte(struct logfile *lf)
+{
+	unsigned char c;
+	char path[40];
+	off_t at;
+	int fd, got;
+
+	if (lf->lf_fd == -1 || !lf->lf_regular || lf->lf_size <= 0 ||
+	    (at = lseek(lf->lf_fd, 0, SEEK_CUR)) <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", lf->lf_fd);
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	got = pread(fd, &c, 1, at - 1) == 1 ? c : -1;
+	close(fd);
+	return got;
+}
+
+/* At the exit: n bytes given to this log that it could not write. */
+void
+logfile_unwritten(struct logfile *lf, unsigned long long n)
+{
+	char msg[1024];
+
+	if (n == 0)
+		return;
+	lost(lf, (size_t)n);
+	snprintf(msg, sizeof(msg), "%s: %llu bytes of output were not "
+	    "written: %s did not take them before the supervisor exited",
+	    lf->lf_name, n, dest_name(lf));
+	if (reporter != NULL)
+		reporter(LOGFILE_SAY_WARN, msg, lf->lf_own);
+	else
+		dprintf(STDERR_FILENO, "supervisor: %s\n", msg);
+}
+
+/*
+ * At the exit: a relay's thread gets until deadline to write what it
+ * was given; returns the bytes it did not write (for logfile_unwritten).
+ */
+size_t
+logfile_finish(struct logfile *lf, double deadline)
+{
+	unsigned long long dropped;
+	size_t left;
+
+	if (lf->lf_relay == NULL)
+		return 0;
+	relay_check(lf);
+	left = relay_finish(lf->lf_relay, deadline, &dropped);
+	lf->lf_relay = NULL;
+	lf->lf_fd = -1;
+	return left + (size_t)(dropped - lf->lf_relay_seen);
 }
 
 /*

@@ -15,6 +15,7 @@
 
 #include <ev.h>
 
+#include "capture.h"
 #include "client.h"
 #include "command.h"
 #include "config.h"
@@ -28,6 +29,7 @@
 #include "reload.h"
 #include "service.h"
 #include "signals.h"
+#include "sink.h"
 #include "spawn.h"
 #include "teardown.h"
 #include "tree.h"
@@ -40,6 +42,7 @@
 /* sysexits.h values, spelled out where they are used. */
 #define EXIT_USAGE	64	/* EX_USAGE */
 #define EXIT_CONFIG	78	/* EX_CONFIG */
+#define OUTPUT_FLUSH_S	1.0	/* at the exit: for output still queued */
 
 static const char *const default_configs[] = {
 	"./supervisor.ini", "/etc/supervisor.ini",
@@ -250,6 +253,7 @@ static void
 config_applied(const struct config *cf)
 {
 	watch_follow(cf);
+	capture_set_strip_ansi(cf->cf_strip_ansi);
 }
 
 /* The control socket's requests go to command.c. */
@@ -275,6 +279,10 @@ supervise(struct config *cf, const char *path)
 		log_error("cannot initialise the event loop");
 		return 1;
 	}
+	/* Lines to stdout or stderr never block from here on; a detached
+	 * supervisor's stderr is the start-up pipe until it is up. */
+	if (!daemon_starting())
+		log_start(loop);
 	tree_init();
 	for (i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
 		ev_signal_init(&sig_watchers[i], signal_cb, signums[i]);
@@ -286,6 +294,7 @@ supervise(struct config *cf, const char *path)
 		return 1;
 	}
 	teardown_init(loop, teardown_done);
+	capture_set_strip_ansi(cf->cf_strip_ansi);
 	reload_init(cf);
 	reload_set_applied(config_applied);
 	watch_start(loop, cf, config_changed);
@@ -301,6 +310,7 @@ supervise(struct config *cf, const char *path)
 		proctable_start_autostart();
 	service_start(loop, guardian_pid);
 	daemon_ready();
+	log_start(loop);		/* if not yet */
 	ev_run(loop, 0);
 
 	status = teardown_exit_status();
@@ -317,6 +327,7 @@ supervise(struct config *cf, const char *path)
 		ev_signal_stop(loop, &sig_watchers[i]);
 	log_info("all programs stopped; supervisor exiting with status %d",
 	    status);
+	sink_finish(OUTPUT_FLUSH_S);
 	ev_loop_destroy(loop);
 	return status;
 }
@@ -473,6 +484,8 @@ main(int argc, char *argv[])
 	bool detach = false;
 	int ch;
 
+	/* Before anything is opened: which descriptors a log may name. */
+	logfile_note_inherited();
 	guardian_note_parent();
 	reset_signals();
 	ensure_std_fds();

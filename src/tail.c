@@ -164,7 +164,7 @@ open_log(struct ctl_client *c, const struct logfile *lf, const char *name,
 static int
 next_file(struct tail *t, char *why, size_t whylen)
 {
-	const struct logfile *lf = &t->t_cs->cs_log;
+	const struct logfile *lf = capture_logfile(t->t_cs);
 	long gen = (long)lf->lf_gen, want = t->t_gen + 1;
 	struct stat st;
 	char *name;
@@ -176,8 +176,7 @@ next_file(struct tail *t, char *why, size_t whylen)
 			snprintf(why, whylen, "out of memory");
 			return -1;
 		}
-		fd = open_log(t->t_client, &t->t_cs->cs_log, name, &st, why,
-		    whylen);
+		fd = open_log(t->t_client, lf, name, &st, why, whylen);
 		free(name);
 		if (fd == -1 && errno != ENOENT)
 			return -1;
@@ -192,8 +191,7 @@ next_file(struct tail *t, char *why, size_t whylen)
 			snprintf(why, whylen, "out of memory");
 			return -1;
 		}
-		fd = open_log(t->t_client, &t->t_cs->cs_log, name, &st, why,
-		    whylen);
+		fd = open_log(t->t_client, lf, name, &st, why, whylen);
 		free(name);
 		if (fd == -1 && errno != ENOENT)
 			return -1;
@@ -262,7 +260,7 @@ tail_pump(struct tail *t)
 			continue;
 		if (n == -1)
 			return pump_end(t, CTL_FAILED, strerror(errno));
-		if (t->t_gen < (long)t->t_cs->cs_log.lf_gen) {
+		if (t->t_gen < (long)capture_logfile(t->t_cs)->lf_gen) {
 			if ((next = next_file(t, why, sizeof(why))) == 1)
 				continue;
 			if (next == -1) {
@@ -290,7 +288,7 @@ static int
 find_start(struct tail *t, long lines, unsigned long *back, char *why,
     size_t whylen)
 {
-	const struct logfile *lf = &t->t_cs->cs_log;
+	const struct logfile *lf = capture_logfile(t->t_cs);
 	long long scanned = 0;
 	off_t pos, chunk, i, start = -1;
 	unsigned long k;
@@ -307,8 +305,7 @@ find_start(struct tail *t, long lines, unsigned long *back, char *why,
 			snprintf(why, whylen, "out of memory");
 			goto fail;
 		}
-		fd = open_log(t->t_client, &t->t_cs->cs_log, name, &st, why,
-		    whylen);
+		fd = open_log(t->t_client, lf, name, &st, why, whylen);
 		free(name);
 		/* No older file: the oldest one's start is the start. */
 		if (fd == -1 && errno == ENOENT && k > 0)
@@ -377,7 +374,7 @@ tail_start(struct ctl_client *c, struct capture_stream *cs, long lines,
 		control_end(c, CTL_FAILED, "%s: %s", cs->cs_name, why);
 		return;
 	}
-	t->t_gen = (long)cs->cs_log.lf_gen - (long)back;
+	t->t_gen = (long)capture_logfile(cs)->lf_gen - (long)back;
 	t->t_listener.cl_written = listener_written;
 	t->t_listener.cl_log_changed = listener_log_changed;
 	t->t_listener.cl_gone = listener_gone;
@@ -405,7 +402,7 @@ listener_log_changed(struct capture_listener *l)
 	struct tail *t = (struct tail *)l;
 
 	if (!t->t_bounded)
-		t->t_gen = (long)t->t_cs->cs_log.lf_gen - 1;
+		t->t_gen = (long)capture_logfile(t->t_cs)->lf_gen - 1;
 }
 
 /* The stream goes (its process left the table): what is left in the
@@ -492,18 +489,24 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 	lc = &p->p_config->pcf_log[stream];
 	cs = &p->p_capture.c_stream[stream];
 	/* Not started yet, or the log is elsewhere until its next start. */
-	if (cs->cs_log.lf_conf.lc_dest == LOG_TO_NONE && cs->cs_rfd == -1 &&
-	    lc->lc_dest == LOG_TO_FILE)
+	if (capture_logfile(cs)->lf_conf.lc_dest == LOG_TO_NONE &&
+	    cs->cs_rfd == -1 && lc->lc_dest == LOG_TO_FILE)
 		(void)capture_open_log(cs, lc);
-	switch (cs->cs_log.lf_conf.lc_dest) {
+	switch (capture_logfile(cs)->lf_conf.lc_dest) {
 	case LOG_TO_FILE:
 		tail_start(c, cs, lines, follow);
 		return;
 	case LOG_TO_STDOUT:
 	case LOG_TO_STDERR:
 		control_end(c, CTL_FAILED, "%s goes to the supervisor's %s, not "
-		    "to a file", cs->cs_name, cs->cs_log.lf_conf.lc_dest ==
-		    LOG_TO_STDOUT ? "stdout" : "stderr");
+		    "to a file", cs->cs_name,
+		    capture_logfile(cs)->lf_conf.lc_dest == LOG_TO_STDOUT ?
+		    "stdout" : "stderr");
+		return;
+	case LOG_TO_FD:
+		control_end(c, CTL_FAILED, "%s goes to the supervisor's "
+		    "descriptor %d, not to a file", cs->cs_name,
+		    capture_logfile(cs)->lf_conf.lc_fd);
 		return;
 	default:
 		control_end(c, CTL_FAILED, "%s is not logged (%s_logfile = "

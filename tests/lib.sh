@@ -249,10 +249,12 @@ reloads() { log_count "reload \\(the config file changed\\): "; }
 # within TIMEOUT seconds (10).
 after_edit() { t_wait "${2:-10}" eval '[ "$(reloads)" -ge '"$1"' ]'; }
 
-# Starts the supervisor in the background on $T/supervisor.ini.
+# Starts the supervisor in the background on $T/supervisor.ini, its
+# stdout into $T/out (or T_STDOUT), its stderr into $T/log (or T_STDERR).
 t_start() {
 	: > "$T/log"	# not the last run's, while the new one starts
-	"$SUPERVISOR" -c "$T/supervisor.ini" "$@" >"$T/out" 2>"$T/log" &
+	"$SUPERVISOR" -c "$T/supervisor.ini" "$@" >"${T_STDOUT:-$T/out}" \
+	    2>"${T_STDERR:-$T/log}" &
 	SUP_PID=$!
 }
 
@@ -297,7 +299,7 @@ t_start_as() {
 	(cd "$T" && SUPERVISOR_SOCKET=$T/run.$1/supervisor.sock \
 	    exec setpriv --reuid="$1" --regid="$(id -gn "$1")" \
 	    --clear-groups "$SUPERVISOR" -c "$T/supervisor.ini") \
-	    >"$T/out" 2>"$T/log" &
+	    >"${T_STDOUT:-$T/out}" 2>"${T_STDERR:-$T/log}" &
 	SUP_PID=$!
 }
 
@@ -380,6 +382,83 @@ EOF
 	exec {PTY_KEYS}> "$T/keys"	# keeps the FIFO open for the driver
 }
 ctrl_c() { echo c >&"$PTY_KEYS"; }
+
+# t_start_piped [USER [both]]: as t_start (t_start_as USER), the
+# supervisor's stdout (and with "both" its stderr too, as 2>&1 does) a
+# pipe into a reader, as a container's is: an anonymous pipe this shell
+# makes (as root: another user cannot open it again through /proc), read
+# by a cat into $T/piped.  The cat's pid is READER_PID: reader_stop and
+# reader_go stall it and let it read on.  Once the supervisor is gone the
+# cat sees the end of the pipe: reader_done waits for it.
+t_start_piped() {
+	local fd
+	: > "$T/piped"
+	exec {fd}> >(exec cat > "$T/piped")
+	READER_PID=$!
+	T_STDOUT=/dev/fd/$fd
+	[ "$2" = both ] && T_STDERR=/dev/fd/$fd
+	if [ -n "$1" ]; then t_start_as "$1"; else t_start; fi
+	T_STDOUT= T_STDERR=
+	exec {fd}>&-
+}
+reader_stop() { kill -STOP "$READER_PID"; }
+reader_go() { kill -CONT "$READER_PID"; }
+reader_done() { t_wait "${1:-20}" gone "$READER_PID"; }
+# piped_size: the bytes the reader has written to $T/piped.
+piped_size() { local s; s=$(stat -c %s "$T/piped" 2>/dev/null); echo "${s:-0}"; }
+
+# Bursts of numbered lines, checked: program pK (K = 1, 2, 3) prints N
+# lines "pK I PAD", PAD K's letter (a, b or c) repeated a number of
+# times that depends on I (0 to 330; every 1000th line 6000, more than a
+# pipe takes in one write), through awk's buffered output, so that its
+# writes end in the middle of lines.
+# burst_command K N: the command of program pK; it waits for $T/go.
+burst_command() {
+	[ -f "$T/burst.awk" ] || cat > "$T/burst.awk" <<'EOF'
+function len(i) { return i % 1000 == 0 ? 6000 + i % 7 : (i * 7919) % 331 }
+BEGIN {
+	pad = sprintf("%6010s", "")
+	gsub(/ /, letter, pad)
+	for (i = 1; i <= n; i++)
+		printf "%s %d %s\n", name, i, substr(pad, 1, len(i))
+}
+EOF
+	printf "sh -c 'while [ ! -e %s/go ]; do sleep 0.01; done; exec awk -v name=p%s -v letter=%s -v n=%s -f %s/burst.awk'" \
+	    "$T" "$1" "$(echo abc | cut -c"$1")" "$2" "$T"
+}
+# burst_check FILE...: the lines of the FILEs, as one stream, checked;
+# sets BURST to "bad=B order=O p1=N1 p2=N2 p3=N3": B lines that are not
+# one program's whole line (another's bytes inside, or cut short), O
+# lines out of their program's order (or there twice), N lines of each
+# program.
+burst_check() {
+	BURST=$(cat "$@" | awk '
+	function len(i) { return i % 1000 == 0 ? 6000 + i % 7 : (i * 7919) % 331 }
+	{
+		if ($0 !~ /^p[123] [0-9]+ [abc]*$/) { bad++; next }
+		name = $1; i = $2 + 0; pad = $3
+		letter = substr("abc", substr(name, 2) + 0, 1)
+		if (length(pad) != len(i) ||
+		    (pad != "" && pad !~ ("^" letter "+$"))) {
+			bad++
+			next
+		}
+		if (i != last[name] + 1)
+			order++
+		last[name] = i
+		count[name]++
+	}
+	END {
+		printf "bad=%d order=%d p1=%d p2=%d p3=%d\n", bad + 0,
+		    order + 0, count["p1"], count["p2"], count["p3"]
+	}')
+}
+# burst_whole N: BURST says every line whole and in order, N of each.
+burst_whole() { [ "$BURST" = "bad=0 order=0 p1=$1 p2=$1 p3=$1" ]; }
+# burst_done: p1, p2 and p3 have printed their lines and exited.
+burst_done() {
+	state_is p1 EXITED && state_is p2 EXITED && state_is p3 EXITED
+}
 
 # containment_for USER: "cgroup" when the supervisor run as USER should
 # find cgroup v2 writable (root, and this test's own cgroup v2 directory

@@ -101,7 +101,7 @@ t_check "noexec gave up (FATAL)" t_wait $W state_is noexec FATAL
 t_check "chatty's log rotated" t_wait $W test -f "$T/chatty.log.2"
 t_check "chatty's stderr log rotated" t_wait $W test -f "$T/chatty.err.1"
 t_check "mixed: stderr in its stdout log" \
-	t_wait $W grep -q err "$T/mixed-stdout.log"
+	t_wait $W eval 'grep -q err "$(auto_log mixed)"'
 
 # ---- control commands -----------------------------------------------------
 ctl_check "status" 3 status

@@ -25,7 +25,9 @@ t_check "steady is RUNNING" t_wait_log "steady is RUNNING"
 spid=$(supervisor_pid)
 t_check "the supervisor proper's pid is logged" test -n "$spid"
 
-# Its open descriptors now, and a limit just above them.
+# Its open descriptors now, and a limit just above them (once the config
+# watch, set a quarter second after start, has its descriptor).
+t_sleep 0.5
 nfd=$(ls "/proc/$spid/fd" | wc -l)
 limit=$(( nfd + 3 ))
 hard=$(prlimit --pid "$spid" --nofile --noheadings --output=HARD)

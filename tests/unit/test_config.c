@@ -151,6 +151,7 @@ test_defaults(void)
 	CHECK_STR("defaults: cf_file is the name", cf->cf_file, FILE_NAME);
 	CHECK("defaults: no logfile", cf->cf_log.lc_dest == LOG_TO_STDERR);
 	CHECK("defaults: loglevel info", cf->cf_loglevel == LOG_LEVEL_INFO);
+	CHECK("defaults: strip_ansi false", !cf->cf_strip_ansi);
 	CHECK("defaults: one program", cf->cf_nprograms == 1);
 	pg = cf->cf_programs[0];
 	CHECK_STR("defaults: program name", pg->pg_name, "x");
@@ -324,6 +325,15 @@ log_of(const struct config *cf, int i, int k)
 	return &cf->cf_programs[0]->pg_procs[i].pcf_log[k];
 }
 
+/* Stream k's log of program p's first process. */
+static const struct log_config *
+program_log(const struct config *cf, size_t p, int k)
+{
+	if (cf == NULL || p >= cf->cf_nprograms)
+		return NULL;
+	return &cf->cf_programs[p]->pg_procs[0].pcf_log[k];
+}
+
 /* lc's path, or "(no log)" / "(no path)" to compare with. */
 static const char *
 log_path(const struct log_config *lc)
@@ -423,6 +433,34 @@ test_program_logs(void)
 	config_free(cf);
 	config_msgs_free(&msgs);
 
+	cf = load("[program:w]\ncommand=a\nstdout_logfile=/dev/fd/1\n"
+	    "stderr_logfile=/proc/self/fd/2\n"
+	    "[program:v]\ncommand=a\nstdout_logfile=/proc/1/fd/1\n"
+	    "stderr_logfile=/dev/fd/7\n"
+	    "[program:u]\ncommand=a\nstdout_logfile=/proc/self/fd/3\n"
+	    "stderr_logfile=/dev/fd/\n", &msgs);
+	lc = program_log(cf, 0, OUT_STDOUT);
+	CHECK("logs: /dev/fd/1 is the supervisor's stdout", lc != NULL &&
+	    lc->lc_dest == LOG_TO_STDOUT && lc->lc_path == NULL);
+	lc = program_log(cf, 0, OUT_STDERR);
+	CHECK("logs: /proc/self/fd/2 is the supervisor's stderr", lc != NULL &&
+	    lc->lc_dest == LOG_TO_STDERR && lc->lc_path == NULL);
+	lc = program_log(cf, 1, OUT_STDOUT);
+	CHECK("logs: /proc/1/fd/1 is the supervisor's stdout", lc != NULL &&
+	    lc->lc_dest == LOG_TO_STDOUT);
+	lc = program_log(cf, 1, OUT_STDERR);
+	CHECK("logs: /dev/fd/7 is the supervisor's descriptor 7", lc != NULL &&
+	    lc->lc_dest == LOG_TO_FD && lc->lc_fd == 7 &&
+	    lc->lc_path == NULL && lc->lc_maxbytes == 0);
+	lc = program_log(cf, 2, OUT_STDOUT);
+	CHECK("logs: /proc/self/fd/3 is its descriptor 3", lc != NULL &&
+	    lc->lc_dest == LOG_TO_FD && lc->lc_fd == 3);
+	lc = program_log(cf, 2, OUT_STDERR);
+	CHECK("logs: /dev/fd/ alone is a path", lc != NULL &&
+	    lc->lc_dest == LOG_TO_FILE && lc->lc_path != NULL);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
 	cf = load("[program:w]\ncommand=a\nstdout_logfile=/dev/stderr\n"
 	    "stderr_logfile=\n", &msgs);
 	lc = log_of(cf, 0, OUT_STDOUT);
@@ -430,6 +468,13 @@ test_program_logs(void)
 	    lc->lc_dest == LOG_TO_STDERR && lc->lc_path == NULL);
 	lc = log_of(cf, 0, OUT_STDERR);
 	CHECK("logs: empty is NONE", lc != NULL && lc->lc_dest == LOG_TO_NONE);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[supervisord]\nstrip_ansi = true\n[program:w]\ncommand=a\n",
+	    &msgs);
+	CHECK("strip_ansi: [supervisord] strip_ansi = true, no warning",
+	    cf != NULL && cf->cf_strip_ansi && msgs.cm_count == 0);
 	config_free(cf);
 	config_msgs_free(&msgs);
 
@@ -505,17 +550,34 @@ test_program_logs(void)
 	    "[supervisor]\nchildlogdir=logs\n[program:x]\ncommand=a\n",
 	    "t.ini:2: childlogdir: \"logs\" is not an absolute path");
 
-	/* One writer per file. */
-	check_rejected("logs: two processes of a program on one file",
-	    "[program:w]\ncommand=a\nnumprocs=2\n"
-	    "process_name=w%(process_num)d\nstdout_logfile=/var/log/w.log\n",
-	    "t.ini:1: [program:w] stdout_logfile: /var/log/w.log is also the "
-	    "stdout log of process w0");
-	check_rejected("logs: another program's stderr on the same file",
-	    "[program:w]\ncommand=a\nstdout_logfile=/var/log/w.log\n"
+	/* Logs share a file when they rotate it the same way. */
+	cf = load("[program:w]\ncommand=a\nnumprocs=2\n"
+	    "process_name=w%(process_num)d\nstdout_logfile=/var/log/w.log\n"
 	    "[program:v]\ncommand=a\nstderr_logfile=/var/log/w.log\n",
+	    &msgs);
+	CHECK("logs: processes and programs may share a file", cf != NULL &&
+	    msgs.cm_count == 0 && program_log(cf, 1, OUT_STDERR) != NULL &&
+	    strcmp(program_log(cf, 1, OUT_STDERR)->lc_path,
+	    "/var/log/w.log") == 0 && strcmp(cf->cf_programs[0]->
+	    pg_procs[1].pcf_log[OUT_STDOUT].lc_path, "/var/log/w.log") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	check_rejected("logs: a shared file rotated at two sizes",
+	    "[program:w]\ncommand=a\nstdout_logfile=/var/log/w.log\n"
+	    "[program:v]\ncommand=a\nstderr_logfile=/var/log/w.log\n"
+	    "stderr_logfile_maxbytes=1MB\n",
 	    "t.ini:4: [program:v] stderr_logfile: /var/log/w.log is also the "
-	    "stdout log of process w");
+	    "stdout log of process w, which rotates it at 52428800 bytes and "
+	    "keeps 10 backups: give every log of one file the same "
+	    "_logfile_maxbytes and _logfile_backups");
+	check_rejected("logs: a shared file with two numbers of backups",
+	    "[program:w]\ncommand=a\nstdout_logfile=/var/log/w.log\n"
+	    "stdout_logfile_backups=0\n"
+	    "[program:v]\ncommand=a\nstdout_logfile=/var/log/w.log\n",
+	    "t.ini:5: [program:v] stdout_logfile: /var/log/w.log is also the "
+	    "stdout log of process w, which rotates it at 52428800 bytes and "
+	    "keeps 0 backups: give every log of one file the same "
+	    "_logfile_maxbytes and _logfile_backups");
 	check_rejected("logs: the supervisor's own logfile",
 	    "[supervisor]\nlogfile=/tmp/web-stdout.log\n"
 	    "[program:web]\ncommand=a\nstdout_logfile=/tmp/web-stdout.log\n",
