@@ -23,6 +23,8 @@ static struct logfile	 log_file;		/* when not stderr */
 static bool		 log_to_file;		/* log_file is in use */
 static bool		 log_to_syslog;
 static bool		 log_tee;		/* file lines to stderr too */
+static bool		 log_echo;		/* file and syslog lines to
+						   stdout too (the foreground) */
 static enum log_level	 log_threshold = LOG_LEVEL_INFO; /* drop lines above it */
 
 static const char *const level_names[] = {
@@ -110,6 +112,16 @@ log_tee_stderr(bool on)
 	log_tee = on;
 }
 
+/*
+ * In the foreground, the lines that go to a log file or to syslog are
+ * copied to stdout too, as supervisord does unless it is silent.
+ */
+void
+log_echo_stdout(bool on)
+{
+	log_echo = on;
+}
+
 /* SIGUSR2: the log file opened anew (after an external rotation). */
 void
 log_reopen(void)
@@ -181,6 +193,21 @@ log_level_parse(const char *word, enum log_level *out)
 	return -1;
 }
 
+static int
+syslog_prio(enum log_level level)
+{
+	static const int prio[] = {
+		[LOG_LEVEL_CRIT] = LOG_CRIT,
+		[LOG_LEVEL_ERROR] = LOG_ERR,
+		[LOG_LEVEL_WARN] = LOG_WARNING,
+		[LOG_LEVEL_INFO] = LOG_INFO,
+		[LOG_LEVEL_DEBUG] = LOG_DEBUG,
+		[LOG_LEVEL_TRACE] = LOG_DEBUG,
+	};
+
+	return prio[level];
+}
+
 /*
  * Formats the whole line into one buffer and writes it with one write(2),
  * so lines from the supervisor never interleave with each other.
@@ -191,26 +218,18 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	char line[2048];
 	struct timespec now;
 	struct tm tm;
-	size_t len;
+	size_t len, msg_at;
 	int n;
 
 	if (level > log_threshold)
 		return;
-	if (log_to_syslog) {
-		static const int prio[] = {
-			[LOG_LEVEL_CRIT] = LOG_CRIT,
-			[LOG_LEVEL_ERROR] = LOG_ERR,
-			[LOG_LEVEL_WARN] = LOG_WARNING,
-			[LOG_LEVEL_INFO] = LOG_INFO,
-			[LOG_LEVEL_DEBUG] = LOG_DEBUG,
-			[LOG_LEVEL_TRACE] = LOG_DEBUG,
-		};
-
+	if (log_to_syslog && !log_echo) {
 		n = vsnprintf(line, sizeof(line), fmt, ap);
 		if (errnum != 0)
-			syslog(prio[level], "%s: %s", line, strerror(errnum));
+			syslog(syslog_prio(level), "%s: %s", line,
+			    strerror(errnum));
 		else
-			syslog(prio[level], "%s", line);
+			syslog(syslog_prio(level), "%s", line);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -220,6 +239,7 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	    now.tv_nsec / 1000000, level_names[level]);
 	if (n > 0)
 		len += (size_t)n;
+	msg_at = len;
 	n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	if (n > 0)
 		len += (size_t)n;
@@ -234,8 +254,17 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 			len = sizeof(line) - 2;
 	}
 	line[len++] = '\n';
+	if (log_to_syslog) {
+		(void)!write(STDOUT_FILENO, line, len);
+		line[len - 1] = '\0';
+		/* The message alone: syslog stamps it itself. */
+		syslog(syslog_prio(level), "%s", line + msg_at);
+		return;
+	}
 	/* A short or failed write of our own log must not stop supervision. */
 	if (log_to_file) {
+		if (log_echo && log_file.lf_conf.lc_dest == LOG_TO_FILE)
+			(void)!write(STDOUT_FILENO, line, len);
 		if (log_tee)
 			(void)!write(STDERR_FILENO, line, len);
 		(void)logfile_write(&log_file, line, len);
