@@ -562,8 +562,6 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg,
 		    cf->cf_directory);
 	if (spawn_set_limits(cf->cf_minfds, cf->cf_minprocs) == -1)
 		return 1;
-	if (!cf->cf_nocleanup)
-		childlogdir_clean(config_childlogdir(cf), cf->cf_identifier);
 	/* Before the socket: "already running" says it best. */
 	if (cf->cf_pidfile != NULL &&
 	    pidfile_acquire(cf->cf_pidfile, getpid()) == -1)
@@ -581,6 +579,13 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg,
 		return 1;
 	}
 	free(sock_path);
+	/*
+	 * The old AUTO logs, as supervisord at start; once the pidfile and
+	 * the socket are ours, so that a second supervisor refused there
+	 * touches nothing of the first's.
+	 */
+	if (!cf->cf_nocleanup)
+		childlogdir_clean(config_childlogdir(cf), cf->cf_identifier);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();
