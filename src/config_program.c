@@ -245,14 +245,21 @@ expand_words(struct loader *ld, const char *key, const struct raw_entry *re,
 
 /*
  * A process's environment: [supervisor] environment= first, then the
- * program's own (its values win: spawn.c takes the later of two).
+ * program's own (its values win: spawn.c takes the later of two).  The
+ * copy of the first counts against the config's bytes: it is made for
+ * every process.  NULL (said) when out of memory or past the limit.
  */
 static char **
-process_env(struct loader *ld, char **own)
+process_env(struct loader *ld, const struct program_config *pg, char **own)
 {
 	char **env;
-	size_t i;
+	size_t i, bytes = 0;
 
+	for (i = 0; ld->ld_env != NULL && ld->ld_env[i] != NULL; i++)
+		bytes += strlen(ld->ld_env[i]) + 1;
+	config_use_file(ld, pg->pg_fileno);
+	if (!config_count_bytes(ld, "environment", pg->pg_line, bytes))
+		return NULL;
 	if ((env = strv_new()) == NULL)
 		goto nomem;
 	for (i = 0; ld->ld_env != NULL && ld->ld_env[i] != NULL; i++)
@@ -290,7 +297,7 @@ expand_proc(struct loader *ld, struct program_config *pg,
 		raw->pr_bad_environment = true;
 	if (raw->pr_bad_environment)
 		ok = false;
-	else if ((pc->pcf_env = process_env(ld, own)) == NULL)
+	else if ((pc->pcf_env = process_env(ld, pg, own)) == NULL)
 		ok = false;
 	pv.pv_env[1] = own;
 	if (!raw->pr_bad_name) {

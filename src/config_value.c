@@ -588,17 +588,32 @@ config_expand(struct loader *ld, const char *key, int line, const char *value,
 		config_msg(ld, true, line, "%s: %s", key, err);
 		return NULL;
 	}
-	ld->ld_expanded += strlen(out);
-	if (ld->ld_expanded > CONFIG_EXPANDED_MAX) {
-		config_msg(ld, true, line, "%s: the config's values expand to "
-		    "more than %lu MiB in all (each per-process value times "
-		    "numprocs); lower numprocs or shorten the values", key,
-		    CONFIG_EXPANDED_MAX >> 20);
-		ld->ld_expanded_over = true;
+	if (!config_count_bytes(ld, key, line, strlen(out))) {
 		free(out);
 		return NULL;
 	}
 	return out;
+}
+
+/*
+ * Counts n more bytes that the config's values make, against
+ * CONFIG_EXPANDED_MAX; false (said once) past it.  Values copied into
+ * every process, as [supervisor] environment=, count once for each.
+ */
+bool
+config_count_bytes(struct loader *ld, const char *key, int line, size_t n)
+{
+	if (ld->ld_expanded_over)
+		return false;
+	ld->ld_expanded += n;
+	if (ld->ld_expanded <= CONFIG_EXPANDED_MAX)
+		return true;
+	config_msg(ld, true, line, "%s: the config's values expand to more "
+	    "than %lu MiB in all (each per-process value times numprocs); "
+	    "lower numprocs or shorten the values", key,
+	    CONFIG_EXPANDED_MAX >> 20);
+	ld->ld_expanded_over = true;
+	return false;
 }
 
 

@@ -135,6 +135,8 @@ const char *config_closest(const char *word, const char *const *names,
 	    size_t n);
 char	*config_expand(struct loader *ld, const char *key, int line,
 	    const char *value, const struct program_vars *pv);
+bool	config_count_bytes(struct loader *ld, const char *key, int line,
+	    size_t n);
 /* The section called name (like "include"), or NULL. */
 const struct raw_section *config_section_find(const struct loader *ld,
 	    const char *name);

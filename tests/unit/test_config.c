@@ -1723,6 +1723,29 @@ test_syntax(void)
 	config_set_base(NULL);
 }
 
+/*
+ * [supervisord] environment= is copied into every process: the copies
+ * count against the config's 32 MiB, as expanded values do.
+ */
+static void
+check_env_copies(void)
+{
+	char *text, *p;
+	size_t i;
+
+	if ((text = malloc(64 * 1024)) == NULL)
+		return;
+	p = text + sprintf(text, "[supervisord]\nenvironment=BIG=");
+	for (i = 0; i < 60000; i++)
+		*p++ = 'x';
+	strcpy(p, "\n[program:w]\ncommand=a\nnumprocs=1000\n");
+	check_rejected("env: copies of [supervisord] environment count",
+	    text, "t.ini:3: environment: the config's values expand to more "
+	    "than 32 MiB in all (each per-process value times numprocs); "
+	    "lower numprocs or shorten the values");
+	free(text);
+}
+
 /* %(ENV_X)s sees [supervisord] environment=, and a program's own. */
 static void
 test_environment(void)
@@ -1780,6 +1803,7 @@ test_environment(void)
 	check_rejected("env: a bad [supervisord] environment",
 	    "[supervisord]\nenvironment=A\n",
 	    "t.ini:2: environment: \"A\" has no '=value'");
+	check_env_copies();
 }
 
 /* The [supervisord] keys supervisord has. */
