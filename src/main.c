@@ -482,9 +482,9 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 	}
 	detach = detach || !cf->cf_nodaemon;
 	/*
-	 * A detached supervisor is in /: reloads must read the file (and
-	 * its includes) by absolute paths.  Loaded again so; its messages
-	 * were shown already.
+	 * A detached supervisor is in / (or its directory =): reloads must
+	 * read the file (and its includes) by absolute paths.  Loaded again
+	 * so; its messages were shown already.
 	 */
 	if (detach && path[0] != '/' &&
 	    (abs = realpath(path, NULL)) != NULL) {
