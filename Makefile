@@ -8,6 +8,8 @@
 #   make check-valgrind  the daemon under Valgrind's memcheck
 #   make install  binary, man pages, example config and systemd unit under
 #                 PREFIX (/usr/local), staged under DESTDIR; make uninstall
+#                 (COMPAT=1: and a link named supervisord, which runs it
+#                 with supervisord's command line)
 
 VERSION	= 0.1.0
 CC	?= cc
@@ -32,7 +34,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
-	  src/daemon.c src/pidfile.c
+	  src/daemon.c src/pidfile.c src/childlogdir.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 
@@ -194,9 +196,15 @@ install: all
 	sed 's|/usr/local/bin/supervisor|$(BINDIR)/supervisor|' \
 		conf/supervisor.init > $(DESTDIR)$(DOCDIR)/supervisor.init
 	chmod 755 $(DESTDIR)$(DOCDIR)/supervisor.init
+	# COMPAT=1: supervisord, as Debian's supervisor package names its own.
+	if [ -n "$(COMPAT)" ]; then \
+		ln -sf supervisor $(DESTDIR)$(BINDIR)/supervisord; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	# The link, only if it is ours.
+	if [ "$$(readlink $(DESTDIR)$(BINDIR)/supervisord)" = supervisor ]; \
+		then rm -f $(DESTDIR)$(BINDIR)/supervisord; fi
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:

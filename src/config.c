@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -34,6 +35,23 @@ static const char *const later_sections[] = {
 	"ctlplugin:",
 };
 
+/* Every section name (or prefix) supervisord or this supervisor knows. */
+static const char *const known_sections[] = {
+	"supervisor", "supervisord", "program", "include", "unix_http_server",
+	"inet_http_server", "supervisorctl", "rpcinterface", "group",
+	"eventlistener", "fcgi-program", "ctlplugin",
+};
+
+/* The command line's word over the file's (config_set_options). */
+static struct config_options options = {
+	.co_nodaemon_default = true,
+	.co_nodaemon = -1, .co_silent = -1, .co_nocleanup = -1,
+	.co_strip_ansi = -1,
+	.co_umask = -1, .co_logfile_maxbytes = -1, .co_logfile_backups = -1,
+	.co_loglevel = -1, .co_minfds = -1, .co_minprocs = -1,
+};
+/* Where relative paths are from; NULL: the current directory. */
+static char *base_dir;
 
 static bool
 is_later_section(const char *name)
@@ -50,33 +68,102 @@ is_later_section(const char *name)
 	return false;
 }
 
-/*
- * The raw value of a [supervisor] (or [supervisord]) key, read before the
- * programs (which may come first in the file) need it; NULL when unset.
- * A bad value is reported when the section itself is loaded.
- */
+/* An unknown section, ignored with a warning as supervisord ignores it. */
+static void
+unknown_section(struct loader *ld, const struct raw_section *rs)
+{
+	char word[64];
+	const char *near;
+	size_t len = strcspn(rs->rs_name, ":");
+
+	snprintf(word, sizeof(word), "%.*s", (int)len, rs->rs_name);
+	if ((near = config_closest(word, known_sections,
+	    NKEYS(known_sections))) != NULL)
+		config_msg(ld, false, rs->rs_line, "unknown section [%s]; "
+		    "ignored; did you mean [%s%s]?", rs->rs_name, near,
+		    rs->rs_name + len);
+	else
+		config_msg(ld, false, rs->rs_line, "unknown section [%s]; "
+		    "ignored", rs->rs_name);
+}
+
+/* Where an unknown key belongs, for its warning: "[program:x]". */
 static const char *
-early_value(const struct loader *ld, const char *key)
+key_home(const char *key, const char *section)
+{
+	static const char *const daemon_keys[] = {
+		"logfile", "logfile_maxbytes", "logfile_backups", "loglevel",
+		"pidfile", "nodaemon", "minfds", "minprocs", "childlogdir",
+		"identifier", "nocleanup", "silent",
+	};
+	static const char *const program_keys[] = {
+		"command", "autostart", "autorestart", "startsecs",
+		"startretries", "stopsignal", "stopwaitsecs", "redirect_stderr",
+		"stdout_logfile", "stdout_logfile_maxbytes",
+		"stdout_logfile_backups", "stderr_logfile",
+		"stderr_logfile_maxbytes", "stderr_logfile_backups",
+		"exitcodes", "priority", "numprocs", "process_name",
+		"stopasgroup", "killasgroup",
+	};
+	size_t i;
+
+	if (strncmp(section, "program:", 8) != 0)
+		for (i = 0; i < NKEYS(program_keys); i++)
+			if (strcmp(key, program_keys[i]) == 0)
+				return "[program:x]";
+	if (strcmp(section, "supervisor") != 0 &&
+	    strcmp(section, "supervisord") != 0)
+		for (i = 0; i < NKEYS(daemon_keys); i++)
+			if (strcmp(key, daemon_keys[i]) == 0)
+				return "[supervisord]";
+	return NULL;
+}
+
+/*
+ * The raw entry of a [supervisor] (or [supervisord]) key, read before the
+ * programs (which may come first in the file) need it; NULL when unset.
+ * Of the two sections, the one read later wins.  A bad value is reported
+ * when the section itself is loaded.
+ */
+static const struct raw_entry *
+early_entry(const struct loader *ld, const char *key)
 {
 	static const char *const names[] = { "supervisor", "supervisord" };
 	const struct raw_section *rs;
+	const struct raw_entry *re = NULL;
 	size_t i, j;
 
 	for (j = 0; j < NKEYS(names); j++) {
 		if ((rs = config_section_find(ld, names[j])) == NULL)
 			continue;
 		for (i = 0; i < rs->rs_count; i++)
-			if (strcmp(rs->rs_entries[i].re_key, key) == 0)
-				return rs->rs_entries[i].re_value;
+			if (strcmp(rs->rs_entries[i].re_key, key) == 0 &&
+			    (re == NULL || rs->rs_entries[i].re_file >
+			    re->re_file || (rs->rs_entries[i].re_file ==
+			    re->re_file && rs->rs_entries[i].re_line >
+			    re->re_line)))
+				re = &rs->rs_entries[i];
 	}
-	return NULL;
+	return re;
 }
 
-/* What the programs need of [supervisor] before it is loaded. */
-static void
+static const char *
+early_value(const struct loader *ld, const char *key)
+{
+	const struct raw_entry *re = early_entry(ld, key);
+
+	return re == NULL ? NULL : re->re_value;
+}
+
+/*
+ * What the programs need of [supervisor] before it is loaded: limits,
+ * whom the supervisor runs as, and environment= (reported here).
+ */
+static bool
 early_settings(struct loader *ld)
 {
 	const char *v;
+	struct passwd *pw;
 	long n;
 	bool b;
 
@@ -87,6 +174,16 @@ early_settings(struct loader *ld)
 	if ((v = early_value(ld, "inherit_environment")) != NULL &&
 	    parse_bool(v, &b) == 0)
 		ld->ld_inherit_env = b;
+	ld->ld_daemon_uid = (long)geteuid();
+	if ((v = options.co_user) != NULL || (v = early_value(ld, "user")) !=
+	    NULL) {
+		if ((pw = getpwnam(v)) == NULL && parse_int(v, 0, INT_MAX, &n)
+		    == 0)
+			pw = getpwuid((uid_t)n);
+		if (pw != NULL)
+			ld->ld_daemon_uid = (long)pw->pw_uid;
+	}
+	return config_supervisor_env(ld);
 }
 
 static struct config *
@@ -121,17 +218,25 @@ config_build(struct loader *ld, const char *path)
 		cf->cf_nfiles++;
 	}
 	cf->cf_watch = true;
+	cf->cf_uid = cf->cf_gid = -1;
+	cf->cf_umask = 022;
+	if ((cf->cf_identifier = strdup("supervisor")) == NULL) {
+		config_free(cf);
+		ld->ld_nomem = true;
+		return NULL;
+	}
 	cf->cf_loglevel = LOG_LEVEL_INFO;
 	cf->cf_parent_poll_interval = 1;
 	cf->cf_socket_mode = 0600;
 	cf->cf_socket_uid = -1;
 	cf->cf_socket_gid = -1;
 	cf->cf_control_timeout = 10;
-	cf->cf_nodaemon = true;
+	cf->cf_nodaemon = options.co_nodaemon_default;
 	cf->cf_minfds = 1024;
 	cf->cf_minprocs = 200;
 	cf->cf_max_processes = CONFIG_MAX_PROCESSES;
-	early_settings(ld);
+	if (!early_settings(ld))
+		ok = false;
 	cf->cf_log.lc_dest = LOG_TO_STDERR;
 	cf->cf_log.lc_maxbytes = LOG_MAXBYTES_DEFAULT;
 	cf->cf_log.lc_uid = cf->cf_log.lc_gid = -1;
@@ -169,15 +274,16 @@ config_build(struct loader *ld, const char *path)
 			config_msg(ld, false, rs->rs_line, "[%s] is not supported "
 			    "yet; its %zu key%s ignored", rs->rs_name,
 			    rs->rs_count, rs->rs_count == 1 ? " is" : "s are");
-		} else {
-			config_msg(ld, true, rs->rs_line, "unknown section [%s]",
-			    rs->rs_name);
-			ok = false;
-		}
+		} else
+			unknown_section(ld, rs);
 	}
+	config_use_file(ld, 0);
+	config_supervisor_options(ld, cf, &options);
+	/* Even after an error elsewhere (each problem is said at once), but
+	 * not with two processes of one name: their logs would be one. */
 	if (!config_check_unique_names(ld, cf))
 		ok = false;
-	if (ok && !config_settle_logs(ld, cf))
+	else if (!config_settle_logs(ld, cf))
 		ok = false;
 	config_use_file(ld, 0);
 	if (ld->ld_nomem) {
@@ -199,6 +305,12 @@ loader_init(struct loader *ld, const char *path, struct config_msgs *msgs)
 	memset(msgs, 0, sizeof(*msgs));
 	ld->ld_file = path;
 	ld->ld_msgs = msgs;
+	ld->ld_key_home = key_home;
+	ld->ld_base = base_dir;
+	if (ld->ld_base == NULL) {
+		ld->ld_cwd = getcwd(NULL, 0);
+		ld->ld_base = ld->ld_cwd != NULL ? ld->ld_cwd : "/";
+	}
 	if (config_add_file(ld, path) == -1 ||
 	    (ld->ld_patterns = strv_new()) == NULL)
 		ld->ld_nomem = true;
@@ -310,6 +422,37 @@ config_load_text(const char *name, const char *text, size_t len,
 	return load(name, text, len, msgs, false);
 }
 
+/* Nothing said by the command line: the file's values stand. */
+void
+config_options_init(struct config_options *co)
+{
+	memset(co, 0, sizeof(*co));
+	co->co_nodaemon_default = true;
+	co->co_nodaemon = co->co_silent = co->co_nocleanup = -1;
+	co->co_strip_ansi = -1;
+	co->co_umask = co->co_logfile_backups = co->co_loglevel = -1;
+	co->co_minfds = co->co_minprocs = -1;
+	co->co_logfile_maxbytes = -1;
+}
+
+/* What every later load takes from the command line; co must last. */
+void
+config_set_options(const struct config_options *co)
+{
+	options = *co;
+}
+
+/*
+ * Relative paths of every later load are from dir (the directory the
+ * supervisor was started in), not from where it is by then.
+ */
+void
+config_set_base(const char *dir)
+{
+	free(base_dir);
+	base_dir = dir != NULL ? strdup(dir) : NULL;
+}
+
 /* One more holder of cf: config_free drops each. */
 struct config *
 config_ref(struct config *cf)
@@ -332,6 +475,9 @@ config_free(struct config *cf)
 	free(cf->cf_childlogdir);
 	free(cf->cf_pidfile);
 	free(cf->cf_socket);
+	free(cf->cf_user);
+	free(cf->cf_directory);
+	free(cf->cf_identifier);
 	free(cf->cf_file);
 	for (i = 0; i < cf->cf_nfiles; i++)
 		free(cf->cf_files[i]);
@@ -351,19 +497,33 @@ config_msgs_free(struct config_msgs *msgs)
 	memset(msgs, 0, sizeof(*msgs));
 }
 
+/* Where AUTO logs go: childlogdir, else $TMPDIR, else /tmp. */
+const char *
+config_childlogdir(const struct config *cf)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (cf->cf_childlogdir != NULL)
+		return cf->cf_childlogdir;
+	return tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
+}
+
 /*
  * Where the daemon listens when the config does not say: /run as root,
- * else $XDG_RUNTIME_DIR, else next to the config file.
+ * else $XDG_RUNTIME_DIR, else next to the config file.  uid is whom it
+ * runs as ([supervisor] user), or -1 for ourselves: the supervisor and
+ * the clients (perhaps root, or the user that starts it) must agree, and
+ * $XDG_RUNTIME_DIR is then the starting user's, not its.
  */
 char *
-config_default_socket(const char *config_path)
+config_default_socket(const char *config_path, long uid)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR"), *slash;
 	char *path, *abs = NULL;
 
-	if (geteuid() == 0)
+	if (uid == -1 ? geteuid() == 0 : uid == 0)
 		return strdup("/run/supervisor.sock");
-	if (xdg != NULL && xdg[0] == '/') {
+	if (uid == -1 && xdg != NULL && xdg[0] == '/') {
 		if (asprintf(&path, "%s/supervisor.sock", xdg) == -1)
 			return NULL;
 		return path;
@@ -401,5 +561,5 @@ config_socket_path(const struct config *cf, const char *override,
 		return strdup(cf->cf_socket);
 	if (is_default != NULL)
 		*is_default = true;
-	return config_default_socket(config_path);
+	return config_default_socket(config_path, cf != NULL ? cf->cf_uid : -1);
 }

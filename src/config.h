@@ -8,6 +8,10 @@
 
 #include "config_types.h"
 
+void		 config_options_init(struct config_options *co);
+void		 config_set_options(const struct config_options *co);
+void		 config_set_base(const char *dir);
+
 struct config	*config_load(const char *path, struct config_msgs *msgs);
 struct config	*config_load_daemon(const char *path,
 		    struct config_msgs *msgs);
@@ -16,7 +20,8 @@ struct config	*config_load_text(const char *name, const char *text,
 struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
 void		 config_msgs_free(struct config_msgs *msgs);
-char		*config_default_socket(const char *config_path);
+const char	*config_childlogdir(const struct config *cf);
+char		*config_default_socket(const char *config_path, long uid);
 char		*config_socket_path(const struct config *cf,
 		    const char *override, const char *config_path,
 		    bool *is_default);

@@ -34,19 +34,19 @@ static const struct key_def supervisor_keys[] = {
 	{ "logfile_backups", KEY_INT, CF(cf_log.lc_backups), 0, 1000 },
 	{ "childlogdir", KEY_STRING, 0, 0, 0 },
 	{ "pidfile", KEY_STRING, 0, 0, 0 },
-	{ "umask", KEY_LATER, 0, 0, 0 },
+	{ "umask", KEY_UMASK, CF(cf_umask), 0, 0 },
 	{ "nodaemon", KEY_BOOL, CF(cf_nodaemon), 0, 0 },
-	{ "silent", KEY_LATER, 0, 0, 0 },
+	{ "silent", KEY_BOOL, CF(cf_silent), 0, 0 },
 	{ "minfds", KEY_INT, CF(cf_minfds), 1, 1 << 30 },
 	{ "minprocs", KEY_INT, CF(cf_minprocs), 1, 1 << 30 },
 	{ "max_processes", KEY_INT, CF(cf_max_processes), 1, 1000000 },
 	{ "inherit_environment", KEY_BOOL, CF(cf_inherit_env), 0, 0 },
-	{ "nocleanup", KEY_LATER, 0, 0, 0 },
-	{ "user", KEY_LATER, 0, 0, 0 },
-	{ "directory", KEY_LATER, 0, 0, 0 },
+	{ "nocleanup", KEY_BOOL, CF(cf_nocleanup), 0, 0 },
+	{ "user", KEY_STRING, 0, 0, 0 },
+	{ "directory", KEY_STRING, 0, 0, 0 },
 	{ "strip_ansi", KEY_BOOL, CF(cf_strip_ansi), 0, 0 },
-	{ "environment", KEY_LATER, 0, 0, 0 },
-	{ "identifier", KEY_LATER, 0, 0, 0 },
+	{ "environment", KEY_STRING, 0, 0, 0 },
+	{ "identifier", KEY_STRING, 0, 0, 0 },
 };
 
 /* supervisord's control socket; clients are told apart by their uid. */
@@ -69,32 +69,13 @@ set_socket(struct config *cf, const char *value)
 		cf->cf_socket = strdup(value);
 }
 
-/*
- * A path from the config, absolute: a relative one is taken from the
- * directory the supervisor was started in, once, as it may later change
- * directory (-d goes to /).
- */
+/* A path from the config, absolute (config_path_abs); false if not. */
 static bool
-absolute_path(struct loader *ld, int line, const char *key,
-    const char *value, char **out)
+absolute_path(struct loader *ld, const char *value, char **out)
 {
-	char cwd[PATH_MAX];
-
 	free(*out);
-	*out = NULL;
-	if (value[0] == '/')
-		*out = strdup(value);
-	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
-		config_msg(ld, true, line, "%s: \"%s\" is relative and the "
-		    "current directory is unknown", key, value);
-		return false;
-	} else if (asprintf(out, "%s/%s", cwd, value) == -1)
-		*out = NULL;
-	if (*out == NULL)
-		ld->ld_nomem = true;
-	else
-		path_clean(*out);
-	return true;
+	*out = config_path_abs(ld, value);
+	return *out != NULL;
 }
 
 /*
@@ -121,10 +102,113 @@ set_logfile(struct loader *ld, struct config *cf, int line,
 		cf->cf_log.lc_dest = LOG_TO_SYSLOG;
 		return true;
 	}
+	(void)line;
 	cf->cf_log.lc_dest = LOG_TO_FILE;
-	return absolute_path(ld, line, "logfile", value, &cf->cf_log.lc_path);
+	return absolute_path(ld, value, &cf->cf_log.lc_path);
 }
 
+/*
+ * user = NAME or a uid: the supervisor runs as that user once the config
+ * is read (main.c drops to it first thing, as supervisord does).  It
+ * must exist now.
+ */
+static bool
+set_daemon_user(struct loader *ld, struct config *cf, int line,
+    const char *value)
+{
+	struct passwd *pw;
+	char q[80];
+	long id;
+
+	if ((pw = getpwnam(value)) == NULL &&
+	    parse_int(value, 0, INT_MAX, &id) == 0)
+		pw = getpwuid((uid_t)id);
+	if (pw == NULL) {
+		config_msg(ld, true, line, "user: no such user %s",
+		    config_quoted(value, q, sizeof(q)));
+		return false;
+	}
+	free(cf->cf_user);
+	if ((cf->cf_user = strdup(pw->pw_name)) == NULL)
+		ld->ld_nomem = true;
+	cf->cf_uid = (long)pw->pw_uid;
+	cf->cf_gid = (long)pw->pw_gid;
+	return true;
+}
+
+/* identifier = NAME: part of every AUTO log's file name. */
+static bool
+set_identifier(struct loader *ld, struct config *cf, int line,
+    const char *value)
+{
+	const char *p;
+	char q[80];
+
+	for (p = value; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/')
+			break;
+	if (*value == '\0' || *p != '\0' || strlen(value) > 64) {
+		config_msg(ld, true, line, "identifier: %s must be 1-64 "
+		    "characters, without '/' or control characters: it is "
+		    "part of AUTO log file names",
+		    config_quoted(value, q, sizeof(q)));
+		return false;
+	}
+	free(cf->cf_identifier);
+	if ((cf->cf_identifier = strdup(value)) == NULL)
+		ld->ld_nomem = true;
+	return true;
+}
+
+/* One [supervisor] value, expanded, stored; false (reported) if bad. */
+static bool
+supervisor_value(struct loader *ld, struct config *cf,
+    const struct key_def *kd, const struct raw_entry *re, const char *value)
+{
+	const char *name = kd->kd_name;
+
+	if (strcmp(name, "socket") == 0)
+		set_socket(cf, value);
+	else if (strcmp(name, "control_timeout") == 0) {
+		if (!config_store_value(ld, kd, cf, re, value))
+			return false;
+		if (cf->cf_control_timeout <= 0) {
+			config_msg(ld, true, re->re_line, "control_timeout: "
+			    "must be more than 0");
+			return false;
+		}
+	} else if (strcmp(name, "logfile") == 0)
+		return set_logfile(ld, cf, re->re_line, value);
+	else if (strcmp(name, "pidfile") == 0) {
+		if (*value != '\0')
+			return absolute_path(ld, value, &cf->cf_pidfile);
+		free(cf->cf_pidfile);
+		cf->cf_pidfile = NULL;
+	} else if (strcmp(name, "childlogdir") == 0) {
+		if (*value == '\0') {
+			config_msg(ld, true, re->re_line, "childlogdir: empty");
+			return false;
+		}
+		return absolute_path(ld, value, &cf->cf_childlogdir);
+	} else if (strcmp(name, "directory") == 0) {
+		if (*value != '\0')
+			return absolute_path(ld, value, &cf->cf_directory);
+		free(cf->cf_directory);
+		cf->cf_directory = NULL;
+	} else if (strcmp(name, "user") == 0)
+		return set_daemon_user(ld, cf, re->re_line, value);
+	else if (strcmp(name, "identifier") == 0)
+		return set_identifier(ld, cf, re->re_line, value);
+	else
+		return config_store_value(ld, kd, cf, re, value);
+	return true;
+}
+
+/*
+ * [supervisor] (or [supervisord]).  Its values see the supervisor's own
+ * environment in %(ENV_X)s, not its environment= (read after them, as
+ * supervisord reads it).
+ */
 bool
 config_supervisor_load(struct loader *ld, struct config *cf,
     const struct raw_section *rs)
@@ -137,53 +221,119 @@ config_supervisor_load(struct loader *ld, struct config *cf,
 	size_t i;
 
 	config_vars_init(&pv, ld, "supervisor", 1, 0);
+	pv.pv_env[0] = NULL;
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
+		config_use_entry(ld, re, &pv);
 		kd = config_key_usable(ld, supervisor_keys,
-		    NKEYS(supervisor_keys), rs, re, &ok);
-		if (kd == NULL)
+		    NKEYS(supervisor_keys), rs, re);
+		/* environment= was read first, by config_supervisor_env. */
+		if (kd == NULL || strcmp(kd->kd_name, "environment") == 0)
 			continue;
 		if ((value = config_expand(ld, re->re_key, re->re_line,
 		    re->re_value, &pv)) == NULL) {
 			ok = false;
 			continue;
 		}
-		if (strcmp(kd->kd_name, "socket") == 0)
-			set_socket(cf, value);
-		else if (strcmp(kd->kd_name, "control_timeout") == 0) {
-			if (!config_store_value(ld, kd, cf, re, value))
-				ok = false;
-			else if (cf->cf_control_timeout <= 0) {
-				config_msg(ld, true, re->re_line, "control_timeout: "
-				    "must be more than 0");
-				ok = false;
-			}
-		} else if (strcmp(kd->kd_name, "logfile") == 0) {
-			if (!set_logfile(ld, cf, re->re_line, value))
-				ok = false;
-		} else if (strcmp(kd->kd_name, "pidfile") == 0) {
-			if (*value == '\0') {
-				free(cf->cf_pidfile);
-				cf->cf_pidfile = NULL;
-			} else if (!absolute_path(ld, re->re_line, "pidfile",
-			    value, &cf->cf_pidfile))
-				ok = false;
-		} else if (strcmp(kd->kd_name, "childlogdir") == 0) {
-			free(cf->cf_childlogdir);
-			cf->cf_childlogdir = NULL;
-			if (value[0] != '/') {
-				config_msg(ld, true, re->re_line, "childlogdir: "
-				    "\"%s\" is not an absolute path", value);
-				ok = false;
-			} else if ((cf->cf_childlogdir = strdup(value)) == NULL)
-				ld->ld_nomem = true;
-			else
-				path_clean(cf->cf_childlogdir);
-		} else if (!config_store_value(ld, kd, cf, re, value))
+		if (!supervisor_value(ld, cf, kd, re, value))
 			ok = false;
 		free(value);
 	}
 	return ok;
+}
+
+/*
+ * [supervisor] environment = KEY=value,...: every program's, under its
+ * own environment=, and what %(ENV_KEY)s means in every section but
+ * [supervisor] itself and [include] (as in supervisord 4.2).  Read
+ * before any section is loaded, into ld_env; the last of [supervisor]
+ * and [supervisord] to set it wins.  False (reported) when bad.
+ */
+bool
+config_supervisor_env(struct loader *ld)
+{
+	static const char *const names[] = { "supervisor", "supervisord" };
+	const struct raw_section *rs;
+	const struct raw_entry *re = NULL;
+	struct program_vars pv;
+	char err[PARSE_ERRLEN], **pairs, *s;
+	size_t i, j;
+
+	for (j = 0; j < NKEYS(names); j++) {
+		if ((rs = config_section_find(ld, names[j])) == NULL)
+			continue;
+		for (i = 0; i < rs->rs_count; i++)
+			if (strcmp(rs->rs_entries[i].re_key, "environment") == 0 &&
+			    (re == NULL || rs->rs_file > re->re_file ||
+			    (rs->rs_file == re->re_file &&
+			    rs->rs_entries[i].re_line > re->re_line)))
+				re = &rs->rs_entries[i];
+	}
+	if (re == NULL)
+		return true;
+	config_vars_init(&pv, ld, "supervisor", 1, 0);
+	pv.pv_env[0] = NULL;
+	config_use_entry(ld, re, &pv);
+	if ((pairs = parse_environment(re->re_value, err, sizeof(err))) ==
+	    NULL) {
+		config_msg(ld, true, re->re_line, "environment: %s", err);
+		return false;
+	}
+	/* Split first, then expanded: what a variable holds is data. */
+	for (i = 0; pairs[i] != NULL; i++) {
+		if ((s = config_expand(ld, "environment", re->re_line, pairs[i],
+		    &pv)) == NULL) {
+			strv_free(pairs);
+			return false;
+		}
+		free(pairs[i]);
+		pairs[i] = s;
+	}
+	strv_free(ld->ld_env);
+	ld->ld_env = pairs;
+	return true;
+}
+
+/*
+ * The command line over [supervisor] (supervisord's options): set after
+ * the file's values, on every load.  The caller checked each value.
+ */
+void
+config_supervisor_options(struct loader *ld, struct config *cf,
+    const struct config_options *co)
+{
+	if (co->co_nodaemon != -1)
+		cf->cf_nodaemon = co->co_nodaemon != 0;
+	if (co->co_silent != -1)
+		cf->cf_silent = co->co_silent != 0;
+	if (co->co_nocleanup != -1)
+		cf->cf_nocleanup = co->co_nocleanup != 0;
+	if (co->co_strip_ansi != -1)
+		cf->cf_strip_ansi = co->co_strip_ansi != 0;
+	if (co->co_user != NULL)
+		(void)set_daemon_user(ld, cf, 0, co->co_user);
+	if (co->co_umask != -1)
+		cf->cf_umask = co->co_umask;
+	if (co->co_directory != NULL)
+		(void)absolute_path(ld, co->co_directory, &cf->cf_directory);
+	if (co->co_logfile != NULL)
+		(void)set_logfile(ld, cf, 0, co->co_logfile);
+	if (co->co_logfile_maxbytes != -1)
+		cf->cf_log.lc_maxbytes = co->co_logfile_maxbytes;
+	if (co->co_logfile_backups != -1)
+		cf->cf_log.lc_backups = co->co_logfile_backups;
+	if (co->co_loglevel != -1)
+		cf->cf_loglevel = (enum log_level)co->co_loglevel;
+	if (co->co_pidfile != NULL)
+		(void)absolute_path(ld, co->co_pidfile, &cf->cf_pidfile);
+	if (co->co_identifier != NULL)
+		(void)set_identifier(ld, cf, 0, co->co_identifier);
+	if (co->co_childlogdir != NULL)
+		(void)absolute_path(ld, co->co_childlogdir, &cf->cf_childlogdir);
+	if (co->co_minfds != -1)
+		cf->cf_minfds = co->co_minfds;
+	if (co->co_minprocs != -1)
+		cf->cf_minprocs = co->co_minprocs;
 }
 
 /* chown = USER or USER:GROUP, names or numbers. */
@@ -244,8 +394,9 @@ config_socket_load(struct loader *ld, struct config *cf, const struct raw_sectio
 	config_vars_init(&pv, ld, "supervisor", 1, 0);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
+		config_use_entry(ld, re, &pv);
 		kd = config_key_usable(ld, socket_keys, NKEYS(socket_keys), rs,
-		    re, &ok);
+		    re);
 		if (kd == NULL)
 			continue;
 		if ((value = config_expand(ld, re->re_key, re->re_line,

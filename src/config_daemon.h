@@ -12,6 +12,9 @@
 
 bool	config_supervisor_load(struct loader *ld, struct config *cf,
 	    const struct raw_section *rs);
+bool	config_supervisor_env(struct loader *ld);
+void	config_supervisor_options(struct loader *ld, struct config *cf,
+	    const struct config_options *co);
 bool	config_socket_load(struct loader *ld, struct config *cf,
 	    const struct raw_section *rs);
 

@@ -79,6 +79,14 @@ config_daemon_changes(const struct config *a, const struct config *b,
 	    "[supervisor] parent_poll_interval");
 	note_change(keys, &n, max, !str_same(a->cf_socket, b->cf_socket) ||
 	    a->cf_socket_off != b->cf_socket_off, "the control socket's path");
+	note_change(keys, &n, max, a->cf_uid != b->cf_uid,
+	    "[supervisor] user");
+	note_change(keys, &n, max, !str_same(a->cf_directory, b->cf_directory),
+	    "[supervisor] directory");
+	note_change(keys, &n, max, a->cf_umask != b->cf_umask,
+	    "[supervisor] umask");
+	note_change(keys, &n, max, a->cf_silent != b->cf_silent,
+	    "[supervisor] silent");
 	note_change(keys, &n, max, a->cf_socket_mode != b->cf_socket_mode,
 	    "[unix_http_server] chmod");
 	note_change(keys, &n, max, a->cf_socket_uid != b->cf_socket_uid ||

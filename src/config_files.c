@@ -175,14 +175,18 @@ already_read(const struct loader *ld, const char *path)
 /*
  * The main file's [include] files = PATTERN...: globs, relative to the
  * main file's directory, each one's matches read in sorted order (as
- * supervisord does).  A pattern without wildcards must name a file.
+ * supervisord does).  A pattern without wildcards that names no file is
+ * skipped with a warning, as supervisord skips it.
  */
 void
 config_read_includes(struct loader *ld, const struct inifile_sink *sink)
 {
 	const struct raw_section *rs;
+	const struct raw_entry *re;
 	struct program_vars pv;
 	char **words = NULL, *value = NULL, *pattern, err[PARSE_ERRLEN];
+	static const char *const include_keys[] = { "files" };
+	const char *near;
 	size_t i, k;
 	int line = 0, rc;
 	glob_t g;
@@ -191,24 +195,42 @@ config_read_includes(struct loader *ld, const struct inifile_sink *sink)
 		return;
 	config_use_file(ld, rs->rs_file);
 	for (i = 0; i < rs->rs_count; i++) {
-		if (strcmp(rs->rs_entries[i].re_key, "files") == 0) {
-			line = rs->rs_entries[i].re_line;
+		re = &rs->rs_entries[i];
+		config_use_entry(ld, re, NULL);
+		if (strcmp(re->re_key, "files") == 0) {
+			line = re->re_line;
+			/* [include] is read before [supervisor] environment=:
+			 * %(ENV_X)s is the supervisor's own environment. */
 			config_vars_init(&pv, ld, "supervisor", 1, 0);
-			value = config_expand(ld, "files", line,
-			    rs->rs_entries[i].re_value, &pv);
+			pv.pv_env[0] = NULL;
+			free(value);
+			value = config_expand(ld, "files", line, re->re_value,
+			    &pv);
 			if (value == NULL)
 				return;
-		} else
-			config_msg(ld, true, rs->rs_entries[i].re_line,
-			    "unknown key \"%s\" in [include]",
-			    rs->rs_entries[i].re_key);
+		} else if ((near = config_closest(re->re_key, include_keys,
+		    1)) != NULL)
+			config_msg(ld, false, re->re_line, "unknown key \"%s\" "
+			    "in [include]; ignored; did you mean %s?",
+			    re->re_key, near);
+		else
+			config_msg(ld, false, re->re_line, "unknown key \"%s\" "
+			    "in [include]; ignored", re->re_key);
 	}
+	config_use_file(ld, rs->rs_file);
 	if (line == 0) {
 		config_msg(ld, true, rs->rs_line, "[include] has no files key");
 		return;
 	}
+	config_use_file(ld, 0);
 	/* rs is not used from here on: reading more files moves it. */
 	words = split_command(value, err, sizeof(err));
+	if (words == NULL && strspn(value, " \t\r\n") == strlen(value)) {
+		/* supervisord reads nothing, silently: a warning here. */
+		config_msg(ld, false, line, "files: empty; no file included");
+		free(value);
+		return;
+	}
 	free(value);
 	if (words == NULL) {
 		config_msg(ld, true, line, "files: %s", err);
@@ -231,10 +253,13 @@ config_read_includes(struct loader *ld, const struct inifile_sink *sink)
 			free(pattern);
 			continue;
 		}
+		/* A file that is not there is skipped, as supervisord skips
+		 * it (a glob that matches nothing is the usual empty conf.d,
+		 * and says nothing). */
 		rc = glob(pattern, 0, NULL, &g);
 		if (rc == GLOB_NOMATCH && strpbrk(words[k], "*?[") == NULL)
-			config_msg(ld, true, line, "files: %s: no such file",
-			    pattern);
+			config_msg(ld, false, line, "files: %s: no such file; "
+			    "skipped", pattern);
 		else if (rc != 0 && rc != GLOB_NOMATCH)
 			config_msg(ld, true, line, "files: %s: cannot list "
 			    "it", pattern);

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +21,23 @@
 #include "strmap.h"
 #include "strv.h"
 
-/* Raw per-process strings of a program, expanded once per process. */
+/*
+ * Raw per-process keys of a program, expanded once per process; NULL
+ * when not set.  Every key is tried, and the bad ones reported, for the
+ * first process; the next ones are not tried once one is bad.
+ */
 struct program_raw {
-	char	*pr_command;
-	int	 pr_command_line;
-	char	*pr_process_name;
-	int	 pr_process_name_line;
-	char	*pr_directory;
-	int	 pr_directory_line;
-	char	*pr_environment;
-	int	 pr_environment_line;
-	char	*pr_logfile[2];			/* OUT_STDOUT, OUT_STDERR */
-	int	 pr_logfile_line[2];
+	const struct raw_entry *pr_command;
+	const struct raw_entry *pr_process_name;
+	const struct raw_entry *pr_directory;
+	const struct raw_entry *pr_environment;
+	const struct raw_entry *pr_logfile[2];	/* OUT_STDOUT, OUT_STDERR */
+	struct raw_entry	pr_default_name; /* process_name when unset */
+	bool			pr_bad_name;	/* reported */
+	bool			pr_bad_command;
+	bool			pr_bad_directory;
+	bool			pr_bad_environment;
+	bool			pr_bad_logfile[2];
 };
 
 #define PG(field)	offsetof(struct program_config, field)
@@ -148,53 +154,68 @@ descriptor_of(const char *path)
 
 /*
  * stdout_logfile or stderr_logfile of one process: AUTO (the default; a
- * file in childlogdir, named once the whole config is read), NONE, one
- * of the supervisor's descriptors (descriptor_of), or an absolute path.
+ * file in childlogdir, named once the whole config is read), NONE (or
+ * OFF, or empty), one of the supervisor's descriptors (descriptor_of:
+ * /dev/stdout, /dev/stderr, /dev/fd/N...), syslog (supervisord's old
+ * name for stdout_syslog, written here to the supervisor's stdout, which
+ * reaches the journal under systemd), or a path (a relative one from the
+ * directory the supervisor was started in).  False after reporting.
  */
 static bool
 expand_log(struct loader *ld, const struct program_config *pg,
     const struct program_raw *raw, struct proc_config *pc,
-    const struct program_vars *pv, int stream)
+    struct program_vars *pv, int stream)
 {
 	static const char *const keys[] = { "stdout_logfile",
 	    "stderr_logfile" };
+	const struct raw_entry *re = raw->pr_logfile[stream];
 	struct log_config *lc = &pc->pcf_log[stream];
-	char *path;
+	char *path, *abs;
 	long fd;
 
 	lc->lc_maxbytes = pg->pg_log_maxbytes[stream];
 	lc->lc_uid = pg->pg_uid;
 	lc->lc_gid = pg->pg_gid;
 	lc->lc_backups = pg->pg_log_backups[stream];
-	if (raw->pr_logfile[stream] == NULL ||
-	    strcasecmp(raw->pr_logfile[stream], "AUTO") == 0) {
+	if (re == NULL || strcasecmp(re->re_value, "AUTO") == 0) {
 		lc->lc_dest = LOG_TO_FILE;
 		lc->lc_auto = true;
 		return true;
 	}
-	if ((path = config_expand(ld, keys[stream],
-	    raw->pr_logfile_line[stream], raw->pr_logfile[stream],
+	config_use_entry(ld, re, pv);
+	if ((path = config_expand(ld, keys[stream], re->re_line, re->re_value,
 	    pv)) == NULL)
 		return false;
-	if (*path == '\0' || strcasecmp(path, "NONE") == 0)
+	if (*path == '\0' || strcasecmp(path, "NONE") == 0 ||
+	    strcasecmp(path, "OFF") == 0)
 		lc->lc_dest = LOG_TO_NONE;
-	else if ((fd = descriptor_of(path)) == 1)
+	else if (strcasecmp(path, "AUTO") == 0) {
+		free(path);
+		lc->lc_dest = LOG_TO_FILE;
+		lc->lc_auto = true;
+		return true;
+	} else if ((fd = descriptor_of(path)) == 1)
 		lc->lc_dest = LOG_TO_STDOUT;
 	else if (fd == 2)
 		lc->lc_dest = LOG_TO_STDERR;
 	else if (fd >= 0) {
 		lc->lc_dest = LOG_TO_FD;
 		lc->lc_fd = (int)fd;
-	} else if (path[0] != '/') {
-		config_msg(ld, true, raw->pr_logfile_line[stream], "%s: \"%s\" "
-		    "is not an absolute path, AUTO, NONE, /dev/stdout or "
-		    "/dev/stderr", keys[stream], path);
-		free(path);
-		return false;
+	} else if (strcasecmp(path, "syslog") == 0) {
+		/* Said once, for the first process. */
+		if (pc == pg->pg_procs)
+			config_msg(ld, false, re->re_line, "%s: syslog: "
+			    "written to the supervisor's stdout (the journal "
+			    "under systemd); supervisord's syslog logging is "
+			    "not supported", keys[stream]);
+		lc->lc_dest = LOG_TO_STDOUT;
 	} else {
+		abs = config_path_abs(ld, path);
+		free(path);
+		if (abs == NULL)
+			return false;
 		lc->lc_dest = LOG_TO_FILE;
-		path_clean(path);
-		lc->lc_path = path;
+		lc->lc_path = abs;
 		return true;
 	}
 	free(path);
@@ -203,16 +224,16 @@ expand_log(struct loader *ld, const struct program_config *pg,
 	return true;
 }
 
-/* The line of a section's numprocs, or of its header without one. */
-static int
-numprocs_line(const struct raw_section *rs)
+/* A section's numprocs key, or NULL. */
+static const struct raw_entry *
+numprocs_entry(const struct raw_section *rs)
 {
 	size_t i;
 
 	for (i = 0; i < rs->rs_count; i++)
 		if (strcmp(rs->rs_entries[i].re_key, "numprocs") == 0)
-			return rs->rs_entries[i].re_line;
-	return rs->rs_line;
+			return &rs->rs_entries[i];
+	return NULL;
 }
 
 /*
@@ -223,20 +244,22 @@ numprocs_line(const struct raw_section *rs)
  * after reporting.
  */
 static char **
-expand_words(struct loader *ld, const char *key, int line, const char *raw,
-    const struct program_vars *pv, bool pairs)
+expand_words(struct loader *ld, const char *key, const struct raw_entry *re,
+    struct program_vars *pv, bool pairs)
 {
 	char err[PARSE_ERRLEN], **words, *s;
 	size_t i;
 
-	words = pairs ? parse_environment(raw, err, sizeof(err)) :
-	    split_command(raw, err, sizeof(err));
+	config_use_entry(ld, re, pv);
+	words = pairs ? parse_environment(re->re_value, err, sizeof(err)) :
+	    split_command(re->re_value, err, sizeof(err));
 	if (words == NULL) {
-		config_msg(ld, true, line, "%s: %s", key, err);
+		config_msg(ld, true, re->re_line, "%s: %s", key, err);
 		return NULL;
 	}
 	for (i = 0; words[i] != NULL; i++) {
-		if ((s = config_expand(ld, key, line, words[i], pv)) == NULL) {
+		if ((s = config_expand(ld, key, re->re_line, words[i], pv)) ==
+		    NULL) {
 			strv_free(words);
 			return NULL;
 		}
@@ -244,21 +267,128 @@ expand_words(struct loader *ld, const char *key, int line, const char *raw,
 		words[i] = s;
 	}
 	if (!pairs && words[0][0] == '\0') {
-		config_msg(ld, true, line, "%s: empty command: the program's "
-		    "name is an empty string", key);
+		config_msg(ld, true, re->re_line, "%s: empty command: the "
+		    "program's name is an empty string", key);
 		strv_free(words);
 		return NULL;
 	}
 	return words;
 }
 
+/*
+ * A process's environment: [supervisor] environment= first, then the
+ * program's own (its values win: spawn.c takes the later of two).  The
+ * copy of the first counts against the config's bytes: it is made for
+ * every process.  NULL (said) when out of memory or past the limit.
+ */
+static char **
+process_env(struct loader *ld, const struct program_config *pg, char **own)
+{
+	char **env;
+	size_t i, bytes = 0;
+
+	for (i = 0; ld->ld_env != NULL && ld->ld_env[i] != NULL; i++)
+		bytes += strlen(ld->ld_env[i]) + 1;
+	config_use_file(ld, pg->pg_fileno);
+	if (!config_count_bytes(ld, "environment", pg->pg_line, bytes))
+		return NULL;
+	if ((env = strv_new()) == NULL)
+		goto nomem;
+	for (i = 0; ld->ld_env != NULL && ld->ld_env[i] != NULL; i++)
+		if (strv_push(&env, ld->ld_env[i]) == -1)
+			goto nomem;
+	for (i = 0; own != NULL && own[i] != NULL; i++)
+		if (strv_push(&env, own[i]) == -1)
+			goto nomem;
+	return env;
+nomem:
+	strv_free(env);
+	ld->ld_nomem = true;
+	return NULL;
+}
+
+/*
+ * One process's per-process values.  The program's environment= is
+ * expanded first: its variables are what %(ENV_X)s means in the others
+ * (supervisord >= 4.2).  Every bad key is reported (once: *bad keeps it
+ * from being tried for the next processes); false when one is bad.
+ */
+static bool
+expand_proc(struct loader *ld, struct program_config *pg,
+    struct program_raw *raw, struct proc_config *pc)
+{
+	struct program_vars pv;
+	char **own = NULL;
+	bool ok = true;
+	int k;
+
+	config_vars_init(&pv, ld, pg->pg_name, pg->pg_numprocs, pc->pcf_num);
+	if (raw->pr_environment != NULL && !raw->pr_bad_environment &&
+	    (own = expand_words(ld, "environment", raw->pr_environment, &pv,
+	    true)) == NULL)
+		raw->pr_bad_environment = true;
+	if (raw->pr_bad_environment)
+		ok = false;
+	else if ((pc->pcf_env = process_env(ld, pg, own)) == NULL)
+		ok = false;
+	pv.pv_env[1] = own;
+	if (!raw->pr_bad_name) {
+		config_use_entry(ld, raw->pr_process_name, &pv);
+		pc->pcf_name = config_expand(ld, "process_name",
+		    raw->pr_process_name->re_line,
+		    raw->pr_process_name->re_value, &pv);
+		if (pc->pcf_name != NULL && !valid_program_name(pc->pcf_name)) {
+			config_msg(ld, true, raw->pr_process_name->re_line,
+			    "process_name: \"%s\" must be 1-128 bytes of "
+			    "UTF-8 without blanks, control characters, ':' or "
+			    "'/'", pc->pcf_name);
+			free(pc->pcf_name);
+			pc->pcf_name = NULL;
+		}
+		if (pc->pcf_name == NULL)
+			raw->pr_bad_name = true;
+	}
+	if (raw->pr_bad_name)
+		ok = false;
+	if (raw->pr_command != NULL && !raw->pr_bad_command &&
+	    (pc->pcf_argv = expand_words(ld, "command", raw->pr_command, &pv,
+	    false)) == NULL)
+		raw->pr_bad_command = true;
+	if (raw->pr_command == NULL || raw->pr_bad_command)
+		ok = false;
+	if (raw->pr_directory != NULL && !raw->pr_bad_directory) {
+		char *dir;
+
+		config_use_entry(ld, raw->pr_directory, &pv);
+		dir = config_expand(ld, "directory",
+		    raw->pr_directory->re_line, raw->pr_directory->re_value,
+		    &pv);
+		/* Relative: from where the supervisor was started. */
+		if (dir != NULL && *dir != '\0')
+			pc->pcf_directory = config_path_abs(ld, dir);
+		if (dir == NULL || (*dir != '\0' && pc->pcf_directory == NULL))
+			raw->pr_bad_directory = true;
+		free(dir);
+	}
+	if (raw->pr_bad_directory)
+		ok = false;
+	for (k = 0; k < 2; k++) {
+		if (raw->pr_bad_logfile[k])
+			ok = false;
+		else if (!expand_log(ld, pg, raw, pc, &pv, k)) {
+			raw->pr_bad_logfile[k] = true;
+			ok = false;
+		}
+	}
+	strv_free(own);
+	return ok;
+}
+
 /* Fills pg_procs: one expanded process config per process number. */
 static bool
 program_expand_procs(struct loader *ld, struct program_config *pg,
-    const struct program_raw *raw)
+    struct program_raw *raw)
 {
-	struct program_vars pv;
-	struct proc_config *pc;
 	bool ok = true;
 	int i;
 
@@ -267,50 +397,14 @@ program_expand_procs(struct loader *ld, struct program_config *pg,
 		ld->ld_nomem = true;
 		return false;
 	}
-	for (i = 0; i < pg->pg_numprocs && ok; i++) {
-		pc = &pg->pg_procs[i];
-		pc->pcf_num = pg->pg_numprocs_start + i;
-		config_vars_init(&pv, ld, pg->pg_name, pg->pg_numprocs,
-		    pc->pcf_num);
-		pc->pcf_name = config_expand(ld, "process_name",
-		    raw->pr_process_name_line, raw->pr_process_name, &pv);
-		if (pc->pcf_name == NULL)
-			return false;
-		if (!valid_program_name(pc->pcf_name)) {
-			config_msg(ld, true, raw->pr_process_name_line,
-			    "process_name: \"%s\" must be 1-128 bytes of "
-			    "UTF-8 without blanks, control characters, ':' or "
-			    "'/'", pc->pcf_name);
-			return false;
+	for (i = 0; i < pg->pg_numprocs; i++) {
+		pg->pg_procs[i].pcf_num = pg->pg_numprocs_start + i;
+		/* Each key was tried for this one: the others would
+		 * only say it again. */
+		if (!expand_proc(ld, pg, raw, &pg->pg_procs[i])) {
+			ok = false;
+			break;
 		}
-		if ((pc->pcf_argv = expand_words(ld, "command",
-		    raw->pr_command_line, raw->pr_command, &pv, false)) ==
-		    NULL)
-			return false;
-		if (raw->pr_directory != NULL) {
-			pc->pcf_directory = config_expand(ld, "directory",
-			    raw->pr_directory_line, raw->pr_directory, &pv);
-			if (pc->pcf_directory == NULL)
-				return false;
-			if (pc->pcf_directory[0] != '/') {
-				config_msg(ld, true, raw->pr_directory_line,
-				    "directory: \"%s\" is not an absolute path",
-				    pc->pcf_directory);
-				return false;
-			}
-		}
-		if (raw->pr_environment != NULL) {
-			if ((pc->pcf_env = expand_words(ld, "environment",
-			    raw->pr_environment_line, raw->pr_environment, &pv,
-			    true)) == NULL)
-				return false;
-		} else if ((pc->pcf_env = strv_new()) == NULL) {
-			ld->ld_nomem = true;
-			return false;
-		}
-		if (!expand_log(ld, pg, raw, pc, &pv, OUT_STDOUT) ||
-		    !expand_log(ld, pg, raw, pc, &pv, OUT_STDERR))
-			return false;
 	}
 	return ok;
 }
@@ -388,8 +482,9 @@ expand_store(struct loader *ld, const struct key_def *kd,
 
 /*
  * user = NAME or a uid: looked up now, so that a user that does not exist
- * is a config error, not a failed start.  A supervisor that is not root
- * can run programs only as itself: another user is an error too.
+ * is a config error, not a failed start.  A supervisor that does not run
+ * as root (its own user, or [supervisor] user's) can run programs only as
+ * itself: another user is an error too.
  */
 static bool
 set_user(struct loader *ld, struct program_config *pg,
@@ -397,7 +492,7 @@ set_user(struct loader *ld, struct program_config *pg,
 {
 	struct passwd *pw;
 	char *name;
-	long id;
+	long id, self = ld->ld_daemon_uid;
 
 	if ((name = config_expand(ld, "user", re->re_line, re->re_value,
 	    pv)) == NULL)
@@ -412,10 +507,10 @@ set_user(struct loader *ld, struct program_config *pg,
 		free(name);
 		return false;
 	}
-	if (geteuid() != 0 && pw->pw_uid != geteuid()) {
+	if (self != 0 && (long)pw->pw_uid != self) {
 		config_msg(ld, true, re->re_line, "user: \"%s\": only root "
 		    "can run programs as another user (this supervisor runs "
-		    "as uid %d)", name, (int)geteuid());
+		    "as uid %ld)", name, self);
 		free(name);
 		return false;
 	}
@@ -426,7 +521,7 @@ set_user(struct loader *ld, struct program_config *pg,
 	pg->pg_uid = (long)pw->pw_uid;
 	pg->pg_gid = (long)pw->pw_gid;
 	/* Its own user: nothing to switch (and setgroups is root's). */
-	if (geteuid() != 0)
+	if (self != 0)
 		pg->pg_uid = pg->pg_gid = -1;
 	free(name);
 	if (pg->pg_user == NULL || pg->pg_home == NULL) {
@@ -493,6 +588,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		if (strcmp(re->re_key, "numprocs") != 0 &&
 		    strcmp(re->re_key, "numprocs_start") != 0)
 			continue;
+		config_use_entry(ld, re, &pv);
 		kd = config_key_find(program_keys, NKEYS(program_keys), re->re_key);
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
@@ -500,7 +596,12 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	/* Before anything is expanded per process: a count too large to
 	 * run costs nothing more than this message. */
 	if (ld->ld_processes + (size_t)pg->pg_numprocs > ld->ld_max_processes) {
-		config_msg(ld, true, numprocs_line(rs), "numprocs: %d more "
+		if ((re = numprocs_entry(rs)) != NULL)
+			config_use_entry(ld, re, NULL);
+		else
+			config_use_file(ld, rs->rs_file);
+		config_msg(ld, true, re != NULL ? re->re_line : rs->rs_line,
+		    "numprocs: %d more "
 		    "process%s would make %zu, over max_processes = %zu; raise "
 		    "max_processes in [supervisor] if this machine can run "
 		    "them", pg->pg_numprocs, pg->pg_numprocs == 1 ? "" : "es",
@@ -514,8 +615,9 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	    pg->pg_numprocs_start);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
+		config_use_entry(ld, re, &pv);
 		kd = config_key_usable(ld, program_keys, NKEYS(program_keys), rs,
-		    re, &ok);
+		    re);
 		if (kd == NULL)
 			continue;
 		if (strcmp(re->re_key, "numprocs") == 0 ||
@@ -523,28 +625,21 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			continue;
 		if (kd->kd_type == KEY_STRING) {
 			/* Per-process strings are expanded per process. */
-			if (strcmp(kd->kd_name, "command") == 0) {
-				raw.pr_command = re->re_value;
-				raw.pr_command_line = re->re_line;
-			} else if (strcmp(kd->kd_name, "process_name") == 0) {
-				raw.pr_process_name = re->re_value;
-				raw.pr_process_name_line = re->re_line;
-			} else if (strcmp(kd->kd_name, "directory") == 0) {
-				raw.pr_directory = re->re_value;
-				raw.pr_directory_line = re->re_line;
-			} else if (strcmp(kd->kd_name, "user") == 0) {
+			if (strcmp(kd->kd_name, "command") == 0)
+				raw.pr_command = re;
+			else if (strcmp(kd->kd_name, "process_name") == 0)
+				raw.pr_process_name = re;
+			else if (strcmp(kd->kd_name, "directory") == 0)
+				raw.pr_directory = re;
+			else if (strcmp(kd->kd_name, "user") == 0) {
 				if (!set_user(ld, pg, re, &pv))
 					ok = false;
-			} else if (strcmp(kd->kd_name, "stdout_logfile") == 0) {
-				raw.pr_logfile[OUT_STDOUT] = re->re_value;
-				raw.pr_logfile_line[OUT_STDOUT] = re->re_line;
-			} else if (strcmp(kd->kd_name, "stderr_logfile") == 0) {
-				raw.pr_logfile[OUT_STDERR] = re->re_value;
-				raw.pr_logfile_line[OUT_STDERR] = re->re_line;
-			} else {
-				raw.pr_environment = re->re_value;
-				raw.pr_environment_line = re->re_line;
-			}
+			} else if (strcmp(kd->kd_name, "stdout_logfile") == 0)
+				raw.pr_logfile[OUT_STDOUT] = re;
+			else if (strcmp(kd->kd_name, "stderr_logfile") == 0)
+				raw.pr_logfile[OUT_STDERR] = re;
+			else
+				raw.pr_environment = re;
 			continue;
 		}
 		if (!expand_store(ld, kd, pg, re, &pv))
@@ -552,6 +647,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		else if (strcmp(kd->kd_name, "nice") == 0)
 			pg->pg_nice_set = true;
 	}
+	config_use_file(ld, rs->rs_file);
 	if ((pg->pg_settings = settings_string(rs)) == NULL) {
 		ld->ld_nomem = true;
 		ok = false;
@@ -562,17 +658,29 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		ok = false;
 	}
 	if (raw.pr_process_name == NULL) {
-		raw.pr_process_name = pg->pg_numprocs > 1 ?
-		    "%(program_name)s_%(process_num)02d" : "%(program_name)s";
-		raw.pr_process_name_line = rs->rs_line;
+		raw.pr_default_name.re_line = rs->rs_line;
+		raw.pr_default_name.re_file = rs->rs_file;
+		raw.pr_default_name.re_key = (char *)(uintptr_t)"process_name";
+		raw.pr_default_name.re_value = (char *)(uintptr_t)
+		    (pg->pg_numprocs > 1 ? "%(program_name)s_%(process_num)02d" :
+		    "%(program_name)s");
+		raw.pr_process_name = &raw.pr_default_name;
+		/* The program's name, said to be bad already. */
+		if (!valid_program_name(pg->pg_name))
+			raw.pr_bad_name = true;
 	} else if (pg->pg_numprocs > 1 &&
-	    strstr(raw.pr_process_name, "%(process_num)") == NULL) {
-		config_msg(ld, true, raw.pr_process_name_line, "process_name: "
-		    "must contain %%(process_num)d when numprocs is above 1");
+	    strstr(raw.pr_process_name->re_value, "%(process_num)") == NULL) {
+		config_use_entry(ld, raw.pr_process_name, NULL);
+		config_msg(ld, true, raw.pr_process_name->re_line,
+		    "process_name: must contain %%(process_num)d when numprocs "
+		    "is above 1");
+		raw.pr_bad_name = true;
 		ok = false;
 	}
-	if (ok && !program_expand_procs(ld, pg, &raw))
+	/* Even after an error: a bad value must not hide the next. */
+	if (!program_expand_procs(ld, pg, &raw))
 		ok = false;
+	config_use_file(ld, rs->rs_file);
 	if (!ok) {
 		config_program_free(pg);
 		return NULL;
@@ -684,7 +792,8 @@ own_log(struct loader *ld, struct strmap *owners, struct log_owner *lo,
 
 /*
  * Once the whole config is read: AUTO logs are named (childlogdir may
- * come after the programs): CHILDLOGDIR/PROCESS-stdout---supervisor, a
+ * come after the programs): CHILDLOGDIR/PROCESS-stdout---IDENTIFIER
+ * (supervisor unless [supervisor] identifier says), a
  * prefix that logfile.c ends with a random part and .log when it makes
  * the file (once per supervisor run: a restart of the process appends to
  * it), as supervisord does, so nobody can guess or claim the name first
@@ -728,8 +837,9 @@ config_settle_logs(struct loader *ld, struct config *cf)
 					continue;
 				/* A prefix: the file gets its random end (and
 				 * .log) when it is made, as supervisord's. */
-				if (asprintf(&lc->lc_path, "%s/%s-%s---supervisor",
-				    dir, pc->pcf_name, stream_names[k]) == -1) {
+				if (asprintf(&lc->lc_path, "%s/%s-%s---%s", dir,
+				    pc->pcf_name, stream_names[k],
+				    cf->cf_identifier) == -1) {
 					lc->lc_path = NULL;
 					ld->ld_nomem = true;
 					ok = false;

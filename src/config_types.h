@@ -120,8 +120,44 @@ struct config {
 	long		  cf_socket_uid; /* chown user, -1: none */
 	long		  cf_socket_gid; /* chown group, -1: none */
 	double		  cf_control_timeout; /* drop a silent client after */
+	char		 *cf_user;	/* [supervisor] user: run as it once
+					   the config is read; NULL: as is */
+	long		  cf_uid;	/* its uid, -1 without user */
+	long		  cf_gid;	/* its primary group */
+	char		 *cf_directory;	/* chdir here when detached; NULL: / */
+	int		  cf_umask;	/* set when detached (022) */
+	char		 *cf_identifier; /* in AUTO log names (supervisor) */
+	bool		  cf_nocleanup;	/* keep old AUTO logs at start */
+	bool		  cf_silent;	/* in the foreground, no copy of the
+					   log file's lines on stdout */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
+};
+
+/*
+ * What the command line says over the config file, on every load (a
+ * reload too), as supervisord's options override its config: NULL or
+ * -1 where it says nothing.  Values are checked by the caller.
+ */
+struct config_options {
+	bool		 co_nodaemon_default; /* nodaemon when the file has none
+					   (false as supervisord) */
+	int		 co_nodaemon;	/* -n: 1 */
+	int		 co_silent;	/* -s: 1 */
+	int		 co_nocleanup;	/* -k: 1 */
+	int		 co_strip_ansi;	/* -t: 1 */
+	const char	*co_user;	/* -u: checked to exist */
+	int		 co_umask;	/* -m */
+	const char	*co_directory;	/* -d */
+	const char	*co_logfile;	/* -l */
+	long long	 co_logfile_maxbytes; /* -y */
+	int		 co_logfile_backups; /* -z */
+	int		 co_loglevel;	/* -e: an enum log_level */
+	const char	*co_pidfile;	/* -j */
+	const char	*co_identifier;	/* -i */
+	const char	*co_childlogdir; /* -q */
+	int		 co_minfds;	/* -a */
+	int		 co_minprocs;	/* --minprocs */
 };
 
 /* Problems found while loading, in file order. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pwd.h>
 #include <sys/utsname.h>
 
 #include "config_value.h"
@@ -80,6 +81,31 @@ config_section_find(const struct loader *ld, const char *name)
 	return at == 0 ? NULL : &ld->ld_sections[at - 1];
 }
 
+/*
+ * A process's section ([program:x] and the like) is written once; in two
+ * files it is likely a copy left behind.  The supervisor's own sections
+ * are layered on purpose: Debian's main file has [supervisord], and a
+ * file in conf.d sets it again for a container.
+ */
+static bool
+is_process_section(const char *name)
+{
+	static const char *const prefixes[] = {
+		"program:", "fcgi-program:", "eventlistener:", "group:",
+	};
+	size_t i;
+
+	for (i = 0; i < NKEYS(prefixes); i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A section seen again, in this file or a later one, goes on: its keys
+ * join the first one's, a later value winning, as supervisord's
+ * ConfigParser reads several files into one.
+ */
 static void
 sink_section(void *ctx, int line, const char *name)
 {
@@ -88,20 +114,25 @@ sink_section(void *ctx, int line, const char *name)
 	struct raw_section *nl;
 	size_t cap;
 
+	/* The main file's [include] is read before the files it names. */
+	if (ld->ld_file_index != 0 && strcmp(name, "include") == 0) {
+		config_msg(ld, false, line, "[include] in an included file is "
+		    "not read; only the main file's is");
+		ld->ld_current = NULL;
+		return;
+	}
 	/* A thousand programs: find repeated headers by hash, not by scan. */
 	if ((found = config_section_find(ld, name)) != NULL) {
 		ld->ld_current = &ld->ld_sections[found - ld->ld_sections];
-		if (ld->ld_current->rs_file == ld->ld_file_index) {
+		if (ld->ld_current->rs_file == ld->ld_file_index)
 			config_msg(ld, false, line, "[%s] appears again (first "
 			    "at line %d); its keys are merged", name,
 			    ld->ld_current->rs_line);
-			return;
-		}
-		/* Across files, a merge would hide which file wins. */
-		config_msg(ld, true, line, "[%s] is already in %s at line %d",
-		    name, ld->ld_files[ld->ld_current->rs_file].lf_name,
-		    ld->ld_current->rs_line);
-		ld->ld_current = NULL;
+		else if (is_process_section(name))
+			config_msg(ld, false, line, "[%s] is also in %s at line "
+			    "%d; its keys are merged, this file's values win",
+			    name, ld->ld_files[ld->ld_current->rs_file].lf_name,
+			    ld->ld_current->rs_line);
 		return;
 	}
 	ld->ld_current = NULL;
@@ -145,12 +176,16 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 		return;
 	for (i = 0; i < rs->rs_count; i++) {
 		if (strcmp(rs->rs_entries[i].re_key, key) == 0) {
-			config_msg(ld, false, line, "%s: set again (first at line "
-			    "%d); this value wins", key,
-			    rs->rs_entries[i].re_line);
+			/* From another file, a layer over the first: the
+			 * section said so, or nothing needed saying. */
+			if (rs->rs_entries[i].re_file == ld->ld_file_index)
+				config_msg(ld, false, line, "%s: set again "
+				    "(first at line %d); this value wins", key,
+				    rs->rs_entries[i].re_line);
 			free(rs->rs_entries[i].re_value);
 			rs->rs_entries[i].re_value = strdup(value);
 			rs->rs_entries[i].re_line = line;
+			rs->rs_entries[i].re_file = ld->ld_file_index;
 			if (rs->rs_entries[i].re_value == NULL)
 				ld->ld_nomem = true;
 			return;
@@ -163,6 +198,7 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 	}
 	rs->rs_entries = nl;
 	nl[rs->rs_count].re_line = line;
+	nl[rs->rs_count].re_file = ld->ld_file_index;
 	nl[rs->rs_count].re_key = strdup(key);
 	nl[rs->rs_count].re_value = strdup(value);
 	if (nl[rs->rs_count].re_key == NULL ||
@@ -215,6 +251,8 @@ config_vars_init(struct program_vars *pv, const struct loader *ld,
 	    process_num };
 	pv->pv_vars[5] = (struct expand_var){ "numprocs", NULL, numprocs };
 	pv->pv_count = 6;
+	pv->pv_env[0] = ld->ld_env;
+	pv->pv_env[1] = NULL;
 }
 
 /*
@@ -365,20 +403,100 @@ config_key_find(const struct key_def *table, size_t n, const char *key)
 }
 
 /*
- * The definition of re's key in table, if the key can be used: an
- * unknown key is an error (*ok becomes false), a key supervisord has and
- * this supervisor does not yet a warning; both give NULL.
+ * The edit distance of a and b (Damerau's: a swap of two neighbours is
+ * one edit), or more than max once it is sure to be.  Names are short.
+ */
+static size_t
+edit_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, cost, d;
+	size_t row[3][65];	/* rows i-2, i-1 and i of the table */
+
+	if (la > 64 || lb > 64)
+		return max + 1;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		row[1][j] = j;
+	for (i = 1; i <= la; i++) {
+		row[2][0] = i;
+		for (j = 1; j <= lb; j++) {
+			cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			d = row[1][j] + 1;
+			if (row[2][j - 1] + 1 < d)
+				d = row[2][j - 1] + 1;
+			if (row[1][j - 1] + cost < d)
+				d = row[1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && row[0][j - 2] + 1 < d)
+				d = row[0][j - 2] + 1;
+			row[2][j] = d;
+		}
+		memcpy(row[0], row[1], sizeof(row[0]));
+		memcpy(row[1], row[2], sizeof(row[1]));
+	}
+	return row[1][lb];
+}
+
+/*
+ * The one name of names[0..n) that word is a likely typo of: within two
+ * edits (one for a word of four letters or less), and nearer than any
+ * other; NULL when there is none, or no single one.
+ */
+const char *
+config_closest(const char *word, const char *const *names, size_t n)
+{
+	size_t i, d, best_d, max = strlen(word) <= 4 ? 1 : 2;
+	const char *best = NULL;
+	bool tie = false;
+
+	best_d = max + 1;
+	for (i = 0; i < n; i++) {
+		d = edit_distance(word, names[i], max);
+		if (d == 0 || d > max)
+			continue;
+		if (d < best_d) {
+			best = names[i];
+			best_d = d;
+			tie = false;
+		} else if (d == best_d && strcmp(best, names[i]) != 0)
+			tie = true;
+	}
+	return tie ? NULL : best;
+}
+
+/*
+ * The definition of re's key in table, if the key can be used.  An
+ * unknown key is ignored with a warning, as supervisord ignores it
+ * (naming the key it is likely a typo of, or the section it belongs
+ * in); a key supervisord has and this supervisor does not yet, too.
+ * Both give NULL.
  */
 const struct key_def *
 config_key_usable(struct loader *ld, const struct key_def *table, size_t n,
-    const struct raw_section *rs, const struct raw_entry *re, bool *ok)
+    const struct raw_section *rs, const struct raw_entry *re)
 {
 	const struct key_def *kd = config_key_find(table, n, re->re_key);
+	const char *names[128], *near, *home;
+	size_t i;
 
 	if (kd == NULL) {
-		config_msg(ld, true, re->re_line, "unknown key \"%s\" in [%s]",
-		    re->re_key, rs->rs_name);
-		*ok = false;
+		for (i = 0; i < n && i < NKEYS(names); i++)
+			names[i] = table[i].kd_name;
+		near = config_closest(re->re_key, names, i);
+		home = ld->ld_key_home == NULL ? NULL :
+		    ld->ld_key_home(re->re_key, rs->rs_name);
+		if (near != NULL)
+			config_msg(ld, false, re->re_line, "unknown key \"%s\" "
+			    "in [%s]; ignored; did you mean %s?", re->re_key,
+			    rs->rs_name, near);
+		else if (home != NULL)
+			config_msg(ld, false, re->re_line, "unknown key \"%s\" "
+			    "in [%s]; ignored (it is a key of %s)", re->re_key,
+			    rs->rs_name, home);
+		else
+			config_msg(ld, false, re->re_line, "unknown key \"%s\" "
+			    "in [%s]; ignored", re->re_key, rs->rs_name);
 		return NULL;
 	}
 	if (kd->kd_type == KEY_LATER) {
@@ -389,31 +507,113 @@ config_key_usable(struct loader *ld, const struct key_def *table, size_t n,
 	return kd;
 }
 
+/*
+ * The %(ENV_X)s names of pv's lists, before the fixed names: each list
+ * the later one first, and in each the later of two equal keys first,
+ * as expand() takes the first it finds.  *out is NULL when there are
+ * none; -1 when out of memory.
+ */
+static int
+env_vars(const struct program_vars *pv, struct expand_var **out,
+    size_t *count)
+{
+	struct expand_var *vars;
+	size_t n = 0, k, i, at = 0;
+	const char *eq;
+	char *name;
+	int l;
+
+	*out = NULL;
+	*count = pv->pv_count;
+	for (l = 0; l < 2; l++)
+		for (i = 0; pv->pv_env[l] != NULL && pv->pv_env[l][i] != NULL;
+		    i++)
+			n++;
+	if (n == 0)
+		return 0;
+	if ((vars = calloc(n + pv->pv_count, sizeof(*vars))) == NULL)
+		return -1;
+	for (l = 1; l >= 0; l--) {
+		for (k = 0; pv->pv_env[l] != NULL && pv->pv_env[l][k] != NULL;
+		    k++)
+			;
+		while (k-- > 0) {
+			eq = strchr(pv->pv_env[l][k], '=');
+			if (eq == NULL || asprintf(&name, "ENV_%.*s",
+			    (int)(eq - pv->pv_env[l][k]), pv->pv_env[l][k])
+			    == -1)
+				continue;
+			vars[at].ev_name = name;
+			vars[at].ev_str = eq + 1;
+			at++;
+		}
+	}
+	memcpy(vars + at, pv->pv_vars, pv->pv_count * sizeof(*vars));
+	*out = vars;
+	*count = at + pv->pv_count;
+	return 0;
+}
+
+static void
+env_vars_free(struct expand_var *vars, size_t count, size_t fixed)
+{
+	size_t i;
+
+	if (vars == NULL)
+		return;
+	for (i = 0; i + fixed < count; i++)
+		free((char *)(uintptr_t)vars[i].ev_name);
+	free(vars);
+}
+
 /* Expands value for the message-producing callers; NULL after reporting. */
 char *
 config_expand(struct loader *ld, const char *key, int line, const char *value,
     const struct program_vars *pv)
 {
 	char err[PARSE_ERRLEN], *out;
+	struct expand_var *vars;
+	size_t count;
 
 	if (ld->ld_expanded_over)
 		return NULL;		/* said once; a thousand times more is noise */
-	out = expand(value, pv->pv_vars, pv->pv_count, err, sizeof(err));
+	if (env_vars(pv, &vars, &count) == -1) {
+		ld->ld_nomem = true;
+		return NULL;
+	}
+	out = expand(value, vars != NULL ? vars : pv->pv_vars, count, err,
+	    sizeof(err));
+	env_vars_free(vars, count, pv->pv_count);
 	if (out == NULL) {
 		config_msg(ld, true, line, "%s: %s", key, err);
 		return NULL;
 	}
-	ld->ld_expanded += strlen(out);
-	if (ld->ld_expanded > CONFIG_EXPANDED_MAX) {
-		config_msg(ld, true, line, "%s: the config's values expand to "
-		    "more than %lu MiB in all (each per-process value times "
-		    "numprocs); lower numprocs or shorten the values", key,
-		    CONFIG_EXPANDED_MAX >> 20);
-		ld->ld_expanded_over = true;
+	if (!config_count_bytes(ld, key, line, strlen(out))) {
 		free(out);
 		return NULL;
 	}
 	return out;
+}
+
+/*
+ * Counts n more bytes that the config's values make, against
+ * CONFIG_EXPANDED_MAX; false (said once) past it.  Values copied into
+ * every process, as [supervisor] environment=, count once for each.
+ */
+bool
+config_count_bytes(struct loader *ld, const char *key, int line, size_t n)
+{
+	if (ld->ld_expanded_over)
+		return false;
+	ld->ld_expanded += n;
+	if (ld->ld_expanded <= CONFIG_EXPANDED_MAX)
+		return true;
+	config_msg(ld, true, line, "%s: the config's values expand to more "
+	    "than %lu MiB in all (each per-process value times numprocs); "
+	    "lower numprocs or shorten the values", key,
+	    CONFIG_EXPANDED_MAX >> 20);
+	ld->ld_expanded_over = true;
+	return false;
 }
 
 
@@ -438,6 +638,60 @@ config_loader_free(struct loader *ld)
 	}
 	free(ld->ld_files);
 	strv_free(ld->ld_patterns);
+	strv_free(ld->ld_env);
+	free(ld->ld_cwd);
+}
+
+/*
+ * A path from the config made absolute, as supervisord reads it: "~" and
+ * "~USER" at its start are a home directory, and a relative path is
+ * taken from ld_base (the directory the supervisor was started in, fixed
+ * once, as it may later change directory).  Cleaned (path_clean).  NULL
+ * when out of memory.
+ */
+char *
+config_path_abs(struct loader *ld, const char *path)
+{
+	const char *home = NULL, *rest = path, *slash;
+	struct passwd *pw;
+	char user[256], *out;
+	size_t ulen;
+
+	if (path[0] == '~') {
+		slash = strchrnul(path, '/');
+		ulen = (size_t)(slash - path - 1);
+		if (ulen == 0)
+			home = getenv("HOME");
+		else if (ulen < sizeof(user)) {
+			memcpy(user, path + 1, ulen);
+			user[ulen] = '\0';
+			if ((pw = getpwnam(user)) != NULL)
+				home = pw->pw_dir;
+		}
+		if (home != NULL)
+			rest = slash;
+	}
+	if (home == NULL && path[0] == '/')
+		out = strdup(path);
+	else if (asprintf(&out, "%s/%s", home != NULL ? home : ld->ld_base,
+	    rest) == -1)
+		out = NULL;
+	if (out == NULL) {
+		ld->ld_nomem = true;
+		return NULL;
+	}
+	path_clean(out);
+	return out;
+}
+
+/* Messages name re's file, and %(here)s (in pv too) is its directory. */
+void
+config_use_entry(struct loader *ld, const struct raw_entry *re,
+    struct program_vars *pv)
+{
+	config_use_file(ld, re->re_file);
+	if (pv != NULL)
+		pv->pv_vars[0].ev_str = ld->ld_here;
 }
 
 /* Messages name file i, and %(here)s is its directory, from now on. */

@@ -19,6 +19,8 @@ struct inifile_sink;
 /* Raw "key = value" lines of one section, before validation. */
 struct raw_entry {
 	int	 re_line;
+	size_t	 re_file;	/* index into ld_files: a section can be in
+				   several files, its keys merged */
 	char	*re_key;
 	char	*re_value;
 };
@@ -59,6 +61,15 @@ struct loader {
 	bool			 ld_daemon_only; /* skip [program:x] sections */
 	bool			 ld_from_text;	/* main file from memory: its
 						   [include] files are not read */
+	char			**ld_env;	/* [supervisor] environment=, for
+						   %(ENV_X)s in later sections */
+	const char		*ld_base;	/* relative paths are from here */
+	char			*ld_cwd;	/* ld_base when none was set */
+	long			 ld_daemon_uid;	/* whom the supervisor runs as
+						   ([supervisor] user, or us) */
+	/* The section an unknown key belongs in, if another: "[program:x]". */
+	const char		*(*ld_key_home)(const char *key,
+				    const char *section);
 };
 
 enum key_type {
@@ -98,11 +109,18 @@ struct key_def {
 struct program_vars {
 	struct expand_var	 pv_vars[6];
 	size_t			 pv_count;
+	/* "KEY=value" lists %(ENV_KEY)s sees before the supervisor's own
+	 * environment, the later list first: [supervisor] environment=,
+	 * then a program's own (NULL: none). */
+	char *const		*pv_env[2];
 };
 
 void	config_msg(struct loader *ld, bool error, int line, const char *fmt,
 	    ...) PRINTFLIKE(4, 5);
 void	config_use_file(struct loader *ld, size_t i);
+char	*config_path_abs(struct loader *ld, const char *path);
+void	config_use_entry(struct loader *ld, const struct raw_entry *re,
+	    struct program_vars *pv);
 const char *config_quoted(const char *value, char *buf, size_t len);
 void	config_vars_init(struct program_vars *pv, const struct loader *ld,
 	    const char *name, int numprocs, int process_num);
@@ -112,10 +130,13 @@ const struct key_def *config_key_find(const struct key_def *table, size_t n,
 	    const char *key);
 const struct key_def *config_key_usable(struct loader *ld,
 	    const struct key_def *table, size_t n,
-	    const struct raw_section *rs, const struct raw_entry *re,
-	    bool *ok);
+	    const struct raw_section *rs, const struct raw_entry *re);
+const char *config_closest(const char *word, const char *const *names,
+	    size_t n);
 char	*config_expand(struct loader *ld, const char *key, int line,
 	    const char *value, const struct program_vars *pv);
+bool	config_count_bytes(struct loader *ld, const char *key, int line,
+	    size_t n);
 /* The section called name (like "include"), or NULL. */
 const struct raw_section *config_section_find(const struct loader *ld,
 	    const char *name);

@@ -1,16 +1,19 @@
 /*
  * daemon.c: detaching.  fork (the shell gets its prompt back from the
  * first process only when we say so), setsid (no controlling terminal),
- * fork again (never one again), chdir /, stdin and stdout to /dev/null.
- * Until the supervisor is up, its stderr is a pipe to the first process,
- * which keeps what comes and prints it if the daemon never came up: the
- * reason it failed.  A line READY_LINE means it is up.
+ * fork again (never one again), chdir to [supervisor] directory or /,
+ * umask, stdin and stdout to /dev/null.  Until the supervisor is up, its
+ * stderr is a pipe to the first process, which keeps what comes and
+ * prints it if the daemon never came up: the reason it failed.  A line
+ * READY_LINE means it is up.  And becoming [supervisor] user.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,10 +60,11 @@ wait_for_daemon(int fd)
 
 /*
  * Returns 1 in the process that was started, which should exit with
- * *exit_status; 0 in the daemon; -1 (logged) when nothing was started.
+ * *exit_status; 0 in the daemon, in dir (NULL: /) with umask mask, as
+ * supervisord's daemon; -1 (logged) when nothing was started.
  */
 int
-daemon_detach(int *exit_status)
+daemon_detach(const char *dir, int mask, int *exit_status)
 {
 	int report[2], null;
 	pid_t pid;
@@ -98,6 +102,44 @@ daemon_detach(int *exit_status)
 	close(report[1]);
 	detached = true;
 	log_tee_stderr(true);
+	(void)umask((mode_t)mask);
+	/* supervisord goes on where it is when it cannot: here, in /. */
+	if (dir != NULL && chdir(dir) == -1)
+		log_warn("directory: cannot change to %s; staying in /", dir);
+	return 0;
+}
+
+/*
+ * Becomes user (uid, gid: its primary group, and its other groups), for
+ * good: what supervisord does first with [supervisord] user, before its
+ * log, its socket and its pidfile are made.  Nothing to do when it is
+ * already that user.  -1 (logged) when it cannot.
+ */
+int
+daemon_become(const char *user, uid_t uid, gid_t gid)
+{
+	if (getuid() == uid && geteuid() == uid)
+		return 0;
+	if (geteuid() != 0) {
+		log_error("user: cannot run as %s (uid %u): only root can "
+		    "change its user", user, (unsigned)uid);
+		return -1;
+	}
+	if (initgroups(user, gid) == -1) {
+		log_warn("user: initgroups %s", user);
+		return -1;
+	}
+	if (setgid(gid) == -1 || setuid(uid) == -1) {
+		log_warn("user: cannot become %s (uid %u)", user,
+		    (unsigned)uid);
+		return -1;
+	}
+	/* For good: no way back to root. */
+	if (uid != 0 && setuid(0) == 0) {
+		log_error("user: could still become root after becoming %s",
+		    user);
+		return -1;
+	}
 	return 0;
 }
 

@@ -28,11 +28,15 @@ static struct sink_writer *log_lines;	/* the loop runs: lines to log_fd
 					   through its sink */
 static struct sink_writer *log_errors;	/* the loop runs: the log file's
 					   faults to stderr through its sink */
+static struct sink_writer *log_echoes;	/* the loop runs: log_echo's
+					   copies to stdout through its sink */
 static unsigned long long log_dropped_said; /* lines' bytes dropped, said */
 static struct logfile	 log_file;		/* logfile = a file */
 static bool		 log_to_file;		/* log_file is in use */
 static bool		 log_to_syslog;
 static bool		 log_tee;		/* file lines to stderr too */
+static bool		 log_echo;		/* file and syslog lines to
+						   stdout too (the foreground) */
 static enum log_level	 log_threshold = LOG_LEVEL_INFO; /* drop lines above it */
 
 static const char *const level_names[] = {
@@ -128,6 +132,10 @@ log_start(struct ev_loop *loop)
 
 	sink_set_loop(loop);
 	memset(&lc, 0, sizeof(lc));
+	if (log_echo && (log_to_syslog || log_to_file) && log_echoes == NULL) {
+		lc.lc_dest = LOG_TO_STDOUT;
+		log_echoes = sink_writer_new("logfile", &lc, NULL, NULL);
+	}
 	if (log_to_syslog)
 		return;
 	lc.lc_dest = LOG_TO_STDERR;
@@ -168,6 +176,16 @@ log_tee_stderr(bool on)
 	log_tee = on;
 }
 
+/*
+ * In the foreground, the lines that go to a log file or to syslog are
+ * copied to stdout too, as supervisord does unless it is silent.
+ */
+void
+log_echo_stdout(bool on)
+{
+	log_echo = on;
+}
+
 /* SIGUSR2: the log file opened anew (after an external rotation). */
 void
 log_reopen(void)
@@ -197,7 +215,8 @@ log_close(void)
 		closelog();
 	sink_writer_release(log_lines);
 	sink_writer_release(log_errors);
-	log_lines = log_errors = NULL;
+	sink_writer_release(log_echoes);
+	log_lines = log_errors = log_echoes = NULL;
 	log_to_file = log_to_syslog = false;
 	log_fd = STDERR_FILENO;
 }
@@ -219,6 +238,17 @@ to_sink(const char *line, size_t len)
 		/* Said, or dropped too: then said by the next line. */
 	}
 	(void)sink_line(log_lines, line, len);
+}
+
+/* In the foreground, a line of the log file or of syslog copied to
+ * stdout too (log_echo). */
+static void
+echo(const char *line, size_t len)
+{
+	if (log_echoes != NULL)
+		(void)sink_line(log_echoes, line, len);
+	else
+		(void)!write(STDOUT_FILENO, line, len);
 }
 
 void
@@ -261,6 +291,21 @@ log_level_parse(const char *word, enum log_level *out)
 	return -1;
 }
 
+static int
+syslog_prio(enum log_level level)
+{
+	static const int prio[] = {
+		[LOG_LEVEL_CRIT] = LOG_CRIT,
+		[LOG_LEVEL_ERROR] = LOG_ERR,
+		[LOG_LEVEL_WARN] = LOG_WARNING,
+		[LOG_LEVEL_INFO] = LOG_INFO,
+		[LOG_LEVEL_DEBUG] = LOG_DEBUG,
+		[LOG_LEVEL_TRACE] = LOG_DEBUG,
+	};
+
+	return prio[level];
+}
+
 /*
  * Formats the whole line into one buffer and writes it with one write(2),
  * so lines from the supervisor never interleave with each other.
@@ -271,26 +316,18 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	char line[2048];
 	struct timespec now;
 	struct tm tm;
-	size_t len;
+	size_t len, msg_at;
 	int n;
 
 	if (level > log_threshold)
 		return;
-	if (log_to_syslog) {
-		static const int prio[] = {
-			[LOG_LEVEL_CRIT] = LOG_CRIT,
-			[LOG_LEVEL_ERROR] = LOG_ERR,
-			[LOG_LEVEL_WARN] = LOG_WARNING,
-			[LOG_LEVEL_INFO] = LOG_INFO,
-			[LOG_LEVEL_DEBUG] = LOG_DEBUG,
-			[LOG_LEVEL_TRACE] = LOG_DEBUG,
-		};
-
+	if (log_to_syslog && !log_echo) {
 		n = vsnprintf(line, sizeof(line), fmt, ap);
 		if (errnum != 0)
-			syslog(prio[level], "%s: %s", line, strerror(errnum));
+			syslog(syslog_prio(level), "%s: %s", line,
+			    strerror(errnum));
 		else
-			syslog(prio[level], "%s", line);
+			syslog(syslog_prio(level), "%s", line);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -300,6 +337,7 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	    now.tv_nsec / 1000000, level_names[level]);
 	if (n > 0)
 		len += (size_t)n;
+	msg_at = len;
 	n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	if (n > 0)
 		len += (size_t)n;
@@ -318,8 +356,17 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 		to_sink(line, len);
 		return;
 	}
+	if (log_to_syslog) {
+		echo(line, len);
+		line[len - 1] = '\0';
+		/* The message alone: syslog stamps it itself. */
+		syslog(syslog_prio(level), "%s", line + msg_at);
+		return;
+	}
 	/* A short or failed write of our own log must not stop supervision. */
 	if (log_to_file) {
+		if (log_echo)
+			echo(line, len);
 		if (log_tee)
 			(void)!write(STDERR_FILENO, line, len);
 		(void)logfile_write(&log_file, line, len);
@@ -368,7 +415,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_LEVEL_CRIT, saved, fmt, ap);
 	va_end(ap);
-	if (log_lines != NULL || log_errors != NULL)
+	if (log_lines != NULL || log_errors != NULL || log_echoes != NULL)
 		sink_finish(1.0);
 	exit(1);
 }
@@ -381,7 +428,7 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_LEVEL_CRIT, 0, fmt, ap);
 	va_end(ap);
-	if (log_lines != NULL || log_errors != NULL)
+	if (log_lines != NULL || log_errors != NULL || log_echoes != NULL)
 		sink_finish(1.0);
 	exit(1);
 }

@@ -29,6 +29,7 @@ int	log_configure(const struct log_config *lc);
 void	log_reopen(void);
 void	log_share(void);
 void	log_tee_stderr(bool on);
+void	log_echo_stdout(bool on);
 void	log_set_level(enum log_level level);
 int	log_level_parse(const char *word, enum log_level *out);
 const char *log_level_name(enum log_level level);

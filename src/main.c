@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <ev.h>
 
 #include "capture.h"
+#include "childlogdir.h"
 #include "client.h"
 #include "command.h"
 #include "config.h"
@@ -24,6 +27,7 @@
 #include "guardian.h"
 #include "log.h"
 #include "notify.h"
+#include "parse.h"
 #include "pidfile.h"
 #include "proctable.h"
 #include "reload.h"
@@ -31,6 +35,7 @@
 #include "signals.h"
 #include "sink.h"
 #include "spawn.h"
+#include "strv.h"
 #include "teardown.h"
 #include "tree.h"
 #include "watch.h"
@@ -47,6 +52,9 @@
 static const char *const default_configs[] = {
 	"./supervisor.ini", "/etc/supervisor.ini",
 };
+
+/* Started as supervisord (the name of argv[0]): its options, its files. */
+static bool		 as_supervisord;
 
 static struct ev_loop	*loop;
 static ev_signal	 sig_watchers[7];
@@ -66,7 +74,10 @@ usage(FILE *out)
 	    "\n"
 	    "Options:\n"
 	    "  -c, --config FILE  config file (default: ./supervisor.ini,\n"
-	    "                     then /etc/supervisor.ini)\n"
+	    "                     /etc/supervisor.ini, then supervisord's:\n"
+	    "                     supervisord.conf, etc/supervisord.conf,\n"
+	    "                     /etc/supervisord.conf,\n"
+	    "                     /etc/supervisor/supervisord.conf)\n"
 	    "  -s, --socket PATH  control socket (default: $SUPERVISOR_SOCKET,\n"
 	    "                     else socket= of the config, else\n"
 	    "                     /run/supervisor.sock as root, else\n"
@@ -80,10 +91,10 @@ usage(FILE *out)
 	    "\n"
 	    "Commands:\n"
 	    "  (none)             run the supervisor in the foreground\n"
-	    "  check              validate the config file and its includes;\n"
+	    "  check [--strict]   validate the config file and its includes;\n"
 	    "                     print each problem\n"
 	    "                     as FILE:LINE: message; exit 0 when valid, 78\n"
-	    "                     when not\n"
+	    "                     when not (--strict: a warning too)\n"
 	    "  status [--json] [NAME|PROGRAM:*|all]...\n"
 	    "                     state of the running supervisor's processes\n"
 	    "  start|stop|restart [--no-wait] NAME|PROGRAM:*|all...\n"
@@ -122,6 +133,54 @@ reset_signals(void)
 	(void)signal(SIGTTIN, SIG_IGN);
 }
 
+/* The help of the name supervisord: its options, as supervisor(8) has. */
+static void
+usage_supervisord(FILE *out)
+{
+	fprintf(out,
+	    "usage: supervisord [-c FILE] [-n] [-s] [-u USER] [-m UMASK]\n"
+	    "                   [-d DIRECTORY] [-l LOGFILE] [-y BYTES] [-z NUM]\n"
+	    "                   [-e LEVEL] [-j PIDFILE] [-i IDENTIFIER]\n"
+	    "                   [-q CHILDLOGDIR] [-k] [-t] [-a NUM]\n"
+	    "                   [--minprocs NUM] [--profile_options OPTIONS]\n"
+	    "       supervisord -h | -? | --help\n"
+	    "       supervisord -v | --version\n"
+	    "\n"
+	    "The supervisor under supervisord's name, with supervisord's\n"
+	    "options; each sets the [supervisord] key of its name over the\n"
+	    "config file.  It detaches unless -n or nodaemon = true.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -c, --configuration FILE  config file (default: the first of\n"
+	    "                     ../etc/supervisord.conf and ../supervisord.conf\n"
+	    "                     from this program, supervisord.conf,\n"
+	    "                     etc/supervisord.conf, /etc/supervisord.conf,\n"
+	    "                     /etc/supervisor/supervisord.conf)\n"
+	    "  -n, --nodaemon     run in the foreground\n"
+	    "  -s, --silent       no copy of the log on stdout\n"
+	    "  -u, --user USER    run as this user (or uid)\n"
+	    "  -m, --umask UMASK  umask of the detached supervisor (022)\n"
+	    "  -d, --directory DIRECTORY  where the detached supervisor goes\n"
+	    "  -l, --logfile FILE the supervisor's log (or syslog)\n"
+	    "  -y, --logfile_maxbytes BYTES  rotate it at this size\n"
+	    "  -z, --logfile_backups NUM  rotated files kept\n"
+	    "  -e, --loglevel LEVEL  critical, error, warn, info, debug,\n"
+	    "                     trace or blather\n"
+	    "  -j, --pidfile FILE the pidfile\n"
+	    "  -i, --identifier STR  in AUTO log names (supervisor)\n"
+	    "  -q, --childlogdir DIRECTORY  where AUTO logs go\n"
+	    "  -k, --nocleanup    keep old AUTO logs at start\n"
+	    "  -t, --strip_ansi   strip escape sequences from programs' logs\n"
+	    "  -a, --minfds NUM   open files the programs may have\n"
+	    "  --minprocs NUM     processes the user may have\n"
+	    "  --profile_options OPTIONS  accepted and ignored\n"
+	    "  -h, -?, --help     print this help and exit\n"
+	    "  -v, --version      print the version and exit\n"
+	    "\n"
+	    "Exit status: 0 success, 1 start-up failure, 64 usage error, 78\n"
+	    "invalid config, 128+N killed by signal N.\n");
+}
+
 /* Daemons must not write into a file that landed on fd 0, 1 or 2. */
 static void
 ensure_std_fds(void)
@@ -134,18 +193,104 @@ ensure_std_fds(void)
 		close(fd);
 }
 
-static const char *
-find_config(const char *given)
+/*
+ * supervisord's default config files, in its order: two beside the
+ * program (argv[0]'s directory's parent, as it is typed: ../etc and ..),
+ * then two relative to the current directory, then two in /etc.  NULL
+ * when out of memory.
+ */
+static char **
+supervisord_configs(const char *argv0)
 {
-	size_t i;
+	static const char *const beside[] = {
+		"etc/supervisord.conf", "supervisord.conf",
+	};
+	static const char *const fixed[] = {
+		"supervisord.conf", "etc/supervisord.conf",
+		"/etc/supervisord.conf", "/etc/supervisor/supervisord.conf",
+	};
+	char **paths = strv_new(), *here, *slash, *p;
+	size_t i, len;
+
+	if (paths == NULL || (here = strdup(argv0)) == NULL) {
+		strv_free(paths);
+		return NULL;
+	}
+	/* Python's os.path.dirname twice: "" for a bare name. */
+	for (i = 0; i < 2; i++) {
+		if ((slash = strrchr(here, '/')) == NULL) {
+			here[0] = '\0';
+			break;
+		}
+		slash[1] = '\0';
+		len = strlen(here);
+		while (len > 1 && here[len - 1] == '/')
+			here[--len] = '\0';
+	}
+	len = strlen(here);
+	for (i = 0; i < 2; i++) {
+		if (asprintf(&p, "%s%s%s", here, len > 0 &&
+		    here[len - 1] != '/' ? "/" : "", beside[i]) == -1)
+			goto nomem;
+		if (strv_push(&paths, p) == -1) {
+			free(p);
+			goto nomem;
+		}
+		free(p);
+	}
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strv_push(&paths, fixed[i]) == -1)
+			goto nomem;
+	free(here);
+	return paths;
+nomem:
+	free(here);
+	strv_free(paths);
+	return NULL;
+}
+
+/*
+ * The config file: -c, else the first default that exists.  Under its
+ * own name, ./supervisor.ini and /etc/supervisor.ini first, then
+ * supervisord's; under supervisord's, supervisord's alone.  NULL when
+ * there is none (tried then lists them).
+ */
+static const char *
+find_config(const char *given, const char *argv0, char *tried, size_t len)
+{
+	static char *found;
+	char **paths;
+	size_t i, used = 0;
 
 	if (given != NULL)
 		return given;
-	for (i = 0; i < sizeof(default_configs) / sizeof(default_configs[0]);
-	    i++)
-		if (access(default_configs[i], F_OK) == 0)
-			return default_configs[i];
-	return NULL;
+	if (found != NULL)
+		return found;
+	if ((paths = supervisord_configs(argv0)) == NULL)
+		return NULL;
+	tried[0] = '\0';
+	for (i = 0; !as_supervisord && i < sizeof(default_configs) /
+	    sizeof(default_configs[0]); i++) {
+		if (access(default_configs[i], F_OK) == 0) {
+			found = strdup(default_configs[i]);
+			break;
+		}
+		used += strlen(default_configs[i]) + 2;
+		if (used < len)
+			strcat(strcat(tried, default_configs[i]), ", ");
+	}
+	for (i = 0; found == NULL && paths[i] != NULL; i++) {
+		if (access(paths[i], F_OK) == 0) {
+			found = strdup(paths[i]);
+			break;
+		}
+		used += strlen(paths[i]) + 2;
+		if (used < len)
+			strcat(strcat(tried, paths[i]),
+			    paths[i + 1] != NULL ? ", " : "");
+	}
+	strv_free(paths);
+	return found;
 }
 
 static void
@@ -164,17 +309,24 @@ print_msgs(const struct config_msgs *msgs, bool to_log)
 }
 
 static int
-cmd_check(const char *path)
+cmd_check(const char *path, bool strict)
 {
 	struct config_msgs msgs;
 	struct config *cf;
-	size_t i, n = 0;
+	size_t i, n = 0, warnings;
 
 	cf = config_load(path, &msgs);
 	print_msgs(&msgs, false);
+	warnings = msgs.cm_count - msgs.cm_errors;
 	config_msgs_free(&msgs);
 	if (cf == NULL)
 		return EXIT_CONFIG;
+	if (strict && warnings > 0) {
+		fprintf(stderr, "%s: %zu warning%s, refused by --strict\n",
+		    path, warnings, warnings == 1 ? "" : "s");
+		config_free(cf);
+		return EXIT_CONFIG;
+	}
 	for (i = 0; i < cf->cf_nprograms; i++)
 		n += (size_t)cf->cf_programs[i]->pg_numprocs;
 	printf("%s: OK (%zu program%s, %zu process%s)\n", path,
@@ -332,7 +484,7 @@ supervise(struct config *cf, const char *path)
 	return status;
 }
 
-static int	run_guarded(struct config *, const char *, const char *);
+static int	run_guarded(struct config *, const char *, const char *, bool);
 
 /*
  * Loads the config, then splits in two: this process stays the guardian
@@ -357,9 +509,9 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 	}
 	detach = detach || !cf->cf_nodaemon;
 	/*
-	 * A detached supervisor is in /: reloads must read the file (and
-	 * its includes) by absolute paths.  Loaded again so; its messages
-	 * were shown already.
+	 * A detached supervisor is in / (or its directory =): reloads must
+	 * read the file (and its includes) by absolute paths.  Loaded again
+	 * so; its messages were shown already.
 	 */
 	if (detach && path[0] != '/' &&
 	    (abs = realpath(path, NULL)) != NULL) {
@@ -380,8 +532,18 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 		    "supervisor: it has no parent to follow");
 		cf->cf_exit_with_parent = false;
 	}
+	/*
+	 * [supervisor] user first of all, as supervisord: the log, the
+	 * pidfile, the socket and every later reload are that user's.
+	 */
+	if (cf->cf_user != NULL && daemon_become(cf->cf_user,
+	    (uid_t)cf->cf_uid, (gid_t)cf->cf_gid) == -1) {
+		config_free(cf);
+		free(abs);
+		return 1;
+	}
 	if (detach) {
-		switch (daemon_detach(&status)) {
+		switch (daemon_detach(cf->cf_directory, cf->cf_umask, &status)) {
 		case 1:		/* the command that was started */
 			config_free(cf);
 			free(abs);
@@ -392,10 +554,34 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
 			return 1;
 		}
 	}
-	status = run_guarded(cf, path, sock_arg);
+	status = run_guarded(cf, path, sock_arg, detach);
 	config_free(cf);
 	free(abs);
 	return status;
+}
+
+/*
+ * The signals the guardian's and the supervisor's loops take, blocked
+ * from before the fork until each loop's signalfd has them (the mask
+ * is inherited; programs get an empty one in spawn.c).  One that comes
+ * in between waits for its loop: the supervisor's exit (SIGCHLD) above
+ * all, which a guardian that is PID 1 of a namespace would otherwise
+ * lose (a signal with the default action is dropped there, not
+ * ignored), and then wait for ever; and a SIGTERM sent at once.
+ */
+static void
+block_early_signals(void)
+{
+	static const int early[] = {
+		SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
+	};
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(early) / sizeof(early[0]); i++)
+		sigaddset(&set, early[i]);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 /*
@@ -403,7 +589,8 @@ run_daemon(const char *path, const char *sock_arg, bool detach)
  * socket, then the split into guardian and supervisor.
  */
 static int
-run_guarded(struct config *cf, const char *path, const char *sock_arg)
+run_guarded(struct config *cf, const char *path, const char *sock_arg,
+    bool detached)
 {
 	char *sock_path;
 	bool sock_default;
@@ -415,6 +602,15 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg)
 		log_warn("logfile: open %s", cf->cf_log.lc_path);
 		return 1;
 	}
+	/* supervisord's foreground copy of its log on stdout. */
+	log_echo_stdout(!detached && !cf->cf_silent);
+	if (cf->cf_user != NULL)
+		log_info("running as user %s (uid %ld)", cf->cf_user,
+		    cf->cf_uid);
+	if (!detached && cf->cf_directory != NULL)
+		log_info("directory = %s is where a detached supervisor goes "
+		    "(as supervisord's); in the foreground it stays here",
+		    cf->cf_directory);
 	if (spawn_set_limits(cf->cf_minfds, cf->cf_minprocs) == -1)
 		return 1;
 	/* Before the socket: "already running" says it best. */
@@ -434,10 +630,18 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg)
 		return 1;
 	}
 	free(sock_path);
+	/*
+	 * The old AUTO logs, as supervisord at start; once the pidfile and
+	 * the socket are ours, so that a second supervisor refused there
+	 * touches nothing of the first's.
+	 */
+	if (!cf->cf_nocleanup)
+		childlogdir_clean(config_childlogdir(cf), cf->cf_identifier);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();
 	tree_guardian_init();
+	block_early_signals();
 	child = fork();
 	if (child == -1) {
 		log_warn("fork");
@@ -469,6 +673,217 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg)
 	return status;
 }
 
+/* A usage error under supervisord's name: what and why, then -h. */
+static int
+bad_option(const char *opt, const char *value, const char *why)
+{
+	if (value != NULL)
+		fprintf(stderr, "supervisord: invalid value for %s \"%s\": %s\n",
+		    opt, value, why);
+	else
+		fprintf(stderr, "supervisord: %s: %s\n", opt, why);
+	fprintf(stderr, "For help, use supervisord -h\n");
+	return EXIT_USAGE;
+}
+
+static bool
+is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* supervisord's existing_dirpath: a file whose directory exists. */
+static bool
+in_a_directory(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+
+	if (slash == NULL)
+		return true;
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+	    (int)(slash - path), path);
+	return is_directory(dir);
+}
+
+/*
+ * supervisord's command line, exactly: each option sets its
+ * [supervisord] key over the file's (config_set_options), checked as
+ * supervisord checks it.  Returns -1 to go on, else the exit status.
+ */
+static int
+supervisord_options(int argc, char *argv[], struct config_options *co,
+    const char **config_arg)
+{
+	static const struct option longopts[] = {
+		{ "configuration", required_argument, NULL, 'c' },
+		{ "nodaemon", no_argument, NULL, 'n' },
+		{ "silent", no_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "umask", required_argument, NULL, 'm' },
+		{ "directory", required_argument, NULL, 'd' },
+		{ "logfile", required_argument, NULL, 'l' },
+		{ "logfile_maxbytes", required_argument, NULL, 'y' },
+		{ "logfile_backups", required_argument, NULL, 'z' },
+		{ "loglevel", required_argument, NULL, 'e' },
+		{ "pidfile", required_argument, NULL, 'j' },
+		{ "identifier", required_argument, NULL, 'i' },
+		{ "childlogdir", required_argument, NULL, 'q' },
+		{ "nocleanup", no_argument, NULL, 'k' },
+		{ "strip_ansi", no_argument, NULL, 't' },
+		{ "minfds", required_argument, NULL, 'a' },
+		{ "minprocs", required_argument, NULL, 'M' },
+		{ "profile_options", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool seen[128] = { false };
+	enum log_level level;
+	struct passwd *pw;
+	long long bytes;
+	char opt[4];
+	long n;
+	int ch, i;
+
+	co->co_nodaemon_default = false;
+	opterr = 0;
+	for (;;) {
+		optopt = 0;
+		if ((ch = getopt_long(argc, argv,
+		    "c:nsu:m:d:l:y:z:e:j:i:q:kta:hv?", longopts, NULL)) == -1)
+			break;
+		snprintf(opt, sizeof(opt), "-%c", ch);
+		/* '?' is supervisord's -? (help), or getopt's complaint. */
+		if (ch == '?' && optopt > 0 && optopt < 128 &&
+		    strchr("cumdlyzejiqa", optopt) != NULL) {
+			snprintf(opt, sizeof(opt), "-%c", optopt);
+			return bad_option(opt, NULL, "needs a value");
+		}
+		if (ch == '?' && optopt != 0) {
+			snprintf(opt, sizeof(opt), "-%c", optopt);
+			return bad_option(opt, NULL, "unknown option");
+		}
+		if (ch == '?' && strcmp(argv[optind - 1], "-?") != 0)
+			return bad_option(argv[optind - 1], NULL,
+			    "unknown option");
+		if (ch == '?' || ch == 'h') {
+			usage_supervisord(stdout);
+			return 0;
+		}
+		if (ch == 'v') {
+			printf("%s\n", SUPERVISOR_VERSION);
+			return 0;
+		}
+		/* As supervisord: an option said twice is an error. */
+		if (ch > 0 && ch < 128 && seen[ch] && ch != 'P')
+			return bad_option(opt, NULL, "given twice (conflicting "
+			    "command line option)");
+		if (ch > 0 && ch < 128)
+			seen[ch] = true;
+		switch (ch) {
+		case 'c':
+			*config_arg = optarg;
+			break;
+		case 'n':
+			co->co_nodaemon = 1;
+			break;
+		case 's':
+			co->co_silent = 1;
+			break;
+		case 'k':
+			co->co_nocleanup = 1;
+			break;
+		case 't':
+			co->co_strip_ansi = 1;
+			break;
+		case 'P':
+			fprintf(stderr, "supervisord: --profile_options is "
+			    "ignored\n");
+			break;
+		case 'u':
+			if ((pw = getpwnam(optarg)) == NULL &&
+			    parse_int(optarg, 0, INT_MAX, &n) == 0)
+				pw = getpwuid((uid_t)n);
+			if (pw == NULL)
+				return bad_option(opt, optarg, "no such user");
+			co->co_user = optarg;
+			break;
+		case 'm':
+			if (parse_umask(optarg, &i) == -1)
+				return bad_option(opt, optarg, "not an octal "
+				    "mask like 022");
+			co->co_umask = i;
+			break;
+		case 'd':
+		case 'q':
+			if (!is_directory(optarg))
+				return bad_option(opt, optarg, "not an "
+				    "existing directory");
+			if (ch == 'd')
+				co->co_directory = optarg;
+			else
+				co->co_childlogdir = optarg;
+			break;
+		case 'l':
+		case 'j':
+			if (!in_a_directory(optarg))
+				return bad_option(opt, optarg, "its directory "
+				    "does not exist");
+			if (ch == 'l')
+				co->co_logfile = optarg;
+			else
+				co->co_pidfile = optarg;
+			break;
+		case 'y':
+			if (parse_bytes(optarg, &bytes) == -1)
+				return bad_option(opt, optarg, "not a size (a "
+				    "number of bytes, or with KB, MB or GB)");
+			co->co_logfile_maxbytes = bytes;
+			break;
+		case 'z':
+			if (parse_int(optarg, 0, 1000, &n) == -1)
+				return bad_option(opt, optarg, "not a whole "
+				    "number from 0 to 1000");
+			co->co_logfile_backups = (int)n;
+			break;
+		case 'e':
+			if (log_level_parse(optarg, &level) == -1)
+				return bad_option(opt, optarg, "not a level "
+				    "(critical, error, warn, info, debug, "
+				    "trace, blather)");
+			co->co_loglevel = (int)level;
+			break;
+		case 'i':
+			if (*optarg == '\0' || strlen(optarg) > 64 ||
+			    strchr(optarg, '/') != NULL)
+				return bad_option(opt, optarg, "must be 1-64 "
+				    "characters without '/'");
+			co->co_identifier = optarg;
+			break;
+		case 'a':
+		case 'M':
+			if (parse_int(optarg, 1, 1 << 30, &n) == -1)
+				return bad_option(ch == 'a' ? "-a" :
+				    "--minprocs", optarg, "not a whole number "
+				    "from 1 to 1073741824");
+			if (ch == 'a')
+				co->co_minfds = (int)n;
+			else
+				co->co_minprocs = (int)n;
+			break;
+		default:
+			return bad_option(opt, NULL, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return bad_option(argv[optind], NULL, "positional arguments "
+		    "are not supported");
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -481,8 +896,11 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_arg = NULL, *sock_arg = NULL, *path, *command = NULL;
-	bool detach = false;
-	int ch;
+	const char *name = strrchr(argv[0], '/');
+	struct config_options co;
+	char tried[2048] = "", *cwd;
+	bool detach = false, strict = false;
+	int ch, status;
 
 	/* Before anything is opened: which descriptors a log may name. */
 	logfile_note_inherited();
@@ -490,6 +908,27 @@ main(int argc, char *argv[])
 	reset_signals();
 	ensure_std_fds();
 	log_init("supervisor");
+	as_supervisord = strcmp(name != NULL ? name + 1 : argv[0],
+	    "supervisord") == 0;
+	config_options_init(&co);
+	/* Relative paths in the config, on every reload too, are from here. */
+	if ((cwd = getcwd(NULL, 0)) != NULL) {
+		config_set_base(cwd);
+		free(cwd);
+	}
+	if (as_supervisord) {
+		if ((status = supervisord_options(argc, argv, &co,
+		    &config_arg)) != -1)
+			return status;
+		config_set_options(&co);
+		if ((path = find_config(config_arg, argv[0], tried,
+		    sizeof(tried))) == NULL) {
+			fprintf(stderr, "supervisord: no config file found at "
+			    "the default paths (%s); use -c FILE\n", tried);
+			return EXIT_CONFIG;
+		}
+		return run_daemon(path, NULL, false);
+	}
 	/* '+': the first non-option word is a command; stop there. */
 	while ((ch = getopt_long(argc, argv, "+c:s:dhV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -516,8 +955,8 @@ main(int argc, char *argv[])
 	if (optind < argc)
 		command = argv[optind];
 	if (command != NULL && client_is_command(command))
-		return client_run(find_config(config_arg), sock_arg,
-		    argc - optind, argv + optind);
+		return client_run(find_config(config_arg, argv[0], tried,
+		    sizeof(tried)), sock_arg, argc - optind, argv + optind);
 	if (command != NULL)
 		optind++;
 	if (command != NULL && strcmp(command, "check") != 0) {
@@ -525,18 +964,24 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (command != NULL && optind < argc &&
+	    strcmp(argv[optind], "--strict") == 0) {
+		strict = true;
+		optind++;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "supervisor: unexpected argument \"%s\"\n",
 		    argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((path = find_config(config_arg)) == NULL) {
-		fprintf(stderr, "supervisor: no config file: tried "
-		    "./supervisor.ini and /etc/supervisor.ini (use -c FILE)\n");
+	if ((path = find_config(config_arg, argv[0], tried, sizeof(tried))) ==
+	    NULL) {
+		fprintf(stderr, "supervisor: no config file: tried %s (use -c "
+		    "FILE)\n", tried);
 		return EXIT_CONFIG;
 	}
 	if (command != NULL)
-		return cmd_check(path);
+		return cmd_check(path, strict);
 	return run_daemon(path, sock_arg, detach);
 }

@@ -145,7 +145,7 @@ path_clean(char *path)
 
 /*
  * A size as supervisord writes it: a number of bytes, or with KB, MB or
- * GB (powers of 1024, any case), at most 2^62.
+ * GB (powers of 1024, any case; "5 MB" too), at most 2^62.
  */
 int
 parse_bytes(const char *s, long long *out)
@@ -167,6 +167,8 @@ parse_bytes(const char *s, long long *out)
 	n = strtoll(s, &end, 10);
 	if (errno != 0)
 		return -1;
+	while (*end == ' ' || *end == '\t')
+		end++;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcasecmp(end, units[i].suffix) != 0)
 			continue;
@@ -200,7 +202,10 @@ parse_umask(const char *s, int *out)
 	return 0;
 }
 
-/* "0,2" -> codes[0] = codes[2] = 1.  Spaces around the commas are fine. */
+/*
+ * "0,2" -> codes[0] = codes[2] = 1.  Spaces around the commas are fine.
+ * Empty: no status is expected, as in supervisord.
+ */
 int
 parse_exitcodes(const char *s, unsigned char codes[256])
 {
@@ -210,6 +215,10 @@ parse_exitcodes(const char *s, unsigned char codes[256])
 	size_t len;
 	long n;
 
+	if (s[strspn(s, " \t")] == '\0') {
+		memcpy(codes, tmp, sizeof(tmp));
+		return 0;
+	}
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -542,7 +551,7 @@ fail:
 
 /*
  * supervisord's environment syntax: KEY="value",KEY2=value2, with blanks
- * and newlines allowed around the commas.  Quotes let a value hold commas;
+ * and newlines allowed around the commas and the '='.  Quotes let a value hold commas;
  * inside "..." a backslash escapes " and \.  Returns "KEY=value" strings.
  */
 char **
@@ -563,7 +572,10 @@ parse_environment(const char *s, char *err, size_t errlen)
 			break;
 		key = p;
 		klen = strcspn(p, "=, \t\r\n\"'");
-		if (klen == 0 || key[klen] != '=') {
+		p = key + klen;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (klen == 0 || *p != '=') {
 			if (klen == 0)
 				snprintf(err, errlen, "expected KEY=value at "
 				    "\"%.20s\"", p);
@@ -574,9 +586,10 @@ parse_environment(const char *s, char *err, size_t errlen)
 			goto fail;
 		}
 		item.b_len = 0;
-		if (buf_addn(&item, key, klen + 1) == -1)
+		if (buf_addn(&item, key, klen) == -1 ||
+		    buf_addc(&item, '=') == -1)
 			goto nomem;
-		p = key + klen + 1;
+		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '"' || *p == '\'') {

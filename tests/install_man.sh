@@ -49,3 +49,14 @@ t_check "installed: nothing outside DESTDIR" eval '[ ! -e /usr/bin/supervisor ] 
 make -s uninstall DESTDIR="$T/root" PREFIX=/usr > "$T/uninstall.out" 2>&1
 t_check "make uninstall exits 0" test $? = 0
 t_check "uninstalled: no file left" test -z "$(find "$T/root" -type f)"
+
+# COMPAT=1: a link named supervisord that takes supervisord's options.
+make -s install COMPAT=1 DESTDIR="$T/root" PREFIX=/usr > "$T/install.out" 2>&1
+t_check "make install COMPAT=1 exits 0" test $? = 0
+t_check "COMPAT=1: bin/supervisord links to supervisor" \
+	test "$(readlink "$R/bin/supervisord")" = supervisor
+t_check "COMPAT=1: supervisord -h is supervisord's usage" \
+	eval '"$R/bin/supervisord" -h | grep -q "^usage: supervisord "'
+make -s uninstall DESTDIR="$T/root" PREFIX=/usr > "$T/uninstall.out" 2>&1
+t_check "COMPAT=1: make uninstall removes the link" \
+	test ! -e "$R/bin/supervisord" -a ! -L "$R/bin/supervisord"

@@ -607,6 +607,12 @@ environ_has() {
 exe_is() { [ "$(readlink "/proc/$1/exe")" = "$2" ]; }
 # status_field PID KEY: the value of KEY in /proc/PID/status.
 status_field() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
+# cwd_is PID DIR: PID's current directory is DIR.
+cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
+# umask_is PID MASK: PID's umask is MASK (as /proc shows it: 0022).
+umask_is() { [ "$(status_field "$1" Umask)" = "$2" ]; }
+# uid_is PID UID: PID's real and effective uid are UID.
+uid_is() { [ "$(status_field "$1" Uid | awk '{ print $1 "," $2 }')" = "$2,$2" ]; }
 # status_kb PID KEY: the number of kB of KEY (VmRSS, VmHWM...) there.
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # is_stopped PID: PID is stopped (state T), by SIGSTOP for instance.

@@ -117,7 +117,7 @@ stopsignal = NOPE
 EOF2
 cat > "$T/lines.want" <<'EOF2'
 lines.ini:3: startsecs: "abc" is not a duration (like 10, 0.5, 250ms, 2m)
-lines.ini:12: unknown key "bogus" in [program:multi]
+lines.ini:12: warning: unknown key "bogus" in [program:multi]; ignored
 lines.ini:15: stopsignal: "NOPE" is not a signal (like TERM, INT, HUP, QUIT, KILL, USR1, USR2)
 EOF2
 config_check lines.ini

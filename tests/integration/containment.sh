@@ -61,6 +61,8 @@ t_start
 t_check "up a third time" t_wait 10 eval 'state_is tree RUNNING && [ "$(tree_pids | wc -w)" -ge 3 ]'
 sup=$(supervisor_pid)
 mode=$(containment_for root)
+# Stopped first, so that neither can act on the other's death in between.
+kill -STOP "$sup" "$SUP_PID"
 kill -KILL "$SUP_PID" "$sup"
 t_sleep 1
 left=$(tree_pids)

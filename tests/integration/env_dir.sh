@@ -7,8 +7,6 @@
 
 # env_count PID KEY: how many times KEY= appears in PID's environment.
 env_count() { env_of "$1" | grep -c "^$2="; }
-cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
-umask_is() { [ "$(status_field "$1" Umask)" = "$2" ]; }
 # The process has exec'd its program, sleep.
 execd() { exe_is "$1" "$SLEEP"; }
 execd_or_gone() { execd "$1" || gone "$1"; }

@@ -515,15 +515,14 @@ test_program_logs(void)
 	config_free(cf);
 	config_msgs_free(&msgs);
 
-	check_rejected("logs: a relative stdout_logfile",
-	    "[program:x]\ncommand=a\nstdout_logfile=logs/x.log\n",
-	    "t.ini:3: stdout_logfile: \"logs/x.log\" is not an absolute path, "
-	    "AUTO, NONE, /dev/stdout or /dev/stderr");
-	check_rejected("logs: a relative stderr_logfile, with numprocs",
-	    "[program:x]\ncommand=a\nnumprocs=2\n"
-	    "process_name=x%(process_num)d\n\nstderr_logfile=x.log\n",
-	    "t.ini:6: stderr_logfile: \"x.log\" is not an absolute path, "
-	    "AUTO, NONE, /dev/stdout or /dev/stderr");
+	check_rejected("logs: one file, rotated two ways",
+	    "[program:x]\ncommand=a\nstderr_logfile=/x.log\n"
+	    "[program:y]\ncommand=a\nstderr_logfile=/x.log\n"
+	    "stderr_logfile_backups=3\n",
+	    "t.ini:4: [program:y] stderr_logfile: /x.log is also the stderr "
+	    "log of process x, which rotates it at 52428800 bytes and keeps "
+	    "10 backups: give every log of one file the same "
+	    "_logfile_maxbytes and _logfile_backups");
 	check_rejected("logs: an unknown name in stdout_logfile",
 	    "[program:x]\ncommand=a\nstdout_logfile=/x/%(foo)s\n",
 	    "t.ini:3: stdout_logfile: unknown name %(foo)");
@@ -546,9 +545,9 @@ test_program_logs(void)
 	check_rejected("logs: a bad redirect_stderr",
 	    "[program:x]\ncommand=a\nredirect_stderr=maybe\n",
 	    "t.ini:3: redirect_stderr: \"maybe\" is not true or false");
-	check_rejected("logs: a relative childlogdir",
-	    "[supervisor]\nchildlogdir=logs\n[program:x]\ncommand=a\n",
-	    "t.ini:2: childlogdir: \"logs\" is not an absolute path");
+	check_rejected("logs: an empty childlogdir",
+	    "[supervisor]\nchildlogdir=\n[program:x]\ncommand=a\n",
+	    "t.ini:2: childlogdir: empty");
 
 	/* Logs share a file when they rotate it the same way. */
 	cf = load("[program:w]\ncommand=a\nnumprocs=2\n"
@@ -749,7 +748,8 @@ test_socket_keys(void)
 	    "port = 9001\n",
 	    "t.ini:2: chmod: \"0800\" is not an octal mode like 0770\n"
 	    "t.ini:3: chown: no such user \"nosuchuser\"\n"
-	    "t.ini:4: unknown key \"port\" in [unix_http_server]");
+	    "t.ini:4: warning: unknown key \"port\" in [unix_http_server]; "
+	    "ignored");
 	check_rejected("[unix_http_server]: chown to a missing group",
 	    "[unix_http_server]\nchown = root:nosuchgroup\n",
 	    "t.ini:2: chown: no such group \"nosuchgroup\"");
@@ -862,15 +862,6 @@ test_errors(void)
 {
 	char text[512], want[512], x200[201];
 
-	check_rejected("error: unknown key",
-	    "[program:x]\ncommand=a\nfoo=1\n",
-	    "t.ini:3: unknown key \"foo\" in [program:x]");
-	check_rejected("error: unknown key in [supervisor]",
-	    "[supervisor]\nbar=1\n",
-	    "t.ini:2: unknown key \"bar\" in [supervisor]");
-	check_rejected("error: unknown section",
-	    "[foo]\nx=1\n[program:x]\ncommand=a\n",
-	    "t.ini:1: unknown section [foo]");
 	check_rejected("error: bad duration",
 	    "[program:x]\ncommand=a\nstartsecs=abc\n",
 	    "t.ini:3: startsecs: \"abc\" is not a duration "
@@ -995,9 +986,6 @@ test_errors(void)
 	check_rejected("error: garbage in environment",
 	    "[program:x]\ncommand=a\nenvironment=A=\"1\"x\n",
 	    "t.ini:3: environment: expected ',' before \"x\"");
-	check_rejected("error: relative directory",
-	    "[program:x]\ncommand=a\ndirectory=rel\n",
-	    "t.ini:3: directory: \"rel\" is not an absolute path");
 	check_rejected("error: unknown %(name) in command",
 	    "[program:x]\ncommand=echo %(nope)s\n",
 	    "t.ini:2: command: unknown name %(nope)");
@@ -1029,9 +1017,11 @@ test_errors(void)
 
 	/* config.h: "Problems found while loading, in file order." */
 	check_rejected("error: messages come in file order",
-	    "[program:x]\ncommand=a\nfoo=1\njunk\n",
-	    "t.ini:3: unknown key \"foo\" in [program:x]\n"
-	    "t.ini:4: expected \"key = value\" or \"[section]\"");
+	    "[program:x]\ncommand=a\nfoo=1\njunk\nstartsecs=x\n",
+	    "t.ini:3: warning: unknown key \"foo\" in [program:x]; ignored\n"
+	    "t.ini:4: expected \"key = value\" or \"[section]\"\n"
+	    "t.ini:5: startsecs: \"x\" is not a duration (like 10, 0.5, 250ms, "
+	    "2m)");
 }
 
 static void
@@ -1044,10 +1034,6 @@ test_warnings(void)
 	    "t.ini:4: warning: stdout_syslog: not supported yet; ignored\n"
 	    "t.ini:5: warning: stderr_events_enabled: not supported yet; "
 	    "ignored");
-	check_warned("warning: supervisord keys not implemented yet",
-	    "[supervisord]\nnocleanup=true\nidentifier=x\n",
-	    "t.ini:2: warning: nocleanup: not supported yet; ignored\n"
-	    "t.ini:3: warning: identifier: not supported yet; ignored");
 	check_warned("warning: sections not implemented yet",
 	    "[inet_http_server]\nport=127.0.0.1:9001\n\n"
 	    "[group:g]\nprograms=x\npriority=1\n\n"
@@ -1154,9 +1140,9 @@ test_line_numbers(void)
 	check_rejected("lines: an error in a continued value is at its key",
 	    "[program:x]\ncommand=a\n; c\n\nenvironment=A=1,\n  B\n",
 	    "t.ini:5: environment: \"B\" has no '=value'");
-	check_rejected("lines: UTF-8 BOM",
+	check_warned("lines: UTF-8 BOM",
 	    "\xef\xbb\xbf[program:x]\ncommand=a\nfoo=1\n",
-	    "t.ini:3: unknown key \"foo\" in [program:x]");
+	    "t.ini:3: warning: unknown key \"foo\" in [program:x]; ignored");
 	CHECK_STR("lines: UTF-8 BOM file loads",
 	    command_of("\xef\xbb\xbf[program:x]\ncommand=a b\n"), "[a][b]");
 
@@ -1184,8 +1170,8 @@ test_line_numbers(void)
 
 	snprintf(text, biglen + 256, "[program:x]\ncommand=echo %s\n"
 	    "  more\nfoo=1\n", big);
-	check_rejected("lines: after a long line with a continuation", text,
-	    "t.ini:4: unknown key \"foo\" in [program:x]");
+	check_warned("lines: after a long line with a continuation", text,
+	    "t.ini:4: warning: unknown key \"foo\" in [program:x]; ignored");
 	free(big);
 	free(text);
 }
@@ -1409,7 +1395,8 @@ test_includes(void)
 	snprintf(want, sizeof(want),
 	    "%s/conf.d/b.ini:3: startsecs: \"x\" is not a duration (like 10, "
 	    "0.5, 250ms, 2m)\n"
-	    "%s/conf.d/c.ini:1: [program:a] is already in %s at line 4",
+	    "%s/conf.d/c.ini:1: warning: [program:a] is also in %s at line 4; "
+	    "its keys are merged, this file's values win",
 	    dir, dir, main_file);
 	CHECK_STR("include: errors name the included FILE:LINE",
 	    join_msgs(&msgs), want);
@@ -1421,20 +1408,59 @@ test_includes(void)
 	write_file(dir, "main.ini", "[include]\nfiles = none.d/*.ini "
 	    "missing.ini\n[program:a]\ncommand = a\n");
 	cf = config_load(main_file, &msgs);
-	snprintf(want, sizeof(want), "%s:2: files: %s/missing.ini: no such "
-	    "file", main_file, dir);
-	CHECK_STR("include: a missing file is an error", join_msgs(&msgs),
+	snprintf(want, sizeof(want), "%s:2: warning: files: %s/missing.ini: "
+	    "no such file; skipped", main_file, dir);
+	CHECK_STR("include: a missing file is a warning", join_msgs(&msgs),
 	    want);
+	CHECK("include: a missing file is skipped", cf != NULL &&
+	    cf->cf_nprograms == 1);
 	config_free(cf);
 	config_msgs_free(&msgs);
 
 	write_file(dir, "main.ini", "[include]\nfile = x\n");
 	cf = config_load(main_file, &msgs);
 	snprintf(want, sizeof(want), "%s:1: [include] has no files key\n"
-	    "%s:2: unknown key \"file\" in [include]", main_file,
-	    main_file);
+	    "%s:2: warning: unknown key \"file\" in [include]; ignored; did "
+	    "you mean files?", main_file, main_file);
 	CHECK_STR("include: files is required, nothing else allowed",
 	    join_msgs(&msgs), want);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* The Debian layout: [supervisord] again in conf.d, merged. */
+	write_file(dir, "main.ini", "[supervisord]\nlogfile = /var/log/a.log\n"
+	    "pidfile = /run/a.pid\n[include]\nfiles = conf.d/*.ini\n");
+	write_file(dir, "conf.d/b.ini", "[supervisord]\nnodaemon = false\n"
+	    "logfile = /dev/stdout\n[program:b]\ncommand = b\n");
+	write_file(dir, "conf.d/c.ini", "[include]\nfiles = x\n");
+	cf = config_load(main_file, &msgs);
+	snprintf(want, sizeof(want), "%s/conf.d/c.ini:1: warning: [include] "
+	    "in an included file is not read; only the main file's is", dir);
+	CHECK_STR("include: a section in two files merges, silently",
+	    join_msgs(&msgs), want);
+	CHECK("include: the later file's values win, the others stay",
+	    cf != NULL && !cf->cf_nodaemon &&
+	    cf->cf_log.lc_dest == LOG_TO_STDOUT &&
+	    strcmp(cf->cf_pidfile, "/run/a.pid") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	write_file(dir, "conf.d/c.ini", "[supervisord]\nnodaemon = maybe\n");
+	cf = config_load(main_file, &msgs);
+	snprintf(want, sizeof(want), "%s/conf.d/c.ini:2: nodaemon: \"maybe\" "
+	    "is not true or false", dir);
+	CHECK_STR("include: a merged key's error names its own file",
+	    join_msgs(&msgs), want);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	write_file(dir, "main.ini", "[include]\nfiles =\n");
+	cf = config_load(main_file, &msgs);
+	snprintf(want, sizeof(want), "%s:2: warning: files: empty; no file "
+	    "included", main_file);
+	CHECK_STR("include: an empty files is a warning", join_msgs(&msgs),
+	    want);
+	CHECK("include: ... and loads", cf != NULL);
 	config_free(cf);
 	config_msgs_free(&msgs);
 
@@ -1608,6 +1634,327 @@ test_daemon_keys(void)
 	config_msgs_free(&msgs);
 }
 
+
+/* The env of the only program's first process as "[A=1][B=2]". */
+static const char *
+env_of_first(const struct config *cf)
+{
+	return cf == NULL || cf->cf_nprograms == 0 ? "(not loaded)" :
+	    argv_str(cf->cf_programs[0]->pg_procs[0].pcf_env);
+}
+
+/* Unknown keys and sections: warnings, with the likely key meant. */
+static void
+test_unknown(void)
+{
+	check_warned("unknown: a key near a known one",
+	    "[supervisord]\nunmask = 022\n",
+	    "t.ini:2: warning: unknown key \"unmask\" in [supervisord]; "
+	    "ignored; did you mean umask?");
+	check_warned("unknown: a program key in [supervisord]",
+	    "[supervisord]\nstdout_logfile = /dev/stdout\n",
+	    "t.ini:2: warning: unknown key \"stdout_logfile\" in "
+	    "[supervisord]; ignored (it is a key of [program:x])");
+	check_warned("unknown: a [supervisord] key in a program",
+	    "[program:x]\ncommand = a\nloglevel = debug\n",
+	    "t.ini:3: warning: unknown key \"loglevel\" in [program:x]; "
+	    "ignored (it is a key of [supervisord])");
+	check_warned("unknown: a key near nothing",
+	    "[program:site]\ncommand = a\ngroup = www\n",
+	    "t.ini:3: warning: unknown key \"group\" in [program:site]; "
+	    "ignored");
+	check_warned("unknown: a swap of two letters is one edit",
+	    "[program:x]\ncommand = a\nautostrat = false\n",
+	    "t.ini:3: warning: unknown key \"autostrat\" in [program:x]; "
+	    "ignored; did you mean autostart?");
+	check_warned("unknown: a section",
+	    "[foo]\nx=1\n[program:x]\ncommand=a\n",
+	    "t.ini:1: warning: unknown section [foo]; ignored");
+	check_warned("unknown: a section near a known one",
+	    "[programs:x]\ncommand=a\n",
+	    "t.ini:1: warning: unknown section [programs:x]; ignored; did you "
+	    "mean [program:x]?");
+	check_rejected("unknown: a warning does not hide an error",
+	    "[program:x]\ncommand=a\nfoo=1\npriority=high\n",
+	    "t.ini:3: warning: unknown key \"foo\" in [program:x]; ignored\n"
+	    "t.ini:4: priority: \"high\" is not a whole number from "
+	    "-2147483648 to 2147483647");
+}
+
+/* Every problem of a program is said, not only the first. */
+static void
+test_every_problem(void)
+{
+	check_rejected("every problem: a bad value hides nothing after it",
+	    "[program:x]\ncommand='unterminated\npriority=x\n"
+	    "directory=%(nope)s\nstdout_logfile=/x/%(nope2)s\n"
+	    "environment=A\nprocess_name=%(bad)s\n",
+	    "t.ini:2: command: unterminated ' quote\n"
+	    "t.ini:3: priority: \"x\" is not a whole number from -2147483648 "
+	    "to 2147483647\n"
+	    "t.ini:4: directory: unknown name %(nope)\n"
+	    "t.ini:5: stdout_logfile: unknown name %(nope2)\n"
+	    "t.ini:6: environment: \"A\" has no '=value'\n"
+	    "t.ini:7: process_name: unknown name %(bad)");
+	check_rejected("every problem: each program's",
+	    "[program:a]\ncommand=a\nstartsecs=x\n"
+	    "[program:b]\ncommand=b\nstdout_logfile=/l\n"
+	    "[program:c]\ncommand=c\nstdout_logfile=/l\n"
+	    "stdout_logfile_maxbytes=1KB\n",
+	    "t.ini:3: startsecs: \"x\" is not a duration (like 10, 0.5, 250ms, "
+	    "2m)\n"
+	    "t.ini:7: [program:c] stdout_logfile: /l is also the stdout log "
+	    "of process b, which rotates it at 52428800 bytes and keeps 10 "
+	    "backups: give every log of one file the same _logfile_maxbytes "
+	    "and _logfile_backups");
+	check_rejected("every problem: numprocs said once, not per process",
+	    "[program:x]\ncommand=%(nope)s\nnumprocs=3\n"
+	    "process_name=x%(process_num)d\n",
+	    "t.ini:2: command: unknown name %(nope)");
+}
+
+/* supervisord's smaller syntax. */
+static void
+test_syntax(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	int i, expected = 0;
+
+	cf = load("[program:x]\ncommand=a\nenvironment = A = 1, B= \"2\" ,C =3\n",
+	    &msgs);
+	CHECK_STR("syntax: blanks around = in environment", env_of_first(cf),
+	    "[A=1][B=2][C=3]");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\nstdout_logfile_maxbytes = 5 MB\n"
+	    "stderr_logfile_maxbytes = 1\tkb\n", &msgs);
+	CHECK("syntax: a blank before the unit", cf != NULL &&
+	    cf->cf_programs[0]->pg_log_maxbytes[OUT_STDOUT] == 5LL << 20 &&
+	    cf->cf_programs[0]->pg_log_maxbytes[OUT_STDERR] == 1024);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\nexitcodes=\n", &msgs);
+	for (i = 0; cf != NULL && i < 256; i++)
+		expected += cf->cf_programs[0]->pg_exitcodes[i];
+	CHECK("syntax: an empty exitcodes expects no status", cf != NULL &&
+	    msgs.cm_count == 0 && expected == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\nstdout_logfile=syslog\n"
+	    "stderr_logfile=OFF\n", &msgs);
+	CHECK_STR("syntax: stdout_logfile = syslog", join_msgs(&msgs),
+	    "t.ini:3: warning: stdout_logfile: syslog: written to the "
+	    "supervisor's stdout (the journal under systemd); supervisord's "
+	    "syslog logging is not supported");
+	CHECK("syntax: syslog is the supervisor's stdout, off is none",
+	    cf != NULL && cf->cf_programs[0]->pg_procs[0].pcf_log[0].lc_dest ==
+	    LOG_TO_STDOUT && cf->cf_programs[0]->pg_procs[0].pcf_log[1].lc_dest
+	    == LOG_TO_NONE);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* Relative paths: from the directory the supervisor started in. */
+	config_set_base("/srv/base");
+	cf = load("[supervisord]\nlogfile=sup.log\npidfile=run/s.pid\n"
+	    "childlogdir=logs\ndirectory=.\n"
+	    "[program:x]\ncommand=a\ndirectory=app\n"
+	    "stdout_logfile=logs/x.log\nstderr_logfile=../e.log\n", &msgs);
+	CHECK("syntax: relative paths load", cf != NULL && msgs.cm_count == 0);
+	if (cf != NULL) {
+		const struct proc_config *pc = &cf->cf_programs[0]->pg_procs[0];
+
+		CHECK_STR("relative: logfile", cf->cf_log.lc_path,
+		    "/srv/base/sup.log");
+		CHECK_STR("relative: pidfile", cf->cf_pidfile,
+		    "/srv/base/run/s.pid");
+		CHECK_STR("relative: childlogdir", cf->cf_childlogdir,
+		    "/srv/base/logs");
+		CHECK_STR("relative: [supervisord] directory", cf->cf_directory,
+		    "/srv/base");
+		CHECK_STR("relative: directory", pc->pcf_directory,
+		    "/srv/base/app");
+		CHECK_STR("relative: stdout_logfile", pc->pcf_log[0].lc_path,
+		    "/srv/base/logs/x.log");
+		CHECK_STR("relative: stderr_logfile", pc->pcf_log[1].lc_path,
+		    "/srv/base/../e.log");
+	}
+	config_free(cf);
+	config_msgs_free(&msgs);
+	config_set_base(NULL);
+}
+
+/*
+ * [supervisord] environment= is copied into every process: the copies
+ * count against the config's 32 MiB, as expanded values do.
+ */
+static void
+check_env_copies(void)
+{
+	char *text, *p;
+	size_t i;
+
+	if ((text = malloc(64 * 1024)) == NULL)
+		return;
+	p = text + sprintf(text, "[supervisord]\nenvironment=BIG=");
+	for (i = 0; i < 60000; i++)
+		*p++ = 'x';
+	strcpy(p, "\n[program:w]\ncommand=a\nnumprocs=1000\n");
+	check_rejected("env: copies of [supervisord] environment count",
+	    text, "t.ini:3: environment: the config's values expand to more "
+	    "than 32 MiB in all (each per-process value times numprocs); "
+	    "lower numprocs or shorten the values");
+	free(text);
+}
+
+/* %(ENV_X)s sees [supervisord] environment=, and a program's own. */
+static void
+test_environment(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	unsetenv("SUPERVISOR_UNIT_FOO");
+	cf = load("[supervisord]\nenvironment=SUPERVISOR_UNIT_FOO=\"from "
+	    "supervisord\",B=2\n"
+	    "[program:x]\ncommand=echo %(ENV_SUPERVISOR_UNIT_FOO)s\n", &msgs);
+	CHECK_STR("env: [supervisord] environment in a program's command",
+	    cf != NULL ? argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv) :
+	    NULL, "[echo][from supervisord]");
+	CHECK_STR("env: and in its environment",
+	    env_of_first(cf), "[SUPERVISOR_UNIT_FOO=from supervisord][B=2]");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	/* supervisord's fixture issue-1170b: the program's own wins. */
+	cf = load("[supervisord]\nenvironment=SUPERVISOR_UNIT_FOO=\"from "
+	    "supervisord\"\n"
+	    "[program:x]\ncommand=echo %(ENV_SUPERVISOR_UNIT_FOO)s "
+	    "%(ENV_B)s\ndirectory=/%(ENV_B)s\n"
+	    "environment=SUPERVISOR_UNIT_FOO=\"from program\",B=b\n", &msgs);
+	CHECK_STR("env: a program's environment in its command",
+	    cf != NULL ? argv_str(cf->cf_programs[0]->pg_procs[0].pcf_argv) :
+	    NULL, "[echo][from program][b]");
+	CHECK_STR("env: and in its directory", cf != NULL ?
+	    cf->cf_programs[0]->pg_procs[0].pcf_directory : NULL, "/b");
+	CHECK_STR("env: both lists, the program's last (it wins)",
+	    env_of_first(cf), "[SUPERVISOR_UNIT_FOO=from supervisord]"
+	    "[SUPERVISOR_UNIT_FOO=from program][B=b]");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	check_rejected("env: [supervisord]'s own keys see the real one only",
+	    "[supervisord]\nenvironment=SUPERVISOR_UNIT_FOO=x\n"
+	    "logfile=/%(ENV_SUPERVISOR_UNIT_FOO)s\n",
+	    "t.ini:3: logfile: %(ENV_SUPERVISOR_UNIT_FOO): environment "
+	    "variable SUPERVISOR_UNIT_FOO is not set");
+	check_rejected("env: a program's keys other than the per-process "
+	    "ones do not see its environment",
+	    "[program:x]\ncommand=a\npriority=%(ENV_SUPERVISOR_UNIT_FOO)s\n"
+	    "environment=SUPERVISOR_UNIT_FOO=1\n",
+	    "t.ini:3: priority: %(ENV_SUPERVISOR_UNIT_FOO): environment "
+	    "variable SUPERVISOR_UNIT_FOO is not set");
+	cf = load("[supervisord]\nenvironment=SUPERVISOR_UNIT_FOO=7\n"
+	    "[program:x]\ncommand=a\npriority=%(ENV_SUPERVISOR_UNIT_FOO)s\n",
+	    &msgs);
+	CHECK("env: ... but [supervisord]'s", cf != NULL &&
+	    cf->cf_programs[0]->pg_priority == 7);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	check_rejected("env: a bad [supervisord] environment",
+	    "[supervisord]\nenvironment=A\n",
+	    "t.ini:2: environment: \"A\" has no '=value'");
+	check_env_copies();
+}
+
+/* The [supervisord] keys supervisord has. */
+static void
+test_supervisord_keys(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+
+	cf = load("[supervisord]\nuser=root\numask=002\nidentifier=web1\n"
+	    "nocleanup=true\nsilent=true\nchildlogdir=/l\n"
+	    "[program:x]\ncommand=a\n", &msgs);
+	CHECK("supervisord keys: load", cf != NULL && msgs.cm_count == 0);
+	CHECK("supervisord keys: user, umask, nocleanup, silent", cf != NULL &&
+	    cf->cf_uid == 0 && cf->cf_gid == 0 && cf->cf_umask == 002 &&
+	    cf->cf_nocleanup && cf->cf_silent &&
+	    strcmp(cf->cf_user, "root") == 0);
+	CHECK_STR("supervisord keys: identifier in AUTO log names",
+	    cf != NULL ? cf->cf_programs[0]->pg_procs[0].pcf_log[0].lc_path :
+	    NULL, "/l/x-stdout---web1");
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	cf = load("[program:x]\ncommand=a\n", &msgs);
+	CHECK("supervisord keys: defaults", cf != NULL && cf->cf_uid == -1 &&
+	    cf->cf_user == NULL && cf->cf_umask == 022 &&
+	    !cf->cf_nocleanup && !cf->cf_silent && cf->cf_directory == NULL &&
+	    strcmp(cf->cf_identifier, "supervisor") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+
+	check_rejected("supervisord keys: bad values",
+	    "[supervisord]\nuser=nosuchuser\numask=9\nidentifier=a/b\n"
+	    "nocleanup=maybe\nsilent=2\n",
+	    "t.ini:2: user: no such user \"nosuchuser\"\n"
+	    "t.ini:3: umask: \"9\" is not an octal mask like 022\n"
+	    "t.ini:4: identifier: \"a/b\" must be 1-64 characters, without "
+	    "'/' or control characters: it is part of AUTO log file names\n"
+	    "t.ini:5: nocleanup: \"maybe\" is not true or false\n"
+	    "t.ini:6: silent: \"2\" is not true or false");
+	/* As another user, the supervisor runs programs only as it. */
+	check_rejected("supervisord keys: user, then a program as root",
+	    "[supervisord]\nuser=nobody\n[program:x]\ncommand=a\nuser=root\n",
+	    "t.ini:5: user: \"root\": only root can run programs as another "
+	    "user (this supervisor runs as uid 65534)");
+	cf = load("[program:x]\ncommand=a\nuser=nobody\n"
+	    "[supervisord]\nuser=nobody\n", &msgs);
+	CHECK("supervisord keys: a program as the supervisor's user switches "
+	    "nothing", cf != NULL && cf->cf_programs[0]->pg_uid == -1 &&
+	    strcmp(cf->cf_programs[0]->pg_user, "nobody") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+}
+
+/* The command line's word over the file's (supervisord's options). */
+static void
+test_options(void)
+{
+	struct config_options co;
+	struct config_msgs msgs;
+	struct config *cf;
+
+	config_options_init(&co);
+	co.co_nodaemon_default = false;
+	co.co_identifier = "cli";
+	co.co_umask = 077;
+	co.co_logfile_backups = 3;
+	co.co_silent = 1;
+	config_set_options(&co);
+	cf = load("[supervisord]\nidentifier=file\nsilent=false\n"
+	    "[program:x]\ncommand=a\n", &msgs);
+	CHECK("options: nodaemon defaults to false as supervisord's",
+	    cf != NULL && !cf->cf_nodaemon);
+	CHECK("options: over the file's values", cf != NULL &&
+	    strcmp(cf->cf_identifier, "cli") == 0 && cf->cf_umask == 077 &&
+	    cf->cf_log.lc_backups == 3 && cf->cf_silent);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	cf = load("[supervisord]\nnodaemon=true\n", &msgs);
+	CHECK("options: the file's nodaemon still counts", cf != NULL &&
+	    cf->cf_nodaemon);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	config_options_init(&co);
+	config_set_options(&co);
+}
+
 int
 main(void)
 {
@@ -1632,5 +1979,11 @@ main(void)
 	test_includes();
 	test_diff();
 	test_daemon_keys();
+	test_unknown();
+	test_every_problem();
+	test_syntax();
+	test_environment();
+	test_supervisord_keys();
+	test_options();
 	return unit_failed;
 }

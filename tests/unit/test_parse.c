@@ -246,8 +246,12 @@ test_bytes(void)
 	CHECK("bytes: rejects -1", bytes_rejects("-1"));
 	CHECK("bytes: rejects +1", bytes_rejects("+1"));
 	CHECK("bytes: rejects a leading blank", bytes_rejects(" 1"));
-	CHECK("bytes: rejects a trailing blank", bytes_rejects("1 "));
-	CHECK("bytes: rejects \"1 MB\"", bytes_rejects("1 MB"));
+	CHECK("bytes: a blank before the unit, as supervisord",
+	    bytes_is("1 MB", 1024 * 1024));
+	CHECK("bytes: blanks and a tab before the unit",
+	    bytes_is("5 \tkb", 5 * 1024));
+	CHECK("bytes: a trailing blank", bytes_is("1 ", 1));
+	CHECK("bytes: rejects \"1 M B\"", bytes_rejects("1 M B"));
 	CHECK("bytes: rejects 1.5MB", bytes_rejects("1.5MB"));
 	CHECK("bytes: rejects MB alone", bytes_rejects("MB"));
 	CHECK("bytes: rejects 50XB", bytes_rejects("50XB"));
@@ -310,8 +314,13 @@ test_exitcodes(void)
 	    codes_list(c, buf, sizeof(buf)), "1,2,");
 	CHECK("exitcodes: \"255\"", parse_exitcodes("255", c) == 0 && c[255]);
 
+	CHECK("exitcodes: empty, as supervisord: none expected",
+	    parse_exitcodes("", c) == 0);
+	CHECK_STR("exitcodes: empty sets nothing",
+	    codes_list(c, buf, sizeof(buf)), "");
+	CHECK("exitcodes: blanks only", parse_exitcodes(" \t", c) == 0);
+
 	parse_exitcodes("3", c);
-	CHECK("exitcodes: rejects empty", parse_exitcodes("", c) == -1);
 	CHECK("exitcodes: rejects 256", parse_exitcodes("256", c) == -1);
 	CHECK("exitcodes: rejects 1,,2", parse_exitcodes("1,,2", c) == -1);
 	CHECK("exitcodes: rejects a", parse_exitcodes("a", c) == -1);
@@ -579,6 +588,10 @@ test_environment(void)
 	    "ERR:unterminated ' quote in the value of LONG");
 	CHECK_STR("environment: garbage after a quoted value",
 	    env_str("A=\"x\"y,B=1"), "ERR:expected ',' before \"y,B=1\"");
+	CHECK_STR("environment: blanks around '=', as supervisord",
+	    env_str("A = 1, B =\"2 3\" ,C\t=\t4"), "[A=1][B=2 3][C=4]");
+	CHECK_STR("environment: a key, blanks, no '='",
+	    env_str("A =1,B 2"), "ERR:\"B\" has no '=value'");
 	CHECK_STR("environment: missing comma between items",
 	    env_str("A='x' B=2"), "ERR:expected ',' before \"B=2\"");
 }
