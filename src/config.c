@@ -22,6 +22,7 @@
 #include "config_daemon.h"
 #include "config_files.h"
 #include "config_program.h"
+#include "config_ready.h"
 #include "config_value.h"
 #include "inifile.h"
 #include "parse.h"
@@ -282,6 +283,8 @@ config_build(struct loader *ld, const char *path)
 	/* Even after an error elsewhere (each problem is said at once), but
 	 * not with two processes of one name: their logs would be one. */
 	if (!config_check_unique_names(ld, cf))
+		ok = false;
+	else if (ld->ld_msgs->cm_errors == 0 && !config_check_depends(ld, cf))
 		ok = false;
 	else if (!config_settle_logs(ld, cf))
 		ok = false;
