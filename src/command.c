@@ -288,6 +288,7 @@ deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
 	struct op *o = w->data;
 	char why[448], info[384];
+	const char *detail;
 	size_t i;
 
 	(void)l;
@@ -297,10 +298,11 @@ deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
 
 		if (t->t_phase == T_DONE)
 			continue;
+		detail = status_info(t->t_proc, info, sizeof(info));
 		snprintf(why, sizeof(why), "timed out after %gs (%s%s%s)",
 		    o->o_timeout, proc_state_name(t->t_proc->p_state),
-		    strcmp(status_info(t->t_proc, info, sizeof(info)), "-") ?
-		    ": " : "", strcmp(info, "-") && info[0] ? info : "");
+		    strcmp(detail, "-") != 0 ? ": " : "",
+		    strcmp(detail, "-") != 0 ? detail : "");
 		target_done(o, t, false, why);
 	}
 	op_advance(o);

@@ -193,7 +193,7 @@ config_build(struct loader *ld, const char *path)
 	struct config *cf;
 	struct program_config *pg, **nl;
 	struct raw_section *rs;
-	bool ok = true;
+	bool ok = true, programs_ok = true;
 	size_t i;
 
 	if ((cf = calloc(1, sizeof(*cf))) == NULL) {
@@ -255,7 +255,7 @@ config_build(struct loader *ld, const char *path)
 			if (ld->ld_daemon_only)
 				continue;
 			if ((pg = config_program_load(ld, rs)) == NULL) {
-				ok = false;
+				ok = programs_ok = false;
 				continue;
 			}
 			nl = realloc(cf->cf_programs, (cf->cf_nprograms + 1) *
@@ -284,7 +284,7 @@ config_build(struct loader *ld, const char *path)
 	 * not with two processes of one name: their logs would be one. */
 	if (!config_check_unique_names(ld, cf))
 		ok = false;
-	else if (ld->ld_msgs->cm_errors == 0 && !config_check_depends(ld, cf))
+	else if (!config_check_depends(ld, cf, programs_ok))
 		ok = false;
 	else if (!config_settle_logs(ld, cf))
 		ok = false;

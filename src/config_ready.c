@@ -392,10 +392,11 @@ visit(struct walk *w, size_t i)
 /*
  * Every name depends_on gives is a program of the config, other than
  * the one that names it, and the edges make no cycle.  Sets each
- * program's pg_depends_level.
+ * program's pg_depends_level.  all_loaded: every [program:x] loaded;
+ * else a name not found may be one that failed, said already.
  */
 bool
-config_check_depends(struct loader *ld, struct config *cf)
+config_check_depends(struct loader *ld, struct config *cf, bool all_loaded)
 {
 	struct walk w = { .w_ld = ld, .w_cf = cf, .w_ok = true };
 	struct program_config *pg;
@@ -430,7 +431,7 @@ config_check_depends(struct loader *ld, struct config *cf)
 				    "itself", name);
 				w.w_ok = false;
 				pg->pg_depends[j].dp_name[0] = '\0';
-			} else if (program_index(&w, name) == 0) {
+			} else if (program_index(&w, name) == 0 && all_loaded) {
 				close = config_closest(name, names,
 				    cf->cf_nprograms);
 				config_use_file(ld, pg->pg_fileno);

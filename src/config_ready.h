@@ -21,7 +21,8 @@ void	config_probe_free(struct probe_config *pb);
 bool	config_depends_parse(struct loader *ld, int line, const char *value,
 	    struct program_config *pg);
 void	config_depends_free(struct program_config *pg);
-bool	config_check_depends(struct loader *ld, struct config *cf);
+bool	config_check_depends(struct loader *ld, struct config *cf,
+	    bool all_loaded);
 const char *config_condition_name(enum dep_condition cond);
 
 #endif

@@ -35,8 +35,12 @@ static unsigned long	 dropped;	/* bad datagrams, said rarely */
 static void
 drop(const char *why)
 {
+	unsigned long n = ++dropped;
+
 	/* Said for the 1st, 10th, 100th ... only: senders are not trusted. */
-	if (++dropped == 1 || dropped % 100 == 0 || dropped == 10)
+	while (n >= 10 && n % 10 == 0)
+		n /= 10;
+	if (n == 1)
 		log_warnx("notify socket: dropped a datagram (%s; %lu so far)",
 		    why, dropped);
 }

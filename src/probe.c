@@ -61,12 +61,18 @@ finish(struct probe *pr, bool ok, const char *fmt, ...)
 static void
 finish(struct probe *pr, bool ok, const char *fmt, ...)
 {
-	char err[PROBE_ERR_MAX];
+	char err[PROBE_ERR_MAX], what[88];
+	const char *spec = pr->pr_config->pb_spec;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, sizeof(err), fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* What failed first, then the probe (cut short: a long command). */
+	if (strlen(spec) > 64)
+		snprintf(err, sizeof(err), "%.60s...: %s", spec, what);
+	else
+		snprintf(err, sizeof(err), "%.64s: %s", spec, what);
 	probe_end(pr);
 	pr->pr_done(pr, ok, err);
 }
@@ -79,11 +85,9 @@ timeout_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)l;
 	(void)revents;
 	if (pr->pr_pid > 0)
-		finish(pr, false, "%s: did not exit in time (killed)",
-		    pr->pr_config->pb_spec);
+		finish(pr, false, "did not exit in time (killed)");
 	else
-		finish(pr, false, "%s: no answer in time",
-		    pr->pr_config->pb_spec);
+		finish(pr, false, "no answer in time");
 }
 
 /* The HTTP status line, once it is whole: 2xx and 3xx are good. */
@@ -98,14 +102,13 @@ http_answer(struct probe *pr, bool at_end)
 	if (eol == NULL && !at_end && pr->pr_len < PROBE_HTTP_READ_MAX)
 		return;		/* more to come */
 	if (sscanf(pr->pr_buf, "HTTP/%*d.%*d %3d", &code) != 1) {
-		finish(pr, false, "%s: not an HTTP answer",
-		    pr->pr_config->pb_spec);
+		finish(pr, false, "not an HTTP answer");
 		return;
 	}
 	if (code >= 200 && code < 400)
-		finish(pr, true, "%s: %d", pr->pr_config->pb_spec, code);
+		finish(pr, true, "%d", code);
 	else
-		finish(pr, false, "%s: HTTP status %d", pr->pr_config->pb_spec,
+		finish(pr, false, "HTTP status %d",
 		    code);
 }
 
@@ -124,7 +127,7 @@ http_request(struct probe *pr)
 	/* A fresh socket's buffer takes a small request whole. */
 	w = send(pr->pr_fd, req, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (w != n) {
-		finish(pr, false, "%s: send: %s", pc->pb_spec, w == -1 ?
+		finish(pr, false, "send: %s", w == -1 ?
 		    strerror(errno) : "short");
 		return;
 	}
@@ -150,13 +153,11 @@ io_cb(struct ev_loop *l, ev_io *w, int revents)
 		    -1)
 			err = errno;
 		if (err != 0) {
-			finish(pr, false, "%s: connect: %s",
-			    pr->pr_config->pb_spec, strerror(err));
+			finish(pr, false, "connect: %s", strerror(err));
 			return;
 		}
 		if (pr->pr_config->pb_kind != PROBE_HTTP) {
-			finish(pr, true, "%s: connected",
-			    pr->pr_config->pb_spec);
+			finish(pr, true, "connected");
 			return;
 		}
 		http_request(pr);
@@ -167,7 +168,7 @@ io_cb(struct ev_loop *l, ev_io *w, int revents)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		finish(pr, false, "%s: recv: %s", pr->pr_config->pb_spec,
+		finish(pr, false, "recv: %s",
 		    strerror(errno));
 		return;
 	}
@@ -185,9 +186,9 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 	(void)revents;
 	pr->pr_pid = w->rpid;		/* its group, killed by probe_end */
 	if (WIFEXITED(w->rstatus) && WEXITSTATUS(w->rstatus) == 0)
-		finish(pr, true, "%s: exited 0", pr->pr_config->pb_spec);
+		finish(pr, true, "exited 0");
 	else
-		finish(pr, false, "%s: %s", pr->pr_config->pb_spec,
+		finish(pr, false, "%s",
 		    wstatus_describe(w->rstatus, how, sizeof(how)));
 }
 
@@ -224,14 +225,14 @@ run_connect(struct probe *pr)
 	pr->pr_fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (pr->pr_fd == -1) {
-		finish(pr, false, "%s: socket: %s", pc->pb_spec,
+		finish(pr, false, "socket: %s",
 		    strerror(errno));
 		return;
 	}
 	ev_io_set(&pr->pr_io, pr->pr_fd, EV_WRITE);
 	if (connect(pr->pr_fd, (struct sockaddr *)&ss, sl) == -1 &&
 	    errno != EINPROGRESS && errno != EAGAIN) {
-		finish(pr, false, "%s: connect: %s", pc->pb_spec,
+		finish(pr, false, "connect: %s",
 		    strerror(errno));
 		return;
 	}
@@ -251,8 +252,7 @@ run_exec(struct probe *pr, const struct program_config *pg,
 
 	pid = spawn_process(pg, proc, -1, stdio, &sx, &errfd);
 	if (pid == -1) {
-		finish(pr, false, "%s: cannot start: %s",
-		    pr->pr_config->pb_spec, strerror(errno));
+		finish(pr, false, "cannot start: %s", strerror(errno));
 		return;
 	}
 	close(errfd);		/* a failed exec is its exit status */

@@ -70,6 +70,7 @@ static void	ready_next_cb(struct ev_loop *, ev_timer *, int);
 static void	health_next_cb(struct ev_loop *, ev_timer *, int);
 static void	watchdog_cb(struct ev_loop *, ev_timer *, int);
 static void	fd_cb(struct ev_loop *, ev_io *, int);
+static void	running_begins(struct watch *);
 
 static struct watch *
 watch_of(struct process *p, bool make)
@@ -183,6 +184,9 @@ spawned(struct process *p, void *arg)
 	watch_stop_health(w);
 	w->w_error[0] = w->w_status[0] = '\0';
 	w->w_interval = READY_FIRST_INTERVAL;
+	/* startsecs = 0 without ready=: RUNNING before this was told. */
+	if (p->p_state == PROC_RUNNING)
+		running_begins(w);
 	switch (pb->pb_kind) {
 	case PROBE_FD:
 		if (p->p_ready_fd != -1) {
@@ -270,21 +274,12 @@ watchdog_cb(struct ev_loop *l, ev_timer *t, int revents)
 	process_restart(w->w_proc, why);
 }
 
+/* RUNNING from now: its health checks and its watchdog begin. */
 static void
-state_changed(struct process *p, enum proc_state from, void *arg)
+running_begins(struct watch *w)
 {
-	const struct program_config *pg = p->p_program;
-	struct watch *w;
+	const struct program_config *pg = w->w_proc->p_program;
 
-	(void)arg;
-	if ((w = watch_of(p, false)) == NULL)
-		return;
-	if (p->p_state != PROC_STARTING)
-		watch_stop_ready(w);
-	if (from == PROC_RUNNING && p->p_state != PROC_RUNNING)
-		watch_stop_health(w);
-	if (p->p_state != PROC_RUNNING || from == PROC_RUNNING)
-		return;
 	w->w_health_fails = 0;
 	w->w_health_seen = false;
 	if (pg->pg_health.pb_kind != PROBE_NONE) {
@@ -295,6 +290,22 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 		ev_timer_set(&w->w_watchdog, pg->pg_watchdog, 0);
 		ev_timer_start(loop, &w->w_watchdog);
 	}
+}
+
+static void
+state_changed(struct process *p, enum proc_state from, void *arg)
+{
+	struct watch *w;
+
+	(void)arg;
+	if ((w = watch_of(p, false)) == NULL)
+		return;
+	if (p->p_state != PROC_STARTING)
+		watch_stop_ready(w);
+	if (from == PROC_RUNNING && p->p_state != PROC_RUNNING)
+		watch_stop_health(w);
+	if (p->p_state == PROC_RUNNING && from != PROC_RUNNING)
+		running_begins(w);
 }
 
 static void
@@ -312,6 +323,15 @@ removed(struct process *p, void *arg)
 }
 
 /* ---- the notify socket -------------------------------------------- */
+
+/* 1, 10, 100, 1000 ...: a flood is said a few times, not each time. */
+static bool
+said_now(unsigned long n)
+{
+	while (n >= 10 && n % 10 == 0)
+		n /= 10;
+	return n == 1;
+}
 
 /* The process whose tree pid is in, on evidence it can't forge. */
 static struct process *
@@ -374,7 +394,7 @@ notify_cb(pid_t pid, uid_t uid, char *msg, size_t len)
 	    p->p_program->pg_watchdog <= 0) ||
 	    (w = watch_of(p, true)) == NULL) {
 		refused++;
-		if (refused == 1 || refused == 10 || refused % 100 == 0)
+		if (said_now(refused))
 			log_warnx("notify socket: refused a datagram from pid %d "
 			    "(uid %u): %s (%lu refused so far)", (int)pid,
 			    (unsigned)uid, p == NULL ? "it is in no program's "

@@ -317,7 +317,7 @@ tree_leader_reaped(struct tree *t)
 bool
 tree_contains(const struct tree *t, pid_t pid)
 {
-	char file[64], buf[1024], *rel;
+	char file[64], buf[4096], *rel;
 	unsigned long long start;
 	size_t rlen, clen;
 	pid_t sid;
@@ -332,9 +332,13 @@ tree_contains(const struct tree *t, pid_t pid)
 		if ((n = smallfile_read(file, buf, sizeof(buf) - 1)) <= 0)
 			return false;
 		buf[n] = '\0';
-		if (strncmp(buf, "0::", 3) != 0)
+		/* The v2 line; a hybrid system lists v1 hierarchies first. */
+		if (strncmp(buf, "0::", 3) == 0)
+			rel = buf + 3;
+		else if ((rel = strstr(buf, "\n0::")) != NULL)
+			rel += 4;
+		else
 			return false;
-		rel = buf + 3;
 		rlen = strcspn(rel, "\n");
 		clen = strlen(t->t_cgroup);
 		return rlen > 1 && rlen <= clen && strncmp(t->t_cgroup +
