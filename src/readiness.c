@@ -22,8 +22,11 @@
 #include "strmap.h"
 #include "tree.h"
 
-/* The first probe interval; it doubles up to ready_interval. */
+/* The first probe interval, kept for READY_FAST_S after the spawn (a
+ * port that opens then is seen within 10 ms), then doubled each time up
+ * to ready_interval (a slow one costs few wakeups). */
 #define READY_FIRST_INTERVAL	0.01
+#define READY_FAST_S		0.1
 /* Bytes read from an fd:N pipe in one callback. */
 #define FD_READ_MAX		512
 
@@ -140,7 +143,9 @@ ready_done(struct probe *pr, bool ok, const char *err)
 	snprintf(w->w_error, sizeof(w->w_error), "%s", err);
 	ev_timer_set(&w->w_ready_next, w->w_interval, 0);
 	ev_timer_start(loop, &w->w_ready_next);
-	w->w_interval = w->w_interval * 2 < max ? w->w_interval * 2 : max;
+	if (process_uptime(p) >= READY_FAST_S)
+		w->w_interval = w->w_interval * 2 < max ? w->w_interval * 2 :
+		    max;
 }
 
 /* fd:N: a newline is the word; the end of the pipe without one is not. */
