@@ -351,6 +351,13 @@ target_step(struct op *o, struct op_target *t)
 		target_done(o, t, false, p->p_state == PROC_STOPPED ?
 		    "stopped before it was RUNNING" :
 		    "exited before it was RUNNING");
+	else if (p->p_state == PROC_WAITING && depends_doomed(p)) {
+		char why[sizeof(p->p_waiting_for) + 64];
+
+		snprintf(why, sizeof(why), "not started: waiting for %s",
+		    p->p_waiting_for);
+		target_done(o, t, false, why);
+	}
 }
 
 static void

@@ -421,8 +421,15 @@ config_check_depends(struct loader *ld, struct config *cf, bool all_loaded)
 	}
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		pg = cf->cf_programs[i];
+		if (pg->pg_ndepends > 0)
+			cf->cf_has_depends = true;
 		for (j = 0; j < pg->pg_ndepends; j++) {
 			const char *name = pg->pg_depends[j].dp_name;
+			size_t k = program_index(&w, name);
+
+			if (k > 0 && pg->pg_depends_restart)
+				cf->cf_programs[k - 1]->pg_restarts_dependents =
+				    true;
 
 			if (strcmp(name, pg->pg_name) == 0) {
 				config_use_file(ld, pg->pg_fileno);

@@ -138,6 +138,8 @@ struct program_config {
 	int		  pg_depends_level; /* 0 without dependencies, else one
 					   more than its deepest one's */
 	bool		  pg_depends_restart; /* restarted with a dependency */
+	bool		  pg_restarts_dependents; /* some program depends on
+					   it with depends_restart */
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
 	char		 *pg_settings;	/* its other keys as written, sorted */
 };
@@ -180,6 +182,7 @@ struct config {
 	bool		  cf_nocleanup;	/* keep old AUTO logs at start */
 	bool		  cf_silent;	/* in the foreground, no copy of the
 					   log file's lines on stdout */
+	bool		  cf_has_depends; /* some program has depends_on */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
 };

@@ -45,60 +45,67 @@ holds(const struct process *q, enum dep_condition cond)
 	return false;
 }
 
+/*
+ * The next process, from *at on, of a program p depends on that does not
+ * hold what p needs of it (*dep); NULL when none is left.  *at counts
+ * through every dependency and, for each, every process of the table.
+ */
+static struct process *
+next_unmet(const struct process *p, size_t *at,
+    const struct dependency **dep)
+{
+	const struct program_config *pg = p->p_program;
+	size_t n = proctable_count();
+	struct process *q;
+
+	for (; n > 0 && *at < pg->pg_ndepends * n; (*at)++) {
+		*dep = &pg->pg_depends[*at / n];
+		q = proctable_get(*at % n);
+		if (!q->p_retired && strcmp(q->p_program->pg_name,
+		    (*dep)->dp_name) == 0 && !holds(q, (*dep)->dp_cond)) {
+			(*at)++;
+			return q;
+		}
+	}
+	return NULL;
+}
+
 /* The gate: false, and why, while a dependency of p does not hold. */
 bool
 depends_blocked(struct process *p, char *why, size_t len)
 {
-	const struct program_config *pg = p->p_program;
 	const struct dependency *d;
 	struct process *q;
-	size_t i, j, n = proctable_count();
+	size_t at = 0;
 
-	for (i = 0; i < pg->pg_ndepends; i++) {
-		d = &pg->pg_depends[i];
-		for (j = 0; j < n; j++) {
-			q = proctable_get(j);
-			if (q->p_retired || strcmp(q->p_program->pg_name,
-			    d->dp_name) != 0 || holds(q, d->dp_cond))
-				continue;
-			snprintf(why, len, "%s to be %s (%s is %s%s)", d->dp_name,
-			    config_condition_name(d->dp_cond), q->p_name,
-			    proc_state_name(q->p_state), q->p_state == PROC_FATAL ?
-			    ": it gave up; start it to go on" : "");
-			return false;
-		}
-	}
-	return true;
+	if ((q = next_unmet(p, &at, &d)) == NULL)
+		return true;
+	snprintf(why, len, "%s to be %s (%s is %s%s)", d->dp_name,
+	    config_condition_name(d->dp_cond), q->p_name,
+	    proc_state_name(q->p_state), q->p_state == PROC_FATAL ?
+	    ": it gave up; start it to go on" : "");
+	return false;
 }
 
 /*
  * A WAITING p that can't go on by itself: a program it waits for is
- * FATAL, or exited for good (what wait reports as failed).
+ * FATAL, has exited for good, or was stopped by a user (what wait
+ * reports as failed).
  */
 bool
 depends_doomed(struct process *p)
 {
-	const struct program_config *pg = p->p_program;
 	const struct dependency *d;
 	struct process *q;
-	size_t i, j, n = proctable_count();
+	size_t at = 0;
 
 	if (p->p_state != PROC_WAITING)
 		return false;
-	for (i = 0; i < pg->pg_ndepends; i++) {
-		d = &pg->pg_depends[i];
-		for (j = 0; j < n; j++) {
-			q = proctable_get(j);
-			if (q->p_retired || strcmp(q->p_program->pg_name,
-			    d->dp_name) != 0 || holds(q, d->dp_cond))
-				continue;
-			if (q->p_state == PROC_FATAL ||
-			    (q->p_state == PROC_EXITED &&
-			    d->dp_cond != DEP_STARTED) ||
-			    (q->p_state == PROC_STOPPED && q->p_held))
-				return true;
-		}
-	}
+	while ((q = next_unmet(p, &at, &d)) != NULL)
+		if (q->p_state == PROC_FATAL ||
+		    (q->p_state == PROC_EXITED && d->dp_cond != DEP_STARTED) ||
+		    (q->p_state == PROC_STOPPED && q->p_held))
+			return true;
 	return false;
 }
 
@@ -175,8 +182,12 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 	struct process **nl;
 
 	(void)arg;
+	/* Nothing to do for a config without edges (a reload that drops
+	 * the last ones rechecks on its own). */
+	if (!p->p_cf->cf_has_depends)
+		return;
 	if (from == PROC_RUNNING && !process_shutting_down() &&
-	    !p->p_retired) {
+	    !p->p_retired && p->p_program->pg_restarts_dependents) {
 		if (ndown == down_cap) {
 			down_cap = down_cap ? down_cap * 2 : 8;
 			if ((nl = realloc(went_down, down_cap * sizeof(*nl))) ==

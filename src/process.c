@@ -750,19 +750,24 @@ static void	take_next(struct process *);
 static void
 stopped(struct process *p)
 {
+	bool renewed = p->p_next_cf != NULL;
+
 	take_next(p);
 	if (p->p_retired)
 		return;		/* the table sweeps it out */
 	if (p->p_ready_failed) {
 		p->p_ready_failed = false;
-		if (!shutting_down && !p->p_then_start)
+		/* Unless a reload has asked for a start with new settings. */
+		if (!shutting_down && !p->p_then_start) {
 			failed_start(p);
-		return;
+			return;
+		}
 	}
 	if (p->p_then_start && !shutting_down) {
 		p->p_then_start = false;
 		p->p_limit_hit = false;
-		log_info("%s: starting with its new settings", p->p_name);
+		log_info("%s: starting %s", p->p_name, renewed ?
+		    "with its new settings" : "again");
 		process_event(p, PEV_START);
 	} else if (p->p_limit_hit)
 		limit_stop_done(p);

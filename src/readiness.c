@@ -342,17 +342,25 @@ said_now(unsigned long n)
 static struct process *
 sender_process(pid_t pid)
 {
+	unsigned long long start;
 	struct process *p;
 	char name[160];
 	size_t i;
+	pid_t sid;
 
+	/* The name its cgroup or environment gives, then proven. */
 	if (tree_owner(pid, name, sizeof(name)) &&
 	    (p = proctable_by_name(name)) != NULL &&
 	    tree_contains(&p->p_tree, pid))
 		return p;
+	/* A leader, or (without cgroups) a session of a tree: one read of
+	 * /proc for the whole table, however many datagrams come. */
+	if (tree_pid_info(pid, &sid, &start) == -1)
+		return NULL;
 	for (i = 0; i < proctable_count(); i++) {
 		p = proctable_get(i);
-		if (p->p_pid != 0 && tree_contains(&p->p_tree, pid))
+		if (p->p_pid == pid || (tree_mode() == TREE_PROCFS &&
+		    tree_owns_session(&p->p_tree, sid)))
 			return p;
 	}
 	return NULL;

@@ -280,6 +280,10 @@ as_user() {
 	setpriv --reuid="$user" --regid="$(id -gn "$user")" --clear-groups "$@"
 }
 
+# The readiness tests' programs (tests/integration/ready), and the Python
+# with Debian's modules that runs them.
+READY_D=$(cd "$(dirname "${BASH_SOURCE[0]}")/integration/ready" 2>/dev/null && pwd)
+PY=/usr/bin/python3
 # free_port: a TCP port of 127.0.0.1 nobody listens on now (the kernel's
 # pick), for a program of the test to open.
 free_port() {

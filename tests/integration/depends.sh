@@ -8,8 +8,6 @@
 # FILE:LINE.
 . "$(dirname "$0")/../lib.sh"
 
-D=$(cd "$(dirname "$0")/ready" && pwd)
-PY=/usr/bin/python3
 
 t_config <<EOF2
 [supervisor]
@@ -23,7 +21,7 @@ depends_on = db
 autorestart = false
 startsecs = 0
 [program:db]
-command = $PY $D/notify_ready.py $T/db-up
+command = $PY $READY_D/notify_ready.py $T/db-up
 ready = notify
 [program:broken]
 command = sh -c 'exit 3'
@@ -33,6 +31,11 @@ command = sleep 1000
 depends_on = broken
 [program:free]
 command = sleep 1000
+[program:worker]
+command = sleep 1000
+startsecs = 0
+depends_on = db
+depends_restart = true
 EOF2
 t_start
 t_check "the control socket answers" t_wait 20 answers
@@ -76,10 +79,24 @@ t_check "needs_broken starts once its edge is gone" t_wait 20 state_is needs_bro
 t_check "app and db kept running (same pids)" eval \
 	'[ "$(pid_of app)" = "$app_pid" ] && [ "$(pid_of db)" = "$db_pid" ]'
 
+# depends_restart: a restart of db restarts worker (bound to it), and
+# leaves app (not bound) running.
+t_check "worker RUNNING" t_wait 20 state_is worker RUNNING
+worker_pid=$SPAWN_PID app_pid=$(pid_of app)
+ctl_check "restart db" 0 restart db
+t_check "worker restarted with db" t_wait 20 log_has \
+	"worker: restarting: its dependency db went down \(depends_restart\)"
+t_check "worker RUNNING again, a new pid" t_wait 20 eval \
+	'state_is worker RUNNING && [ "$SPAWN_PID" != "$worker_pid" ]'
+t_check "worker started again only after db was ready" eval \
+	'[ "$(grep -n "spawned db pid" "$T/log" | tail -n 1 | cut -d: -f1)" -lt "$(grep -n "spawned worker pid" "$T/log" | tail -n 1 | cut -d: -f1)" ]'
+t_check "app (no depends_restart) kept running" test "$(pid_of app)" = "$app_pid"
+
 # Stop in reverse: app (depth 2) is stopped before db (depth 0).
 t_stop TERM
 t_check "supervisor exits 0" test "$SUP_STATUS" = 0
-t_check "app stopped before db" eval '[ "$(line_of "app stopped")" -lt "$(line_of "stopping db")" ]'
+sed -n '/SIGTERM received/,$p' "$T/log" > "$T/teardown.log"
+t_check "app stopped before db" eval '[ "$(line_of "app stopped" "$T/teardown.log")" -lt "$(line_of "stopping db" "$T/teardown.log")" ]'
 t_check "nothing left" no_program_left
 
 # The graph's errors, with FILE:LINE.

@@ -6,8 +6,6 @@
 # program that stops sending WATCHDOG=1 is restarted after watchdog_sec.
 . "$(dirname "$0")/../lib.sh"
 
-D=$(cd "$(dirname "$0")/ready" && pwd)
-PY=/usr/bin/python3
 touch "$T/healthy"
 
 t_config <<EOF2
@@ -27,7 +25,7 @@ healthcheck_interval = 0.2
 healthcheck_timeout = 0.3
 healthcheck_retries = 1000
 [program:dog]
-command = $PY $D/notify_ready.py - 0.1 10
+command = $PY $READY_D/notify_ready.py - 0.1 10
 ready = notify
 watchdog_sec = 0.5
 EOF2

@@ -7,18 +7,16 @@
 # supervisor nor fills its log.  The program's own child is heard.
 . "$(dirname "$0")/../lib.sh"
 
-D=$(cd "$(dirname "$0")/ready" && pwd)
-PY=/usr/bin/python3
 
 t_config <<EOF2
 [supervisor]
 loglevel = debug
 [program:victim]
-command = sh -c 'until [ -e $T/go ]; do sleep 0.02; done; $PY $D/notify_ready.py -'
+command = sh -c 'until [ -e $T/go ]; do sleep 0.02; done; $PY $READY_D/notify_ready.py -'
 ready = notify
 ready_timeout = 0
 [program:other]
-command = $PY $D/notify_ready.py -
+command = $PY $READY_D/notify_ready.py -
 ready = notify
 EOF2
 t_start
@@ -34,16 +32,16 @@ t_check "its directory is not writable by others" \
 sup=$(cat "/proc/$SUP_PID/task/$SUP_PID/children")
 fds_before=$(ls "/proc/$sup/fd" | wc -l)
 
-out=$($PY "$D/notify_send.py" "$sock" READY=1 3)
+out=$($PY "$READY_D/notify_send.py" "$sock" READY=1 3)
 t_check "root outside the tree: sent ($out)" test "$out" = "sent 3"
 if id nobody >/dev/null 2>&1; then
-	out=$(as_user nobody $PY "$D/notify_send.py" "$sock" READY=1 3)
+	out=$(as_user nobody $PY "$READY_D/notify_send.py" "$sock" READY=1 3)
 	t_check "nobody: sent ($out)" test "$out" = "sent 3"
-	out=$(as_user nobody $PY "$D/notify_send.py" "$sock" READY=1 1 "claim=$victim")
+	out=$(as_user nobody $PY "$READY_D/notify_send.py" "$sock" READY=1 1 "claim=$victim")
 	t_check "nobody claiming the victim's pid: the kernel refuses ($out)" \
 		eval '[[ $out == refused:* ]]'
 fi
-out=$($PY "$D/notify_send.py" "$sock" READY=1 20 fds)
+out=$($PY "$READY_D/notify_send.py" "$sock" READY=1 20 fds)
 t_check "root outside, with descriptors: sent ($out)" test "$out" = "sent 20"
 t_check "refusals are logged with the sender" \
 	t_wait 10 log_has "notify socket: refused a datagram from pid [0-9]+ \(uid 0\): it is in no program's process tree"
@@ -52,7 +50,7 @@ t_check "no descriptor sent along was kept" \
 	eval '[ "$(ls "/proc/$sup/fd" | wc -l)" -le "$fds_before" ]'
 
 # A flood: the supervisor answers throughout, its log says it rarely.
-$PY "$D/notify_send.py" "$sock" READY=1 20000 > /dev/null &
+$PY "$READY_D/notify_send.py" "$sock" READY=1 20000 > /dev/null &
 flood=$!
 ctl_check "status answers during a flood" 3 status
 wait "$flood"

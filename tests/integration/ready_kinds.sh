@@ -6,8 +6,6 @@
 # ready_timeout is a failed start (then FATAL), its tree stopped.
 . "$(dirname "$0")/../lib.sh"
 
-D=$(cd "$(dirname "$0")/ready" && pwd)
-PY=/usr/bin/python3
 TCP=$(free_port)
 HTTP=$(free_port)
 while [ "$HTTP" = "$TCP" ]; do HTTP=$(free_port); done
@@ -16,19 +14,19 @@ t_config <<EOF2
 [supervisor]
 loglevel = debug
 [program:n]
-command = $PY $D/notify_ready.py $T/go
+command = $PY $READY_D/notify_ready.py $T/go
 ready = notify
 [program:f]
 command = sh -c 'until [ -e $T/go ]; do sleep 0.02; done; echo >&3; exec sleep 1000'
 ready = fd:3
 [program:t]
-command = $PY $D/late_server.py tcp $TCP $T/go
+command = $PY $READY_D/late_server.py tcp $TCP $T/go
 ready = tcp:127.0.0.1:$TCP
 [program:u]
-command = $PY $D/late_server.py unix $T/u.sock $T/go
+command = $PY $READY_D/late_server.py unix $T/u.sock $T/go
 ready = unix:$T/u.sock
 [program:h]
-command = $PY $D/late_server.py http $HTTP $T/go
+command = $PY $READY_D/late_server.py http $HTTP $T/go
 directory = $T
 ready = http://localhost:$HTTP/
 [program:e]
