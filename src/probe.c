@@ -247,7 +247,7 @@ run_exec(struct probe *pr, const struct program_config *pg,
 	char *argv[] = { (char *)(uintptr_t)"/bin/sh", (char *)(uintptr_t)"-c",
 	    pr->pr_config->pb_command, NULL };
 	struct spawn_extra sx = { .sx_fd = -1, .sx_argv = argv };
-	int stdio[2] = { -1, -1 }, errfd;
+	int stdio[3] = { -1, -1, -1 }, errfd;
 	pid_t pid;
 
 	pid = spawn_process(pg, proc, -1, stdio, &sx, &errfd);

@@ -40,7 +40,7 @@ struct spawn_extra {
 };
 
 pid_t	spawn_process(const struct program_config *pg,
-	    const struct proc_config *pc, int cgroup_fd, const int stdio[2],
+	    const struct proc_config *pc, int cgroup_fd, const int stdio[3],
 	    const struct spawn_extra *sx, int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);

@@ -231,14 +231,14 @@ waitpid(pid_t pid, int *status, int options)
 
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, const int stdio[2], const struct spawn_extra *sx,
+    int cgroup_fd, const int stdio[3], const struct spawn_extra *sx,
     int *error_fd)
 {
-	(void)sx;
 	struct fake_tree *ft = tree_named(pc->pcf_name);
 	int fds[2], err;
 	pid_t pid;
 
+	(void)sx;
 	(void)pg;
 	(void)cgroup_fd;
 	(void)stdio;
