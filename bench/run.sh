@@ -62,7 +62,8 @@
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart start teardown idle crash reload control output pid1"   which
+#   ONLY="restart start teardown idle crash reload control output pid1
+#             ready chain probes"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -1167,6 +1168,8 @@ while IFS='|' read -r metric label; do
 			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c " ||
 			    [ "$metric" = output_pipe_mbps ]; then	# a floor's only
 				txt="-"
+			elif [[ $metric =~ ^(ready|chain|probe)_ ]]; then
+				txt="n/a (none)"	# no readiness to measure
 			elif [ "$c" = s6 ] && [[ $metric =~ ^(status|stopall|startall)_ ]]; then
 				txt="n/a (per service)"
 			elif [ "$c" = runit ] && [[ $metric == output_* ]]; then
