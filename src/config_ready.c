@@ -179,9 +179,6 @@ parse_probe(const char *v, struct probe_config *pb, bool health)
 		if (health)
 			return "log:REGEX is a readiness, not a health check";
 		pb->pb_kind = PROBE_LOG;
-		if (!CONFIG_READY_LOG)
-			return "log:REGEX is not supported yet (use exec: "
-			    "with grep on its log file)";
 		if (v[4] == '\0')
 			return "log: needs a regular expression";
 		if ((rc = regcomp(&re, v + 4, REG_EXTENDED | REG_NOSUB)) != 0) {

@@ -9,9 +9,6 @@
 
 #include "config_value.h"
 
-/* log:REGEX readiness: parsed, not yet watched at run time. */
-#define CONFIG_READY_LOG	0
-
 /* Dependencies one program may name. */
 #define CONFIG_DEPENDS_MAX	256
 

@@ -1,19 +1,22 @@
 /*
  * readiness.c: when a STARTING process with ready= is ready, and whether
  * a RUNNING one stays healthy.  It observes the processes: at a spawn it
- * begins watching (fd:N's pipe, or probes every 10 ms, doubling up to
- * ready_interval; notify waits for READY=1), and tells the state machine
+ * begins watching (fd:N's pipe, its output's lines for log:, or probes
+ * every 10 ms, doubling up to ready_interval; notify waits for READY=1),
+ * and tells the state machine
  * process_ready(); once RUNNING, healthcheck= runs every interval and
  * watchdog_sec waits for WATCHDOG=1, and too many failures in a row, or
  * silence, are a process_restart().  The notify socket's datagrams come
  * here, each accepted only from a process of the program's own tree.
  */
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "log.h"
 #include "notifysock.h"
 #include "probe.h"
@@ -29,6 +32,19 @@
 #define READY_FAST_S		0.1
 /* Bytes read from an fd:N pipe in one callback. */
 #define FD_READ_MAX		512
+/* Bytes of one output line matched against log:REGEX; a longer line is
+ * matched on its first ones. */
+#define LOG_LINE_MAX		1024
+
+struct watch;
+
+/* One output stream read for log:REGEX, its line so far. */
+struct line_tap {
+	struct watch	*lt_watch;
+	char		 lt_line[LOG_LINE_MAX + 1];
+	size_t		 lt_len;
+	bool		 lt_skip;	/* the rest of a line too long */
+};
 
 /* What is watched for one process. */
 struct watch {
@@ -44,6 +60,9 @@ struct watch {
 	ev_timer	 w_watchdog;
 	char		 w_error[PROBE_ERR_MAX]; /* the last probe's failure */
 	char		 w_status[128];	/* its last STATUS= */
+	regex_t		 w_regex;	/* log:REGEX, compiled at the spawn */
+	bool		 w_regex_set;
+	struct line_tap	 w_tap[2];	/* OUT_STDOUT, OUT_STDERR */
 };
 
 static struct ev_loop	*loop;
@@ -54,9 +73,15 @@ static unsigned long	 refused;	/* datagrams from outside a tree */
 static void
 watch_stop_ready(struct watch *w)
 {
+	int s;
+
 	probe_cancel(&w->w_ready);
 	ev_timer_stop(loop, &w->w_ready_next);
 	ev_io_stop(loop, &w->w_fd_io);
+	for (s = 0; s < 2; s++)
+		if (w->w_proc->p_capture.c_stream[s].cs_tap_arg == &w->w_tap[s])
+			capture_tap(&w->w_proc->p_capture.c_stream[s], NULL,
+			    NULL);
 }
 
 static void
@@ -65,6 +90,17 @@ watch_stop_health(struct watch *w)
 	probe_cancel(&w->w_health);
 	ev_timer_stop(loop, &w->w_health_next);
 	ev_timer_stop(loop, &w->w_watchdog);
+}
+
+static void
+watch_free(struct watch *w)
+{
+	watch_stop_ready(w);
+	watch_stop_health(w);
+	if (w->w_regex_set)
+		regfree(&w->w_regex);
+	strmap_remove(&watches, w->w_proc->p_name);
+	free(w);
 }
 
 static void	ready_done(struct probe *, bool, const char *);
@@ -170,6 +206,66 @@ fd_cb(struct ev_loop *l, ev_io *io, int revents)
 		    "a newline", w->w_proc->p_program->pg_ready.pb_fd);
 }
 
+/* log:REGEX: each whole line of its output, as it comes. */
+static void
+tap_cb(void *arg, const char *buf, size_t len)
+{
+	struct line_tap *lt = arg;
+	struct watch *w = lt->lt_watch;
+	const char *nl;
+	size_t take;
+
+	while (len > 0 && w->w_proc->p_state == PROC_STARTING) {
+		nl = memchr(buf, '\n', len);
+		take = nl != NULL ? (size_t)(nl - buf) : len;
+		if (!lt->lt_skip) {
+			if (take > LOG_LINE_MAX - lt->lt_len)
+				take = LOG_LINE_MAX - lt->lt_len;
+			memcpy(lt->lt_line + lt->lt_len, buf, take);
+			lt->lt_len += take;
+		}
+		if (nl == NULL && lt->lt_len < LOG_LINE_MAX)
+			return;		/* the rest of the line comes later */
+		lt->lt_line[lt->lt_len] = '\0';
+		if (!lt->lt_skip && regexec(&w->w_regex, lt->lt_line, 0, NULL,
+		    0) == 0) {
+			lt->lt_len = 0;
+			process_ready(w->w_proc, "a line of its output matched");
+			return;
+		}
+		lt->lt_len = 0;
+		lt->lt_skip = nl == NULL;	/* too long: skip to its end */
+		if (nl == NULL)
+			return;
+		len -= (size_t)(nl - buf) + 1;
+		buf = nl + 1;
+	}
+}
+
+/* log:REGEX: both output streams read line by line until it is ready. */
+static void
+tap_output(struct watch *w)
+{
+	struct process *p = w->w_proc;
+	int s;
+
+	if (w->w_regex_set)
+		regfree(&w->w_regex);
+	w->w_regex_set = regcomp(&w->w_regex, p->p_program->pg_ready.pb_regex,
+	    REG_EXTENDED | REG_NOSUB) == 0;
+	if (!w->w_regex_set) {
+		snprintf(w->w_error, sizeof(w->w_error), "log: the regular "
+		    "expression does not compile");
+		return;
+	}
+	for (s = 0; s < 2; s++) {
+		w->w_tap[s].lt_watch = w;
+		w->w_tap[s].lt_len = 0;
+		w->w_tap[s].lt_skip = false;
+		capture_tap(&p->p_capture.c_stream[s], tap_cb, &w->w_tap[s]);
+	}
+}
+
 /* A spawn: watching begins anew. */
 static void
 spawned(struct process *p, void *arg)
@@ -212,8 +308,10 @@ spawned(struct process *p, void *arg)
 			snprintf(w->w_error, sizeof(w->w_error), "no notify "
 			    "socket: READY=1 can't arrive");
 		break;
-	case PROBE_NONE:
 	case PROBE_LOG:
+		tap_output(w);
+		break;
+	case PROBE_NONE:
 		break;
 	}
 }
@@ -319,12 +417,8 @@ removed(struct process *p, void *arg)
 	struct watch *w;
 
 	(void)arg;
-	if ((w = watch_of(p, false)) == NULL)
-		return;
-	watch_stop_ready(w);
-	watch_stop_health(w);
-	strmap_remove(&watches, p->p_name);
-	free(w);
+	if ((w = watch_of(p, false)) != NULL)
+		watch_free(w);
 }
 
 /* ---- the notify socket -------------------------------------------- */
@@ -487,12 +581,8 @@ readiness_stop(void)
 
 	process_unobserve(&observer);
 	for (i = 0; i < proctable_count(); i++)
-		if ((w = watch_of(proctable_get(i), false)) != NULL) {
-			watch_stop_ready(w);
-			watch_stop_health(w);
-			strmap_remove(&watches, w->w_proc->p_name);
-			free(w);
-		}
+		if ((w = watch_of(proctable_get(i), false)) != NULL)
+			watch_free(w);
 	strmap_free(&watches);
 	notifysock_close();
 }
