@@ -39,6 +39,7 @@ enum op_kind {
 };
 
 enum target_phase {
+	T_HELD,			/* its stop waits for its dependents' */
 	T_STOPPING,		/* waiting for the whole tree to be gone */
 	T_STARTING,		/* waiting for RUNNING */
 	T_DONE,
@@ -308,12 +309,60 @@ deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
 	op_advance(o);
 }
 
+/*
+ * Whether t's stop waits: another target of o that depends on t's
+ * program is not down yet.  Dependents stop first, as in a teardown.
+ */
+static bool
+stop_waits(struct op *o, struct op_target *t)
+{
+	const struct program_config *pg;
+	struct process *u;
+	size_t i, j;
+
+	if (!t->t_proc->p_cf->cf_has_depends)
+		return false;
+	for (i = 0; i < o->o_n; i++) {
+		u = o->o_targets[i].t_proc;
+		if (u == t->t_proc || process_is_down(u))
+			continue;
+		pg = u->p_program;
+		for (j = 0; j < pg->pg_ndepends; j++)
+			if (strcmp(pg->pg_depends[j].dp_name,
+			    t->t_proc->p_program->pg_name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* A restart with dependencies starts again once all its stops are done:
+ * a dependent would otherwise start before its dependency stopped. */
+static bool
+stops_pending(struct op *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->o_n; i++)
+		if (o->o_targets[i].t_phase == T_HELD ||
+		    (o->o_targets[i].t_phase == T_STOPPING &&
+		    !process_is_down(o->o_targets[i].t_proc)))
+			return true;
+	return false;
+}
+
+static void	target_begin(struct op *, struct op_target *);
+
 /* Moves one target on as far as its process's state lets it. */
 static void
 target_step(struct op *o, struct op_target *t)
 {
 	struct process *p = t->t_proc;
 
+	if (t->t_phase == T_HELD) {
+		if (!stop_waits(o, t))
+			target_begin(o, t);
+		return;
+	}
 	if (t->t_phase == T_STOPPING && t->t_then_start &&
 	    p->p_spawns > t->t_spawns && !process_is_down(p)) {
 		/* A reload restarted it before the op saw it down. */
@@ -327,6 +376,8 @@ target_step(struct op *o, struct op_target *t)
 			target_done(o, t, true, "stopped");
 			return;
 		}
+		if (p->p_cf->cf_has_depends && stops_pending(o))
+			return;
 		if (process_shutting_down()) {
 			target_done(o, t, false, "not started: the supervisor "
 			    "is shutting down");
@@ -487,12 +538,20 @@ target_begin(struct op *o, struct op_target *t)
 			target_done(o, t, true, "not running");
 			return;
 		}
+		if (stop_waits(o, t)) {
+			t->t_phase = T_HELD;
+			return;
+		}
 		t->t_phase = T_STOPPING;
 		process_stop(p);
 		return;
 	case OP_RESTART:
-		t->t_phase = T_STOPPING;
 		t->t_then_start = true;
+		if (!process_is_down(p) && stop_waits(o, t)) {
+			t->t_phase = T_HELD;
+			return;
+		}
+		t->t_phase = T_STOPPING;
 		if (!process_is_down(p))
 			process_stop(p);
 		return;

@@ -92,6 +92,18 @@ t_check "worker started again only after db was ready" eval \
 	'[ "$(grep -n "spawned db pid" "$T/log" | tail -n 1 | cut -d: -f1)" -lt "$(grep -n "spawned worker pid" "$T/log" | tail -n 1 | cut -d: -f1)" ]'
 t_check "app (no depends_restart) kept running" test "$(pid_of app)" = "$app_pid"
 
+# A restart of a dependency and its dependents: they stop first, then
+# it; it starts first, then they.
+n0=$(wc -l < "$T/log")
+ctl_check "restart db app worker migrate" 0 restart db app worker migrate
+tail -n +"$n0" "$T/log" > "$T/restart.log"
+t_check "restart: app and worker stopped before db was" eval '
+	[ "$(line_of "app stopped" "$T/restart.log")" -lt "$(line_of "stopping db" "$T/restart.log")" ] &&
+	[ "$(line_of "worker stopped" "$T/restart.log")" -lt "$(line_of "stopping db" "$T/restart.log")" ]'
+t_check "restart: db spawned before migrate, migrate done before app" eval '
+	[ "$(line_of "spawned db pid" "$T/restart.log")" -lt "$(line_of "spawned migrate pid" "$T/restart.log")" ] &&
+	[ "$(line_of "migrate exited with status 0" "$T/restart.log")" -lt "$(line_of "spawned app pid" "$T/restart.log")" ]'
+
 # Stop in reverse: app (depth 2) is stopped before db (depth 0).
 t_stop TERM
 t_check "supervisor exits 0" test "$SUP_STATUS" = 0
