@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -514,6 +515,20 @@ tree_is_gone(struct tree *t)
 	return !tree_has_members(t);
 }
 
+/*
+ * Whether any process, live or not yet reaped, is our child: without one
+ * we have no descendant at all (orphans come to us, the subreaper), and
+ * a walk of every process in /proc would find nothing.
+ */
+static bool
+has_children(void)
+{
+	siginfo_t si;
+
+	return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED |
+	    WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+}
+
 /* SIGKILLs every descendant of ours; returns how many were found. */
 int
 tree_kill_all_descendants(void)
@@ -523,6 +538,8 @@ tree_kill_all_descendants(void)
 
 	if (cgroup_base != NULL)	/* cgroup mode, or the guardian's */
 		(void)tree_cgroup_kill(cgroup_base);
+	if (!has_children())
+		return 0;
 	if (tree_proc_snapshot(self_pid) == -1)
 		return 0;
 	for (i = 0; i < tree_proc_count(); i++)
