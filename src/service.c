@@ -34,6 +34,10 @@ all_started(void)
 	size_t i, n = proctable_count();
 	struct process *p;
 
+	/* The common answer at once, from the counts: a crash storm keeps
+	 * some process STARTING, and this runs each round of it. */
+	if (proctable_count_in(PROC_STARTING) > 0)
+		return false;
 	for (i = 0; i < n; i++) {
 		p = proctable_get(i);
 		if (!p->p_program->pg_autostart || p->p_held)
