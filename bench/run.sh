@@ -44,13 +44,26 @@
 #             (shutdown_on_exit): launch -> exit, PID1_RUNS times a round;
 #             then running sleep: PSS of the init's own processes (ours:
 #             the guardian and the supervisor).  Floor: tini (Debian's).
+#   ready     readiness, ours only (supervisord has none; docker-compose's
+#             and process-compose's probes default to periods of seconds):
+#             a program "db" ready by notify (READY=1), fd (a newline on
+#             fd 3) or tcp (its port opens), READY_DELAY after its start,
+#             and "app" depending on it: db ready (bench/ready.c stamps
+#             it) -> app's exec, READY_RUNS times a round
+#   chain     CHAIN_N notify programs, each depending on the one before,
+#             each ready CHAIN_DELAY after its start: launch -> the last
+#             one ready, against the sum of their own start times
+#   probes    idle cost of probes: PROBE_N programs with a tcp health
+#             check every second: the supervisor's context switches per
+#             check over IDLE_SECS
 # Writes bench/results/bench.csv (medians), samples.csv (every sample) and
 # bench.png (gnuplot, when installed).
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart start teardown idle crash reload control output pid1"   which
+#   ONLY="restart start teardown idle crash reload control output pid1
+#             ready chain probes"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -84,6 +97,7 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
 	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2
+	READY_RUNS=1 CHAIN_N=5 PROBE_N=1
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1
@@ -91,6 +105,7 @@ elif [ "${QUICK:-0}" = 1 ]; then
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
 	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256}
+	READY_RUNS=2 CHAIN_N=20
 else
 	ROUNDS=3 RESTARTS=${RESTARTS:-8} IDLE_SECS=10 CRASH_SECS=30
 	START_NS=${START_NS:-100 1000}
@@ -98,6 +113,11 @@ else
 	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024}
 fi
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
+READY_RUNS=${READY_RUNS:-5}		# readiness latencies per round and kind
+READY_DELAY=${READY_DELAY:-0.05}	# db's own start time (in the first 100 ms)
+CHAIN_N=${CHAIN_N:-100}			# programs in the chain
+CHAIN_DELAY=${CHAIN_DELAY:-0.02}	# each one's own start time
+PROBE_N=${PROBE_N:-10}			# programs with a health check
 PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
@@ -849,7 +869,7 @@ trap 'log interrupted; exit 130' INT TERM
 
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
-for h in stamp floor treefloor startfloor filled; do
+for h in stamp floor treefloor startfloor filled ready; do
 	[ "$BIN/$h" -nt "bench/$h.c" ] && continue
 	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
 		{ log "cannot build bench/$h.c"; exit 1; }
@@ -872,6 +892,128 @@ echo "supervisor bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
 echo "ours $("$OURS" -V | cut -d' ' -f2)$(have base && echo ", base $("$BASE" -V | cut -d' ' -f2) ($BASE)")$(have supervisord && echo ", supervisord $(supervisord --version)")$(have runit && echo ", runit $(dpkg-query -W -f='${Version}' runit 2>/dev/null)")$(have s6 && echo ", s6 $(dpkg-query -W -f='${Version}' s6 2>/dev/null)")"
 echo "rounds $ROUNDS (alternating$WHO), restarts $RESTARTS, idle ${IDLE_SECS}s," \
     "crash loop ${CRASH_SECS}s, teardown $TEAR_N trees of 3"
+
+# ---- readiness (ours and base only: the others have none) -----------------
+
+# stamp_of FILE KIND: the first KIND stamp of FILE, in microseconds.
+stamp_of() {
+	awk -v k="$2" '$1 == k { printf "%.0f\n", $3 * 1000000 + int($4 / 1000); exit }' "$1" 2>/dev/null
+}
+
+# free_tcp_port: a port of 127.0.0.1 nobody listens on now.
+free_tcp_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ready WHO ROUND KIND: db ready by KIND -> app's exec, READY_RUNS times.
+sc_ready() {
+	local who=$1 round=$2 kind=$3 i d spec arg r s port
+	case $who in ours|base) ;; *) return ;; esac
+	for i in $(seq 1 "$READY_RUNS"); do
+		d=$W/ready-$who-$round-$kind-$i
+		export BENCH_TAG=$d
+		mkdir -p "$d"
+		case $kind in
+		notify) spec=notify arg=notify ;;
+		fd) spec=fd:3 arg=fd ;;
+		tcp) port=$(free_tcp_port); spec=tcp:127.0.0.1:$port arg=tcp:$port ;;
+		esac
+		cat > "$d/ours.ini" <<EOF
+[program:db]
+command = $BIN/ready $d/db.stamps $READY_DELAY $arg
+ready = $spec
+stdout_logfile = NONE
+stderr_logfile = NONE
+[program:app]
+command = $BIN/stamp $d/app.stamps 3600
+depends_on = db
+startsecs = 0
+stdout_logfile = NONE
+stderr_logfile = NONE
+EOF
+		start "$who" "$d"
+		if wait_until 30 lines_at_least "$d/app.stamps" 1; then
+			r=$(stamp_of "$d/db.stamps" R) s=$(stamp_of "$d/app.stamps" S)
+			sample "ready_${kind}_ms" "$who" "$round" \
+			    "$(awk -v a="$r" -v b="$s" 'BEGIN { printf "%.3f", (b - a) / 1000 }')"
+		else
+			log "ready/$who/$kind: app never started"
+		fi
+		finish "$d"
+	done
+}
+
+# chain_config DIR: CHAIN_N notify programs, each after the one before.
+chain_config() {
+	local i prev=
+	for i in $(seq -f %04g 1 "$CHAIN_N"); do
+		printf '[program:c%s]\ncommand = %s\nready = notify\n' "$i" \
+		    "$BIN/ready $1/stamps $CHAIN_DELAY notify"
+		[ -n "$prev" ] && printf 'depends_on = c%s\n' "$prev"
+		printf 'stdout_logfile = NONE\nstderr_logfile = NONE\n\n'
+		prev=$i
+	done > "$1/ours.ini"
+}
+
+ready_count() { local c; c=$(grep -c '^R ' "$1" 2>/dev/null); echo "${c:-0}"; }
+
+# chain WHO ROUND: launch -> the last one ready; its ratio to the sum of
+# their own start times (S -> R of each); each link (one ready -> the
+# next one's exec).
+sc_chain() {
+	local who=$1 round=$2 d=$W/chain-$1-$2 t0 last own
+	case $who in ours|base) ;; *) return ;; esac
+	export BENCH_TAG=$d
+	mkdir -p "$d"
+	chain_config "$d"
+	t0=$(now_us)
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" eval '[ "$(ready_count "$d/stamps")" -ge "$CHAIN_N" ]'; then
+		log "chain/$who: $(ready_count "$d/stamps") of $CHAIN_N ready"
+		finish "$d"
+		return
+	fi
+	finish "$d"
+	last=$(awk '$1 == "R" { t = $3 * 1000000 + int($4 / 1000); if (t > m) m = t } END { printf "%.0f", m }' "$d/stamps")
+	own=$(awk '$1 == "S" { s[$2] = $3 * 1e6 + $4 / 1e3 }
+	    $1 == "R" { sum += $3 * 1e6 + $4 / 1e3 - s[$2] } END { printf "%.0f", sum }' "$d/stamps")
+	sample "chain_ms_$CHAIN_N" "$who" "$round" $(( (last - t0) / 1000 ))
+	sample "chain_own_ms_$CHAIN_N" "$who" "$round" $(( own / 1000 ))
+	sample "chain_ratio_$CHAIN_N" "$who" "$round" \
+	    "$(awk -v a="$(( last - t0 ))" -v b="$own" 'BEGIN { printf "%.3f", a / b }')"
+	awk '{ t = $3 * 1e6 + $4 / 1e3 }
+	    $1 == "R" { r = t } $1 == "S" && r { printf "%.3f\n", (t - r) / 1000; r = 0 }' \
+	    "$d/stamps" > "$d/links"
+	while read -r l; do sample chain_link_ms "$who" "$round" "$l"; done < "$d/links"
+}
+
+# probes WHO ROUND: PROBE_N programs listening, each with a tcp health
+# check every second: the supervisor's context switches per check, over
+# IDLE_SECS.
+sc_probes() {
+	local who=$1 round=$2 d=$W/probes-$1-$2 i port before after
+	case $who in ours|base) ;; *) return ;; esac
+	export BENCH_TAG=$d
+	mkdir -p "$d"
+	for i in $(seq -f %04g 1 "$PROBE_N"); do
+		port=$(free_tcp_port)
+		printf '[program:p%s]\ncommand = %s\nready = tcp:127.0.0.1:%s\nhealthcheck = tcp:127.0.0.1:%s\nhealthcheck_interval = 1\nstdout_logfile = NONE\nstderr_logfile = NONE\n\n' \
+		    "$i" "$BIN/ready $d/stamps 0 tcp:$port" "$port" "$port"
+	done > "$d/ours.ini"
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" eval '[ "$(ready_count "$d/stamps")" -ge "$PROBE_N" ]'; then
+		log "probes/$who: $(ready_count "$d/stamps") of $PROBE_N up"
+		finish "$d"
+		return
+	fi
+	sleep "$WARM"
+	before=($(own_counters "$who"))
+	sleep "$IDLE_SECS"
+	after=($(own_counters "$who"))
+	sample probe_ctxt_per_check "$who" "$round" \
+	    "$(awk -v c="$(( after[0] - before[0] ))" -v n="$PROBE_N" -v s="$IDLE_SECS" 'BEGIN { printf "%.2f", c / (n * s) }')"
+	finish "$d"
+}
 
 # want SCENARIO: whether ONLY (default: all) lists it.
 want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
@@ -927,6 +1069,20 @@ for round in $(seq 1 "$ROUNDS"); do
 			case $who in ours|base|floor) sc_pid1 "$who" "$round" ;; esac
 		done
 	fi
+	if want ready; then
+		log "round $round: readiness latency (notify, fd, tcp), $READY_RUNS runs each"
+		for who in $WHO; do
+			for kind in notify fd tcp; do sc_ready "$who" "$round" "$kind"; done
+		done
+	fi
+	if want chain; then
+		log "round $round: a chain of $CHAIN_N notify programs"
+		for who in $WHO; do sc_chain "$who" "$round"; done
+	fi
+	if want probes; then
+		log "round $round: idle with $PROBE_N health checks"
+		for who in $WHO; do sc_probes "$who" "$round"; done
+	fi
 	if want output && [ -n "$OUT_INPUT" ]; then
 		log "round $round: output of $OUT_MB MB to a log file"
 		sc_output_floor "$round"
@@ -978,6 +1134,14 @@ output_rot_cpu_s_per_gb|output rotated: own CPU s per GB
 output_rot_differs|output rotated: log differs from input
 output_disk_mbps|output to a log, until on disk (sync -f), MB/s (floor: cat)
 output_disk_pct_of_cat|output until on disk: % of cat's MB/s
+ready_notify_ms|readiness: READY=1 -> dependent's exec, ms
+ready_fd_ms|readiness: fd newline -> dependent's exec, ms
+ready_tcp_ms|readiness: port open -> dependent's exec, ms
+chain_ms_${CHAIN_N}|chain of $CHAIN_N notify programs: launch -> last ready, ms
+chain_own_ms_${CHAIN_N}|chain: sum of their own start times, ms
+chain_ratio_${CHAIN_N}|chain: total / sum of own start times
+chain_link_ms|chain: one ready -> the next one's exec, ms
+probe_ctxt_per_check|idle: context switches per health check
 pid1_ms|container's init of /bin/true, ms (floor: tini)
 pid1_pss_kb|container's init: its own PSS, kB (floor: tini)"
 # Base has a column when it runs; the others always (n/a when missing).
@@ -1004,6 +1168,8 @@ while IFS='|' read -r metric label; do
 			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c " ||
 			    [ "$metric" = output_pipe_mbps ]; then	# a floor's only
 				txt="-"
+			elif [[ $metric =~ ^(ready|chain|probe)_ ]]; then
+				txt="n/a (none)"	# no readiness to measure
 			elif [ "$c" = s6 ] && [[ $metric =~ ^(status|stopall|startall)_ ]]; then
 				txt="n/a (per service)"
 			elif [ "$c" = runit ] && [[ $metric == output_* ]]; then

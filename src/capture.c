@@ -151,7 +151,7 @@ pump(struct capture_stream *cs, bool final)
 		sink_writer_strip(w, strip_ansi);
 	/* Final: until the pipe is empty, bounded if something still writes. */
 	for (i = 0; i < (final ? 4096 : PUMPS_PER_WAKE); i++) {
-		if (w != NULL &&
+		if (w != NULL && cs->cs_tap == NULL &&
 		    (n = sink_splice(w, cs->cs_rfd, SPLICE_MAX)) >= 0) {
 			if (n == 0)
 				break;
@@ -174,12 +174,22 @@ pump(struct capture_stream *cs, bool final)
 			continue;
 		if (n <= 0)
 			break;		/* EAGAIN: empty */
+		if (cs->cs_tap != NULL)
+			cs->cs_tap(cs->cs_tap_arg, buf, (size_t)n);
 		if (buf != scratch)
 			sink_commit(w, (size_t)n);
 		else if (w != NULL)
 			sink_lose(w, (size_t)n);
 		grow(cs, (size_t)n);
 	}
+}
+
+/* fn is given what the stream writes from now on (NULL: no more). */
+void
+capture_tap(struct capture_stream *cs, capture_tap_fn *fn, void *arg)
+{
+	cs->cs_tap = fn;
+	cs->cs_tap_arg = arg;
 }
 
 static void
@@ -348,6 +358,7 @@ capture_free(struct capture *c)
 		cs = &c->c_stream[s];
 		ev_io_stop(loop, &cs->cs_rio);
 		cs->cs_held = false;
+		cs->cs_tap = NULL;
 		if (cs->cs_rfd != -1) {
 			pump(cs, true);
 			close(cs->cs_rfd);

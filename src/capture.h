@@ -30,6 +30,10 @@ struct capture_listener {
 	struct capture_listener *cl_next;	/* the stream's list */
 };
 
+/* Someone who reads what a stream writes (ready = log:), as it comes: the
+ * stream is then read, not spliced. */
+typedef void capture_tap_fn(void *arg, const char *buf, size_t len);
+
 struct capture_stream {
 	char		 cs_name[160];	/* "web stdout", for messages */
 	int		 cs_rfd;	/* the pipe's read end, -1: none */
@@ -41,6 +45,8 @@ struct capture_stream {
 	bool		 cs_held;	/* not read until its sink has room */
 	bool		 cs_grown;	/* the pipe was made bigger */
 	struct capture_listener *cs_listeners;	/* following this log */
+	capture_tap_fn	*cs_tap;	/* NULL: none */
+	void		*cs_tap_arg;
 };
 
 struct capture {
@@ -61,5 +67,6 @@ const struct logfile *capture_logfile(const struct capture_stream *cs);
 void	capture_listen(struct capture_stream *cs, struct capture_listener *l);
 void	capture_unlisten(struct capture_stream *cs,
 	    struct capture_listener *l);
+void	capture_tap(struct capture_stream *cs, capture_tap_fn *fn, void *arg);
 
 #endif

@@ -37,7 +37,7 @@ struct reply {
 
 static const char *const commands[] = {
 	"status", "start", "stop", "restart", "signal", "pid", "reload",
-	"shutdown", "tail", "version", "help",
+	"shutdown", "tail", "version", "help", "wait",
 };
 
 bool
@@ -287,8 +287,15 @@ print_status_json(const struct reply *r)
 			printf("%d", v);
 		else
 			fputs("null", stdout);
-		printf(", \"restarts\": %s, \"output_lost_bytes\": %s}", l->f[7],
+		printf(", \"restarts\": %s, \"output_lost_bytes\": %s", l->f[7],
 		    l->nf > 8 ? l->f[8] : "0");
+		/* Readiness, health, or what a WAITING process waits for. */
+		fputs(", \"info\": ", stdout);
+		if (l->nf > 9 && strcmp(l->f[9], "-") != 0)
+			json_string(l->f[9]);
+		else
+			fputs("null", stdout);
+		putchar('}');
 	}
 	printf("%s]\n", first ? "" : "\n");
 }
@@ -341,6 +348,8 @@ print_status_table(const struct reply *r)
 		/* Output its log could not take (a full disk...). */
 		if (l->nf > 8 && strcmp(l->f[8], "0") != 0)
 			printf("  (%s bytes of output lost)", l->f[8]);
+		if (l->nf > 9 && strcmp(l->f[9], "-") != 0)
+			printf("  (%s)", l->f[9]);
 		putchar('\n');
 	}
 	free(times);

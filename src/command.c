@@ -10,16 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "config.h"
 #include "control.h"
+#include "depends.h"
 #include "ctlproto.h"
 #include "monotime.h"
 #include "parse.h"
 #include "process.h"
 #include "proctable.h"
+#include "readiness.h"
 #include "reload.h"
 #include "signals.h"
 #include "tail.h"
@@ -32,9 +35,11 @@ enum op_kind {
 	OP_START,
 	OP_STOP,
 	OP_RESTART,
+	OP_WAIT,		/* nothing asked: until ready, or failed */
 };
 
 enum target_phase {
+	T_HELD,			/* its stop waits for its dependents' */
 	T_STOPPING,		/* waiting for the whole tree to be gone */
 	T_STARTING,		/* waiting for RUNNING */
 	T_DONE,
@@ -57,6 +62,8 @@ struct op {
 	size_t		 o_left;	/* targets not done */
 	size_t		 o_failed;
 	int		 o_code;	/* CTL_NOSUCH when names were unknown */
+	ev_timer	 o_deadline;	/* wait --timeout */
+	double		 o_timeout;	/* its seconds; 0: none */
 	struct op_target o_targets[];
 };
 
@@ -71,6 +78,7 @@ static size_t		 nshutdown_waiters;
 
 static const char *const verbs[] = {
 	[OP_START] = "start", [OP_STOP] = "stop", [OP_RESTART] = "restart",
+	[OP_WAIT] = "wait",
 };
 
 /* ---- names ------------------------------------------------------------ */
@@ -142,10 +150,27 @@ resolve_all(struct ctl_client *c, int argc, char **argv, bool none_is_all,
 
 /* ---- status ----------------------------------------------------------- */
 
+/* What to say of its readiness, health or wait, on one line of fields:
+ * no tab or control character (a program's STATUS= says what it likes). */
+static const char *
+status_info(struct process *p, char *buf, size_t len)
+{
+	char *c;
+
+	if (p->p_state == PROC_WAITING)
+		snprintf(buf, len, "waiting for %s", p->p_waiting_for);
+	else
+		readiness_describe(p, buf, len);
+	for (c = buf; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return buf[0] != '\0' ? buf : "-";
+}
+
 static void
 status_line(struct ctl_client *c, struct process *p, double now)
 {
-	char up[32] = "-", down[32] = "-", how[64] = "-";
+	char up[32] = "-", down[32] = "-", how[64] = "-", info[384];
 
 	if (p->p_pid != 0)
 		snprintf(up, sizeof(up), "%.3f", now - p->p_start_time);
@@ -153,11 +178,11 @@ status_line(struct ctl_client *c, struct process *p, double now)
 		snprintf(down, sizeof(down), "%.3f", now - p->p_exit_time);
 	if (p->p_spawns > 0 && p->p_pid == 0)
 		wstatus_describe(p->p_exit_status, how, sizeof(how));
-	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu", p->p_name,
-	    p->p_program->pg_name, proc_state_name(p->p_state),
+	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu\t%s",
+	    p->p_name, p->p_program->pg_name, proc_state_name(p->p_state),
 	    (int)p->p_pid, up, down, how,
 	    p->p_spawns > 0 ? p->p_spawns - 1 : 0,
-	    capture_lost(&p->p_capture));
+	    capture_lost(&p->p_capture), status_info(p, info, sizeof(info)));
 }
 
 static void
@@ -208,12 +233,136 @@ target_done(struct op *o, struct op_target *t, bool ok, const char *what)
 		control_error(o->o_client, "%s\t%s", t->t_proc->p_name, what);
 }
 
+/*
+ * wait: done when the process is ready (RUNNING) or, for a program that
+ * runs once, completed (exited with an expected code); failed when it
+ * can't get there on its own: FATAL, exited otherwise, stopped, or
+ * waiting for a dependency that is FATAL.
+ */
+static void
+wait_step(struct op *o, struct op_target *t)
+{
+	struct process *p = t->t_proc;
+	char why[sizeof(p->p_waiting_for) + 32];
+	int st = p->p_exit_status;
+
+	switch (p->p_state) {
+	case PROC_RUNNING:
+		target_done(o, t, true, "ready");
+		break;
+	case PROC_EXITED:
+		if (WIFEXITED(st) && p->p_program->pg_exitcodes[WEXITSTATUS(st)])
+			target_done(o, t, true, "completed");
+		else {
+			wstatus_describe(st, why, sizeof(why));
+			target_done(o, t, false, why);
+		}
+		break;
+	case PROC_FATAL:
+		target_done(o, t, false, "FATAL: gave up after its "
+		    "startretries");
+		break;
+	case PROC_STOPPED:
+		if (!process_shutting_down() && (p->p_then_start ||
+		    (p->p_spawns == 0 && p->p_program->pg_autostart &&
+		    !p->p_held)))
+			break;	/* it is to start */
+		target_done(o, t, false, "STOPPED: not started");
+		break;
+	case PROC_WAITING:
+		if (depends_doomed(p)) {
+			snprintf(why, sizeof(why), "waiting for %s",
+			    p->p_waiting_for);
+			target_done(o, t, false, why);
+		}
+		break;
+	default:
+		break;		/* on its way */
+	}
+}
+
+static void	op_advance(struct op *);
+
+/* wait --timeout: what is not done has failed. */
+static void
+deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct op *o = w->data;
+	char why[448], info[384];
+	const char *detail;
+	size_t i;
+
+	(void)l;
+	(void)revents;
+	for (i = 0; i < o->o_n; i++) {
+		struct op_target *t = &o->o_targets[i];
+
+		if (t->t_phase == T_DONE)
+			continue;
+		detail = status_info(t->t_proc, info, sizeof(info));
+		snprintf(why, sizeof(why), "timed out after %gs (%s%s%s)",
+		    o->o_timeout, proc_state_name(t->t_proc->p_state),
+		    strcmp(detail, "-") != 0 ? ": " : "",
+		    strcmp(detail, "-") != 0 ? detail : "");
+		target_done(o, t, false, why);
+	}
+	op_advance(o);
+}
+
+/*
+ * Whether t's stop waits: another target of o that depends on t's
+ * program is not down yet.  Dependents stop first, as in a teardown.
+ */
+static bool
+stop_waits(struct op *o, struct op_target *t)
+{
+	const struct program_config *pg;
+	struct process *u;
+	size_t i, j;
+
+	if (!t->t_proc->p_cf->cf_has_depends)
+		return false;
+	for (i = 0; i < o->o_n; i++) {
+		u = o->o_targets[i].t_proc;
+		if (u == t->t_proc || process_is_down(u))
+			continue;
+		pg = u->p_program;
+		for (j = 0; j < pg->pg_ndepends; j++)
+			if (strcmp(pg->pg_depends[j].dp_name,
+			    t->t_proc->p_program->pg_name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* A restart with dependencies starts again once all its stops are done:
+ * a dependent would otherwise start before its dependency stopped. */
+static bool
+stops_pending(struct op *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->o_n; i++)
+		if (o->o_targets[i].t_phase == T_HELD ||
+		    (o->o_targets[i].t_phase == T_STOPPING &&
+		    !process_is_down(o->o_targets[i].t_proc)))
+			return true;
+	return false;
+}
+
+static void	target_begin(struct op *, struct op_target *);
+
 /* Moves one target on as far as its process's state lets it. */
 static void
 target_step(struct op *o, struct op_target *t)
 {
 	struct process *p = t->t_proc;
 
+	if (t->t_phase == T_HELD) {
+		if (!stop_waits(o, t))
+			target_begin(o, t);
+		return;
+	}
 	if (t->t_phase == T_STOPPING && t->t_then_start &&
 	    p->p_spawns > t->t_spawns && !process_is_down(p)) {
 		/* A reload restarted it before the op saw it down. */
@@ -227,6 +376,8 @@ target_step(struct op *o, struct op_target *t)
 			target_done(o, t, true, "stopped");
 			return;
 		}
+		if (p->p_cf->cf_has_depends && stops_pending(o))
+			return;
 		if (process_shutting_down()) {
 			target_done(o, t, false, "not started: the supervisor "
 			    "is shutting down");
@@ -238,6 +389,10 @@ target_step(struct op *o, struct op_target *t)
 	}
 	if (t->t_phase != T_STARTING)
 		return;
+	if (o->o_kind == OP_WAIT) {
+		wait_step(o, t);
+		return;
+	}
 	if (t->t_was_running || p->p_state == PROC_RUNNING)
 		target_done(o, t, true, "started");
 	else if (p->p_state == PROC_FATAL)
@@ -247,6 +402,13 @@ target_step(struct op *o, struct op_target *t)
 		target_done(o, t, false, p->p_state == PROC_STOPPED ?
 		    "stopped before it was RUNNING" :
 		    "exited before it was RUNNING");
+	else if (p->p_state == PROC_WAITING && depends_doomed(p)) {
+		char why[sizeof(p->p_waiting_for) + 64];
+
+		snprintf(why, sizeof(why), "not started: waiting for %s",
+		    p->p_waiting_for);
+		target_done(o, t, false, why);
+	}
 }
 
 static void
@@ -254,6 +416,7 @@ op_free(struct op *o)
 {
 	struct op **pp;
 
+	ev_timer_stop(loop, &o->o_deadline);
 	for (pp = &ops; *pp != NULL; pp = &(*pp)->o_next)
 		if (*pp == o) {
 			*pp = o->o_next;
@@ -346,9 +509,16 @@ target_begin(struct op *o, struct op_target *t)
 	struct process *p = t->t_proc;
 
 	t->t_spawns = p->p_spawns;
+	if (o->o_kind == OP_WAIT) {
+		t->t_phase = T_STARTING;
+		wait_step(o, t);
+		return;
+	}
 	/* A user's stop holds across reloads; a start releases it. */
 	process_hold(p, o->o_kind == OP_STOP);
 	switch (o->o_kind) {
+	case OP_WAIT:
+		break;
 	case OP_START:
 		if (p->p_state == PROC_RUNNING) {
 			target_done(o, t, true, "already running");
@@ -368,12 +538,20 @@ target_begin(struct op *o, struct op_target *t)
 			target_done(o, t, true, "not running");
 			return;
 		}
+		if (stop_waits(o, t)) {
+			t->t_phase = T_HELD;
+			return;
+		}
 		t->t_phase = T_STOPPING;
 		process_stop(p);
 		return;
 	case OP_RESTART:
-		t->t_phase = T_STOPPING;
 		t->t_then_start = true;
+		if (!process_is_down(p) && stop_waits(o, t)) {
+			t->t_phase = T_HELD;
+			return;
+		}
+		t->t_phase = T_STOPPING;
 		if (!process_is_down(p))
 			process_stop(p);
 		return;
@@ -385,20 +563,31 @@ cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 {
 	bool wait = true, *set;
 	size_t i, n = proctable_count(), count = 0;
+	double timeout = 0;
 	int unknown;
 	struct op *o;
 
-	if (argc > 0 && strcmp(argv[0], "--no-wait") == 0) {
+	if (kind != OP_WAIT && argc > 0 && strcmp(argv[0], "--no-wait") == 0) {
 		wait = false;
 		argc--;
 		argv++;
+	}
+	if (kind == OP_WAIT && argc > 0 && strcmp(argv[0], "--timeout") == 0) {
+		if (argc < 2 || parse_duration(argv[1], &timeout) == -1 ||
+		    timeout <= 0) {
+			control_end(c, CTL_BADREQ, "wait: --timeout takes a "
+			    "duration above 0 (seconds, or 1m30s ...)");
+			return;
+		}
+		argc -= 2;
+		argv += 2;
 	}
 	if (argc == 0) {
 		control_end(c, CTL_BADREQ, "%s: name a process, a program, "
 		    "PROGRAM:* or all", verbs[kind]);
 		return;
 	}
-	if (kind != OP_STOP && process_shutting_down()) {
+	if (kind != OP_STOP && kind != OP_WAIT && process_shutting_down()) {
 		control_end(c, CTL_FAILED, "%s: the supervisor is shutting "
 		    "down", verbs[kind]);
 		return;
@@ -417,6 +606,11 @@ cmd_op(struct ctl_client *c, enum op_kind kind, int argc, char **argv)
 	}
 	o->o_kind = kind;
 	o->o_client = c;
+	o->o_timeout = timeout;
+	ev_timer_init(&o->o_deadline, deadline_cb, timeout, 0);
+	o->o_deadline.data = o;
+	if (timeout > 0)
+		ev_timer_start(loop, &o->o_deadline);
 	o->o_code = unknown > 0 ? CTL_NOSUCH : CTL_OK;
 	for (i = 0; i < n; i++)
 		if (set[i])
@@ -590,6 +784,7 @@ cmd_help(struct ctl_client *c)
 		"start [--no-wait] NAME|PROGRAM:*|all...",
 		"stop [--no-wait] NAME|PROGRAM:*|all...",
 		"restart [--no-wait] NAME|PROGRAM:*|all...",
+		"wait [--timeout DURATION] NAME|PROGRAM:*|all...",
 		"signal SIGNAL NAME|PROGRAM:*|all...",
 		"pid [NAME]...",
 		"reload [--dry-run]",
@@ -628,6 +823,8 @@ command_run(struct ctl_client *c, int argc, char **argv)
 		cmd_op(c, OP_STOP, argc, argv);
 	else if (strcmp(cmd, "restart") == 0)
 		cmd_op(c, OP_RESTART, argc, argv);
+	else if (strcmp(cmd, "wait") == 0)
+		cmd_op(c, OP_WAIT, argc, argv);
 	else if (strcmp(cmd, "signal") == 0)
 		cmd_signal(c, argc, argv);
 	else if (strcmp(cmd, "pid") == 0)

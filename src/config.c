@@ -22,6 +22,7 @@
 #include "config_daemon.h"
 #include "config_files.h"
 #include "config_program.h"
+#include "config_ready.h"
 #include "config_value.h"
 #include "inifile.h"
 #include "parse.h"
@@ -192,7 +193,7 @@ config_build(struct loader *ld, const char *path)
 	struct config *cf;
 	struct program_config *pg, **nl;
 	struct raw_section *rs;
-	bool ok = true;
+	bool ok = true, programs_ok = true;
 	size_t i;
 
 	if ((cf = calloc(1, sizeof(*cf))) == NULL) {
@@ -254,7 +255,7 @@ config_build(struct loader *ld, const char *path)
 			if (ld->ld_daemon_only)
 				continue;
 			if ((pg = config_program_load(ld, rs)) == NULL) {
-				ok = false;
+				ok = programs_ok = false;
 				continue;
 			}
 			nl = realloc(cf->cf_programs, (cf->cf_nprograms + 1) *
@@ -282,6 +283,8 @@ config_build(struct loader *ld, const char *path)
 	/* Even after an error elsewhere (each problem is said at once), but
 	 * not with two processes of one name: their logs would be one. */
 	if (!config_check_unique_names(ld, cf))
+		ok = false;
+	else if (!config_check_depends(ld, cf, programs_ok))
 		ok = false;
 	else if (!config_settle_logs(ld, cf))
 		ok = false;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config_program.h"
+#include "config_ready.h"
 #include "config_value.h"
 #include "parse.h"
 #include "strmap.h"
@@ -84,6 +85,16 @@ static const struct key_def program_keys[] = {
 	{ "stderr_events_enabled", KEY_LATER, 0, 0, 0 },
 	{ "stderr_syslog", KEY_LATER, 0, 0, 0 },
 	{ "serverurl", KEY_LATER, 0, 0, 0 },
+	{ "ready", KEY_STRING, 0, 0, 0 },
+	{ "ready_timeout", KEY_DURATION, PG(pg_ready_timeout), 0, 0 },
+	{ "ready_interval", KEY_DURATION, PG(pg_ready_interval), 0, 0 },
+	{ "healthcheck", KEY_STRING, 0, 0, 0 },
+	{ "healthcheck_interval", KEY_DURATION, PG(pg_health_interval), 0, 0 },
+	{ "healthcheck_timeout", KEY_DURATION, PG(pg_health_timeout), 0, 0 },
+	{ "healthcheck_retries", KEY_INT, PG(pg_health_retries), 1, 1000 },
+	{ "watchdog_sec", KEY_DURATION, PG(pg_watchdog), 0, 0 },
+	{ "depends_on", KEY_STRING, 0, 0, 0 },
+	{ "depends_restart", KEY_BOOL, PG(pg_depends_restart), 0, 0 },
 };
 
 void
@@ -102,6 +113,9 @@ config_program_free(struct program_config *pg)
 		free(pg->pg_procs[i].pcf_log[OUT_STDERR].lc_path);
 	}
 	free(pg->pg_procs);
+	config_probe_free(&pg->pg_ready);
+	config_probe_free(&pg->pg_health);
+	config_depends_free(pg);
 	free(pg->pg_settings);
 	free(pg->pg_user);
 	free(pg->pg_home);
@@ -422,7 +436,9 @@ entry_compare(const void *a, const void *b)
  * pg_settings: the section's keys and values as written, sorted by key,
  * but for those compared once expanded per process (command, directory,
  * environment, process_name) and numprocs, which adds or removes
- * processes rather than changing them.  Two programs with the same
+ * processes rather than changing them, and the dependency edges
+ * (depends_on, depends_restart), which a reload applies to the process
+ * as it runs.  Two programs with the same
  * settings string run their processes the same way, whatever keys a
  * later version adds.
  */
@@ -432,7 +448,7 @@ settings_string(const struct raw_section *rs)
 	static const char *const per_process[] = {
 		"command", "directory", "environment", "process_name",
 		"numprocs", "numprocs_start", "stdout_logfile",
-		"stderr_logfile",
+		"stderr_logfile", "depends_on", "depends_restart",
 	};
 	const struct raw_entry **sorted;
 	char *out = NULL;
@@ -531,6 +547,67 @@ set_user(struct loader *ld, struct program_config *pg,
 	return true;
 }
 
+/* ready=, healthcheck=, depends_on=: expanded, then parsed. */
+static bool
+ready_store(struct loader *ld, struct program_config *pg,
+    const struct raw_entry *re, const struct program_vars *pv)
+{
+	char *value;
+	bool ok;
+
+	if ((value = config_expand(ld, re->re_key, re->re_line, re->re_value,
+	    pv)) == NULL)
+		return false;
+	if (strcmp(re->re_key, "depends_on") == 0)
+		ok = config_depends_parse(ld, re->re_line, value, pg);
+	else
+		ok = config_probe_parse(ld, re->re_key, re->re_line, value,
+		    strcmp(re->re_key, "ready") == 0 ? &pg->pg_ready :
+		    &pg->pg_health, strcmp(re->re_key, "healthcheck") == 0);
+	free(value);
+	return ok;
+}
+
+/* The line of key in rs, or the section's. */
+static int
+key_line(const struct raw_section *rs, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < rs->rs_count; i++)
+		if (strcmp(rs->rs_entries[i].re_key, key) == 0)
+			return rs->rs_entries[i].re_line;
+	return rs->rs_line;
+}
+
+/* The readiness keys that only mean something together. */
+static bool
+ready_settings_agree(struct loader *ld, const struct program_config *pg,
+    const struct raw_section *rs)
+{
+	bool ok = true;
+
+	if (pg->pg_watchdog > 0 && pg->pg_ready.pb_kind != PROBE_NOTIFY) {
+		config_msg(ld, true, key_line(rs, "watchdog_sec"),
+		    "watchdog_sec: needs ready = notify (the program sends "
+		    "WATCHDOG=1 on NOTIFY_SOCKET)");
+		ok = false;
+	}
+	if (pg->pg_ready_interval < 0.01) {
+		config_msg(ld, true, key_line(rs, "ready_interval"),
+		    "ready_interval: at least 0.01 (10 ms)");
+		ok = false;
+	}
+	if (pg->pg_health_interval < 0.01 || pg->pg_health_timeout < 0.01) {
+		config_msg(ld, true, key_line(rs, pg->pg_health_interval < 0.01 ?
+		    "healthcheck_interval" : "healthcheck_timeout"),
+		    "%s: at least 0.01 (10 ms)", pg->pg_health_interval < 0.01 ?
+		    "healthcheck_interval" : "healthcheck_timeout");
+		ok = false;
+	}
+	return ok;
+}
+
 /* Validates one [program:NAME] section; NULL when it has errors. */
 struct program_config *
 config_program_load(struct loader *ld, const struct raw_section *rs)
@@ -566,6 +643,11 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	pg->pg_stopsignal = SIGTERM;
 	pg->pg_stopwaitsecs = 10;
 	pg->pg_priority = 999;
+	pg->pg_ready_timeout = 60;
+	pg->pg_ready_interval = 1;
+	pg->pg_health_interval = 10;
+	pg->pg_health_timeout = 5;
+	pg->pg_health_retries = 3;
 	pg->pg_log_maxbytes[OUT_STDOUT] = LOG_MAXBYTES_DEFAULT;
 	pg->pg_log_maxbytes[OUT_STDERR] = LOG_MAXBYTES_DEFAULT;
 	pg->pg_log_backups[OUT_STDOUT] = LOG_BACKUPS_DEFAULT;
@@ -634,6 +716,11 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			else if (strcmp(kd->kd_name, "user") == 0) {
 				if (!set_user(ld, pg, re, &pv))
 					ok = false;
+			} else if (strcmp(kd->kd_name, "ready") == 0 ||
+			    strcmp(kd->kd_name, "healthcheck") == 0 ||
+			    strcmp(kd->kd_name, "depends_on") == 0) {
+				if (!ready_store(ld, pg, re, &pv))
+					ok = false;
 			} else if (strcmp(kd->kd_name, "stdout_logfile") == 0)
 				raw.pr_logfile[OUT_STDOUT] = re;
 			else if (strcmp(kd->kd_name, "stderr_logfile") == 0)
@@ -648,6 +735,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			pg->pg_nice_set = true;
 	}
 	config_use_file(ld, rs->rs_file);
+	if (!ready_settings_agree(ld, pg, rs))
+		ok = false;
 	if ((pg->pg_settings = settings_string(rs)) == NULL) {
 		ld->ld_nomem = true;
 		ok = false;

@@ -42,6 +42,41 @@ struct proc_config {
 					   (redirect_stderr, or one file) */
 };
 
+/* What a probe asks of a process (ready=, healthcheck=). */
+enum probe_kind {
+	PROBE_NONE,		/* ready: startsecs, as supervisord */
+	PROBE_NOTIFY,		/* READY=1 on NOTIFY_SOCKET */
+	PROBE_FD,		/* a newline written to descriptor N */
+	PROBE_TCP,		/* a connect to HOST:PORT succeeds */
+	PROBE_UNIX,		/* a connect to a stream socket succeeds */
+	PROBE_HTTP,		/* a GET answers 2xx or 3xx */
+	PROBE_EXEC,		/* a command exits 0 */
+	PROBE_LOG,		/* a line of its output matches a regex */
+};
+
+struct probe_config {
+	enum probe_kind	 pb_kind;
+	char		*pb_spec;	/* as written, for messages */
+	char		*pb_host;	/* tcp, http: a name or an address */
+	char		*pb_port;	/* tcp, http: a port number */
+	char		*pb_path;	/* unix: the socket; http: the path */
+	char		*pb_command;	/* exec: run by /bin/sh -c */
+	char		*pb_regex;	/* log: a POSIX extended regex */
+	int		 pb_fd;		/* fd: the program's descriptor */
+};
+
+/* What depends_on asks of another program. */
+enum dep_condition {
+	DEP_READY,		/* RUNNING (ready, when it has ready=) */
+	DEP_STARTED,		/* spawned: STARTING or later */
+	DEP_COMPLETED,		/* EXITED with an expected exit code */
+};
+
+struct dependency {
+	char		  *dp_name;	/* a program's name */
+	enum dep_condition dp_cond;
+};
+
 /* Resource limits a program can set, as indexes of pg_rlimit. */
 enum program_rlimit {
 	PG_RLIMIT_NOFILE,	/* rlimit_nofile */
@@ -88,6 +123,23 @@ struct program_config {
 					   RLIMIT_INHERIT, RLIMIT_UNLIMITED */
 	long long	  pg_log_maxbytes[2];	/* OUT_STDOUT, OUT_STDERR */
 	int		  pg_log_backups[2];
+	struct probe_config pg_ready;	/* ready=; PROBE_NONE: startsecs */
+	double		  pg_ready_timeout; /* a start not ready by then
+					   failed; 0: never */
+	double		  pg_ready_interval; /* probes back off to this */
+	struct probe_config pg_health;	/* healthcheck=; PROBE_NONE: none */
+	double		  pg_health_interval;
+	double		  pg_health_timeout; /* one probe's bound */
+	int		  pg_health_retries; /* failures in a row: restart */
+	double		  pg_watchdog;	/* watchdog_sec; 0: none */
+	struct dependency *pg_depends;	/* depends_on=, in its order */
+	size_t		  pg_ndepends;
+	int		  pg_depends_line; /* its line, for messages */
+	int		  pg_depends_level; /* 0 without dependencies, else one
+					   more than its deepest one's */
+	bool		  pg_depends_restart; /* restarted with a dependency */
+	bool		  pg_restarts_dependents; /* some program depends on
+					   it with depends_restart */
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
 	char		 *pg_settings;	/* its other keys as written, sorted */
 };
@@ -130,6 +182,7 @@ struct config {
 	bool		  cf_nocleanup;	/* keep old AUTO logs at start */
 	bool		  cf_silent;	/* in the foreground, no copy of the
 					   log file's lines on stdout */
+	bool		  cf_has_depends; /* some program has depends_on */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
 };

@@ -24,12 +24,14 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
+#include "depends.h"
 #include "guardian.h"
 #include "log.h"
 #include "notify.h"
 #include "parse.h"
 #include "pidfile.h"
 #include "proctable.h"
+#include "readiness.h"
 #include "reload.h"
 #include "service.h"
 #include "signals.h"
@@ -99,6 +101,9 @@ usage(FILE *out)
 	    "                     state of the running supervisor's processes\n"
 	    "  start|stop|restart [--no-wait] NAME|PROGRAM:*|all...\n"
 	    "                     and wait until done (RUNNING; tree gone)\n"
+	    "  wait [--timeout DURATION] NAME|PROGRAM:*|all...\n"
+	    "                     until ready or completed (0), or failed\n"
+	    "                     or timed out (1); starts nothing\n"
 	    "  signal SIGNAL NAME...  send a signal to their whole trees\n"
 	    "  pid [NAME]...      the supervisor's pid, or the processes'\n"
 	    "  reload [--dry-run] read the config file again and apply what\n"
@@ -406,6 +411,19 @@ config_applied(const struct config *cf)
 {
 	watch_follow(cf);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
+	readiness_socket(cf);
+	depends_recheck();	/* edges may have changed */
+}
+
+/*
+ * Every autostart program is ready, or has failed (service.c's word): a
+ * detached start's command may exit now.
+ */
+static void
+supervisor_ready(void)
+{
+	daemon_ready();
+	log_start(loop);		/* if not yet */
 }
 
 /* The control socket's requests go to command.c. */
@@ -451,6 +469,9 @@ supervise(struct config *cf, const char *path)
 	reload_set_applied(config_applied);
 	watch_start(loop, cf, config_changed);
 	command_init(loop, guardian_pid, begin_teardown);
+	readiness_start(loop);
+	readiness_socket(cf);
+	depends_start(loop);
 	control_start(loop, &command_handler);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
@@ -460,9 +481,7 @@ supervise(struct config *cf, const char *path)
 		begin_teardown("the guardian died");
 	else
 		proctable_start_autostart();
-	service_start(loop, guardian_pid);
-	daemon_ready();
-	log_start(loop);		/* if not yet */
+	service_start(loop, guardian_pid, supervisor_ready);
 	ev_run(loop, 0);
 
 	status = teardown_exit_status();
@@ -470,6 +489,8 @@ supervise(struct config *cf, const char *path)
 	control_close();
 	command_free();
 	watch_stop();
+	depends_stop();
+	readiness_stop();
 	service_stop();
 	teardown_free();
 	proctable_free();

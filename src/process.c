@@ -22,6 +22,7 @@
 #include "config.h"
 #include "log.h"
 #include "monotime.h"
+#include "notifysock.h"
 #include "process.h"
 #include "signals.h"
 #include "spawn.h"
@@ -54,6 +55,7 @@ static unsigned		 spawn_round;	/* ev_iteration of the last spawn */
 static double		 spawn_round_start; /* and when it began spawning */
 static bool		 shutting_down;	/* nothing starts any more */
 static bool		 shutdown_hard;	/* ... and stops are SIGKILL */
+static process_gate_fn	*gate;		/* dependencies; NULL: none */
 
 static void	process_event(struct process *, enum proc_event);
 static void	spawn_cb(struct ev_loop *, ev_timer *, int);
@@ -66,6 +68,7 @@ static const char *const state_names[] = {
 	[PROC_STOPPING] = "STOPPING",
 	[PROC_EXITED] = "EXITED",
 	[PROC_FATAL] = "FATAL",
+	[PROC_WAITING] = "WAITING",
 };
 
 const char *
@@ -83,6 +86,12 @@ process_init(struct ev_loop *l)
 	spawn_queue = spawn_queue_tail = NULL;
 	spawn_round = ev_iteration(l) - 1;	/* no spawn in this round yet */
 	ev_timer_init(&spawn_watcher, spawn_cb, 0, 0);
+}
+
+void
+process_set_gate(process_gate_fn *g)
+{
+	gate = g;
 }
 
 /* o is told of every change from now on, after those who joined before. */
@@ -120,8 +129,11 @@ transition_is_legal(enum proc_state from, enum proc_state to)
 	if (from == PROC_STOPPING)
 		return to == PROC_STOPPED;
 	switch (to) {
-	case PROC_STOPPED:	/* a stop of one in BACKOFF: nothing ran */
-		return from == PROC_BACKOFF;
+	case PROC_STOPPED:	/* a stop of one in BACKOFF or WAITING:
+				   nothing ran */
+		return from == PROC_BACKOFF || from == PROC_WAITING;
+	case PROC_WAITING:	/* a start its dependencies hold back */
+		return from != PROC_WAITING && from != PROC_STARTING;
 	case PROC_STARTING:	/* a spawn, or a RUNNING whose exec failed */
 		return from != PROC_STARTING;
 	case PROC_EXITED:	/* an exit, or a runtime limit's stop done */
@@ -189,7 +201,8 @@ bool
 process_is_down(struct process *p)
 {
 	return (p->p_state == PROC_STOPPED || p->p_state == PROC_EXITED ||
-	    p->p_state == PROC_FATAL) && process_is_gone(p);
+	    p->p_state == PROC_FATAL || p->p_state == PROC_WAITING) &&
+	    process_is_gone(p);
 }
 
 /* True while anything of the process may still run and no stop is under
@@ -293,6 +306,21 @@ exec_pipe_cb(struct ev_loop *l, ev_io *w, int revents)
 
 static void	failed_start(struct process *);
 
+static void
+ready_pipe_close(struct process *p)
+{
+	if (p->p_ready_fd != -1) {
+		close(p->p_ready_fd);
+		p->p_ready_fd = -1;
+	}
+}
+
+bool
+process_has_readiness(const struct process *p)
+{
+	return p->p_program->pg_ready.pb_kind != PROBE_NONE;
+}
+
 /*
  * A start that failed before there was a child (errno says why): said
  * once while it keeps failing the same way (out of processes or
@@ -320,22 +348,48 @@ start_fault(struct process *p, const char *what, const char *on)
 static void
 spawn_now(struct process *p)
 {
-	int fd, cgroup_fd, stdio[3];
+	struct spawn_extra sx = { .sx_fd = -1 };
+	const struct probe_config *ready = &p->p_program->pg_ready;
+	struct process_observer *o, *next;
+	int fd, cgroup_fd, stdio[3], ready_pipe[2] = { -1, -1 };
 	pid_t pid;
 
 	p->p_exec_failed = false;
 	p->p_limit_hit = false;
+	p->p_ready_failed = false;
+	ready_pipe_close(p);
+	if (ready->pb_kind == PROBE_FD) {
+		/* The program writes its newline to fd N (s6's way). */
+		if (pipe2(ready_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+			start_fault(p, "readiness pipe", NULL);
+			return;
+		}
+		sx.sx_fd = ready_pipe[1];
+		sx.sx_fd_target = ready->pb_fd;
+	} else if (ready->pb_kind == PROBE_NOTIFY || p->p_program->pg_watchdog > 0)
+		sx.sx_notify_socket = notifysock_path();
 	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
 		start_fault(p, "cgroup", p->p_tree.t_cgroup);
+		if (ready_pipe[0] != -1) {
+			close(ready_pipe[0]);
+			close(ready_pipe[1]);
+		}
 		return;
 	}
 	(void)capture_prepare(&p->p_capture, p->p_config, stdio + 1);
 	stdio[0] = stdin_open(p);
-	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &fd);
+	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &sx,
+	    &fd);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
 	if (stdio[0] != -1)
 		close(stdio[0]);
+	if (ready_pipe[1] != -1)
+		close(ready_pipe[1]);
+	if (pid == -1 && ready_pipe[0] != -1)
+		close(ready_pipe[0]);
+	else
+		p->p_ready_fd = ready_pipe[0];
 	if (pid == -1) {
 		stdin_close(p);
 		/* The fork, or a pipe or memory it needs first. */
@@ -362,13 +416,22 @@ spawn_now(struct process *p)
 	ev_io_set(&p->p_exec_watcher, fd, EV_READ);
 	ev_io_start(loop, &p->p_exec_watcher);
 	log_info("spawned %s pid %d", p->p_name, (int)pid);
-	if (p->p_program->pg_startsecs <= 0) {
+	if (p->p_program->pg_startsecs <= 0 && !process_has_readiness(p))
 		process_set_state(p, PROC_RUNNING);
-		return;
+	else {
+		if (p->p_state != PROC_STARTING)
+			process_set_state(p, PROC_STARTING);
+		/* With ready=, RUNNING means ready: startsecs gives way. */
+		if (!process_has_readiness(p))
+			timer_start(p, p->p_program->pg_startsecs);
+		else if (p->p_program->pg_ready_timeout > 0)
+			timer_start(p, p->p_program->pg_ready_timeout);
 	}
-	if (p->p_state != PROC_STARTING)
-		process_set_state(p, PROC_STARTING);
-	timer_start(p, p->p_program->pg_startsecs);
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_spawned != NULL)
+			o->po_spawned(p, o->po_arg);
+	}
 }
 
 /*
@@ -439,6 +502,31 @@ spawn_attempt(struct process *p)
 		ev_timer_set(&spawn_watcher, 0, 0);
 		ev_timer_start(loop, &spawn_watcher);
 	}
+}
+
+/*
+ * A start, unless its dependencies hold it back: then WAITING, with what
+ * for, until process_recheck finds them holding.
+ */
+static void
+start_or_wait(struct process *p)
+{
+	char why[sizeof(p->p_waiting_for)];
+
+	if (gate != NULL && !gate(p, why, sizeof(why))) {
+		bool changed = strcmp(why, p->p_waiting_for) != 0;
+
+		snprintf(p->p_waiting_for, sizeof(p->p_waiting_for), "%s", why);
+		if (p->p_state != PROC_WAITING) {
+			ev_timer_stop(loop, &p->p_timer);
+			process_set_state(p, PROC_WAITING);
+			log_info("%s is WAITING: %s", p->p_name, why);
+		} else if (changed)
+			log_info("%s is WAITING: %s", p->p_name, why);
+		return;
+	}
+	p->p_waiting_for[0] = '\0';
+	spawn_attempt(p);
 }
 
 /* A later loop round: the next batch of queued spawns, oldest first. */
@@ -552,7 +640,7 @@ restart_after_exit(struct process *p, double up, const char *how)
 	if (up >= RESTART_QUICK) {
 		p->p_quick_exits = 0;
 		log_info("%s exited with %s; restarting", p->p_name, how);
-		spawn_attempt(p);
+		start_or_wait(p);
 		return;
 	}
 	/* It keeps dying at once: don't let it spin the supervisor. */
@@ -607,8 +695,9 @@ starting_exited(struct process *p)
 
 	ev_timer_stop(loop, &p->p_timer);
 	ev_timer_stop(loop, &p->p_limit);
-	log_info("%s exited with %s before startsecs", p->p_name,
-	    wstatus_describe(status, how, sizeof(how)));
+	log_info("%s exited with %s before %s", p->p_name,
+	    wstatus_describe(status, how, sizeof(how)),
+	    process_has_readiness(p) ? "it was ready" : "startsecs");
 	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)]
 	    && !p->p_exec_failed;
 	if (shutting_down) {
@@ -705,13 +794,24 @@ static void	take_next(struct process *);
 static void
 stopped(struct process *p)
 {
+	bool renewed = p->p_next_cf != NULL;
+
 	take_next(p);
 	if (p->p_retired)
 		return;		/* the table sweeps it out */
+	if (p->p_ready_failed) {
+		p->p_ready_failed = false;
+		/* Unless a reload has asked for a start with new settings. */
+		if (!shutting_down && !p->p_then_start) {
+			failed_start(p);
+			return;
+		}
+	}
 	if (p->p_then_start && !shutting_down) {
 		p->p_then_start = false;
 		p->p_limit_hit = false;
-		log_info("%s: starting with its new settings", p->p_name);
+		log_info("%s: starting %s", p->p_name, renewed ?
+		    "with its new settings" : "again");
 		process_event(p, PEV_START);
 	} else if (p->p_limit_hit)
 		limit_stop_done(p);
@@ -732,12 +832,33 @@ process_event(struct process *p, enum proc_event ev)
 		if (ev == PEV_START && !shutting_down) {
 			p->p_retries = 0;
 			p->p_quick_exits = 0;
-			spawn_attempt(p);
+			start_or_wait(p);
 		} else if (ev == PEV_STOP && !process_is_gone(p))
 			begin_stop(p);
 		break;
+	case PROC_WAITING:
+		if (ev == PEV_START && !shutting_down)
+			start_or_wait(p);
+		else if (ev == PEV_STOP) {
+			p->p_waiting_for[0] = '\0';
+			process_set_state(p, PROC_STOPPED);
+		}
+		break;
 	case PROC_STARTING:
-		if (ev == PEV_TIMER) {
+		if (ev == PEV_TIMER && process_has_readiness(p)) {
+			double left = p->p_program->pg_ready_timeout -
+			    process_uptime(p);
+
+			if (left > 0) {	/* the loop's clock ran ahead */
+				timer_start(p, left);
+				break;
+			}
+			log_warnx("%s was not ready within ready_timeout = %gs; "
+			    "stopping it (a failed start)", p->p_name,
+			    p->p_program->pg_ready_timeout);
+			begin_stop(p);
+			p->p_ready_failed = true;
+		} else if (ev == PEV_TIMER) {
 			double left = p->p_program->pg_startsecs - process_uptime(p);
 
 			if (left > 0) {	/* the loop's clock ran ahead */
@@ -761,7 +882,7 @@ process_event(struct process *p, enum proc_event ev)
 		break;
 	case PROC_BACKOFF:
 		if (ev == PEV_TIMER && !shutting_down)
-			spawn_attempt(p);
+			start_or_wait(p);
 		else if (ev == PEV_STOP) {
 			ev_timer_stop(loop, &p->p_timer);
 			if (process_is_gone(p))
@@ -771,7 +892,7 @@ process_event(struct process *p, enum proc_event ev)
 		} else if (ev == PEV_START) {
 			ev_timer_stop(loop, &p->p_timer);
 			p->p_retries = 0;
-			spawn_attempt(p);
+			start_or_wait(p);
 		}
 		break;
 	case PROC_STOPPING:
@@ -908,6 +1029,48 @@ process_kill(struct process *p)
 	process_event(p, PEV_KILL);
 }
 
+/*
+ * Its readiness probe (or READY=1, or its fd:N newline) says it is ready:
+ * a STARTING process is RUNNING from now.  Anything else ignores it (a
+ * second READY=1, one after a stop began).
+ */
+void
+process_ready(struct process *p, const char *how)
+{
+	if (p->p_state != PROC_STARTING || p->p_pid == 0 ||
+	    !process_has_readiness(p))
+		return;
+	ev_timer_stop(loop, &p->p_timer);
+	process_set_state(p, PROC_RUNNING);
+	p->p_retries = 0;
+	log_info("%s is RUNNING: ready (%s) after %.3fs", p->p_name, how,
+	    process_uptime(p));
+}
+
+/*
+ * Its health check failed too often, its watchdog ran out, or a
+ * dependency it is bound to restarted: its whole tree is stopped (its
+ * stop signal and grace), then it starts again.
+ */
+void
+process_restart(struct process *p, const char *why)
+{
+	if (shutting_down || (p->p_state != PROC_RUNNING &&
+	    p->p_state != PROC_STARTING))
+		return;
+	log_warnx("%s: restarting: %s", p->p_name, why);
+	begin_stop(p);
+	p->p_then_start = true;
+}
+
+/* Its dependencies may hold now: a WAITING process tries again. */
+void
+process_recheck(struct process *p)
+{
+	if (p->p_state == PROC_WAITING && !shutting_down)
+		start_or_wait(p);
+}
+
 /* Sends sig to every process of p's tree; false when nothing is left. */
 bool
 process_signal(struct process *p, int sig)
@@ -972,6 +1135,7 @@ process_create(struct config *cf, const struct program_config *pg,
 	p->p_config = pc;
 	p->p_state = PROC_STOPPED;
 	p->p_exec_fd = -1;
+	p->p_ready_fd = -1;
 	p->p_stdin_fd = -1;
 	tree_setup(&p->p_tree, p->p_name);
 	capture_init(&p->p_capture, p->p_name);
@@ -1006,6 +1170,7 @@ process_free(struct process *p)
 	ev_timer_stop(loop, &p->p_poll);
 	ev_timer_stop(loop, &p->p_limit);
 	exec_pipe_close(p);
+	ready_pipe_close(p);
 	stdin_close(p);
 	capture_free(&p->p_capture);
 	tree_free(&p->p_tree);

@@ -25,8 +25,9 @@ enum proc_state {
 	PROC_STOPPING,
 	PROC_EXITED,
 	PROC_FATAL,
+	PROC_WAITING,		/* to start once its dependencies hold */
 };
-#define PROC_STATES	(PROC_FATAL + 1)
+#define PROC_STATES	(PROC_WAITING + 1)
 
 struct process {
 	struct config	*p_cf;		/* holds p_program's config (a reference) */
@@ -61,6 +62,11 @@ struct process {
 	bool		 p_held;	/* a user stopped it: reloads don't start it */
 	bool		 p_retired;	/* gone from the config: freed once stopped */
 	bool		 p_then_start;	/* a reload restarts it once stopped */
+	bool		 p_ready_failed; /* this stop ends a start that was
+					   not ready in ready_timeout */
+	int		 p_ready_fd;	/* fd:N readiness: the pipe's read
+					   end, -1 when none */
+	char		 p_waiting_for[192]; /* WAITING: what for, in words */
 	bool		 p_spawn_queued; /* STARTING, waiting for a loop round
 					   with room to spawn (crash storms) */
 	struct process	*p_spawn_next;	/* the spawn queue */
@@ -86,6 +92,9 @@ struct process_observer {
 	/* shutdown_on_exit: p asks that everything stop, the supervisor
 	 * then exiting with status.  Nothing starts any more from here. */
 	void	(*po_shutdown)(struct process *p, int status, void *arg);
+	/* p was spawned: p_pid is its new leader (p_ready_fd its fd:N
+	 * pipe).  p_state is STARTING, or RUNNING with startsecs = 0. */
+	void	(*po_spawned)(struct process *p, void *arg);
 	/* p is about to be freed (a reload removed it, or the end). */
 	void	(*po_removed)(struct process *p, void *arg);
 	void	 *po_arg;
@@ -99,7 +108,14 @@ enum replace_outcome {
 	REPLACE_UPDATED,	/* stays down; the new settings are kept */
 };
 
+/*
+ * Whether p may start now (its dependencies hold); when not, why, in
+ * words.  One gate, set by the policy that owns the dependencies.
+ */
+typedef bool process_gate_fn(struct process *p, char *why, size_t len);
+
 void	process_init(struct ev_loop *loop);
+void	process_set_gate(process_gate_fn *gate);
 void	process_observe(struct process_observer *o);
 void	process_unobserve(struct process_observer *o);
 const char *proc_state_name(enum proc_state state);
@@ -115,6 +131,12 @@ void	process_kill(struct process *p);
 bool	process_signal(struct process *p, int sig);
 void	process_hold(struct process *p, bool held);
 void	process_reopen_logs(struct process *p);
+
+/* What readiness, health and dependencies tell it. */
+void	process_ready(struct process *p, const char *how);
+void	process_restart(struct process *p, const char *why);
+void	process_recheck(struct process *p);
+bool	process_has_readiness(const struct process *p);
 
 /* From now on nothing starts; hard: stops send SIGKILL at once. */
 void	process_set_shutdown(bool hard);

@@ -72,6 +72,10 @@ compare_priority(const void *a, const void *b)
 	const struct process *pa = *(struct process *const *)a;
 	const struct process *pb = *(struct process *const *)b;
 
+	/* A program starts after what it depends on, and stops before. */
+	if (pa->p_program->pg_depends_level != pb->p_program->pg_depends_level)
+		return pa->p_program->pg_depends_level <
+		    pb->p_program->pg_depends_level ? -1 : 1;
 	if (pa->p_program->pg_priority != pb->p_program->pg_priority)
 		return pa->p_program->pg_priority < pb->p_program->pg_priority ?
 		    -1 : 1;

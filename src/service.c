@@ -1,14 +1,16 @@
 /*
  * service.c: the supervisor as a service, seen by its service manager.
  * It watches the processes' states and, once a loop round has settled,
- * says READY=1 when every autostart program has left STARTING (RUNNING,
- * or failed its way out), and "N of M running" as STATUS=; RELOADING=1
+ * says READY=1 when every autostart program is ready (RUNNING: ready=
+ * says when) or has failed its way out, and "N of M running" as STATUS=;
+ * the same moment ends a detached start (the ready callback); RELOADING=1
  * and READY=1 around reloads, STOPPING=1 once.  notify.c carries the
  * words; nothing is computed when no service manager listens.
  */
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "depends.h"
 #include "log.h"
 #include "notify.h"
 #include "process.h"
@@ -20,22 +22,29 @@ static ev_prepare	 settle_watcher;	/* states changed this round */
 static pid_t		 main_pid;		/* the pid systemd started */
 static bool		 ready_sent;
 static bool		 stopping;
+static void		(*on_ready)(void);	/* once, when first ready */
 static struct process_observer observer;
 
-/* True once no autostart process is waiting to be started or in
- * STARTING: each is RUNNING, or has failed its way out. */
+/* True once no autostart process is waiting to be started, WAITING
+ * for dependencies that may still come, or STARTING: each is RUNNING
+ * (ready), or has failed its way out. */
 static bool
 all_started(void)
 {
 	size_t i, n = proctable_count();
 	struct process *p;
 
+	/* The common answer at once, from the counts: a crash storm keeps
+	 * some process STARTING, and this runs each round of it. */
+	if (proctable_count_in(PROC_STARTING) > 0)
+		return false;
 	for (i = 0; i < n; i++) {
 		p = proctable_get(i);
 		if (!p->p_program->pg_autostart || p->p_held)
 			continue;
 		if (p->p_state == PROC_STARTING ||
-		    (p->p_state == PROC_STOPPED && p->p_spawns == 0))
+		    (p->p_state == PROC_STOPPED && p->p_spawns == 0) ||
+		    (p->p_state == PROC_WAITING && !depends_doomed(p)))
 			return false;
 	}
 	return true;
@@ -62,12 +71,17 @@ settle_cb(struct ev_loop *l, ev_prepare *w, int revents)
 		return;
 	if (!ready_sent && all_started()) {
 		ready_sent = true;
-		send_status("");
-		notify_ready(main_pid);
-		log_info("ready: every autostart program has left STARTING");
+		log_info("ready: every autostart program is ready, or failed");
+		if (on_ready != NULL)
+			on_ready();
+		if (notify_enabled()) {
+			send_status("");
+			notify_ready(main_pid);
+		}
 		return;
 	}
-	send_status(ready_sent ? "" : "starting: ");
+	if (notify_enabled())
+		send_status(ready_sent ? "" : "starting: ");
 }
 
 /* Readiness and STATUS are looked at once the loop round is over, not at
@@ -75,7 +89,7 @@ settle_cb(struct ev_loop *l, ev_prepare *w, int revents)
 static void
 settle_soon(void)
 {
-	if (loop != NULL && notify_enabled())
+	if (loop != NULL && (notify_enabled() || !ready_sent))
 		ev_prepare_start(loop, &settle_watcher);
 }
 
@@ -89,10 +103,11 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 }
 
 void
-service_start(struct ev_loop *l, pid_t pid)
+service_start(struct ev_loop *l, pid_t pid, void (*ready)(void))
 {
 	loop = l;
 	main_pid = pid;
+	on_ready = ready;
 	ev_prepare_init(&settle_watcher, settle_cb);
 	observer.po_changed = state_changed;
 	process_observe(&observer);
@@ -119,6 +134,11 @@ service_stopping(void)
 	if (stopping)
 		return;
 	stopping = true;
+	/* A start that ends before it was ready still lets its command go. */
+	if (!ready_sent && on_ready != NULL) {
+		ready_sent = true;
+		on_ready();
+	}
 	notify_stopping();
 }
 

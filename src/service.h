@@ -8,7 +8,7 @@
 #include <ev.h>
 #include <sys/types.h>
 
-void	service_start(struct ev_loop *loop, pid_t main_pid);
+void	service_start(struct ev_loop *loop, pid_t pid, void (*ready)(void));
 void	service_reloading(void);
 void	service_reloaded(void);
 void	service_stopping(void);

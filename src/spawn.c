@@ -144,6 +144,9 @@ struct spawn_plan {
 					   -1: /dev/null */
 	gid_t	 *sp_groups;		/* user=: its groups, for setgroups */
 	int	  sp_ngroups;
+	char *const *sp_argv;		/* the command, or a probe's */
+	int	  sp_fd;		/* an extra descriptor, -1: none */
+	int	  sp_fd_target;		/* its number in the child */
 };
 
 static bool
@@ -195,7 +198,8 @@ safe_for_another_user(const char *entry)
  * SUPERVISOR_* variables.
  */
 static char **
-build_envp(const struct program_config *pg, const struct proc_config *pc)
+build_envp(const struct program_config *pg, const struct proc_config *pc,
+    const struct spawn_extra *sx)
 {
 	char **envp = strv_new(), **extra = strv_new();
 	bool overridden, other_user;
@@ -221,6 +225,11 @@ build_envp(const struct program_config *pg, const struct proc_config *pc)
 	if (push_var(&extra, "SUPERVISOR_ENABLED", "1") == -1 ||
 	    push_var(&extra, "SUPERVISOR_PROCESS_NAME", pc->pcf_name) == -1 ||
 	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_name) == -1)
+		goto fail;
+	/* ready = notify: systemd's variable, for programs written for it;
+	 * never the supervisor's own (that one is its service manager's). */
+	if (sx != NULL && sx->sx_notify_socket != NULL &&
+	    push_var(&extra, "NOTIFY_SOCKET", sx->sx_notify_socket) == -1)
 		goto fail;
 	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
 		if (other_user && !safe_for_another_user(environ[i]))
@@ -454,8 +463,16 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 		for (fd = 3; fd <= sp->sp_maxfd; fd++)
 			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
+	/* fd:N readiness: the pipe's write end crosses exec as N (dup2
+	 * clears close-on-exec; the same number needs it cleared by hand). */
+	if (sp->sp_fd != -1) {
+		if (sp->sp_fd == sp->sp_fd_target)
+			(void)fcntl(sp->sp_fd, F_SETFD, 0);
+		else if (dup2(sp->sp_fd, sp->sp_fd_target) == -1)
+			child_fail(errfd, SPAWN_STAGE_EXEC, errno);
+	}
 	for (i = 0; sp->sp_paths[i] != NULL; i++) {
-		execve(sp->sp_paths[i], pc->pcf_argv, sp->sp_envp);
+		execve(sp->sp_paths[i], sp->sp_argv, sp->sp_envp);
 		/* As execvp: a permission problem beats "not found". */
 		if (errno != ENOENT && errno != ENOTDIR && err != EACCES)
 			err = errno;
@@ -631,7 +648,8 @@ make_child(const struct child_args *a)
  */
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, const int stdio[3], int *error_fd)
+    int cgroup_fd, const int stdio[3], const struct spawn_extra *sx,
+    int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
 	struct child_args a;
@@ -640,12 +658,16 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	long maxfd;
 	pid_t pid;
 
-	sp.sp_envp = build_envp(pg, pc);
+	sp.sp_argv = sx != NULL && sx->sx_argv != NULL ? sx->sx_argv :
+	    pc->pcf_argv;
+	sp.sp_fd = sx != NULL ? sx->sx_fd : -1;
+	sp.sp_fd_target = sx != NULL ? sx->sx_fd_target : -1;
+	sp.sp_envp = build_envp(pg, pc, sx);
 	if (sp.sp_envp == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	sp.sp_paths = build_paths(pc->pcf_argv[0], sp.sp_envp);
+	sp.sp_paths = build_paths(sp.sp_argv[0], sp.sp_envp);
 	if (sp.sp_paths == NULL) {
 		plan_free(&sp);
 		errno = ENOMEM;

@@ -31,9 +31,17 @@ struct spawn_error {
 #define SPAWN_EXIT_NOEXEC	126	/* found but not executable */
 #define SPAWN_EXIT_NOTFOUND	127	/* anything else */
 
+/* What a spawn adds to the program's own settings. */
+struct spawn_extra {
+	const char	 *sx_notify_socket; /* NOTIFY_SOCKET=, or NULL */
+	int		  sx_fd;	/* given to the child as sx_fd_target */
+	int		  sx_fd_target;	/* (fd:N readiness); sx_fd -1: none */
+	char *const	 *sx_argv;	/* instead of the command (a probe) */
+};
+
 pid_t	spawn_process(const struct program_config *pg,
 	    const struct proc_config *pc, int cgroup_fd, const int stdio[3],
-	    int *error_fd);
+	    const struct spawn_extra *sx, int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);
 int	spawn_set_limits(int minfds, int minprocs);

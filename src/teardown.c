@@ -1,6 +1,6 @@
 /*
- * teardown.c: stopping everything, in reverse priority order (programs of
- * one priority in parallel), a second signal's SIGKILL, the sweep of what
+ * teardown.c: stopping everything, in reverse order of dependency depth
+ * and then priority (programs of one depth and priority in parallel), a second signal's SIGKILL, the sweep of what
  * no program owns, and alarm(2) as the last-resort bound.  It watches the
  * processes' states (an observer): when the last process of a level has
  * stopped, the next level begins, from the loop.
@@ -56,17 +56,19 @@ arm_alarm(void)
 {
 	struct sigaction sa;
 	double bound = 0, level_longest = 0, wait;
-	int level = 0;
+	int level = 0, depth = 0;
 	size_t i;
 
-	/* The table is sorted by priority. */
+	/* The table is sorted by dependency depth, then priority. */
 	for (i = 0; i < proctable_count(); i++) {
 		const struct program_config *pg = proctable_get(i)->p_program;
 
-		if (i == 0 || pg->pg_priority != level) {
+		if (i == 0 || pg->pg_priority != level ||
+		    pg->pg_depends_level != depth) {
 			bound += level_longest;
 			level_longest = 0;
 			level = pg->pg_priority;
+			depth = pg->pg_depends_level;
 		}
 		wait = pg->pg_stopwaitsecs;
 		if (wait > level_longest)
@@ -89,18 +91,20 @@ static bool
 stop_next_level(void)
 {
 	bool found = false;
-	int level = 0;
+	int level = 0, depth = 0;
 	size_t i;
 
 	for (i = proctable_count(); i-- > 0;) {
 		struct process *p = proctable_get(i);
 
-		if (found && !hard && p->p_program->pg_priority != level)
+		if (found && !hard && (p->p_program->pg_priority != level ||
+		    p->p_program->pg_depends_level != depth))
 			break;
 		if (!process_needs_stop(p))
 			continue;
 		if (!found) {
 			level = p->p_program->pg_priority;
+			depth = p->p_program->pg_depends_level;
 			found = true;
 		}
 		process_stop(p);
@@ -123,7 +127,8 @@ step(void)
 		return;
 	/* Nothing starts any more: a pending retry is dropped. */
 	for (i = 0; i < proctable_count(); i++)
-		if (proctable_get(i)->p_state == PROC_BACKOFF)
+		if (proctable_get(i)->p_state == PROC_BACKOFF ||
+		    proctable_get(i)->p_state == PROC_WAITING)
 			process_stop(proctable_get(i));
 	if (proctable_count_in(PROC_STOPPING) > 0)
 		return;

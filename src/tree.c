@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "smallfile.h"
 #include "tree.h"
 #include "tree_cgroup.h"
 #include "tree_proc.h"
@@ -315,6 +316,47 @@ tree_leader_reaped(struct tree *t)
 	t->t_leader = 0;
 	t->t_leader_end = tree_proc_now();
 	prune_groups(t);
+}
+
+/*
+ * Whether pid is of t's tree now, on evidence its processes can't forge:
+ * its leader; its cgroup (only root moves processes between them); or,
+ * without cgroups, its session (a process joins no session but the one
+ * it was forked in, or a new one it makes, owned by none).
+ */
+bool
+tree_contains(const struct tree *t, pid_t pid)
+{
+	char file[64], buf[4096], *rel;
+	unsigned long long start;
+	size_t rlen, clen;
+	pid_t sid;
+	int n;
+
+	if (pid <= 0)
+		return false;
+	if (pid == t->t_leader)
+		return true;
+	if (mode == TREE_CGROUP && t->t_cgroup != NULL) {
+		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+		if ((n = smallfile_read(file, buf, sizeof(buf) - 1)) <= 0)
+			return false;
+		buf[n] = '\0';
+		/* The v2 line; a hybrid system lists v1 hierarchies first. */
+		if (strncmp(buf, "0::", 3) == 0)
+			rel = buf + 3;
+		else if ((rel = strstr(buf, "\n0::")) != NULL)
+			rel += 4;
+		else
+			return false;
+		rlen = strcspn(rel, "\n");
+		clen = strlen(t->t_cgroup);
+		return rlen > 1 && rlen <= clen && strncmp(t->t_cgroup +
+		    clen - rlen, rel, rlen) == 0;
+	}
+	if (tree_pid_info(pid, &sid, &start) == -1)
+		return false;
+	return tree_owns_session(t, sid);
 }
 
 bool

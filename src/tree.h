@@ -61,6 +61,7 @@ int	tree_kill_all_descendants(void);
 int	tree_children(pid_t **out, size_t *count);
 bool	tree_owner(pid_t pid, char *name, size_t len);
 bool	tree_owns_session(const struct tree *t, pid_t sid);
+bool	tree_contains(const struct tree *t, pid_t pid);
 bool	tree_ran_at(const struct tree *t, unsigned long long when);
 void	tree_adopt(struct tree *t, pid_t pid, unsigned long long start);
 int	tree_pid_info(pid_t pid, pid_t *sid, unsigned long long *start);

@@ -280,6 +280,24 @@ as_user() {
 	setpriv --reuid="$user" --regid="$(id -gn "$user")" --clear-groups "$@"
 }
 
+# The readiness tests' programs (tests/integration/ready), and the Python
+# with Debian's modules that runs them.
+READY_D=$(cd "$(dirname "${BASH_SOURCE[0]}")/integration/ready" 2>/dev/null && pwd)
+PY=/usr/bin/python3
+# free_port: a TCP port of 127.0.0.1 nobody listens on now (the kernel's
+# pick), for a program of the test to open.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# status_info NAME: what status says of NAME's readiness, health or wait
+# (the parenthesis at the end of its row; empty when none).
+status_info() {
+	status_of "$1" || return 1
+	INFO=
+	[[ $STATUS =~ [0-9]\ \ \((.*)\)$ ]] && INFO=${BASH_REMATCH[1]}
+	return 0
+}
+
 # Milliseconds since the epoch.
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 # t_sleep SECONDS: sleep without a fork (a read that times out on a pipe

@@ -215,8 +215,8 @@ ctl_check "status --json" 3 status --json
 t_check "json: valid, an array of $N" js "type == \"array\" and length == $N"
 t_check "json: names in config order" \
 	test "$(jq -r '[.[].name] | join(" ")' <<< "$OUT")" = "$ALL"
-t_check "json: every object has exactly the eleven fields" js 'all(.[]; keys ==
-	["downtime","exit_signal","exit_status","last_exit","name",
+t_check "json: every object has exactly the twelve fields" js 'all(.[]; keys ==
+	["downtime","exit_signal","exit_status","info","last_exit","name",
 	 "output_lost_bytes","pid","program","restarts","state","uptime"])'
 t_check "json web: name" js '.[0].name == "web"'
 t_check "json web: program" js '.[0].program == "web"'

@@ -350,10 +350,10 @@ if begin many; then
 		ok=1
 		[ "${#L[@]}" -eq 8 ] || ok=0
 		[ "${L[0]}" = "= 0 supervisor $VERSION protocol 1" ] || ok=0
-		[[ ${L[1]} =~ ^\*\ web${TAB}web${TAB}RUNNING${TAB}${WEB}${TAB}[0-9.]+${TAB}-${TAB}-${TAB}0${TAB}0$ ]] || ok=0
+		[[ ${L[1]} =~ ^\*\ web${TAB}web${TAB}RUNNING${TAB}${WEB}${TAB}[0-9.]+${TAB}-${TAB}-${TAB}0${TAB}0${TAB}-$ ]] || ok=0
 		if [[ ${L[2]} =~ ^\*\ crash${TAB}crash${TAB}RUNNING${TAB}[1-9][0-9]*${TAB} ]]; then
 			[ "${L[3]}" = "= 0 2 of 2 running" ] || ok=0
-		elif [[ ${L[2]} =~ ^\*\ crash${TAB}crash${TAB}(BACKOFF|STARTING)${TAB}0${TAB}-${TAB}[0-9.]+${TAB}status\ 1${TAB}[0-9]+${TAB}0$ ]]; then
+		elif [[ ${L[2]} =~ ^\*\ crash${TAB}crash${TAB}(BACKOFF|STARTING)${TAB}0${TAB}-${TAB}[0-9.]+${TAB}status\ 1${TAB}[0-9]+${TAB}0${TAB}-$ ]]; then
 			[ "${L[3]}" = "= 3 1 of 2 running" ] || ok=0
 		else
 			ok=0

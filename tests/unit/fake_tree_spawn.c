@@ -231,12 +231,14 @@ waitpid(pid_t pid, int *status, int options)
 
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, const int stdio[3], int *error_fd)
+    int cgroup_fd, const int stdio[3], const struct spawn_extra *sx,
+    int *error_fd)
 {
 	struct fake_tree *ft = tree_named(pc->pcf_name);
 	int fds[2], err;
 	pid_t pid;
 
+	(void)sx;
 	(void)pg;
 	(void)cgroup_fd;
 	(void)stdio;
@@ -510,6 +512,16 @@ tree_owner(pid_t pid, char *name, size_t len)
 		return false;
 	snprintf(name, len, "%s", ft->ft_tree->t_name);
 	return true;
+}
+
+/* A live member of t's fake tree. */
+bool
+tree_contains(const struct tree *t, pid_t pid)
+{
+	struct fake_tree *ft;
+	struct member *m = member_of(pid, &ft);
+
+	return m != NULL && m->m_alive && ft->ft_tree == t;
 }
 
 /*

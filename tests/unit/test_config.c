@@ -1955,6 +1955,123 @@ test_options(void)
 	config_set_options(&co);
 }
 
+/* The program named name in cf. */
+static const struct program_config *
+program_named(const struct config *cf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; cf != NULL && i < cf->cf_nprograms; i++)
+		if (strcmp(cf->cf_programs[i]->pg_name, name) == 0)
+			return cf->cf_programs[i];
+	return NULL;
+}
+
+/*
+ * depends_on and the other readiness keys: parsed, the graph's depths
+ * (its start order), its errors (a cycle named whole, a program on
+ * itself, unknown names), and a reload's view: an edge that changes
+ * leaves the process's settings the same (nothing restarts).
+ */
+static void
+test_depends_graph(void)
+{
+	struct config_msgs msgs;
+	struct config *cf, *cf2;
+	const struct program_config *a, *b, *c, *d, *b2;
+
+	cf = load("[program:c]\ncommand=x\ndepends_on = b:completed, a\n"
+	    "[program:b]\ncommand=x\ndepends_on=a:started\n"
+	    "ready = tcp:[::1]:5432\nready_timeout = 2m\n"
+	    "[program:a]\ncommand=x\nready=notify\nwatchdog_sec=5\n"
+	    "healthcheck=http://127.0.0.1:8080/healthz\n"
+	    "healthcheck_retries=2\n"
+	    "[program:d]\ncommand=x\n", &msgs);
+	CHECK_STR("graph: loads", join_msgs(&msgs), "");
+	a = program_named(cf, "a");
+	b = program_named(cf, "b");
+	c = program_named(cf, "c");
+	d = program_named(cf, "d");
+	CHECK("graph: all four", a && b && c && d);
+	if (a && b && c && d) {
+		CHECK("graph: depths a 0, b 1, c 2, d 0",
+		    a->pg_depends_level == 0 && b->pg_depends_level == 1 &&
+		    c->pg_depends_level == 2 && d->pg_depends_level == 0);
+		CHECK("graph: c's edges in order, with conditions",
+		    c->pg_ndepends == 2 && strcmp(c->pg_depends[0].dp_name,
+		    "b") == 0 && c->pg_depends[0].dp_cond == DEP_COMPLETED &&
+		    strcmp(c->pg_depends[1].dp_name, "a") == 0 &&
+		    c->pg_depends[1].dp_cond == DEP_READY);
+		CHECK("graph: b after a started", b->pg_ndepends == 1 &&
+		    b->pg_depends[0].dp_cond == DEP_STARTED);
+		CHECK("probes: b's tcp to [::1]:5432, 120 s", b->pg_ready.pb_kind
+		    == PROBE_TCP && strcmp(b->pg_ready.pb_host, "::1") == 0 &&
+		    strcmp(b->pg_ready.pb_port, "5432") == 0 &&
+		    b->pg_ready_timeout == 120);
+		CHECK("probes: a's notify, watchdog, http check",
+		    a->pg_ready.pb_kind == PROBE_NOTIFY && a->pg_watchdog == 5 &&
+		    a->pg_health.pb_kind == PROBE_HTTP &&
+		    strcmp(a->pg_health.pb_path, "/healthz") == 0 &&
+		    strcmp(a->pg_health.pb_port, "8080") == 0 &&
+		    a->pg_health_retries == 2);
+		CHECK("probes: defaults", d->pg_ready.pb_kind == PROBE_NONE &&
+		    d->pg_ready_timeout == 60 && d->pg_ready_interval == 1 &&
+		    d->pg_health_interval == 10 && d->pg_health_timeout == 5 &&
+		    d->pg_health_retries == 3 && !d->pg_depends_restart);
+	}
+	config_msgs_free(&msgs);
+
+	/* A reload's view: c's edges change, its settings do not. */
+	cf2 = load("[program:c]\ncommand=x\ndepends_on = a\n"
+	    "depends_restart = true\n"
+	    "[program:b]\ncommand=x\n"
+	    "ready = tcp:[::1]:5432\nready_timeout = 2m\n"
+	    "[program:a]\ncommand=x\nready=notify\nwatchdog_sec=5\n"
+	    "healthcheck=http://127.0.0.1:8080/healthz\n"
+	    "healthcheck_retries=2\n"
+	    "[program:d]\ncommand=x\n", &msgs);
+	CHECK_STR("graph edit: loads", join_msgs(&msgs), "");
+	b2 = program_named(cf2, "b");
+	CHECK("graph edit: c's new edges leave its settings the same",
+	    c != NULL && program_named(cf2, "c") != NULL &&
+	    strcmp(c->pg_settings, program_named(cf2, "c")->pg_settings) == 0);
+	CHECK("graph edit: b, no longer after a, is at depth 0 and the same",
+	    b2 != NULL && b2->pg_depends_level == 0 && b != NULL &&
+	    strcmp(b->pg_settings, b2->pg_settings) == 0);
+	CHECK("graph edit: c at depth 1 now",
+	    program_named(cf2, "c") != NULL &&
+	    program_named(cf2, "c")->pg_depends_level == 1);
+	config_msgs_free(&msgs);
+	config_free(cf);
+	config_free(cf2);
+
+	check_rejected("graph: a cycle, named whole at its first program",
+	    "[program:a]\ncommand=x\ndepends_on=c\n"
+	    "[program:b]\ncommand=x\ndepends_on=a\n"
+	    "[program:c]\ncommand=x\ndepends_on=b\n"
+	    "[program:e]\ncommand=x\ndepends_on=e\n"
+	    "[program:f]\ncommand=x\ndepends_on=a, webb\n"
+	    "[program:web]\ncommand=x\n",
+	    "t.ini:3: depends_on: a cycle: a -> c -> b -> a\n"
+	    "t.ini:12: depends_on: [program:e] depends on itself\n"
+	    "t.ini:15: depends_on: no [program:webb] (did you mean \"web\"?)");
+	check_rejected("probes: bad ones, each at its line",
+	    "[program:a]\ncommand=x\nready=tcp:db.example:5432\n"
+	    "healthcheck=log:ready\nready_interval=0\n"
+	    "depends_on=b:maybe, b, b\nwatchdog_sec=3\n[program:b]\ncommand=x\n",
+	    "t.ini:3: ready: \"tcp:db.example:5432\": the host must be an IP "
+	    "address or localhost (a name lookup would hold up the supervisor; "
+	    "probe names with exec:)\n"
+	    "t.ini:4: healthcheck: \"log:ready\": log:REGEX is a readiness, not "
+	    "a health check\n"
+	    "t.ini:5: ready_interval: at least 0.01 (10 ms)\n"
+	    "t.ini:6: depends_on: \"maybe\": the condition must be ready, "
+	    "started or completed\n"
+	    "t.ini:6: depends_on: b is named twice\n"
+	    "t.ini:7: watchdog_sec: needs ready = notify (the program sends "
+	    "WATCHDOG=1 on NOTIFY_SOCKET)");
+}
+
 int
 main(void)
 {
@@ -1985,5 +2102,6 @@ main(void)
 	test_environment();
 	test_supervisord_keys();
 	test_options();
+	test_depends_graph();
 	return unit_failed;
 }

@@ -20,6 +20,7 @@
 #include <ev.h>
 
 #include "config.h"
+#include "depends.h"
 #include "log.h"
 #include "monotime.h"
 #include "process.h"
@@ -1594,6 +1595,136 @@ open_fds(void)
 	return n;
 }
 
+/* ---- readiness, health and dependencies ---------------------------- */
+
+/* With ready=, startsecs gives way: STARTING until the input says ready;
+ * a second word changes nothing. */
+static void
+case_ready_input(void)
+{
+	struct process *p;
+
+	if (!setup("ready", PROGRAM("db") "startsecs=1\n"
+	    "ready=tcp:127.0.0.1:5432\nready_timeout=10\n"))
+		goto out;
+	p = proc("db");
+	process_start(p);
+	advance(2);
+	CHECK("ready: still STARTING past startsecs", p->p_state ==
+	    PROC_STARTING);
+	process_ready(p, "test");
+	CHECK("ready: RUNNING once said ready", p->p_state == PROC_RUNNING);
+	process_ready(p, "test again");
+	advance(20);
+	CHECK("ready: RUNNING, no timeout after it", p->p_state ==
+	    PROC_RUNNING && p->p_spawns == 1);
+	CHECK_STR("ready: states", history("db"),
+	    "STOPPED>STARTING@0.000 STARTING>RUNNING@2.000");
+out:
+	finish();
+}
+
+/* Not ready within ready_timeout: a failed start (stopped with its
+ * stopsignal, then BACKOFF), then FATAL after startretries. */
+static void
+case_ready_timeout(void)
+{
+	struct process *p;
+
+	if (!setup("ready_timeout", PROGRAM("slow") "ready=notify\n"
+	    "ready_timeout=3\nstartretries=1\n"))
+		goto out;
+	p = proc("slow");
+	process_start(p);
+	advance(2.999);
+	CHECK("ready_timeout: STARTING before it", p->p_state == PROC_STARTING);
+	advance(0.001);
+	CHECK("ready_timeout: stopped at it", p->p_state == PROC_STOPPING ||
+	    p->p_state == PROC_BACKOFF);
+	CHECK_STR("ready_timeout: with its stopsignal", fake_signals("slow"),
+	    "TERM@3.000 CONT@3.000");
+	advance(20);
+	CHECK("ready_timeout: FATAL after one retry", p->p_state == PROC_FATAL &&
+	    p->p_spawns == 2);
+	CHECK("ready_timeout: never RUNNING",
+	    seq("slow", PROC_STARTING, PROC_RUNNING) == -1);
+	CHECK("ready_timeout: BACKOFF once the first is gone",
+	    seq("slow", PROC_STOPPED, PROC_BACKOFF) != -1);
+out:
+	finish();
+}
+
+/* A health check's restart: the whole tree stopped, then started. */
+static void
+case_restart(void)
+{
+	struct process *p;
+	pid_t pid;
+
+	if (!setup("restart", PROGRAM("web") "startsecs=0\n"))
+		goto out;
+	p = proc("web");
+	process_start(p);
+	pid = p->p_pid;
+	advance(5);
+	process_restart(p, "test");
+	advance(1);
+	CHECK("restart: RUNNING again, a new pid", p->p_state == PROC_RUNNING &&
+	    p->p_pid != pid && p->p_spawns == 2);
+	CHECK_STR("restart: states", history("web"),
+	    "STOPPED>RUNNING@0.000 RUNNING>STOPPING@5.000 "
+	    "STOPPING>STOPPED@5.000 STOPPED>RUNNING@5.000");
+out:
+	finish();
+}
+
+/* depends_on: WAITING until the dependency is RUNNING; a FATAL one
+ * leaves it WAITING without a spawn; a dependency's start frees it. */
+static void
+case_depends(void)
+{
+	struct process *db, *app;
+
+	if (!setup("depends", PROGRAM("db") "startsecs=1\nstartretries=0\n"
+	    PROGRAM("app") "startsecs=1\ndepends_on=db\n"))
+		goto out;
+	depends_start(loop);
+	db = proc("db");
+	app = proc("app");
+	CHECK("depends: db first in the table", proctable_get(0) == db);
+	proctable_start_autostart();
+	settle();
+	CHECK("depends: app WAITING", app->p_state == PROC_WAITING &&
+	    app->p_spawns == 0);
+	CHECK_STR("depends: app says what for", app->p_waiting_for,
+	    "db to be ready (db is STARTING)");
+	advance(1);
+	CHECK("depends: app STARTING once db is RUNNING",
+	    app->p_state == PROC_STARTING);
+	CHECK_STR("depends: app's states", history("app"),
+	    "STOPPED>WAITING@0.000 WAITING>STARTING@1.000");
+	process_stop(app);
+	process_stop(db);
+	advance(1);
+	/* db fails its start: FATAL.  app waits, and spawns nothing. */
+	process_start(db);
+	process_start(app);
+	settle();
+	fake_exit("db", exited(1));
+	advance(30);
+	CHECK("depends: db FATAL", db->p_state == PROC_FATAL);
+	CHECK("depends: app WAITING on a FATAL db, one spawn in all",
+	    app->p_state == PROC_WAITING && app->p_spawns == 1);
+	CHECK("depends: doomed (wait fails)", depends_doomed(app));
+	process_start(db);
+	advance(2);
+	CHECK("depends: app starts once db runs again",
+	    app->p_state == PROC_RUNNING && app->p_spawns == 2);
+out:
+	depends_stop();
+	finish();
+}
+
 int
 main(void)
 {
@@ -1636,6 +1767,10 @@ main(void)
 	case_keep();
 	case_retire();
 	case_revive();
+	case_ready_input();
+	case_ready_timeout();
+	case_restart();
+	case_depends();
 	CHECK("every fake tree freed", fake_trees() == 0);
 	CHECK("every exec pipe closed", open_fds() == fds);
 	return unit_failed;
