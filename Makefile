@@ -34,7 +34,8 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
-	  src/daemon.c src/pidfile.c src/childlogdir.c
+	  src/daemon.c src/pidfile.c src/childlogdir.c \
+	  src/eventtype.c src/events.c src/eventpool.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 
@@ -119,7 +120,8 @@ FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
 	src/config_program.c src/config_daemon.c src/config_diff.c \
 	src/inifile.c src/parse.c src/strv.c src/strmap.c src/signals.c \
-	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c
+	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c \
+	src/eventtype.c
 
 $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 		src/ctlproto.h Makefile

@@ -40,14 +40,27 @@ struct capture_stream {
 	unsigned long long cs_lost_before; /* lost by its earlier writers */
 	bool		 cs_held;	/* not read until its sink has room */
 	bool		 cs_grown;	/* the pipe was made bigger */
+	bool		 cs_tapped;	/* its reads go to the tap too */
+	struct capture	*cs_capture;	/* the capture it is a stream of */
 	struct capture_listener *cs_listeners;	/* following this log */
 };
 
 struct capture {
 	struct capture_stream c_stream[2];	/* OUT_STDOUT, OUT_STDERR */
+	void		*c_owner;	/* given to the tap */
 };
 
-void	capture_init(struct capture *c, const char *name);
+/*
+ * Told of every read of a tapped stream (one whose events are enabled:
+ * PROCESS_LOG and PROCESS_COMMUNICATION), before it goes to its log.  A
+ * tapped stream is read, never spliced, and has a pipe even without a
+ * log.
+ */
+typedef void capture_tap_fn(void *owner, int stream, const char *buf,
+	    size_t len);
+void	capture_set_tap(capture_tap_fn *fn);
+
+void	capture_init(struct capture *c, const char *name, void *owner);
 int	capture_prepare(struct capture *c, const struct proc_config *pc,
 	    int child_fds[2]);
 void	capture_free(struct capture *c);

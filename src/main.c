@@ -24,6 +24,7 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
+#include "events.h"
 #include "guardian.h"
 #include "log.h"
 #include "notify.h"
@@ -346,6 +347,7 @@ static void
 begin_teardown(const char *why)
 {
 	log_info("%s; stopping all programs", why);
+	events_stopping();
 	teardown_begin(0);
 }
 
@@ -406,6 +408,7 @@ config_applied(const struct config *cf)
 {
 	watch_follow(cf);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
+	events_configure(cf);
 }
 
 /* The control socket's requests go to command.c. */
@@ -456,6 +459,7 @@ supervise(struct config *cf, const char *path)
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
 	    (int)guardian_pid, path, proctable_count(),
 	    proctable_count() == 1 ? "" : "es");
+	events_start(loop, cf);
 	if (getppid() != guardian_pid)
 		begin_teardown("the guardian died");
 	else
@@ -472,6 +476,7 @@ supervise(struct config *cf, const char *path)
 	watch_stop();
 	service_stop();
 	teardown_free();
+	events_free();
 	proctable_free();
 	reload_free();
 	tree_cleanup();

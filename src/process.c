@@ -278,9 +278,48 @@ start_fault(struct process *p, const char *what, const char *on)
  * failed start.  p may be STARTING already, queued by spawn_attempt.
  */
 static void
+tell_spawning(struct process *p, int stdio[3])
+{
+	struct process_observer *o, *next;
+
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_spawning != NULL)
+			o->po_spawning(p, stdio, o->po_arg);
+	}
+}
+
+static void
+tell_spawned(struct process *p, pid_t pid)
+{
+	struct process_observer *o, *next;
+
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_spawned != NULL)
+			o->po_spawned(p, pid, o->po_arg);
+	}
+}
+
+const char *
+process_group_name(const struct process *p)
+{
+	return p->p_program->pg_name;
+}
+
+bool
+process_exit_expected(const struct process *p)
+{
+	int status = p->p_exit_status;
+
+	return WIFEXITED(status) &&
+	    p->p_program->pg_exitcodes[WEXITSTATUS(status)];
+}
+
+static void
 spawn_now(struct process *p)
 {
-	int fd, cgroup_fd, stdio[2];
+	int fd, cgroup_fd, stdio[3];
 	pid_t pid;
 
 	p->p_exec_failed = false;
@@ -289,8 +328,11 @@ spawn_now(struct process *p)
 		start_fault(p, "cgroup", p->p_tree.t_cgroup);
 		return;
 	}
-	(void)capture_prepare(&p->p_capture, p->p_config, stdio);
+	stdio[0] = -1;
+	(void)capture_prepare(&p->p_capture, p->p_config, stdio + 1);
+	tell_spawning(p, stdio);
 	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &fd);
+	tell_spawned(p, pid);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
 	if (pid == -1) {
@@ -927,7 +969,7 @@ process_create(struct config *cf, const struct program_config *pg,
 	p->p_state = PROC_STOPPED;
 	p->p_exec_fd = -1;
 	tree_setup(&p->p_tree, p->p_name);
-	capture_init(&p->p_capture, p->p_name);
+	capture_init(&p->p_capture, p->p_name, p);
 	ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
 	p->p_exec_watcher.data = p;
 	ev_timer_init(&p->p_timer, timer_cb, 0, 0);

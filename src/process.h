@@ -87,6 +87,12 @@ struct process_observer {
 	void	(*po_shutdown)(struct process *p, int status, void *arg);
 	/* p is about to be freed (a reload removed it, or the end). */
 	void	(*po_removed)(struct process *p, void *arg);
+	/* p is about to be spawned: the observer may give the child's stdin
+	 * and stdout (stdio[0], stdio[1]: an event listener's protocol
+	 * pipes), which stay its own; po_spawned follows, pid -1 when the
+	 * spawn failed, and the child's ends can be closed. */
+	void	(*po_spawning)(struct process *p, int stdio[3], void *arg);
+	void	(*po_spawned)(struct process *p, pid_t pid, void *arg);
 	void	 *po_arg;
 	struct process_observer *po_next;	/* process.c's list */
 };
@@ -128,6 +134,11 @@ void	process_check_gone(struct process *p);
 bool	process_is_gone(struct process *p);
 bool	process_is_down(struct process *p);
 bool	process_needs_stop(struct process *p);
+/* Its group's name, as supervisord's groupname: its program's name, a
+ * program being its own group. */
+const char *process_group_name(const struct process *p);
+/* Whether its exit status is one of its program's exitcodes. */
+bool	process_exit_expected(const struct process *p);
 double	process_uptime(const struct process *p);
 
 /* A reload's new settings. */

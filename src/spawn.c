@@ -140,7 +140,8 @@ struct spawn_plan {
 	int	  sp_maxfd;		/* highest fd to mark close-on-exec */
 	int	  sp_signals[64];	/* signals not at SIG_DFL in the parent */
 	int	  sp_nsignals;
-	int	  sp_stdio[2];		/* the child's stdout, stderr; -1: null */
+	int	  sp_stdio[3];		/* the child's stdin, stdout, stderr;
+					   -1: /dev/null */
 	gid_t	 *sp_groups;		/* user=: its groups, for setgroups */
 	int	  sp_ngroups;
 };
@@ -407,18 +408,21 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if ((fd = open("/dev/null", O_RDONLY)) == -1)
+	/* An event listener's stdin is its protocol pipe; others' is null. */
+	if ((fd = sp->sp_stdio[0]) == -1 &&
+	    (fd = open("/dev/null", O_RDONLY)) == -1)
 		child_fail(errfd, SPAWN_STAGE_STDIN, errno);
 	if (fd != STDIN_FILENO) {
 		if (dup2(fd, STDIN_FILENO) == -1)
 			child_fail(errfd, SPAWN_STAGE_STDIN, errno);
-		close(fd);
+		if (sp->sp_stdio[0] == -1)
+			close(fd);
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 1; i < 3; i++) {
 		if ((fd = sp->sp_stdio[i]) == -1 &&
 		    (fd = open("/dev/null", O_WRONLY)) == -1)
 			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
-		if (dup2(fd, STDOUT_FILENO + i) == -1)
+		if (dup2(fd, i) == -1)
 			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
 		if (sp->sp_stdio[i] == -1)
 			close(fd);
@@ -636,7 +640,7 @@ make_child(const struct child_args *a)
  */
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, const int stdio[2], int *error_fd)
+    int cgroup_fd, const int stdio[3], int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
 	struct child_args a;
@@ -664,6 +668,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	}
 	sp.sp_stdio[0] = stdio[0];
 	sp.sp_stdio[1] = stdio[1];
+	sp.sp_stdio[2] = stdio[2];
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {

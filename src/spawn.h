@@ -31,8 +31,9 @@ struct spawn_error {
 #define SPAWN_EXIT_NOEXEC	126	/* found but not executable */
 #define SPAWN_EXIT_NOTFOUND	127	/* anything else */
 
+/* stdio: the child's stdin, stdout, stderr; -1 for /dev/null. */
 pid_t	spawn_process(const struct program_config *pg,
-	    const struct proc_config *pc, int cgroup_fd, const int stdio[2],
+	    const struct proc_config *pc, int cgroup_fd, const int stdio[3],
 	    int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);

@@ -1,0 +1,457 @@
+/*
+ * events.c: supervisord's events from what happens here.  PROCESS_STATE_*
+ * come from the process layer's observer, in supervisord's sequence: the
+ * machine here restarts a process that ran long enough straight from
+ * RUNNING (to STARTING, or RUNNING again with startsecs = 0), waits out a
+ * quick exit in BACKOFF, and gives up from STARTING, where supervisord
+ * always passes through EXITED, STARTING and BACKOFF; those are told as
+ * supervisord tells them, from the state last told.  The payloads are
+ * events.py's; what nobody subscribes to is never made.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "eventpool.h"
+#include "events.h"
+#include "log.h"
+#include "process.h"
+#include "strmap.h"
+
+#define LOG_EVENT_MAX	(64 * 1024)	/* output in one PROCESS_LOG */
+
+/* What listeners were told of one process. */
+struct told {
+	enum proc_state	 t_state;	/* the state last told */
+	pid_t		 t_pid;		/* the pid last told running */
+	pid_t		 t_spawned;	/* its latest spawn's pid */
+};
+
+static struct ev_loop	*loop;
+static struct strmap	 told_by_name;	/* struct told, by process name */
+static char		**groups;	/* the groups told added, in order */
+static size_t		 ngroups;
+static bool		 stopping_said;
+static ev_periodic	 ticks[3];
+static const struct {
+	int		 tk_period;
+	enum event_type	 tk_type;
+} tick_types[3] = {
+	{ 5, EV_TICK_5 }, { 60, EV_TICK_60 }, { 3600, EV_TICK_3600 },
+};
+
+static void
+publish(enum event_type type, const char *payload, size_t len)
+{
+	struct event *e;
+
+	if ((e = event_new(type, payload, len)) == NULL)
+		return;
+	eventpool_publish(e);
+	event_unref(e);
+}
+
+/* ---- process states ------------------------------------------------- */
+
+static enum event_type
+state_event(enum proc_state s)
+{
+	switch (s) {
+	case PROC_STOPPED:	return EV_PROCESS_STATE_STOPPED;
+	case PROC_STARTING:	return EV_PROCESS_STATE_STARTING;
+	case PROC_RUNNING:	return EV_PROCESS_STATE_RUNNING;
+	case PROC_BACKOFF:	return EV_PROCESS_STATE_BACKOFF;
+	case PROC_STOPPING:	return EV_PROCESS_STATE_STOPPING;
+	case PROC_EXITED:	return EV_PROCESS_STATE_EXITED;
+	case PROC_FATAL:	return EV_PROCESS_STATE_FATAL;
+	}
+	return EV_PROCESS_STATE_UNKNOWN;
+}
+
+static struct told *
+told_of(struct process *p)
+{
+	struct told *t;
+
+	if ((t = strmap_get(&told_by_name, p->p_name)) != NULL)
+		return t;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if (strmap_put(&told_by_name, p->p_name, t) == -1) {
+		free(t);
+		return NULL;
+	}
+	t->t_state = PROC_STOPPED;
+	return t;
+}
+
+/* One PROCESS_STATE_<to> event, from the state last told. */
+static void
+tell(struct process *p, struct told *t, enum proc_state to)
+{
+	enum event_type type = state_event(to);
+	char buf[512];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "processname:%s groupname:%s "
+	    "from_state:%s", p->p_name, process_group_name(p),
+	    proc_state_name(t->t_state));
+	switch (to) {
+	case PROC_STARTING:
+	case PROC_BACKOFF:
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " tries:%d",
+		    p->p_retries);
+		break;
+	case PROC_RUNNING:
+		t->t_pid = t->t_spawned;
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " pid:%d",
+		    (int)t->t_pid);
+		break;
+	case PROC_EXITED:
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+		    " expected:%d pid:%d", process_exit_expected(p) ? 1 : 0,
+		    (int)t->t_pid);
+		break;
+	case PROC_STOPPING:
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " pid:%d",
+		    (int)t->t_pid);
+		break;
+	case PROC_STOPPED:
+		/* From BACKOFF nothing ran: supervisord's pid is 0. */
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " pid:%d",
+		    t->t_state == PROC_STOPPING ? (int)t->t_pid : 0);
+		break;
+	case PROC_FATAL:
+		break;
+	}
+	t->t_state = to;
+	if (n > 0 && (size_t)n < sizeof(buf) && eventpool_wanted(type))
+		publish(type, buf, (size_t)n);
+}
+
+static void
+state_changed(struct process *p, enum proc_state from, void *arg)
+{
+	struct told *t = told_of(p);
+	enum proc_state to = p->p_state;
+
+	(void)from;
+	(void)arg;
+	if (t == NULL)
+		return;
+	switch (to) {
+	case PROC_RUNNING:
+		/* A restart of a process that ran: it exited first. */
+		if (t->t_state == PROC_RUNNING)
+			tell(p, t, PROC_EXITED);
+		if (t->t_state != PROC_STARTING)
+			tell(p, t, PROC_STARTING);
+		tell(p, t, PROC_RUNNING);
+		break;
+	case PROC_STARTING:
+		if (t->t_state == PROC_RUNNING)
+			tell(p, t, PROC_EXITED);
+		if (t->t_state != PROC_STARTING)
+			tell(p, t, PROC_STARTING);
+		break;
+	case PROC_BACKOFF:
+		/* A quick exit of a RUNNING one, restarted after a delay:
+		 * supervisord says EXITED, then STARTING at the restart. */
+		if (t->t_state == PROC_RUNNING)
+			tell(p, t, PROC_EXITED);
+		else
+			tell(p, t, PROC_BACKOFF);
+		break;
+	case PROC_FATAL:
+		/* Given up from STARTING: supervisord's last BACKOFF. */
+		if (t->t_state == PROC_STARTING)
+			tell(p, t, PROC_BACKOFF);
+		tell(p, t, PROC_FATAL);
+		break;
+	default:
+		tell(p, t, to);
+		break;
+	}
+}
+
+static void
+spawned(struct process *p, pid_t pid, void *arg)
+{
+	struct told *t = told_of(p);
+
+	(void)arg;
+	if (t != NULL && pid > 0)
+		t->t_spawned = pid;
+}
+
+static void
+removed(struct process *p, void *arg)
+{
+	(void)arg;
+	free(strmap_remove(&told_by_name, p->p_name));
+}
+
+static void
+shutdown_asked(struct process *p, int status, void *arg)
+{
+	(void)p;
+	(void)status;
+	(void)arg;
+	events_stopping();
+}
+
+static struct process_observer observer = {
+	.po_changed = state_changed,
+	.po_shutdown = shutdown_asked,
+	.po_removed = removed,
+	.po_spawned = spawned,
+};
+
+/* ---- output ------------------------------------------------------------ */
+
+/* A read of a stream whose events are enabled: PROCESS_LOG_*. */
+static void
+output_tapped(void *owner, int stream, const char *buf, size_t len)
+{
+	struct process *p = owner;
+	enum event_type type = stream == OUT_STDOUT ? EV_PROCESS_LOG_STDOUT :
+	    EV_PROCESS_LOG_STDERR;
+	char head[512], *payload;
+	int n;
+
+	if (!p->p_program->pg_events_enabled[stream] ||
+	    !eventpool_wanted(type))
+		return;
+	if (len > LOG_EVENT_MAX)
+		len = LOG_EVENT_MAX;
+	n = snprintf(head, sizeof(head), "processname:%s groupname:%s pid:%d "
+	    "channel:%s\n", p->p_name, process_group_name(p), (int)p->p_pid,
+	    stream == OUT_STDOUT ? "stdout" : "stderr");
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return;
+	if ((payload = malloc((size_t)n + len)) == NULL) {
+		log_warn("%s: PROCESS_LOG event", p->p_name);
+		return;
+	}
+	memcpy(payload, head, (size_t)n);
+	memcpy(payload + n, buf, len);
+	publish(type, payload, (size_t)n + len);
+	free(payload);
+}
+
+/* ---- the supervisor, groups, ticks --------------------------------------- */
+
+static void
+tick_cb(struct ev_loop *l, ev_periodic *w, int revents)
+{
+	int i = (int)(w - ticks);
+	long period = tick_types[i].tk_period;
+	char buf[64];
+	long when;
+	int n;
+
+	(void)revents;
+	/* supervisord's timeslice(); the timer fires on the boundary, a
+	 * hair early or late: the nearest one. */
+	when = ((long)(ev_now(l) + 0.5) + period / 2) / period * period;
+	n = snprintf(buf, sizeof(buf), "when:%ld", when);
+	publish(tick_types[i].tk_type, buf, (size_t)n);
+}
+
+/* A tick's timer runs only while a pool subscribes to it. */
+static void
+ticks_follow(void)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (eventpool_wanted(tick_types[i].tk_type)) {
+			if (!ev_is_active(&ticks[i]))
+				ev_periodic_start(loop, &ticks[i]);
+		} else
+			ev_periodic_stop(loop, &ticks[i]);
+	}
+}
+
+static void
+group_event(enum event_type type, const char *name)
+{
+	char buf[256];
+	int n;
+
+	if (!eventpool_wanted(type))
+		return;
+	n = snprintf(buf, sizeof(buf), "groupname:%s\n", name);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		publish(type, buf, (size_t)n);
+}
+
+/* The order supervisord adds groups in: by priority, then as written. */
+static int
+group_order(const void *a, const void *b)
+{
+	const struct program_config *x = *(const struct program_config *const *)a;
+	const struct program_config *y = *(const struct program_config *const *)b;
+
+	if (x->pg_priority != y->pg_priority)
+		return x->pg_priority < y->pg_priority ? -1 : 1;
+	return 0;
+}
+
+static bool
+in_config(const struct config *cf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cf->cf_nprograms; i++)
+		if (strcmp(cf->cf_programs[i]->pg_name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+told_added(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ngroups; i++)
+		if (strcmp(groups[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Groups gone (PROCESS_GROUP_REMOVED), then new ones (ADDED). */
+static void
+groups_follow(const struct config *cf)
+{
+	const struct program_config **order;
+	char **ng;
+	size_t i, n = 0;
+
+	for (i = 0; i < ngroups; i++) {
+		if (in_config(cf, groups[i])) {
+			groups[n++] = groups[i];
+			continue;
+		}
+		group_event(EV_PROCESS_GROUP_REMOVED, groups[i]);
+		free(groups[i]);
+	}
+	ngroups = n;
+	if (cf->cf_nprograms == 0)
+		return;
+	order = calloc(cf->cf_nprograms, sizeof(*order));
+	ng = reallocarray(groups, ngroups + cf->cf_nprograms, sizeof(*ng));
+	if (order == NULL || ng == NULL) {
+		log_warn("process groups");
+		free(order);
+		if (ng != NULL)
+			groups = ng;
+		return;
+	}
+	groups = ng;
+	for (i = 0; i < cf->cf_nprograms; i++)
+		order[i] = cf->cf_programs[i];
+	/* Stable: a merge of equal priorities keeps the file's order. */
+	for (i = 1; i < cf->cf_nprograms; i++) {
+		size_t j = i;
+
+		while (j > 0 && group_order(&order[j - 1], &order[j]) > 0) {
+			const struct program_config *tmp = order[j];
+
+			order[j] = order[j - 1];
+			order[--j] = tmp;
+		}
+	}
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		if (told_added(order[i]->pg_name))
+			continue;
+		if ((groups[ngroups] = strdup(order[i]->pg_name)) == NULL) {
+			log_warn("process groups");
+			break;
+		}
+		ngroups++;
+		group_event(EV_PROCESS_GROUP_ADDED, order[i]->pg_name);
+	}
+	free(order);
+}
+
+void
+events_configure(const struct config *cf)
+{
+	eventpool_configure(cf);
+	groups_follow(cf);
+	ticks_follow();
+}
+
+void
+events_start(struct ev_loop *l, const struct config *cf)
+{
+	int i;
+
+	loop = l;
+	strmap_init(&told_by_name);
+	for (i = 0; i < 3; i++)
+		ev_periodic_init(&ticks[i], tick_cb, 0,
+		    tick_types[i].tk_period, NULL);
+	eventpool_init(l, cf->cf_identifier);
+	eventpool_observe();
+	process_observe(&observer);
+	capture_set_tap(output_tapped);
+	events_configure(cf);
+	publish(EV_SUPERVISOR_STATE_CHANGE_RUNNING, "", 0);
+}
+
+void
+events_stopping(void)
+{
+	if (stopping_said || loop == NULL)
+		return;
+	stopping_said = true;
+	publish(EV_SUPERVISOR_STATE_CHANGE_STOPPING, "", 0);
+}
+
+void
+events_remote_communication(const char *type, const char *data)
+{
+	char *payload;
+	int n;
+
+	if (!eventpool_wanted(EV_REMOTE_COMMUNICATION))
+		return;
+	if ((n = asprintf(&payload, "type:%s\n%s", type, data)) == -1) {
+		log_warn("REMOTE_COMMUNICATION event");
+		return;
+	}
+	publish(EV_REMOTE_COMMUNICATION, payload, (size_t)n);
+	free(payload);
+}
+
+void
+events_free(void)
+{
+	struct strmap_slot *s;
+	size_t i;
+	int k;
+
+	if (loop == NULL)
+		return;
+	for (k = 0; k < 3; k++)
+		ev_periodic_stop(loop, &ticks[k]);
+	capture_set_tap(NULL);
+	process_unobserve(&observer);
+	eventpool_free();
+	if (told_by_name.sm_slots != NULL)
+		for (i = 0; i <= told_by_name.sm_mask; i++) {
+			s = &told_by_name.sm_slots[i];
+			if (s->ss_key != NULL)
+				free(s->ss_value);
+		}
+	strmap_free(&told_by_name);
+	for (i = 0; i < ngroups; i++)
+		free(groups[i]);
+	free(groups);
+	groups = NULL;
+	ngroups = 0;
+	loop = NULL;
+}
