@@ -85,6 +85,7 @@ static char		 scratch[DROP_READ];
 static void	read_cb(struct ev_loop *, ev_io *, int);
 static void	write_cb(struct ev_loop *, ev_io *, int);
 static void	pool_dispatch(struct eventpool *ep);
+static void	set_state(struct listener *l, enum listener_state s);
 
 const char *
 listener_state_name(enum listener_state s)
@@ -333,11 +334,21 @@ fault(struct listener *l, const char *fmt, const char *what)
 	if (!l->l_said)
 		log_warnx(fmt, l->l_proc->p_name, shown);
 	l->l_said = true;
-	l->l_state = LISTENER_UNKNOWN;
+	set_state(l, LISTENER_UNKNOWN);
 	l->l_linelen = 0;
 	give_back(l);
 	reset_result(l);
 	(void)process_signal(l->l_proc, l->l_proc->p_program->pg_stopsignal);
+}
+
+/* Every change of a listener's state, at debug level as supervisord's. */
+static void
+set_state(struct listener *l, enum listener_state s)
+{
+	if (l->l_state != s)
+		log_debug("%s: %s -> %s", l->l_proc->p_name,
+		    listener_state_name(l->l_state), listener_state_name(s));
+	l->l_state = s;
 }
 
 static void
@@ -387,7 +398,7 @@ result(struct listener *l)
 		give_back(l);
 	}
 	reset_result(l);
-	l->l_state = LISTENER_ACKNOWLEDGED;
+	set_state(l, LISTENER_ACKNOWLEDGED);
 }
 
 /* What it wrote, against its state (handle_listener_state_change). */
@@ -413,7 +424,7 @@ parse(struct listener *l)
 				return;
 			}
 			consume(l, 6);
-			l->l_state = LISTENER_READY;
+			set_state(l, LISTENER_READY);
 			break;
 		case LISTENER_READY:
 			l->l_line[l->l_linelen < 32 ? l->l_linelen : 32] = '\0';
@@ -459,6 +470,27 @@ parse(struct listener *l)
 	}
 }
 
+/* What it wrote, at debug level as supervisord's ("OKREADY" in one). */
+static void
+log_output(struct listener *l, const char *buf, size_t n)
+{
+	char shown[4 * LINE_MAX_LEN + 1];
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k + 4 < sizeof(shown); i++) {
+		if (buf[i] == '\n') {
+			shown[k++] = '\\';
+			shown[k++] = 'n';
+		} else if ((unsigned char)buf[i] < 0x20 ||
+		    (unsigned char)buf[i] >= 0x7f)
+			shown[k++] = '?';
+		else
+			shown[k++] = buf[i];
+	}
+	shown[k] = '\0';
+	log_debug("%s stdout output: %s", l->l_proc->p_name, shown);
+}
+
 static void
 read_cb(struct ev_loop *lp, ev_io *w, int revents)
 {
@@ -486,6 +518,7 @@ read_cb(struct ev_loop *lp, ev_io *w, int revents)
 		}
 		if (l->l_state == LISTENER_UNKNOWN)
 			continue;
+		log_output(l, l->l_line + l->l_linelen, (size_t)n);
 		l->l_linelen += (size_t)n;
 		parse(l);
 	}
@@ -564,7 +597,7 @@ send_event(struct listener *l, struct queued *q)
 		l->l_in = -1;
 		return false;
 	}
-	l->l_state = LISTENER_BUSY;
+	set_state(l, LISTENER_BUSY);
 	l->l_event = e;
 	l->l_poolserial = q->q_poolserial;
 	reset_result(l);
@@ -785,7 +818,7 @@ spawning(struct process *p, int stdio[3], void *arg)
 	l->l_child[1] = out[1];
 	stdio[0] = in[0];
 	stdio[1] = out[1];
-	l->l_state = LISTENER_ACKNOWLEDGED;
+	set_state(l, LISTENER_ACKNOWLEDGED);
 	l->l_linelen = 0;
 	l->l_said = false;
 	reset_result(l);
@@ -833,7 +866,7 @@ changed(struct process *p, enum proc_state from, void *arg)
 		if (p->p_pid == 0) {
 			give_back(l);
 			close_pipes(l);
-			l->l_state = LISTENER_ACKNOWLEDGED;
+			set_state(l, LISTENER_ACKNOWLEDGED);
 			pool_dispatch(l->l_pool);
 		}
 		break;

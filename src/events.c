@@ -287,7 +287,7 @@ group_event(enum event_type type, const char *name)
 		publish(type, buf, (size_t)n);
 }
 
-/* The order supervisord adds groups in: by priority, then as written. */
+/* The order supervisord adds groups in: by priority, then by name. */
 static int
 group_order(const void *a, const void *b)
 {
@@ -296,7 +296,7 @@ group_order(const void *a, const void *b)
 
 	if (x->pg_priority != y->pg_priority)
 		return x->pg_priority < y->pg_priority ? -1 : 1;
-	return 0;
+	return strcmp(x->pg_name, y->pg_name);
 }
 
 static bool
@@ -352,17 +352,7 @@ groups_follow(const struct config *cf)
 	groups = ng;
 	for (i = 0; i < cf->cf_nprograms; i++)
 		order[i] = cf->cf_programs[i];
-	/* Stable: a merge of equal priorities keeps the file's order. */
-	for (i = 1; i < cf->cf_nprograms; i++) {
-		size_t j = i;
-
-		while (j > 0 && group_order(&order[j - 1], &order[j]) > 0) {
-			const struct program_config *tmp = order[j];
-
-			order[j] = order[j - 1];
-			order[--j] = tmp;
-		}
-	}
+	qsort(order, cf->cf_nprograms, sizeof(*order), group_order);
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		if (told_added(order[i]->pg_name))
 			continue;

@@ -273,10 +273,7 @@ start_fault(struct process *p, const char *what, const char *on)
 	failed_start(p);
 }
 
-/*
- * Forks and execs p now: STARTING (or RUNNING with startsecs=0), or a
- * failed start.  p may be STARTING already, queued by spawn_attempt.
- */
+/* The observers give a listener's pipes (stdio) before the fork. */
 static void
 tell_spawning(struct process *p, int stdio[3])
 {
@@ -316,6 +313,10 @@ process_exit_expected(const struct process *p)
 	    p->p_program->pg_exitcodes[WEXITSTATUS(status)];
 }
 
+/*
+ * Forks and execs p now: STARTING (or RUNNING with startsecs=0), or a
+ * failed start.  p may be STARTING already, queued by spawn_attempt.
+ */
 static void
 spawn_now(struct process *p)
 {
