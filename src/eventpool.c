@@ -24,7 +24,7 @@
 
 #define LINE_MAX_LEN	128	/* READY, a RESULT line: kept this long */
 #define READS_PER_WAKE	16	/* then other watchers get a turn */
-#define DROP_READ	4096	/* one read of what a broken listener writes */
+#define RESULT_MAX	(1024 * 1024) /* a longer RESULT is a fault */
 
 struct eventpool;
 
@@ -47,7 +47,8 @@ struct listener {
 	long long	 l_resultlen;	/* -1: no RESULT line yet */
 	long long	 l_resultgot;	/* bytes of the result read */
 	char		 l_result[3];	/* its first bytes (OK is two) */
-	bool		 l_said;	/* a fault of this run was logged */
+	bool		 l_said;	/* a fault was logged, none since an OK */
+	bool		 l_said_fail;	/* a rejection was, none since an OK */
 	struct listener	*l_next;	/* the pool's, in spawn order */
 };
 
@@ -80,7 +81,6 @@ static struct strmap	 pools_by_name;
 static struct strmap	 listeners;	/* by process name */
 static unsigned long long global_serial;
 static bool		 global_serial_any;
-static char		 scratch[DROP_READ];
 
 static void	read_cb(struct ev_loop *, ev_io *, int);
 static void	write_cb(struct ev_loop *, ev_io *, int);
@@ -335,6 +335,8 @@ fault(struct listener *l, const char *fmt, const char *what)
 		log_warnx(fmt, l->l_proc->p_name, shown);
 	l->l_said = true;
 	set_state(l, LISTENER_UNKNOWN);
+	/* Not read any more: a flood costs nothing, its pipe just fills. */
+	ev_io_stop(loop, &l->l_rio);
 	l->l_linelen = 0;
 	give_back(l);
 	reset_result(l);
@@ -373,7 +375,8 @@ result_length(const char *s, size_t len, long long *out)
 	v = strtoll(buf, &end, 10);
 	while (*end == ' ' || *end == '\t' || *end == '\r')
 		end++;
-	if (errno != 0 || end == buf || *end != '\0' || v < 0)
+	if (errno != 0 || end == buf || *end != '\0' || v < 0 ||
+	    v > RESULT_MAX)
 		return false;
 	*out = v;
 	return true;
@@ -388,13 +391,15 @@ result(struct listener *l)
 	if (ok) {
 		log_debug("%s: event %llu was processed", l->l_proc->p_name,
 		    l->l_event != NULL ? l->l_event->ev_serial : 0);
+		/* It works: its next fault is news. */
+		l->l_said = l->l_said_fail = false;
 		event_unref(l->l_event);
 		l->l_event = NULL;
 	} else {
-		if (!l->l_said)
+		if (!l->l_said_fail)
 			log_warnx("%s: event was rejected (it is sent again)",
 			    l->l_proc->p_name);
-		l->l_said = true;
+		l->l_said_fail = true;
 		give_back(l);
 	}
 	reset_result(l);
@@ -435,10 +440,12 @@ parse(struct listener *l)
 			if (l->l_resultlen < 0) {
 				nl = memchr(l->l_line, '\n', l->l_linelen);
 				if (nl == NULL) {
-					if (l->l_linelen == sizeof(l->l_line))
-						fault(l, "%s: bad result line: "
-						    "\"%s...\" (too long); it is "
-						    "UNKNOWN and restarted", "");
+					if (l->l_linelen < sizeof(l->l_line))
+						return;
+					l->l_line[32] = '\0';
+					fault(l, "%s: bad result line: \"%s...\" "
+					    "(too long); it is UNKNOWN and "
+					    "restarted", l->l_line);
 					return;
 				}
 				pos = (size_t)(nl - l->l_line);
@@ -500,12 +507,10 @@ read_cb(struct ev_loop *lp, ev_io *w, int revents)
 
 	(void)lp;
 	(void)revents;
-	for (i = 0; i < READS_PER_WAKE && l->l_out != -1; i++) {
-		if (l->l_state == LISTENER_UNKNOWN)
-			n = read(l->l_out, scratch, sizeof(scratch));
-		else
-			n = read(l->l_out, l->l_line + l->l_linelen,
-			    sizeof(l->l_line) - l->l_linelen);
+	for (i = 0; i < READS_PER_WAKE && l->l_out != -1 &&
+	    l->l_state != LISTENER_UNKNOWN; i++) {
+		n = read(l->l_out, l->l_line + l->l_linelen,
+		    sizeof(l->l_line) - l->l_linelen);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -516,8 +521,6 @@ read_cb(struct ev_loop *lp, ev_io *w, int revents)
 			ev_io_stop(loop, &l->l_rio);
 			break;
 		}
-		if (l->l_state == LISTENER_UNKNOWN)
-			continue;
 		log_output(l, l->l_line + l->l_linelen, (size_t)n);
 		l->l_linelen += (size_t)n;
 		parse(l);
@@ -820,7 +823,6 @@ spawning(struct process *p, int stdio[3], void *arg)
 	stdio[1] = out[1];
 	set_state(l, LISTENER_ACKNOWLEDGED);
 	l->l_linelen = 0;
-	l->l_said = false;
 	reset_result(l);
 	ev_io_set(&l->l_rio, l->l_out, EV_READ);
 	ev_io_set(&l->l_wio, l->l_in, EV_WRITE);
