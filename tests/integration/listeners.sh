@@ -1,0 +1,185 @@
+#!/bin/bash
+# Event listeners as real configs write them: the one that stops the
+# whole container when a process dies (SIGTERM to the pid in the
+# pidfile), a relay of PROCESS_LOG lines to the supervisor's stdout; and
+# supervisord's own end-to-end fixtures that involve listeners, ported
+# (its test_end_to_end.py: issues 663, 733 and 1170c).
+. "$(dirname "$0")/../lib.sh"
+
+PY=/usr/bin/python3
+if [ ! -x "$PY" ] || ! $PY -c 'import supervisor.childutils' 2>/dev/null
+then
+	t_pass "skipped: Debian's python3-supervisor is not installed"
+	exit 0
+fi
+
+# ---- 1. stop everything when a process dies -----------------------------
+# As the containers' configs have it (mailcow, tiangolo's images): a
+# childutils listener on EXITED and FATAL that signals the pidfile's pid.
+cat > "$T/kill_supervisor.py" <<'EOF'
+import os
+import signal
+import sys
+
+from supervisor import childutils
+
+while True:
+    headers, payload = childutils.listener.wait(sys.stdin, sys.stdout)
+    sys.stderr.write('%s %s\n' % (headers['eventname'], payload))
+    sys.stderr.flush()
+    childutils.listener.ok(sys.stdout)
+    with open(sys.argv[1]) as f:
+        os.kill(int(f.readline()), signal.SIGTERM)
+EOF
+t_config <<EOF
+[supervisord]
+pidfile = $T/sup.pid
+
+[program:app]
+command = sh -c 'sleep 1; exit 2'
+startsecs = 0
+autorestart = false
+
+[program:other]
+command = sleep 1000
+
+[eventlistener:processes]
+command = $PY $T/kill_supervisor.py $T/sup.pid
+events = PROCESS_STATE_EXITED, PROCESS_STATE_FATAL
+EOF
+t_start
+t_check "stop-on-exit: the supervisor exits once app has" t_wait 30 sup_gone
+t_wait_exit 5
+t_check "stop-on-exit: for the listener's SIGTERM, after app's exit" eval '
+	[ "$(line_of "app exited with status 2")" -lt \
+	  "$(line_of "SIGTERM received")" ]'
+t_check "stop-on-exit: the listener got app's EXITED event" eval \
+	'grep -q "PROCESS_STATE_EXITED processname:app groupname:app from_state:RUNNING expected:0 pid:" "$(auto_log processes stderr)"'
+t_check "stop-on-exit: nothing left running" t_wait 10 no_program_left
+t_check "stop-on-exit: exit status 0" test "$SUP_STATUS" = 0
+
+# ---- 2. a PROCESS_LOG relay to the supervisor's stdout -------------------
+# The listener's stdout is the protocol: it writes the lines to its
+# stderr, whose log is the supervisor's stdout.
+cat > "$T/relay.py" <<'EOF'
+import sys
+
+from supervisor import childutils
+
+while True:
+    headers, payload = childutils.listener.wait(sys.stdin, sys.stdout)
+    head, data = payload.split('\n', 1)
+    fields = dict(w.split(':', 1) for w in head.split())
+    for line in data.splitlines():
+        sys.stderr.write('%s %s | %s\n' % (fields['processname'],
+                                            fields['channel'], line))
+    sys.stderr.flush()
+    childutils.listener.ok(sys.stdout)
+EOF
+t_config <<EOF
+[program:chatty]
+command = sh -c 'echo out one; echo err one >&2; sleep 0.2; echo "out two é"; exec sleep 1000'
+stdout_events_enabled = true
+stderr_events_enabled = true
+stdout_logfile = $T/chatty.out
+
+[program:quiet]
+command = sh -c 'echo not relayed; exec sleep 1000'
+
+[eventlistener:relay]
+command = $PY $T/relay.py
+events = PROCESS_LOG
+stderr_logfile = /dev/stdout
+EOF
+t_start
+t_check "relay: stdout lines reach the supervisor's stdout" \
+	t_wait 20 grep -qxF "chatty stdout | out one" "$T/out"
+t_check "relay: stderr lines too" \
+	t_wait 20 grep -qxF "chatty stderr | err one" "$T/out"
+t_check "relay: a multi-byte character (len counts characters)" \
+	t_wait 20 grep -qxF "chatty stdout | out two é" "$T/out"
+t_check "relay: the log file still gets the output" \
+	t_wait 10 grep -qxF "out one" "$T/chatty.out"
+t_check "relay: a program without events enabled is not relayed" \
+	eval '! grep -q "not relayed" "$T/out"'
+t_stop TERM 20
+t_check "relay: exit status 0" test "$SUP_STATUS" = 0
+
+# ---- 3. supervisord's issue 663: the protocol works (TICK_5) -------------
+cat > "$T/listener663.py" <<'EOF'
+import sys
+
+
+def say(stream, s):
+    stream.write(s)
+    stream.flush()
+
+
+while True:
+    say(sys.stdout, 'READY\n')
+    line = sys.stdin.readline()
+    say(sys.stderr, line)
+    headers = dict(x.split(':') for x in line.split())
+    say(sys.stderr, sys.stdin.read(int(headers['len'])))
+    say(sys.stdout, 'RESULT 2\nOK')
+EOF
+t_config <<EOF
+[supervisord]
+loglevel = debug
+
+[eventlistener:listener]
+command = $PY $T/listener663.py
+events = TICK_5
+startretries = 0
+autorestart = false
+EOF
+t_start
+t_check "663: two TICK_5 events answered (OKREADY, BUSY -> ACKNOWLEDGED)" \
+	t_wait 30 eval '[ "$(log_count "listener stdout output: .*OKREADY")" -ge 2 ] &&
+	    [ "$(log_count "listener: BUSY -> ACKNOWLEDGED")" -ge 2 ]'
+t_check "663: the listener got them (its stderr)" eval \
+	'[ "$(grep -c "eventname:TICK_5 len:" "$(auto_log listener stderr)")" -ge 2 ] &&
+	 grep -qE "^when:[0-9]+0|^when:[0-9]+5" "$(auto_log listener stderr)"'
+t_stop TERM 20
+
+# ---- 4. supervisord's issue 733: a one-line listener ends it on FATAL ----
+t_config <<EOF
+[supervisord]
+loglevel = debug
+
+[program:nonexistent]
+command = $T/nonexistent
+startsecs = 0
+startretries = 0
+autorestart = false
+
+[eventlistener:fatalexit]
+events = PROCESS_STATE_FATAL
+command = sh -c 'while true; do printf "READY\n"; read line; kill -15 \$PPID; printf "RESULT 2\n"; printf "OK"; done'
+startsecs = 0
+startretries = 0
+EOF
+t_start
+t_check "733: nonexistent goes FATAL" t_wait 30 log_has "nonexistent gave up"
+t_check "733: the listener's SIGTERM ends the supervisor" \
+	eval 't_wait 30 sup_gone && log_has "SIGTERM received"'
+t_wait_exit 5
+
+# ---- 5. supervisord's issue 1170c: the listener's own environment= -------
+t_config <<EOF
+[supervisord]
+environment = FOO="set from [supervisord] section"
+
+[eventlistener:echo]
+command = bash -c "echo '%(ENV_FOO)s' >&2"
+environment = FOO="set from [eventlistener] section"
+events = PROCESS_STATE_FATAL
+startsecs = 0
+startretries = 0
+autorestart = false
+EOF
+t_start
+t_check "1170c: the [eventlistener] section's value wins" t_wait 20 \
+	eval 'grep -qxF "set from [eventlistener] section" "$(auto_log echo stderr)"'
+t_stop TERM 20
+exit $T_FAILED
