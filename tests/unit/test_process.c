@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <ev.h>
 
 #include "config.h"
+#include "events.h"
 #include "log.h"
 #include "monotime.h"
 #include "process.h"
@@ -1594,6 +1596,148 @@ open_fds(void)
 	return n;
 }
 
+/* ---- events: supervisord's sequence, told to a listener ---------------- */
+
+/* The test plays the listener: what it got, "EVENT payload" with the
+ * pids left out, one per line. */
+static char	 got[8192];
+
+/* Reads every event sent to the listener, answering OK and READY to
+ * each; appends them to got. */
+static void
+listen_all(int in, int out)
+{
+	char buf[4096], name[64], *nl, *line;
+	size_t len = 0, plen, k;
+	ssize_t n;
+	const char *w;
+
+	for (;;) {
+		settle();
+		n = read(in, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			if ((w = strstr(buf, "eventname:")) == NULL ||
+			    sscanf(w, "eventname:%63s len:%zu", name,
+			    &plen) != 2 || (size_t)(nl + 1 - buf) + plen > len)
+				break;
+			k = strlen(got);
+			snprintf(got + k, sizeof(got) - k, "%s ", name);
+			line = nl + 1;
+			for (k = 0; k < plen; k++) {
+				size_t g = strlen(got);
+
+				/* pid:N as pid */
+				if (strncmp(line + k, "pid:", 4) == 0) {
+					snprintf(got + g, sizeof(got) - g,
+					    "pid");
+					k += 4;
+					while (k < plen && line[k] >= '0' &&
+					    line[k] <= '9')
+						k++;
+					k--;
+					continue;
+				}
+				if (g + 1 < sizeof(got)) {
+					got[g] = line[k] == '\n' ? '|' :
+					    line[k];
+					got[g + 1] = '\0';
+				}
+			}
+			k = strlen(got);
+			snprintf(got + k, sizeof(got) - k, "\n");
+			memmove(buf, line + plen, len - (size_t)(line + plen -
+			    buf));
+			len -= (size_t)(line + plen - buf);
+			buf[len] = '\0';
+			if (write(out, "RESULT 2\nOKREADY\n", 17) != 17)
+				return;
+		}
+	}
+}
+
+static void
+case_events(void)
+{
+	struct config *cf = NULL;
+	int in = -1, out = -1, flags;
+
+	got[0] = '\0';
+	if (!setup("events", "[eventlistener:rec]\ncommand=/usr/bin/rec\n"
+	    "events=PROCESS_STATE,REMOTE_COMMUNICATION\nbuffer_size=50\n"
+	    "stderr_logfile=NONE\n"
+	    PROGRAM("zero") "startsecs=0\nautorestart=true\n"
+	    PROGRAM("slow") "startsecs=1\nstartretries=1\n"))
+		goto out;
+	cf = configs[nconfigs - 1];
+	events_start(loop, cf);
+	proctable_start_autostart();
+	advance(1.5);
+	CHECK("events: the listener was given pipes",
+	    fake_stdio("rec", &in, &out) && in != -1 && out != -1);
+	if (in == -1 || out == -1)
+		goto out;
+	flags = fcntl(in, F_GETFL);
+	(void)fcntl(in, F_SETFL, flags | O_NONBLOCK);
+	if (write(out, "READY\n", 6) != 6)
+		goto out;
+	listen_all(in, out);
+	/* zero ran 10 s, exits: restarted at once, RUNNING again (the
+	 * machine goes RUNNING -> RUNNING); slow, restarted from RUNNING
+	 * (the machine goes RUNNING -> STARTING), twice. */
+	advance(8.5);
+	fake_exit("zero", exited(0));
+	fake_exit("slow", exited(1));
+	advance(0.1);
+	listen_all(in, out);
+	advance(2);
+	fake_exit("slow", exited(1));
+	advance(0.1);
+	events_remote_communication("mytype", "some data");
+	listen_all(in, out);
+	CHECK_STR("events: supervisord's sequence and payloads", got,
+	    "PROCESS_STATE_STARTING processname:rec groupname:rec "
+	    "from_state:STOPPED tries:0\n"
+	    "PROCESS_STATE_STARTING processname:zero groupname:zero "
+	    "from_state:STOPPED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:zero groupname:zero "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_STARTING processname:slow groupname:slow "
+	    "from_state:STOPPED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:rec groupname:rec "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_RUNNING processname:slow groupname:slow "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_EXITED processname:zero groupname:zero "
+	    "from_state:RUNNING expected:1 pid\n"
+	    "PROCESS_STATE_STARTING processname:zero groupname:zero "
+	    "from_state:EXITED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:zero groupname:zero "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_EXITED processname:slow groupname:slow "
+	    "from_state:RUNNING expected:0 pid\n"
+	    "PROCESS_STATE_STARTING processname:slow groupname:slow "
+	    "from_state:EXITED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:slow groupname:slow "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_EXITED processname:slow groupname:slow "
+	    "from_state:RUNNING expected:0 pid\n"
+	    "PROCESS_STATE_STARTING processname:slow groupname:slow "
+	    "from_state:EXITED tries:0\n"
+	    "REMOTE_COMMUNICATION type:mytype|some data\n");
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	events_free();
+	finish();
+}
+
 int
 main(void)
 {
@@ -1636,6 +1780,7 @@ main(void)
 	case_keep();
 	case_retire();
 	case_revive();
+	case_events();
 	CHECK("every fake tree freed", fake_trees() == 0);
 	CHECK("every exec pipe closed", open_fds() == fds);
 	return unit_failed;
