@@ -48,7 +48,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Debian packages each target needs.
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
-	     mandoc libfaketime
+	     mandoc libfaketime supervisor
 
 .PHONY: all run check deps-build deps-check bench fuzz clean install \
 	uninstall soak check-valgrind

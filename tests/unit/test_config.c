@@ -1055,9 +1055,10 @@ test_listeners(void)
 
 	cf = load("[eventlistener:l]\ncommand=a\nevents=process_state_exited,"
 	    " TICK\nbuffer_size=3\n\n[program:x]\ncommand=b\n"
-	    "stdout_events_enabled=true\nstderr_capture_maxbytes=1KB\n",
+	    "stdout_events_enabled=true\nstderr_events_enabled=false\n",
 	    &msgs);
-	CHECK("listener: accepted", cf != NULL && msgs.cm_errors == 0);
+	CHECK("listener: accepted", cf != NULL && msgs.cm_errors == 0 &&
+	    msgs.cm_count == 0);
 	if (cf != NULL) {
 		pg = cf->cf_programs[0];
 		CHECK("listener: is one", pg->pg_listener &&
@@ -1076,12 +1077,11 @@ test_listeners(void)
 		pg = cf->cf_programs[1];
 		CHECK("program: not a listener, default buffer_size",
 		    !pg->pg_listener && pg->pg_priority == 999);
-		CHECK("program: stdout events, stderr capture",
+		CHECK("program: stdout events, not stderr's",
 		    pg->pg_events_enabled[OUT_STDOUT] &&
 		    !pg->pg_events_enabled[OUT_STDERR] &&
-		    pg->pg_capture_maxbytes[OUT_STDERR] == 1024 &&
 		    pg->pg_procs[0].pcf_tapped[OUT_STDOUT] &&
-		    pg->pg_procs[0].pcf_tapped[OUT_STDERR]);
+		    !pg->pg_procs[0].pcf_tapped[OUT_STDERR]);
 	}
 	config_free(cf);
 	config_msgs_free(&msgs);
