@@ -7,6 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 PY=/usr/bin/python3
+HERE=$(cd "$(dirname "$0")" && pwd)
 if [ ! -x "$PY" ] || ! $PY -c 'import supervisor.childutils' 2>/dev/null
 then
 	t_pass "skipped: Debian's python3-supervisor is not installed"
@@ -105,7 +106,34 @@ t_check "relay: a program without events enabled is not relayed" \
 t_stop TERM 20
 t_check "relay: exit status 0" test "$SUP_STATUS" = 0
 
-# ---- 3. supervisord's issue 663: the protocol works (TICK_5) -------------
+# ---- 3. an idle supervisor with a listener and no TICK never wakes -----
+t_config <<EOF
+[program:web]
+command = sleep 1000
+startsecs = 0
+
+[eventlistener:watch]
+command = $PY $HERE/listeners/record.py $T/watch.events
+events = PROCESS_STATE, PROCESS_LOG
+startsecs = 0
+EOF
+t_start
+t_wait 20 state_is watch RUNNING
+t_wait 20 state_is web RUNNING
+SUP=$(supervisor_pid)
+# switches: the supervisor's context switches so far (both kinds).
+switches() {
+	awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$SUP/status"
+}
+t_sleep 1	# the start-up's zero timers and the config watch's are done
+before=$(switches)
+t_sleep 3
+after=$(switches)
+t_check "idle: no wakeup in 3 s with a listener ($before, then $after)" \
+	test "$before" = "$after"
+t_stop TERM 20
+
+# ---- 4. supervisord's issue 663: the protocol works (TICK_5) -------------
 cat > "$T/listener663.py" <<'EOF'
 import sys
 
@@ -142,7 +170,7 @@ t_check "663: the listener got them (its stderr)" eval \
 	 grep -qE "^when:[0-9]+0|^when:[0-9]+5" "$(auto_log listener stderr)"'
 t_stop TERM 20
 
-# ---- 4. supervisord's issue 733: a one-line listener ends it on FATAL ----
+# ---- 5. supervisord's issue 733: a one-line listener ends it on FATAL ----
 t_config <<EOF
 [supervisord]
 loglevel = debug
@@ -165,7 +193,7 @@ t_check "733: the listener's SIGTERM ends the supervisor" \
 	eval 't_wait 30 sup_gone && log_has "SIGTERM received"'
 t_wait_exit 5
 
-# ---- 5. supervisord's issue 1170c: the listener's own environment= -------
+# ---- 6. supervisord's issue 1170c: the listener's own environment= -------
 t_config <<EOF
 [supervisord]
 environment = FOO="set from [supervisord] section"
