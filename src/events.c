@@ -130,13 +130,27 @@ tell(struct process *p, struct told *t, enum proc_state to)
 		publish(type, buf, (size_t)n);
 }
 
+/*
+ * A RUNNING process's leader was reaped: EXITED now, as supervisord says
+ * it at the reap, not after the restart's fork.
+ */
+static void
+leader_exited(struct process *p, void *arg)
+{
+	struct told *t = told_of(p);
+
+	(void)arg;
+	if (t != NULL && p->p_state == PROC_RUNNING &&
+	    t->t_state == PROC_RUNNING)
+		tell(p, t, PROC_EXITED);
+}
+
 static void
 state_changed(struct process *p, enum proc_state from, void *arg)
 {
 	struct told *t = told_of(p);
 	enum proc_state to = p->p_state;
 
-	(void)from;
 	(void)arg;
 	if (t == NULL)
 		return;
@@ -158,10 +172,14 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 	case PROC_BACKOFF:
 		/* A quick exit of a RUNNING one, restarted after a delay:
 		 * supervisord says EXITED, then STARTING at the restart. */
-		if (t->t_state == PROC_RUNNING)
-			tell(p, t, PROC_EXITED);
-		else
+		if (from != PROC_RUNNING)
 			tell(p, t, PROC_BACKOFF);
+		else if (t->t_state == PROC_RUNNING)
+			tell(p, t, PROC_EXITED);
+		break;
+	case PROC_EXITED:
+		if (t->t_state != PROC_EXITED)
+			tell(p, t, PROC_EXITED);
 		break;
 	case PROC_FATAL:
 		/* Given up from STARTING: supervisord's last BACKOFF. */
@@ -206,6 +224,7 @@ static struct process_observer observer = {
 	.po_shutdown = shutdown_asked,
 	.po_removed = removed,
 	.po_spawned = spawned,
+	.po_exited = leader_exited,
 };
 
 /* ---- output ------------------------------------------------------------ */

@@ -858,6 +858,7 @@ poll_cb(struct ev_loop *l, ev_timer *w, int revents)
 bool
 process_exited(struct process *p, int status)
 {
+	struct process_observer *o, *next;
 	bool orphans;
 
 	p->p_pid = 0;
@@ -869,6 +870,11 @@ process_exited(struct process *p, int status)
 	if (p->p_exec_failed && p->p_state == PROC_RUNNING) {
 		/* startsecs=0: a failed exec is still a failed start. */
 		process_set_state(p, PROC_STARTING);
+	}
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_exited != NULL)
+			o->po_exited(p, o->po_arg);
 	}
 	orphans = tree_may_have_orphans(&p->p_tree);
 	process_event(p, PEV_EXIT);

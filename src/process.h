@@ -92,6 +92,9 @@ struct process_observer {
 	 * pipes), which stay its own; po_spawned follows, pid -1 when the
 	 * spawn failed, and the child's ends can be closed. */
 	void	(*po_spawning)(struct process *p, int stdio[3], void *arg);
+	/* Its leader was reaped (p_exit_status), before the machine acts on
+	 * it: what it does next (a restart) may take a while. */
+	void	(*po_exited)(struct process *p, void *arg);
 	void	(*po_spawned)(struct process *p, pid_t pid, void *arg);
 	void	 *po_arg;
 	struct process_observer *po_next;	/* process.c's list */
