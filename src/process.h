@@ -40,6 +40,7 @@ struct process {
 	struct tree	 p_tree;	/* everything it ever forked */
 	struct capture	 p_capture;	/* its output pipes and logs */
 	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
+	int		 p_stdin_fd;	/* its stdin's write end, -1: none */
 	ev_io		 p_exec_watcher;
 	bool		 p_exec_failed;	/* the child reported an error */
 	struct spawn_error p_exec_error;
@@ -142,6 +143,7 @@ bool	process_needs_stop(struct process *p);
 const char *process_group_name(const struct process *p);
 /* Whether its exit status is one of its program's exitcodes. */
 bool	process_exit_expected(const struct process *p);
+int	process_stdin(const struct process *p);
 double	process_uptime(const struct process *p);
 
 /* A reload's new settings. */

@@ -376,7 +376,7 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 {
 	struct sigaction sa;
 	sigset_t none;
-	int fd, err = ENOENT, i;
+	int fd, err = ENOENT, i, stage;
 
 	/*
 	 * Without clone3, join the process's cgroup before anything can fork
@@ -408,23 +408,14 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/* An event listener's stdin is its protocol pipe; others' is null. */
-	if ((fd = sp->sp_stdio[0]) == -1 &&
-	    (fd = open("/dev/null", O_RDONLY)) == -1)
-		child_fail(errfd, SPAWN_STAGE_STDIN, errno);
-	if (fd != STDIN_FILENO) {
-		if (dup2(fd, STDIN_FILENO) == -1)
-			child_fail(errfd, SPAWN_STAGE_STDIN, errno);
-		if (sp->sp_stdio[0] == -1)
-			close(fd);
-	}
-	for (i = 1; i < 3; i++) {
+	for (i = 0; i < 3; i++) {
+		stage = i == 0 ? SPAWN_STAGE_STDIN : SPAWN_STAGE_STDOUT;
 		if ((fd = sp->sp_stdio[i]) == -1 &&
-		    (fd = open("/dev/null", O_WRONLY)) == -1)
-			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
-		if (dup2(fd, i) == -1)
-			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
-		if (sp->sp_stdio[i] == -1)
+		    (fd = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY)) == -1)
+			child_fail(errfd, stage, errno);
+		if (fd != i && dup2(fd, i) == -1)
+			child_fail(errfd, stage, errno);
+		if (sp->sp_stdio[i] == -1 && fd != i)
 			close(fd);
 	}
 	if (child_nofile_set)
@@ -666,9 +657,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		errno = ENOMEM;
 		return -1;
 	}
-	sp.sp_stdio[0] = stdio[0];
-	sp.sp_stdio[1] = stdio[1];
-	sp.sp_stdio[2] = stdio[2];
+	memcpy(sp.sp_stdio, stdio, sizeof(sp.sp_stdio));
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {
@@ -739,7 +728,7 @@ spawn_stage_name(int stage)
 	case SPAWN_STAGE_SETSID:
 		return "setsid";
 	case SPAWN_STAGE_STDIN:
-		return "open /dev/null";
+		return "set up stdin";
 	case SPAWN_STAGE_CHDIR:
 		return "chdir";
 	case SPAWN_STAGE_EXEC:

@@ -1736,6 +1736,7 @@ out:
 		close(out);
 	events_free();
 	finish();
+	fake_reset();		/* the other processes' kept stdin */
 }
 
 int
