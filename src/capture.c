@@ -185,8 +185,11 @@ pump(struct capture_stream *cs, bool final)
 		if (n <= 0)
 			break;		/* EAGAIN: empty */
 		if (cs->cs_tapped && tap != NULL)
-			tap(c->c_owner, cs == &c->c_stream[OUT_STDOUT] ?
-			    OUT_STDOUT : OUT_STDERR, buf, (size_t)n);
+			n = (ssize_t)tap(c->c_owner,
+			    cs == &c->c_stream[OUT_STDOUT] ? OUT_STDOUT :
+			    OUT_STDERR, buf, (size_t)n);
+		if (n == 0)
+			continue;	/* all of it captured */
 		if (buf != scratch)
 			sink_commit(w, (size_t)n);
 		else if (w != NULL)

@@ -52,11 +52,12 @@ struct capture {
 
 /*
  * Told of every read of a tapped stream (one whose events are enabled:
- * PROCESS_LOG and PROCESS_COMMUNICATION), before it goes to its log.  A
- * tapped stream is read, never spliced, and has a pipe even without a
- * log.
+ * PROCESS_LOG and PROCESS_COMMUNICATION), before it goes to its log.  It
+ * may take bytes out (capture mode): it moves what is to be logged to the
+ * start of buf and returns its length.  A tapped stream is read, never
+ * spliced, and has a pipe even without a log.
  */
-typedef void capture_tap_fn(void *owner, int stream, const char *buf,
+typedef size_t capture_tap_fn(void *owner, int stream, char *buf,
 	    size_t len);
 void	capture_set_tap(capture_tap_fn *fn);
 

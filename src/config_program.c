@@ -74,14 +74,14 @@ static const struct key_def program_keys[] = {
 	{ "stdout_logfile", KEY_STRING, 0, 0, 0 },
 	{ "stdout_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[0]), 0, 0 },
 	{ "stdout_logfile_backups", KEY_INT, PG(pg_log_backups[0]), 0, 1000 },
-	{ "stdout_capture_maxbytes", KEY_LATER, PG(pg_capture_maxbytes[0]), 0,
+	{ "stdout_capture_maxbytes", KEY_BYTES, PG(pg_capture_maxbytes[0]), 0,
 	    0 },
 	{ "stdout_events_enabled", KEY_BOOL, PG(pg_events_enabled[0]), 0, 0 },
 	{ "stdout_syslog", KEY_LATER, 0, 0, 0 },
 	{ "stderr_logfile", KEY_STRING, 0, 0, 0 },
 	{ "stderr_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[1]), 0, 0 },
 	{ "stderr_logfile_backups", KEY_INT, PG(pg_log_backups[1]), 0, 1000 },
-	{ "stderr_capture_maxbytes", KEY_LATER, PG(pg_capture_maxbytes[1]), 0,
+	{ "stderr_capture_maxbytes", KEY_BYTES, PG(pg_capture_maxbytes[1]), 0,
 	    0 },
 	{ "stderr_events_enabled", KEY_BOOL, PG(pg_events_enabled[1]), 0, 0 },
 	{ "stderr_syslog", KEY_LATER, 0, 0, 0 },
@@ -550,6 +550,21 @@ set_user(struct loader *ld, struct program_config *pg,
 	return true;
 }
 
+/* A capture (PROCESS_COMMUNICATION) is one event: kept to CAPTURE_MAX. */
+static void
+capture_cap(struct loader *ld, struct program_config *pg,
+    const struct raw_entry *re)
+{
+	int s = re->re_key[3] == 'o' ? OUT_STDOUT : OUT_STDERR;
+
+	if (pg->pg_capture_maxbytes[s] <= CAPTURE_MAX)
+		return;
+	config_msg(ld, false, re->re_line, "%s: more than %d bytes; a "
+	    "capture keeps its last %d", re->re_key, CAPTURE_MAX,
+	    CAPTURE_MAX);
+	pg->pg_capture_maxbytes[s] = CAPTURE_MAX;
+}
+
 /* A listener's key in a [program:x]: supervisord ignores it too. */
 static void
 listener_only(struct loader *ld, const struct raw_entry *re)
@@ -588,8 +603,8 @@ listener_key(struct loader *ld, struct program_config *pg,
 		return false;
 	}
 	pg->pg_events = 0;
-	for (word = strtok_r(list, ", \t", &save); word != NULL;
-	    word = strtok_r(NULL, ", \t", &save)) {
+	for (word = strtok_r(list, ", \t\r\n", &save); word != NULL;
+	    word = strtok_r(NULL, ", \t\r\n", &save)) {
 		if ((t = event_type_lookup(word)) == -1) {
 			config_msg(ld, true, re->re_line, "events: unknown "
 			    "event type \"%s\"", word);
@@ -758,6 +773,9 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			ok = false;
 		else if (strcmp(kd->kd_name, "nice") == 0)
 			pg->pg_nice_set = true;
+		else if (strncmp(kd->kd_name, "std", 3) == 0 &&
+		    strstr(kd->kd_name, "_capture_maxbytes") != NULL)
+			capture_cap(ld, pg, re);
 	}
 	config_use_file(ld, rs->rs_file);
 	if (pg->pg_listener && !listener_check(ld, pg, rs))

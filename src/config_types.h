@@ -58,6 +58,8 @@ enum program_rlimit {
 
 /* buffer_size's cap: a pool's queue is bounded memory. */
 #define LISTENER_BUFFER_MAX	10000
+/* stdout_capture_maxbytes's: what one PROCESS_COMMUNICATION event holds. */
+#define CAPTURE_MAX		(1024 * 1024)
 
 /* A [program:NAME] section. */
 struct program_config {

@@ -21,12 +21,27 @@
 
 #define LOG_EVENT_MAX	(64 * 1024)	/* output in one PROCESS_LOG */
 
+/* Capture mode of one stream: what it writes between the tokens. */
+struct capture_mode {
+	bool		 cm_on;		/* inside BEGIN ... END */
+	size_t		 cm_match;	/* bytes of the next token seen */
+	size_t		 cm_carry;	/* of those, from earlier reads: logged
+					   (BEGIN) or waiting (END) */
+	char		*cm_buf;	/* the captured bytes, the last
+					   capture_maxbytes of them */
+	size_t		 cm_len;
+};
+
 /* What listeners were told of one process. */
 struct told {
 	enum proc_state	 t_state;	/* the state last told */
 	pid_t		 t_pid;		/* the pid last told running */
 	pid_t		 t_spawned;	/* its latest spawn's pid */
+	struct capture_mode t_capture[2]; /* OUT_STDOUT, OUT_STDERR */
 };
+
+static const char begin_token[] = "<!--XSUPERVISOR:BEGIN-->";
+static const char end_token[] = "<!--XSUPERVISOR:END-->";
 
 static struct ev_loop	*loop;
 static struct strmap	 told_by_name;	/* struct told, by process name */
@@ -204,10 +219,20 @@ spawned(struct process *p, pid_t pid, void *arg)
 }
 
 static void
+told_free(struct told *t)
+{
+	if (t == NULL)
+		return;
+	free(t->t_capture[OUT_STDOUT].cm_buf);
+	free(t->t_capture[OUT_STDERR].cm_buf);
+	free(t);
+}
+
+static void
 removed(struct process *p, void *arg)
 {
 	(void)arg;
-	free(strmap_remove(&told_by_name, p->p_name));
+	told_free(strmap_remove(&told_by_name, p->p_name));
 }
 
 static void
@@ -229,34 +254,156 @@ static struct process_observer observer = {
 
 /* ---- output ------------------------------------------------------------ */
 
-/* A read of a stream whose events are enabled: PROCESS_LOG_*. */
+/* An event of a process's output: its fields, a newline, the bytes. */
 static void
-output_tapped(void *owner, int stream, const char *buf, size_t len)
+output_event(struct process *p, enum event_type type, const char *fields,
+    const char *buf, size_t len)
 {
-	struct process *p = owner;
-	enum event_type type = stream == OUT_STDOUT ? EV_PROCESS_LOG_STDOUT :
-	    EV_PROCESS_LOG_STDERR;
 	char head[512], *payload;
 	int n;
 
-	if (!p->p_program->pg_events_enabled[stream] ||
-	    !eventpool_wanted(type))
-		return;
-	if (len > LOG_EVENT_MAX)
-		len = LOG_EVENT_MAX;
-	n = snprintf(head, sizeof(head), "processname:%s groupname:%s pid:%d "
-	    "channel:%s\n", p->p_name, process_group_name(p), (int)p->p_pid,
-	    stream == OUT_STDOUT ? "stdout" : "stderr");
+	n = snprintf(head, sizeof(head), "processname:%s groupname:%s pid:%d"
+	    "%s\n", p->p_name, process_group_name(p), (int)p->p_pid, fields);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	if ((payload = malloc((size_t)n + len)) == NULL) {
-		log_warn("%s: PROCESS_LOG event", p->p_name);
+		log_warn("%s: %s event", p->p_name, event_type_name(type));
 		return;
 	}
 	memcpy(payload, head, (size_t)n);
 	memcpy(payload + n, buf, len);
 	publish(type, payload, (size_t)n + len);
 	free(payload);
+}
+
+/* PROCESS_LOG_*: one event per read (up to LOG_EVENT_MAX). */
+static void
+log_event(struct process *p, int stream, const char *buf, size_t len)
+{
+	enum event_type type = stream == OUT_STDOUT ? EV_PROCESS_LOG_STDOUT :
+	    EV_PROCESS_LOG_STDERR;
+
+	if (len == 0 || !p->p_program->pg_events_enabled[stream] ||
+	    !eventpool_wanted(type))
+		return;
+	output_event(p, type, stream == OUT_STDOUT ? " channel:stdout" :
+	    " channel:stderr", buf, len < LOG_EVENT_MAX ? len : LOG_EVENT_MAX);
+}
+
+/* Captured bytes; only the last max are kept, as supervisord's. */
+static void
+capture_append(struct capture_mode *cm, size_t max, const char *buf,
+    size_t len)
+{
+	if (len >= max) {
+		buf += len - max;
+		len = max;
+	}
+	if (cm->cm_buf == NULL && (cm->cm_buf = malloc(max)) == NULL)
+		return;
+	if (cm->cm_len + len > max) {
+		memmove(cm->cm_buf, cm->cm_buf + (cm->cm_len + len - max),
+		    max - len);
+		cm->cm_len = max - len;
+	}
+	memcpy(cm->cm_buf + cm->cm_len, buf, len);
+	cm->cm_len += len;
+}
+
+/* The captured bytes go out as one PROCESS_COMMUNICATION_* event. */
+static void
+capture_done(struct process *p, struct capture_mode *cm, int stream)
+{
+	enum event_type type = stream == OUT_STDOUT ?
+	    EV_PROCESS_COMMUNICATION_STDOUT : EV_PROCESS_COMMUNICATION_STDERR;
+
+	if (eventpool_wanted(type))
+		output_event(p, type, "", cm->cm_buf != NULL ? cm->cm_buf : "",
+		    cm->cm_len);
+	cm->cm_len = 0;
+}
+
+/*
+ * Capture mode (supervisord's stdout_capture_maxbytes): what a process
+ * writes between <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> is
+ * not logged but sent as one PROCESS_COMMUNICATION_* event.  Rewrites buf
+ * to what is logged, returns its length.  A token cut across reads is
+ * found: the part of an END token read so far waits (it is the token's
+ * own text); the part of a BEGIN token has been logged by then, where
+ * supervisord holds it back.
+ */
+static size_t
+capture_filter(struct process *p, struct capture_mode *cm, int stream,
+    char *buf, size_t len)
+{
+	size_t max = (size_t)p->p_program->pg_capture_maxbytes[stream];
+	size_t i = 0, out = 0, tlen, fresh, mark = 0;
+	const char *token;
+
+	while (i < len) {
+		token = cm->cm_on ? end_token : begin_token;
+		tlen = strlen(token);
+		/* Of the bytes matched, those of this read, before i. */
+		fresh = cm->cm_match - cm->cm_carry;
+		if (buf[i] == token[cm->cm_match]) {
+			cm->cm_match++;
+			i++;
+			if (cm->cm_match < tlen)
+				continue;
+			if (cm->cm_on) {
+				capture_append(cm, max, buf + mark,
+				    i - (fresh + 1) - mark);
+				capture_done(p, cm, stream);
+			}
+			cm->cm_on = !cm->cm_on;
+			cm->cm_match = cm->cm_carry = 0;
+			mark = i;
+			continue;
+		}
+		if (cm->cm_match > 0) {
+			/* Not a token after all: its bytes are output. */
+			if (cm->cm_on) {
+				capture_append(cm, max, buf + mark,
+				    i - fresh - mark);
+				capture_append(cm, max, token, cm->cm_match);
+				mark = i;
+			} else {
+				memmove(buf + out, buf + i - fresh, fresh);
+				out += fresh;
+			}
+			cm->cm_match = cm->cm_carry = 0;
+			continue;	/* buf[i] may begin a token */
+		}
+		if (!cm->cm_on)
+			buf[out++] = buf[i];
+		i++;
+	}
+	/* The end of the read, maybe inside a token. */
+	fresh = cm->cm_match - cm->cm_carry;
+	if (cm->cm_on)
+		capture_append(cm, max, buf + mark, len - fresh - mark);
+	else if (fresh > 0) {
+		memmove(buf + out, buf + len - fresh, fresh);
+		out += fresh;
+	}
+	cm->cm_carry = cm->cm_match;
+	return out;
+}
+
+/* A read of a stream whose events are enabled (PROCESS_LOG_*) or which
+ * has a capture mode (PROCESS_COMMUNICATION_*). */
+static size_t
+output_tapped(void *owner, int stream, char *buf, size_t len)
+{
+	struct process *p = owner;
+	struct told *t;
+
+	if (p->p_program->pg_capture_maxbytes[stream] > 0 &&
+	    (t = told_of(p)) != NULL)
+		len = capture_filter(p, &t->t_capture[stream], stream, buf,
+		    len);
+	log_event(p, stream, buf, len);
+	return len;
 }
 
 /* ---- the supervisor, groups, ticks --------------------------------------- */
@@ -454,7 +601,7 @@ events_free(void)
 		for (i = 0; i <= told_by_name.sm_mask; i++) {
 			s = &told_by_name.sm_slots[i];
 			if (s->ss_key != NULL)
-				free(s->ss_value);
+				told_free(s->ss_value);
 		}
 	strmap_free(&told_by_name);
 	for (i = 0; i < ngroups; i++)

@@ -36,7 +36,8 @@ serverurl = unix://$d/s.sock
 
 [eventlistener:rec]
 command = $PY $HERE/listeners/record.py $d/events
-events = PROCESS_STATE, SUPERVISOR_STATE_CHANGE, PROCESS_GROUP, PROCESS_LOG
+events = PROCESS_STATE, SUPERVISOR_STATE_CHANGE, PROCESS_GROUP, PROCESS_LOG,
+    PROCESS_COMMUNICATION
 buffer_size = 100
 
 ; never starts: STARTING, BACKOFF, then FATAL
@@ -66,6 +67,13 @@ startsecs = 1
 command = sh -c 'echo hello; exec sleep 1000'
 startsecs = 1
 stdout_events_enabled = true
+
+; capture mode: what is between the tokens is one event, not logged
+[program:comm]
+command = sh -c 'printf "a\\n<!--XSUPERVISOR:BEGIN-->hello\\nworld<!--XSUPERVISOR:END-->b\\n"; exec sleep 1000'
+startsecs = 1
+stdout_capture_maxbytes = 1KB
+stdout_logfile = $d/comm.log
 
 ; not started until asked
 [program:idle]
@@ -97,7 +105,8 @@ run_scenario() {
 	t_wait 30 eval "[ \$(grep -c 'STATE_RUNNING.*processname:crash' $d/events) -ge 2 ]" &&
 	t_wait 30 eval "[ \$(grep -c 'STATE_RUNNING.*processname:zero' $d/events) -ge 2 ]" &&
 	t_wait 30 recorded "$d" 'PROCESS_LOG_STDOUT.*processname:talk' &&
-	t_wait 30 recorded "$d" 'RUNNING.*processname:web' || return 1
+	t_wait 30 recorded "$d" 'RUNNING.*processname:web' &&
+	t_wait 30 recorded "$d" 'PROCESS_COMMUNICATION_STDOUT' || return 1
 	"${ctl[@]}" stop web > /dev/null 2>&1
 	t_wait 30 recorded "$d" 'STOPPED.*processname:web' || return 1
 	"${ctl[@]}" start web > /dev/null 2>&1
@@ -129,6 +138,15 @@ t_check "this supervisor exits 0 (no leak in the sanitizer build)" \
 	test "$EXIT_STATUS" = 0
 t_check "the same events, the same payload fields" \
 	same "$T/sd/normalized" "$T/us/normalized"
+# supervisord holds back output shorter than a token (the "b" here) until
+# more comes; this supervisor writes it.
+printf 'a\nb\n' > "$T/comm.want"
+t_check "capture mode: the log has what was outside the tokens" \
+	same "$T/comm.want" "$T/us/comm.log"
+t_check "capture mode: supervisord's log so far is the same" \
+	eval '[ "$(head -c "$(stat -c %s "$T/sd/comm.log")" "$T/us/comm.log")" = "$(cat "$T/sd/comm.log")" ]'
+t_check "capture mode: the event has what was inside" \
+	grep -qF '"payload": "processname:comm groupname:comm pid:' "$T/us/events"
 t_check "the sequence has the restarts supervisord shows" \
 	grep -qxF 'PROCESS_STATE_STARTING processname:zero groupname:zero from_state:EXITED tries:0' "$T/us/normalized"
 

@@ -5,6 +5,7 @@
 # supervisord's own end-to-end fixtures that involve listeners, ported
 # (its test_end_to_end.py: issues 663, 733 and 1170c).
 . "$(dirname "$0")/../lib.sh"
+[ -n "$EV_KEEP" ] && { trap - EXIT; echo "kept $T"; }
 
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -106,7 +107,42 @@ t_check "relay: a program without events enabled is not relayed" \
 t_stop TERM 20
 t_check "relay: exit status 0" test "$SUP_STATUS" = 0
 
-# ---- 3. an idle supervisor with a listener and no TICK never wakes -----
+# ---- 3. capture mode: tokens cut across reads, a capture over its max ----
+cat > "$T/comm.sh" <<'EOF'
+printf 'one\n<!--XSUPER'
+sleep 0.3
+printf 'VISOR:BEGIN-->first<!--XSUPERVISOR:E'
+sleep 0.3
+printf 'ND-->two\n<!--XSUPERVISOR:BEGIN-->0123456789abcdef'
+printf '<!--XSUPERVISOR:END--><!--XSUPERVISOR:BEGIN--><!--XSUPERVISOR:END-->'
+printf 'three <!--XSUPERVISOR:B not one\n'
+exec sleep 1000
+EOF
+t_config <<EOF
+[program:comm]
+command = sh $T/comm.sh
+stdout_capture_maxbytes = 10
+stdout_logfile = $T/comm.log
+
+[eventlistener:rec]
+command = $PY $HERE/listeners/record.py $T/comm.events
+events = PROCESS_COMMUNICATION_STDOUT
+EOF
+t_start
+t_check "capture: three events" \
+	t_wait 20 eval '[ "$(wc -l < "$T/comm.events")" -ge 3 ]'
+t_check "capture: what was captured, its last 10 bytes, and an empty one" \
+	$PY -c '
+import json, sys
+got = [json.loads(l)["payload"].split("\n", 1)[1] for l in open(sys.argv[1])]
+assert got == ["first", "6789abcdef", ""], got
+' "$T/comm.events"
+# A BEGIN token cut across reads: its first part was logged by then.
+t_check "capture: the log has the rest" eval '[ "$(cat "$T/comm.log")" = \
+	"$(printf "one\n<!--XSUPERtwo\nthree <!--XSUPERVISOR:B not one")" ]'
+t_stop TERM 20
+
+# ---- 4. an idle supervisor with a listener and no TICK never wakes -----
 t_config <<EOF
 [program:web]
 command = sleep 1000
@@ -133,7 +169,7 @@ t_check "idle: no wakeup in 3 s with a listener ($before, then $after)" \
 	test "$before" = "$after"
 t_stop TERM 20
 
-# ---- 4. supervisord's issue 663: the protocol works (TICK_5) -------------
+# ---- 5. supervisord's issue 663: the protocol works (TICK_5) -------------
 cat > "$T/listener663.py" <<'EOF'
 import sys
 
@@ -170,7 +206,7 @@ t_check "663: the listener got them (its stderr)" eval \
 	 grep -qE "^when:[0-9]+0|^when:[0-9]+5" "$(auto_log listener stderr)"'
 t_stop TERM 20
 
-# ---- 5. supervisord's issue 733: a one-line listener ends it on FATAL ----
+# ---- 6. supervisord's issue 733: a one-line listener ends it on FATAL ----
 t_config <<EOF
 [supervisord]
 loglevel = debug
@@ -193,7 +229,7 @@ t_check "733: the listener's SIGTERM ends the supervisor" \
 	eval 't_wait 30 sup_gone && log_has "SIGTERM received"'
 t_wait_exit 5
 
-# ---- 6. supervisord's issue 1170c: the listener's own environment= -------
+# ---- 7. supervisord's issue 1170c: the listener's own environment= -------
 t_config <<EOF
 [supervisord]
 environment = FOO="set from [supervisord] section"

@@ -1109,6 +1109,10 @@ test_listeners(void)
 	check_warned("listener: the default result_handler is fine",
 	    "[eventlistener:l]\ncommand=a\nevents=TICK_5\n"
 	    "result_handler=supervisor.dispatchers:default_handler\n", "");
+	check_warned("program: a capture over 1 MB is cut to 1 MB",
+	    "[program:x]\ncommand=a\nstdout_capture_maxbytes=2MB\n",
+	    "t.ini:3: warning: stdout_capture_maxbytes: more than 1048576 "
+	    "bytes; a capture keeps its last 1048576");
 	check_warned("program: listener keys are ignored",
 	    "[program:x]\ncommand=a\nevents=TICK_5\nbuffer_size=2\n",
 	    "t.ini:3: warning: events: only [eventlistener:x] has it; "
