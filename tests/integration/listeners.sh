@@ -142,6 +142,32 @@ t_check "capture: the log has the rest" eval '[ "$(cat "$T/comm.log")" = \
 	"$(printf "one\n<!--XSUPERtwo\nthree <!--XSUPERVISOR:B not one")" ]'
 t_stop TERM 20
 
+# ---- 3b. a reload: groups removed and added, a pool's events changed -----
+reload_conf() {
+	{
+		printf '[eventlistener:rec]\ncommand = %s %s %s\n' "$PY" \
+		    "$HERE/listeners/record.py" "$T/reload.events"
+		printf 'events = %s\nstartsecs = 0\n' "$1"
+		shift
+		for p in "$@"; do
+			printf '\n[program:%s]\ncommand = sleep 1000\n' "$p"
+		done
+	} | t_config_renamed
+}
+reload_conf PROCESS_GROUP a
+t_start
+t_check "reload: the groups added at start" t_wait 20 eval \
+	'[ "$(grep -c PROCESS_GROUP_ADDED "$T/reload.events")" = 2 ]'
+reload_conf "PROCESS_GROUP, PROCESS_STATE_RUNNING" b
+ctl reload
+t_check "reload: a's group removed, b's added" t_wait 20 eval \
+	'grep -q "PROCESS_GROUP_REMOVED.*groupname:a" "$T/reload.events" &&
+	 grep -q "PROCESS_GROUP_ADDED.*groupname:b" "$T/reload.events"'
+t_check "reload: the pool's new events (b RUNNING)" t_wait 20 \
+	grep -q "PROCESS_STATE_RUNNING.*processname:b " "$T/reload.events"
+t_stop TERM 20
+t_check "reload: exit status 0" test "$SUP_STATUS" = 0
+
 # ---- 4. an idle supervisor with a listener and no TICK never wakes -----
 t_config <<EOF
 [program:web]
