@@ -25,6 +25,7 @@
 #define LINE_MAX_LEN	128	/* READY, a RESULT line: kept this long */
 #define READS_PER_WAKE	16	/* then other watchers get a turn */
 #define RESULT_MAX	(1024 * 1024) /* a longer RESULT is a fault */
+#define POOL_BYTES_MAX	(16 * 1024 * 1024) /* a pool's queued payloads */
 
 struct eventpool;
 
@@ -64,6 +65,7 @@ struct eventpool {
 	size_t		 ep_cap;	/* buffer_size */
 	struct queued	*ep_queue;	/* a ring of ep_cap */
 	size_t		 ep_head, ep_count;
+	size_t		 ep_bytes;	/* the payloads queued */
 	unsigned long long ep_serial;	/* the last pool serial given */
 	bool		 ep_serial_any;	/* one was given */
 	unsigned long long ep_dropped;	/* events the full queue lost */
@@ -177,9 +179,11 @@ queue_drop_oldest(struct eventpool *ep)
 	ep->ep_dropped++;
 	if (!ep->ep_overflowing)
 		log_error("pool %s event buffer overflowed, discarding event "
-		    "%llu (buffer_size %zu; later drops are counted in "
-		    "status)", ep->ep_name, q->q_event->ev_serial, ep->ep_cap);
+		    "%llu (buffer_size %zu, or 16 MB; later drops are counted "
+		    "in status)", ep->ep_name, q->q_event->ev_serial,
+		    ep->ep_cap);
 	ep->ep_overflowing = true;
+	ep->ep_bytes -= q->q_event->ev_len;
 	event_unref(q->q_event);
 	ep->ep_head = (ep->ep_head + 1) % ep->ep_cap;
 	ep->ep_count--;
@@ -194,12 +198,17 @@ queue_put(struct eventpool *ep, struct event *e, unsigned long long serial,
 
 	if (ep->ep_count == ep->ep_cap)
 		queue_drop_oldest(ep);
+	/* Output events are up to 64 KB, captures 1 MB: bytes are capped
+	 * too, whatever buffer_size says. */
+	while (ep->ep_count > 0 && ep->ep_bytes + e->ev_len > POOL_BYTES_MAX)
+		queue_drop_oldest(ep);
 	if (head) {
 		ep->ep_head = (ep->ep_head + ep->ep_cap - 1) % ep->ep_cap;
 		q = queue_at(ep, 0);
 	} else
 		q = queue_at(ep, ep->ep_count);
 	ep->ep_count++;
+	ep->ep_bytes += e->ev_len;
 	q->q_event = e;
 	q->q_poolserial = serial;
 }
@@ -210,6 +219,7 @@ queue_take(struct eventpool *ep)
 	struct queued q = *queue_at(ep, 0);
 
 	ep->ep_head = (ep->ep_head + 1) % ep->ep_cap;
+	ep->ep_bytes -= q.q_event->ev_len;
 	if (--ep->ep_count == 0)
 		ep->ep_overflowing = false;
 	return q;

@@ -111,4 +111,40 @@ t_check "the supervisor's memory stays put ($RSS0 kB, then $RSS1 kB)" \
 t_stop TERM 30
 t_check "the supervisor exits 0 (no leak in the sanitizer build)" \
 	test "$SUP_STATUS" = 0
+
+# ---- output events for a listener that never answers ---------------------
+# 64 MB of output as PROCESS_LOG events, a queue of 10000 events: the
+# pool keeps 16 MB of them at most, dropping the oldest.
+{
+	cat <<EOF
+[program:flood]
+command = sh -c 'while [ ! -e $T/go ]; do sleep 0.1; done; head -c 67108864 /dev/zero; exec sleep 1000'
+stdout_events_enabled = true
+stdout_logfile = NONE
+stderr_logfile = NONE
+EOF
+	hostile silent 10000 | sed 's/^events = .*/events = PROCESS_LOG/'
+} | t_config
+# The sanitizer build's freed memory waits in a quarantine (256 MB): not
+# the supervisor's to count.
+ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=1 t_start
+t_wait 30 eval 'status_of flood && [ "$STATE" = RUNNING ]'
+SUP=$(supervisor_pid)
+RSS0=$(status_kb "$SUP" VmRSS)
+touch "$T/go"
+# flood_events: events the silent pool has queued and dropped so far.
+flood_events() {
+	ctl status --json silent
+	jq '.[0].listener | .queued + .dropped' <<< "$OUT"
+}
+# 64 MB read 64 KB at a time: about 1024 events, one of them in flight.
+t_check "output flood: all of it read, as events" \
+	t_wait 60 eval '[ "$(flood_events)" -ge 1000 ]'
+t_check "output flood: the pool dropped the oldest" \
+	eval 'ctl status --json silent; jq -e ".[0].listener.dropped > 0" <<< "$OUT" > /dev/null'
+RSS1=$(status_kb "$SUP" VmRSS)
+t_check "output flood: the supervisor stays under 16 MB of queue ($RSS0 kB, then $RSS1 kB)" \
+	test "$RSS1" -lt $((RSS0 + 40960))
+t_stop TERM 30
+t_check "output flood: exit status 0" test "$SUP_STATUS" = 0
 exit $T_FAILED
