@@ -109,6 +109,12 @@ tell(struct process *p, struct told *t, enum proc_state to)
 	char buf[512];
 	int n;
 
+	if (!eventpool_wanted(type)) {
+		if (to == PROC_RUNNING)
+			t->t_pid = t->t_spawned;
+		t->t_state = to;
+		return;
+	}
 	n = snprintf(buf, sizeof(buf), "processname:%s groupname:%s "
 	    "from_state:%s", p->p_name, process_group_name(p),
 	    proc_state_name(t->t_state));
@@ -141,7 +147,7 @@ tell(struct process *p, struct told *t, enum proc_state to)
 		break;
 	}
 	t->t_state = to;
-	if (n > 0 && (size_t)n < sizeof(buf) && eventpool_wanted(type))
+	if (n > 0 && (size_t)n < sizeof(buf))
 		publish(type, buf, (size_t)n);
 }
 
