@@ -8,13 +8,7 @@
 # the event a dying listener held is sent again after its restart.
 . "$(dirname "$0")/../lib.sh"
 
-PY=/usr/bin/python3
-HERE=$(cd "$(dirname "$0")" && pwd)
-if [ ! -x "$PY" ] || ! $PY -c 'import supervisor.childutils' 2>/dev/null
-then
-	t_pass "skipped: Debian's python3-supervisor is not installed"
-	exit 0
-fi
+need_childutils
 
 hostile() {
 	printf '\n[eventlistener:%s]\n' "$1"

@@ -5,15 +5,8 @@
 # supervisord's own end-to-end fixtures that involve listeners, ported
 # (its test_end_to_end.py: issues 663, 733 and 1170c).
 . "$(dirname "$0")/../lib.sh"
-[ -n "$EV_KEEP" ] && { trap - EXIT; echo "kept $T"; }
 
-PY=/usr/bin/python3
-HERE=$(cd "$(dirname "$0")" && pwd)
-if [ ! -x "$PY" ] || ! $PY -c 'import supervisor.childutils' 2>/dev/null
-then
-	t_pass "skipped: Debian's python3-supervisor is not installed"
-	exit 0
-fi
+need_childutils
 
 # ---- 1. stop everything when a process dies -----------------------------
 # As the containers' configs have it (mailcow, tiangolo's images): a
