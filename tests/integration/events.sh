@@ -120,6 +120,8 @@ run_scenario() {
 	EXIT_STATUS=$?
 	SUP_PID=
 	# What came after STOPPING is the teardown's order: not compared.
+	# (The listener, stopped last, may be stopped before it has read
+	# what the teardown queued for it: not asked for either.)
 	sed -i '/SUPERVISOR_STATE_CHANGE_STOPPING/,$d' "$d/events"
 	$PY "$HERE/listeners/normalize.py" "$d/events" > "$d/normalized"
 }
