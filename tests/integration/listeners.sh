@@ -161,6 +161,41 @@ t_check "reload: the pool's new events (b RUNNING)" t_wait 20 \
 t_stop TERM 20
 t_check "reload: exit status 0" test "$SUP_STATUS" = 0
 
+# ---- 3c. a pool of two listeners shares one queue ----------------------
+t_config <<EOF
+[program:flap]
+command = sh -c 'sleep 0.6; exit 1'
+startsecs = 0
+autorestart = true
+
+[eventlistener:pair]
+command = $PY $HERE/listeners/record.py $T/pair.%(process_num)d.events
+numprocs = 2
+process_name = pair_%(process_num)d
+events = PROCESS_STATE
+buffer_size = 100
+EOF
+t_start
+# pair_serials: the pool serials both listeners got, sorted.
+pair_serials() {
+	cat "$T"/pair.*.events 2>/dev/null |
+		$PY -c 'import json, sys
+print(" ".join(sorted((json.loads(l)["headers"]["poolserial"]
+    for l in sys.stdin), key=int)))'
+}
+t_check "pool: its listeners got 30 events between them" t_wait 30 eval \
+	'[ "$(pair_serials | wc -w)" -ge 30 ]'
+ctl stop flap
+# pair_idle: both READY, nothing queued: every event was answered.
+pair_idle() {
+	ctl status pair_0 pair_1
+	[ "$(grep -c "\[listener READY, 0 of 100 queued" <<< "$OUT")" = 2 ]
+}
+t_check "pool: both listeners idle, the queue empty" t_wait 20 pair_idle
+t_check "pool: each event went to one of them, none lost" eval \
+	'[ "$(pair_serials)" = "$(seq -s " " 0 $(( $(pair_serials | wc -w) - 1 )))" ]'
+t_stop TERM 20
+
 # ---- 4. an idle supervisor with a listener and no TICK never wakes -----
 t_config <<EOF
 [program:web]
