@@ -908,6 +908,21 @@ eventpool_observe(void)
 	process_observe(&observer);
 }
 
+/*
+ * Whether p is a listener still handing on events: one in flight, or
+ * its pool has some and it can take them (RUNNING, not UNKNOWN).
+ */
+bool
+eventpool_draining(const struct process *p)
+{
+	struct listener *l = listener_of(p);
+
+	if (l == NULL || l->l_state == LISTENER_UNKNOWN || l->l_in == -1 ||
+	    p->p_state != PROC_RUNNING)
+		return false;
+	return l->l_event != NULL || l->l_pool->ep_count > 0;
+}
+
 bool
 eventpool_status(const struct process *p, size_t *queued,
     unsigned long long *dropped, enum listener_state *state)

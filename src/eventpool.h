@@ -52,6 +52,8 @@ void	eventpool_publish(struct event *e);
 /* The process layer's observer: pipes at each spawn, states. */
 void	eventpool_observe(void);
 
+/* For the teardown: p is a listener with events still to hand on. */
+bool	eventpool_draining(const struct process *p);
 /* For status: p's pool's queue and drops; false when p is no listener. */
 bool	eventpool_status(const struct process *p, size_t *queued,
 	    unsigned long long *dropped, enum listener_state *state);

@@ -78,6 +78,10 @@ stdout_events_enabled = true
 stderr_events_enabled = true
 stdout_logfile = $T/chatty.out
 
+[program:leaver]
+command = sh -c 'trap "echo bye; exit 0" TERM; echo hi; while :; do sleep 0.1; done'
+stdout_events_enabled = true
+
 [program:quiet]
 command = sh -c 'echo not relayed; exec sleep 1000'
 
@@ -97,8 +101,11 @@ t_check "relay: the log file still gets the output" \
 	t_wait 10 grep -qxF "out one" "$T/chatty.out"
 t_check "relay: a program without events enabled is not relayed" \
 	eval '! grep -q "not relayed" "$T/out"'
+t_wait 20 grep -qxF "leaver stdout | hi" "$T/out"
 t_stop TERM 20
 t_check "relay: exit status 0" test "$SUP_STATUS" = 0
+t_check "relay: a program's last words at the teardown are relayed" \
+	grep -qxF "leaver stdout | bye" "$T/out"
 
 # ---- 3. capture mode: tokens cut across reads, a capture over its max ----
 cat > "$T/comm.sh" <<'EOF'

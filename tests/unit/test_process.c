@@ -1739,12 +1739,105 @@ out:
 	fake_reset();		/* the other processes' kept stdin */
 }
 
+/* The teardown gives a listener up to a second to take the events the
+ * programs stopped before it made, then stops it. */
+static void
+case_teardown_drain(void)
+{
+	struct config *cf;
+	struct process *rec;
+	int in = -1, out = -1, flags;
+
+	got[0] = '\0';
+	if (!setup("drain", "[eventlistener:rec]\ncommand=/usr/bin/rec\n"
+	    "events=PROCESS_STATE_STOPPED\nstartsecs=0\n"
+	    "stderr_logfile=NONE\n"
+	    PROGRAM("web") "startsecs=0\n"))
+		goto out;
+	cf = configs[nconfigs - 1];
+	events_start(loop, cf);
+	proctable_start_autostart();
+	advance(0.1);
+	rec = proc("rec");
+	if (!fake_stdio("rec", &in, &out) || in == -1 || out == -1)
+		goto out;
+	flags = fcntl(in, F_GETFL);
+	(void)fcntl(in, F_SETFL, flags | O_NONBLOCK);
+	if (write(out, "READY\n", 6) != 6)
+		goto out;
+	settle();
+	teardown_begin(0);
+	advance(0.5);
+	CHECK("drain: web stopped first, its STOPPED sent to rec",
+	    proc("web")->p_state == PROC_STOPPED);
+	CHECK("drain: rec, BUSY with it, not stopped half a second on",
+	    rec->p_state == PROC_RUNNING);
+	listen_all(in, out);
+	advance(0.1);
+	CHECK_STR("drain: rec got web's STOPPED", got,
+	    "PROCESS_STATE_STOPPED processname:web groupname:web "
+	    "from_state:STOPPING pid\n");
+	CHECK("drain: rec stopped once it answered",
+	    rec->p_state == PROC_STOPPED || rec->p_state == PROC_STOPPING);
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	events_free();
+	finish();
+	fake_reset();
+}
+
+/* A listener that never answers is stopped a second on. */
+static void
+case_teardown_drain_bound(void)
+{
+	struct config *cf;
+	struct process *rec;
+	int in = -1, out = -1;
+
+	if (!setup("drain bound", "[eventlistener:rec]\n"
+	    "command=/usr/bin/rec\nevents=PROCESS_STATE_STOPPED\n"
+	    "startsecs=0\nstderr_logfile=NONE\n"
+	    PROGRAM("web") "startsecs=0\n"))
+		goto out;
+	cf = configs[nconfigs - 1];
+	events_start(loop, cf);
+	proctable_start_autostart();
+	advance(0.1);
+	rec = proc("rec");
+	if (!fake_stdio("rec", &in, &out) || in == -1 || out == -1)
+		goto out;
+	if (write(out, "READY\n", 6) != 6)
+		goto out;
+	settle();
+	teardown_begin(0);
+	advance(0.9);
+	CHECK("drain bound: rec still running 0.9 s on",
+	    rec->p_state == PROC_RUNNING);
+	advance(0.2);
+	CHECK("drain bound: rec stopped after a second",
+	    rec->p_state != PROC_RUNNING);
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	events_free();
+	finish();
+	fake_reset();
+}
+
 int
 main(void)
 {
 	int fds;
 
 	UNIT_BEGIN("test_process");
+	/* The listener the test plays may write to a pipe already closed:
+	 * a failed check, not the test's end. */
+	signal(SIGPIPE, SIG_IGN);
 	if (getenv("UNIT_DEBUG") == NULL)
 		log_set_level(LOG_LEVEL_CRIT);
 	else
@@ -1782,6 +1875,8 @@ main(void)
 	case_retire();
 	case_revive();
 	case_events();
+	case_teardown_drain();
+	case_teardown_drain_bound();
 	CHECK("every fake tree freed", fake_trees() == 0);
 	CHECK("every exec pipe closed", open_fds() == fds);
 	return unit_failed;
