@@ -35,7 +35,8 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
 	  src/notifysock.c src/probe.c src/readiness.c src/depends.c \
-	  src/daemon.c src/pidfile.c src/childlogdir.c
+	  src/daemon.c src/pidfile.c src/childlogdir.c \
+	  src/eventtype.c src/events.c src/eventpool.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 
@@ -48,7 +49,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Debian packages each target needs.
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
-	     mandoc libfaketime
+	     mandoc libfaketime supervisor
 
 .PHONY: all run check deps-build deps-check bench fuzz clean install \
 	uninstall soak check-valgrind
@@ -120,7 +121,8 @@ FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
 	src/config_program.c src/config_daemon.c src/config_diff.c src/config_ready.c \
 	src/inifile.c src/parse.c src/strv.c src/strmap.c src/signals.c \
-	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c
+	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c \
+	src/eventtype.c
 
 $(BUILD)/fuzz/fuzz_ctlproto: tests/fuzz/fuzz_ctlproto.c src/ctlproto.c \
 		src/ctlproto.h Makefile

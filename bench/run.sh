@@ -5,6 +5,8 @@
 # and the ratio of each to ours:
 #   restart   exit of a 1 s program -> exec of the next run (bench/stamp.c
 #             stamps both ends); floor: fork+exec+wait in C (bench/floor.c)
+#   event     exit of that program -> an event listener (bench/evlisten.c)
+#             has read its PROCESS_STATE_EXITED header (ours, supervisord)
 #   start     launch -> N programs exec'd; floor: N fork+execs in C
 #   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
 #             exited, and processes alive 1 s later; floor: killpg + reap
@@ -62,7 +64,7 @@
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart start teardown idle crash reload control output pid1
+#   ONLY="restart event start teardown idle crash reload control output pid1
 #             ready chain probes"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
@@ -195,6 +197,8 @@ wait_until() {
 
 starts() { local c; c=$(grep -c '^S ' "$1" 2>/dev/null); echo "${c:-0}"; }
 lines_at_least() { [ "$(starts "$1")" -ge "$2" ]; }
+heads() { local c; c=$(grep -c '^H ' "$1" 2>/dev/null); echo "${c:-0}"; }
+heads_at_least() { [ "$(heads "$1")" -ge "$2" ]; }
 tagged_at_least() { [ "$(tagged_programs "$1" | wc -l)" -ge "$2" ]; }
 
 # The supervisor's own processes (not its programs): ours and base fork
@@ -373,6 +377,31 @@ sc_restart_floor() {
 	    "$d/stamps" $(( RESTARTS + 1 )) "$FLOOR_RUN" || log "restart floor failed"
 	for g in $(gaps "$d/stamps" "$RESTARTS"); do
 		sample restart_ms floor "$round" "$g"
+	done
+}
+
+# event WHO ROUND: RESTARTS times, a program's exit (its last stamp) ->
+# an event listener (bench/evlisten.c) has read the header of its
+# PROCESS_STATE_EXITED event.  Ours and supervisord (runit and s6 have no
+# events: n/a).
+sc_event() {
+	local who=$1 round=$2 d=$W/event-$1-$2 g
+	case $who in ours|base|supervisord) ;; *) return ;; esac
+	export BENCH_TAG=$d
+	configure "$who" "$d" 1 "$BIN/stamp $d/stamps 1.2"
+	printf '[eventlistener:ev]\ncommand = %s %s\nevents = PROCESS_STATE_EXITED\nstdout_logfile = NONE\nstderr_logfile = NONE\n' \
+	    "$BIN/evlisten" "$d/stamps" >> "$(config_file "$who" "$d")"
+	start "$who" "$d"
+	wait_until $(( RESTARTS * 4 + 10 )) heads_at_least "$d/stamps" \
+	    "$RESTARTS" || log "event/$who: only $(heads "$d/stamps") events"
+	finish "$d"
+	for g in $(awk -v max="$RESTARTS" '
+	    $1 == "E" { es = $3; ens = $4; have = 1; next }
+	    $1 == "H" && have && n < max {
+		printf "%.3f\n", (($2 - es) * 1e9 + ($3 - ens)) / 1e6
+		n++; have = 0
+	    }' "$d/stamps" 2>/dev/null); do
+		sample event_ms "$who" "$round" "$g"
 	done
 }
 
@@ -869,7 +898,7 @@ trap 'log interrupted; exit 130' INT TERM
 
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
-for h in stamp floor treefloor startfloor filled ready; do
+for h in stamp floor treefloor startfloor filled ready evlisten; do
 	[ "$BIN/$h" -nt "bench/$h.c" ] && continue
 	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
 		{ log "cannot build bench/$h.c"; exit 1; }
@@ -1025,6 +1054,10 @@ for round in $(seq 1 "$ROUNDS"); do
 		for who in $WHO; do sc_restart "$who" "$round"; done
 		sc_restart_floor "$round"
 	fi
+	if want event; then
+		log "round $round: event latency"
+		for who in $WHO; do sc_event "$who" "$round"; done
+	fi
 	for n in $START_NS; do
 		want start || break
 		log "round $round: start $n"
@@ -1103,6 +1136,7 @@ median() {
 }
 
 ROWS="restart_ms|restart latency, ms
+event_ms|exit -> listener reads PROCESS_STATE_EXITED, ms
 $(for n in $START_NS; do echo "start_ms_$n|start $n programs, ms"; done)
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
 teardown_unfinished|teardowns still running after ${STOP_TIMEOUT}s

@@ -25,6 +25,7 @@
 
 static struct ev_loop	*loop;
 static bool		 strip_ansi;	/* [supervisor] strip_ansi */
+static capture_tap_fn	*tap;		/* told of tapped streams' reads */
 /* Reads of output nobody keeps: NONE, or a process gone that left more
  * than its sink can take. */
 static char		 scratch[DROP_BUF];
@@ -82,19 +83,27 @@ capture_set_strip_ansi(bool on)
 }
 
 void
-capture_init(struct capture *c, const char *name)
+capture_set_tap(capture_tap_fn *fn)
+{
+	tap = fn;
+}
+
+void
+capture_init(struct capture *c, const char *name, void *owner)
 {
 	static const char *const suffix[] = { "stdout", "stderr" };
 	struct capture_stream *cs;
 	int s;
 
 	memset(c, 0, sizeof(*c));
+	c->c_owner = owner;
 	for (s = 0; s < 2; s++) {
 		cs = &c->c_stream[s];
 		snprintf(cs->cs_name, sizeof(cs->cs_name), "%s %s", name,
 		    suffix[s]);
 		cs->cs_rfd = cs->cs_wfd = -1;
 		cs->cs_conf.lc_dest = LOG_TO_NONE;
+		cs->cs_capture = c;
 		ev_io_init(&cs->cs_rio, read_cb, -1, EV_READ);
 		cs->cs_rio.data = cs;
 	}
@@ -141,6 +150,7 @@ grow(struct capture_stream *cs, size_t n)
 static void
 pump(struct capture_stream *cs, bool final)
 {
+	struct capture *c = cs->cs_capture;
 	struct sink_writer *w = cs->cs_writer;
 	size_t room = 0;
 	ssize_t n;
@@ -151,7 +161,7 @@ pump(struct capture_stream *cs, bool final)
 		sink_writer_strip(w, strip_ansi);
 	/* Final: until the pipe is empty, bounded if something still writes. */
 	for (i = 0; i < (final ? 4096 : PUMPS_PER_WAKE); i++) {
-		if (w != NULL && cs->cs_tap == NULL &&
+		if (w != NULL && cs->cs_peek == NULL && !cs->cs_tapped &&
 		    (n = sink_splice(w, cs->cs_rfd, SPLICE_MAX)) >= 0) {
 			if (n == 0)
 				break;
@@ -174,8 +184,14 @@ pump(struct capture_stream *cs, bool final)
 			continue;
 		if (n <= 0)
 			break;		/* EAGAIN: empty */
-		if (cs->cs_tap != NULL)
-			cs->cs_tap(cs->cs_tap_arg, buf, (size_t)n);
+		if (cs->cs_tapped && tap != NULL)
+			n = (ssize_t)tap(c->c_owner,
+			    cs == &c->c_stream[OUT_STDOUT] ? OUT_STDOUT :
+			    OUT_STDERR, buf, (size_t)n);
+		if (n == 0)
+			continue;	/* all of it captured */
+		if (cs->cs_peek != NULL)
+			cs->cs_peek(cs->cs_peek_arg, buf, (size_t)n);
 		if (buf != scratch)
 			sink_commit(w, (size_t)n);
 		else if (w != NULL)
@@ -186,10 +202,10 @@ pump(struct capture_stream *cs, bool final)
 
 /* fn is given what the stream writes from now on (NULL: no more). */
 void
-capture_tap(struct capture_stream *cs, capture_tap_fn *fn, void *arg)
+capture_peek(struct capture_stream *cs, capture_peek_fn *fn, void *arg)
 {
-	cs->cs_tap = fn;
-	cs->cs_tap_arg = arg;
+	cs->cs_peek = fn;
+	cs->cs_peek_arg = arg;
 }
 
 static void
@@ -300,7 +316,8 @@ capture_prepare(struct capture *c, const struct proc_config *pc,
 		}
 		if (!config_log_same(&cs->cs_conf, &pc->pcf_log[s]))
 			(void)capture_open_log(cs, &pc->pcf_log[s]);
-		if (pc->pcf_log[s].lc_dest == LOG_TO_NONE)
+		cs->cs_tapped = pc->pcf_tapped[s];
+		if (pc->pcf_log[s].lc_dest == LOG_TO_NONE && !cs->cs_tapped)
 			continue;
 		if (cs->cs_rfd == -1 && make_pipe(cs) == -1) {
 			log_warn("%s: pipe (its output goes to /dev/null)",
@@ -358,7 +375,7 @@ capture_free(struct capture *c)
 		cs = &c->c_stream[s];
 		ev_io_stop(loop, &cs->cs_rio);
 		cs->cs_held = false;
-		cs->cs_tap = NULL;
+		cs->cs_peek = NULL;
 		if (cs->cs_rfd != -1) {
 			pump(cs, true);
 			close(cs->cs_rfd);

@@ -32,7 +32,7 @@ struct capture_listener {
 
 /* Someone who reads what a stream writes (ready = log:), as it comes: the
  * stream is then read, not spliced. */
-typedef void capture_tap_fn(void *arg, const char *buf, size_t len);
+typedef void capture_peek_fn(void *arg, const char *buf, size_t len);
 
 struct capture_stream {
 	char		 cs_name[160];	/* "web stdout", for messages */
@@ -44,16 +44,30 @@ struct capture_stream {
 	unsigned long long cs_lost_before; /* lost by its earlier writers */
 	bool		 cs_held;	/* not read until its sink has room */
 	bool		 cs_grown;	/* the pipe was made bigger */
+	bool		 cs_tapped;	/* its reads go to the tap too */
+	struct capture	*cs_capture;	/* the capture it is a stream of */
 	struct capture_listener *cs_listeners;	/* following this log */
-	capture_tap_fn	*cs_tap;	/* NULL: none */
-	void		*cs_tap_arg;
+	capture_peek_fn	*cs_peek;	/* NULL: none */
+	void		*cs_peek_arg;
 };
 
 struct capture {
 	struct capture_stream c_stream[2];	/* OUT_STDOUT, OUT_STDERR */
+	void		*c_owner;	/* given to the tap */
 };
 
-void	capture_init(struct capture *c, const char *name);
+/*
+ * Told of every read of a tapped stream (one whose events are enabled:
+ * PROCESS_LOG and PROCESS_COMMUNICATION), before it goes to its log.  It
+ * may take bytes out (capture mode): it moves what is to be logged to the
+ * start of buf and returns its length.  A tapped stream is read, never
+ * spliced, and has a pipe even without a log.
+ */
+typedef size_t capture_tap_fn(void *owner, int stream, char *buf,
+	    size_t len);
+void	capture_set_tap(capture_tap_fn *fn);
+
+void	capture_init(struct capture *c, const char *name, void *owner);
 int	capture_prepare(struct capture *c, const struct proc_config *pc,
 	    int child_fds[2]);
 void	capture_free(struct capture *c);
@@ -67,6 +81,7 @@ const struct logfile *capture_logfile(const struct capture_stream *cs);
 void	capture_listen(struct capture_stream *cs, struct capture_listener *l);
 void	capture_unlisten(struct capture_stream *cs,
 	    struct capture_listener *l);
-void	capture_tap(struct capture_stream *cs, capture_tap_fn *fn, void *arg);
+void	capture_peek(struct capture_stream *cs, capture_peek_fn *fn,
+	    void *arg);
 
 #endif

@@ -24,7 +24,7 @@
 /* The fields of one reply line, split at tabs in place. */
 struct line {
 	char	 tag;			/* '*' data, '!' an item failed */
-	char	*f[10];
+	char	*f[16];
 	int	 nf;
 };
 
@@ -177,9 +177,9 @@ read_reply(FILE *in, struct reply *r)
 		p = strdup(buf + 2);
 		if (p == NULL)
 			break;
-		while (p != NULL && ln->nf < 10) {
+		while (p != NULL &&
+		    ln->nf < (int)(sizeof(ln->f) / sizeof(ln->f[0])))
 			ln->f[ln->nf++] = strsep(&p, "\t");
-		}
 	}
 	free(buf);
 	return -1;
@@ -245,7 +245,8 @@ json_number_or_null(const char *s)
 }
 
 /* Status fields: name program state pid up down last-exit restarts
- * output-lost. */
+ * output-lost info (readiness, health, what it waits for; "-": none),
+ * and for an event listener: its state, queued, dropped, buffer_size. */
 static void
 print_status_json(const struct reply *r)
 {
@@ -294,6 +295,15 @@ print_status_json(const struct reply *r)
 		if (l->nf > 9 && strcmp(l->f[9], "-") != 0)
 			json_string(l->f[9]);
 		else
+			fputs("null", stdout);
+		/* An event listener: its state and its pool's queue. */
+		fputs(", \"listener\": ", stdout);
+		if (l->nf > 13) {
+			fputs("{\"state\": ", stdout);
+			json_string(l->f[10]);
+			printf(", \"queued\": %s, \"dropped\": %s, "
+			    "\"buffer_size\": %s}", l->f[11], l->f[12], l->f[13]);
+		} else
 			fputs("null", stdout);
 		putchar('}');
 	}
@@ -345,6 +355,10 @@ print_status_table(const struct reply *r)
 		printf("%-*s  %-*s  %*s  %-*s  %-*s  %s", wname, l->f[0],
 		    wstate, l->f[2], wpid, strcmp(l->f[3], "0") == 0 ? "-" :
 		    l->f[3], wtime, times[i], wexit, l->f[6], l->f[7]);
+		/* An event listener: its state, its pool's queue. */
+		if (l->nf > 13)
+			printf("  [listener %s, %s of %s queued, %s dropped]",
+			    l->f[10], l->f[11], l->f[13], l->f[12]);
 		/* Output its log could not take (a full disk...). */
 		if (l->nf > 8 && strcmp(l->f[8], "0") != 0)
 			printf("  (%s bytes of output lost)", l->f[8]);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "eventpool.h"
 #include "config.h"
 #include "control.h"
 #include "depends.h"
@@ -171,6 +172,10 @@ static void
 status_line(struct ctl_client *c, struct process *p, double now)
 {
 	char up[32] = "-", down[32] = "-", how[64] = "-", info[384];
+	const char *said;
+	size_t queued;
+	unsigned long long dropped;
+	enum listener_state ls;
 
 	if (p->p_pid != 0)
 		snprintf(up, sizeof(up), "%.3f", now - p->p_start_time);
@@ -178,11 +183,21 @@ status_line(struct ctl_client *c, struct process *p, double now)
 		snprintf(down, sizeof(down), "%.3f", now - p->p_exit_time);
 	if (p->p_spawns > 0 && p->p_pid == 0)
 		wstatus_describe(p->p_exit_status, how, sizeof(how));
-	control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu\t%s",
-	    p->p_name, p->p_program->pg_name, proc_state_name(p->p_state),
-	    (int)p->p_pid, up, down, how,
-	    p->p_spawns > 0 ? p->p_spawns - 1 : 0,
-	    capture_lost(&p->p_capture), status_info(p, info, sizeof(info)));
+	said = status_info(p, info, sizeof(info));
+	/* An event listener: its protocol state, its pool's queue. */
+	if (eventpool_status(p, &queued, &dropped, &ls))
+		control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu\t"
+		    "%s\t%s\t%zu\t%llu\t%d", p->p_name, p->p_program->pg_name,
+		    proc_state_name(p->p_state), (int)p->p_pid, up, down, how,
+		    p->p_spawns > 0 ? p->p_spawns - 1 : 0,
+		    capture_lost(&p->p_capture), said, listener_state_name(ls),
+		    queued, dropped, p->p_program->pg_buffer_size);
+	else
+		control_reply(c, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%lu\t%llu\t%s",
+		    p->p_name, p->p_program->pg_name,
+		    proc_state_name(p->p_state), (int)p->p_pid, up, down, how,
+		    p->p_spawns > 0 ? p->p_spawns - 1 : 0,
+		    capture_lost(&p->p_capture), said);
 }
 
 static void

@@ -32,7 +32,7 @@
 /* Sections supervisord has that this supervisor does not implement yet. */
 static const char *const later_sections[] = {
 	"inet_http_server", "supervisorctl",
-	"rpcinterface:", "group:", "eventlistener:", "fcgi-program:",
+	"rpcinterface:", "group:", "fcgi-program:",
 	"ctlplugin:",
 };
 
@@ -108,7 +108,7 @@ key_home(const char *key, const char *section)
 	};
 	size_t i;
 
-	if (strncmp(section, "program:", 8) != 0)
+	if (!config_is_program_section(section))
 		for (i = 0; i < NKEYS(program_keys); i++)
 			if (strcmp(key, program_keys[i]) == 0)
 				return "[program:x]";
@@ -251,7 +251,7 @@ config_build(struct loader *ld, const char *path)
 		    strcmp(rs->rs_name, "supervisord") == 0) {
 			if (!config_supervisor_load(ld, cf, rs))
 				ok = false;
-		} else if (strncmp(rs->rs_name, "program:", 8) == 0) {
+		} else if (config_is_program_section(rs->rs_name)) {
 			if (ld->ld_daemon_only)
 				continue;
 			if ((pg = config_program_load(ld, rs)) == NULL) {
@@ -348,7 +348,7 @@ static bool
 want_daemon_section(void *ctx, const char *section)
 {
 	(void)ctx;
-	return strncmp(section, "program:", 8) != 0;
+	return !config_is_program_section(section);
 }
 
 /*

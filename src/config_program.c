@@ -75,14 +75,16 @@ static const struct key_def program_keys[] = {
 	{ "stdout_logfile", KEY_STRING, 0, 0, 0 },
 	{ "stdout_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[0]), 0, 0 },
 	{ "stdout_logfile_backups", KEY_INT, PG(pg_log_backups[0]), 0, 1000 },
-	{ "stdout_capture_maxbytes", KEY_LATER, 0, 0, 0 },
-	{ "stdout_events_enabled", KEY_LATER, 0, 0, 0 },
+	{ "stdout_capture_maxbytes", KEY_BYTES, PG(pg_capture_maxbytes[0]), 0,
+	    0 },
+	{ "stdout_events_enabled", KEY_BOOL, PG(pg_events_enabled[0]), 0, 0 },
 	{ "stdout_syslog", KEY_LATER, 0, 0, 0 },
 	{ "stderr_logfile", KEY_STRING, 0, 0, 0 },
 	{ "stderr_logfile_maxbytes", KEY_BYTES, PG(pg_log_maxbytes[1]), 0, 0 },
 	{ "stderr_logfile_backups", KEY_INT, PG(pg_log_backups[1]), 0, 1000 },
-	{ "stderr_capture_maxbytes", KEY_LATER, 0, 0, 0 },
-	{ "stderr_events_enabled", KEY_LATER, 0, 0, 0 },
+	{ "stderr_capture_maxbytes", KEY_BYTES, PG(pg_capture_maxbytes[1]), 0,
+	    0 },
+	{ "stderr_events_enabled", KEY_BOOL, PG(pg_events_enabled[1]), 0, 0 },
 	{ "stderr_syslog", KEY_LATER, 0, 0, 0 },
 	{ "serverurl", KEY_LATER, 0, 0, 0 },
 	{ "ready", KEY_STRING, 0, 0, 0 },
@@ -95,7 +97,15 @@ static const struct key_def program_keys[] = {
 	{ "watchdog_sec", KEY_DURATION, PG(pg_watchdog), 0, 0 },
 	{ "depends_on", KEY_STRING, 0, 0, 0 },
 	{ "depends_restart", KEY_BOOL, PG(pg_depends_restart), 0, 0 },
+	/* [eventlistener:x] only. */
+	{ "events", KEY_STRING, 0, 0, 0 },
+	{ "buffer_size", KEY_INT, PG(pg_buffer_size), 1, LISTENER_BUFFER_MAX },
+	{ "result_handler", KEY_STRING, 0, 0, 0 },
 };
+
+/* The one result handler there is: RESULT OK is done, anything else is
+ * given back to the pool (supervisord's default). */
+#define DEFAULT_RESULT_HANDLER	"supervisor.dispatchers:default_handler"
 
 void
 config_program_free(struct program_config *pg)
@@ -191,6 +201,12 @@ expand_log(struct loader *ld, const struct program_config *pg,
 	lc->lc_uid = pg->pg_uid;
 	lc->lc_gid = pg->pg_gid;
 	lc->lc_backups = pg->pg_log_backups[stream];
+	/* A listener's stdout is the event protocol, read by the pool. */
+	if (pg->pg_listener && stream == OUT_STDOUT) {
+		lc->lc_dest = LOG_TO_NONE;
+		lc->lc_maxbytes = 0;
+		return true;
+	}
 	if (re == NULL || strcasecmp(re->re_value, "AUTO") == 0) {
 		lc->lc_dest = LOG_TO_FILE;
 		lc->lc_auto = true;
@@ -394,6 +410,9 @@ expand_proc(struct loader *ld, struct program_config *pg,
 			ok = false;
 		}
 	}
+	for (k = 0; k < 2; k++)
+		pc->pcf_tapped[k] = pg->pg_events_enabled[k] ||
+		    pg->pg_capture_maxbytes[k] > 0;
 	strv_free(own);
 	return ok;
 }
@@ -608,6 +627,102 @@ ready_settings_agree(struct loader *ld, const struct program_config *pg,
 	return ok;
 }
 
+/* A capture (PROCESS_COMMUNICATION) is one event: kept to CAPTURE_MAX. */
+static void
+capture_cap(struct loader *ld, struct program_config *pg,
+    const struct raw_entry *re)
+{
+	int s = re->re_key[3] == 'o' ? OUT_STDOUT : OUT_STDERR;
+
+	if (pg->pg_capture_maxbytes[s] <= CAPTURE_MAX)
+		return;
+	config_msg(ld, false, re->re_line, "%s: more than %d bytes; a "
+	    "capture keeps its last %d", re->re_key, CAPTURE_MAX,
+	    CAPTURE_MAX);
+	pg->pg_capture_maxbytes[s] = CAPTURE_MAX;
+}
+
+/* A listener's key in a [program:x]: supervisord ignores it too. */
+static void
+listener_only(struct loader *ld, const struct raw_entry *re)
+{
+	config_msg(ld, false, re->re_line, "%s: only [eventlistener:x] has "
+	    "it; ignored", re->re_key);
+}
+
+/*
+ * events= (names separated by commas or blanks, any case, each type
+ * taking its children) and result_handler=.  False after reporting.
+ */
+static bool
+listener_key(struct loader *ld, struct program_config *pg,
+    const struct raw_entry *re)
+{
+	char *list, *word, *save = NULL;
+	int t;
+	bool ok = true;
+
+	if (!pg->pg_listener) {
+		listener_only(ld, re);
+		return true;
+	}
+	if (strcmp(re->re_key, "result_handler") == 0) {
+		if (strcmp(re->re_value, DEFAULT_RESULT_HANDLER) == 0)
+			return true;
+		config_msg(ld, true, re->re_line, "result_handler: \"%s\" "
+		    "is Python code this supervisor can't run; only %s (the "
+		    "default: RESULT OK is done, anything else is sent again) "
+		    "is supported", re->re_value, DEFAULT_RESULT_HANDLER);
+		return false;
+	}
+	if ((list = strdup(re->re_value)) == NULL) {
+		ld->ld_nomem = true;
+		return false;
+	}
+	pg->pg_events = 0;
+	for (word = strtok_r(list, ", \t\r\n", &save); word != NULL;
+	    word = strtok_r(NULL, ", \t\r\n", &save)) {
+		if ((t = event_type_lookup(word)) == -1) {
+			config_msg(ld, true, re->re_line, "events: unknown "
+			    "event type \"%s\"", word);
+			ok = false;
+			continue;
+		}
+		pg->pg_events |= event_type_subtree(t);
+	}
+	free(list);
+	if (ok && pg->pg_events == 0) {
+		config_msg(ld, true, re->re_line, "events: no event type");
+		ok = false;
+	}
+	return ok;
+}
+
+/* What supervisord requires of an [eventlistener:x]. */
+static bool
+listener_check(struct loader *ld, struct program_config *pg,
+    const struct raw_section *rs)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < rs->rs_count; i++)
+		if (strcmp(rs->rs_entries[i].re_key, "events") == 0)
+			break;
+	if (i == rs->rs_count) {
+		config_msg(ld, true, rs->rs_line, "[%s] has no events= line "
+		    "(the event types its listeners get)", rs->rs_name);
+		ok = false;
+	}
+	if (pg->pg_redirect_stderr) {
+		config_msg(ld, true, rs->rs_line, "[%s]: redirect_stderr = "
+		    "true would mix stderr into the event protocol on stdout",
+		    rs->rs_name);
+		ok = false;
+	}
+	return ok;
+}
+
 /* Validates one [program:NAME] section; NULL when it has errors. */
 struct program_config *
 config_program_load(struct loader *ld, const struct raw_section *rs)
@@ -624,7 +739,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		ld->ld_nomem = true;
 		return NULL;
 	}
-	if ((pg->pg_name = strdup(rs->rs_name + strlen("program:"))) == NULL) {
+	pg->pg_listener = strncmp(rs->rs_name, "eventlistener:", 14) == 0;
+	if ((pg->pg_name = strdup(strchr(rs->rs_name, ':') + 1)) == NULL) {
 		ld->ld_nomem = true;
 		free(pg);
 		return NULL;
@@ -642,7 +758,9 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	pg->pg_backoff_max = 60;
 	pg->pg_stopsignal = SIGTERM;
 	pg->pg_stopwaitsecs = 10;
-	pg->pg_priority = 999;
+	/* Listeners start first and stop last, as supervisord's. */
+	pg->pg_priority = pg->pg_listener ? -1 : 999;
+	pg->pg_buffer_size = 10;
 	pg->pg_ready_timeout = 60;
 	pg->pg_ready_interval = 1;
 	pg->pg_health_interval = 10;
@@ -725,17 +843,31 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 				raw.pr_logfile[OUT_STDOUT] = re;
 			else if (strcmp(kd->kd_name, "stderr_logfile") == 0)
 				raw.pr_logfile[OUT_STDERR] = re;
-			else
+			else if (strcmp(kd->kd_name, "events") == 0 ||
+			    strcmp(kd->kd_name, "result_handler") == 0) {
+				if (!listener_key(ld, pg, re))
+					ok = false;
+			} else
 				raw.pr_environment = re;
+			continue;
+		}
+		if (strcmp(kd->kd_name, "buffer_size") == 0 &&
+		    !pg->pg_listener) {
+			listener_only(ld, re);
 			continue;
 		}
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
 		else if (strcmp(kd->kd_name, "nice") == 0)
 			pg->pg_nice_set = true;
+		else if (strncmp(kd->kd_name, "std", 3) == 0 &&
+		    strstr(kd->kd_name, "_capture_maxbytes") != NULL)
+			capture_cap(ld, pg, re);
 	}
 	config_use_file(ld, rs->rs_file);
 	if (!ready_settings_agree(ld, pg, rs))
+		ok = false;
+	if (pg->pg_listener && !listener_check(ld, pg, rs))
 		ok = false;
 	if ((pg->pg_settings = settings_string(rs)) == NULL) {
 		ld->ld_nomem = true;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "eventtype.h"
 #include "log.h"
 #include "logfile.h"
 
@@ -40,6 +41,8 @@ struct proc_config {
 	struct log_config pcf_log[2];	/* OUT_STDOUT, OUT_STDERR */
 	bool	  pcf_stderr_joined;	/* stderr into stdout's pipe and log
 					   (redirect_stderr, or one file) */
+	bool	  pcf_tapped[2];	/* its output makes events (PROCESS_LOG,
+					   PROCESS_COMMUNICATION) */
 };
 
 /* What a probe asks of a process (ready=, healthcheck=). */
@@ -87,6 +90,11 @@ enum program_rlimit {
 };
 #define RLIMIT_INHERIT		(-1LL)		/* pg_rlimit: not set */
 #define RLIMIT_UNLIMITED	(-2LL)		/* pg_rlimit: unlimited */
+
+/* buffer_size's cap: a pool's queue is bounded memory. */
+#define LISTENER_BUFFER_MAX	10000
+/* stdout_capture_maxbytes's: what one PROCESS_COMMUNICATION event holds. */
+#define CAPTURE_MAX		(1024 * 1024)
 
 /* A [program:NAME] section. */
 struct program_config {
@@ -140,6 +148,14 @@ struct program_config {
 	bool		  pg_depends_restart; /* restarted with a dependency */
 	bool		  pg_restarts_dependents; /* some program depends on
 					   it with depends_restart */
+	bool		  pg_events_enabled[2]; /* stdout_events_enabled,
+					   stderr_...: PROCESS_LOG events */
+	long long	  pg_capture_maxbytes[2]; /* stdout_capture_maxbytes,
+					   stderr_...: 0: no capture mode */
+	/* [eventlistener:NAME]: its stdin and stdout are the protocol. */
+	bool		  pg_listener;
+	event_mask	  pg_events;	/* events=, parents expanded */
+	int		  pg_buffer_size; /* events its pool queues */
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
 	char		 *pg_settings;	/* its other keys as written, sorted */
 };

@@ -81,6 +81,14 @@ config_section_find(const struct loader *ld, const char *name)
 	return at == 0 ? NULL : &ld->ld_sections[at - 1];
 }
 
+/* [program:x] or [eventlistener:x]: a section config_program_load reads. */
+bool
+config_is_program_section(const char *name)
+{
+	return strncmp(name, "program:", 8) == 0 ||
+	    strncmp(name, "eventlistener:", 14) == 0;
+}
+
 /*
  * A process's section ([program:x] and the like) is written once; in two
  * files it is likely a copy left behind.  The supervisor's own sections
@@ -172,7 +180,7 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 
 	(void)section;
 	if (rs == NULL || (ld->ld_daemon_only &&
-	    strncmp(rs->rs_name, "program:", 8) == 0))
+	    config_is_program_section(rs->rs_name)))
 		return;
 	for (i = 0; i < rs->rs_count; i++) {
 		if (strcmp(rs->rs_entries[i].re_key, key) == 0) {

@@ -141,6 +141,7 @@ bool	config_count_bytes(struct loader *ld, const char *key, int line,
 const struct raw_section *config_section_find(const struct loader *ld,
 	    const char *name);
 void	config_sink_init(struct loader *ld, struct inifile_sink *sink);
+bool	config_is_program_section(const char *name);
 void	config_loader_free(struct loader *ld);
 
 #endif

@@ -25,6 +25,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "depends.h"
+#include "events.h"
 #include "guardian.h"
 #include "log.h"
 #include "notify.h"
@@ -351,6 +352,7 @@ static void
 begin_teardown(const char *why)
 {
 	log_info("%s; stopping all programs", why);
+	events_stopping();
 	teardown_begin(0);
 }
 
@@ -411,6 +413,7 @@ config_applied(const struct config *cf)
 {
 	watch_follow(cf);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
+	events_configure(cf);
 	readiness_socket(cf);
 	depends_recheck();	/* edges may have changed */
 }
@@ -477,6 +480,7 @@ supervise(struct config *cf, const char *path)
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
 	    (int)guardian_pid, path, proctable_count(),
 	    proctable_count() == 1 ? "" : "es");
+	events_start(loop, cf);
 	if (getppid() != guardian_pid)
 		begin_teardown("the guardian died");
 	else
@@ -493,6 +497,7 @@ supervise(struct config *cf, const char *path)
 	readiness_stop();
 	service_stop();
 	teardown_free();
+	events_free();
 	proctable_free();
 	reload_free();
 	tree_cleanup();

@@ -341,6 +341,46 @@ start_fault(struct process *p, const char *what, const char *on)
 	failed_start(p);
 }
 
+/* The observers give a listener's pipes (stdio) before the fork. */
+static void
+tell_spawning(struct process *p, int stdio[3])
+{
+	struct process_observer *o, *next;
+
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_spawning != NULL)
+			o->po_spawning(p, stdio, o->po_arg);
+	}
+}
+
+static void
+tell_spawned(struct process *p, pid_t pid)
+{
+	struct process_observer *o, *next;
+
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_spawned != NULL)
+			o->po_spawned(p, pid, o->po_arg);
+	}
+}
+
+const char *
+process_group_name(const struct process *p)
+{
+	return p->p_program->pg_name;
+}
+
+bool
+process_exit_expected(const struct process *p)
+{
+	int status = p->p_exit_status;
+
+	return WIFEXITED(status) &&
+	    p->p_program->pg_exitcodes[WEXITSTATUS(status)];
+}
+
 /*
  * Forks and execs p now: STARTING (or RUNNING with startsecs=0), or a
  * failed start.  p may be STARTING already, queued by spawn_attempt.
@@ -352,6 +392,7 @@ spawn_now(struct process *p)
 	const struct probe_config *ready = &p->p_program->pg_ready;
 	struct process_observer *o, *next;
 	int fd, cgroup_fd, stdio[3], ready_pipe[2] = { -1, -1 };
+	bool own_stdin;
 	pid_t pid;
 
 	p->p_exec_failed = false;
@@ -376,13 +417,18 @@ spawn_now(struct process *p)
 		}
 		return;
 	}
+	stdio[0] = -1;
 	(void)capture_prepare(&p->p_capture, p->p_config, stdio + 1);
-	stdio[0] = stdin_open(p);
+	/* An event listener's stdin is its protocol pipe, its observer's. */
+	tell_spawning(p, stdio);
+	if ((own_stdin = stdio[0] == -1))
+		stdio[0] = stdin_open(p);
 	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &sx,
 	    &fd);
+	tell_spawned(p, pid);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
-	if (stdio[0] != -1)
+	if (own_stdin && stdio[0] != -1)
 		close(stdio[0]);
 	if (ready_pipe[1] != -1)
 		close(ready_pipe[1]);
@@ -429,8 +475,8 @@ spawn_now(struct process *p)
 	}
 	for (o = observers; o != NULL; o = next) {
 		next = o->po_next;
-		if (o->po_spawned != NULL)
-			o->po_spawned(p, o->po_arg);
+		if (o->po_started != NULL)
+			o->po_started(p, o->po_arg);
 	}
 }
 
@@ -981,6 +1027,7 @@ poll_cb(struct ev_loop *l, ev_timer *w, int revents)
 bool
 process_exited(struct process *p, int status)
 {
+	struct process_observer *o, *next;
 	bool orphans;
 
 	p->p_pid = 0;
@@ -993,6 +1040,11 @@ process_exited(struct process *p, int status)
 	if (p->p_exec_failed && p->p_state == PROC_RUNNING) {
 		/* startsecs=0: a failed exec is still a failed start. */
 		process_set_state(p, PROC_STARTING);
+	}
+	for (o = observers; o != NULL; o = next) {
+		next = o->po_next;
+		if (o->po_exited != NULL)
+			o->po_exited(p, o->po_arg);
 	}
 	orphans = tree_may_have_orphans(&p->p_tree);
 	process_event(p, PEV_EXIT);
@@ -1138,7 +1190,7 @@ process_create(struct config *cf, const struct program_config *pg,
 	p->p_ready_fd = -1;
 	p->p_stdin_fd = -1;
 	tree_setup(&p->p_tree, p->p_name);
-	capture_init(&p->p_capture, p->p_name);
+	capture_init(&p->p_capture, p->p_name, p);
 	ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
 	p->p_exec_watcher.data = p;
 	ev_timer_init(&p->p_timer, timer_cb, 0, 0);

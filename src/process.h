@@ -92,11 +92,21 @@ struct process_observer {
 	/* shutdown_on_exit: p asks that everything stop, the supervisor
 	 * then exiting with status.  Nothing starts any more from here. */
 	void	(*po_shutdown)(struct process *p, int status, void *arg);
-	/* p was spawned: p_pid is its new leader (p_ready_fd its fd:N
-	 * pipe).  p_state is STARTING, or RUNNING with startsecs = 0. */
-	void	(*po_spawned)(struct process *p, void *arg);
+	/* p was spawned and its state set: p_pid is its new leader
+	 * (p_ready_fd its fd:N pipe).  p_state is STARTING, or RUNNING with
+	 * startsecs = 0. */
+	void	(*po_started)(struct process *p, void *arg);
 	/* p is about to be freed (a reload removed it, or the end). */
 	void	(*po_removed)(struct process *p, void *arg);
+	/* p is about to be spawned: the observer may give the child's stdin
+	 * and stdout (stdio[0], stdio[1]: an event listener's protocol
+	 * pipes), which stay its own; po_spawned follows, pid -1 when the
+	 * spawn failed, and the child's ends can be closed. */
+	void	(*po_spawning)(struct process *p, int stdio[3], void *arg);
+	/* Its leader was reaped (p_exit_status), before the machine acts on
+	 * it: what it does next (a restart) may take a while. */
+	void	(*po_exited)(struct process *p, void *arg);
+	void	(*po_spawned)(struct process *p, pid_t pid, void *arg);
 	void	 *po_arg;
 	struct process_observer *po_next;	/* process.c's list */
 };
@@ -151,6 +161,11 @@ void	process_check_gone(struct process *p);
 bool	process_is_gone(struct process *p);
 bool	process_is_down(struct process *p);
 bool	process_needs_stop(struct process *p);
+/* Its group's name, as supervisord's groupname: its program's name, a
+ * program being its own group. */
+const char *process_group_name(const struct process *p);
+/* Whether its exit status is one of its program's exitcodes. */
+bool	process_exit_expected(const struct process *p);
 int	process_stdin(const struct process *p);
 double	process_uptime(const struct process *p);
 

@@ -79,8 +79,8 @@ watch_stop_ready(struct watch *w)
 	ev_timer_stop(loop, &w->w_ready_next);
 	ev_io_stop(loop, &w->w_fd_io);
 	for (s = 0; s < 2; s++)
-		if (w->w_proc->p_capture.c_stream[s].cs_tap_arg == &w->w_tap[s])
-			capture_tap(&w->w_proc->p_capture.c_stream[s], NULL,
+		if (w->w_proc->p_capture.c_stream[s].cs_peek_arg == &w->w_tap[s])
+			capture_peek(&w->w_proc->p_capture.c_stream[s], NULL,
 			    NULL);
 }
 
@@ -262,7 +262,7 @@ tap_output(struct watch *w)
 		w->w_tap[s].lt_watch = w;
 		w->w_tap[s].lt_len = 0;
 		w->w_tap[s].lt_skip = false;
-		capture_tap(&p->p_capture.c_stream[s], tap_cb, &w->w_tap[s]);
+		capture_peek(&p->p_capture.c_stream[s], tap_cb, &w->w_tap[s]);
 	}
 }
 
@@ -552,7 +552,7 @@ readiness_start(struct ev_loop *l)
 	probe_init(l);
 	strmap_init(&watches);
 	observer.po_changed = state_changed;
-	observer.po_spawned = spawned;
+	observer.po_started = spawned;
 	observer.po_removed = removed;
 	process_observe(&observer);
 }

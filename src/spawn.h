@@ -39,6 +39,7 @@ struct spawn_extra {
 	char *const	 *sx_argv;	/* instead of the command (a probe) */
 };
 
+/* stdio: the child's stdin, stdout, stderr; -1 for /dev/null. */
 pid_t	spawn_process(const struct program_config *pg,
 	    const struct proc_config *pc, int cgroup_fd, const int stdio[3],
 	    const struct spawn_extra *sx, int *error_fd);

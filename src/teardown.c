@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "eventpool.h"
 #include "log.h"
+#include "monotime.h"
 #include "process.h"
 #include "proctable.h"
 #include "service.h"
@@ -20,6 +22,10 @@
 
 /* Seconds past the longest stopwaitsecs before SIGALRM ends teardown. */
 #define TEARDOWN_MARGIN	10
+/* Event listeners of the next level get this long to hand on what the
+ * levels before them said as they stopped (their last output). */
+#define LISTENER_DRAIN	1.0
+#define DRAIN_POLL	0.02
 
 static struct ev_loop	*loop;
 static bool		 active;	/* teardown has begun */
@@ -28,6 +34,8 @@ static bool		 finished;	/* teardown_done has been called */
 static void		(*teardown_done)(void);
 static int		 exit_status;	/* the supervisor's, once it ends */
 static ev_timer		 step_watcher;	/* the next step, from the loop */
+static double		 drain_until;	/* the listeners' drain ends; 0:
+					   none begun for this level */
 static struct process_observer observer;
 
 /*
@@ -75,6 +83,11 @@ arm_alarm(void)
 			level_longest = wait;
 	}
 	bound += level_longest + TEARDOWN_MARGIN;
+	for (i = 0; i < proctable_count(); i++)
+		if (proctable_get(i)->p_program->pg_listener) {
+			bound += LISTENER_DRAIN;
+			break;
+		}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = teardown_alarm;
 	sigemptyset(&sa.sa_mask);
@@ -113,6 +126,48 @@ stop_next_level(void)
 }
 
 /*
+ * Whether the next level to stop has event listeners still handing on
+ * events (as those of the levels stopped before them): they get up to
+ * LISTENER_DRAIN, polled, before they are stopped.
+ */
+static bool
+listeners_draining(void)
+{
+	bool found = false, busy = false;
+	int level = 0;
+	size_t i;
+
+	for (i = proctable_count(); i-- > 0;) {
+		struct process *p = proctable_get(i);
+
+		if (found && p->p_program->pg_priority != level)
+			break;
+		if (!process_needs_stop(p))
+			continue;
+		if (!found) {
+			level = p->p_program->pg_priority;
+			found = true;
+		}
+		if (eventpool_draining(p))
+			busy = true;
+	}
+	if (!busy) {
+		drain_until = 0;
+		return false;
+	}
+	if (drain_until == 0)
+		drain_until = mono_now() + LISTENER_DRAIN;
+	else if (mono_now() >= drain_until) {
+		drain_until = 0;
+		return false;
+	}
+	ev_timer_stop(loop, &step_watcher);
+	ev_timer_set(&step_watcher, DRAIN_POLL, 0);
+	ev_timer_start(loop, &step_watcher);
+	return true;
+}
+
+/*
  * One step, once the processes being stopped are all gone: the next
  * level, or, when nothing is left, the sweep of what no program owns
  * and the end.
@@ -131,6 +186,8 @@ step(void)
 		    proctable_get(i)->p_state == PROC_WAITING)
 			process_stop(proctable_get(i));
 	if (proctable_count_in(PROC_STOPPING) > 0)
+		return;
+	if (!hard && listeners_draining())
 		return;
 	if (stop_next_level())
 		return;

@@ -17,6 +17,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The packages' services (Debian's supervisord) must not start: a
+# policy-rc.d for the time of the install, unless there is one.
+created=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d &&
+		chmod 755 /usr/sbin/policy-rc.d && created=1
+fi
+trap '[ -n "$created" ] && rm -f /usr/sbin/policy-rc.d' EXIT
 if ! apt-get install -y -q $missing >/dev/null 2>&1; then
 	apt-get update -q >/dev/null 2>&1
 	apt-get install -y -q $missing >/dev/null || {

@@ -496,6 +496,20 @@ containment_for() {
 	fi
 }
 
+# need_childutils: Debian's python3 with supervisor.childutils (the
+# event listener helper real listeners use) in PY, the directory of the
+# test scripts (its listeners/) in HERE; else the script passes as
+# skipped and ends.
+need_childutils() {
+	PY=/usr/bin/python3
+	HERE=$(cd "$(dirname "$0")" && pwd)
+	if [ ! -x "$PY" ] ||
+	    ! "$PY" -c 'import supervisor.childutils' 2>/dev/null; then
+		t_pass "skipped: Debian's python3-supervisor is not installed"
+		exit 0
+	fi
+}
+
 # t_wait TIMEOUT COMMAND...: polls until COMMAND succeeds.
 t_wait() {
 	local deadline=$(( ${EPOCHREALTIME/./} / 1000 + ${1%.*} * 1000 ))

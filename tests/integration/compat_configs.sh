@@ -143,7 +143,7 @@ run_copy() {
 		daemon = section == "supervisord" || section == "supervisor"
 		skip = 0
 		print
-		if (section ~ /^program:/)
+		if (section ~ /^(program|eventlistener):/)
 			print "startsecs = 0"
 		next
 	}

@@ -216,8 +216,9 @@ t_check "json: valid, an array of $N" js "type == \"array\" and length == $N"
 t_check "json: names in config order" \
 	test "$(jq -r '[.[].name] | join(" ")' <<< "$OUT")" = "$ALL"
 t_check "json: every object has exactly the twelve fields" js 'all(.[]; keys ==
-	["downtime","exit_signal","exit_status","info","last_exit","name",
+	["downtime","exit_signal","exit_status","info","last_exit","listener","name",
 	 "output_lost_bytes","pid","program","restarts","state","uptime"])'
+t_check "json: a program is no event listener" js 'all(.[]; .listener == null)'
 t_check "json web: name" js '.[0].name == "web"'
 t_check "json web: program" js '.[0].program == "web"'
 t_check "json web: state RUNNING" js '.[0].state == "RUNNING"'

@@ -229,6 +229,56 @@ waitpid(pid_t pid, int *status, int options)
 
 /* ---- spawn.h ----------------------------------------------------------- */
 
+/* The stdin and stdout an observer gave a spawn (an event listener's
+ * pipes), kept for the test to play the program: the latest per name. */
+static struct {
+	char	 ks_name[64];
+	int	 ks_fd[2];		/* stdin, stdout; -1: none */
+} kept_stdio[8];
+
+static void
+keep_stdio(const char *name, const int stdio[3])
+{
+	size_t i, free_slot = 0;
+	int k;
+
+	for (i = 0; i < 8; i++) {
+		if (kept_stdio[i].ks_name[0] == '\0')
+			free_slot = i;
+		else if (strcmp(kept_stdio[i].ks_name, name) == 0)
+			break;
+	}
+	if (i == 8 && stdio[0] == -1 && stdio[1] == -1)
+		return;
+	if (i == 8)
+		i = free_slot;
+	for (k = 0; k < 2; k++) {
+		if (kept_stdio[i].ks_name[0] != '\0' &&
+		    kept_stdio[i].ks_fd[k] != -1)
+			close(kept_stdio[i].ks_fd[k]);
+		kept_stdio[i].ks_fd[k] = stdio[k] == -1 ? -1 :
+		    fcntl(stdio[k], F_DUPFD_CLOEXEC, 3);
+	}
+	snprintf(kept_stdio[i].ks_name, sizeof(kept_stdio[i].ks_name), "%s",
+	    name);
+}
+
+/* The test takes name's latest stdin and stdout (its to close). */
+bool
+fake_stdio(const char *name, int *in, int *out)
+{
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		if (strcmp(kept_stdio[i].ks_name, name) == 0) {
+			*in = kept_stdio[i].ks_fd[0];
+			*out = kept_stdio[i].ks_fd[1];
+			kept_stdio[i].ks_name[0] = '\0';
+			return true;
+		}
+	return false;
+}
+
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
     int cgroup_fd, const int stdio[3], const struct spawn_extra *sx,
@@ -241,7 +291,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	(void)sx;
 	(void)pg;
 	(void)cgroup_fd;
-	(void)stdio;
+	keep_stdio(pc->pcf_name, stdio);
 	if (ft == NULL) {
 		errno = ESRCH;
 		return -1;
@@ -720,6 +770,17 @@ fake_trees(void)
 void
 fake_reset(void)
 {
+	size_t i;
+	int k;
+
 	nreaps = 0;
 	swept = 0;
+	for (i = 0; i < 8; i++) {
+		if (kept_stdio[i].ks_name[0] == '\0')
+			continue;
+		for (k = 0; k < 2; k++)
+			if (kept_stdio[i].ks_fd[k] != -1)
+				close(kept_stdio[i].ks_fd[k]);
+		kept_stdio[i].ks_name[0] = '\0';
+	}
 }

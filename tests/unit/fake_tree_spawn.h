@@ -36,6 +36,7 @@ size_t	fake_alive_in(const char *name);
 const char *fake_signals(const char *name);
 int	fake_swept(void);
 size_t	fake_trees(void);
+bool	fake_stdio(const char *name, int *in, int *out);
 void	fake_reset(void);
 
 #endif

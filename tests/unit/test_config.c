@@ -1031,9 +1031,7 @@ test_warnings(void)
 	    "[program:x]\ncommand=a\nserverurl=AUTO\nstdout_syslog=true\n"
 	    "stderr_events_enabled=true\n",
 	    "t.ini:3: warning: serverurl: not supported yet; ignored\n"
-	    "t.ini:4: warning: stdout_syslog: not supported yet; ignored\n"
-	    "t.ini:5: warning: stderr_events_enabled: not supported yet; "
-	    "ignored");
+	    "t.ini:4: warning: stdout_syslog: not supported yet; ignored");
 	check_warned("warning: sections not implemented yet",
 	    "[inet_http_server]\nport=127.0.0.1:9001\n\n"
 	    "[group:g]\nprograms=x\npriority=1\n\n"
@@ -1045,6 +1043,82 @@ test_warnings(void)
 	    "ignored\n"
 	    "t.ini:8: warning: [rpcinterface:supervisor] is not supported "
 	    "yet; its 0 keys are ignored");
+}
+
+/* [eventlistener:x]: supervisord's keys, rules and defaults. */
+static void
+test_listeners(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	const struct program_config *pg;
+
+	cf = load("[eventlistener:l]\ncommand=a\nevents=process_state_exited,"
+	    " TICK\nbuffer_size=3\n\n[program:x]\ncommand=b\n"
+	    "stdout_events_enabled=true\nstderr_events_enabled=false\n",
+	    &msgs);
+	CHECK("listener: accepted", cf != NULL && msgs.cm_errors == 0 &&
+	    msgs.cm_count == 0);
+	if (cf != NULL) {
+		pg = cf->cf_programs[0];
+		CHECK("listener: is one", pg->pg_listener &&
+		    strcmp(pg->pg_name, "l") == 0);
+		CHECK("listener: events, a parent with its children",
+		    pg->pg_events == (event_type_subtree(
+		    EV_PROCESS_STATE_EXITED) | event_type_subtree(EV_TICK)) &&
+		    event_mask_has(pg->pg_events, EV_TICK_60) &&
+		    !event_mask_has(pg->pg_events, EV_PROCESS_STATE_FATAL));
+		CHECK("listener: buffer_size", pg->pg_buffer_size == 3);
+		CHECK("listener: priority -1 (first up, last down)",
+		    pg->pg_priority == -1);
+		CHECK("listener: stdout is the protocol, not a log",
+		    pg->pg_procs[0].pcf_log[OUT_STDOUT].lc_dest ==
+		    LOG_TO_NONE);
+		pg = cf->cf_programs[1];
+		CHECK("program: not a listener, default buffer_size",
+		    !pg->pg_listener && pg->pg_priority == 999);
+		CHECK("program: stdout events, not stderr's",
+		    pg->pg_events_enabled[OUT_STDOUT] &&
+		    !pg->pg_events_enabled[OUT_STDERR] &&
+		    pg->pg_procs[0].pcf_tapped[OUT_STDOUT] &&
+		    !pg->pg_procs[0].pcf_tapped[OUT_STDERR]);
+	}
+	config_free(cf);
+	config_msgs_free(&msgs);
+	check_rejected("listener: no events=", "[eventlistener:l]\ncommand=a\n",
+	    "t.ini:1: [eventlistener:l] has no events= line (the event types "
+	    "its listeners get)");
+	check_rejected("listener: an unknown event type",
+	    "[eventlistener:l]\ncommand=a\nevents=PROCESS_STATE,NOPE\n",
+	    "t.ini:3: events: unknown event type \"NOPE\"");
+	check_rejected("listener: buffer_size 0",
+	    "[eventlistener:l]\ncommand=a\nevents=TICK_5\nbuffer_size=0\n",
+	    "t.ini:4: buffer_size: \"0\" is not a whole number from 1 to 10000");
+	check_rejected("listener: redirect_stderr",
+	    "[eventlistener:l]\ncommand=a\nevents=TICK_5\n"
+	    "redirect_stderr=true\n",
+	    "t.ini:1: [eventlistener:l]: redirect_stderr = true would mix "
+	    "stderr into the event protocol on stdout");
+	check_rejected("listener: a result_handler of Python",
+	    "[eventlistener:l]\ncommand=a\nevents=TICK_5\n"
+	    "result_handler=mymod:handler\n",
+	    "t.ini:4: result_handler: \"mymod:handler\" is Python code this "
+	    "supervisor can't run; only supervisor.dispatchers:default_handler "
+	    "(the default: RESULT OK is done, anything else is sent again) is "
+	    "supported");
+	check_warned("listener: the default result_handler is fine",
+	    "[eventlistener:l]\ncommand=a\nevents=TICK_5\n"
+	    "result_handler=supervisor.dispatchers:default_handler\n", "");
+	check_warned("program: a capture over 1 MB is cut to 1 MB",
+	    "[program:x]\ncommand=a\nstdout_capture_maxbytes=2MB\n",
+	    "t.ini:3: warning: stdout_capture_maxbytes: more than 1048576 "
+	    "bytes; a capture keeps its last 1048576");
+	check_warned("program: listener keys are ignored",
+	    "[program:x]\ncommand=a\nevents=TICK_5\nbuffer_size=2\n",
+	    "t.ini:3: warning: events: only [eventlistener:x] has it; "
+	    "ignored\n"
+	    "t.ini:4: warning: buffer_size: only [eventlistener:x] has it; "
+	    "ignored");
 }
 
 static void
@@ -2086,6 +2160,7 @@ main(void)
 	test_variables();
 	test_errors();
 	test_warnings();
+	test_listeners();
 	test_duplicates();
 	test_line_numbers();
 	test_text_shapes();

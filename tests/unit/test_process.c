@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #include "config.h"
 #include "depends.h"
+#include "events.h"
 #include "log.h"
 #include "monotime.h"
 #include "process.h"
@@ -1725,12 +1727,248 @@ out:
 	finish();
 }
 
+/* ---- events: supervisord's sequence, told to a listener ---------------- */
+
+/* The test plays the listener: what it got, "EVENT payload" with the
+ * pids left out, one per line. */
+static char	 got[8192];
+
+/* Reads every event sent to the listener, answering OK and READY to
+ * each; appends them to got. */
+static void
+listen_all(int in, int out)
+{
+	char buf[4096], name[64], *nl, *line;
+	size_t len = 0, plen, k;
+	ssize_t n;
+	const char *w;
+
+	for (;;) {
+		settle();
+		n = read(in, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			if ((w = strstr(buf, "eventname:")) == NULL ||
+			    sscanf(w, "eventname:%63s len:%zu", name,
+			    &plen) != 2 || (size_t)(nl + 1 - buf) + plen > len)
+				break;
+			k = strlen(got);
+			snprintf(got + k, sizeof(got) - k, "%s ", name);
+			line = nl + 1;
+			for (k = 0; k < plen; k++) {
+				size_t g = strlen(got);
+
+				/* pid:N as pid */
+				if (strncmp(line + k, "pid:", 4) == 0) {
+					snprintf(got + g, sizeof(got) - g,
+					    "pid");
+					k += 4;
+					while (k < plen && line[k] >= '0' &&
+					    line[k] <= '9')
+						k++;
+					k--;
+					continue;
+				}
+				if (g + 1 < sizeof(got)) {
+					got[g] = line[k] == '\n' ? '|' :
+					    line[k];
+					got[g + 1] = '\0';
+				}
+			}
+			k = strlen(got);
+			snprintf(got + k, sizeof(got) - k, "\n");
+			memmove(buf, line + plen, len - (size_t)(line + plen -
+			    buf));
+			len -= (size_t)(line + plen - buf);
+			buf[len] = '\0';
+			if (write(out, "RESULT 2\nOKREADY\n", 17) != 17)
+				return;
+		}
+	}
+}
+
+static void
+case_events(void)
+{
+	struct config *cf = NULL;
+	int in = -1, out = -1, flags;
+
+	got[0] = '\0';
+	if (!setup("events", "[eventlistener:rec]\ncommand=/usr/bin/rec\n"
+	    "events=PROCESS_STATE,REMOTE_COMMUNICATION\nbuffer_size=50\n"
+	    "stderr_logfile=NONE\n"
+	    PROGRAM("zero") "startsecs=0\nautorestart=true\n"
+	    PROGRAM("slow") "startsecs=1\nstartretries=1\n"))
+		goto out;
+	cf = configs[nconfigs - 1];
+	events_start(loop, cf);
+	proctable_start_autostart();
+	advance(1.5);
+	CHECK("events: the listener was given pipes",
+	    fake_stdio("rec", &in, &out) && in != -1 && out != -1);
+	if (in == -1 || out == -1)
+		goto out;
+	flags = fcntl(in, F_GETFL);
+	(void)fcntl(in, F_SETFL, flags | O_NONBLOCK);
+	if (write(out, "READY\n", 6) != 6)
+		goto out;
+	listen_all(in, out);
+	/* zero ran 10 s, exits: restarted at once, RUNNING again (the
+	 * machine goes RUNNING -> RUNNING); slow, restarted from RUNNING
+	 * (the machine goes RUNNING -> STARTING), twice. */
+	advance(8.5);
+	fake_exit("zero", exited(0));
+	fake_exit("slow", exited(1));
+	advance(0.1);
+	listen_all(in, out);
+	advance(2);
+	fake_exit("slow", exited(1));
+	advance(0.1);
+	events_remote_communication("mytype", "some data");
+	listen_all(in, out);
+	CHECK_STR("events: supervisord's sequence and payloads", got,
+	    "PROCESS_STATE_STARTING processname:rec groupname:rec "
+	    "from_state:STOPPED tries:0\n"
+	    "PROCESS_STATE_STARTING processname:zero groupname:zero "
+	    "from_state:STOPPED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:zero groupname:zero "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_STARTING processname:slow groupname:slow "
+	    "from_state:STOPPED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:rec groupname:rec "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_RUNNING processname:slow groupname:slow "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_EXITED processname:zero groupname:zero "
+	    "from_state:RUNNING expected:1 pid\n"
+	    "PROCESS_STATE_STARTING processname:zero groupname:zero "
+	    "from_state:EXITED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:zero groupname:zero "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_EXITED processname:slow groupname:slow "
+	    "from_state:RUNNING expected:0 pid\n"
+	    "PROCESS_STATE_STARTING processname:slow groupname:slow "
+	    "from_state:EXITED tries:0\n"
+	    "PROCESS_STATE_RUNNING processname:slow groupname:slow "
+	    "from_state:STARTING pid\n"
+	    "PROCESS_STATE_EXITED processname:slow groupname:slow "
+	    "from_state:RUNNING expected:0 pid\n"
+	    "PROCESS_STATE_STARTING processname:slow groupname:slow "
+	    "from_state:EXITED tries:0\n"
+	    "REMOTE_COMMUNICATION type:mytype|some data\n");
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	events_free();
+	finish();
+	fake_reset();		/* the other processes' kept stdin */
+}
+
+/* The teardown gives a listener up to a second to take the events the
+ * programs stopped before it made, then stops it. */
+static void
+case_teardown_drain(void)
+{
+	struct config *cf;
+	struct process *rec;
+	int in = -1, out = -1, flags;
+
+	got[0] = '\0';
+	if (!setup("drain", "[eventlistener:rec]\ncommand=/usr/bin/rec\n"
+	    "events=PROCESS_STATE_STOPPED\nstartsecs=0\n"
+	    "stderr_logfile=NONE\n"
+	    PROGRAM("web") "startsecs=0\n"))
+		goto out;
+	cf = configs[nconfigs - 1];
+	events_start(loop, cf);
+	proctable_start_autostart();
+	advance(0.1);
+	rec = proc("rec");
+	if (!fake_stdio("rec", &in, &out) || in == -1 || out == -1)
+		goto out;
+	flags = fcntl(in, F_GETFL);
+	(void)fcntl(in, F_SETFL, flags | O_NONBLOCK);
+	if (write(out, "READY\n", 6) != 6)
+		goto out;
+	settle();
+	teardown_begin(0);
+	advance(0.5);
+	CHECK("drain: web stopped first, its STOPPED sent to rec",
+	    proc("web")->p_state == PROC_STOPPED);
+	CHECK("drain: rec, BUSY with it, not stopped half a second on",
+	    rec->p_state == PROC_RUNNING);
+	listen_all(in, out);
+	advance(0.1);
+	CHECK_STR("drain: rec got web's STOPPED", got,
+	    "PROCESS_STATE_STOPPED processname:web groupname:web "
+	    "from_state:STOPPING pid\n");
+	CHECK("drain: rec stopped once it answered",
+	    rec->p_state == PROC_STOPPED || rec->p_state == PROC_STOPPING);
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	events_free();
+	finish();
+	fake_reset();
+}
+
+/* A listener that never answers is stopped a second on. */
+static void
+case_teardown_drain_bound(void)
+{
+	struct config *cf;
+	struct process *rec;
+	int in = -1, out = -1;
+
+	if (!setup("drain bound", "[eventlistener:rec]\n"
+	    "command=/usr/bin/rec\nevents=PROCESS_STATE_STOPPED\n"
+	    "startsecs=0\nstderr_logfile=NONE\n"
+	    PROGRAM("web") "startsecs=0\n"))
+		goto out;
+	cf = configs[nconfigs - 1];
+	events_start(loop, cf);
+	proctable_start_autostart();
+	advance(0.1);
+	rec = proc("rec");
+	if (!fake_stdio("rec", &in, &out) || in == -1 || out == -1)
+		goto out;
+	if (write(out, "READY\n", 6) != 6)
+		goto out;
+	settle();
+	teardown_begin(0);
+	advance(0.9);
+	CHECK("drain bound: rec still running 0.9 s on",
+	    rec->p_state == PROC_RUNNING);
+	advance(0.2);
+	CHECK("drain bound: rec stopped after a second",
+	    rec->p_state != PROC_RUNNING);
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	events_free();
+	finish();
+	fake_reset();
+}
+
 int
 main(void)
 {
 	int fds;
 
 	UNIT_BEGIN("test_process");
+	/* The listener the test plays may write to a pipe already closed:
+	 * a failed check, not the test's end. */
+	signal(SIGPIPE, SIG_IGN);
 	if (getenv("UNIT_DEBUG") == NULL)
 		log_set_level(LOG_LEVEL_CRIT);
 	else
@@ -1771,6 +2009,9 @@ main(void)
 	case_ready_timeout();
 	case_restart();
 	case_depends();
+	case_events();
+	case_teardown_drain();
+	case_teardown_drain_bound();
 	CHECK("every fake tree freed", fake_trees() == 0);
 	CHECK("every exec pipe closed", open_fds() == fds);
 	return unit_failed;
