@@ -26,7 +26,7 @@ LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
 SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/parse.c src/inifile.c src/config.c \
 	  src/config_value.c src/config_files.c src/config_program.c \
-	  src/config_daemon.c src/config_diff.c \
+	  src/config_daemon.c src/config_diff.c src/config_group.c \
 	  src/process.c src/proctable.c \
 	  src/spawn.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
 	  src/smallfile.c src/trust.c src/guardian.c \
@@ -117,7 +117,7 @@ FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 # The config loader and what it calls: log.c for log_level_parse, and
 # the logfile.c and sink.c (with libev) that log.c writes through.
 FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
-	src/config_program.c src/config_daemon.c src/config_diff.c \
+	src/config_program.c src/config_daemon.c src/config_diff.c src/config_group.c \
 	src/inifile.c src/parse.c src/strv.c src/strmap.c src/signals.c \
 	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c
 

@@ -106,6 +106,7 @@ config_program_free(struct program_config *pg)
 	free(pg->pg_user);
 	free(pg->pg_home);
 	free(pg->pg_name);
+	free(pg->pg_group);
 	free(pg);
 }
 

@@ -191,6 +191,17 @@ process_is_down(struct process *p)
 	    p->p_state == PROC_FATAL) && process_is_gone(p);
 }
 
+/*
+ * Its group's name ([group:x], or its program's when in none): the one
+ * answer for XML-RPC's group, SUPERVISOR_GROUP_NAME and events.
+ */
+const char *
+process_group(const struct process *p)
+{
+	return p->p_program->pg_group != NULL ? p->p_program->pg_group :
+	    p->p_program->pg_name;
+}
+
 /* True while anything of the process may still run and no stop is under
  * way. */
 bool

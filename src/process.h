@@ -129,6 +129,7 @@ bool	process_is_gone(struct process *p);
 bool	process_is_down(struct process *p);
 bool	process_needs_stop(struct process *p);
 double	process_uptime(const struct process *p);
+const char *process_group(const struct process *p);
 
 /* A reload's new settings. */
 enum replace_outcome process_replace_outcome(struct process *p,

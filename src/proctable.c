@@ -72,6 +72,11 @@ compare_priority(const void *a, const void *b)
 	const struct process *pa = *(struct process *const *)a;
 	const struct process *pb = *(struct process *const *)b;
 
+	/* A group's priority first, as supervisord starts group by group. */
+	if (pa->p_program->pg_group_priority !=
+	    pb->p_program->pg_group_priority)
+		return pa->p_program->pg_group_priority <
+		    pb->p_program->pg_group_priority ? -1 : 1;
 	if (pa->p_program->pg_priority != pb->p_program->pg_priority)
 		return pa->p_program->pg_priority < pb->p_program->pg_priority ?
 		    -1 : 1;
