@@ -21,7 +21,8 @@ INIH_CFLAGS := $(shell pkg-config --cflags inih 2>/dev/null)
 INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 # libev and inih are linked statically (from the system's .a files): two
 # fewer shared objects to map keeps the daemon's resident memory small.
-LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
+LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic -lhttp_parser -lexpat \
+	  -lmd -lresolv
 
 SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/parse.c src/inifile.c src/config.c \
@@ -34,6 +35,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
+	  src/http.c src/xmlrpc.c src/rpc.c \
 	  src/daemon.c src/pidfile.c src/childlogdir.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
@@ -45,7 +47,8 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
 # Debian packages each target needs.
-BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
+BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev libhttp-parser-dev \
+	     libexpat1-dev libmd-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
 	     mandoc libfaketime
 

@@ -103,7 +103,8 @@ group_load(struct loader *ld, struct config *cf, const struct raw_section *rs,
 			continue;
 		}
 		free(pg->pg_group);
-		if ((pg->pg_group = strdup(gname)) == NULL) {
+		if ((pg->pg_group = strdup(gname)) == NULL ||
+		    (pg->pg_group_members = strdup(programs)) == NULL) {
 			ld->ld_nomem = true;
 			break;
 		}

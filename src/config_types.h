@@ -93,6 +93,8 @@ struct program_config {
 	char		 *pg_group;	/* its [group:x] name, or pg_name: a
 					   program in no group is its own */
 	int		  pg_group_priority; /* that group's priority= */
+	char		 *pg_group_members; /* its programs= as written; NULL:
+					   in no group */
 };
 
 /* An [inet_http_server] or [unix_http_server]'s HTTP side. */

@@ -29,6 +29,10 @@ struct control_handler {
 	/* A client whose reply goes on (tail) read all it was sent: send
 	 * it more. */
 	void	(*ch_drained)(struct ctl_client *c);
+	/* An HTTP request, authenticated: answered with
+	 * control_http_respond() (or a stream), now or later. */
+	void	(*ch_http)(struct ctl_client *c, const char *method,
+		    const char *url, const char *body, size_t len);
 };
 
 void	 control_start(struct ev_loop *loop, const struct control_handler *h);
@@ -48,5 +52,10 @@ bool	 control_client_can_read(const struct ctl_client *c,
 long	 control_client_uid(const struct ctl_client *c);
 void	 control_stream(struct ctl_client *c);
 void	 control_flush_all(void);
+int	 control_listen_inet(const struct config *cf);
+void	 control_set_auth(const struct config *cf);
+void	 control_http_respond(struct ctl_client *c, int status,
+	    const char *ctype, const char *body, size_t len);
+void	 control_http_stream(struct ctl_client *c, const char *ctype);
 
 #endif

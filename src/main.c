@@ -31,6 +31,7 @@
 #include "pidfile.h"
 #include "proctable.h"
 #include "reload.h"
+#include "rpc.h"
 #include "service.h"
 #include "signals.h"
 #include "sink.h"
@@ -406,12 +407,48 @@ config_applied(const struct config *cf)
 {
 	watch_follow(cf);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
+	control_set_auth(cf);
 }
 
-/* The control socket's requests go to command.c. */
+static void
+client_gone(struct ctl_client *c)
+{
+	command_client_gone(c);
+	rpc_client_gone(c);
+}
+
+static void
+client_drained(struct ctl_client *c)
+{
+	command_client_drained(c);
+	rpc_client_drained(c);
+}
+
+/* The control socket's requests go to command.c, HTTP ones to rpc.c. */
 static const struct control_handler command_handler = {
-	command_run, command_client_gone, command_client_drained,
+	command_run, client_gone, client_drained, rpc_http,
 };
+
+/*
+ * SUPERVISOR_SERVER_URL, as supervisord sets it: the Unix socket if
+ * there is one, else the TCP listener.
+ */
+static void
+set_server_url(const struct config *cf, const char *sock_path)
+{
+	char *url = NULL, *cwd;
+
+	if (sock_path != NULL && sock_path[0] == '/')
+		(void)!asprintf(&url, "unix://%s", sock_path);
+	else if (sock_path != NULL && (cwd = getcwd(NULL, 0)) != NULL) {
+		(void)!asprintf(&url, "unix://%s/%s", cwd, sock_path);
+		free(cwd);
+	} else if (cf->cf_inet)
+		(void)!asprintf(&url, "http://%s:%s", cf->cf_inet_host[0] ?
+		    cf->cf_inet_host : "localhost", cf->cf_inet_port);
+	spawn_set_server_url(url);
+	free(url);
+}
 
 /*
  * The supervisor proper, in the guardian's child.  Who listens to whom
@@ -451,6 +488,7 @@ supervise(struct config *cf, const char *path)
 	reload_set_applied(config_applied);
 	watch_start(loop, cf, config_changed);
 	command_init(loop, guardian_pid, begin_teardown);
+	rpc_init(loop, guardian_pid, begin_teardown);
 	control_start(loop, &command_handler);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
@@ -468,6 +506,7 @@ supervise(struct config *cf, const char *path)
 	status = teardown_exit_status();
 	command_finish(status);
 	control_close();
+	rpc_free();
 	command_free();
 	watch_stop();
 	service_stop();
@@ -629,6 +668,15 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg,
 		pidfile_release();
 		return 1;
 	}
+	if (control_listen_inet(cf) == -1) {
+		free(sock_path);
+		control_close();
+		control_unlink();
+		pidfile_release();
+		return 1;
+	}
+	set_server_url(cf, cf->cf_socket_off && sock_arg == NULL ? NULL :
+	    sock_path);
 	free(sock_path);
 	/*
 	 * The old AUTO logs, as supervisord at start; once the pidfile and

@@ -10,7 +10,8 @@
 # to 1, and a file without [supervisord] (a conf.d fragment) is given an
 # empty one.
 #
-# check must accept every file supervisord accepts (warnings allowed) and
+# check must accept every file supervisord accepts (warnings allowed),
+# but an [inet_http_server] other machines reach without a password, and
 # refuse no other; each refusal is printed beside supervisord's reason.
 # Then every accepted file of real/ runs, through a link named
 # supervisord (supervisord -n -c FILE), its commands replaced by
@@ -74,7 +75,7 @@ while read -r f; do
 	normalise_config "$COMPAT/$f" "$T/c/$f"
 done < <(cd "$COMPAT" && find supervisord-repo -type f -path '*/example/*')
 
-clean=0 warned=0 refused=0 wrong=0 unmatched=0 total=0
+clean=0 warned=0 refused=0 wrong=0 unmatched=0 total=0 open_tcp=0
 : > "$T/accepted"
 : > "$T/report"
 while IFS=$'\t' read -r file verdict reason; do
@@ -105,12 +106,19 @@ while IFS=$'\t' read -r file verdict reason; do
 		echo "    supervisord: $verdict $reason"
 	} >> "$T/report"
 	[ "$verdict" = ok ] || continue
+	# By design: a TCP listener others can reach needs a password
+	# (supervisord only warns).
+	if grep -q 'is reachable from other machines and has no password' \
+	    "$T/check.err"; then
+		open_tcp=$((open_tcp + 1))
+		continue
+	fi
 	wrong=$((wrong + 1))
 	echo "REFUSED, supervisord accepts it: $file" >> "$T/report"
 done < "$COMPAT/EXPECTED.tsv"
 echo "$total files: $clean clean, $warned with warnings, $refused refused"
 cat "$T/report"
-t_check "every file supervisord accepts loads ($wrong refused)" \
+t_check "every file supervisord accepts loads ($wrong refused; $open_tcp with [inet_http_server] open to other machines without a password, refused by design)" \
 	test "$wrong" = 0
 t_check "every file supervisord refuses is refused, but for sections not here ($unmatched)" \
 	test "$unmatched" = 0
