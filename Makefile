@@ -36,6 +36,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
 	  src/http.c src/xmlrpc.c src/rpc.c \
+	  src/strbuf.c src/web.c src/web_assets.c src/metrics.c \
 	  src/daemon.c src/pidfile.c src/childlogdir.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
@@ -71,6 +72,10 @@ $(BUILD)/asan/supervisor: $(ASAN_OBJS)
 $(BUILD)/asan/obj/%.o: src/%.c src/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -O1 -g $(SANFLAGS) $(WARN) -c -o $@ $<
+
+# The page's script and style are in web_assets.o (.incbin).
+$(BUILD)/obj/web_assets.o $(BUILD)/asan/obj/web_assets.o: src/web/page.js \
+	src/web/page.css
 
 # Installs what is missing (as root), or says exactly what to run.
 deps-build:

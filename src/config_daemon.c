@@ -65,6 +65,7 @@ static const struct key_def inet_keys[] = {
 	{ "port", KEY_STRING, 0, 0, 0 },
 	{ "username", KEY_STRING, 0, 0, 0 },
 	{ "password", KEY_STRING, 0, 0, 0 },
+	{ "readonly", KEY_STRING, 0, 0, 0 },
 };
 
 /* username= or password=: kept; a {SHA} password must be 40 hex digits. */
@@ -561,6 +562,13 @@ config_inet_load(struct loader *ld, struct config *cf,
 		if (strcmp(kd->kd_name, "port") == 0) {
 			if (!set_inet_port(ld, cf, re->re_line, value))
 				ok = false;
+		} else if (strcmp(kd->kd_name, "readonly") == 0) {
+			if (parse_bool(value, &cf->cf_inet_http.hc_readonly)
+			    == -1) {
+				config_msg(ld, true, re->re_line, "readonly=%s: "
+				    "not a boolean (true or false)", value);
+				ok = false;
+			}
 		} else if (!set_credential(ld, &cf->cf_inet_http, kd->kd_name,
 		    re->re_line, value))
 			ok = false;

@@ -101,6 +101,7 @@ struct program_config {
 struct http_config {
 	char		 *hc_username;	/* NULL: no authentication */
 	char		 *hc_password;	/* plain, or "{SHA}" and 40 hex */
+	bool		  hc_readonly;	/* readonly=: nothing changed through it */
 };
 
 struct config {

@@ -93,6 +93,7 @@ struct ctl_client {
 struct http_auth {
 	char	*ha_user;
 	char	*ha_password;	/* plain, or "{SHA}" and hex */
+	bool	 ha_readonly;	/* readonly = true: nothing is changed */
 };
 
 /*
@@ -136,6 +137,7 @@ static char		 inet_name[128];	/* HOST:PORT, for messages */
 static ev_io		 inet_watcher;
 static struct http_auth	 unix_auth, inet_auth;
 static size_t		 http_bodies;	/* request bodies, all clients */
+static unsigned long long line_requests, http_requests; /* answered */
 #define HTTP_BODIES_MAX	(32 * 1024 * 1024)
 
 static struct ratelimit	 rl_refused = { .rl_what = "refused connections" };
@@ -374,6 +376,7 @@ auth_set(struct http_auth *ha, const struct http_config *hc)
 	free(ha->ha_user);
 	free(ha->ha_password);
 	ha->ha_user = ha->ha_password = NULL;
+	ha->ha_readonly = hc != NULL && hc->hc_readonly;
 	if (hc == NULL || hc->hc_username == NULL)
 		return;
 	ha->ha_user = strdup(hc->hc_username);
@@ -880,6 +883,7 @@ dispatch(struct ctl_client *c)
 			control_end(c, CTL_BADREQ, "%s", why);
 		} else if (rq.rq_argc > 0) {
 			c->c_busy = true;
+			line_requests++;
 			handler->ch_request(c, rq.rq_argc, rq.rq_argv);
 		}
 		/* command_run copied what it keeps; drop the line. */
@@ -994,11 +998,19 @@ void
 control_http_respond(struct ctl_client *c, int status, const char *ctype,
     const char *body, size_t len)
 {
+	control_http_respond_with(c, status, ctype, "", body, len);
+}
+
+/* The same, with more header lines (each ending in CRLF). */
+void
+control_http_respond_with(struct ctl_client *c, int status,
+    const char *ctype, const char *extra, const char *body, size_t len)
+{
 	if (c->c_dead || c->c_http == NULL)
 		return;
 	if (!http_keep_alive(c->c_http) || status >= 400)
 		c->c_close_after = true;
-	http_head(c, status, ctype, (long long)len, "");
+	http_head(c, status, ctype, (long long)len, extra);
 	out_append(c, body, len);
 	c->c_busy = false;
 	http_request_next(c->c_http);
@@ -1013,11 +1025,50 @@ control_http_respond(struct ctl_client *c, int status, const char *ctype,
 void
 control_http_stream(struct ctl_client *c, const char *ctype)
 {
+	control_http_stream_with(c, ctype, "");
+}
+
+void
+control_http_stream_with(struct ctl_client *c, const char *ctype,
+    const char *extra)
+{
 	if (c->c_dead || c->c_http == NULL)
 		return;
 	c->c_close_after = true;
-	http_head(c, 200, ctype, -1, "");
+	http_head(c, 200, ctype, -1, extra);
 	control_stream(c);
+}
+
+/* The request's Host or Origin header (NULL: none). */
+const char *
+control_http_header(const struct ctl_client *c, enum http_kept h)
+{
+	return c->c_http != NULL ? http_header(c->c_http, h) : NULL;
+}
+
+/* Is c on a listener that changes nothing ([inet_http_server] readonly)? */
+bool
+control_client_readonly(const struct ctl_client *c)
+{
+	return c->c_tcp && inet_auth.ha_readonly;
+}
+
+/* Clients connected now, and requests answered since the start. */
+size_t
+control_client_count(void)
+{
+	const struct ctl_client *c;
+	size_t n = 0;
+
+	for (c = clients; c != NULL; c = c->c_next)
+		n++;
+	return n;
+}
+
+unsigned long long
+control_requests(bool http)
+{
+	return http ? http_requests : line_requests;
 }
 
 /* An error the connection ends with. */
@@ -1094,6 +1145,7 @@ dispatch_http(struct ctl_client *c)
 			    "Basic realm=\"default\"\r\n");
 			break;
 		}
+		http_requests++;
 		handler->ch_http(c, http_method_name(r), r->hr_url,
 		    r->hr_body != NULL ? r->hr_body : "", r->hr_bodylen);
 	}
@@ -1216,7 +1268,10 @@ timeout_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)l;
 	(void)revents;
 	if (c->c_busy && c->c_outoff == c->c_outlen) {
-		timer_restart(c);
+		/* A stream with nothing to send waits without waking: its
+		 * hang-up is read, its next bytes restart the timer. */
+		if (!c->c_stream)
+			timer_restart(c);
 		return;
 	}
 	/* Held, it has replies in its socket it does not read. */

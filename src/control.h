@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "ctlproto.h"
+#include "http.h"
 #include "log.h"
 
 struct ctl_client;
@@ -56,6 +57,16 @@ int	 control_listen_inet(const struct config *cf);
 void	 control_set_auth(const struct config *cf);
 void	 control_http_respond(struct ctl_client *c, int status,
 	    const char *ctype, const char *body, size_t len);
+void	 control_http_respond_with(struct ctl_client *c, int status,
+	    const char *ctype, const char *extra, const char *body,
+	    size_t len);
 void	 control_http_stream(struct ctl_client *c, const char *ctype);
+void	 control_http_stream_with(struct ctl_client *c, const char *ctype,
+	    const char *extra);
+const char *control_http_header(const struct ctl_client *c,
+	    enum http_kept h);
+bool	 control_client_readonly(const struct ctl_client *c);
+size_t	 control_client_count(void);
+unsigned long long control_requests(bool http);
 
 #endif

@@ -32,6 +32,8 @@ on_begin(http_parser *p)
 
 	r->hr_urllen = r->hr_authlen = r->hr_fieldlen = 0;
 	r->hr_has_auth = r->hr_in_value = false;
+	memset(r->hr_has_kept, 0, sizeof(r->hr_has_kept));
+	memset(r->hr_keptlen, 0, sizeof(r->hr_keptlen));
 	r->hr_header_bytes = r->hr_bodylen = 0;
 	return 0;
 }
@@ -54,6 +56,31 @@ field_is_auth(const struct http_request *r)
 {
 	return r->hr_fieldlen == 13 && strncasecmp(r->hr_field,
 	    "authorization", 13) == 0;
+}
+
+/* Which kept header the field names; -1: none of them. */
+static int
+field_kept(const struct http_request *r)
+{
+	if (r->hr_fieldlen == 4 && strncasecmp(r->hr_field, "host", 4) == 0)
+		return HTTP_HOST;
+	if (r->hr_fieldlen == 6 && strncasecmp(r->hr_field, "origin", 6) == 0)
+		return HTTP_ORIGIN;
+	return -1;
+}
+
+/* A Host or Origin value: kept whole, or the request is refused. */
+static int
+kept_value(struct http_request *r, const char *at, size_t len)
+{
+	int h = r->hr_value_of;
+
+	if (r->hr_keptlen[h] + len > HTTP_NAME_MAX)
+		return refuse(r, 431, "Host or Origin header too long");
+	memcpy(r->hr_kept[h] + r->hr_keptlen[h], at, len);
+	r->hr_keptlen[h] += len;
+	r->hr_kept[h][r->hr_keptlen[h]] = '\0';
+	return 0;
 }
 
 static int
@@ -86,7 +113,19 @@ on_value(http_parser *p, const char *at, size_t len)
 		r->hr_has_auth = true;
 		r->hr_authlen = 0;
 	}
+	if (!r->hr_in_value) {
+		r->hr_value_of = field_kept(r);
+		if (r->hr_value_of != -1) {
+			if (r->hr_has_kept[r->hr_value_of])
+				return refuse(r, 400, "two Host or Origin "
+				    "headers");
+			r->hr_has_kept[r->hr_value_of] = true;
+			r->hr_kept[r->hr_value_of][0] = '\0';
+		}
+	}
 	r->hr_in_value = true;
+	if (r->hr_value_of != -1)
+		return kept_value(r, at, len);
 	if (!field_is_auth(r))
 		return 0;
 	if (r->hr_authlen + len > HTTP_AUTH_MAX)
@@ -223,6 +262,13 @@ const char *
 http_method_name(const struct http_request *r)
 {
 	return http_method_str((enum http_method)r->hr_parser.method);
+}
+
+/* The request's Host or Origin header; NULL: it had none. */
+const char *
+http_header(const struct http_request *r, enum http_kept h)
+{
+	return r->hr_has_kept[h] ? r->hr_kept[h] : NULL;
 }
 
 const char *

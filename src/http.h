@@ -14,6 +14,10 @@
 #define HTTP_AUTH_MAX	1024		/* its Authorization header */
 #define HTTP_HEADERS_MAX (32 * 1024)	/* all its header lines */
 #define HTTP_BODY_MAX	(2 * 1024 * 1024) /* its body */
+#define HTTP_NAME_MAX	255		/* its Host and Origin headers */
+
+/* The short headers kept besides Authorization (the web page's checks). */
+enum http_kept { HTTP_HOST, HTTP_ORIGIN, HTTP_KEPT };
 
 struct http_request {
 	http_parser	 hr_parser;
@@ -22,6 +26,11 @@ struct http_request {
 	char		 hr_auth[HTTP_AUTH_MAX + 1];
 	size_t		 hr_authlen;
 	bool		 hr_has_auth;
+	char		 hr_kept[HTTP_KEPT][HTTP_NAME_MAX + 1]; /* Host, Origin */
+	size_t		 hr_keptlen[HTTP_KEPT];
+	bool		 hr_has_kept[HTTP_KEPT];
+	int		 hr_value_of;	/* the header being read: HTTP_HOST,
+					   HTTP_ORIGIN; -1: another */
 	char		 hr_field[16];	/* the header's name, if short */
 	size_t		 hr_fieldlen;
 	bool		 hr_in_value;	/* between a field and the next */
@@ -41,5 +50,6 @@ size_t	http_feed(struct http_request *r, const char *data, size_t len);
 bool	http_keep_alive(const struct http_request *r);
 const char *http_method_name(const struct http_request *r);
 const char *http_status_text(int status);
+const char *http_header(const struct http_request *r, enum http_kept h);
 
 #endif

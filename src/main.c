@@ -32,6 +32,8 @@
 #include "proctable.h"
 #include "reload.h"
 #include "rpc.h"
+#include "metrics.h"
+#include "web.h"
 #include "service.h"
 #include "signals.h"
 #include "sink.h"
@@ -415,6 +417,7 @@ client_gone(struct ctl_client *c)
 {
 	command_client_gone(c);
 	rpc_client_gone(c);
+	web_client_gone(c);
 }
 
 static void
@@ -422,11 +425,27 @@ client_drained(struct ctl_client *c)
 {
 	command_client_drained(c);
 	rpc_client_drained(c);
+	(void)web_client_drained(c);
 }
 
-/* The control socket's requests go to command.c, HTTP ones to rpc.c. */
+/* HTTP: the metrics, the web page, then supervisord's paths (rpc.c). */
+static void
+http_request(struct ctl_client *c, const char *method, const char *url,
+    const char *body, size_t len)
+{
+	char path[HTTP_URL_MAX + 1];
+
+	snprintf(path, sizeof(path), "%s", url);
+	path[strcspn(path, "?#")] = '\0';
+	if (metrics_http(c, method, path) || web_http(c, method, url, body,
+	    len))
+		return;
+	rpc_http(c, method, url, body, len);
+}
+
+/* The control socket's requests go to command.c, HTTP ones as above. */
 static const struct control_handler command_handler = {
-	command_run, client_gone, client_drained, rpc_http,
+	command_run, client_gone, client_drained, http_request,
 };
 
 /*
@@ -489,6 +508,8 @@ supervise(struct config *cf, const char *path)
 	watch_start(loop, cf, config_changed);
 	command_init(loop, guardian_pid, begin_teardown);
 	rpc_init(loop, guardian_pid, begin_teardown);
+	web_init(loop);
+	metrics_init();
 	control_start(loop, &command_handler);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
@@ -507,6 +528,8 @@ supervise(struct config *cf, const char *path)
 	command_finish(status);
 	control_close();
 	rpc_free();
+	web_free();
+	metrics_free();
 	command_free();
 	watch_stop();
 	service_stop();

@@ -2066,6 +2066,16 @@ method_find(const char *name)
 
 /* ---- calls -------------------------------------------------------------- */
 
+/* Does the method change nothing (allowed on a readonly listener)? */
+static bool
+reads_only(const char *name)
+{
+	return strncmp(name, "system.", 7) == 0 ||
+	    strncmp(name, "supervisor.get", 14) == 0 ||
+	    strncmp(name, "supervisor.read", 15) == 0 ||
+	    strncmp(name, "supervisor.tail", 15) == 0;
+}
+
 /* traverse(): a known method with the right number of parameters. */
 static enum result
 invoke(struct call *rc, const char *name, const struct xr_value *params,
@@ -2080,6 +2090,10 @@ invoke(struct call *rc, const char *name, const struct xr_value *params,
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
 	if (!m->m_anytime && process_shutting_down())
 		return fault(f, F_SHUTDOWN_STATE, NULL);
+	if (rc->rc_client != NULL && control_client_readonly(rc->rc_client) &&
+	    !reads_only(name))
+		return fault(f, F_FAILED, "read-only: [inet_http_server] "
+		    "readonly = true");
 	return m->m_fn(rc, params, b, f);
 }
 

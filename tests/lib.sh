@@ -764,4 +764,35 @@ no_survivor() {
 	no_program_left
 }
 
+# free_port: a TCP port nothing listens on at 127.0.0.1, below the
+# kernel's ephemeral range (so no client's port takes it meanwhile).
+free_port() {
+	local p
+	while :; do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+	done
+	echo "$p"
+}
+
+# web METHOD PATH [CURL-ARG...]: an HTTP request to $WEB (the test's
+# [inet_http_server], http://127.0.0.1:PORT); its status in CODE, its
+# body in BODY (and $T/web.body), its headers in $T/web.head.
+web() {
+	local method=$1 path=$2
+	shift 2
+	CODE=$(curl -s -o "$T/web.body" -D "$T/web.head" -w '%{http_code}' \
+	    --max-time 10 -X "$method" "$@" "$WEB$path")
+	BODY=$(< "$T/web.body")
+}
+# head_has LINE: the last response's headers have the line (any case
+# in its name).
+head_has() { tr -d '\r' < "$T/web.head" | grep -qiF -- "$1"; }
+# csrf_token: the page's CSRF token (from GET /).
+csrf_token() {
+	web GET / "${WEB_AUTH[@]}"
+	sed -n 's/.*name="csrf-token" content="\([0-9a-f]*\)".*/\1/p' \
+	    <<< "$BODY"
+}
+
 t_done() { exit "$T_FAILED"; }
