@@ -51,7 +51,10 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev libhttp-parser-dev \
 	     libexpat1-dev libmd-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
-	     mandoc libfaketime
+	     mandoc libfaketime curl
+# Where they install, the web page's browser test and promtool's check of
+# /metrics run; where they don't, those tests say SKIP and why.
+CHECK_OPT_PKGS = chromium chromium-driver prometheus
 
 .PHONY: all run check deps-build deps-check bench fuzz clean install \
 	uninstall soak check-valgrind
@@ -83,6 +86,8 @@ deps-build:
 
 deps-check:
 	@tests/deps.sh $(CHECK_PKGS)
+	@tests/deps.sh $(CHECK_OPT_PKGS) || echo "optional packages missing:" \
+		"web_browser and promtool's check of /metrics will be skipped"
 
 run: deps-build
 	@$(MAKE) --no-print-directory all

@@ -1152,7 +1152,10 @@ dispatch_http(struct ctl_client *c)
 	c->c_dispatching = false;
 	if (c->c_dead)
 		return;
-	if ((c->c_busy && !c->c_stream) || c->c_eof || c->c_close_after ||
+	/* A stream (events, a log) is read on for its hang-up alone: a page
+	 * closed while nothing changes is seen gone at once. */
+	if ((c->c_busy && !c->c_stream) || c->c_eof ||
+	    (c->c_close_after && !(c->c_stream && c->c_busy)) ||
 	    (!c->c_busy && over_total(c)))
 		ev_io_stop(loop, &c->c_rio);
 	else

@@ -89,7 +89,9 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 		pc->pc_exit_seen = p->p_exit_time;
 		count_exit(pc, wstatus_exit_code(p->p_exit_status));
 	}
-	if (from == PROC_STARTING && p->p_state == PROC_BACKOFF)
+	/* The last failed start goes from STARTING to FATAL at once. */
+	if (from == PROC_STARTING && (p->p_state == PROC_BACKOFF ||
+	    p->p_state == PROC_FATAL))
 		pc->pc_failures++;
 }
 

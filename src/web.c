@@ -26,7 +26,7 @@
 #include "web.h"
 #include "web_assets.h"
 
-#define SSE_QUEUED	(1024 * 1024)	/* a page's events unread: it is
+#define SSE_QUEUED	(256 * 1024)	/* a page's events unread: it is
 					   behind, and gets a new snapshot */
 #define SSE_CLIENTS_MAX	256		/* pages open at once */
 #define PENDING_MAX	(1024 * 1024)	/* changes waiting for the send */

@@ -84,12 +84,14 @@
 				return tb;
 		const tb = el("tbody");
 		tb.dataset.group = group;
-		groupHeader(tb);
 		table.append(tb);
 		return tb;
 	}
+	// A group's own buttons, unless it is one program alone (its name).
 	function groupHeader(tb) {
-		if (readonly || tb.querySelector("tr.grp"))
+		const alone = tb.dataset.group + ":" + tb.dataset.group;
+		if (readonly || tb.querySelector("tr.grp") || [...tb.querySelectorAll(
+		    "tr[data-spec]")].every((r) => r.dataset.spec === alone))
 			return;
 		const th = el("th", { colSpan: 9 }, tb.dataset.group + " ");
 		const target = tb.dataset.group + ":*";
@@ -114,6 +116,7 @@
 			groupBody(p.group).append(tr);
 		}
 		fill(tr, p);
+		groupHeader(tr.parentElement);
 	}
 	function reset(list) {
 		for (const tb of Array.from(table.tBodies))

@@ -139,6 +139,19 @@ t_check "events: a stop arrives as it happens" \
 	t_wait 10 grep -qF '"name":"other","state":"STOPPED"' "$T/events"
 t_check "... with STOPPING before it" grep -qF '"name":"other","state":"STOPPING"' "$T/events"
 
+# ---- at most 256 pages ----
+pages=()
+for i in $(seq 256); do
+	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+	    "$(printf admin:s3cret | base64)" >&"$fd"
+	pages+=("$fd")
+done
+t_check "past 256 pages open: 503" t_wait 20 eval '[ "$(curl -s -o /dev/null -w "%{http_code}" --max-time 2 "${WEB_AUTH[@]}" "$WEB/events")" = 503 ]'
+for fd in "${pages[@]}"; do exec {fd}>&-; done
+t_check "pages closed are seen gone: a new one is served" \
+	t_wait 20 eval 'curl -sN --max-time 2 "${WEB_AUTH[@]}" "$WEB/events" | grep -q "^event: reset"'
+
 # ---- /healthz ----
 web GET /healthz "${WEB_AUTH[@]}"
 t_check "/healthz: 503 naming the autostart process that is not RUNNING" \
