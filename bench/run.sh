@@ -39,6 +39,12 @@
 #             and cat | cat > file (a pipe, as a supervised program has).
 #             runit and s6 have no such capture (they pipe into a logger
 #             of their own, svlogd or s6-log): n/a
+#   web       WEB_N programs with [inet_http_server]: server time (curl's,
+#             from the request sent to the last byte) of the web page
+#             (supervisord's status page at /) and of /metrics (ours
+#             only), WEB_RUNS times; a state change -> its event on an open
+#             page (a program SIGKILLed, ours only); the context switches
+#             of the supervisor over IDLE_SECS with a page open
 #   pid1      a container's init: a new pid and mount namespace
 #             (unshare), an empty environment, the init running /bin/true
 #             (shutdown_on_exit): launch -> exit, PID1_RUNS times a round;
@@ -50,7 +56,7 @@
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart start teardown idle crash reload control output pid1"   which
+#   ONLY="restart start teardown idle crash reload control web output pid1"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -83,20 +89,21 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-2} IDLE_SECS=1 CRASH_SECS=2
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
-	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2
+	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2 WEB_N=10
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
-	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256}
+	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256} WEB_N=100
 else
 	ROUNDS=3 RESTARTS=${RESTARTS:-8} IDLE_SECS=10 CRASH_SECS=30
 	START_NS=${START_NS:-100 1000}
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
-	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024}
+	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024} WEB_N=1000
 fi
+WEB_RUNS=${WEB_RUNS:-10}		# page and metrics requests timed per round
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
 PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
@@ -591,6 +598,75 @@ sc_control() {
 	finish "$d"
 }
 
+# web_ms URL: curl's time from the request sent to the last byte, ms.
+web_ms() {
+	curl -s -o /dev/null -w '%{time_pretransfer} %{time_total}' "$1" |
+	    awk '{ printf "%.2f", ($2 - $1) * 1000 }'
+}
+
+# web WHO ROUND N: N programs and [inet_http_server]; the page and
+# /metrics timed, a change's way to an open page, an open page's cost
+# while nothing changes.
+sc_web() {
+	local who=$1 round=$2 n=$3 d=$W/web-$1-$2-$3 i port url before after
+	case $who in runit|s6) return ;; esac
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600" 0
+	port=$(( 20000 + RANDOM % 10000 ))
+	printf '[inet_http_server]\nport = 127.0.0.1:%s\n' "$port" \
+	    >> "$(config_file "$who" "$d")"
+	url=http://127.0.0.1:$port
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n" ||
+	    ! wait_until 10 eval 'curl -s -o /dev/null "$url/"'; then
+		log "web/$who/$n: not up"
+		finish "$d"
+		return
+	fi
+	sleep "$SETTLE"
+	for i in $(seq 1 "$WEB_RUNS"); do
+		sample "web_page_ms_$n" "$who" "$round" "$(web_ms "$url/")"
+		case $who in ours|base) ;; *) continue ;; esac
+		sample "web_metrics_ms_$n" "$who" "$round" \
+		    "$(web_ms "$url/metrics")"
+	done
+	case $who in ours|base) ;; *) finish "$d"; return ;; esac
+	/usr/bin/python3 - "$url" "$n" > "$d/event" 2>&1 <<'EOF2'
+# A page's events: the snapshot, then a program SIGKILLed; the time until
+# its change arrives, ms.
+import json, os, signal, socket, sys, time
+host, port = sys.argv[1][len("http://"):].split(":")
+s = socket.create_connection((host, int(port)))
+s.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+data = b""
+while b"]\n\n" not in data:
+	data += s.recv(1 << 20)
+rows = data[data.index(b"data: ["):].split(b"]\n\n")[0]
+row = json.loads(b"".join(l[6:] for l in rows.split(b"\n")) + b"]")[0]
+t0 = time.monotonic()
+os.kill(row["pid"], signal.SIGKILL)
+want = ('"name":"%s","state":"' % row["name"]).encode()
+data = b""
+while want not in data:
+	data += s.recv(65536)
+print("%.2f" % ((time.monotonic() - t0) * 1000))
+EOF2
+	if grep -qE '^[0-9.]+$' "$d/event"; then
+		sample web_event_ms "$who" "$round" "$(cat "$d/event")"
+	else
+		log "web/$who: no event: $(head -c 200 "$d/event")"
+	fi
+	curl -sN "$url/events" > /dev/null 2>&1 &
+	local page=$!
+	sleep "$WARM"
+	before=($(own_counters "$who"))
+	sleep "$IDLE_SECS"
+	after=($(own_counters "$who"))
+	sample web_idle_ctxt "$who" "$round" $(( after[0] - before[0] ))
+	{ kill "$page"; wait "$page"; } 2>/dev/null
+	finish "$d"
+}
+
 # reload WHO ROUND N: N programs up; RELOAD_RUNS times, the command of
 # the middle one is edited (the file written anew, renamed over the old
 # one).  The time from the rename to the exec of the new process, and
@@ -921,6 +997,10 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: control: stop all, start all of $OPS_N"
 		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
 	fi
+	if want web && command -v curl > /dev/null; then
+		log "round $round: web page and metrics of $WEB_N programs"
+		for who in $WHO; do sc_web "$who" "$round" "$WEB_N"; done
+	fi
 	if want pid1 && [ "$(id -u)" = 0 ] && command -v tini > /dev/null; then
 		log "round $round: a container's init, $PID1_RUNS runs"
 		for who in $WHO floor; do
@@ -978,6 +1058,10 @@ output_rot_cpu_s_per_gb|output rotated: own CPU s per GB
 output_rot_differs|output rotated: log differs from input
 output_disk_mbps|output to a log, until on disk (sync -f), MB/s (floor: cat)
 output_disk_pct_of_cat|output until on disk: % of cat's MB/s
+web_page_ms_${WEB_N}|web page of $WEB_N programs, server ms
+web_metrics_ms_${WEB_N}|/metrics of $WEB_N programs, server ms
+web_event_ms|a change (SIGKILL) -> its event on an open page, ms
+web_idle_ctxt|idle context switches in ${IDLE_SECS}s, a page open
 pid1_ms|container's init of /bin/true, ms (floor: tini)
 pid1_pss_kb|container's init: its own PSS, kB (floor: tini)"
 # Base has a column when it runs; the others always (n/a when missing).
