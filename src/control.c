@@ -1053,6 +1053,14 @@ control_client_readonly(const struct ctl_client *c)
 	return c->c_tcp && inet_auth.ha_readonly;
 }
 
+/* Is c on [inet_http_server] without a password?  Then a browser's page
+ * from anywhere could reach it through a name that resolves here. */
+bool
+control_client_open_tcp(const struct ctl_client *c)
+{
+	return c->c_tcp && inet_auth.ha_user == NULL;
+}
+
 /* Clients connected now, and requests answered since the start. */
 size_t
 control_client_count(void)

@@ -66,6 +66,7 @@ void	 control_http_stream_with(struct ctl_client *c, const char *ctype,
 const char *control_http_header(const struct ctl_client *c,
 	    enum http_kept h);
 bool	 control_client_readonly(const struct ctl_client *c);
+bool	 control_client_open_tcp(const struct ctl_client *c);
 size_t	 control_client_count(void);
 unsigned long long control_requests(bool http);
 

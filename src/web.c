@@ -121,10 +121,11 @@ row_json(struct strbuf *b, const struct process *p)
 	sb_json(b, process_group(p));
 	sb_str(b, ",\"name\":");
 	sb_json(b, p->p_name);
-	sb_printf(b, ",\"state\":\"%s\",\"pid\":%ld,\"start\":%lld,"
+	sb_printf(b, ",\"state\":\"%s\",\"pid\":%ld,\"uptime\":%.3f,"
 	    "\"restarts\":%lu,\"exit\":", proc_state_name(p->p_state),
 	    p->p_state == PROC_STOPPED || p->p_pid <= 0 ? 0L :
-	    (long)p->p_pid, started_at(p), restarts(p));
+	    (long)p->p_pid, started_at(p) > 0 ? mono_now() - p->p_start_time :
+	    -1.0, restarts(p));
 	sb_json(b, ex);
 	sb_printf(b, ",\"stderr\":%s}", has_stderr_log(p) ? "true" : "false");
 }
@@ -692,6 +693,31 @@ web_unquote(char *s)
 
 /* ---- the HTTP side ------------------------------------------------------ */
 
+/*
+ * Without a password, the listener is on loopback; a page of another
+ * site whose name is made to resolve to 127.0.0.1 (DNS rebinding) is
+ * then of the same origin as the page, to the browser.  Its requests
+ * name that site in Host: only loopback names are served.
+ */
+static bool
+host_ok(struct ctl_client *c)
+{
+	const char *host = control_http_header(c, HTTP_HOST);
+	size_t n;
+
+	if (!control_client_open_tcp(c))
+		return true;
+	if (host == NULL)
+		return false;
+	n = strcspn(host, ":");
+	if (host[0] == '[')
+		return strncmp(host, "[::1]", 5) == 0 && (host[5] == '\0' ||
+		    host[5] == ':');
+	return (n == 9 && strncmp(host, "localhost", 9) == 0) ||
+	    (strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") ==
+	    n);
+}
+
 /* The path alone: the query goes. */
 static void
 path_of(const char *url, char *buf, size_t len)
@@ -709,6 +735,16 @@ web_http(struct ctl_client *c, const char *method, const char *url,
 
 	(void)len;
 	path_of(url, path, sizeof(path));
+	if ((strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0 ||
+	    strncmp(path, "/static/", 8) == 0 || strcmp(path, "/events") ==
+	    0 || strcmp(path, "/action") == 0 || strncmp(path, "/log/", 5) ==
+	    0) && !host_ok(c)) {
+		log_warnx("web: a request for another host (%s) refused",
+		    control_http_header(c, HTTP_HOST));
+		text(c, 403, "refused: this server has no password, and "
+		    "answers only to loopback names (127.0.0.1, localhost)");
+		return true;
+	}
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		if (get)
 			page(c);

@@ -22,7 +22,7 @@
 	function uptime(start) {
 		if (!start)
 			return "";
-		let s = Math.max(0, Math.floor(Date.now() / 1000) - start);
+		let s = Math.max(0, Math.floor(Date.now() / 1000 - start));
 		const d = Math.floor(s / 86400);
 		s %= 86400;
 		const two = (n) => String(n).padStart(2, "0");
@@ -54,16 +54,18 @@
 		a.dataset.log = a.getAttribute("href");
 		return a;
 	}
-	// A row from an event's object.
+	// A row from an event's object.  The start time is this browser's
+	// clock less the uptime the server sent.
 	function fill(tr, p) {
 		const spec = p.group + ":" + p.name;
+		const start = p.uptime >= 0 ? Date.now() / 1000 - p.uptime : 0;
 		tr.dataset.spec = spec;
 		const cells = [
 			el("td", { className: "c-group" }, p.group),
 			el("td", { className: "c-name" }, p.name),
 			el("td", { className: "c-state" }),
 			el("td", { className: "c-pid" }, p.pid ? String(p.pid) : ""),
-			el("td", { className: "c-uptime" }, uptime(p.start)),
+			el("td", { className: "c-uptime" }, uptime(start)),
 			el("td", { className: "c-restarts" }, String(p.restarts)),
 			el("td", { className: "c-exit" }, p.exit),
 			el("td", { className: "c-logs" }),
@@ -71,7 +73,7 @@
 		];
 		cells[2].append(el("span", { className: "state s-" +
 		    p.state.toLowerCase() }, p.state));
-		cells[4].dataset.start = String(p.start);
+		cells[4].dataset.start = String(start);
 		cells[7].append(logLink(spec, "stdout"));
 		if (p.stderr)
 			cells[7].append(" ", logLink(spec, "stderr"));

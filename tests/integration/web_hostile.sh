@@ -1,5 +1,5 @@
 #!/bin/bash
-# Hostile clients of the web page: pages that never read their events,
+# Hostile clients of the web page: a rebound DNS name, pages that never read their events,
 # one that reads slowly, more pages than the cap, while 200 processes
 # restart.  The loop never blocks (a reading page and the CLI are
 # answered), memory stays bounded (each page's queue is capped: a page
@@ -33,6 +33,18 @@ t_start
 t_wait 20 state_is marker RUNNING
 t_wait 20 state_is "${long}_199" RUNNING
 sup=$(supervisor_pid)
+
+# DNS rebinding: a page of another site, its name resolved to 127.0.0.1,
+# is of the page's origin to the browser; without a password, only
+# loopback names are served.
+web GET / -H "Host: evil.example:$PORT"
+t_check "no password: a request for another host name is refused (403)" \
+	test "$CODE" = 403
+web POST /action -H "Host: evil.example:$PORT" -H "Origin: http://evil.example:$PORT" -d "op=stop&target=marker:marker"
+t_check "... an action too, and nothing is stopped" \
+	eval '[ "$CODE" = 403 ] && state_is marker RUNNING'
+web GET / -H "Host: localhost:$PORT"
+t_check "localhost is served" test "$CODE" = 200
 
 # A slow reader on the control socket (small buffers): it reads the
 # first snapshot, then nothing until told, then everything.
