@@ -86,23 +86,18 @@ sb_printf(struct strbuf *b, const char *fmt, ...)
 	free(big);
 }
 
-/* Text or a quoted attribute's value in HTML. */
-void
-sb_html(struct strbuf *b, const char *s)
+/*
+ * s with each byte that esc_of() names an escape for replaced by it,
+ * the runs between copied whole.
+ */
+static void
+sb_escaped(struct strbuf *b, const char *s, const char *(*esc_of)(char))
 {
-	const char *run = s;
+	const char *run = s, *esc;
 
 	for (; *s != '\0'; s++) {
-		const char *esc;
-
-		switch (*s) {
-		case '&': esc = "&amp;"; break;
-		case '<': esc = "&lt;"; break;
-		case '>': esc = "&gt;"; break;
-		case '"': esc = "&quot;"; break;
-		case '\'': esc = "&#39;"; break;
-		default: continue;
-		}
+		if ((esc = esc_of(*s)) == NULL)
+			continue;
 		sb_add(b, run, (size_t)(s - run));
 		sb_str(b, esc);
 		run = s + 1;
@@ -110,26 +105,60 @@ sb_html(struct strbuf *b, const char *s)
 	sb_add(b, run, (size_t)(s - run));
 }
 
+static const char *
+html_escape(char ch)
+{
+	switch (ch) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+/* JSON: controls, quote and backslash, and <, > and & (a value never
+ * closes a tag) as \u escapes. */
+static const char *
+json_escape(char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	static char esc[7] = "\\u00";
+	unsigned char ch = (unsigned char)c;
+
+	if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != '<' &&
+	    ch != '>' && ch != '&' && ch != 0x7f)
+		return NULL;
+	esc[4] = hex[ch >> 4];
+	esc[5] = hex[ch & 15];
+	return esc;
+}
+
+static const char *
+label_escape(char ch)
+{
+	switch (ch) {
+	case '\\': return "\\\\";
+	case '"': return "\\\"";
+	case '\n': return "\\n";
+	default: return NULL;
+	}
+}
+
+/* Text or a quoted attribute's value in HTML. */
+void
+sb_html(struct strbuf *b, const char *s)
+{
+	sb_escaped(b, s, html_escape);
+}
+
 /* A JSON string, quotes included. */
 void
 sb_json(struct strbuf *b, const char *s)
 {
-	const char *run = s;
-	char esc[8];
-
 	sb_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != '<' &&
-		    ch != '>' && ch != '&' && ch != 0x7f)
-			continue;
-		sb_add(b, run, (size_t)(s - run));
-		snprintf(esc, sizeof(esc), "\\u%04x", ch);
-		sb_str(b, esc);
-		run = s + 1;
-	}
-	sb_add(b, run, (size_t)(s - run));
+	sb_escaped(b, s, json_escape);
 	sb_add(b, "\"", 1);
 }
 
@@ -137,22 +166,7 @@ sb_json(struct strbuf *b, const char *s)
 void
 sb_label(struct strbuf *b, const char *s)
 {
-	const char *run = s;
-
-	for (; *s != '\0'; s++) {
-		const char *esc;
-
-		switch (*s) {
-		case '\\': esc = "\\\\"; break;
-		case '"': esc = "\\\""; break;
-		case '\n': esc = "\\n"; break;
-		default: continue;
-		}
-		sb_add(b, run, (size_t)(s - run));
-		sb_str(b, esc);
-		run = s + 1;
-	}
-	sb_add(b, run, (size_t)(s - run));
+	sb_escaped(b, s, label_escape);
 }
 
 /* A URL path's segment: what is not unreserved (or ':') as %XX. */
