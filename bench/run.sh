@@ -637,10 +637,16 @@ sc_web() {
 import json, os, signal, socket, sys, time
 host, port = sys.argv[1][len("http://"):].split(":")
 s = socket.create_connection((host, int(port)))
-s.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+s.sendall(b"GET /events HTTP/1.1\r\nHost: %s:%s\r\n\r\n" % (host.encode(),
+    port.encode()))
+def more(data, size):
+	chunk = s.recv(size)
+	if not chunk:
+		sys.exit("the connection closed: " + data[:200].decode())
+	return data + chunk
 data = b""
 while b"]\n\n" not in data:
-	data += s.recv(1 << 20)
+	data = more(data, 1 << 20)
 rows = data[data.index(b"data: ["):].split(b"]\n\n")[0]
 row = json.loads(b"".join(l[6:] for l in rows.split(b"\n")) + b"]")[0]
 t0 = time.monotonic()
@@ -648,7 +654,7 @@ os.kill(row["pid"], signal.SIGKILL)
 want = ('"name":"%s","state":"' % row["name"]).encode()
 data = b""
 while want not in data:
-	data += s.recv(65536)
+	data = more(data, 65536)
 print("%.2f" % ((time.monotonic() - t0) * 1000))
 EOF2
 	if grep -qE '^[0-9.]+$' "$d/event"; then
