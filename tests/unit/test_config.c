@@ -737,12 +737,15 @@ test_socket_keys(void)
 	config_free(cf);
 	config_msgs_free(&msgs);
 
-	check_warned("[unix_http_server]: username and password are ignored",
-	    "[unix_http_server]\nusername = u\npassword = p\n",
-	    "t.ini:2: warning: username: ignored: control clients are told "
-	    "apart by their uid\n"
-	    "t.ini:3: warning: password: ignored: control clients are told "
-	    "apart by their uid");
+	/* HTTP on the control socket asks for them. */
+	cf = load("[unix_http_server]\nusername = u\npassword = p\n", &msgs);
+	CHECK("[unix_http_server]: username and password are kept",
+	    cf != NULL && msgs.cm_count == 0 &&
+	    cf->cf_unix_http.hc_username != NULL &&
+	    strcmp(cf->cf_unix_http.hc_username, "u") == 0 &&
+	    strcmp(cf->cf_unix_http.hc_password, "p") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
 	check_rejected("[unix_http_server]: bad chmod, chown, key",
 	    "[unix_http_server]\nchmod = 0800\nchown = nosuchuser\n"
 	    "port = 9001\n",
@@ -1039,10 +1042,6 @@ test_warnings(void)
 	    "[group:g]\nprograms=x\npriority=1\n\n"
 	    "[rpcinterface:supervisor]\n\n"
 	    "[program:x]\ncommand=a\n",
-	    "t.ini:1: warning: [inet_http_server] is not supported yet; its 1 "
-	    "key is ignored\n"
-	    "t.ini:4: warning: [group:g] is not supported yet; its 2 keys are "
-	    "ignored\n"
 	    "t.ini:8: warning: [rpcinterface:supervisor] is not supported "
 	    "yet; its 0 keys are ignored");
 }
