@@ -87,6 +87,7 @@ struct ctl_client {
 	bool		 c_tcp;		/* from [inet_http_server] */
 	struct http_request *c_http;	/* HTTP: the request being read */
 	bool		 c_close_after;	/* HTTP: close once the reply is out */
+	bool		 c_chunked;	/* HTTP: a stream, in chunks */
 };
 
 /* HTTP Basic credentials a listener asks for; none: no user. */
@@ -721,6 +722,9 @@ control_end(struct ctl_client *c, int code, const char *fmt, ...)
 
 	if (c->c_http != NULL) {
 		/* An HTTP stream (logtail) ends: the connection with it. */
+		if (c->c_chunked)
+			out_append(c, "0\r\n\r\n", 5);
+		c->c_chunked = false;
 		c->c_busy = false;
 		c->c_stream = false;
 		c->c_close_after = true;
@@ -744,8 +748,13 @@ control_data(struct ctl_client *c, const char *data, size_t n)
 	char head[32];
 	int len;
 
-	if (c->c_http != NULL) {	/* HTTP: the bytes themselves */
+	if (c->c_http != NULL) {	/* HTTP: a chunk of the stream */
+		if (n == 0 || !c->c_chunked)
+			return;
+		len = snprintf(head, sizeof(head), "%zx\r\n", n);
+		out_append(c, head, (size_t)len);
 		out_append(c, data, n);
+		out_append(c, "\r\n", 2);
 		return;
 	}
 	len = snprintf(head, sizeof(head), "+ %zu\n", n);
@@ -1016,7 +1025,9 @@ control_http_stream(struct ctl_client *c, const char *ctype)
 	if (c->c_dead || c->c_http == NULL)
 		return;
 	c->c_close_after = true;
-	http_head(c, 200, ctype, -1, "");
+	http_head(c, 200, ctype, -1, "Transfer-Encoding: chunked\r\n"
+	    "X-Accel-Buffering: no\r\n");
+	c->c_chunked = true;
 	control_stream(c);
 }
 
