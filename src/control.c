@@ -799,9 +799,28 @@ http_free(struct ctl_client *c)
 	c->c_http = NULL;
 }
 
+/*
+ * What an HTTP client sent and nobody read is dropped before the close:
+ * closed with it unread, the socket would be reset, and the client could
+ * lose the answer it was sent (a 413 to a body still coming).
+ */
+static void
+http_drain(struct ctl_client *c)
+{
+	char buf[4096];
+	int i;
+
+	if (c->c_http == NULL || c->c_fd == -1)
+		return;
+	(void)shutdown(c->c_fd, SHUT_WR);
+	for (i = 0; i < 16 && read(c->c_fd, buf, sizeof(buf)) > 0; i++)
+		;
+}
+
 static void
 client_free(struct ctl_client *c)
 {
+	http_drain(c);
 	ev_io_stop(loop, &c->c_rio);
 	ev_io_stop(loop, &c->c_wio);
 	ev_timer_stop(loop, &c->c_timer);
