@@ -37,7 +37,7 @@ startsecs = 0
 stdout_logfile = $T/$1/a.log
 
 [program:b]
-command = sh -c 'echo "b says \$SUPERVISOR_GROUP_NAME:\$SUPERVISOR_PROCESS_NAME"; exec sleep 1000'
+command = sh -c 'echo "b says \$SUPERVISOR_GROUP_NAME:\$SUPERVISOR_PROCESS_NAME in %(group_name)s"; exec sleep 1000'
 startsecs = 1
 stdout_logfile = $T/$1/b.log
 stderr_logfile = $T/$1/b.err
