@@ -180,6 +180,19 @@ check("addProcessGroup", sv.addProcessGroup("g") is True)
 r = sv.startAllProcesses()
 check("startAllProcesses", sorted(x["name"] for x in r if x["status"] == 80) == ["child"])
 check("... all RUNNING", sorted(p["name"] for p in sv.getAllProcessInfo() if p["statename"] == "RUNNING") == ["a", "child", "talk"])
+before = sv.getProcessInfo("g:a")["pid"]
+check("restart", sv.restart() is True)
+def restarted():
+    for i in range(400):
+        try:
+            p = sv.getProcessInfo("g:a")
+            if p["statename"] == "RUNNING" and p["pid"] != before:
+                return True
+        except xmlrpc.client.Fault:
+            pass
+        time.sleep(0.05)
+    return False
+check("restart: everything stopped and started again, the supervisor stays", restarted() and sv.getState()["statename"] == "RUNNING")
 sys.exit(1 if fails else 0)
 PYEOF
 
@@ -212,7 +225,7 @@ run_calls() {
 	sed "s/^\(PASS\|FAIL\) /\1 $T_NAME: $1: /" "$T/calls.out" |
 		grep -E '^(PASS|FAIL)'
 	grep -q '^FAIL' "$T/calls.out" && T_FAILED=1
-	t_check "$1: the client ran to its end" grep -q startAllProcesses \
+	t_check "$1: the client ran to its end" grep -q 'restart: everything' \
 		"$T/calls.out"
 	grep -vE '^(PASS|FAIL)' "$T/calls.out" | tail -n 20
 }
