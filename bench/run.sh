@@ -646,6 +646,16 @@ PY
 	read -r t0 t1 < "$d/py"
 	sample "getall_ms_$n" "$who" "$round" "$t0"
 	sample "rpc_ping_ms_$n" "$who" "$round" "$t1"
+	# The server's part: curl sends the call and reads the reply whole,
+	# parsing nothing.
+	printf '<?xml version="1.0"?><methodCall><methodName>supervisor.getAllProcessInfo</methodName><params></params></methodCall>' \
+	    > "$d/call.xml"
+	for i in $(seq 1 "${XMLRPC_CALLS:-20}"); do
+		curl -s -o /dev/null --unix-socket "$sock" -H 'Content-Type: text/xml' \
+		    --data-binary @"$d/call.xml" -w '%{time_total}\n' \
+		    http://localhost/RPC2
+	done | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", v[int((NR + 1) / 2)] * 1000 }' > "$d/curl"
+	sample "getall_raw_ms_$n" "$who" "$round" "$(cat "$d/curl")"
 	finish "$d"
 }
 
@@ -1030,7 +1040,7 @@ status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
 startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms
-$(for n in $XMLRPC_NS; do echo "sctl_status_ms_$n|supervisorctl status of $n programs, ms"; echo "getall_ms_$n|getAllProcessInfo of $n (Python, one connection), ms"; echo "rpc_ping_ms_$n|getAPIVersion with $n programs (round trip), ms"; done)
+$(for n in $XMLRPC_NS; do echo "sctl_status_ms_$n|supervisorctl status of $n programs, ms"; echo "getall_ms_$n|getAllProcessInfo of $n (Python, one connection), ms"; echo "getall_raw_ms_$n|getAllProcessInfo of $n, server (curl: no parsing), ms"; echo "rpc_ping_ms_$n|getAPIVersion with $n programs (round trip), ms"; done)
 output_mbps|output of $OUT_MB MB to a log, MB/s (floor: cat)
 output_pipe_mbps|output through a pipe (cat | cat), MB/s
 output_pct_of_cat|output to a log: % of cat's MB/s
