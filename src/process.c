@@ -10,6 +10,7 @@
  * observers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -224,6 +225,45 @@ exec_pipe_close(struct process *p)
 	p->p_exec_fd = -1;
 }
 
+static void
+stdin_close(struct process *p)
+{
+	if (p->p_stdin_fd == -1)
+		return;
+	close(p->p_stdin_fd);
+	p->p_stdin_fd = -1;
+}
+
+/*
+ * A pipe for the stdin of p's next process, as supervisord gives: the
+ * supervisor holds its write end (non-blocking) while the process runs,
+ * so a program that reads its stdin waits for input rather than seeing
+ * end of file at once.  Returns the read end for the child, or -1
+ * (said) for /dev/null.
+ */
+static int
+stdin_open(struct process *p)
+{
+	int fds[2];
+
+	stdin_close(p);
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		log_warn("%s: stdin pipe: %s (its stdin is /dev/null)",
+		    p->p_name, strerror(errno));
+		return -1;
+	}
+	(void)fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	p->p_stdin_fd = fds[1];
+	return fds[0];
+}
+
+/* The write end of the running process's stdin, -1 if it has none. */
+int
+process_stdin(const struct process *p)
+{
+	return p->p_stdin_fd;
+}
+
 /* Reads what the child said about its exec, if anything yet. */
 static void
 exec_pipe_drain(struct process *p)
@@ -291,7 +331,7 @@ start_fault(struct process *p, const char *what, const char *on)
 static void
 spawn_now(struct process *p)
 {
-	int fd, cgroup_fd, stdio[2];
+	int fd, cgroup_fd, stdio[3];
 	pid_t pid;
 
 	p->p_exec_failed = false;
@@ -300,11 +340,15 @@ spawn_now(struct process *p)
 		start_fault(p, "cgroup", p->p_tree.t_cgroup);
 		return;
 	}
-	(void)capture_prepare(&p->p_capture, p->p_config, stdio);
+	(void)capture_prepare(&p->p_capture, p->p_config, stdio + 1);
+	stdio[0] = stdin_open(p);
 	pid = spawn_process(p->p_program, p->p_config, cgroup_fd, stdio, &fd);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
+	if (stdio[0] != -1)
+		close(stdio[0]);
 	if (pid == -1) {
+		stdin_close(p);
 		/* The fork, or a pipe or memory it needs first. */
 		start_fault(p, "cannot start", NULL);
 		return;
@@ -834,6 +878,7 @@ process_exited(struct process *p, int status)
 	p->p_exit_time = mono_now();
 	exec_pipe_drain(p);
 	exec_pipe_close(p);
+	stdin_close(p);
 	if (p->p_exec_failed && p->p_state == PROC_RUNNING) {
 		/* startsecs=0: a failed exec is still a failed start. */
 		process_set_state(p, PROC_STARTING);
@@ -937,6 +982,7 @@ process_create(struct config *cf, const struct program_config *pg,
 	p->p_config = pc;
 	p->p_state = PROC_STOPPED;
 	p->p_exec_fd = -1;
+	p->p_stdin_fd = -1;
 	tree_setup(&p->p_tree, p->p_name);
 	capture_init(&p->p_capture, p->p_name);
 	ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
@@ -970,6 +1016,7 @@ process_free(struct process *p)
 	ev_timer_stop(loop, &p->p_poll);
 	ev_timer_stop(loop, &p->p_limit);
 	exec_pipe_close(p);
+	stdin_close(p);
 	capture_free(&p->p_capture);
 	tree_free(&p->p_tree);
 	config_free(p->p_next_cf);

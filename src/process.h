@@ -40,6 +40,7 @@ struct process {
 	struct tree	 p_tree;	/* everything it ever forked */
 	struct capture	 p_capture;	/* its output pipes and logs */
 	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
+	int		 p_stdin_fd;	/* its stdin's write end, -1: none */
 	ev_io		 p_exec_watcher;
 	bool		 p_exec_failed;	/* the child reported an error */
 	struct spawn_error p_exec_error;
@@ -128,6 +129,7 @@ void	process_check_gone(struct process *p);
 bool	process_is_gone(struct process *p);
 bool	process_is_down(struct process *p);
 bool	process_needs_stop(struct process *p);
+int	process_stdin(const struct process *p);
 double	process_uptime(const struct process *p);
 const char *process_group(const struct process *p);
 

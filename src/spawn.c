@@ -152,7 +152,8 @@ struct spawn_plan {
 	int	  sp_maxfd;		/* highest fd to mark close-on-exec */
 	int	  sp_signals[64];	/* signals not at SIG_DFL in the parent */
 	int	  sp_nsignals;
-	int	  sp_stdio[2];		/* the child's stdout, stderr; -1: null */
+	int	  sp_stdio[3];		/* the child's stdin, stdout, stderr;
+					   -1: /dev/null */
 	gid_t	 *sp_groups;		/* user=: its groups, for setgroups */
 	int	  sp_ngroups;
 };
@@ -389,7 +390,7 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 {
 	struct sigaction sa;
 	sigset_t none;
-	int fd, err = ENOENT, i;
+	int fd, err = ENOENT, i, stage;
 
 	/*
 	 * Without clone3, join the process's cgroup before anything can fork
@@ -421,20 +422,14 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if ((fd = open("/dev/null", O_RDONLY)) == -1)
-		child_fail(errfd, SPAWN_STAGE_STDIN, errno);
-	if (fd != STDIN_FILENO) {
-		if (dup2(fd, STDIN_FILENO) == -1)
-			child_fail(errfd, SPAWN_STAGE_STDIN, errno);
-		close(fd);
-	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
+		stage = i == 0 ? SPAWN_STAGE_STDIN : SPAWN_STAGE_STDOUT;
 		if ((fd = sp->sp_stdio[i]) == -1 &&
-		    (fd = open("/dev/null", O_WRONLY)) == -1)
-			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
-		if (dup2(fd, STDOUT_FILENO + i) == -1)
-			child_fail(errfd, SPAWN_STAGE_STDOUT, errno);
-		if (sp->sp_stdio[i] == -1)
+		    (fd = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY)) == -1)
+			child_fail(errfd, stage, errno);
+		if (fd != i && dup2(fd, i) == -1)
+			child_fail(errfd, stage, errno);
+		if (sp->sp_stdio[i] == -1 && fd != i)
 			close(fd);
 	}
 	if (child_nofile_set)
@@ -650,7 +645,7 @@ make_child(const struct child_args *a)
  */
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, const int stdio[2], int *error_fd)
+    int cgroup_fd, const int stdio[3], int *error_fd)
 {
 	struct spawn_plan sp = { 0 };
 	struct child_args a;
@@ -676,8 +671,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		errno = ENOMEM;
 		return -1;
 	}
-	sp.sp_stdio[0] = stdio[0];
-	sp.sp_stdio[1] = stdio[1];
+	memcpy(sp.sp_stdio, stdio, sizeof(sp.sp_stdio));
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {
@@ -748,7 +742,7 @@ spawn_stage_name(int stage)
 	case SPAWN_STAGE_SETSID:
 		return "setsid";
 	case SPAWN_STAGE_STDIN:
-		return "open /dev/null";
+		return "set up stdin";
 	case SPAWN_STAGE_CHDIR:
 		return "chdir";
 	case SPAWN_STAGE_EXEC:

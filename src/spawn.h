@@ -32,7 +32,7 @@ struct spawn_error {
 #define SPAWN_EXIT_NOTFOUND	127	/* anything else */
 
 pid_t	spawn_process(const struct program_config *pg,
-	    const struct proc_config *pc, int cgroup_fd, const int stdio[2],
+	    const struct proc_config *pc, int cgroup_fd, const int stdio[3],
 	    int *error_fd);
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);

@@ -231,7 +231,7 @@ waitpid(pid_t pid, int *status, int options)
 
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
-    int cgroup_fd, const int stdio[2], int *error_fd)
+    int cgroup_fd, const int stdio[3], int *error_fd)
 {
 	struct fake_tree *ft = tree_named(pc->pcf_name);
 	int fds[2], err;
