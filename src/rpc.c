@@ -1835,9 +1835,10 @@ m_clear_all_logs(struct call *rc, const struct xr_value *pa,
 }
 
 /*
- * sendProcessStdin: this supervisor gives its programs /dev/null for
- * stdin, never a pipe: a running one answers NO_FILE, as supervisord
- * does when a program closed its stdin.
+ * sendProcessStdin: CHARS written to the process's stdin pipe, at once
+ * (its write end is non-blocking): NO_FILE when the program closed its
+ * stdin, as supervisord's; FAILED when the pipe cannot take them all
+ * (supervisord would queue them without a bound).
  */
 static enum result
 m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
@@ -1846,11 +1847,15 @@ m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	const char *name, *chars;
 	char group[256];
 	struct process *p;
+	size_t len;
+	ssize_t n;
 	bool whole;
+	int fd;
 
-	(void)rc, (void)b;
+	(void)rc;
 	if (!param_string(pa, 0, &name) || !param_string(pa, 1, &chars))
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
+	len = pa->xv_items[1]->xv_len;
 	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL) {
 		if (whole)
 			return fault(f, F_BAD_NAME, "%s", name);
@@ -1858,7 +1863,20 @@ m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	}
 	if (p->p_pid == 0 || p->p_state == PROC_STOPPING)
 		return fault(f, F_NOT_RUNNING, "%s", name);
-	return fault(f, F_NO_FILE, "%s", name);
+	if ((fd = process_stdin(p)) == -1)
+		return fault(f, F_NO_FILE, "%s", name);
+	do
+		n = write(fd, chars, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EPIPE)
+		return fault(f, F_NO_FILE, "%s", name);
+	if (n == -1 && errno != EAGAIN)
+		return fault(f, F_FAILED, "%s: %s", name, strerror(errno));
+	if (n < (ssize_t)len)
+		return fault(f, F_FAILED, "%s: its stdin took %zd of %zu bytes "
+		    "(the pipe is full)", name, n < 0 ? 0 : n, len);
+	xr_bool(b, true);
+	return R_VALUE;
 }
 
 static enum result

@@ -45,6 +45,11 @@ autostart = false
 startsecs = 1
 startretries = 0
 
+[program:echo]
+command = cat
+startsecs = 0
+stdout_logfile = $T/echo.log
+
 [program:child]
 command = $PY -c 'import os, sys; from supervisor import childutils; rpc = childutils.getRPCInterface(os.environ); me = os.environ["SUPERVISOR_GROUP_NAME"] + ":" + os.environ["SUPERVISOR_PROCESS_NAME"]; print("child sees", rpc.supervisor.getProcessInfo(me)["statename"], rpc.supervisor.getAPIVersion(), flush=True); import time; time.sleep(1000)'
 startsecs = 0
@@ -106,9 +111,9 @@ fault("unknown method", 1, s.supervisor.nosuch)
 fault("unknown namespace", 1, s.nosuch.getPID)
 fault("three dotted parts", 1, getattr(s, "supervisor.getPID.x"))
 all_ = sv.getAllProcessInfo()
-check("getAllProcessInfo: sorted by group then name", [(p["group"], p["name"]) for p in all_] == sorted((p["group"], p["name"]) for p in all_) and len(all_) == 5)
+check("getAllProcessInfo: sorted by group then name", [(p["group"], p["name"]) for p in all_] == sorted((p["group"], p["name"]) for p in all_) and len(all_) == 6)
 cfg = sv.getAllConfigInfo()
-check("getAllConfigInfo: one per process, by name", [c["name"] for c in cfg] == sorted(c["name"] for c in cfg) and len(cfg) == 5)
+check("getAllConfigInfo: one per process, by name", [c["name"] for c in cfg] == sorted(c["name"] for c in cfg) and len(cfg) == 6)
 check("getAllConfigInfo: fields", {"autostart", "command", "group", "group_prio", "inuse", "name", "process_prio", "stopsignal", "stdout_logfile", "exitcodes", "startsecs"} <= set(cfg[0]))
 fault("stopProcess unknown", 10, sv.stopProcess, "nosuch")
 check("stopProcess", sv.stopProcess("g:a") is True)
@@ -136,7 +141,7 @@ fault("signalProcess not running", 70, sv.signalProcess, "quick", "HUP")
 r = sv.signalProcessGroup("g", "WINCH")
 check("signalProcessGroup", sorted(x["name"] for x in r) == ["a", "talk"])
 r = sv.signalAllProcesses("WINCH")
-check("signalAllProcesses", sorted(x["name"] for x in r) == ["a", "child", "talk"])
+check("signalAllProcesses", sorted(x["name"] for x in r) == ["a", "child", "echo", "talk"])
 for i in range(200):
     if "out-line" in sv.readProcessStdoutLog("g:talk", 0, 0):
         break
@@ -156,10 +161,15 @@ check("readMainLog (alias)", len(sv.readMainLog(-20, 0)) == 20)
 check("clearProcessLogs", sv.clearProcessLogs("g:talk") is True and sv.readProcessStdoutLog("g:talk", 0, 0) == "")
 check("clearProcessLog (alias)", sv.clearProcessLog("g:talk") is True)
 r = sv.clearAllProcessLogs()
-check("clearAllProcessLogs", len(r) == 5 and all(x["status"] == 80 for x in r))
+check("clearAllProcessLogs", len(r) == 6 and all(x["status"] == 80 for x in r))
 check("clearLog", sv.clearLog() is True)
 fault("sendProcessStdin: not running", 70, sv.sendProcessStdin, "quick", "x")
-fault("sendProcessStdin: stdin is /dev/null", 20, sv.sendProcessStdin, "g:a", "x")
+check("sendProcessStdin", sv.sendProcessStdin("echo", "hello stdin\n") is True)
+for i in range(200):
+    if "hello stdin" in sv.readProcessStdoutLog("echo", 0, 0):
+        break
+    time.sleep(0.05)
+check("sendProcessStdin: the program read it", "hello stdin" in sv.readProcessStdoutLog("echo", 0, 0))
 check("sendRemoteCommEvent", sv.sendRemoteCommEvent("type", "data") is True)
 check("methodHelp", "@param string name" in s.system.methodHelp("supervisor.getProcessInfo"))
 check("methodSignature", s.system.methodSignature("supervisor.startProcess") == ["boolean", "string", "boolean"])
@@ -171,15 +181,15 @@ fault("addProcessGroup: ALREADY_ADDED", 90, sv.addProcessGroup, "g")
 fault("addProcessGroup: BAD_NAME", 10, sv.addProcessGroup, "nosuch")
 fault("removeProcessGroup: STILL_RUNNING", 91, sv.removeProcessGroup, "g")
 r = sv.stopAllProcesses()
-check("stopAllProcesses", sorted(x["name"] for x in r) == ["a", "child", "talk"])
+check("stopAllProcesses", sorted(x["name"] for x in r) == ["a", "child", "echo", "talk"])
 check("removeProcessGroup", sv.removeProcessGroup("g") is True)
 fault("removeProcessGroup: gone", 10, sv.removeProcessGroup, "g")
 check("reloadConfig: the group is added", sv.reloadConfig() == [[["g"], [], []]])
 check("addProcessGroup", sv.addProcessGroup("g") is True)
 # The group's add started a and talk (autostart); child is left.
 r = sv.startAllProcesses()
-check("startAllProcesses", sorted(x["name"] for x in r if x["status"] == 80) == ["child"])
-check("... all RUNNING", sorted(p["name"] for p in sv.getAllProcessInfo() if p["statename"] == "RUNNING") == ["a", "child", "talk"])
+check("startAllProcesses", sorted(x["name"] for x in r if x["status"] == 80) == ["child", "echo"])
+check("... all RUNNING", sorted(p["name"] for p in sv.getAllProcessInfo() if p["statename"] == "RUNNING") == ["a", "child", "echo", "talk"])
 before = sv.getProcessInfo("g:a")["pid"]
 check("restart", sv.restart() is True)
 def restarted():
