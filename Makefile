@@ -123,7 +123,8 @@ $(BUILD)/tests/test_process: tests/unit/test_process.c $(PROCESS_TEST_FAKES) \
 # names, seeds in tests/fuzz/corpus/NAME.
 FUZZ_CC	= clang
 FUZZ_TARGETS = $(BUILD)/fuzz/fuzz_ctlproto $(BUILD)/fuzz/fuzz_config \
-	       $(BUILD)/fuzz/fuzz_parse
+	       $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/fuzz_http \
+	       $(BUILD)/fuzz/fuzz_xmlrpc
 FUZZ_SECONDS = 60
 FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined $(WARN)
@@ -151,6 +152,19 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_PARSE_SRCS) \
 		src/*.h Makefile
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_PARSE_SRCS)
+
+# The HTTP request path: http.c, and xmlrpc.c for the bodies.
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c src/http.c src/xmlrpc.c \
+		src/http.h src/xmlrpc.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c src/http.c \
+		src/xmlrpc.c -lhttp_parser -lexpat -lresolv
+
+$(BUILD)/fuzz/fuzz_xmlrpc: tests/fuzz/fuzz_xmlrpc.c src/xmlrpc.c \
+		src/xmlrpc.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_xmlrpc.c src/xmlrpc.c \
+		-lexpat -lresolv
 
 fuzz: deps-check $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ_TARGETS)

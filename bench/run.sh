@@ -56,7 +56,8 @@
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart start teardown idle crash reload control web output pid1"   which
+#   ONLY="restart start teardown idle crash reload control xmlrpc web output
+#         pid1"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -90,6 +91,7 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
 	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2 WEB_N=10
+	XMLRPC_NS=${XMLRPC_NS-10}
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1
@@ -97,6 +99,7 @@ elif [ "${QUICK:-0}" = 1 ]; then
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
 	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256} WEB_N=100
+	XMLRPC_NS=${XMLRPC_NS-}
 else
 	ROUNDS=3 RESTARTS=${RESTARTS:-8} IDLE_SECS=10 CRASH_SECS=30
 	START_NS=${START_NS:-100 1000}
@@ -105,6 +108,7 @@ else
 fi
 WEB_RUNS=${WEB_RUNS:-10}		# page and metrics requests timed per round
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
+XMLRPC_NS=${XMLRPC_NS-"200 1000"}	# the xmlrpc scenario's sizes
 PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
@@ -673,6 +677,71 @@ EOF2
 	finish "$d"
 }
 
+# xmlrpc WHO ROUND N: N programs up (ours and supervisord, the HTTP
+# side); Debian's supervisorctl "status" end to end, the same client
+# against both (CTL_RUNS times); and a Python xmlrpc.client on one
+# connection: getAllProcessInfo and getAPIVersion (the round trip
+# without the work) XMLRPC_CALLS times each, the median per call.
+sc_xmlrpc() {
+	local who=$1 round=$2 n=$3 d=$W/xmlrpc-$1-$2-$3 i t0 t1 sock url
+	case $who in ours|base|supervisord) ;; *) return ;; esac
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
+	if [ "$who" = supervisord ]; then
+		sock=$d/supervisord.sock
+	else
+		sock=$d/ours.sock
+		printf '[supervisorctl]\nserverurl = unix://%s\n' "$sock" > \
+		    "$d/ctl.conf"
+	fi
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		log "xmlrpc/$who/$n: only $(starts "$d/stamps") up"
+		finish "$d"
+		return
+	fi
+	sleep 1.2	# past startsecs: all RUNNING
+	for i in $(seq 1 "$CTL_RUNS"); do
+		t0=$(now_us)
+		if [ "$who" = supervisord ]; then
+			supervisorctl -c "$d/supervisord.conf" status > /dev/null 2>&1
+		else
+			supervisorctl -c "$d/ctl.conf" status > /dev/null 2>&1
+		fi
+		t1=$(now_us)
+		sample "sctl_status_ms_$n" "$who" "$round" \
+		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+	done
+	/usr/bin/python3 - "unix://$sock" "${XMLRPC_CALLS:-20}" > "$d/py" 2>&1 <<'PY'
+import sys, time, xmlrpc.client
+from supervisor import xmlrpc as sx
+s = xmlrpc.client.ServerProxy("http://127.0.0.1",
+    transport=sx.SupervisorTransport(None, None, sys.argv[1]))
+def median(f):
+    t = []
+    for i in range(int(sys.argv[2])):
+        t0 = time.perf_counter(); f(); t.append(time.perf_counter() - t0)
+    t.sort()
+    return t[len(t) // 2] * 1000
+print("%.2f %.2f" % (median(s.supervisor.getAllProcessInfo),
+    median(s.supervisor.getAPIVersion)))
+PY
+	read -r t0 t1 < "$d/py"
+	sample "getall_ms_$n" "$who" "$round" "$t0"
+	sample "rpc_ping_ms_$n" "$who" "$round" "$t1"
+	# The server's part: curl sends the call and reads the reply whole,
+	# parsing nothing.
+	printf '<?xml version="1.0"?><methodCall><methodName>supervisor.getAllProcessInfo</methodName><params></params></methodCall>' \
+	    > "$d/call.xml"
+	for i in $(seq 1 "${XMLRPC_CALLS:-20}"); do
+		curl -s -o /dev/null --unix-socket "$sock" -H 'Content-Type: text/xml' \
+		    --data-binary @"$d/call.xml" -w '%{time_total}\n' \
+		    http://localhost/RPC2
+	done | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", v[int((NR + 1) / 2)] * 1000 }' > "$d/curl"
+	sample "getall_raw_ms_$n" "$who" "$round" "$(cat "$d/curl")"
+	finish "$d"
+}
+
 # reload WHO ROUND N: N programs up; RELOAD_RUNS times, the command of
 # the middle one is edited (the file written anew, renamed over the old
 # one).  The time from the rename to the exec of the new process, and
@@ -1003,6 +1072,11 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: control: stop all, start all of $OPS_N"
 		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
 	fi
+	for n in $XMLRPC_NS; do
+		want xmlrpc || break
+		log "round $round: supervisorctl and XML-RPC, $n programs"
+		for who in $WHO; do sc_xmlrpc "$who" "$round" "$n"; done
+	done
 	if want web && command -v curl > /dev/null; then
 		log "round $round: web page and metrics of $WEB_N programs"
 		for who in $WHO; do sc_web "$who" "$round" "$WEB_N"; done
@@ -1053,6 +1127,7 @@ status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
 startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms
+$(for n in $XMLRPC_NS; do echo "sctl_status_ms_$n|supervisorctl status of $n programs, ms"; echo "getall_ms_$n|getAllProcessInfo of $n (Python, one connection), ms"; echo "getall_raw_ms_$n|getAllProcessInfo of $n, server (curl: no parsing), ms"; echo "rpc_ping_ms_$n|getAPIVersion with $n programs (round trip), ms"; done)
 output_mbps|output of $OUT_MB MB to a log, MB/s (floor: cat)
 output_pipe_mbps|output through a pipe (cat | cat), MB/s
 output_pct_of_cat|output to a log: % of cat's MB/s

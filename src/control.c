@@ -54,6 +54,7 @@
 #define CTL_OUT_TOTAL_MAX (64 * 1024 * 1024)
 #define CTL_OUT_TOTAL_LOW (48 * 1024 * 1024)
 #define HOLD_CHECK	0.25
+#define HTTP_HEAD_MAX	1024	/* a response's status line and headers */
 #define CTL_OUT_KEEP	(16 * 1024)	/* a buffer kept once written out */
 #define LOG_WINDOW	5	/* seconds: a repeated log line's window */
 #define LOG_BURST	5	/* ... lines said in full in a quiet one */
@@ -87,6 +88,7 @@ struct ctl_client {
 	bool		 c_tcp;		/* from [inet_http_server] */
 	struct http_request *c_http;	/* HTTP: the request being read */
 	bool		 c_close_after;	/* HTTP: close once the reply is out */
+	bool		 c_chunked;	/* HTTP: a stream, in chunks */
 };
 
 /* HTTP Basic credentials a listener asks for; none: no user. */
@@ -724,6 +726,9 @@ control_end(struct ctl_client *c, int code, const char *fmt, ...)
 
 	if (c->c_http != NULL) {
 		/* An HTTP stream (logtail) ends: the connection with it. */
+		if (c->c_chunked)
+			out_append(c, "0\r\n\r\n", 5);
+		c->c_chunked = false;
 		c->c_busy = false;
 		c->c_stream = false;
 		c->c_close_after = true;
@@ -747,8 +752,13 @@ control_data(struct ctl_client *c, const char *data, size_t n)
 	char head[32];
 	int len;
 
-	if (c->c_http != NULL) {	/* HTTP: the bytes themselves */
+	if (c->c_http != NULL) {	/* HTTP: a chunk of the stream */
+		if (n == 0 || !c->c_chunked)
+			return;
+		len = snprintf(head, sizeof(head), "%zx\r\n", n);
+		out_append(c, head, (size_t)len);
 		out_append(c, data, n);
+		out_append(c, "\r\n", 2);
 		return;
 	}
 	len = snprintf(head, sizeof(head), "+ %zu\n", n);
@@ -793,9 +803,28 @@ http_free(struct ctl_client *c)
 	c->c_http = NULL;
 }
 
+/*
+ * What an HTTP client sent and nobody read is dropped before the close:
+ * closed with it unread, the socket would be reset, and the client could
+ * lose the answer it was sent (a 413 to a body still coming).
+ */
+static void
+http_drain(struct ctl_client *c)
+{
+	char buf[4096];
+	int i;
+
+	if (c->c_http == NULL || c->c_fd == -1)
+		return;
+	(void)shutdown(c->c_fd, SHUT_WR);
+	for (i = 0; i < 16 && read(c->c_fd, buf, sizeof(buf)) > 0; i++)
+		;
+}
+
 static void
 client_free(struct ctl_client *c)
 {
+	http_drain(c);
 	ev_io_stop(loop, &c->c_rio);
 	ev_io_stop(loop, &c->c_wio);
 	ev_timer_stop(loop, &c->c_timer);
@@ -976,17 +1005,18 @@ static void
 http_head(struct ctl_client *c, int status, const char *ctype, long long len,
     const char *extra)
 {
-	char head[512];
+	char head[HTTP_HEAD_MAX], clen[48] = "";
 	int n;
 
-	n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nServer: "
-	    "supervisor\r\nContent-Type: %s\r\n", status,
-	    http_status_text(status), ctype);
 	if (len >= 0)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    "Content-Length: %lld\r\n", len);
-	n += snprintf(head + n, sizeof(head) - (size_t)n, "%s%s\r\n", extra,
+		snprintf(clen, sizeof(clen), "Content-Length: %lld\r\n", len);
+	n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nServer: "
+	    "supervisor\r\nContent-Type: %s\r\n%s%s%s\r\n", status,
+	    http_status_text(status), ctype, clen, extra,
 	    c->c_close_after ? "Connection: close\r\n" : "");
+	/* The heads are the supervisor's own words: never this long. */
+	if (n < 0 || (size_t)n >= sizeof(head))
+		fatalx("an HTTP response head of %d bytes", n);
 	out_append(c, head, (size_t)n);
 }
 
@@ -1032,10 +1062,15 @@ void
 control_http_stream_with(struct ctl_client *c, const char *ctype,
     const char *extra)
 {
+	char head[HTTP_HEAD_MAX];
+
 	if (c->c_dead || c->c_http == NULL)
 		return;
 	c->c_close_after = true;
-	http_head(c, 200, ctype, -1, extra);
+	snprintf(head, sizeof(head), "Transfer-Encoding: chunked\r\n"
+	    "X-Accel-Buffering: no\r\n%s", extra);
+	http_head(c, 200, ctype, -1, head);
+	c->c_chunked = true;
 	control_stream(c);
 }
 

@@ -127,6 +127,8 @@ static struct call	*calls;		/* waiting ones */
 static ev_timer		 poll_timer;
 static struct process_observer observer;
 static struct config	*staged;	/* reloadConfig's, for add/remove */
+static char		**brought_in;	/* groups the last apply added or
+					   changed, not yet asked for */
 static bool		 restarting;	/* restart: stopping everything */
 
 static const struct method *method_find(const char *name);
@@ -656,12 +658,28 @@ poll_cb(struct ev_loop *l, ev_timer *w, int revents)
 		ev_timer_stop(l, w);
 }
 
+/*
+ * Every state change comes here, inside the state machine: a start that
+ * reached RUNNING is done even if the process exits before the calls
+ * are looked at (startsecs = 0 and a program that ends at once).
+ */
 static void
 state_changed(struct process *p, enum proc_state from, void *arg)
 {
-	(void)p;
+	struct call *rc;
+	struct target *t;
+	size_t i;
+
 	(void)from;
 	(void)arg;
+	for (rc = calls; rc != NULL && p->p_state == PROC_RUNNING;
+	    rc = rc->rc_next)
+		for (i = 0; rc->rc_wait != NULL && i < rc->rc_wait->w_n; i++) {
+			t = &rc->rc_wait->w_t[i];
+			if (t->t_proc == p && t->t_waits && t->t_kind ==
+			    TK_START)
+				target_end(t, F_SUCCESS, NULL);
+		}
 	if (calls != NULL || restarting) {
 		ev_timer_stop(loop, &poll_timer);
 		ev_timer_set(&poll_timer, 0, POLL_INTERVAL);
@@ -1148,6 +1166,8 @@ m_reload_config(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	config_msgs_free(&msgs);
 	config_free(staged);
 	staged = cf;
+	strv_free(brought_in);
+	brought_in = NULL;
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		g = cf->cf_programs[i]->pg_group;
 		if (!group_exists(g))
@@ -1203,7 +1223,8 @@ static enum result
 m_add_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
     struct fault *f)
 {
-	const char *name;
+	const char *name, *g;
+	size_t i;
 
 	(void)rc;
 	if (!param_string(pa, 0, &name))
@@ -1212,8 +1233,28 @@ m_add_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 		staged = config_ref(reload_current());
 	if (staged_group_count(staged, name) == 0)
 		return fault(f, F_BAD_NAME, "%s", name);
+	for (i = 0; brought_in != NULL && brought_in[i] != NULL; i++)
+		if (strcmp(brought_in[i], name) == 0) {
+			/* Added already by an earlier add's apply. */
+			free(brought_in[i]);
+			memmove(&brought_in[i], &brought_in[i + 1],
+			    (strv_len(brought_in + i + 1) + 1) *
+			    sizeof(*brought_in));
+			xr_bool(b, true);
+			return R_VALUE;
+		}
 	if (group_exists(name) && group_same(staged, name))
 		return fault(f, F_ALREADY_ADDED, "%s", name);
+	/* The other groups this apply adds or changes, for their own add. */
+	strv_free(brought_in);
+	if ((brought_in = strv_new()) == NULL)
+		return fault(f, F_FAILED, "out of memory");
+	for (i = 0; i < staged->cf_nprograms; i++) {
+		g = staged->cf_programs[i]->pg_group;
+		if (strcmp(g, name) != 0 && (!group_exists(g) ||
+		    !group_same(staged, g)))
+			names_add(&brought_in, g);
+	}
 	if (apply_staged(f) == R_FAULT)
 		return R_FAULT;
 	xr_bool(b, true);
@@ -1794,9 +1835,10 @@ m_clear_all_logs(struct call *rc, const struct xr_value *pa,
 }
 
 /*
- * sendProcessStdin: this supervisor gives its programs /dev/null for
- * stdin, never a pipe: a running one answers NO_FILE, as supervisord
- * does when a program closed its stdin.
+ * sendProcessStdin: CHARS written to the process's stdin pipe, at once
+ * (its write end is non-blocking): NO_FILE when the program closed its
+ * stdin, as supervisord's; FAILED when the pipe cannot take them all
+ * (supervisord would queue them without a bound).
  */
 static enum result
 m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
@@ -1805,11 +1847,15 @@ m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	const char *name, *chars;
 	char group[256];
 	struct process *p;
+	size_t len;
+	ssize_t n;
 	bool whole;
+	int fd;
 
-	(void)rc, (void)b;
+	(void)rc;
 	if (!param_string(pa, 0, &name) || !param_string(pa, 1, &chars))
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
+	len = pa->xv_items[1]->xv_len;
 	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL) {
 		if (whole)
 			return fault(f, F_BAD_NAME, "%s", name);
@@ -1817,7 +1863,20 @@ m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	}
 	if (p->p_pid == 0 || p->p_state == PROC_STOPPING)
 		return fault(f, F_NOT_RUNNING, "%s", name);
-	return fault(f, F_NO_FILE, "%s", name);
+	if ((fd = process_stdin(p)) == -1)
+		return fault(f, F_NO_FILE, "%s", name);
+	do
+		n = write(fd, chars, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EPIPE)
+		return fault(f, F_NO_FILE, "%s", name);
+	if (n == -1 && errno != EAGAIN)
+		return fault(f, F_FAILED, "%s: %s", name, strerror(errno));
+	if (n < (ssize_t)len)
+		return fault(f, F_FAILED, "%s: its stdin took %zd of %zu bytes "
+		    "(the pipe is full)", name, n < 0 ? 0 : n, len);
+	xr_bool(b, true);
+	return R_VALUE;
 }
 
 static enum result
@@ -2545,4 +2604,6 @@ rpc_free(void)
 		ev_timer_stop(loop, &poll_timer);
 	config_free(staged);
 	staged = NULL;
+	strv_free(brought_in);
+	brought_in = NULL;
 }
