@@ -42,7 +42,8 @@
 #   web       WEB_N programs with [inet_http_server]: server time (curl's,
 #             from the request sent to the last byte) of the web page
 #             (supervisord's status page at /) and of /metrics (ours
-#             only), WEB_RUNS times; a state change -> its event on an open
+#             only), WEB_RUNS times, and the supervisor's CPU time per
+#             request (steady under load); a state change -> its event on an open
 #             page (a program SIGKILLed, ours only); the context switches
 #             of the supervisor over IDLE_SECS with a page open
 #   pid1      a container's init: a new pid and mount namespace
@@ -106,7 +107,7 @@ else
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
 	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024} WEB_N=1000
 fi
-WEB_RUNS=${WEB_RUNS:-10}		# page and metrics requests timed per round
+WEB_RUNS=${WEB_RUNS:-20}		# page and metrics requests timed per round
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
 XMLRPC_NS=${XMLRPC_NS-"200 1000"}	# the xmlrpc scenario's sizes
 PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
@@ -628,13 +629,27 @@ sc_web() {
 		return
 	fi
 	sleep "$SETTLE"
+	# Wall time per request (as a client sees it, the machine's load
+	# included), then the supervisor's own CPU time per request (what the
+	# load does not change), WEB_RUNS of each.
+	before=($(own_counters "$who"))
 	for i in $(seq 1 "$WEB_RUNS"); do
 		sample "web_page_ms_$n" "$who" "$round" "$(web_ms "$url/")"
-		case $who in ours|base) ;; *) continue ;; esac
+	done
+	after=($(own_counters "$who"))
+	sample "web_page_cpu_ms_$n" "$who" "$round" "$(awk -v t=$(( after[1] - \
+	    before[1] )) -v r="$WEB_RUNS" -v hz="$CLK_TCK" \
+	    'BEGIN { printf "%.2f", t * 1000 / hz / r }')"
+	case $who in ours|base) ;; *) finish "$d"; return ;; esac
+	before=($(own_counters "$who"))
+	for i in $(seq 1 "$WEB_RUNS"); do
 		sample "web_metrics_ms_$n" "$who" "$round" \
 		    "$(web_ms "$url/metrics")"
 	done
-	case $who in ours|base) ;; *) finish "$d"; return ;; esac
+	after=($(own_counters "$who"))
+	sample "web_metrics_cpu_ms_$n" "$who" "$round" "$(awk -v t=$(( \
+	    after[1] - before[1] )) -v r="$WEB_RUNS" -v hz="$CLK_TCK" \
+	    'BEGIN { printf "%.2f", t * 1000 / hz / r }')"
 	/usr/bin/python3 - "$url" "$n" > "$d/event" 2>&1 <<'EOF2'
 # A page's events: the snapshot, then a program SIGKILLed; the time until
 # its change arrives, ms.
@@ -1140,7 +1155,9 @@ output_rot_differs|output rotated: log differs from input
 output_disk_mbps|output to a log, until on disk (sync -f), MB/s (floor: cat)
 output_disk_pct_of_cat|output until on disk: % of cat's MB/s
 web_page_ms_${WEB_N}|web page of $WEB_N programs, server ms
+web_page_cpu_ms_${WEB_N}|web page of $WEB_N programs, own CPU ms
 web_metrics_ms_${WEB_N}|/metrics of $WEB_N programs, server ms
+web_metrics_cpu_ms_${WEB_N}|/metrics of $WEB_N programs, own CPU ms
 web_event_ms|a change (SIGKILL) -> its event on an open page, ms
 web_idle_ctxt|idle context switches in ${IDLE_SECS}s, a page open
 pid1_ms|container's init of /bin/true, ms (floor: tini)
