@@ -84,7 +84,7 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
 	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2
-	XMLRPC_NS=${XMLRPC_NS-10}
+	XMLRPC_NS=${XMLRPC_NS-}	# bench_smoke has 100 s for the rest
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1

@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "guardian.h"
 #include "log.h"
+#include "logtail.h"
 #include "notify.h"
 #include "parse.h"
 #include "pidfile.h"
@@ -421,7 +422,7 @@ static void
 client_drained(struct ctl_client *c)
 {
 	command_client_drained(c);
-	rpc_client_drained(c);
+	logtail_client_drained(c);
 }
 
 /* The control socket's requests go to command.c, HTTP ones to rpc.c. */
