@@ -35,7 +35,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/client.c src/reload.c src/watch.c src/logfile.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
-	  src/http.c src/xmlrpc.c src/rpc.c \
+	  src/http.c src/xmlrpc.c src/logtail.c src/rpc.c \
 	  src/strbuf.c src/web.c src/web_assets.c src/metrics.c \
 	  src/daemon.c src/pidfile.c src/childlogdir.c
 # Every module but main: what unit tests and fuzz targets link against.

@@ -91,8 +91,8 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-2} IDLE_SECS=1 CRASH_SECS=2
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
-	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2 WEB_N=10
-	XMLRPC_NS=${XMLRPC_NS-10}
+	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2 WEB_N=
+	XMLRPC_NS=${XMLRPC_NS-}	# bench_smoke has 100 s for the rest
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1
@@ -1092,7 +1092,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: supervisorctl and XML-RPC, $n programs"
 		for who in $WHO; do sc_xmlrpc "$who" "$round" "$n"; done
 	done
-	if want web && command -v curl > /dev/null; then
+	if want web && [ -n "$WEB_N" ] && command -v curl > /dev/null; then
 		log "round $round: web page and metrics of $WEB_N programs"
 		for who in $WHO; do sc_web "$who" "$round" "$WEB_N"; done
 	fi

@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "guardian.h"
 #include "log.h"
+#include "logtail.h"
 #include "notify.h"
 #include "parse.h"
 #include "pidfile.h"
@@ -424,7 +425,7 @@ static void
 client_drained(struct ctl_client *c)
 {
 	command_client_drained(c);
-	rpc_client_drained(c);
+	logtail_client_drained(c);
 	(void)web_client_drained(c);
 }
 

@@ -203,6 +203,24 @@ process_group(const struct process *p)
 	    p->p_program->pg_name;
 }
 
+/*
+ * The file its stream's log is written to now (an AUTO log's name once
+ * made), or NULL when it has none.
+ */
+const char *
+process_log_path(const struct process *p, int stream)
+{
+	const struct logfile *lf = capture_logfile(
+	    &p->p_capture.c_stream[stream]);
+
+	if (lf != NULL && lf->lf_path != NULL)
+		return lf->lf_path;
+	if (p->p_config->pcf_log[stream].lc_dest == LOG_TO_FILE &&
+	    p->p_config->pcf_log[stream].lc_path != NULL)
+		return p->p_config->pcf_log[stream].lc_path;
+	return NULL;
+}
+
 /* True while anything of the process may still run and no stop is under
  * way. */
 bool

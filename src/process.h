@@ -132,6 +132,7 @@ bool	process_needs_stop(struct process *p);
 int	process_stdin(const struct process *p);
 double	process_uptime(const struct process *p);
 const char *process_group(const struct process *p);
+const char *process_log_path(const struct process *p, int stream);
 
 /* A reload's new settings. */
 enum replace_outcome process_replace_outcome(struct process *p,

@@ -4,7 +4,8 @@
  * and Fault codes) and its /logtail streams.  A call that waits (start,
  * stop with wait=true) is answered once the processes it waits for get
  * there: each state change re-examines the waiting calls, as
- * supervisord's deferred callbacks do every 50 ms.
+ * supervisord's deferred callbacks do every 50 ms.  The log streams are
+ * logtail.c's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "config_diff.h"
 #include "control.h"
 #include "http.h"
+#include "logtail.h"
 #include "monotime.h"
 #include "parse.h"
 #include "process.h"
@@ -241,40 +243,6 @@ param_bool(const struct xr_value *params, size_t i, bool dflt)
 
 /* ---- names ------------------------------------------------------------ */
 
-/* split_namespec: "G:P" (P empty or "*": the group), or "N" for "N:N". */
-static void
-split_namespec(const char *spec, char *group, size_t glen, const char **proc)
-{
-	const char *colon = strchr(spec, ':');
-
-	if (colon == NULL) {
-		snprintf(group, glen, "%s", spec);
-		*proc = spec;
-		return;
-	}
-	snprintf(group, glen, "%.*s", (int)(colon - spec), spec);
-	*proc = colon[1] == '\0' || strcmp(colon + 1, "*") == 0 ? NULL :
-	    colon + 1;
-}
-
-static bool
-live(const struct process *p)
-{
-	return !p->p_retired;
-}
-
-static bool
-group_exists(const char *group)
-{
-	size_t i, n = proctable_count();
-
-	for (i = 0; i < n; i++)
-		if (live(proctable_get(i)) &&
-		    strcmp(process_group(proctable_get(i)), group) == 0)
-			return true;
-	return false;
-}
-
 /*
  * _getGroupAndProcess: the process a namespec names, or NULL with
  * *whole_group set when it names a group.  BAD_NAME when neither.
@@ -287,8 +255,8 @@ find(const char *spec, bool *whole_group, char *group, size_t glen,
 	struct process *p;
 
 	*whole_group = false;
-	split_namespec(spec, group, glen, &proc);
-	if (!group_exists(group)) {
+	proctable_split_spec(spec, group, glen, &proc);
+	if (!proctable_has_group(group)) {
 		fault(f, F_BAD_NAME, "%s", spec);
 		return NULL;
 	}
@@ -296,11 +264,32 @@ find(const char *spec, bool *whole_group, char *group, size_t glen,
 		*whole_group = true;
 		return NULL;
 	}
-	if ((p = proctable_by_name(proc)) == NULL || !live(p) ||
-	    strcmp(process_group(p), group) != 0) {
+	if ((p = proctable_in_group(group, proc)) == NULL) {
 		fault(f, F_BAD_NAME, "%s", spec);
 		return NULL;
 	}
+	return p;
+}
+
+/*
+ * The one process the first parameter names (getProcessInfo and the
+ * like): NULL with the fault set, BAD_NAME for a group too.
+ */
+static struct process *
+named_process(const struct xr_value *pa, struct fault *f)
+{
+	const char *name;
+	char group[256];
+	struct process *p;
+	bool whole;
+
+	if (!param_string(pa, 0, &name)) {
+		fault(f, F_INCORRECT_PARAMETERS, NULL);
+		return NULL;
+	}
+	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL &&
+	    whole)
+		fault(f, F_BAD_NAME, "%s", name);
 	return p;
 }
 
@@ -366,20 +355,6 @@ spawn_error_text(const struct process *p, char *buf, size_t len)
 		    "details)");
 }
 
-static const char *
-log_path(const struct process *p, int stream)
-{
-	const struct logfile *lf = capture_logfile(
-	    &p->p_capture.c_stream[stream]);
-
-	if (lf != NULL && lf->lf_path != NULL)
-		return lf->lf_path;
-	if (p->p_config->pcf_log[stream].lc_dest == LOG_TO_FILE &&
-	    p->p_config->pcf_log[stream].lc_path != NULL)
-		return p->p_config->pcf_log[stream].lc_path;
-	return NULL;
-}
-
 /* Python's str(timedelta) of whole seconds: "1 day, 2:03:04". */
 static void
 uptime_text(long long secs, char *buf, size_t len)
@@ -399,13 +374,13 @@ static void
 process_info(struct xr_buf *b, const struct process *p)
 {
 	char spawnerr[512], desc[600], up[64];
-	const char *out = log_path(p, OUT_STDOUT), *err;
+	const char *out = process_log_path(p, OUT_STDOUT), *err;
 	long long start = 0, stop = 0, now = (long long)time(NULL);
 	int exitstatus = 0;
 	struct tm tm;
 	time_t t;
 
-	err = p->p_config->pcf_stderr_joined ? NULL : log_path(p, OUT_STDERR);
+	err = p->p_config->pcf_stderr_joined ? NULL : process_log_path(p, OUT_STDERR);
 	if (p->p_spawns > 0)
 		start = wall_of(p->p_start_time);
 	if (p->p_spawns > 0 && p->p_pid == 0)
@@ -797,7 +772,7 @@ stop_one(struct process *p, bool wait, struct wait *w, struct fault *f)
 static bool
 in_scope(const struct process *p, const char *group)
 {
-	return live(p) && (group == NULL || strcmp(process_group(p), group) ==
+	return !p->p_retired && (group == NULL || strcmp(process_group(p), group) ==
 	    0);
 }
 
@@ -1089,7 +1064,7 @@ group_same(const struct config *cf, const char *group)
 
 	for (i = 0; i < n; i++) {
 		p = proctable_get(i);
-		if (!live(p) || strcmp(process_group(p), group) != 0)
+		if (!!p->p_retired || strcmp(process_group(p), group) != 0)
 			continue;
 		running++;
 		found = false;
@@ -1170,14 +1145,14 @@ m_reload_config(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	brought_in = NULL;
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		g = cf->cf_programs[i]->pg_group;
-		if (!group_exists(g))
+		if (!proctable_has_group(g))
 			names_add(&added, g);
 		else if (!group_same(cf, g))
 			names_add(&changed, g);
 	}
 	n = proctable_count();
 	for (i = 0; i < n; i++) {
-		if (!live(proctable_get(i)))
+		if (!!proctable_get(i)->p_retired)
 			continue;
 		g = process_group(proctable_get(i));
 		if (staged_group_count(cf, g) == 0)
@@ -1243,7 +1218,7 @@ m_add_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 			xr_bool(b, true);
 			return R_VALUE;
 		}
-	if (group_exists(name) && group_same(staged, name))
+	if (proctable_has_group(name) && group_same(staged, name))
 		return fault(f, F_ALREADY_ADDED, "%s", name);
 	/* The other groups this apply adds or changes, for their own add. */
 	strv_free(brought_in);
@@ -1251,7 +1226,7 @@ m_add_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 		return fault(f, F_FAILED, "out of memory");
 	for (i = 0; i < staged->cf_nprograms; i++) {
 		g = staged->cf_programs[i]->pg_group;
-		if (strcmp(g, name) != 0 && (!group_exists(g) ||
+		if (strcmp(g, name) != 0 && (!proctable_has_group(g) ||
 		    !group_same(staged, g)))
 			names_add(&brought_in, g);
 	}
@@ -1276,7 +1251,7 @@ m_remove_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	(void)rc;
 	if (!param_string(pa, 0, &name))
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
-	if (!group_exists(name))
+	if (!proctable_has_group(name))
 		return fault(f, F_BAD_NAME, "%s", name);
 	for (i = 0; i < n; i++) {
 		p = proctable_get(i);
@@ -1315,7 +1290,7 @@ group_op(struct call *rc, const struct xr_value *pa, enum target_kind kind,
 
 	if (!param_string(pa, 0, &name))
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
-	if (!group_exists(name))
+	if (!proctable_has_group(name))
 		return fault(f, F_BAD_NAME, "%s", name);
 	return all_op(rc, name, kind, param_bool(pa, 1, true), b, f);
 }
@@ -1440,7 +1415,7 @@ m_signal_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	(void)rc;
 	if (!param_string(pa, 0, &name))
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
-	if (!group_exists(name))
+	if (!proctable_has_group(name))
 		return fault(f, F_BAD_NAME, "%s", name);
 	if (!signal_param(pa, 1, &sig, text, sizeof(text)))
 		return fault(f, F_BAD_SIGNAL, "%s", text);
@@ -1464,19 +1439,11 @@ static enum result
 m_process_info(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
     struct fault *f)
 {
-	const char *name;
-	char group[256];
 	struct process *p;
-	bool whole;
 
 	(void)rc;
-	if (!param_string(pa, 0, &name))
-		return fault(f, F_INCORRECT_PARAMETERS, NULL);
-	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL) {
-		if (whole)
-			return fault(f, F_BAD_NAME, "%s", name);
+	if ((p = named_process(pa, f)) == NULL)
 		return R_FAULT;
-	}
 	process_info(b, p);
 	return R_VALUE;
 }
@@ -1503,7 +1470,7 @@ m_all_process_info(struct call *rc, const struct xr_value *pa,
 	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
 		return fault(f, F_FAILED, "out of memory");
 	for (i = 0; i < n; i++)
-		if (live(proctable_get(i)))
+		if (!proctable_get(i)->p_retired)
 			v[k++] = proctable_get(i);
 	qsort(v, k, sizeof(*v), by_group_then_name);
 	xr_array_begin(b);
@@ -1578,7 +1545,7 @@ config_row(struct xr_buf *b, const struct config_row *r)
 	xr_member_end(b);
 	xr_member_string(b, "group", pg->pg_group);
 	xr_member_int(b, "group_prio", pg->pg_group_priority);
-	xr_member_bool(b, "inuse", group_exists(pg->pg_group));
+	xr_member_bool(b, "inuse", proctable_has_group(pg->pg_group));
 	xr_member_bool(b, "killasgroup", pg->pg_killasgroup);
 	xr_member_string(b, "name", pc->pcf_name);
 	xr_member_int(b, "process_prio", pg->pg_priority);
@@ -1641,21 +1608,11 @@ static struct process *
 log_target(const struct xr_value *pa, int stream, const char **path,
     struct fault *f)
 {
-	const char *name;
-	char group[256];
 	struct process *p;
-	bool whole;
 
-	if (!param_string(pa, 0, &name)) {
-		fault(f, F_INCORRECT_PARAMETERS, NULL);
+	if ((p = named_process(pa, f)) == NULL)
 		return NULL;
-	}
-	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL) {
-		if (whole)
-			fault(f, F_BAD_NAME, "%s", name);
-		return NULL;
-	}
-	*path = log_path(p, stream);
+	*path = process_log_path(p, stream);
 	if (stream == OUT_STDERR && p->p_config->pcf_stderr_joined)
 		*path = NULL;
 	return p;
@@ -1773,7 +1730,7 @@ clear_logs(struct process *p)
 	int s, r = 0;
 
 	for (s = OUT_STDOUT; s <= OUT_STDERR; s++)
-		if ((path = log_path(p, s)) != NULL &&
+		if ((path = process_log_path(p, s)) != NULL &&
 		    truncate_log(path) == -1)
 			r = -1;
 	process_reopen_logs(p);
@@ -1784,21 +1741,13 @@ static enum result
 m_clear_process_logs(struct call *rc, const struct xr_value *pa,
     struct xr_buf *b, struct fault *f)
 {
-	const char *name;
-	char group[256];
 	struct process *p;
-	bool whole;
 
 	(void)rc;
-	if (!param_string(pa, 0, &name))
-		return fault(f, F_INCORRECT_PARAMETERS, NULL);
-	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL) {
-		if (whole)
-			return fault(f, F_BAD_NAME, "%s", name);
+	if ((p = named_process(pa, f)) == NULL)
 		return R_FAULT;
-	}
 	if (clear_logs(p) == -1)
-		return fault(f, F_FAILED, "%s", name);
+		return fault(f, F_FAILED, "%s", p->p_name);
 	xr_bool(b, true);
 	return R_VALUE;
 }
@@ -1817,7 +1766,7 @@ m_clear_all_logs(struct call *rc, const struct xr_value *pa,
 		return fault(f, F_FAILED, "out of memory");
 	for (i = 0; i < n; i++) {
 		p = proctable_get(i);
-		if (!live(p))
+		if (!!p->p_retired)
 			continue;
 		spec_of(p, spec, sizeof(spec));
 		if (clear_logs(p) == 0)
@@ -1845,22 +1794,18 @@ m_send_stdin(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
     struct fault *f)
 {
 	const char *name, *chars;
-	char group[256];
 	struct process *p;
 	size_t len;
 	ssize_t n;
-	bool whole;
 	int fd;
 
 	(void)rc;
-	if (!param_string(pa, 0, &name) || !param_string(pa, 1, &chars))
+	if (!param_string(pa, 1, &chars))
 		return fault(f, F_INCORRECT_PARAMETERS, NULL);
 	len = pa->xv_items[1]->xv_len;
-	if ((p = find(name, &whole, group, sizeof(group), f)) == NULL) {
-		if (whole)
-			return fault(f, F_BAD_NAME, "%s", name);
+	if ((p = named_process(pa, f)) == NULL)
 		return R_FAULT;
-	}
+	name = pa->xv_items[0]->xv_str;
 	if (p->p_pid == 0 || p->p_state == PROC_STOPPING)
 		return fault(f, F_NOT_RUNNING, "%s", name);
 	if ((fd = process_stdin(p)) == -1)
@@ -2306,196 +2251,6 @@ call_start(struct ctl_client *c, struct xr_call *req)
 	single_done(rc, r, &f);
 }
 
-/* ---- /logtail and /mainlogtail --------------------------------------- */
-
-#define FOLLOW_HEAD	1024		/* bytes sent of what was there */
-#define FOLLOW_CHUNK	(64 * 1024)	/* read at once */
-#define FOLLOW_POLL	0.1		/* tail_f_producer's delay */
-
-/* A log file followed for an HTTP client, as supervisord's
- * tail_f_producer: the end of the file, then what is added. */
-struct follow {
-	struct follow	*fo_next;
-	struct ctl_client *fo_client;
-	char		*fo_path;
-	int		 fo_fd;
-	ino_t		 fo_ino;
-	off_t		 fo_size;	/* sent up to here */
-	ev_timer	 fo_timer;
-};
-
-static struct follow	*follows;
-
-static void
-follow_free(struct follow *fo)
-{
-	struct follow **pp;
-
-	for (pp = &follows; *pp != NULL; pp = &(*pp)->fo_next)
-		if (*pp == fo) {
-			*pp = fo->fo_next;
-			break;
-		}
-	ev_timer_stop(loop, &fo->fo_timer);
-	if (fo->fo_fd != -1)
-		close(fo->fo_fd);
-	free(fo->fo_path);
-	free(fo);
-}
-
-/* Follows a rotation: the path names another file now. */
-static void
-follow_reopen(struct follow *fo)
-{
-	struct stat st;
-	int fd;
-
-	if (stat(fo->fo_path, &st) == -1 || st.st_ino == fo->fo_ino)
-		return;
-	if ((fd = trust_open(fo->fo_path, O_RDONLY | O_NOCTTY, 0, &st)) ==
-	    -1)
-		return;
-	close(fo->fo_fd);
-	fo->fo_fd = fd;
-	fo->fo_ino = st.st_ino;
-	fo->fo_size = 0;
-}
-
-/* Sends what was added, as far as the client reads. */
-static void
-follow_pump(struct follow *fo)
-{
-	static const char truncated[] = "==> File truncated <==\n";
-	char buf[FOLLOW_CHUNK];
-	struct stat st;
-	ssize_t n;
-
-	follow_reopen(fo);
-	while (control_can_send(fo->fo_client, FOLLOW_CHUNK)) {
-		if (fstat(fo->fo_fd, &st) == -1)
-			return;
-		if (st.st_size < fo->fo_size) {
-			fo->fo_size = 0;
-			control_data(fo->fo_client, truncated,
-			    sizeof(truncated) - 1);
-			continue;
-		}
-		if (st.st_size == fo->fo_size)
-			return;
-		n = pread(fo->fo_fd, buf, sizeof(buf), fo->fo_size);
-		if (n <= 0)
-			return;
-		fo->fo_size += n;
-		control_data(fo->fo_client, buf, (size_t)n);
-	}
-}
-
-static void
-follow_cb(struct ev_loop *l, ev_timer *w, int revents)
-{
-	(void)l;
-	(void)revents;
-	follow_pump(w->data);
-}
-
-/*
- * May c read the log file open on fd?  As tail's: root's, ours, or the
- * program's user's file (uid; -1: none), which the client could read.
- */
-static bool
-follow_allowed(struct ctl_client *c, const struct stat *st, long uid)
-{
-	if (!trust_uid(st->st_uid) && (uid < 0 || st->st_uid != (uid_t)uid))
-		return false;
-	return control_client_can_read(c, st);
-}
-
-static void
-follow_start(struct ctl_client *c, const char *path, long uid)
-{
-	static const char nf[] = "not found";
-	struct follow *fo = NULL;
-	struct stat st;
-	int fd;
-
-	if (path == NULL || (fd = trust_open(path, O_RDONLY | O_NOCTTY, 0,
-	    &st)) == -1) {
-		control_http_respond(c, 404, "text/plain", nf, sizeof(nf) - 1);
-		return;
-	}
-	if (!follow_allowed(c, &st, uid) || (fo = calloc(1, sizeof(*fo))) ==
-	    NULL || (fo->fo_path = strdup(path)) == NULL) {
-		free(fo);
-		close(fd);
-		control_http_respond(c, 403, "text/plain", "refused", 7);
-		return;
-	}
-	fo->fo_client = c;
-	fo->fo_fd = fd;
-	fo->fo_ino = st.st_ino;
-	fo->fo_size = st.st_size >= FOLLOW_HEAD ? st.st_size - FOLLOW_HEAD : 0;
-	ev_timer_init(&fo->fo_timer, follow_cb, FOLLOW_POLL, FOLLOW_POLL);
-	fo->fo_timer.data = fo;
-	ev_timer_start(loop, &fo->fo_timer);
-	fo->fo_next = follows;
-	follows = fo;
-	control_http_stream(c, "text/plain;charset=utf-8");
-	follow_pump(fo);
-}
-
-/* %XX in a URL's path, as medusa's unquote. */
-static void
-unquote(char *s)
-{
-	char *w = s, hex[3] = { 0, 0, 0 };
-
-	for (; *s != '\0'; s++) {
-		if (s[0] == '%' && isxdigit((unsigned char)s[1]) &&
-		    isxdigit((unsigned char)s[2])) {
-			hex[0] = s[1];
-			hex[1] = s[2];
-			*w++ = (char)strtol(hex, NULL, 16);
-			s += 2;
-		} else
-			*w++ = *s;
-	}
-	*w = '\0';
-}
-
-/* GET /logtail/NAME[/stdout|/stderr] */
-static void
-logtail(struct ctl_client *c, const char *url)
-{
-	static const char nf[] = "not found";
-	char path[HTTP_URL_MAX + 1], group[256], *name, *channel, *q;
-	const char *proc;
-	struct process *p;
-	int stream = OUT_STDOUT;
-
-	snprintf(path, sizeof(path), "%s", url + strlen("/logtail/"));
-	if ((q = strpbrk(path, "?#")) != NULL)
-		*q = '\0';
-	unquote(path);
-	name = path;
-	if ((channel = strchr(name, '/')) != NULL) {
-		*channel++ = '\0';
-		if (strcmp(channel, "stderr") == 0)
-			stream = OUT_STDERR;
-		else if (strcmp(channel, "stdout") != 0)
-			channel = NULL, stream = -1;
-	}
-	split_namespec(name, group, sizeof(group), &proc);
-	p = proc != NULL ? proctable_by_name(proc) : NULL;
-	if (stream < 0 || p == NULL || !live(p) || strcmp(process_group(p),
-	    group) != 0 || (stream == OUT_STDERR &&
-	    p->p_config->pcf_stderr_joined)) {
-		control_http_respond(c, 404, "text/plain", nf, sizeof(nf) - 1);
-		return;
-	}
-	follow_start(c, log_path(p, stream),
-	    p->p_config->pcf_log[stream].lc_uid);
-}
-
 /* ---- the HTTP side ---------------------------------------------------- */
 
 /*
@@ -2533,10 +2288,7 @@ rpc_http(struct ctl_client *c, const char *method, const char *url,
 			    sizeof(bad) - 1);
 			return;
 		}
-		if (url[1] == 'm')
-			follow_start(c, main_log(), -1);
-		else
-			logtail(c, url);
+		logtail_http(c, url);
 		return;
 	}
 	control_http_respond(c, 404, "text/plain", nf, sizeof(nf) - 1);
@@ -2546,7 +2298,6 @@ rpc_http(struct ctl_client *c, const char *method, const char *url,
 void
 rpc_client_gone(struct ctl_client *c)
 {
-	struct follow *fo, *fnext;
 	struct call *rc, *next;
 
 	for (rc = calls; rc != NULL; rc = next) {
@@ -2554,24 +2305,7 @@ rpc_client_gone(struct ctl_client *c)
 		if (rc->rc_client == c)
 			call_free(rc);
 	}
-	for (fo = follows; fo != NULL; fo = fnext) {
-		fnext = fo->fo_next;
-		if (fo->fo_client == c)
-			follow_free(fo);
-	}
-}
-
-/* A stream's client read what it was sent: more. */
-void
-rpc_client_drained(struct ctl_client *c)
-{
-	struct follow *fo;
-
-	for (fo = follows; fo != NULL; fo = fo->fo_next)
-		if (fo->fo_client == c) {
-			follow_pump(fo);
-			return;
-		}
+	logtail_client_gone(c);
 }
 
 void
@@ -2583,6 +2317,7 @@ rpc_set_remote_comm(void (*fn)(const char *type, const char *data))
 void
 rpc_init(struct ev_loop *l, pid_t pid, void (*shutdown)(const char *))
 {
+	logtail_init(l);
 	loop = l;
 	main_pid = pid;
 	shutdown_fn = shutdown;
@@ -2598,8 +2333,7 @@ rpc_free(void)
 	process_unobserve(&observer);
 	while (calls != NULL)
 		call_free(calls);
-	while (follows != NULL)
-		follow_free(follows);
+	logtail_free();
 	if (loop != NULL)
 		ev_timer_stop(loop, &poll_timer);
 	config_free(staged);

@@ -18,7 +18,6 @@ void	rpc_init(struct ev_loop *loop, pid_t main_pid,
 void	rpc_http(struct ctl_client *c, const char *method, const char *url,
 	    const char *body, size_t len);
 void	rpc_client_gone(struct ctl_client *c);
-void	rpc_client_drained(struct ctl_client *c);
 /* Where sendRemoteCommEvent's events go (the events module's). */
 void	rpc_set_remote_comm(void (*fn)(const char *type, const char *data));
 void	rpc_free(void);

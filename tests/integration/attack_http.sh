@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 PY=/usr/bin/python3
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 SHA=$(printf '%s' 'tcp secret' | sha1sum | cut -d' ' -f1)
 
 # ---- a non-loopback listener without a password: refused -------------

@@ -127,9 +127,11 @@ t_check "the table holds every file ($total)" test "$total" -ge 180
 # ---- run every accepted file of real/ -----------------------------------
 # run_copy SRC DST DIR: a copy that runs here: commands are sleep 1000,
 # paths are in DIR, nothing is included, programs are RUNNING at once
-# (startsecs = 0), and programs get this test's tag whatever their user.
+# (startsecs = 0), and programs get this test's tag whatever their user;
+# an [inet_http_server] listens on a port of the system's choice on
+# loopback (two runs of the suite at once would want the same one).
 run_copy() {
-	awk -v dir="$3" '
+	awk -v dir="$3" -v port="$(free_port)" '
 	function key_of(line) {
 		sub(/^[ \t]+/, "", line)
 		if (!match(line, /^[A-Za-z_]+[ \t]*[=:]/))
@@ -166,6 +168,9 @@ run_copy() {
 			print "command = sleep 1000"; skip = 1; next
 		}
 		if (k == "startsecs") { print "startsecs = 0"; next }
+		if (section == "inet_http_server" && k == "port") {
+			print "port = 127.0.0.1:" port; next
+		}
 		if (k == "directory") { print "directory = " dir; next }
 		if (k == "files") { print "files = " dir "/none/*.conf"; next }
 		if (daemon && (k == "logfile" || k == "childlogdir" ||

@@ -12,7 +12,7 @@ if ! $PY -c 'import supervisor.childutils' 2>/dev/null; then
 	t_pass "skipped: Debian's supervisor package is not installed"
 	exit 0
 fi
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 
 t_config <<EOF
 [supervisord]
