@@ -716,11 +716,12 @@ begin_stop(struct process *p)
 	}
 	log_info("stopping %s (SIG%s)", p->p_name,
 	    signal_name(pg->pg_stopsignal));
-	tree_signal(&p->p_tree, pg->pg_stopsignal);
 	/* A stopped process can't act on the signal until it runs again. */
 	if (pg->pg_stopsignal != SIGKILL && pg->pg_stopsignal != SIGCONT &&
 	    pg->pg_stopsignal != SIGSTOP && pg->pg_stopsignal != SIGTSTP)
-		tree_signal(&p->p_tree, SIGCONT);
+		tree_signal_then_cont(&p->p_tree, pg->pg_stopsignal);
+	else
+		tree_signal(&p->p_tree, pg->pg_stopsignal);
 	if (pg->pg_stopsignal == SIGKILL)
 		p->p_killed = true;
 	timer_start(p, pg->pg_stopwaitsecs);

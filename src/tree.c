@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +37,15 @@ static size_t		  all_count;
 
 /* Populated cgroups of supervisors gone: the first few are named. */
 #define STALE_NAMED	8
+/*
+ * In /proc mode, how old a snapshot may be for a stop's signals and for
+ * asking whether a tree is gone: the trees of a teardown level are
+ * stopped in one go, and a walk of /proc with every descendant's
+ * environment read per tree made that quadratic (200 trees of 3: 100 ms
+ * a tree, 20 s in all).  A process forked since is still reached through
+ * its group, or found by the next look.
+ */
+#define SNAPSHOT_REUSE	0.005
 static int		 stale_named;
 
 static void
@@ -435,15 +445,15 @@ proc_is_member(struct tree *t, struct tree_proc_entry *e)
 }
 
 /*
- * Sends sig to the whole tree: its groups, then the members the cgroup or
- * /proc shows.  In /proc mode the snapshot is taken first, while the
- * leader's descendants are still its descendants (once the signal ends
- * the leader, they are orphans of ours); each member found only by its
- * descent or its environment is remembered (adopted), so that the stop
- * waits for it too.
+ * Sends sig, then (if not 0) then, to the whole tree: its groups, then
+ * the members the cgroup or /proc shows, in one pass.  In /proc mode the
+ * snapshot is taken first, while the leader's descendants are still its
+ * descendants (once the signal ends the leader, they are orphans of
+ * ours); each member found only by its descent or its environment is
+ * remembered (adopted), so that the stop waits for it too.
  */
-void
-tree_signal(struct tree *t, int sig)
+static void
+signal_tree(struct tree *t, int sig, int then)
 {
 	struct tree_proc_entry *e;
 	bool snapped = false;
@@ -451,15 +461,18 @@ tree_signal(struct tree *t, int sig)
 
 	prune_groups(t);
 	if (mode != TREE_CGROUP || t->t_cgroup == NULL) {
-		if (tree_proc_snapshot(self_pid) == -1)
+		if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 			log_warn("%s: reading /proc", t->t_name);
 		else
 			snapped = true;
 	}
-	for (i = 0; i < t->t_ngroups; i++)
+	for (i = 0; i < t->t_ngroups; i++) {
 		if (killpg(t->t_groups[i], sig) == -1 && errno != ESRCH)
 			log_warn("%s: killpg %d", t->t_name,
 			    (int)t->t_groups[i]);
+		if (then != 0)
+			(void)killpg(t->t_groups[i], then);
+	}
 	if (mode == TREE_CGROUP && t->t_cgroup != NULL) {
 		if (sig == SIGKILL) {
 			t->t_cgroup_killed = true;
@@ -468,8 +481,8 @@ tree_signal(struct tree *t, int sig)
 				log_warn("%s: write %s/cgroup.kill", t->t_name,
 				    t->t_cgroup);
 		} else
-			(void)tree_cgroup_signal(t->t_cgroup, sig, in_groups,
-			    t);
+			(void)tree_cgroup_signal(t->t_cgroup, sig, then,
+			    in_groups, t);
 		return;
 	}
 	for (i = 0; snapped && i < tree_proc_count(); i++) {
@@ -479,7 +492,23 @@ tree_signal(struct tree *t, int sig)
 		if (!tree_owns_session(t, e->pe_sid))
 			tree_adopt(t, e->pe_pid, e->pe_start);
 		kill(e->pe_pid, sig);
+		if (then != 0)
+			(void)kill(e->pe_pid, then);
 	}
+}
+
+void
+tree_signal(struct tree *t, int sig)
+{
+	signal_tree(t, sig, 0);
+}
+
+/* sig, then SIGCONT, so that a stopped process acts on sig: one walk of
+ * the cgroup or of /proc for both. */
+void
+tree_signal_then_cont(struct tree *t, int sig)
+{
+	signal_tree(t, sig, SIGCONT);
 }
 
 /*
@@ -499,7 +528,7 @@ tree_has_members(struct tree *t)
 	if (mode == TREE_CGROUP)
 		return t->t_cgroup != NULL &&
 		    tree_cgroup_populated(t->t_cgroup);
-	if (tree_proc_snapshot(self_pid) == -1)
+	if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 		return false;
 	prune_proc_members(t);
 	for (i = 0; i < tree_proc_count(); i++)
@@ -514,6 +543,20 @@ tree_is_gone(struct tree *t)
 	return !tree_has_members(t);
 }
 
+/*
+ * Whether any process, live or not yet reaped, is our child: without one
+ * we have no descendant at all (orphans come to us, the subreaper), and
+ * a walk of every process in /proc would find nothing.
+ */
+static bool
+has_children(void)
+{
+	siginfo_t si;
+
+	return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED |
+	    WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+}
+
 /* SIGKILLs every descendant of ours; returns how many were found. */
 int
 tree_kill_all_descendants(void)
@@ -523,6 +566,8 @@ tree_kill_all_descendants(void)
 
 	if (cgroup_base != NULL)	/* cgroup mode, or the guardian's */
 		(void)tree_cgroup_kill(cgroup_base);
+	if (!has_children())
+		return 0;
 	if (tree_proc_snapshot(self_pid) == -1)
 		return 0;
 	for (i = 0; i < tree_proc_count(); i++)

@@ -54,6 +54,7 @@ bool	tree_may_have_orphans(struct tree *t);
 void	tree_spawned(struct tree *t, pid_t pid);
 void	tree_leader_reaped(struct tree *t);
 void	tree_signal(struct tree *t, int sig);
+void	tree_signal_then_cont(struct tree *t, int sig);
 bool	tree_is_gone(struct tree *t);
 bool	tree_has_members(struct tree *t);
 int	tree_kill_all_descendants(void);

@@ -278,12 +278,12 @@ tree_cgroup_kill(const char *dir)
 }
 
 /*
- * Sends sig to every pid listed in dir's cgroup.procs, but those in a
- * process group skip(pgid) says were signalled already; returns how many
- * were signalled.
+ * Sends sig, then (if not 0) then, to every pid listed in dir's
+ * cgroup.procs, but those in a process group skip(pgid) says were
+ * signalled already; returns how many were signalled.
  */
 int
-tree_cgroup_signal(const char *dir, int sig,
+tree_cgroup_signal(const char *dir, int sig, int then,
     bool (*skip)(pid_t pgid, const void *ctx), const void *ctx)
 {
 	char path[PATH_MAX], line[32];
@@ -300,6 +300,8 @@ tree_cgroup_signal(const char *dir, int sig,
 			continue;
 		if (kill(pid, sig) == 0)
 			n++;
+		if (then != 0)
+			(void)kill(pid, then);
 	}
 	fclose(fp);
 	return n;

@@ -20,7 +20,7 @@ char	*tree_cgroup_dir(const char *base, const char *name);
 int	 tree_cgroup_open(const char *dir);
 int	 tree_cgroup_remove(const char *dir);
 int	 tree_cgroup_kill(const char *dir);
-int	 tree_cgroup_signal(const char *dir, int sig,
+int	 tree_cgroup_signal(const char *dir, int sig, int then,
 	    bool (*skip)(pid_t pgid, const void *ctx), const void *ctx);
 bool	 tree_cgroup_populated(const char *dir);
 bool	 tree_cgroup_owner(pid_t pid, char *name, size_t len);

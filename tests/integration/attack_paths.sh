@@ -22,6 +22,11 @@ decoy() {
 	stat -c '%u:%g %a' "$T/$1"
 }
 same_stat() { [ "$(stat -c '%u:%g %a' "$T/$1")" = "$2" ]; }
+# one_program LINE...: a config of one program, the LINEs in [supervisor].
+one_program() {
+	{ echo "[supervisor]"; printf '%s\n' "$@"
+	  printf '[program:w]\ncommand = sleep 1000\n'; } | t_config
+}
 
 # ---- a link at the socket's path -------------------------------------
 sock_decoy=$(decoy sock.decoy)
@@ -49,12 +54,7 @@ t_check "the link is still the attacker's, unfollowed" \
 # ---- a FIFO and then a link at the pidfile's path -----------------------
 export SUPERVISOR_SOCKET=$T/supervisor.sock
 as_user nobody mkfifo "$T/shared/sup.pid"
-t_config <<EOF2
-[supervisor]
-pidfile = $T/shared/sup.pid
-[program:w]
-command = sleep 1000
-EOF2
+one_program "pidfile = $T/shared/sup.pid"
 t_start
 t_check "pidfile path is a FIFO: the start does not block" \
 	t_wait 10 answers
@@ -79,12 +79,7 @@ t_stop TERM
 
 # ---- a socket directory others can write, not sticky ---------------------
 export SUPERVISOR_SOCKET=$T/open/ctl.sock
-t_config <<EOF2
-[supervisor]
-socket = $T/open/ctl.sock
-[program:w]
-command = sleep 1000
-EOF2
+one_program "socket = $T/open/ctl.sock"
 t_start
 t_check "socket in a directory others can write: not started" \
 	t_wait 10 sup_gone

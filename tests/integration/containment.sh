@@ -61,9 +61,13 @@ t_start
 t_check "up a third time" t_wait 10 eval 'state_is tree RUNNING && [ "$(tree_pids | wc -w)" -ge 3 ]'
 sup=$(supervisor_pid)
 mode=$(containment_for root)
-# Stopped first, so that neither can act on the other's death in between.
+# Stopped first, so that neither can act on the other's death in between;
+# the supervisor killed first: were the guardian first, the supervisor's
+# process group would be orphaned with a stopped member, which the kernel
+# sends SIGHUP and SIGCONT, and it would run (and stop its trees) before
+# its SIGKILL.
 kill -STOP "$sup" "$SUP_PID"
-kill -KILL "$SUP_PID" "$sup"
+kill -KILL "$sup" "$SUP_PID"
 t_sleep 1
 left=$(tree_pids)
 t_check "SIGKILL of both: the trees are left, as stated" test -n "$left"

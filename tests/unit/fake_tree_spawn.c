@@ -427,6 +427,13 @@ tree_signal(struct tree *t, int sig)
 	}
 }
 
+void
+tree_signal_then_cont(struct tree *t, int sig)
+{
+	tree_signal(t, sig);
+	tree_signal(t, SIGCONT);
+}
+
 /* As tree.c: an unreaped leader, a group with members, or (what the
  * cgroup or /proc would find) any live process of the tree. */
 bool
