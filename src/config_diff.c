@@ -96,5 +96,9 @@ config_daemon_changes(const struct config *a, const struct config *b,
 	    "[unix_http_server] chmod");
 	note_change(keys, &n, max, a->cf_socket_uid != b->cf_socket_uid ||
 	    a->cf_socket_gid != b->cf_socket_gid, "[unix_http_server] chown");
+	note_change(keys, &n, max, a->cf_inet != b->cf_inet ||
+	    !str_same(a->cf_inet_host, b->cf_inet_host) ||
+	    !str_same(a->cf_inet_port, b->cf_inet_port),
+	    "[inet_http_server] port");
 	return n;
 }

@@ -13,11 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "smallfile.h"
 #include "tree_proc.h"
 
 static struct tree_proc_entry *snap;	/* sorted by pid */
 static size_t		  snap_count;
+static double		  snap_time = -1; /* monotonic; -1: none */
+static pid_t		  snap_self;
 
 /*
  * Reads ppid, pgid, session and start time (clock ticks since boot) from
@@ -69,21 +72,28 @@ tree_proc_now(void)
 	    1000000000ULL;
 }
 
+/* pid's entry in list (n entries, sorted by pid), or NULL. */
 static struct tree_proc_entry *
-find(pid_t pid)
+find_in(struct tree_proc_entry *list, size_t n, pid_t pid)
 {
-	size_t lo = 0, hi = snap_count, mid;
+	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (snap[mid].pe_pid == pid)
-			return &snap[mid];
-		if (snap[mid].pe_pid < pid)
+		if (list[mid].pe_pid == pid)
+			return &list[mid];
+		if (list[mid].pe_pid < pid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return NULL;
+}
+
+static struct tree_proc_entry *
+find(pid_t pid)
+{
+	return find_in(snap, snap_count, pid);
 }
 
 static int
@@ -115,8 +125,8 @@ tree_proc_descends(const struct tree_proc_entry *e, pid_t ancestor)
 int
 tree_proc_snapshot(pid_t self)
 {
-	struct tree_proc_entry *all = NULL, *nl;
-	size_t n = 0, cap = 0, i, kept = 0;
+	struct tree_proc_entry *all = NULL, *nl, *old, *e;
+	size_t n = 0, cap = 0, i, kept = 0, old_count;
 	struct dirent *de;
 	pid_t pid, ppid, pgid, sid;
 	unsigned long long start;
@@ -149,9 +159,12 @@ tree_proc_snapshot(pid_t self)
 		n++;
 	}
 	closedir(dir);
-	free(snap);
+	old = snap;
+	old_count = snap_count;
 	snap = all;
 	snap_count = n;
+	snap_time = mono_now();
+	snap_self = self;
 	if (snap_count > 0)	/* snap is NULL when /proc listed nothing */
 		qsort(snap, snap_count, sizeof(*snap), compare_pid);
 	/* Keep only our descendants (marking first, compacting after). */
@@ -162,7 +175,32 @@ tree_proc_snapshot(pid_t self)
 		if (snap[i].pe_owner_state == 0)
 			snap[kept++] = snap[i];
 	snap_count = kept;
+	/* What a process's environment said is kept for its life (the same
+	 * pid and start): each environment is read once, not at every
+	 * snapshot of a stop or a wait. */
+	for (i = 0; i < snap_count; i++)
+		if ((e = find_in(old, old_count, snap[i].pe_pid)) != NULL &&
+		    e->pe_start == snap[i].pe_start) {
+			snap[i].pe_owner_state = e->pe_owner_state;
+			memcpy(snap[i].pe_owner, e->pe_owner,
+			    sizeof(snap[i].pe_owner));
+		}
+	free(old);
 	return 0;
+}
+
+/*
+ * The snapshot taken at most max_age seconds ago, else a new one: a stop
+ * of many trees in one go (a teardown) walks /proc, and reads each
+ * process's environment, once rather than once per tree.
+ */
+int
+tree_proc_snapshot_recent(pid_t self, double max_age)
+{
+	if (snap_time >= 0 && snap_self == self &&
+	    mono_now() - snap_time <= max_age)
+		return 0;
+	return tree_proc_snapshot(self);
 }
 
 size_t
@@ -213,5 +251,6 @@ tree_proc_free(void)
 {
 	free(snap);
 	snap = NULL;
+	snap_time = -1;
 	snap_count = 0;
 }

@@ -19,11 +19,13 @@ sctl_both "reread: nothing" reread
 # tail -f: the /logtail stream, until interrupted.
 followers=()
 for who in ours theirs; do
-	timeout -s INT 3 /usr/bin/supervisorctl -c "$T/$who/sup.conf" tail -f web:b \
+	/usr/bin/supervisorctl -c "$T/$who/sup.conf" tail -f web:b \
 	    > "$T/$who/follow" 2>&1 &
 	followers+=($!)
 done
-wait "${followers[@]}"
+t_wait 30 grep -q 'b says web:b' "$T/ours/follow"
+t_wait 30 grep -q 'b says web:b' "$T/theirs/follow"
+{ kill -INT "${followers[@]}"; wait "${followers[@]}"; } 2>/dev/null
 t_check "tail -f: supervisorctl follows ours" grep -q 'Press Ctrl-C' \
 	"$T/ours/follow"
 t_check "tail -f: what b wrote" grep -q 'b says web:b' "$T/ours/follow"
