@@ -3,9 +3,9 @@
 # Debian's supervisord 4.2.5 on the same config (lib.sh: sctl_conf): each
 # command's output and exit status must be equal, apart from pids,
 # uptimes and dates.  status, start, stop, restart (names, GROUP:NAME,
-# GROUP:*, all), signal, pid, shutdown.  supervisorctl_update.sh does
-# tail, tail -f, avail, clear, reread, update, add, remove, maintail,
-# version.
+# GROUP:*, all), signal, pid, shutdown.  supervisorctl_tail.sh does tail,
+# tail -f, clear; supervisorctl_update.sh reread, update, add, remove,
+# avail, maintail, version.
 . "$(dirname "$0")/../lib.sh"
 
 if ! [ -x /usr/bin/supervisorctl ] || ! [ -x /usr/bin/supervisord ]; then
