@@ -35,8 +35,9 @@ t_check "status answered every time in the storm (worst ${worst} ms)" \
 t_check "most answers came quickly ($slow of 15 over 300 ms)" \
 	test "$slow" -le 3
 before=$(log_count "spawned p")
-t_sleep 1.5
-t_check "the programs keep being restarted" \
+# Waited for, not timed: a loaded machine spawns slower (the pace is make
+# bench's business).
+t_check "the programs keep being restarted" t_wait 30 \
 	eval '[ "$(log_count "spawned p")" -gt $((before + N)) ]'
 t_stop TERM
 t_check "exits 0 (got $SUP_STATUS)" test "$SUP_STATUS" = 0
