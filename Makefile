@@ -21,12 +21,14 @@ INIH_CFLAGS := $(shell pkg-config --cflags inih 2>/dev/null)
 INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 # libev and inih are linked statically (from the system's .a files): two
 # fewer shared objects to map keeps the daemon's resident memory small.
-LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic
+LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic -lhttp_parser -lexpat \
+	  -lmd -lresolv
 
 SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/parse.c src/inifile.c src/config.c \
 	  src/config_value.c src/config_files.c src/config_program.c \
 	  src/config_daemon.c src/config_diff.c src/config_ready.c \
+	  src/config_group.c \
 	  src/process.c src/proctable.c \
 	  src/spawn.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
 	  src/smallfile.c src/trust.c src/guardian.c \
@@ -35,8 +37,10 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
 	  src/notifysock.c src/probe.c src/readiness.c src/depends.c \
-	  src/daemon.c src/pidfile.c src/childlogdir.c \
-	  src/eventtype.c src/events.c src/eventpool.c
+	  src/eventtype.c src/events.c src/eventpool.c \
+	  src/http.c src/xmlrpc.c src/logtail.c src/rpc.c \
+	  src/strbuf.c src/web.c src/web_assets.c src/metrics.c \
+	  src/daemon.c src/pidfile.c src/childlogdir.c
 # Every module but main: what unit tests and fuzz targets link against.
 LIBSRCS	= $(filter-out src/main.c,$(SRCS))
 
@@ -47,9 +51,13 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
 # Debian packages each target needs.
-BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev
+BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev libhttp-parser-dev \
+	     libexpat1-dev libmd-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
-	     mandoc libfaketime supervisor
+	     mandoc libfaketime supervisor curl
+# Where they install, the web page's browser test and promtool's check of
+# /metrics run; where they don't, those tests say SKIP and why.
+CHECK_OPT_PKGS = chromium chromium-driver prometheus
 
 .PHONY: all run check deps-build deps-check bench fuzz clean install \
 	uninstall soak check-valgrind
@@ -71,12 +79,18 @@ $(BUILD)/asan/obj/%.o: src/%.c src/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(INIH_CFLAGS) -O1 -g $(SANFLAGS) $(WARN) -c -o $@ $<
 
+# The page's script and style are in web_assets.o (.incbin).
+$(BUILD)/obj/web_assets.o $(BUILD)/asan/obj/web_assets.o: src/web/page.js \
+	src/web/page.css
+
 # Installs what is missing (as root), or says exactly what to run.
 deps-build:
 	@tests/deps.sh $(BUILD_PKGS)
 
 deps-check:
 	@tests/deps.sh $(CHECK_PKGS)
+	@tests/deps.sh $(CHECK_OPT_PKGS) || echo "optional packages missing:" \
+		"web_browser and promtool's check of /metrics will be skipped"
 
 run: deps-build
 	@$(MAKE) --no-print-directory all
@@ -112,7 +126,8 @@ $(BUILD)/tests/test_process: tests/unit/test_process.c $(PROCESS_TEST_FAKES) \
 # names, seeds in tests/fuzz/corpus/NAME.
 FUZZ_CC	= clang
 FUZZ_TARGETS = $(BUILD)/fuzz/fuzz_ctlproto $(BUILD)/fuzz/fuzz_config \
-	       $(BUILD)/fuzz/fuzz_parse
+	       $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/fuzz_http \
+	       $(BUILD)/fuzz/fuzz_xmlrpc
 FUZZ_SECONDS = 60
 FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined $(WARN)
@@ -120,6 +135,7 @@ FUZZ_FLAGS = $(CPPFLAGS) -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
 # the logfile.c and sink.c (with libev) that log.c writes through.
 FUZZ_CONFIG_SRCS = src/config.c src/config_value.c src/config_files.c \
 	src/config_program.c src/config_daemon.c src/config_diff.c src/config_ready.c \
+	src/config_group.c \
 	src/inifile.c src/parse.c src/strv.c src/strmap.c src/signals.c \
 	src/log.c src/logfile.c src/relay.c src/sink.c src/trust.c \
 	src/eventtype.c
@@ -141,6 +157,19 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_PARSE_SRCS) \
 		src/*.h Makefile
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_PARSE_SRCS)
+
+# The HTTP request path: http.c, and xmlrpc.c for the bodies.
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c src/http.c src/xmlrpc.c \
+		src/http.h src/xmlrpc.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c src/http.c \
+		src/xmlrpc.c -lhttp_parser -lexpat -lresolv
+
+$(BUILD)/fuzz/fuzz_xmlrpc: tests/fuzz/fuzz_xmlrpc.c src/xmlrpc.c \
+		src/xmlrpc.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_xmlrpc.c src/xmlrpc.c \
+		-lexpat -lresolv
 
 fuzz: deps-check $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ_TARGETS)

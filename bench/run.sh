@@ -41,6 +41,13 @@
 #             and cat | cat > file (a pipe, as a supervised program has).
 #             runit and s6 have no such capture (they pipe into a logger
 #             of their own, svlogd or s6-log): n/a
+#   web       WEB_N programs with [inet_http_server]: server time (curl's,
+#             from the request sent to the last byte) of the web page
+#             (supervisord's status page at /) and of /metrics (ours
+#             only), WEB_RUNS times, and the supervisor's CPU time per
+#             request (steady under load); a state change -> its event on an open
+#             page (a program SIGKILLed, ours only); the context switches
+#             of the supervisor over IDLE_SECS with a page open
 #   pid1      a container's init: a new pid and mount namespace
 #             (unshare), an empty environment, the init running /bin/true
 #             (shutdown_on_exit): launch -> exit, PID1_RUNS times a round;
@@ -64,8 +71,8 @@
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart event start teardown idle crash reload control output pid1
-#             ready chain probes"   which
+#   ONLY="restart event start teardown idle crash reload control xmlrpc web
+#         output pid1 ready chain probes"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -98,7 +105,8 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-2} IDLE_SECS=1 CRASH_SECS=2
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
-	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2
+	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2 WEB_N=
+	XMLRPC_NS=${XMLRPC_NS-}	# bench_smoke has 100 s for the rest
 	READY_RUNS=1 CHAIN_N=5 PROBE_N=1
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
@@ -106,20 +114,23 @@ elif [ "${QUICK:-0}" = 1 ]; then
 	START_NS=${START_NS:-20}
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" STOP_TIMEOUT=2 SETTLE=0.1 WARM=0.3
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
-	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256}
+	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256} WEB_N=100
+	XMLRPC_NS=${XMLRPC_NS-}
 	READY_RUNS=2 CHAIN_N=20
 else
 	ROUNDS=3 RESTARTS=${RESTARTS:-8} IDLE_SECS=10 CRASH_SECS=30
 	START_NS=${START_NS:-100 1000}
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
-	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024}
+	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024} WEB_N=1000
 fi
+WEB_RUNS=${WEB_RUNS:-20}		# page and metrics requests timed per round
 CTL_RUNS=${CTL_RUNS:-10}		# status commands timed per round
 READY_RUNS=${READY_RUNS:-5}		# readiness latencies per round and kind
 READY_DELAY=${READY_DELAY:-0.05}	# db's own start time (in the first 100 ms)
 CHAIN_N=${CHAIN_N:-100}			# programs in the chain
 CHAIN_DELAY=${CHAIN_DELAY:-0.02}	# each one's own start time
 PROBE_N=${PROBE_N:-10}			# programs with a health check
+XMLRPC_NS=${XMLRPC_NS-"200 1000"}	# the xmlrpc scenario's sizes
 PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
@@ -640,6 +651,160 @@ sc_control() {
 	finish "$d"
 }
 
+# web_ms URL: curl's time from the request sent to the last byte, ms.
+web_ms() {
+	curl -s -o /dev/null -w '%{time_pretransfer} %{time_total}' "$1" |
+	    awk '{ printf "%.2f", ($2 - $1) * 1000 }'
+}
+
+# web WHO ROUND N: N programs and [inet_http_server]; the page and
+# /metrics timed, a change's way to an open page, an open page's cost
+# while nothing changes.
+sc_web() {
+	local who=$1 round=$2 n=$3 d=$W/web-$1-$2-$3 i port url before after
+	case $who in runit|s6) return ;; esac
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600" 0
+	port=$(( 20000 + RANDOM % 10000 ))
+	printf '[inet_http_server]\nport = 127.0.0.1:%s\n' "$port" \
+	    >> "$(config_file "$who" "$d")"
+	url=http://127.0.0.1:$port
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n" ||
+	    ! wait_until 10 eval 'curl -s -o /dev/null "$url/"'; then
+		log "web/$who/$n: not up"
+		finish "$d"
+		return
+	fi
+	sleep "$SETTLE"
+	# Wall time per request (as a client sees it, the machine's load
+	# included), then the supervisor's own CPU time per request (what the
+	# load does not change), WEB_RUNS of each.
+	before=($(own_counters "$who"))
+	for i in $(seq 1 "$WEB_RUNS"); do
+		sample "web_page_ms_$n" "$who" "$round" "$(web_ms "$url/")"
+	done
+	after=($(own_counters "$who"))
+	sample "web_page_cpu_ms_$n" "$who" "$round" "$(awk -v t=$(( after[1] - \
+	    before[1] )) -v r="$WEB_RUNS" -v hz="$CLK_TCK" \
+	    'BEGIN { printf "%.2f", t * 1000 / hz / r }')"
+	case $who in ours|base) ;; *) finish "$d"; return ;; esac
+	before=($(own_counters "$who"))
+	for i in $(seq 1 "$WEB_RUNS"); do
+		sample "web_metrics_ms_$n" "$who" "$round" \
+		    "$(web_ms "$url/metrics")"
+	done
+	after=($(own_counters "$who"))
+	sample "web_metrics_cpu_ms_$n" "$who" "$round" "$(awk -v t=$(( \
+	    after[1] - before[1] )) -v r="$WEB_RUNS" -v hz="$CLK_TCK" \
+	    'BEGIN { printf "%.2f", t * 1000 / hz / r }')"
+	/usr/bin/python3 - "$url" "$n" > "$d/event" 2>&1 <<'EOF2'
+# A page's events: the snapshot, then a program SIGKILLed; the time until
+# its change arrives, ms.
+import json, os, signal, socket, sys, time
+host, port = sys.argv[1][len("http://"):].split(":")
+s = socket.create_connection((host, int(port)))
+s.sendall(b"GET /events HTTP/1.1\r\nHost: %s:%s\r\n\r\n" % (host.encode(),
+    port.encode()))
+def more(data, size):
+	chunk = s.recv(size)
+	if not chunk:
+		sys.exit("the connection closed: " + data[:200].decode())
+	return data + chunk
+data = b""
+while b"]\n\n" not in data:
+	data = more(data, 1 << 20)
+rows = data[data.index(b"data: ["):].split(b"]\n\n")[0]
+row = json.loads(b"".join(l[6:] for l in rows.split(b"\n")) + b"]")[0]
+t0 = time.monotonic()
+os.kill(row["pid"], signal.SIGKILL)
+want = ('"name":"%s","state":"' % row["name"]).encode()
+data = b""
+while want not in data:
+	data = more(data, 65536)
+print("%.2f" % ((time.monotonic() - t0) * 1000))
+EOF2
+	if grep -qE '^[0-9.]+$' "$d/event"; then
+		sample web_event_ms "$who" "$round" "$(cat "$d/event")"
+	else
+		log "web/$who: no event: $(head -c 200 "$d/event")"
+	fi
+	curl -sN "$url/events" > /dev/null 2>&1 &
+	local page=$!
+	sleep "$WARM"
+	before=($(own_counters "$who"))
+	sleep "$IDLE_SECS"
+	after=($(own_counters "$who"))
+	sample web_idle_ctxt "$who" "$round" $(( after[0] - before[0] ))
+	{ kill "$page"; wait "$page"; } 2>/dev/null
+	finish "$d"
+}
+
+# xmlrpc WHO ROUND N: N programs up (ours and supervisord, the HTTP
+# side); Debian's supervisorctl "status" end to end, the same client
+# against both (CTL_RUNS times); and a Python xmlrpc.client on one
+# connection: getAllProcessInfo and getAPIVersion (the round trip
+# without the work) XMLRPC_CALLS times each, the median per call.
+sc_xmlrpc() {
+	local who=$1 round=$2 n=$3 d=$W/xmlrpc-$1-$2-$3 i t0 t1 sock url
+	case $who in ours|base|supervisord) ;; *) return ;; esac
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600"
+	if [ "$who" = supervisord ]; then
+		sock=$d/supervisord.sock
+	else
+		sock=$d/ours.sock
+		printf '[supervisorctl]\nserverurl = unix://%s\n' "$sock" > \
+		    "$d/ctl.conf"
+	fi
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		log "xmlrpc/$who/$n: only $(starts "$d/stamps") up"
+		finish "$d"
+		return
+	fi
+	sleep 1.2	# past startsecs: all RUNNING
+	for i in $(seq 1 "$CTL_RUNS"); do
+		t0=$(now_us)
+		if [ "$who" = supervisord ]; then
+			supervisorctl -c "$d/supervisord.conf" status > /dev/null 2>&1
+		else
+			supervisorctl -c "$d/ctl.conf" status > /dev/null 2>&1
+		fi
+		t1=$(now_us)
+		sample "sctl_status_ms_$n" "$who" "$round" \
+		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+	done
+	/usr/bin/python3 - "unix://$sock" "${XMLRPC_CALLS:-20}" > "$d/py" 2>&1 <<'PY'
+import sys, time, xmlrpc.client
+from supervisor import xmlrpc as sx
+s = xmlrpc.client.ServerProxy("http://127.0.0.1",
+    transport=sx.SupervisorTransport(None, None, sys.argv[1]))
+def median(f):
+    t = []
+    for i in range(int(sys.argv[2])):
+        t0 = time.perf_counter(); f(); t.append(time.perf_counter() - t0)
+    t.sort()
+    return t[len(t) // 2] * 1000
+print("%.2f %.2f" % (median(s.supervisor.getAllProcessInfo),
+    median(s.supervisor.getAPIVersion)))
+PY
+	read -r t0 t1 < "$d/py"
+	sample "getall_ms_$n" "$who" "$round" "$t0"
+	sample "rpc_ping_ms_$n" "$who" "$round" "$t1"
+	# The server's part: curl sends the call and reads the reply whole,
+	# parsing nothing.
+	printf '<?xml version="1.0"?><methodCall><methodName>supervisor.getAllProcessInfo</methodName><params></params></methodCall>' \
+	    > "$d/call.xml"
+	for i in $(seq 1 "${XMLRPC_CALLS:-20}"); do
+		curl -s -o /dev/null --unix-socket "$sock" -H 'Content-Type: text/xml' \
+		    --data-binary @"$d/call.xml" -w '%{time_total}\n' \
+		    http://localhost/RPC2
+	done | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", v[int((NR + 1) / 2)] * 1000 }' > "$d/curl"
+	sample "getall_raw_ms_$n" "$who" "$round" "$(cat "$d/curl")"
+	finish "$d"
+}
+
 # reload WHO ROUND N: N programs up; RELOAD_RUNS times, the command of
 # the middle one is edited (the file written anew, renamed over the old
 # one).  The time from the rename to the exec of the new process, and
@@ -1096,6 +1261,15 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: control: stop all, start all of $OPS_N"
 		for who in $WHO; do sc_control "$who" "$round" "$OPS_N" ops; done
 	fi
+	for n in $XMLRPC_NS; do
+		want xmlrpc || break
+		log "round $round: supervisorctl and XML-RPC, $n programs"
+		for who in $WHO; do sc_xmlrpc "$who" "$round" "$n"; done
+	done
+	if want web && [ -n "$WEB_N" ] && command -v curl > /dev/null; then
+		log "round $round: web page and metrics of $WEB_N programs"
+		for who in $WHO; do sc_web "$who" "$round" "$WEB_N"; done
+	fi
 	if want pid1 && [ "$(id -u)" = 0 ] && command -v tini > /dev/null; then
 		log "round $round: a container's init, $PID1_RUNS runs"
 		for who in $WHO floor; do
@@ -1157,6 +1331,7 @@ status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
 startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms
+$(for n in $XMLRPC_NS; do echo "sctl_status_ms_$n|supervisorctl status of $n programs, ms"; echo "getall_ms_$n|getAllProcessInfo of $n (Python, one connection), ms"; echo "getall_raw_ms_$n|getAllProcessInfo of $n, server (curl: no parsing), ms"; echo "rpc_ping_ms_$n|getAPIVersion with $n programs (round trip), ms"; done)
 output_mbps|output of $OUT_MB MB to a log, MB/s (floor: cat)
 output_pipe_mbps|output through a pipe (cat | cat), MB/s
 output_pct_of_cat|output to a log: % of cat's MB/s
@@ -1176,6 +1351,12 @@ chain_own_ms_${CHAIN_N}|chain: sum of their own start times, ms
 chain_ratio_${CHAIN_N}|chain: total / sum of own start times
 chain_link_ms|chain: one ready -> the next one's exec, ms
 probe_ctxt_per_check|idle: context switches per health check
+web_page_ms_${WEB_N}|web page of $WEB_N programs, server ms
+web_page_cpu_ms_${WEB_N}|web page of $WEB_N programs, own CPU ms
+web_metrics_ms_${WEB_N}|/metrics of $WEB_N programs, server ms
+web_metrics_cpu_ms_${WEB_N}|/metrics of $WEB_N programs, own CPU ms
+web_event_ms|a change (SIGKILL) -> its event on an open page, ms
+web_idle_ctxt|idle context switches in ${IDLE_SECS}s, a page open
 pid1_ms|container's init of /bin/true, ms (floor: tini)
 pid1_pss_kb|container's init: its own PSS, kB (floor: tini)"
 # Base has a column when it runs; the others always (n/a when missing).

@@ -165,6 +165,7 @@ pump(struct capture_stream *cs, bool final)
 		    (n = sink_splice(w, cs->cs_rfd, SPLICE_MAX)) >= 0) {
 			if (n == 0)
 				break;
+			cs->cs_read += (unsigned long long)n;
 			grow(cs, (size_t)n);
 			continue;
 		}
@@ -196,6 +197,7 @@ pump(struct capture_stream *cs, bool final)
 			sink_commit(w, (size_t)n);
 		else if (w != NULL)
 			sink_lose(w, (size_t)n);
+		cs->cs_read += (unsigned long long)n;
 		grow(cs, (size_t)n);
 	}
 }
@@ -347,18 +349,19 @@ capture_reopen(struct capture *c)
 	}
 }
 
+/* One stream's bytes read from its pipe, and lost of them. */
+unsigned long long
+capture_stream_lost(const struct capture_stream *cs)
+{
+	return cs->cs_lost_before + (cs->cs_writer != NULL ?
+	    sink_writer_lost(cs->cs_writer) : 0);
+}
+
 unsigned long long
 capture_lost(const struct capture *c)
 {
-	unsigned long long n = 0;
-	int s;
-
-	for (s = 0; s < 2; s++) {
-		n += c->c_stream[s].cs_lost_before;
-		if (c->c_stream[s].cs_writer != NULL)
-			n += sink_writer_lost(c->c_stream[s].cs_writer);
-	}
-	return n;
+	return capture_stream_lost(&c->c_stream[0]) +
+	    capture_stream_lost(&c->c_stream[1]);
 }
 
 /*

@@ -42,6 +42,7 @@ struct capture_stream {
 	struct log_config cs_conf;	/* where it goes; lc_path is ours */
 	struct sink_writer *cs_writer;	/* NULL: nowhere (NONE) */
 	unsigned long long cs_lost_before; /* lost by its earlier writers */
+	unsigned long long cs_read;	/* bytes read from the pipe, ever */
 	bool		 cs_held;	/* not read until its sink has room */
 	bool		 cs_grown;	/* the pipe was made bigger */
 	bool		 cs_tapped;	/* its reads go to the tap too */
@@ -73,6 +74,7 @@ int	capture_prepare(struct capture *c, const struct proc_config *pc,
 void	capture_free(struct capture *c);
 void	capture_reopen(struct capture *c);
 unsigned long long capture_lost(const struct capture *c);
+unsigned long long capture_stream_lost(const struct capture_stream *cs);
 int	capture_open_log(struct capture_stream *cs,
 	    const struct log_config *lc);
 void	capture_set_loop(struct ev_loop *l);

@@ -86,8 +86,9 @@ static const char *const verbs[] = {
 
 /*
  * Adds the processes a name means to the set (one flag per process):
- * "all", "PROGRAM:*", "PROGRAM:PROCESS", a process name, or a program
- * name (all its processes).  0, or -1 when it names nothing.
+ * "all", "GROUP:*", "GROUP:PROCESS" (a program in no group is its own
+ * group; PROGRAM: works too), a process name, or a program or group name
+ * (all its processes).  0, or -1 when it names nothing.
  */
 static int
 resolve(const char *name, bool *set)
@@ -104,16 +105,21 @@ resolve(const char *name, bool *set)
 		if (strcmp(name, "all") == 0)
 			set[i] = true;
 		else if (colon != NULL) {
+			/* GROUP:NAME, or PROGRAM:NAME for a program in a
+			 * group (which is its own group when in none). */
 			plen = (size_t)(colon - name);
-			if (strlen(p->p_program->pg_name) != plen ||
-			    strncmp(p->p_program->pg_name, name, plen) != 0)
+			if ((strlen(process_group(p)) != plen ||
+			    strncmp(process_group(p), name, plen) != 0) &&
+			    (strlen(p->p_program->pg_name) != plen ||
+			    strncmp(p->p_program->pg_name, name, plen) != 0))
 				continue;
 			if (strcmp(colon + 1, "*") != 0 &&
 			    strcmp(colon + 1, p->p_name) != 0)
 				continue;
 			set[i] = true;
 		} else if (strcmp(p->p_name, name) == 0 ||
-		    strcmp(p->p_program->pg_name, name) == 0)
+		    strcmp(p->p_program->pg_name, name) == 0 ||
+		    strcmp(process_group(p), name) == 0)
 			set[i] = true;
 		else
 			continue;

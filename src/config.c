@@ -21,6 +21,7 @@
 #include "config.h"
 #include "config_daemon.h"
 #include "config_files.h"
+#include "config_group.h"
 #include "config_program.h"
 #include "config_ready.h"
 #include "config_value.h"
@@ -31,8 +32,8 @@
 
 /* Sections supervisord has that this supervisor does not implement yet. */
 static const char *const later_sections[] = {
-	"inet_http_server", "supervisorctl",
-	"rpcinterface:", "group:", "fcgi-program:",
+	"supervisorctl",
+	"rpcinterface:", "fcgi-program:",
 	"ctlplugin:",
 };
 
@@ -271,6 +272,11 @@ config_build(struct loader *ld, const char *path)
 		} else if (strcmp(rs->rs_name, "unix_http_server") == 0) {
 			if (!config_socket_load(ld, cf, rs))
 				ok = false;
+		} else if (strcmp(rs->rs_name, "inet_http_server") == 0) {
+			if (!config_inet_load(ld, cf, rs))
+				ok = false;
+		} else if (strncmp(rs->rs_name, "group:", 6) == 0) {
+			continue;	/* config_groups_load, once programs are */
 		} else if (is_later_section(rs->rs_name)) {
 			config_msg(ld, false, rs->rs_line, "[%s] is not supported "
 			    "yet; its %zu key%s ignored", rs->rs_name,
@@ -279,6 +285,8 @@ config_build(struct loader *ld, const char *path)
 			unknown_section(ld, rs);
 	}
 	config_use_file(ld, 0);
+	if (!ld->ld_daemon_only && !config_groups_load(ld, cf))
+		ok = false;
 	config_supervisor_options(ld, cf, &options);
 	/* Even after an error elsewhere (each problem is said at once), but
 	 * not with two processes of one name: their logs would be one. */
@@ -478,6 +486,12 @@ config_free(struct config *cf)
 	free(cf->cf_childlogdir);
 	free(cf->cf_pidfile);
 	free(cf->cf_socket);
+	free(cf->cf_unix_http.hc_username);
+	free(cf->cf_unix_http.hc_password);
+	free(cf->cf_inet_host);
+	free(cf->cf_inet_port);
+	free(cf->cf_inet_http.hc_username);
+	free(cf->cf_inet_http.hc_password);
 	free(cf->cf_user);
 	free(cf->cf_directory);
 	free(cf->cf_identifier);

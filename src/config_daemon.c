@@ -3,6 +3,8 @@
  * supervisord's [supervisord]) and the control socket's
  * [unix_http_server].
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -57,6 +59,52 @@ static const struct key_def socket_keys[] = {
 	{ "username", KEY_STRING, 0, 0, 0 },
 	{ "password", KEY_STRING, 0, 0, 0 },
 };
+
+/* supervisord's TCP listener. */
+static const struct key_def inet_keys[] = {
+	{ "port", KEY_STRING, 0, 0, 0 },
+	{ "username", KEY_STRING, 0, 0, 0 },
+	{ "password", KEY_STRING, 0, 0, 0 },
+	{ "readonly", KEY_STRING, 0, 0, 0 },
+};
+
+/* username= or password=: kept; a {SHA} password must be 40 hex digits. */
+static bool
+set_credential(struct loader *ld, struct http_config *hc, const char *key,
+    int line, const char *value)
+{
+	char **slot = strcmp(key, "username") == 0 ? &hc->hc_username :
+	    &hc->hc_password;
+	size_t i;
+
+	if (strncmp(value, "{SHA}", 5) == 0 && slot == &hc->hc_password) {
+		for (i = 5; isxdigit((unsigned char)value[i]); i++)
+			;
+		if (i != 45 || value[i] != '\0') {
+			config_msg(ld, true, line, "password: {SHA} must be "
+			    "followed by the 40 hex digits of the password's "
+			    "SHA-1");
+			return false;
+		}
+	}
+	free(*slot);
+	if ((*slot = strdup(value)) == NULL)
+		ld->ld_nomem = true;
+	return true;
+}
+
+/* Both or neither: a user without a password would let anyone in. */
+static bool
+credentials_whole(struct loader *ld, struct http_config *hc,
+    const struct raw_section *rs)
+{
+	if ((hc->hc_username == NULL) == (hc->hc_password == NULL))
+		return true;
+	config_msg(ld, true, rs->rs_line, "[%s]: %s= without %s=",
+	    rs->rs_name, hc->hc_username != NULL ? "username" : "password",
+	    hc->hc_username != NULL ? "password" : "username");
+	return false;
+}
 
 /* socket = PATH, or none (also supervisord's file=). */
 static void
@@ -420,10 +468,130 @@ config_socket_load(struct loader *ld, struct config *cf, const struct raw_sectio
 		} else if (strcmp(kd->kd_name, "chown") == 0) {
 			if (!set_socket_owner(ld, cf, re->re_line, value))
 				ok = false;
-		} else
-			config_msg(ld, false, re->re_line, "%s: ignored: control "
-			    "clients are told apart by their uid", kd->kd_name);
+		} else if (!set_credential(ld, &cf->cf_unix_http, kd->kd_name,
+		    re->re_line, value))
+			ok = false;
 		free(value);
 	}
-	return ok;
+	return credentials_whole(ld, &cf->cf_unix_http, rs) && ok;
+}
+
+/* Is host (of port=HOST:PORT) only reachable from this machine? */
+static bool
+host_is_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* port = [HOST:]PORT, as supervisord's inet_address reads it. */
+static bool
+set_inet_port(struct loader *ld, struct config *cf, int line,
+    const char *value)
+{
+	const char *colon = strrchr(value, ':'), *port;
+	char q[80], *host, *end;
+	long n;
+
+	port = colon != NULL ? colon + 1 : value;
+	errno = 0;
+	n = strtol(port, &end, 10);
+	if (*port == '\0' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > 65535) {
+		config_msg(ld, true, line, "port: %s is not [HOST:]PORT with "
+		    "a port from 1 to 65535", config_quoted(value, q,
+		    sizeof(q)));
+		return false;
+	}
+	host = colon != NULL ? strndup(value, (size_t)(colon - value)) :
+	    strdup("");
+	if (host == NULL) {
+		ld->ld_nomem = true;
+		return false;
+	}
+	/* [::1]:9001 */
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host) - 2);
+		host[strlen(host) - 2] = '\0';
+	}
+	if (strcmp(host, "*") == 0)
+		host[0] = '\0';
+	free(cf->cf_inet_host);
+	free(cf->cf_inet_port);
+	cf->cf_inet_host = host;
+	if ((cf->cf_inet_port = strdup(port)) == NULL)
+		ld->ld_nomem = true;
+	return true;
+}
+
+/*
+ * [inet_http_server]: supervisord's TCP listener.  Unlike supervisord,
+ * one that other machines can reach must have a password: there, anyone
+ * who can connect would control (and, through programs, be) root.
+ */
+bool
+config_inet_load(struct loader *ld, struct config *cf,
+    const struct raw_section *rs)
+{
+	const struct key_def *kd;
+	const struct raw_entry *re;
+	struct program_vars pv;
+	char *value;
+	bool ok = true;
+	size_t i;
+
+	cf->cf_inet = true;
+	config_vars_init(&pv, ld, "supervisor", 1, 0);
+	for (i = 0; i < rs->rs_count; i++) {
+		re = &rs->rs_entries[i];
+		config_use_entry(ld, re, &pv);
+		kd = config_key_usable(ld, inet_keys, NKEYS(inet_keys), rs, re);
+		if (kd == NULL)
+			continue;
+		if ((value = config_expand(ld, re->re_key, re->re_line,
+		    re->re_value, &pv)) == NULL) {
+			ok = false;
+			continue;
+		}
+		if (strcmp(kd->kd_name, "port") == 0) {
+			if (!set_inet_port(ld, cf, re->re_line, value))
+				ok = false;
+		} else if (strcmp(kd->kd_name, "readonly") == 0) {
+			if (parse_bool(value, &cf->cf_inet_http.hc_readonly)
+			    == -1) {
+				config_msg(ld, true, re->re_line, "readonly=%s: "
+				    "not a boolean (true or false)", value);
+				ok = false;
+			}
+		} else if (!set_credential(ld, &cf->cf_inet_http, kd->kd_name,
+		    re->re_line, value))
+			ok = false;
+		free(value);
+	}
+	if (!ok)
+		return false;
+	if (cf->cf_inet_port == NULL) {
+		config_msg(ld, true, rs->rs_line, "[inet_http_server]: port= "
+		    "is required (HOST:PORT, like 127.0.0.1:9001)");
+		return false;
+	}
+	if (!credentials_whole(ld, &cf->cf_inet_http, rs))
+		return false;
+	if (cf->cf_inet_http.hc_password == NULL &&
+	    !host_is_loopback(cf->cf_inet_host)) {
+		config_msg(ld, true, rs->rs_line, "[inet_http_server]: port=%s%s"
+		    "%s is reachable from other machines and has no password: "
+		    "anyone who connects would control every program (set "
+		    "username= and password=, or listen on 127.0.0.1)",
+		    cf->cf_inet_host, *cf->cf_inet_host ? ":" : "",
+		    cf->cf_inet_port);
+		return false;
+	}
+	return true;
 }

@@ -28,8 +28,13 @@ config_process_same(const struct program_config *a,
     const struct proc_config *pa, const struct program_config *b,
     const struct proc_config *pb)
 {
+	/* A group whose members or priority change restarts whole, as
+	 * supervisord's update removes and adds it. */
 	return strcmp(a->pg_name, b->pg_name) == 0 &&
 	    strcmp(a->pg_settings, b->pg_settings) == 0 &&
+	    str_same(a->pg_group, b->pg_group) &&
+	    a->pg_group_priority == b->pg_group_priority &&
+	    str_same(a->pg_group_members, b->pg_group_members) &&
 	    strcmp(pa->pcf_name, pb->pcf_name) == 0 &&
 	    pa->pcf_num == pb->pcf_num &&
 	    strv_equal(pa->pcf_argv, pb->pcf_argv) &&
@@ -91,5 +96,9 @@ config_daemon_changes(const struct config *a, const struct config *b,
 	    "[unix_http_server] chmod");
 	note_change(keys, &n, max, a->cf_socket_uid != b->cf_socket_uid ||
 	    a->cf_socket_gid != b->cf_socket_gid, "[unix_http_server] chown");
+	note_change(keys, &n, max, a->cf_inet != b->cf_inet ||
+	    !str_same(a->cf_inet_host, b->cf_inet_host) ||
+	    !str_same(a->cf_inet_port, b->cf_inet_port),
+	    "[inet_http_server] port");
 	return n;
 }

@@ -130,6 +130,8 @@ config_program_free(struct program_config *pg)
 	free(pg->pg_user);
 	free(pg->pg_home);
 	free(pg->pg_name);
+	free(pg->pg_group);
+	free(pg->pg_group_members);
 	free(pg);
 }
 

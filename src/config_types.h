@@ -158,6 +158,18 @@ struct program_config {
 	int		  pg_buffer_size; /* events its pool queues */
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
 	char		 *pg_settings;	/* its other keys as written, sorted */
+	char		 *pg_group;	/* its [group:x] name, or pg_name: a
+					   program in no group is its own */
+	int		  pg_group_priority; /* that group's priority= */
+	char		 *pg_group_members; /* its programs= as written; NULL:
+					   in no group */
+};
+
+/* An [inet_http_server] or [unix_http_server]'s HTTP side. */
+struct http_config {
+	char		 *hc_username;	/* NULL: no authentication */
+	char		 *hc_password;	/* plain, or "{SHA}" and 40 hex */
+	bool		  hc_readonly;	/* readonly=: nothing changed through it */
 };
 
 struct config {
@@ -188,6 +200,11 @@ struct config {
 	long		  cf_socket_uid; /* chown user, -1: none */
 	long		  cf_socket_gid; /* chown group, -1: none */
 	double		  cf_control_timeout; /* drop a silent client after */
+	struct http_config cf_unix_http; /* [unix_http_server] credentials */
+	bool		  cf_inet;	/* [inet_http_server] is there */
+	char		 *cf_inet_host;	/* its port= host; "" or "*": all */
+	char		 *cf_inet_port;	/* ... and port, as written */
+	struct http_config cf_inet_http; /* its credentials */
 	char		 *cf_user;	/* [supervisor] user: run as it once
 					   the config is read; NULL: as is */
 	long		  cf_uid;	/* its uid, -1 without user */

@@ -238,6 +238,37 @@ config_sink_init(struct loader *ld, struct inifile_sink *sink)
 
 
 
+/*
+ * The [group:x] whose programs= names program, from the raw sections (it
+ * is needed before the groups are loaded: %(group_name)s is x there, as
+ * supervisord expands it); program itself when none does.
+ */
+static const char *
+raw_group_of(const struct loader *ld, const char *program)
+{
+	const struct raw_section *rs;
+	const char *w;
+	size_t i, j, len, plen = strlen(program);
+
+	for (i = 0; i < ld->ld_nsections; i++) {
+		rs = &ld->ld_sections[i];
+		if (strncmp(rs->rs_name, "group:", 6) != 0)
+			continue;
+		for (j = 0; j < rs->rs_count; j++) {
+			if (strcmp(rs->rs_entries[j].re_key, "programs") != 0)
+				continue;
+			for (w = rs->rs_entries[j].re_value; *w != '\0';
+			    w += len) {
+				w += strspn(w, ", \t");
+				len = strcspn(w, ", \t");
+				if (len == plen && strncmp(w, program, len) == 0)
+					return rs->rs_name + 6;
+			}
+		}
+	}
+	return program;
+}
+
 void
 config_vars_init(struct program_vars *pv, const struct loader *ld,
     const char *name, int numprocs, int process_num)
@@ -252,7 +283,8 @@ config_vars_init(struct program_vars *pv, const struct loader *ld,
 	}
 	pv->pv_vars[0] = (struct expand_var){ "here", ld->ld_here, 0 };
 	pv->pv_vars[1] = (struct expand_var){ "program_name", name, 0 };
-	pv->pv_vars[2] = (struct expand_var){ "group_name", name, 0 };
+	pv->pv_vars[2] = (struct expand_var){ "group_name",
+	    raw_group_of(ld, name), 0 };
 	pv->pv_vars[3] = (struct expand_var){ "host_node_name", uts.nodename,
 	    0 };
 	pv->pv_vars[4] = (struct expand_var){ "process_num", NULL,

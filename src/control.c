@@ -5,9 +5,22 @@
  * are non-blocking, buffers bounded per client and in total, and a client
  * that says nothing or reads nothing for control_timeout is dropped.  What
  * a client can make it log over and over is rate-limited.
+ *
+ * The same socket speaks HTTP/1.1 (supervisord's XML-RPC): a connection
+ * whose first byte is an upper-case letter (POST, GET) is HTTP, as no
+ * request line of the line protocol starts with one.  [inet_http_server]
+ * is a TCP listener for HTTP alone.  Both check HTTP Basic credentials
+ * when the config names them; the Unix socket checks the peer's uid too.
  */
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <sha1.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +37,7 @@
 
 #include "control.h"
 #include "ctlproto.h"
+#include "http.h"
 #include "log.h"
 #include "monotime.h"
 #include "trust.h"
@@ -40,6 +54,7 @@
 #define CTL_OUT_TOTAL_MAX (64 * 1024 * 1024)
 #define CTL_OUT_TOTAL_LOW (48 * 1024 * 1024)
 #define HOLD_CHECK	0.25
+#define HTTP_HEAD_MAX	1024	/* a response's status line and headers */
 #define CTL_OUT_KEEP	(16 * 1024)	/* a buffer kept once written out */
 #define LOG_WINDOW	5	/* seconds: a repeated log line's window */
 #define LOG_BURST	5	/* ... lines said in full in a quiet one */
@@ -69,6 +84,18 @@ struct ctl_client {
 					   hang-up ends it */
 	bool		 c_held;	/* not read: the total is over its cap
 					   and replies wait for this client */
+	bool		 c_mode_known;	/* HTTP or lines: its first byte */
+	bool		 c_tcp;		/* from [inet_http_server] */
+	struct http_request *c_http;	/* HTTP: the request being read */
+	bool		 c_close_after;	/* HTTP: close once the reply is out */
+	bool		 c_chunked;	/* HTTP: a stream, in chunks */
+};
+
+/* HTTP Basic credentials a listener asks for; none: no user. */
+struct http_auth {
+	char	*ha_user;
+	char	*ha_password;	/* plain, or "{SHA}" and hex */
+	bool	 ha_readonly;	/* readonly = true: nothing is changed */
 };
 
 /*
@@ -107,6 +134,13 @@ static long		 sock_uid = -1, sock_gid = -1;
 static size_t		 out_total;	/* reply buffers, all clients */
 static unsigned		 nheld;		/* clients with c_held */
 static ev_timer		 hold_timer;	/* while any: reads them again? */
+static int		 inet_fd = -1;		/* [inet_http_server] */
+static char		 inet_name[128];	/* HOST:PORT, for messages */
+static ev_io		 inet_watcher;
+static struct http_auth	 unix_auth, inet_auth;
+static size_t		 http_bodies;	/* request bodies, all clients */
+static unsigned long long line_requests, http_requests; /* answered */
+#define HTTP_BODIES_MAX	(32 * 1024 * 1024)
 
 static struct ratelimit	 rl_refused = { .rl_what = "refused connections" };
 static struct ratelimit	 rl_unread = {
@@ -120,10 +154,16 @@ static struct ratelimit	 rl_slow = {
 static struct ratelimit	 rl_accept = { .rl_what = "failed accepts" };
 static struct ratelimit	 rl_held = {
 	.rl_what = "times the replies waiting reached the total's cap" };
+static struct ratelimit	 rl_http = { .rl_what = "bad HTTP requests" };
+static struct ratelimit	 rl_auth = {
+	.rl_what = "HTTP requests refused for their credentials" };
 static struct ratelimit	*const limits[] = { &rl_refused, &rl_unread,
-	&rl_nomem, &rl_silent, &rl_slow, &rl_accept, &rl_held };
+	&rl_nomem, &rl_silent, &rl_slow, &rl_accept, &rl_held, &rl_http,
+	&rl_auth };
 
 static void	dispatch(struct ctl_client *);
+static void	dispatch_http(struct ctl_client *);
+static void	maybe_close(struct ctl_client *);
 static void	client_drop(struct ctl_client *, const char *,
 		    struct ratelimit *);
 
@@ -328,6 +368,88 @@ fail:
 	close(listen_fd);
 	listen_fd = -1;
 	return -1;
+}
+
+static void
+auth_set(struct http_auth *ha, const struct http_config *hc)
+{
+	if (ha->ha_password != NULL)
+		explicit_bzero(ha->ha_password, strlen(ha->ha_password));
+	free(ha->ha_user);
+	free(ha->ha_password);
+	ha->ha_user = ha->ha_password = NULL;
+	ha->ha_readonly = hc != NULL && hc->hc_readonly;
+	if (hc == NULL || hc->hc_username == NULL)
+		return;
+	ha->ha_user = strdup(hc->hc_username);
+	ha->ha_password = strdup(hc->hc_password);
+	if (ha->ha_user == NULL || ha->ha_password == NULL) {
+		/* Never open for want of memory: nobody gets in. */
+		free(ha->ha_user);
+		free(ha->ha_password);
+		ha->ha_user = strdup("");
+		ha->ha_password = strdup("{SHA}-");
+		if (ha->ha_user == NULL || ha->ha_password == NULL)
+			fatalx("out of memory");
+	}
+}
+
+/* The credentials of both listeners, from the config (start, reload). */
+void
+control_set_auth(const struct config *cf)
+{
+	auth_set(&unix_auth, &cf->cf_unix_http);
+	auth_set(&inet_auth, &cf->cf_inet_http);
+}
+
+/*
+ * [inet_http_server]'s TCP listener, before the daemon forks.  Its host
+ * is resolved here, once.  0, or -1 after logging.
+ */
+int
+control_listen_inet(const struct config *cf)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	const char *host = cf->cf_inet_host;
+	int fd = -1, on = 1, e;
+
+	control_set_auth(cf);
+	if (!cf->cf_inet)
+		return 0;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	/* No host: every IPv4 address, as supervisord's ''. */
+	hints.ai_family = *host == '\0' ? AF_INET : AF_UNSPEC;
+	snprintf(inet_name, sizeof(inet_name), "%s:%s", *host ? host : "*",
+	    cf->cf_inet_port);
+	if ((e = getaddrinfo(*host ? host : NULL, cf->cf_inet_port, &hints,
+	    &res)) != 0) {
+		log_error("[inet_http_server] port=%s: %s", inet_name,
+		    gai_strerror(e));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, 128) == 0)
+			break;
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		log_warn("[inet_http_server] port=%s: cannot listen", inet_name);
+		return -1;
+	}
+	inet_fd = fd;
+	return 0;
 }
 
 /*
@@ -602,6 +724,17 @@ control_end(struct ctl_client *c, int code, const char *fmt, ...)
 	char prefix[16];
 	va_list ap;
 
+	if (c->c_http != NULL) {
+		/* An HTTP stream (logtail) ends: the connection with it. */
+		if (c->c_chunked)
+			out_append(c, "0\r\n\r\n", 5);
+		c->c_chunked = false;
+		c->c_busy = false;
+		c->c_stream = false;
+		c->c_close_after = true;
+		maybe_close(c);
+		return;
+	}
 	snprintf(prefix, sizeof(prefix), "= %d ", code);
 	va_start(ap, fmt);
 	out_vprintf(c, prefix, fmt, ap);
@@ -619,6 +752,15 @@ control_data(struct ctl_client *c, const char *data, size_t n)
 	char head[32];
 	int len;
 
+	if (c->c_http != NULL) {	/* HTTP: a chunk of the stream */
+		if (n == 0 || !c->c_chunked)
+			return;
+		len = snprintf(head, sizeof(head), "%zx\r\n", n);
+		out_append(c, head, (size_t)len);
+		out_append(c, data, n);
+		out_append(c, "\r\n", 2);
+		return;
+	}
 	len = snprintf(head, sizeof(head), "+ %zu\n", n);
 	out_append(c, head, (size_t)len);
 	out_append(c, data, n);
@@ -651,8 +793,38 @@ control_stream(struct ctl_client *c)
 }
 
 static void
+http_free(struct ctl_client *c)
+{
+	if (c->c_http == NULL)
+		return;
+	http_bodies -= c->c_http->hr_bodycap;
+	http_request_free(c->c_http);
+	free(c->c_http);
+	c->c_http = NULL;
+}
+
+/*
+ * What an HTTP client sent and nobody read is dropped before the close:
+ * closed with it unread, the socket would be reset, and the client could
+ * lose the answer it was sent (a 413 to a body still coming).
+ */
+static void
+http_drain(struct ctl_client *c)
+{
+	char buf[4096];
+	int i;
+
+	if (c->c_http == NULL || c->c_fd == -1)
+		return;
+	(void)shutdown(c->c_fd, SHUT_WR);
+	for (i = 0; i < 16 && read(c->c_fd, buf, sizeof(buf)) > 0; i++)
+		;
+}
+
+static void
 client_free(struct ctl_client *c)
 {
+	http_drain(c);
 	ev_io_stop(loop, &c->c_rio);
 	ev_io_stop(loop, &c->c_wio);
 	ev_timer_stop(loop, &c->c_timer);
@@ -660,6 +832,7 @@ client_free(struct ctl_client *c)
 		close(c->c_fd);
 	out_total -= c->c_outcap;
 	free(c->c_out);
+	http_free(c);
 	free(c);
 }
 
@@ -707,11 +880,13 @@ reap_cb(struct ev_loop *l, ev_prepare *w, int revents)
 	ev_prepare_stop(l, w);
 }
 
-/* Done with a client that sent EOF once its replies are out. */
+/* Done with a client that sent EOF (or an HTTP client told it closes)
+ * once its replies are out. */
 static void
 maybe_close(struct ctl_client *c)
 {
-	if (c->c_eof && !c->c_busy && c->c_outoff == c->c_outlen)
+	if ((c->c_eof || c->c_close_after) && !c->c_busy &&
+	    c->c_outoff == c->c_outlen)
 		client_drop(c, NULL, NULL);
 }
 
@@ -724,6 +899,10 @@ dispatch(struct ctl_client *c)
 	char *nl;
 	size_t len;
 
+	if (c->c_http != NULL) {
+		dispatch_http(c);
+		return;
+	}
 	c->c_dispatching = true;
 	while (!c->c_dead && !c->c_busy && !over_total(c) &&
 	    (nl = memchr(c->c_in, '\n', c->c_inlen)) != NULL) {
@@ -733,6 +912,7 @@ dispatch(struct ctl_client *c)
 			control_end(c, CTL_BADREQ, "%s", why);
 		} else if (rq.rq_argc > 0) {
 			c->c_busy = true;
+			line_requests++;
 			handler->ch_request(c, rq.rq_argc, rq.rq_argv);
 		}
 		/* command_run copied what it keeps; drop the line. */
@@ -758,6 +938,268 @@ dispatch(struct ctl_client *c)
 	}
 	/* Read more only when it can be answered: backpressure. */
 	if ((c->c_busy && !c->c_stream) || c->c_eof)
+		ev_io_stop(loop, &c->c_rio);
+	else
+		ev_io_start(loop, &c->c_rio);
+	maybe_close(c);
+}
+
+/* ---- HTTP ------------------------------------------------------------ */
+
+/* Equal, in a time that depends on neither's content. */
+static bool
+same_secret(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char diff = alen != blen;
+	size_t i, n = alen > blen ? alen : blen;
+
+	for (i = 0; i < n; i++)
+		diff |= (unsigned char)(i < alen ? a[i] : 0) ^
+		    (unsigned char)(i < blen ? b[i] : 0);
+	return diff == 0;
+}
+
+/* The request's Basic credentials against the listener's. */
+static bool
+http_authorized(const struct ctl_client *c)
+{
+	const struct http_auth *ha = c->c_tcp ? &inet_auth : &unix_auth;
+	const struct http_request *r = c->c_http;
+	char decoded[HTTP_AUTH_MAX], hex[SHA1_DIGEST_STRING_LENGTH];
+	const char *b64, *colon, *pass;
+	size_t plen;
+	int n;
+	bool ok;
+
+	if (ha->ha_user == NULL)
+		return true;
+	if (!r->hr_has_auth || strncasecmp(r->hr_auth, "Basic ", 6) != 0)
+		return false;
+	for (b64 = r->hr_auth + 6; *b64 == ' '; b64++)
+		;
+	if ((n = b64_pton(b64, (unsigned char *)decoded, sizeof(decoded) - 1))
+	    < 0)
+		return false;
+	decoded[n] = '\0';
+	if ((colon = memchr(decoded, ':', (size_t)n)) == NULL)
+		return false;
+	pass = colon + 1;
+	plen = (size_t)(decoded + n - pass);
+	ok = same_secret(decoded, (size_t)(colon - decoded), ha->ha_user,
+	    strlen(ha->ha_user));
+	if (strncmp(ha->ha_password, "{SHA}", 5) == 0) {
+		SHA1Data((const uint8_t *)pass, plen, hex);
+		/* The config's hex may be upper case. */
+		for (n = 0; hex[n] != '\0'; n++)
+			hex[n] = (char)tolower((unsigned char)hex[n]);
+		ok &= same_secret(hex, strlen(hex), ha->ha_password + 5,
+		    strlen(ha->ha_password + 5));
+	} else
+		ok &= same_secret(pass, plen, ha->ha_password,
+		    strlen(ha->ha_password));
+	explicit_bzero(decoded, sizeof(decoded));
+	return ok;
+}
+
+static void
+http_head(struct ctl_client *c, int status, const char *ctype, long long len,
+    const char *extra)
+{
+	char head[HTTP_HEAD_MAX], clen[48] = "";
+	int n;
+
+	if (len >= 0)
+		snprintf(clen, sizeof(clen), "Content-Length: %lld\r\n", len);
+	n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nServer: "
+	    "supervisor\r\nContent-Type: %s\r\n%s%s%s\r\n", status,
+	    http_status_text(status), ctype, clen, extra,
+	    c->c_close_after ? "Connection: close\r\n" : "");
+	/* The heads are the supervisor's own words: never this long. */
+	if (n < 0 || (size_t)n >= sizeof(head))
+		fatalx("an HTTP response head of %d bytes", n);
+	out_append(c, head, (size_t)n);
+}
+
+/*
+ * The reply to the HTTP request being answered, whole.  The next request
+ * is read after it (unless the connection closes with it).
+ */
+void
+control_http_respond(struct ctl_client *c, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	control_http_respond_with(c, status, ctype, "", body, len);
+}
+
+/* The same, with more header lines (each ending in CRLF). */
+void
+control_http_respond_with(struct ctl_client *c, int status,
+    const char *ctype, const char *extra, const char *body, size_t len)
+{
+	if (c->c_dead || c->c_http == NULL)
+		return;
+	if (!http_keep_alive(c->c_http) || status >= 400)
+		c->c_close_after = true;
+	http_head(c, status, ctype, (long long)len, extra);
+	out_append(c, body, len);
+	c->c_busy = false;
+	http_request_next(c->c_http);
+	if (!c->c_dead && !c->c_dispatching)
+		dispatch_http(c);
+}
+
+/*
+ * A reply that goes on until the connection closes (a log followed):
+ * the head now, the bytes with control_data(), the end with control_end().
+ */
+void
+control_http_stream(struct ctl_client *c, const char *ctype)
+{
+	control_http_stream_with(c, ctype, "");
+}
+
+void
+control_http_stream_with(struct ctl_client *c, const char *ctype,
+    const char *extra)
+{
+	char head[HTTP_HEAD_MAX];
+
+	if (c->c_dead || c->c_http == NULL)
+		return;
+	c->c_close_after = true;
+	snprintf(head, sizeof(head), "Transfer-Encoding: chunked\r\n"
+	    "X-Accel-Buffering: no\r\n%s", extra);
+	http_head(c, 200, ctype, -1, head);
+	c->c_chunked = true;
+	control_stream(c);
+}
+
+/* The request's Host or Origin header (NULL: none). */
+const char *
+control_http_header(const struct ctl_client *c, enum http_kept h)
+{
+	return c->c_http != NULL ? http_header(c->c_http, h) : NULL;
+}
+
+/* Is c on a listener that changes nothing ([inet_http_server] readonly)? */
+bool
+control_client_readonly(const struct ctl_client *c)
+{
+	return c->c_tcp && inet_auth.ha_readonly;
+}
+
+/* Is c on [inet_http_server] without a password?  Then a browser's page
+ * from anywhere could reach it through a name that resolves here. */
+bool
+control_client_open_tcp(const struct ctl_client *c)
+{
+	return c->c_tcp && inet_auth.ha_user == NULL;
+}
+
+/* Clients connected now, and requests answered since the start. */
+size_t
+control_client_count(void)
+{
+	const struct ctl_client *c;
+	size_t n = 0;
+
+	for (c = clients; c != NULL; c = c->c_next)
+		n++;
+	return n;
+}
+
+unsigned long long
+control_requests(bool http)
+{
+	return http ? http_requests : line_requests;
+}
+
+/* An error the connection ends with. */
+static void
+http_error(struct ctl_client *c, int status, const char *why,
+    const char *extra)
+{
+	char body[256];
+	int n;
+
+	c->c_close_after = true;
+	n = snprintf(body, sizeof(body), "<html><head><title>%d %s</title>"
+	    "</head><body><h1>%d %s</h1><p>%s</p></body></html>\n", status,
+	    http_status_text(status), status, http_status_text(status), why);
+	http_head(c, status, "text/html", n, extra);
+	out_append(c, body, (size_t)n);
+	c->c_busy = false;
+	c->c_inlen = 0;
+}
+
+/* Does the connection speak HTTP?  Told by its first byte. */
+static void
+http_begin(struct ctl_client *c, char first)
+{
+	c->c_mode_known = true;
+	/* TCP is HTTP alone: what isn't, its parser refuses. */
+	if (!c->c_tcp && (first < 'A' || first > 'Z'))
+		return;
+	if ((c->c_http = malloc(sizeof(*c->c_http))) == NULL) {
+		client_drop(c, "out of memory for its request", &rl_nomem);
+		return;
+	}
+	http_request_init(c->c_http);
+}
+
+/* Reads HTTP requests from what came in, one at a time. */
+static void
+dispatch_http(struct ctl_client *c)
+{
+	struct http_request *r = c->c_http;
+	size_t before, n;
+
+	c->c_dispatching = true;
+	while (!c->c_dead && !c->c_busy && !c->c_close_after &&
+	    !over_total(c) && c->c_inlen > 0) {
+		before = r->hr_bodycap;
+		n = http_feed(r, c->c_in, c->c_inlen);
+		memmove(c->c_in, c->c_in + n, c->c_inlen - n);
+		c->c_inlen -= n;
+		http_bodies += r->hr_bodycap - before;
+		if (r->hr_status == 0 && http_bodies > HTTP_BODIES_MAX) {
+			r->hr_status = 503;
+			r->hr_why = "the requests being read take all the room "
+			    "there is for them";
+		}
+		if (r->hr_status != 0) {
+			if (ratelimit_pass(&rl_http, (long)c->c_uid))
+				log_warnx("control client (%s) sent a bad HTTP "
+				    "request: %s", c->c_tcp ? inet_name :
+				    "unix socket", r->hr_why);
+			c->c_busy = true;
+			http_error(c, r->hr_status, r->hr_why, "");
+			break;
+		}
+		if (!r->hr_complete)
+			continue;
+		c->c_busy = true;
+		if (!http_authorized(c)) {
+			if (ratelimit_pass(&rl_auth, (long)c->c_uid))
+				log_warnx("control client (%s) refused: wrong "
+				    "or missing HTTP credentials", c->c_tcp ?
+				    inet_name : "unix socket");
+			http_error(c, 401, "Unauthorized", "WWW-Authenticate: "
+			    "Basic realm=\"default\"\r\n");
+			break;
+		}
+		http_requests++;
+		handler->ch_http(c, http_method_name(r), r->hr_url,
+		    r->hr_body != NULL ? r->hr_body : "", r->hr_bodylen);
+	}
+	c->c_dispatching = false;
+	if (c->c_dead)
+		return;
+	/* A stream (events, a log) is read on for its hang-up alone: a page
+	 * closed while nothing changes is seen gone at once. */
+	if ((c->c_busy && !c->c_stream) || c->c_eof ||
+	    (c->c_close_after && !(c->c_stream && c->c_busy)) ||
+	    (!c->c_busy && over_total(c)))
 		ev_io_stop(loop, &c->c_rio);
 	else
 		ev_io_start(loop, &c->c_rio);
@@ -795,6 +1237,18 @@ read_cb(struct ev_loop *l, ev_io *w, int revents)
 		return;
 	}
 	timer_restart(c);
+	if (n > 0 && !c->c_mode_known) {
+		http_begin(c, c->c_in[c->c_inlen]);
+		if (c->c_dead)
+			return;
+	}
+	if (c->c_http != NULL) {
+		if (n == 0)
+			c->c_eof = true;
+		c->c_inlen += (size_t)n;
+		dispatch_http(c);
+		return;
+	}
 	if (n == 0) {
 		c->c_eof = true;
 		/* An unterminated last line still counts as a request. */
@@ -860,7 +1314,10 @@ timeout_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)l;
 	(void)revents;
 	if (c->c_busy && c->c_outoff == c->c_outlen) {
-		timer_restart(c);
+		/* A stream with nothing to send waits without waking: its
+		 * hang-up is read, its next bytes restart the timer. */
+		if (!c->c_stream)
+			timer_restart(c);
 		return;
 	}
 	/* Held, it has replies in its socket it does not read. */
@@ -871,14 +1328,18 @@ timeout_cb(struct ev_loop *l, ev_timer *w, int revents)
 }
 
 static void
-client_new(int fd)
+client_new(int fd, bool tcp)
 {
 	struct ctl_client *c;
 	uid_t uid = (uid_t)-1;
 	char msg[96];
 	int n;
 
-	if (!peer_allowed(fd, &uid)) {
+	/* Over TCP, the password is the credential (an operator's: the
+	 * supervisor's own uid, for what it may read). */
+	if (tcp)
+		uid = geteuid();
+	else if (!peer_allowed(fd, &uid)) {
 		if (ratelimit_pass(&rl_refused, (long)uid))
 			log_warnx("control client uid %d refused: only root, "
 			    "uid %d and the socket's chown owner or group may "
@@ -898,6 +1359,7 @@ client_new(int fd)
 	}
 	c->c_fd = fd;
 	c->c_uid = uid;
+	c->c_tcp = tcp;
 	ev_io_init(&c->c_rio, read_cb, fd, EV_READ);
 	ev_io_init(&c->c_wio, write_cb, fd, EV_WRITE);
 	ev_timer_init(&c->c_timer, timeout_cb, timeout, 0);
@@ -921,6 +1383,7 @@ accept_pause_now(struct ev_loop *l, const char *why)
 		last_warned = now;
 	}
 	ev_io_stop(l, &accept_watcher);
+	ev_io_stop(l, &inet_watcher);
 	ev_timer_stop(l, &accept_pause);
 	ev_timer_set(&accept_pause, ACCEPT_PAUSE, 0);
 	ev_timer_start(l, &accept_pause);
@@ -959,7 +1422,7 @@ accept_cb(struct ev_loop *l, ev_io *w, int revents)
 			return;
 		}
 		if (fd >= 0) {
-			client_new(fd);
+			client_new(fd, w == &inet_watcher);
 			continue;
 		}
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
@@ -980,7 +1443,10 @@ accept_pause_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
 	(void)w;
 	(void)revents;
-	ev_io_start(l, &accept_watcher);
+	if (listen_fd != -1)
+		ev_io_start(l, &accept_watcher);
+	if (inet_fd != -1)
+		ev_io_start(l, &inet_watcher);
 }
 
 /* control_timeout from a reload: clients connecting from now on get it. */
@@ -1006,10 +1472,17 @@ control_start(struct ev_loop *l, const struct control_handler *h)
 		    0);
 		limits[i]->rl_timer.data = limits[i];
 	}
+	ev_timer_init(&accept_pause, accept_pause_cb, ACCEPT_PAUSE, 0);
+	if (inet_fd != -1) {
+		ev_io_init(&inet_watcher, accept_cb, inet_fd, EV_READ);
+		ev_io_start(loop, &inet_watcher);
+		log_info("HTTP server: %s%s", inet_name, inet_auth.ha_user ==
+		    NULL ? " (no password: every local user controls the "
+		    "supervisor through it)" : "");
+	}
 	if (listen_fd == -1)
 		return;
 	ev_io_init(&accept_watcher, accept_cb, listen_fd, EV_READ);
-	ev_timer_init(&accept_pause, accept_pause_cb, ACCEPT_PAUSE, 0);
 	ev_io_start(loop, &accept_watcher);
 	log_info("control socket: %s", listen_path);
 }
@@ -1049,6 +1522,7 @@ control_close(void)
 		}
 		ev_timer_stop(loop, &hold_timer);
 		ev_io_stop(loop, &accept_watcher);
+		ev_io_stop(loop, &inet_watcher);
 		ev_timer_stop(loop, &accept_pause);
 		while ((c = clients) != NULL) {
 			clients = c->c_next;
@@ -1064,6 +1538,11 @@ control_close(void)
 	if (listen_fd != -1)
 		close(listen_fd);
 	listen_fd = -1;
+	if (inet_fd != -1)
+		close(inet_fd);
+	inet_fd = -1;
+	auth_set(&unix_auth, NULL);
+	auth_set(&inet_auth, NULL);
 }
 
 /* Removes the socket file, if it is still the one we made. */

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "ctlproto.h"
+#include "http.h"
 #include "log.h"
 
 struct ctl_client;
@@ -29,6 +30,10 @@ struct control_handler {
 	/* A client whose reply goes on (tail) read all it was sent: send
 	 * it more. */
 	void	(*ch_drained)(struct ctl_client *c);
+	/* An HTTP request, authenticated: answered with
+	 * control_http_respond() (or a stream), now or later. */
+	void	(*ch_http)(struct ctl_client *c, const char *method,
+		    const char *url, const char *body, size_t len);
 };
 
 void	 control_start(struct ev_loop *loop, const struct control_handler *h);
@@ -48,5 +53,21 @@ bool	 control_client_can_read(const struct ctl_client *c,
 long	 control_client_uid(const struct ctl_client *c);
 void	 control_stream(struct ctl_client *c);
 void	 control_flush_all(void);
+int	 control_listen_inet(const struct config *cf);
+void	 control_set_auth(const struct config *cf);
+void	 control_http_respond(struct ctl_client *c, int status,
+	    const char *ctype, const char *body, size_t len);
+void	 control_http_respond_with(struct ctl_client *c, int status,
+	    const char *ctype, const char *extra, const char *body,
+	    size_t len);
+void	 control_http_stream(struct ctl_client *c, const char *ctype);
+void	 control_http_stream_with(struct ctl_client *c, const char *ctype,
+	    const char *extra);
+const char *control_http_header(const struct ctl_client *c,
+	    enum http_kept h);
+bool	 control_client_readonly(const struct ctl_client *c);
+bool	 control_client_open_tcp(const struct ctl_client *c);
+size_t	 control_client_count(void);
+unsigned long long control_requests(bool http);
 
 #endif

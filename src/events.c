@@ -118,7 +118,7 @@ tell(struct process *p, struct told *t, enum proc_state to)
 		return;
 	}
 	n = snprintf(buf, sizeof(buf), "processname:%s groupname:%s "
-	    "from_state:%s", p->p_name, process_group_name(p),
+	    "from_state:%s", p->p_name, process_group(p),
 	    proc_state_name(t->t_state));
 	switch (to) {
 	case PROC_STARTING:
@@ -276,7 +276,7 @@ output_event(struct process *p, enum event_type type, const char *fields,
 	int n;
 
 	n = snprintf(head, sizeof(head), "processname:%s groupname:%s pid:%d"
-	    "%s\n", p->p_name, process_group_name(p), (int)p->p_pid, fields);
+	    "%s\n", p->p_name, process_group(p), (int)p->p_pid, fields);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	if ((payload = malloc((size_t)n + len)) == NULL) {
@@ -466,6 +466,19 @@ group_event(enum event_type type, const char *name)
 		publish(type, buf, (size_t)n);
 }
 
+/* A program's group: its [group:x], or itself (as process_group). */
+static const char *
+group_of(const struct program_config *pg)
+{
+	return pg->pg_group != NULL ? pg->pg_group : pg->pg_name;
+}
+
+static int
+group_priority(const struct program_config *pg)
+{
+	return pg->pg_group != NULL ? pg->pg_group_priority : pg->pg_priority;
+}
+
 /* The order supervisord adds groups in: by priority, then by name. */
 static int
 group_order(const void *a, const void *b)
@@ -473,9 +486,9 @@ group_order(const void *a, const void *b)
 	const struct program_config *x = *(const struct program_config *const *)a;
 	const struct program_config *y = *(const struct program_config *const *)b;
 
-	if (x->pg_priority != y->pg_priority)
-		return x->pg_priority < y->pg_priority ? -1 : 1;
-	return strcmp(x->pg_name, y->pg_name);
+	if (group_priority(x) != group_priority(y))
+		return group_priority(x) < group_priority(y) ? -1 : 1;
+	return strcmp(group_of(x), group_of(y));
 }
 
 static bool
@@ -484,7 +497,7 @@ in_config(const struct config *cf, const char *name)
 	size_t i;
 
 	for (i = 0; i < cf->cf_nprograms; i++)
-		if (strcmp(cf->cf_programs[i]->pg_name, name) == 0)
+		if (strcmp(group_of(cf->cf_programs[i]), name) == 0)
 			return true;
 	return false;
 }
@@ -533,14 +546,14 @@ groups_follow(const struct config *cf)
 		order[i] = cf->cf_programs[i];
 	qsort(order, cf->cf_nprograms, sizeof(*order), group_order);
 	for (i = 0; i < cf->cf_nprograms; i++) {
-		if (told_added(order[i]->pg_name))
+		if (told_added(group_of(order[i])))
 			continue;
-		if ((groups[ngroups] = strdup(order[i]->pg_name)) == NULL) {
+		if ((groups[ngroups] = strdup(group_of(order[i]))) == NULL) {
 			log_warn("process groups");
 			break;
 		}
 		ngroups++;
-		group_event(EV_PROCESS_GROUP_ADDED, order[i]->pg_name);
+		group_event(EV_PROCESS_GROUP_ADDED, group_of(order[i]));
 	}
 	free(order);
 }

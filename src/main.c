@@ -28,12 +28,16 @@
 #include "events.h"
 #include "guardian.h"
 #include "log.h"
+#include "logtail.h"
 #include "notify.h"
 #include "parse.h"
 #include "pidfile.h"
 #include "proctable.h"
 #include "readiness.h"
 #include "reload.h"
+#include "rpc.h"
+#include "metrics.h"
+#include "web.h"
 #include "service.h"
 #include "signals.h"
 #include "sink.h"
@@ -413,6 +417,7 @@ config_applied(const struct config *cf)
 {
 	watch_follow(cf);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
+	control_set_auth(cf);
 	events_configure(cf);
 	readiness_socket(cf);
 	depends_recheck();	/* edges may have changed */
@@ -429,10 +434,62 @@ supervisor_ready(void)
 	log_start(loop);		/* if not yet */
 }
 
-/* The control socket's requests go to command.c. */
+static void
+client_gone(struct ctl_client *c)
+{
+	command_client_gone(c);
+	rpc_client_gone(c);
+	web_client_gone(c);
+}
+
+static void
+client_drained(struct ctl_client *c)
+{
+	command_client_drained(c);
+	logtail_client_drained(c);
+	(void)web_client_drained(c);
+}
+
+/* HTTP: the metrics, the web page, then supervisord's paths (rpc.c). */
+static void
+http_request(struct ctl_client *c, const char *method, const char *url,
+    const char *body, size_t len)
+{
+	char path[HTTP_URL_MAX + 1];
+
+	snprintf(path, sizeof(path), "%s", url);
+	path[strcspn(path, "?#")] = '\0';
+	if (metrics_http(c, method, path) || web_http(c, method, url, body,
+	    len))
+		return;
+	rpc_http(c, method, url, body, len);
+}
+
+/* The control socket's requests go to command.c, HTTP ones as above. */
 static const struct control_handler command_handler = {
-	command_run, command_client_gone, command_client_drained,
+	command_run, client_gone, client_drained, http_request,
 };
+
+/*
+ * SUPERVISOR_SERVER_URL, as supervisord sets it: the Unix socket if
+ * there is one, else the TCP listener.
+ */
+static void
+set_server_url(const struct config *cf, const char *sock_path)
+{
+	char *url = NULL, *cwd;
+
+	if (sock_path != NULL && sock_path[0] == '/')
+		(void)!asprintf(&url, "unix://%s", sock_path);
+	else if (sock_path != NULL && (cwd = getcwd(NULL, 0)) != NULL) {
+		(void)!asprintf(&url, "unix://%s/%s", cwd, sock_path);
+		free(cwd);
+	} else if (cf->cf_inet)
+		(void)!asprintf(&url, "http://%s:%s", cf->cf_inet_host[0] ?
+		    cf->cf_inet_host : "localhost", cf->cf_inet_port);
+	spawn_set_server_url(url);
+	free(url);
+}
 
 /*
  * The supervisor proper, in the guardian's child.  Who listens to whom
@@ -475,6 +532,10 @@ supervise(struct config *cf, const char *path)
 	readiness_start(loop);
 	readiness_socket(cf);
 	depends_start(loop);
+	rpc_init(loop, guardian_pid, begin_teardown);
+	rpc_set_remote_comm(events_remote_communication);
+	web_init(loop);
+	metrics_init();
 	control_start(loop, &command_handler);
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
@@ -491,6 +552,9 @@ supervise(struct config *cf, const char *path)
 	status = teardown_exit_status();
 	command_finish(status);
 	control_close();
+	rpc_free();
+	web_free();
+	metrics_free();
 	command_free();
 	watch_stop();
 	depends_stop();
@@ -655,6 +719,15 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg,
 		pidfile_release();
 		return 1;
 	}
+	if (control_listen_inet(cf) == -1) {
+		free(sock_path);
+		control_close();
+		control_unlink();
+		pidfile_release();
+		return 1;
+	}
+	set_server_url(cf, cf->cf_socket_off && sock_arg == NULL ? NULL :
+	    sock_path);
 	free(sock_path);
 	/*
 	 * The old AUTO logs, as supervisord at start; once the pidfile and

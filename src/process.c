@@ -205,6 +205,35 @@ process_is_down(struct process *p)
 	    process_is_gone(p);
 }
 
+/*
+ * Its group's name ([group:x], or its program's when in none): the one
+ * answer for XML-RPC's group, SUPERVISOR_GROUP_NAME and events.
+ */
+const char *
+process_group(const struct process *p)
+{
+	return p->p_program->pg_group != NULL ? p->p_program->pg_group :
+	    p->p_program->pg_name;
+}
+
+/*
+ * The file its stream's log is written to now (an AUTO log's name once
+ * made), or NULL when it has none.
+ */
+const char *
+process_log_path(const struct process *p, int stream)
+{
+	const struct logfile *lf = capture_logfile(
+	    &p->p_capture.c_stream[stream]);
+
+	if (lf != NULL && lf->lf_path != NULL)
+		return lf->lf_path;
+	if (p->p_config->pcf_log[stream].lc_dest == LOG_TO_FILE &&
+	    p->p_config->pcf_log[stream].lc_path != NULL)
+		return p->p_config->pcf_log[stream].lc_path;
+	return NULL;
+}
+
 /* True while anything of the process may still run and no stop is under
  * way. */
 bool
@@ -364,12 +393,6 @@ tell_spawned(struct process *p, pid_t pid)
 		if (o->po_spawned != NULL)
 			o->po_spawned(p, pid, o->po_arg);
 	}
-}
-
-const char *
-process_group_name(const struct process *p)
-{
-	return p->p_program->pg_name;
 }
 
 bool

@@ -163,11 +163,12 @@ bool	process_is_down(struct process *p);
 bool	process_needs_stop(struct process *p);
 /* Its group's name, as supervisord's groupname: its program's name, a
  * program being its own group. */
-const char *process_group_name(const struct process *p);
 /* Whether its exit status is one of its program's exitcodes. */
 bool	process_exit_expected(const struct process *p);
 int	process_stdin(const struct process *p);
 double	process_uptime(const struct process *p);
+const char *process_group(const struct process *p);
+const char *process_log_path(const struct process *p, int stream);
 
 /* A reload's new settings. */
 enum replace_outcome process_replace_outcome(struct process *p,

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,11 @@ compare_priority(const void *a, const void *b)
 	if (pa->p_program->pg_depends_level != pb->p_program->pg_depends_level)
 		return pa->p_program->pg_depends_level <
 		    pb->p_program->pg_depends_level ? -1 : 1;
+	/* A group's priority then, as supervisord starts group by group. */
+	if (pa->p_program->pg_group_priority !=
+	    pb->p_program->pg_group_priority)
+		return pa->p_program->pg_group_priority <
+		    pb->p_program->pg_group_priority ? -1 : 1;
 	if (pa->p_program->pg_priority != pb->p_program->pg_priority)
 		return pa->p_program->pg_priority < pb->p_program->pg_priority ?
 		    -1 : 1;
@@ -411,4 +417,48 @@ proctable_retire(struct process *p)
 {
 	process_retire(p);
 	sweep_soon();
+}
+
+/*
+ * supervisord's split_namespec: "GROUP:NAME" (NAME empty or "*": the
+ * whole group, *proc NULL), or "NAME" for "NAME:NAME".
+ */
+void
+proctable_split_spec(const char *spec, char *group, size_t glen,
+    const char **proc)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (colon == NULL) {
+		snprintf(group, glen, "%s", spec);
+		*proc = spec;
+		return;
+	}
+	snprintf(group, glen, "%.*s", (int)(colon - spec), spec);
+	*proc = colon[1] == '\0' || strcmp(colon + 1, "*") == 0 ? NULL :
+	    colon + 1;
+}
+
+/* Has any process of the table (not one a reload removed) this group? */
+bool
+proctable_has_group(const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < nprocs; i++)
+		if (!procs[i]->p_retired &&
+		    strcmp(process_group(procs[i]), group) == 0)
+			return true;
+	return false;
+}
+
+/* The process proc of group, or NULL. */
+struct process *
+proctable_in_group(const char *group, const char *proc)
+{
+	struct process *p = proctable_by_name(proc);
+
+	if (p == NULL || p->p_retired || strcmp(process_group(p), group) != 0)
+		return NULL;
+	return p;
 }

@@ -7,6 +7,7 @@
 #define SUPERVISOR_PROCTABLE_H
 
 #include <ev.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config_types.h"
@@ -20,6 +21,10 @@ struct process *proctable_by_name(const char *name);
 size_t	proctable_count_in(enum proc_state state);
 void	proctable_start_autostart(void);
 void	proctable_reopen_logs(void);
+void	proctable_split_spec(const char *spec, char *group, size_t glen,
+	    const char **proc);
+bool	proctable_has_group(const char *group);
+struct process *proctable_in_group(const char *group, const char *proc);
 
 /* A reload's part: room first, then the swap, which cannot fail. */
 int	proctable_reserve(size_t more);

@@ -37,6 +37,7 @@ struct step {
 
 static struct config	*current;	/* the config being run */
 static void		(*applied)(const struct config *); /* watch.c's */
+static unsigned long long reloads_applied, reloads_refused; /* so far */
 
 /* ---- the plan ------------------------------------------------------ */
 
@@ -276,6 +277,10 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 		r->rr_unchanged = 0;
 	}
 	free(steps);
+	if (!dry_run && r->rr_refused != NULL)
+		reloads_refused++;
+	else if (!dry_run)
+		reloads_applied++;
 	log_result(why, r, dry_run);
 	r->rr_config = cf;	/* the items' names are in it */
 	if (cf == NULL || dry_run || r->rr_refused != NULL)
@@ -287,6 +292,14 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 	current = config_ref(cf);
 	if (applied != NULL)
 		applied(current);
+}
+
+/* Reloads applied and refused since the start (dry runs are neither). */
+void
+reload_counts(unsigned long long *applied_n, unsigned long long *refused_n)
+{
+	*applied_n = reloads_applied;
+	*refused_n = reloads_refused;
 }
 
 /* ---- words ------------------------------------------------------- */

@@ -45,6 +45,7 @@ void	reload_result_free(struct reload_result *r);
 const char *reload_what_text(enum reload_what what, bool dry_run);
 void	reload_summary(const struct reload_result *r, bool dry_run,
 	    char *buf, size_t len);
+void	reload_counts(unsigned long long *applied, unsigned long long *refused);
 void	reload_free(void);
 
 #endif

@@ -78,6 +78,7 @@ extern char **environ;
 /* The open-files limit programs get: the one the supervisor started with,
  * at least minfds. */
 static struct rlimit	child_nofile;
+static char		*server_url;	/* SUPERVISOR_SERVER_URL; NULL: none */
 static bool		child_nofile_set;
 
 /*
@@ -89,6 +90,17 @@ static bool		child_nofile_set;
  * as supervisord does.  Returns -1 (logged) when the hard limits are too
  * low and can't be raised.
  */
+/*
+ * Where children reach the supervisor (supervisor.childutils reads it):
+ * "unix:///PATH" or "http://HOST:PORT"; NULL when it has no socket.
+ */
+void
+spawn_set_server_url(const char *url)
+{
+	free(server_url);
+	server_url = url != NULL ? strdup(url) : NULL;
+}
+
 int
 spawn_set_limits(int minfds, int minprocs)
 {
@@ -224,7 +236,9 @@ build_envp(const struct program_config *pg, const struct proc_config *pc,
 	 */
 	if (push_var(&extra, "SUPERVISOR_ENABLED", "1") == -1 ||
 	    push_var(&extra, "SUPERVISOR_PROCESS_NAME", pc->pcf_name) == -1 ||
-	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_name) == -1)
+	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_group != NULL ?
+	    pg->pg_group : pg->pg_name) == -1 || (server_url != NULL &&
+	    push_var(&extra, "SUPERVISOR_SERVER_URL", server_url) == -1))
 		goto fail;
 	/* ready = notify: systemd's variable, for programs written for it;
 	 * never the supervisor's own (that one is its service manager's). */

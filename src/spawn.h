@@ -46,5 +46,6 @@ pid_t	spawn_process(const struct program_config *pg,
 int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);
 int	spawn_set_limits(int minfds, int minprocs);
+void	spawn_set_server_url(const char *url);
 
 #endif

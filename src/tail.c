@@ -448,7 +448,7 @@ tail_client_gone(struct ctl_client *c)
 void
 tail_command(struct ctl_client *c, int argc, char **argv)
 {
-	const struct log_config *lc;
+	char why[TAIL_WHY];
 	struct capture_stream *cs;
 	struct process *p;
 	long lines = TAIL_LINES_DEFAULT;
@@ -480,11 +480,28 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 		control_end(c, CTL_NOSUCH, "%s: no such process", argv[i]);
 		return;
 	}
+	if ((cs = tail_stream(p, stream, why, sizeof(why))) == NULL) {
+		control_end(c, CTL_FAILED, "%s", why);
+		return;
+	}
+	tail_start(c, cs, lines, follow);
+}
+
+/*
+ * The stream of p whose log a tail reads; NULL, with why, when it has
+ * none to read (stderr into stdout's, a log that is not a file).
+ */
+struct capture_stream *
+tail_stream(struct process *p, int stream, char *why, size_t whylen)
+{
+	const struct log_config *lc;
+	struct capture_stream *cs;
+
 	if (stream == OUT_STDERR && p->p_config->pcf_stderr_joined) {
-		control_end(c, CTL_FAILED, "%s: stderr goes to stdout's log "
+		snprintf(why, whylen, "%s: stderr goes to stdout's log "
 		    "(redirect_stderr, or one file for both); tail its stdout",
 		    p->p_name);
-		return;
+		return NULL;
 	}
 	lc = &p->p_config->pcf_log[stream];
 	cs = &p->p_capture.c_stream[stream];
@@ -494,25 +511,23 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 		(void)capture_open_log(cs, lc);
 	switch (capture_logfile(cs)->lf_conf.lc_dest) {
 	case LOG_TO_FILE:
-		tail_start(c, cs, lines, follow);
-		return;
+		return cs;
 	case LOG_TO_STDOUT:
 	case LOG_TO_STDERR:
-		control_end(c, CTL_FAILED, "%s goes to the supervisor's %s, not "
+		snprintf(why, whylen, "%s goes to the supervisor's %s, not "
 		    "to a file", cs->cs_name,
 		    capture_logfile(cs)->lf_conf.lc_dest == LOG_TO_STDOUT ?
 		    "stdout" : "stderr");
-		return;
+		return NULL;
 	case LOG_TO_FD:
-		control_end(c, CTL_FAILED, "%s goes to the supervisor's "
+		snprintf(why, whylen, "%s goes to the supervisor's "
 		    "descriptor %d, not to a file", cs->cs_name,
 		    capture_logfile(cs)->lf_conf.lc_fd);
-		return;
+		return NULL;
 	default:
-		control_end(c, CTL_FAILED, "%s is not logged (%s_logfile = "
-		    "NONE)", cs->cs_name, stream == OUT_STDOUT ? "stdout" :
-		    "stderr");
-		return;
+		snprintf(why, whylen, "%s is not logged (%s_logfile = NONE)",
+		    cs->cs_name, stream == OUT_STDOUT ? "stdout" : "stderr");
+		return NULL;
 	}
 }
 

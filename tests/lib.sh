@@ -796,4 +796,145 @@ no_survivor() {
 	no_program_left
 }
 
+# free_port: a TCP port nothing listens on at 127.0.0.1, for an
+# [inet_http_server]: below the kernel's ephemeral range, so that no
+# client's connection takes it between the choice and the bind.
+free_port() {
+	local p
+	while :; do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+	done
+	echo "$p"
+}
+
+# web METHOD PATH [CURL-ARG...]: an HTTP request to $WEB (the test's
+# [inet_http_server], http://127.0.0.1:PORT); its status in CODE, its
+# body in BODY (and $T/web.body), its headers in $T/web.head.
+web() {
+	local method=$1 path=$2
+	shift 2
+	CODE=$(curl -s -o "$T/web.body" -D "$T/web.head" -w '%{http_code}' \
+	    --max-time 10 -X "$method" "$@" "$WEB$path")
+	BODY=$(< "$T/web.body")
+}
+# head_has LINE: the last response's headers have the line (any case
+# in its name).
+head_has() { tr -d '\r' < "$T/web.head" | grep -qiF -- "$1"; }
+# csrf_token: the page's CSRF token (from GET /).
+csrf_token() {
+	web GET / "${WEB_AUTH[@]}"
+	sed -n 's/.*name="csrf-token" content="\([0-9a-f]*\)".*/\1/p' \
+	    <<< "$BODY"
+}
+
 t_done() { exit "$T_FAILED"; }
+
+# ---- Debian's supervisorctl against this supervisor and supervisord ----
+# (supervisorctl.sh, supervisorctl_update.sh)
+
+# sctl_conf WHO: the config for WHO (ours or theirs), in $T/WHO.
+sctl_conf() {
+	mkdir -p "$T/$1"
+	cat > "$T/$1/sup.conf" <<CONF
+[supervisord]
+logfile = $T/$1/main.log
+pidfile = $T/$1/sup.pid
+childlogdir = $T/$1
+
+[unix_http_server]
+file = $T/$1/sock
+
+[supervisorctl]
+serverurl = unix://$T/$1/sock
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[program:a]
+command = sleep 1000
+startsecs = 0
+stdout_logfile = $T/$1/a.log
+
+[program:b]
+command = sh -c 'echo "b says \$SUPERVISOR_GROUP_NAME:\$SUPERVISOR_PROCESS_NAME in %(group_name)s"; exec sleep 1000'
+startsecs = 1
+stdout_logfile = $T/$1/b.log
+stderr_logfile = $T/$1/b.err
+
+[program:c]
+command = sleep 1000
+startsecs = 0
+stdout_logfile = $T/$1/c.log
+
+[program:once]
+command = true
+autostart = false
+autorestart = false
+startsecs = 0
+stdout_logfile = $T/$1/once.log
+
+[group:web]
+programs = a,b
+priority = 5
+CONF
+}
+
+# sctl WHO ARG...: supervisorctl on WHO's config; output normalised in
+# $T/WHO/out, with its exit status as the last line.
+sctl() {
+	local who=$1
+	shift
+	timeout 20 /usr/bin/supervisorctl -c "$T/$who/sup.conf" "$@" \
+	    > "$T/$who/raw" 2>&1
+	echo "exit $?" >> "$T/$who/raw"
+	sed -E -e 's/pid [0-9]+/pid N/g' -e 's/uptime [0-9:]+( days?,)?[0-9:]*/uptime T/g' \
+	    -e 's/^[0-9]+$/N/' \
+	    -e 's/[A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2} [AP]M/DATE/g' \
+	    -e "s|$T/$who|DIR|g" "$T/$who/raw" > "$T/$who/out"
+}
+
+# sctl_both NAME ARG...: the command against both; their outputs equal.
+# (SORTED=1: in any order: processes that stop or start together finish
+# in the order they get there, under either.)
+sctl_both() {
+	local name=$1
+	shift
+	sctl ours "$@" &
+	sctl theirs "$@"
+	wait $!
+	if [ -n "$SORTED" ]; then
+		sort -o "$T/ours/out" "$T/ours/out"
+		sort -o "$T/theirs/out" "$T/theirs/out"
+	fi
+	if diff -u "$T/theirs/out" "$T/ours/out" > "$T/diff"; then
+		t_pass "$name: same output ($(head -c 60 "$T/ours/out" |
+		    tr '\n' '|'))"
+	else
+		t_fail "$name: outputs differ (supervisord's -, ours +)"
+		cat "$T/diff"
+	fi
+}
+
+sctl_all_running() {
+	sctl "$1" status
+	[ "$(grep -c RUNNING "$T/$1/out")" = 3 ]
+}
+
+# sctl_start_both: the config of sctl_conf under this supervisor and
+# under Debian's supervisord (THEIR_PID), both up, all RUNNING.
+sctl_start_both() {
+	sctl_conf ours
+	sctl_conf theirs
+	# Ours would apply an edit by itself: here supervisorctl's reread and
+	# update do, as under supervisord.
+	sed -i 's/^\[supervisord\]$/&\nwatch_config = false/' "$T/ours/sup.conf"
+	# The socket the config names, not the one lib.sh sets for the suite.
+	env -u SUPERVISOR_SOCKET "$SUPERVISOR" -c "$T/ours/sup.conf" > "$T/out" \
+	    2> "$T/log" &
+	SUP_PID=$!
+	/usr/bin/supervisord -n -c "$T/theirs/sup.conf" > "$T/theirs/stdout" 2>&1 &
+	THEIR_PID=$!
+	t_check "both up: all RUNNING under ours" t_wait 20 sctl_all_running ours
+	t_check "both up: all RUNNING under supervisord" t_wait 20 sctl_all_running theirs
+}

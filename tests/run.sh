@@ -57,8 +57,9 @@ export out
 # The load tests (hundreds of processes, a hundred clients, the faults
 # with their 500 orphans, the control test's thousand requests) run once,
 # against the sanitizer build: it checks all the plain build would, and
-# memory errors too; twice, they took a quarter of the suite's CPU.
-once=" stubborn control_clients faults control "
+# memory errors too; twice, they took a quarter of the suite's CPU.  The
+# web page's hostile clients (200 processes, 100 pages) likewise.
+once=" stubborn control_clients faults control web_hostile "
 # Longest first (by size, a fair proxy), so no long test starts last.
 for script in $(ls -S tests/integration/*.sh); do
 	[[ $once == *" $(basename "$script" .sh) "* ]] ||

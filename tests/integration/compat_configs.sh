@@ -10,7 +10,8 @@
 # to 1, and a file without [supervisord] (a conf.d fragment) is given an
 # empty one.
 #
-# check must accept every file supervisord accepts (warnings allowed) and
+# check must accept every file supervisord accepts (warnings allowed),
+# but an [inet_http_server] other machines reach without a password, and
 # refuse no other; each refusal is printed beside supervisord's reason.
 # Then every accepted file of real/ runs, through a link named
 # supervisord (supervisord -n -c FILE), its commands replaced by
@@ -74,7 +75,7 @@ while read -r f; do
 	normalise_config "$COMPAT/$f" "$T/c/$f"
 done < <(cd "$COMPAT" && find supervisord-repo -type f -path '*/example/*')
 
-clean=0 warned=0 refused=0 wrong=0 unmatched=0 total=0
+clean=0 warned=0 refused=0 wrong=0 unmatched=0 total=0 open_tcp=0
 : > "$T/accepted"
 : > "$T/report"
 while IFS=$'\t' read -r file verdict reason; do
@@ -105,12 +106,19 @@ while IFS=$'\t' read -r file verdict reason; do
 		echo "    supervisord: $verdict $reason"
 	} >> "$T/report"
 	[ "$verdict" = ok ] || continue
+	# By design: a TCP listener others can reach needs a password
+	# (supervisord only warns).
+	if grep -q 'is reachable from other machines and has no password' \
+	    "$T/check.err"; then
+		open_tcp=$((open_tcp + 1))
+		continue
+	fi
 	wrong=$((wrong + 1))
 	echo "REFUSED, supervisord accepts it: $file" >> "$T/report"
 done < "$COMPAT/EXPECTED.tsv"
 echo "$total files: $clean clean, $warned with warnings, $refused refused"
 cat "$T/report"
-t_check "every file supervisord accepts loads ($wrong refused)" \
+t_check "every file supervisord accepts loads ($wrong refused; $open_tcp with [inet_http_server] open to other machines without a password, refused by design)" \
 	test "$wrong" = 0
 t_check "every file supervisord refuses is refused, but for sections not here ($unmatched)" \
 	test "$unmatched" = 0
@@ -119,9 +127,14 @@ t_check "the table holds every file ($total)" test "$total" -ge 180
 # ---- run every accepted file of real/ -----------------------------------
 # run_copy SRC DST DIR: a copy that runs here: commands are sleep 1000,
 # paths are in DIR, nothing is included, programs are RUNNING at once
-# (startsecs = 0), and programs get this test's tag whatever their user.
+# (startsecs = 0), and programs get this test's tag whatever their user;
+# an [inet_http_server] listens on a port of the system's choice on
+# loopback (two runs of the suite at once would want the same one).
 run_copy() {
-	awk -v dir="$3" '
+	local port=0
+	# A port only where there is a listener (free_port runs Python).
+	grep -q '^[[:blank:]]*\[inet_http_server\]' "$1" && port=$(free_port)
+	awk -v dir="$3" -v port="$port" '
 	function key_of(line) {
 		sub(/^[ \t]+/, "", line)
 		if (!match(line, /^[A-Za-z_]+[ \t]*[=:]/))
@@ -158,6 +171,9 @@ run_copy() {
 			print "command = sleep 1000"; skip = 1; next
 		}
 		if (k == "startsecs") { print "startsecs = 0"; next }
+		if (section == "inet_http_server" && k == "port") {
+			print "port = 127.0.0.1:" port; next
+		}
 		if (k == "directory") { print "directory = " dir; next }
 		if (k == "files") { print "files = " dir "/none/*.conf"; next }
 		if (daemon && (k == "logfile" || k == "childlogdir" ||

@@ -737,12 +737,38 @@ test_socket_keys(void)
 	config_free(cf);
 	config_msgs_free(&msgs);
 
-	check_warned("[unix_http_server]: username and password are ignored",
-	    "[unix_http_server]\nusername = u\npassword = p\n",
-	    "t.ini:2: warning: username: ignored: control clients are told "
-	    "apart by their uid\n"
-	    "t.ini:3: warning: password: ignored: control clients are told "
-	    "apart by their uid");
+	cf = load("[unix_http_server]\nusername = u\npassword = p\n"
+	    "[inet_http_server]\nport = 127.0.0.1:9001\nusername = v\n"
+	    "password = {SHA}0123456789abcdef0123456789ABCDEF01234567\n", &msgs);
+	CHECK("http credentials: kept", cf != NULL && msgs.cm_count == 0 &&
+	    strcmp(cf->cf_unix_http.hc_username, "u") == 0 &&
+	    strcmp(cf->cf_unix_http.hc_password, "p") == 0 &&
+	    strcmp(cf->cf_inet_http.hc_username, "v") == 0 &&
+	    strcmp(cf->cf_inet_host, "127.0.0.1") == 0 &&
+	    strcmp(cf->cf_inet_port, "9001") == 0);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	check_rejected("[inet_http_server]: open to others without a password",
+	    "[inet_http_server]\nport = 9001\n",
+	    "t.ini:1: [inet_http_server]: port=9001 is reachable from other "
+	    "machines and has no password: anyone who connects would control "
+	    "every program (set username= and password=, or listen on "
+	    "127.0.0.1)");
+	check_rejected("[inet_http_server]: a bad port, half credentials",
+	    "[inet_http_server]\nport = host:99999\n"
+	    "[unix_http_server]\npassword = p\n",
+	    "t.ini:2: port: \"host:99999\" is not [HOST:]PORT with a port "
+	    "from 1 to 65535\n"
+	    "t.ini:3: [unix_http_server]: password= without username=");
+	cf = load("[inet_http_server]\nport = 127.0.0.1:9001\nreadonly = true\n",
+	    &msgs);
+	CHECK("[inet_http_server]: readonly = true", cf != NULL &&
+	    msgs.cm_count == 0 && cf->cf_inet_http.hc_readonly);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	check_rejected("[inet_http_server]: readonly is a boolean",
+	    "[inet_http_server]\nport = 127.0.0.1:9001\nreadonly = maybe\n",
+	    "t.ini:3: readonly=maybe: not a boolean (true or false)");
 	check_rejected("[unix_http_server]: bad chmod, chown, key",
 	    "[unix_http_server]\nchmod = 0800\nchown = nosuchuser\n"
 	    "port = 9001\n",
@@ -1027,6 +1053,9 @@ test_errors(void)
 static void
 test_warnings(void)
 {
+	struct config_msgs msgs;
+	struct config *cf;
+
 	check_warned("warning: program keys not implemented yet",
 	    "[program:x]\ncommand=a\nserverurl=AUTO\nstdout_syslog=true\n"
 	    "stderr_events_enabled=true\n",
@@ -1037,12 +1066,30 @@ test_warnings(void)
 	    "[group:g]\nprograms=x\npriority=1\n\n"
 	    "[rpcinterface:supervisor]\n\n"
 	    "[program:x]\ncommand=a\n",
-	    "t.ini:1: warning: [inet_http_server] is not supported yet; its 1 "
-	    "key is ignored\n"
-	    "t.ini:4: warning: [group:g] is not supported yet; its 2 keys are "
-	    "ignored\n"
 	    "t.ini:8: warning: [rpcinterface:supervisor] is not supported "
 	    "yet; its 0 keys are ignored");
+	cf = load("[program:x]\ncommand=a %(group_name)s\npriority=7\n"
+	    "[program:y]\ncommand=b\n[group:g]\nprograms=x\npriority=1\n",
+	    &msgs);
+	CHECK("[group:g]: its program's group and priority", cf != NULL &&
+	    strcmp(cf->cf_programs[0]->pg_group, "g") == 0 &&
+	    cf->cf_programs[0]->pg_group_priority == 1 &&
+	    cf->cf_programs[0]->pg_priority == 7 &&
+	    strcmp(cf->cf_programs[0]->pg_procs[0].pcf_argv[1], "g") == 0);
+	CHECK("[group:g]: a program in none is its own group", cf != NULL &&
+	    strcmp(cf->cf_programs[1]->pg_group, "y") == 0 &&
+	    cf->cf_programs[1]->pg_group_priority == 999);
+	config_free(cf);
+	config_msgs_free(&msgs);
+	check_rejected("[group:g]: unknown program, two groups, a taken name",
+	    "[program:x]\ncommand=a\n[program:y]\ncommand=b\n"
+	    "[group:g]\nprograms=x,nosuch\n[group:h]\nprograms=x\n"
+	    "[group:y]\nprograms=x\n",
+	    "t.ini:6: programs: no [program:nosuch] for [group:g]\n"
+	    "t.ini:8: programs: [program:x] is already in [group:g]; a program "
+	    "has one group\n"
+	    "t.ini:10: programs: [program:x] is already in [group:g]; a "
+	    "program has one group");
 }
 
 /* [eventlistener:x]: supervisord's keys, rules and defaults. */

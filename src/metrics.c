@@ -1,0 +1,495 @@
+/*
+ * metrics.c: GET /metrics, Prometheus's text exposition format (0.0.4),
+ * and GET /healthz for probes.  The figures are read from the table when
+ * asked; what the table does not keep (exits by status, failed starts)
+ * is counted here, by an observer of the state machine.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "control.h"
+#include "metrics.h"
+#include "monotime.h"
+#include "process.h"
+#include "proctable.h"
+#include "reload.h"
+#include "signals.h"
+#include "strbuf.h"
+#include "strmap.h"
+
+#ifndef SUPERVISOR_VERSION
+#define SUPERVISOR_VERSION "0.0.0"
+#endif
+
+#define EXIT_CODES	8	/* exit statuses counted apart, per process */
+
+/* What one process did that the table does not keep. */
+struct counts {
+	double		 pc_exit_seen;	/* p_exit_time last counted */
+	unsigned long	 pc_failures;	/* starts that failed (BACKOFF) */
+	int		 pc_code[EXIT_CODES];	/* exit statuses, as a shell's */
+	unsigned long	 pc_exits[EXIT_CODES];	/* ... and how often */
+	unsigned long	 pc_other;	/* exits with yet another status */
+};
+
+static struct strmap		 counted;	/* p_name: struct counts */
+static struct process_observer	 observer;
+static double			 started;	/* wall clock, at init */
+static struct strbuf		 out;		/* kept: no growth each time */
+
+static const enum proc_state all_states[PROC_STATES] = {
+	PROC_STOPPED, PROC_STARTING, PROC_RUNNING, PROC_BACKOFF,
+	PROC_STOPPING, PROC_EXITED, PROC_FATAL,
+};
+
+static struct counts *
+counts_of(const struct process *p)
+{
+	struct counts *pc = strmap_get(&counted, p->p_name);
+
+	if (pc != NULL)
+		return pc;
+	if ((pc = calloc(1, sizeof(*pc))) == NULL)
+		return NULL;
+	if (strmap_put(&counted, p->p_name, pc) == -1) {
+		free(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+static void
+count_exit(struct counts *pc, int code)
+{
+	int i;
+
+	for (i = 0; i < EXIT_CODES; i++) {
+		if (pc->pc_exits[i] == 0)
+			pc->pc_code[i] = code;
+		if (pc->pc_code[i] == code) {
+			pc->pc_exits[i]++;
+			return;
+		}
+	}
+	pc->pc_other++;
+}
+
+static void
+state_changed(struct process *p, enum proc_state from, void *arg)
+{
+	struct counts *pc;
+
+	(void)arg;
+	if ((pc = counts_of(p)) == NULL)
+		return;		/* counted short; never the loop's end */
+	if (p->p_exit_time > 0 && p->p_exit_time != pc->pc_exit_seen) {
+		pc->pc_exit_seen = p->p_exit_time;
+		count_exit(pc, wstatus_exit_code(p->p_exit_status));
+	}
+	/* The last failed start goes from STARTING to FATAL at once. */
+	if (from == PROC_STARTING && (p->p_state == PROC_BACKOFF ||
+	    p->p_state == PROC_FATAL))
+		pc->pc_failures++;
+}
+
+static void
+process_gone(struct process *p, void *arg)
+{
+	(void)arg;
+	free(strmap_remove(&counted, p->p_name));
+}
+
+/* ---- the exposition ----------------------------------------------------- */
+
+static void
+help(struct strbuf *b, const char *name, const char *type, const char *text)
+{
+	sb_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+static bool
+listed(const struct process *p)
+{
+	return !p->p_retired;
+}
+
+static bool
+is_started(const struct process *p)
+{
+	return p->p_spawns > 0 && (p->p_state == PROC_STARTING ||
+	    p->p_state == PROC_RUNNING || p->p_state == PROC_STOPPING);
+}
+
+/*
+ * One scrape: the processes listed, and the labels of each
+ * (group="G",name="N"), escaped once for all its lines.  A scrape of
+ * 1,000 processes is some 20,000 lines: each is put together from these
+ * pieces, without printf.
+ */
+struct scrape {
+	struct process	**sc_proc;
+	size_t		 *sc_lab;	/* sc_n + 1 offsets in sc_labels */
+	size_t		  sc_n;
+	struct strbuf	  sc_labels;
+};
+
+static int
+scrape_begin(struct scrape *sc)
+{
+	size_t i, n = proctable_count();
+	struct process *p;
+
+	memset(sc, 0, sizeof(*sc));
+	if ((sc->sc_proc = calloc(n + 1, sizeof(*sc->sc_proc))) == NULL ||
+	    (sc->sc_lab = calloc(n + 1, sizeof(*sc->sc_lab))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		p = proctable_get(i);
+		if (!listed(p))
+			continue;
+		sc->sc_proc[sc->sc_n] = p;
+		sc->sc_lab[sc->sc_n++] = sc->sc_labels.sb_len;
+		sb_str(&sc->sc_labels, "group=\"");
+		sb_label(&sc->sc_labels, process_group(p));
+		sb_str(&sc->sc_labels, "\",name=\"");
+		sb_label(&sc->sc_labels, p->p_name);
+		sb_str(&sc->sc_labels, "\"");
+	}
+	sc->sc_lab[sc->sc_n] = sc->sc_labels.sb_len;
+	return sc->sc_labels.sb_nomem ? -1 : 0;
+}
+
+static void
+scrape_end(struct scrape *sc)
+{
+	free(sc->sc_proc);
+	free(sc->sc_lab);
+	sb_free(&sc->sc_labels);
+}
+
+static void
+put_u64(struct strbuf *b, unsigned long long v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sb_add(b, digits + i, sizeof(digits) - i);
+}
+
+/* metric{LABELS of process i[,more]} (the value follows). */
+static void
+line_head(struct strbuf *b, const char *metric, const struct scrape *sc,
+    size_t i, const char *more)
+{
+	sb_str(b, metric);
+	sb_add(b, "{", 1);
+	sb_add(b, sc->sc_labels.sb_data + sc->sc_lab[i],
+	    sc->sc_lab[i + 1] - sc->sc_lab[i]);
+	if (more != NULL)
+		sb_str(b, more);
+	sb_add(b, "} ", 2);
+}
+
+static void
+line_u64(struct strbuf *b, const char *metric, const struct scrape *sc,
+    size_t i, const char *more, unsigned long long v)
+{
+	line_head(b, metric, sc, i, more);
+	put_u64(b, v);
+	sb_add(b, "\n", 1);
+}
+
+/* One family over every process: value() gives each one's number. */
+static void
+per_process(struct strbuf *b, const struct scrape *sc, const char *metric,
+    const char *type, const char *text,
+    unsigned long long (*value)(const struct process *))
+{
+	size_t i;
+
+	help(b, metric, type, text);
+	for (i = 0; i < sc->sc_n; i++)
+		line_u64(b, metric, sc, i, NULL, value(sc->sc_proc[i]));
+}
+
+static unsigned long long
+v_up(const struct process *p)
+{
+	return p->p_state == PROC_RUNNING;
+}
+
+static unsigned long long
+v_pid(const struct process *p)
+{
+	return is_started(p) ? (unsigned long long)p->p_pid : 0;
+}
+
+static unsigned long long
+v_starts(const struct process *p)
+{
+	return p->p_spawns;
+}
+
+static unsigned long long
+v_restarts(const struct process *p)
+{
+	return p->p_spawns > 1 ? p->p_spawns - 1 : 0;
+}
+
+static unsigned long long
+v_failures(const struct process *p)
+{
+	const struct counts *pc = strmap_get(&counted, p->p_name);
+
+	return pc != NULL ? pc->pc_failures : 0;
+}
+
+static void
+start_times(struct strbuf *b, const struct scrape *sc)
+{
+	const char *metric = "supervisor_process_start_time_seconds";
+	double now = (double)time(NULL), mono = mono_now();
+	const struct process *p;
+	size_t i;
+
+	help(b, metric, "gauge", "When the running process was started, in "
+	    "seconds since the epoch; 0 when not running");
+	for (i = 0; i < sc->sc_n; i++) {
+		p = sc->sc_proc[i];
+		line_head(b, metric, sc, i, NULL);
+		if (is_started(p))
+			sb_printf(b, "%.3f\n", now - (mono - p->p_start_time));
+		else
+			sb_add(b, "0\n", 2);
+	}
+}
+
+static void
+states(struct strbuf *b, const struct scrape *sc)
+{
+	static const char *const label[PROC_STATES] = {
+		",state=\"STOPPED\"", ",state=\"STARTING\"",
+		",state=\"RUNNING\"", ",state=\"BACKOFF\"",
+		",state=\"STOPPING\"", ",state=\"EXITED\"", ",state=\"FATAL\"",
+	};
+	size_t i;
+	int s;
+
+	help(b, "supervisor_process_state", "gauge", "1 for the state the "
+	    "process is in, 0 for the others");
+	for (i = 0; i < sc->sc_n; i++)
+		for (s = 0; s < PROC_STATES; s++)
+			line_u64(b, "supervisor_process_state", sc, i,
+			    label[s], sc->sc_proc[i]->p_state ==
+			    all_states[s]);
+}
+
+static void
+exits(struct strbuf *b, const struct scrape *sc)
+{
+	const char *metric = "supervisor_process_exits_total";
+	const struct counts *pc;
+	char more[32];
+	size_t i;
+	int k;
+
+	help(b, metric, "counter", "Exits of the process's leader, by exit "
+	    "status (128+N: killed by signal N)");
+	for (i = 0; i < sc->sc_n; i++) {
+		if ((pc = strmap_get(&counted, sc->sc_proc[i]->p_name)) == NULL)
+			continue;
+		for (k = 0; k < EXIT_CODES && pc->pc_exits[k] > 0; k++) {
+			snprintf(more, sizeof(more), ",status=\"%d\"",
+			    pc->pc_code[k]);
+			line_u64(b, metric, sc, i, more, pc->pc_exits[k]);
+		}
+		if (pc->pc_other > 0)
+			line_u64(b, metric, sc, i, ",status=\"other\"",
+			    pc->pc_other);
+	}
+}
+
+static void
+output(struct strbuf *b, const struct scrape *sc, bool lost)
+{
+	static const char *const streams[2] = {
+		",stream=\"stdout\"", ",stream=\"stderr\"",
+	};
+	const char *metric = lost ? "supervisor_process_output_lost_bytes_total"
+	    : "supervisor_process_output_bytes_total";
+	const struct capture_stream *cs;
+	size_t i;
+	int s;
+
+	help(b, metric, "counter", lost ? "Bytes of the process's output "
+	    "that could not be written to its log" : "Bytes of output the "
+	    "process wrote, read from its pipe");
+	for (i = 0; i < sc->sc_n; i++)
+		for (s = 0; s < 2; s++) {
+			cs = &sc->sc_proc[i]->p_capture.c_stream[s];
+			line_u64(b, metric, sc, i, streams[s], lost ?
+			    capture_stream_lost(cs) : cs->cs_read);
+		}
+}
+
+static void
+supervisor_wide(struct strbuf *b)
+{
+	unsigned long long applied, refused;
+	int s;
+
+	help(b, "supervisor_processes", "gauge", "Processes in each state");
+	for (s = 0; s < PROC_STATES; s++)
+		sb_printf(b, "supervisor_processes{state=\"%s\"} %zu\n",
+		    proc_state_name(all_states[s]),
+		    proctable_count_in(all_states[s]));
+	reload_counts(&applied, &refused);
+	help(b, "supervisor_reloads_total", "counter", "Reloads of the "
+	    "config, applied or refused (an invalid file)");
+	sb_printf(b, "supervisor_reloads_total{result=\"applied\"} %llu\n"
+	    "supervisor_reloads_total{result=\"refused\"} %llu\n", applied,
+	    refused);
+	help(b, "supervisor_control_clients", "gauge", "Clients connected "
+	    "to the control socket and the HTTP server");
+	sb_printf(b, "supervisor_control_clients %zu\n",
+	    control_client_count());
+	help(b, "supervisor_control_requests_total", "counter", "Requests "
+	    "answered: control lines and HTTP requests");
+	sb_printf(b, "supervisor_control_requests_total{protocol=\"line\"} "
+	    "%llu\nsupervisor_control_requests_total{protocol=\"http\"} "
+	    "%llu\n", control_requests(false), control_requests(true));
+	help(b, "supervisor_start_time_seconds", "gauge", "When the "
+	    "supervisor started, in seconds since the epoch");
+	sb_printf(b, "supervisor_start_time_seconds %.3f\n", started);
+	help(b, "supervisor_uptime_seconds", "gauge", "Seconds since the "
+	    "supervisor started");
+	sb_printf(b, "supervisor_uptime_seconds %.3f\n",
+	    (double)time(NULL) - started);
+	help(b, "supervisor_build_info", "gauge", "The supervisor's version, "
+	    "as a label");
+	sb_printf(b, "supervisor_build_info{version=\"%s\"} 1\n",
+	    SUPERVISOR_VERSION);
+}
+
+/* The whole exposition, into b. */
+void
+metrics_write(struct strbuf *b)
+{
+	struct scrape sc;
+
+	if (scrape_begin(&sc) == -1) {
+		scrape_end(&sc);
+		b->sb_nomem = true;
+		return;
+	}
+	states(b, &sc);
+	per_process(b, &sc, "supervisor_process_up", "gauge", "1 while the "
+	    "process is RUNNING", v_up);
+	per_process(b, &sc, "supervisor_process_pid", "gauge", "The "
+	    "process's pid while it runs; 0 when not", v_pid);
+	start_times(b, &sc);
+	per_process(b, &sc, "supervisor_process_starts_total", "counter",
+	    "Times the process was started", v_starts);
+	per_process(b, &sc, "supervisor_process_restarts_total", "counter",
+	    "Starts after the first", v_restarts);
+	per_process(b, &sc, "supervisor_process_spawn_failures_total",
+	    "counter", "Starts that failed: exec errors, and exits before "
+	    "startsecs", v_failures);
+	exits(b, &sc);
+	output(b, &sc, false);
+	output(b, &sc, true);
+	supervisor_wide(b);
+	scrape_end(&sc);
+}
+
+/* ---- HTTP --------------------------------------------------------------- */
+
+static void
+healthz(struct ctl_client *c)
+{
+	size_t i, n = proctable_count(), bad = 0;
+	struct process *p;
+
+	sb_reset(&out);
+	for (i = 0; i < n; i++) {
+		p = proctable_get(i);
+		if (!listed(p) || !p->p_program->pg_autostart ||
+		    p->p_state == PROC_RUNNING)
+			continue;
+		if (bad++ == 0)
+			sb_str(&out, "not running:\n");
+		sb_printf(&out, "%s:%s %s\n", process_group(p), p->p_name,
+		    proc_state_name(p->p_state));
+	}
+	if (bad == 0)
+		sb_str(&out, "ok\n");
+	if (out.sb_nomem)
+		control_http_respond(c, 503, "text/plain", "out of memory",
+		    13);
+	else
+		control_http_respond_with(c, bad == 0 ? 200 : 503,
+		    "text/plain;charset=utf-8", "Cache-Control: no-store\r\n"
+		    "X-Content-Type-Options: nosniff\r\n", out.sb_data,
+		    out.sb_len);
+}
+
+bool
+metrics_http(struct ctl_client *c, const char *method, const char *path)
+{
+	bool metrics = strcmp(path, "/metrics") == 0;
+
+	if (!metrics && strcmp(path, "/healthz") != 0)
+		return false;
+	if (strcmp(method, "GET") != 0) {
+		control_http_respond(c, 405, "text/plain", "GET only", 8);
+		return true;
+	}
+	if (!metrics) {
+		healthz(c);
+		return true;
+	}
+	sb_reset(&out);
+	metrics_write(&out);
+	if (out.sb_nomem)
+		control_http_respond(c, 503, "text/plain", "out of memory",
+		    13);
+	else
+		control_http_respond_with(c, 200, "text/plain; version=0.0.4; "
+		    "charset=utf-8", "Cache-Control: no-store\r\n"
+		    "X-Content-Type-Options: nosniff\r\n", out.sb_data,
+		    out.sb_len);
+	/* A big table's text is not kept between scrapes. */
+	if (out.sb_cap > 1024 * 1024)
+		sb_free(&out);
+	return true;
+}
+
+void
+metrics_init(void)
+{
+	strmap_init(&counted);
+	started = (double)time(NULL);
+	observer.po_changed = state_changed;
+	observer.po_removed = process_gone;
+	process_observe(&observer);
+}
+
+void
+metrics_free(void)
+{
+	size_t i;
+
+	process_unobserve(&observer);
+	for (i = 0; counted.sm_slots != NULL && i <= counted.sm_mask; i++)
+		if (counted.sm_slots[i].ss_key != NULL)
+			free(counted.sm_slots[i].ss_value);
+	strmap_free(&counted);
+	sb_free(&out);
+}
