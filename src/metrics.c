@@ -42,7 +42,7 @@ static struct strbuf		 out;		/* kept: no growth each time */
 
 static const enum proc_state all_states[PROC_STATES] = {
 	PROC_STOPPED, PROC_STARTING, PROC_RUNNING, PROC_BACKOFF,
-	PROC_STOPPING, PROC_EXITED, PROC_FATAL,
+	PROC_STOPPING, PROC_EXITED, PROC_FATAL, PROC_WAITING,
 };
 
 static struct counts *
@@ -278,6 +278,7 @@ states(struct strbuf *b, const struct scrape *sc)
 		",state=\"STOPPED\"", ",state=\"STARTING\"",
 		",state=\"RUNNING\"", ",state=\"BACKOFF\"",
 		",state=\"STOPPING\"", ",state=\"EXITED\"", ",state=\"FATAL\"",
+		",state=\"WAITING\"",
 	};
 	size_t i;
 	int s;

@@ -11,7 +11,7 @@ if ! [ -x /usr/bin/supervisorctl ] || ! [ -x /usr/bin/supervisord ]; then
 fi
 sctl_start_both
 # maintail: both print their own log; ours has its lines.
-sctl ours maintail -100
+sctl ours maintail -1000
 t_check "maintail: our log's lines" grep -q 'spawned' "$T/ours/out"
 t_check "maintail: exit 0" grep -qx 'exit 0' "$T/ours/out"
 
