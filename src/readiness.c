@@ -111,6 +111,15 @@ static void	watchdog_cb(struct ev_loop *, ev_timer *, int);
 static void	fd_cb(struct ev_loop *, ev_io *, int);
 static void	running_begins(struct watch *);
 
+/* p's watch, if it has one: a question, nothing made. */
+static struct watch *
+watch_found(const struct process *p)
+{
+	struct watch *w = strmap_get(&watches, p->p_name);
+
+	return w != NULL && w->w_proc == p ? w : NULL;
+}
+
 static struct watch *
 watch_of(struct process *p, bool make)
 {
@@ -518,9 +527,9 @@ notify_cb(pid_t pid, uid_t uid, char *msg, size_t len)
 
 /* Words on p's readiness and health for status; "" when nothing to say. */
 const char *
-readiness_describe(struct process *p, char *buf, size_t len)
+readiness_describe(const struct process *p, char *buf, size_t len)
 {
-	struct watch *w = watch_of(p, false);
+	struct watch *w = watch_found(p);
 	const struct program_config *pg = p->p_program;
 
 	buf[0] = '\0';

@@ -14,6 +14,7 @@
 void	readiness_start(struct ev_loop *loop);
 void	readiness_socket(const struct config *cf);
 void	readiness_stop(void);
-const char *readiness_describe(struct process *p, char *buf, size_t len);
+const char *readiness_describe(const struct process *p, char *buf,
+	    size_t len);
 
 #endif

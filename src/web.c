@@ -18,6 +18,7 @@
 #include "monotime.h"
 #include "process.h"
 #include "proctable.h"
+#include "readiness.h"
 #include "reload.h"
 #include "signals.h"
 #include "strbuf.h"
@@ -110,13 +111,24 @@ has_stderr_log(const struct process *p)
 	return !p->p_config->pcf_stderr_joined;
 }
 
+/* Readiness, health, or what a WAITING process waits for; "" if none. */
+static void
+info_of(const struct process *p, char *buf, size_t len)
+{
+	if (p->p_state == PROC_WAITING)
+		snprintf(buf, len, "waiting for %s", p->p_waiting_for);
+	else
+		(void)readiness_describe(p, buf, len);
+}
+
 /* One process as a JSON object (an event's data). */
 static void
 row_json(struct strbuf *b, const struct process *p)
 {
-	char ex[128];
+	char ex[128], info[384];
 
 	last_exit(p, ex, sizeof(ex));
+	info_of(p, info, sizeof(info));
 	sb_str(b, "{\"group\":");
 	sb_json(b, process_group(p));
 	sb_str(b, ",\"name\":");
@@ -127,6 +139,8 @@ row_json(struct strbuf *b, const struct process *p)
 	    (long)p->p_pid, started_at(p) > 0 ? mono_now() - p->p_start_time :
 	    -1.0, restarts(p));
 	sb_json(b, ex);
+	sb_str(b, ",\"info\":");
+	sb_json(b, info);
 	sb_printf(b, ",\"stderr\":%s}", has_stderr_log(p) ? "true" : "false");
 }
 
@@ -156,7 +170,7 @@ spec_of(const struct process *p, char *buf, size_t len)
 static void
 row_html(struct strbuf *b, const struct process *p)
 {
-	char ex[128], up[64], spec[512], state[16];
+	char ex[128], up[64], spec[512], state[16], info[384];
 	long long start = started_at(p);
 	size_t i;
 
@@ -165,6 +179,7 @@ row_html(struct strbuf *b, const struct process *p)
 	for (i = 0; state[i] != '\0'; i++)
 		state[i] = (char)(state[i] | 0x20);	/* its class */
 	last_exit(p, ex, sizeof(ex));
+	info_of(p, info, sizeof(info));
 	uptime_text(start, up, sizeof(up));
 	sb_str(b, "<tr data-spec=\"");
 	sb_html(b, spec);
@@ -173,8 +188,13 @@ row_html(struct strbuf *b, const struct process *p)
 	sb_str(b, "</td><td class=\"c-name\">");
 	sb_html(b, p->p_name);
 	sb_printf(b, "</td><td class=\"c-state\"><span class=\"state s-%s\">"
-	    "%s</span></td><td class=\"c-pid\">", state,
-	    proc_state_name(p->p_state));
+	    "%s</span>", state, proc_state_name(p->p_state));
+	if (info[0] != '\0') {
+		sb_str(b, " <small class=\"info\">");
+		sb_html(b, info);
+		sb_str(b, "</small>");
+	}
+	sb_str(b, "</td><td class=\"c-pid\">");
 	if (p->p_state != PROC_STOPPED && p->p_pid > 0)
 		sb_printf(b, "%ld", (long)p->p_pid);
 	sb_printf(b, "</td><td class=\"c-uptime\" data-start=\"%lld\">%s</td>"

@@ -286,9 +286,6 @@ READY_D=$(cd "$(dirname "${BASH_SOURCE[0]}")/integration/ready" 2>/dev/null && p
 PY=/usr/bin/python3
 # free_port: a TCP port of 127.0.0.1 nobody listens on now (the kernel's
 # pick), for a program of the test to open.
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # status_info NAME: what status says of NAME's readiness, health or wait
 # (the parenthesis at the end of its row; empty when none).
 status_info() {

@@ -73,6 +73,9 @@
 		];
 		cells[2].append(el("span", { className: "state s-" +
 		    p.state.toLowerCase() }, p.state));
+		if (p.info)
+			cells[2].append(" ", el("small", { className: "info" },
+			    p.info));
 		cells[4].dataset.start = String(start);
 		cells[7].append(logLink(spec, "stdout"));
 		if (p.stderr)
