@@ -208,6 +208,49 @@ set_identifier(struct loader *ld, struct config *cf, int line,
 	return true;
 }
 
+/* One key's value, expanded, stored; false (reported) if bad. */
+typedef bool value_fn(struct loader *ld, struct config *cf,
+    const struct key_def *kd, const struct raw_entry *re, const char *value);
+
+/*
+ * Each known key of rs (a table of keys), its value expanded and given to
+ * store; false when any was bad (reported).  own_env: [supervisor]'s
+ * %(ENV_X)s sees the supervisor's environment, not its environment=,
+ * which was read apart (config_supervisor_env).
+ */
+static bool
+each_value(struct loader *ld, struct config *cf, const struct raw_section *rs,
+    const struct key_def *keys, size_t nkeys, bool own_env, value_fn *store)
+{
+	const struct key_def *kd;
+	const struct raw_entry *re;
+	struct program_vars pv;
+	char *value;
+	bool ok = true;
+	size_t i;
+
+	config_vars_init(&pv, ld, "supervisor", 1, 0);
+	if (own_env)
+		pv.pv_env[0] = NULL;
+	for (i = 0; i < rs->rs_count; i++) {
+		re = &rs->rs_entries[i];
+		config_use_entry(ld, re, &pv);
+		kd = config_key_usable(ld, keys, nkeys, rs, re);
+		if (kd == NULL || (own_env &&
+		    strcmp(kd->kd_name, "environment") == 0))
+			continue;
+		if ((value = config_expand(ld, re->re_key, re->re_line,
+		    re->re_value, &pv)) == NULL) {
+			ok = false;
+			continue;
+		}
+		if (!store(ld, cf, kd, re, value))
+			ok = false;
+		free(value);
+	}
+	return ok;
+}
+
 /* One [supervisor] value, expanded, stored; false (reported) if bad. */
 static bool
 supervisor_value(struct loader *ld, struct config *cf,
@@ -261,33 +304,8 @@ bool
 config_supervisor_load(struct loader *ld, struct config *cf,
     const struct raw_section *rs)
 {
-	const struct key_def *kd;
-	const struct raw_entry *re;
-	struct program_vars pv;
-	char *value;
-	bool ok = true;
-	size_t i;
-
-	config_vars_init(&pv, ld, "supervisor", 1, 0);
-	pv.pv_env[0] = NULL;
-	for (i = 0; i < rs->rs_count; i++) {
-		re = &rs->rs_entries[i];
-		config_use_entry(ld, re, &pv);
-		kd = config_key_usable(ld, supervisor_keys,
-		    NKEYS(supervisor_keys), rs, re);
-		/* environment= was read first, by config_supervisor_env. */
-		if (kd == NULL || strcmp(kd->kd_name, "environment") == 0)
-			continue;
-		if ((value = config_expand(ld, re->re_key, re->re_line,
-		    re->re_value, &pv)) == NULL) {
-			ok = false;
-			continue;
-		}
-		if (!supervisor_value(ld, cf, kd, re, value))
-			ok = false;
-		free(value);
-	}
-	return ok;
+	return each_value(ld, cf, rs, supervisor_keys, NKEYS(supervisor_keys),
+	    true, supervisor_value);
 }
 
 /*
@@ -427,52 +445,43 @@ set_socket_owner(struct loader *ld, struct config *cf, int line,
 	return true;
 }
 
+/* One [unix_http_server] value. */
+static bool
+socket_value(struct loader *ld, struct config *cf, const struct key_def *kd,
+    const struct raw_entry *re, const char *value)
+{
+	char *end, q[80];
+	long mode;
+
+	if (strcmp(kd->kd_name, "file") == 0)
+		set_socket(cf, value);
+	else if (strcmp(kd->kd_name, "chmod") == 0) {
+		errno = 0;
+		mode = strtol(value, &end, 8);
+		if (*value == '\0' || *end != '\0' || errno != 0 ||
+		    mode < 0 || mode > 0777) {
+			config_msg(ld, true, re->re_line, "chmod: %s is not "
+			    "an octal mode like 0770",
+			    config_quoted(value, q, sizeof(q)));
+			return false;
+		}
+		cf->cf_socket_mode = (int)mode;
+	} else if (strcmp(kd->kd_name, "chown") == 0)
+		return set_socket_owner(ld, cf, re->re_line, value);
+	else
+		return set_credential(ld, &cf->cf_unix_http, kd->kd_name,
+		    re->re_line, value);
+	return true;
+}
+
 /* [unix_http_server]: supervisord's socket keys. */
 bool
 config_socket_load(struct loader *ld, struct config *cf, const struct raw_section *rs)
 {
-	const struct key_def *kd;
-	const struct raw_entry *re;
-	struct program_vars pv;
-	char *value, *end, q[80];
-	long mode;
-	bool ok = true;
-	size_t i;
+	bool ok;
 
-	config_vars_init(&pv, ld, "supervisor", 1, 0);
-	for (i = 0; i < rs->rs_count; i++) {
-		re = &rs->rs_entries[i];
-		config_use_entry(ld, re, &pv);
-		kd = config_key_usable(ld, socket_keys, NKEYS(socket_keys), rs,
-		    re);
-		if (kd == NULL)
-			continue;
-		if ((value = config_expand(ld, re->re_key, re->re_line,
-		    re->re_value, &pv)) == NULL) {
-			ok = false;
-			continue;
-		}
-		if (strcmp(kd->kd_name, "file") == 0)
-			set_socket(cf, value);
-		else if (strcmp(kd->kd_name, "chmod") == 0) {
-			errno = 0;
-			mode = strtol(value, &end, 8);
-			if (*value == '\0' || *end != '\0' || errno != 0 ||
-			    mode < 0 || mode > 0777) {
-				config_msg(ld, true, re->re_line, "chmod: %s is not "
-				    "an octal mode like 0770",
-				    config_quoted(value, q, sizeof(q)));
-				ok = false;
-			} else
-				cf->cf_socket_mode = (int)mode;
-		} else if (strcmp(kd->kd_name, "chown") == 0) {
-			if (!set_socket_owner(ld, cf, re->re_line, value))
-				ok = false;
-		} else if (!set_credential(ld, &cf->cf_unix_http, kd->kd_name,
-		    re->re_line, value))
-			ok = false;
-		free(value);
-	}
+	ok = each_value(ld, cf, rs, socket_keys, NKEYS(socket_keys), false,
+	    socket_value);
 	return credentials_whole(ld, &cf->cf_unix_http, rs) && ok;
 }
 
@@ -530,6 +539,25 @@ set_inet_port(struct loader *ld, struct config *cf, int line,
 	return true;
 }
 
+/* One [inet_http_server] value. */
+static bool
+inet_value(struct loader *ld, struct config *cf, const struct key_def *kd,
+    const struct raw_entry *re, const char *value)
+{
+	if (strcmp(kd->kd_name, "port") == 0)
+		return set_inet_port(ld, cf, re->re_line, value);
+	if (strcmp(kd->kd_name, "readonly") == 0) {
+		if (parse_bool(value, &cf->cf_inet_http.hc_readonly) == -1) {
+			config_msg(ld, true, re->re_line, "readonly=%s: not a "
+			    "boolean (true or false)", value);
+			return false;
+		}
+		return true;
+	}
+	return set_credential(ld, &cf->cf_inet_http, kd->kd_name, re->re_line,
+	    value);
+}
+
 /*
  * [inet_http_server]: supervisord's TCP listener.  Unlike supervisord,
  * one that other machines can reach must have a password: there, anyone
@@ -539,42 +567,9 @@ bool
 config_inet_load(struct loader *ld, struct config *cf,
     const struct raw_section *rs)
 {
-	const struct key_def *kd;
-	const struct raw_entry *re;
-	struct program_vars pv;
-	char *value;
-	bool ok = true;
-	size_t i;
-
 	cf->cf_inet = true;
-	config_vars_init(&pv, ld, "supervisor", 1, 0);
-	for (i = 0; i < rs->rs_count; i++) {
-		re = &rs->rs_entries[i];
-		config_use_entry(ld, re, &pv);
-		kd = config_key_usable(ld, inet_keys, NKEYS(inet_keys), rs, re);
-		if (kd == NULL)
-			continue;
-		if ((value = config_expand(ld, re->re_key, re->re_line,
-		    re->re_value, &pv)) == NULL) {
-			ok = false;
-			continue;
-		}
-		if (strcmp(kd->kd_name, "port") == 0) {
-			if (!set_inet_port(ld, cf, re->re_line, value))
-				ok = false;
-		} else if (strcmp(kd->kd_name, "readonly") == 0) {
-			if (parse_bool(value, &cf->cf_inet_http.hc_readonly)
-			    == -1) {
-				config_msg(ld, true, re->re_line, "readonly=%s: "
-				    "not a boolean (true or false)", value);
-				ok = false;
-			}
-		} else if (!set_credential(ld, &cf->cf_inet_http, kd->kd_name,
-		    re->re_line, value))
-			ok = false;
-		free(value);
-	}
-	if (!ok)
+	if (!each_value(ld, cf, rs, inet_keys, NKEYS(inet_keys), false,
+	    inet_value))
 		return false;
 	if (cf->cf_inet_port == NULL) {
 		config_msg(ld, true, rs->rs_line, "[inet_http_server]: port= "

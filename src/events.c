@@ -466,19 +466,6 @@ group_event(enum event_type type, const char *name)
 		publish(type, buf, (size_t)n);
 }
 
-/* A program's group: its [group:x], or itself (as process_group). */
-static const char *
-group_of(const struct program_config *pg)
-{
-	return pg->pg_group != NULL ? pg->pg_group : pg->pg_name;
-}
-
-static int
-group_priority(const struct program_config *pg)
-{
-	return pg->pg_group != NULL ? pg->pg_group_priority : pg->pg_priority;
-}
-
 /* The order supervisord adds groups in: by priority, then by name. */
 static int
 group_order(const void *a, const void *b)
@@ -486,9 +473,9 @@ group_order(const void *a, const void *b)
 	const struct program_config *x = *(const struct program_config *const *)a;
 	const struct program_config *y = *(const struct program_config *const *)b;
 
-	if (group_priority(x) != group_priority(y))
-		return group_priority(x) < group_priority(y) ? -1 : 1;
-	return strcmp(group_of(x), group_of(y));
+	if (x->pg_group_priority != y->pg_group_priority)
+		return x->pg_group_priority < y->pg_group_priority ? -1 : 1;
+	return strcmp(x->pg_group, y->pg_group);
 }
 
 static bool
@@ -497,7 +484,7 @@ in_config(const struct config *cf, const char *name)
 	size_t i;
 
 	for (i = 0; i < cf->cf_nprograms; i++)
-		if (strcmp(group_of(cf->cf_programs[i]), name) == 0)
+		if (strcmp(cf->cf_programs[i]->pg_group, name) == 0)
 			return true;
 	return false;
 }
@@ -546,14 +533,14 @@ groups_follow(const struct config *cf)
 		order[i] = cf->cf_programs[i];
 	qsort(order, cf->cf_nprograms, sizeof(*order), group_order);
 	for (i = 0; i < cf->cf_nprograms; i++) {
-		if (told_added(group_of(order[i])))
+		if (told_added(order[i]->pg_group))
 			continue;
-		if ((groups[ngroups] = strdup(group_of(order[i]))) == NULL) {
+		if ((groups[ngroups] = strdup(order[i]->pg_group)) == NULL) {
 			log_warn("process groups");
 			break;
 		}
 		ngroups++;
-		group_event(EV_PROCESS_GROUP_ADDED, group_of(order[i]));
+		group_event(EV_PROCESS_GROUP_ADDED, order[i]->pg_group);
 	}
 	free(order);
 }

@@ -212,8 +212,7 @@ process_is_down(struct process *p)
 const char *
 process_group(const struct process *p)
 {
-	return p->p_program->pg_group != NULL ? p->p_program->pg_group :
-	    p->p_program->pg_name;
+	return p->p_program->pg_group;
 }
 
 /*

@@ -236,8 +236,8 @@ build_envp(const struct program_config *pg, const struct proc_config *pc,
 	 */
 	if (push_var(&extra, "SUPERVISOR_ENABLED", "1") == -1 ||
 	    push_var(&extra, "SUPERVISOR_PROCESS_NAME", pc->pcf_name) == -1 ||
-	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_group != NULL ?
-	    pg->pg_group : pg->pg_name) == -1 || (server_url != NULL &&
+	    push_var(&extra, "SUPERVISOR_GROUP_NAME", pg->pg_group) == -1 ||
+	    (server_url != NULL &&
 	    push_var(&extra, "SUPERVISOR_SERVER_URL", server_url) == -1))
 		goto fail;
 	/* ready = notify: systemd's variable, for programs written for it;
