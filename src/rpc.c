@@ -502,6 +502,21 @@ target_end(struct target *t, int code, const char *text)
 	t->t_text = text != NULL ? strdup(text) : NULL;
 }
 
+/*
+ * Whether p's leader has not exited, reaped or not: a RUNNING process
+ * whose exit the loop has not taken yet (its reap comes later in this
+ * round) is not "started".
+ */
+static bool
+leader_alive(const struct process *p)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return p->p_pid > 0 && waitid(P_PID, (id_t)p->p_pid, &si, WEXITED |
+	    WNOHANG | WNOWAIT) == 0 && si.si_pid == 0;
+}
+
 /* Has the process got where the target waits for it to be? */
 static void
 target_poll(struct target *t)
@@ -527,8 +542,10 @@ target_poll(struct target *t)
 		snprintf(text, sizeof(text), "SPAWN_ERROR: %s:%s",
 		    t->t_group, t->t_name);
 		target_end(t, F_SPAWN_ERROR, text);
-	} else if (p->p_state == PROC_RUNNING)
-		target_end(t, F_SUCCESS, NULL);
+	} else if (p->p_state == PROC_RUNNING) {
+		if (leader_alive(p))
+			target_end(t, F_SUCCESS, NULL);
+	}
 	else if (p->p_state != PROC_STARTING) {
 		snprintf(text, sizeof(text), "ABNORMAL_TERMINATION: %s:%s",
 		    t->t_group, t->t_name);
