@@ -89,8 +89,9 @@ choose_mode(void)
 			(void)tree_cgroup_remove_base(cgroup_base);
 			continue;
 		}
-		/* Taken (a random name someone has): another; else why. */
-		if (errno != EEXIST) {
+		/* Taken (a random name someone has), or swept away by a
+		 * starting supervisor before our lock: another; else why. */
+		if (errno != EEXIST && errno != ESTALE) {
 			snprintf(why, sizeof(why), "%s: %s", cgroup_base,
 			    errno == ENOENT ? "cgroup.kill is missing (Linux "
 			    "before 5.14)" : strerror(errno));

@@ -206,6 +206,12 @@ tree_cgroup_create_base(const char *base)
 	snprintf(path, sizeof(path), "%s/cgroup.kill", base);
 	if (access(path, W_OK) == -1) {
 		err = errno;
+		/* Gone already: a supervisor starting beside us took it for
+		 * a stale one before we could lock it.  ESTALE: another name. */
+		if (err == ENOENT && access(base, F_OK) == -1) {
+			errno = ESTALE;
+			return -1;
+		}
 		(void)rmdir(base);
 		errno = err;
 		return -1;
