@@ -332,6 +332,27 @@ capture_prepare(struct capture *c, const struct proc_config *pc,
 	return ret;
 }
 
+/*
+ * The descriptors the output of a process of pc holds while it runs: a
+ * pipe (both ends, kept across restarts) for each stream that goes
+ * anywhere, and the log file of each that goes to one.
+ */
+int
+capture_fds(const struct proc_config *pc)
+{
+	int s, n = 0;
+
+	for (s = 0; s < 2; s++) {
+		if (s == OUT_STDERR && pc->pcf_stderr_joined)
+			continue;
+		if (pc->pcf_log[s].lc_dest != LOG_TO_NONE || pc->pcf_tapped[s])
+			n += 2;
+		if (pc->pcf_log[s].lc_dest == LOG_TO_FILE)
+			n++;
+	}
+	return n;
+}
+
 /* SIGUSR2: every log file opened anew (after an external rotation). */
 void
 capture_reopen(struct capture *c)

@@ -71,6 +71,7 @@ void	capture_set_tap(capture_tap_fn *fn);
 void	capture_init(struct capture *c, const char *name, void *owner);
 int	capture_prepare(struct capture *c, const struct proc_config *pc,
 	    int child_fds[2]);
+int	capture_fds(const struct proc_config *pc);
 void	capture_free(struct capture *c);
 void	capture_reopen(struct capture *c);
 unsigned long long capture_lost(const struct capture *c);

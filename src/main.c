@@ -685,7 +685,7 @@ static int
 run_guarded(struct config *cf, const char *path, const char *sock_arg,
     bool detached)
 {
-	char *sock_path;
+	char *sock_path, why[320];
 	bool sock_default;
 	pid_t child;
 	int status;
@@ -706,6 +706,10 @@ run_guarded(struct config *cf, const char *path, const char *sock_arg,
 		    cf->cf_directory);
 	if (spawn_set_limits(cf->cf_minfds, cf->cf_minprocs) == -1)
 		return 1;
+	if (!proctable_fits(cf, why, sizeof(why))) {
+		log_error("%s: %s; not starting", path, why);
+		return 1;
+	}
 	/* Before the socket: "already running" says it best. */
 	if (cf->cf_pidfile != NULL &&
 	    pidfile_acquire(cf->cf_pidfile, getpid()) == -1)

@@ -6,13 +6,17 @@
  * exit to its process, attributes or kills orphans, frees the processes a
  * reload removed once their trees are gone, and keeps counts by state.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include "capture.h"
 #include "log.h"
 #include "proctable.h"
 #include "signals.h"
@@ -461,4 +465,81 @@ proctable_in_group(const char *group, const char *proc)
 	if (p == NULL || p->p_retired || strcmp(process_group(p), group) != 0)
 		return NULL;
 	return p;
+}
+
+/* ---- limits ------------------------------------------------------------ */
+
+/* Descriptors of the supervisor's own: its log, sockets, clients, spares. */
+#define OWN_FDS		64
+
+/* kernel.pid_max, or 0 when it cannot be read. */
+static long
+pid_max(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Whether the processes of cf fit this machine's limits: the descriptors
+ * they hold open in the supervisor (a stdin pipe each, their output's
+ * pipes and log files, a readiness pipe) under RLIMIT_NOFILE, and their
+ * number under RLIMIT_NPROC (which binds a supervisor that is not root)
+ * and kernel.pid_max.  Returns false with why filled (the numbers and the
+ * limit named) when they do not: such a config is refused whole, never
+ * half-started.
+ */
+bool
+proctable_fits(const struct config *cf, char *why, size_t len)
+{
+	const struct program_config *pg;
+	unsigned long long fds = OWN_FDS, n = 0;
+	struct rlimit rl;
+	size_t i;
+	long max;
+	int j;
+
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		pg = cf->cf_programs[i];
+		for (j = 0; j < pg->pg_numprocs; j++) {
+			fds += 1 + (unsigned long long)capture_fds(&pg->pg_procs[j]);
+			if (pg->pg_ready.pb_kind == PROBE_FD)
+				fds++;
+			n++;
+		}
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    fds > rl.rlim_cur) {
+		snprintf(why, len, "%llu processes need about %llu file "
+		    "descriptors (stdin, output pipes and log files, and %d of "
+		    "the supervisor's own); the limit is %llu (RLIMIT_NOFILE%s): "
+		    "raise it (ulimit -n, minfds=, systemd's LimitNOFILE=) or "
+		    "log less", n, fds, OWN_FDS, (unsigned long long)rl.rlim_cur,
+		    rl.rlim_cur < rl.rlim_max ? "" : ", its hard limit");
+		return false;
+	}
+	if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && n >= rl.rlim_cur) {
+		snprintf(why, len, "%llu processes are more than this user may "
+		    "run: the limit is %llu (RLIMIT_NPROC): raise it (ulimit -u, "
+		    "minprocs=, systemd's LimitNPROC=)", n,
+		    (unsigned long long)rl.rlim_cur);
+		return false;
+	}
+	if ((max = pid_max()) > 0 && n >= (unsigned long long)max) {
+		snprintf(why, len, "%llu processes are more than the kernel "
+		    "runs: the limit is %ld (kernel.pid_max)", n, max);
+		return false;
+	}
+	return true;
 }

@@ -16,6 +16,7 @@
 int	proctable_init(struct ev_loop *loop, struct config *cf);
 void	proctable_free(void);
 size_t	proctable_count(void);
+bool	proctable_fits(const struct config *cf, char *why, size_t len);
 struct process *proctable_get(size_t i);
 struct process *proctable_by_name(const char *name);
 size_t	proctable_count_in(enum proc_state state);

@@ -242,6 +242,7 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 	struct stat st;
 	size_t nnew = 0, i;
 	long nsteps;
+	char unfit[280];
 
 	memset(r, 0, sizeof(*r));
 	if (process_shutting_down())
@@ -253,7 +254,12 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 	else if ((cf = config_load(current->cf_file, &r->rr_msgs)) == NULL)
 		r->rr_refused = r->rr_msgs.cm_errors > 0 ? "is invalid" :
 		    "was not reloaded: out of memory";
-	if (cf != NULL) {
+	else if (!proctable_fits(cf, unfit, sizeof(unfit))) {
+		snprintf(r->rr_why, sizeof(r->rr_why), "was not reloaded: %s",
+		    unfit);
+		r->rr_refused = r->rr_why;
+	}
+	if (cf != NULL && r->rr_refused == NULL) {
 		for (i = 0; i < cf->cf_nprograms; i++)
 			nnew += (size_t)cf->cf_programs[i]->pg_numprocs;
 		r->rr_items = calloc(nnew + proctable_count() + 8,

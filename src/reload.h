@@ -30,6 +30,7 @@ struct reload_item {
 struct reload_result {
 	struct config_msgs rr_msgs;	/* the new file's errors, warnings */
 	const char	*rr_refused;	/* why nothing changed, or NULL */
+	char		 rr_why[320];	/* rr_refused, when it has numbers */
 	struct config	*rr_config;	/* holds the new names (a reference) */
 	struct reload_item *rr_items;	/* file order */
 	size_t		 rr_nitems;
