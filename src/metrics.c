@@ -15,6 +15,7 @@
 #include "monotime.h"
 #include "process.h"
 #include "proctable.h"
+#include "readiness.h"
 #include "reload.h"
 #include "signals.h"
 #include "strbuf.h"
@@ -340,6 +341,57 @@ output(struct strbuf *b, const struct scrape *sc, bool lost)
 		}
 }
 
+/*
+ * Readiness and health, for the processes whose program has ready= or
+ * healthcheck= (a gauge of a probe that does not exist would say 0,
+ * which reads as "not ready").
+ */
+static void
+probes(struct strbuf *b, const struct scrape *sc)
+{
+	static const char *const metric[4] = {
+		"supervisor_process_ready",
+		"supervisor_process_ready_wait_seconds",
+		"supervisor_process_healthy",
+		"supervisor_process_health_check_failures_total",
+	};
+	static const char *const type[4] = {
+		"gauge", "gauge", "gauge", "counter",
+	};
+	static const char *const text[4] = {
+		"1 while the process is RUNNING, its ready= probe having "
+		    "passed; 0 while not (programs with ready= only)",
+		"Seconds the last start waited from the spawn until ready "
+		    "(programs with ready=, once ready)",
+		"1 while the process is RUNNING and its last health check "
+		    "passed; 0 while not (programs with healthcheck= only)",
+		"Health checks that failed (programs with healthcheck= only)",
+	};
+	struct readiness_figures rf;
+	size_t i;
+	int m;
+
+	for (m = 0; m < 4; m++) {
+		help(b, metric[m], type[m], text[m]);
+		for (i = 0; i < sc->sc_n; i++) {
+			readiness_figures(sc->sc_proc[i], &rf);
+			if (m == 0 && rf.rf_has_ready)
+				line_u64(b, metric[m], sc, i, NULL,
+				    rf.rf_ready);
+			else if (m == 1 && rf.rf_has_ready &&
+			    rf.rf_ready_wait >= 0) {
+				line_head(b, metric[m], sc, i, NULL);
+				sb_printf(b, "%.6f\n", rf.rf_ready_wait);
+			} else if (m == 2 && rf.rf_has_health)
+				line_u64(b, metric[m], sc, i, NULL,
+				    rf.rf_healthy);
+			else if (m == 3 && rf.rf_has_health)
+				line_u64(b, metric[m], sc, i, NULL,
+				    rf.rf_health_failures);
+		}
+	}
+}
+
 static void
 supervisor_wide(struct strbuf *b)
 {
@@ -406,6 +458,7 @@ metrics_write(struct strbuf *b)
 	exits(b, &sc);
 	output(b, &sc, false);
 	output(b, &sc, true);
+	probes(b, &sc);
 	supervisor_wide(b);
 	scrape_end(&sc);
 }
