@@ -42,12 +42,7 @@ ready = exec:test -e $T/ready-flag
 ready_interval = 0.1
 ready_timeout = 0
 
-[program:checked]
-command = sleep 1000
-startsecs = 0
-healthcheck = exec:test -e $T/healthy
-healthcheck_interval = 0.1
-healthcheck_retries = 1000
+$(health_by_file checked)
 EOF2
 touch "$T/healthy"
 t_start

@@ -21,12 +21,7 @@ ready_timeout = 0
 command = sleep 1000
 depends_on = db
 
-[program:checked]
-command = sleep 1000
-startsecs = 0
-healthcheck = exec:test -e $T/healthy
-healthcheck_interval = 0.1
-healthcheck_retries = 1000
+$(health_by_file checked)
 EOF2
 touch "$T/healthy"
 t_start
