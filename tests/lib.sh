@@ -793,6 +793,13 @@ no_survivor() {
 	no_program_left
 }
 
+# switches PID: PID's context switches so far, both kinds, all its
+# threads: a loop that nothing wakes makes none.
+switches() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+	    awk '/ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
+
 # health_by_file NAME: a [program:NAME] section whose health check passes
 # while $T/healthy exists (checked every 0.1 s; 1000 failures in a row
 # before a restart: none in a test's time).
