@@ -59,12 +59,11 @@
 #define CTL_OUT_KEEP	(16 * 1024)	/* a buffer kept once written out */
 /*
  * A stream over TCP that has nothing to send waits without a timer: the
- * kernel's keepalive probes its peer (idle this long, then every
- * interval, so many times) and a peer gone without a word makes the
- * socket's error readable.  The loop wakes for nothing meanwhile.
+ * kernel's keepalive probes its peer (once it was silent control_timeout,
+ * then every third of it, so many times) and a peer gone without a word
+ * makes the socket's error readable.  The loop wakes for nothing
+ * meanwhile.
  */
-#define STREAM_KEEPIDLE	60
-#define STREAM_KEEPINTVL 10
 #define STREAM_KEEPCNT	3
 #define LOG_WINDOW	5	/* seconds: a repeated log line's window */
 #define LOG_BURST	5	/* ... lines said in full in a quiet one */
@@ -797,9 +796,15 @@ control_can_send(const struct ctl_client *c, size_t max)
 void
 control_stream(struct ctl_client *c)
 {
-	static const int on = 1, idle = STREAM_KEEPIDLE,
-	    intvl = STREAM_KEEPINTVL, cnt = STREAM_KEEPCNT;
+	static const int on = 1, cnt = STREAM_KEEPCNT;
 	static bool warned;	/* said once: it would be for every stream */
+	/* Whole seconds, as the kernel counts them: at least 1. */
+	int idle = timeout < 1 ? 1 : timeout > 3600 ? 3600 : (int)timeout,
+	    intvl = idle / 3 > 1 ? idle / 3 : 1;
+	/* Bytes sent and never acknowledged (the peer went while a change
+	 * was on its way) are retransmitted for some 15 minutes; keepalive
+	 * is not sent meanwhile.  The same bound for both. */
+	unsigned int user_ms = (unsigned int)(idle + intvl * cnt) * 1000;
 
 	c->c_stream = true;
 	if (c->c_tcp && !c->c_dead && (setsockopt(c->c_fd, SOL_SOCKET,
@@ -807,7 +812,9 @@ control_stream(struct ctl_client *c)
 	    IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) == -1 ||
 	    setsockopt(c->c_fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
 	    sizeof(intvl)) == -1 || setsockopt(c->c_fd, IPPROTO_TCP,
-	    TCP_KEEPCNT, &cnt, sizeof(cnt)) == -1) && !warned) {
+	    TCP_KEEPCNT, &cnt, sizeof(cnt)) == -1 || setsockopt(c->c_fd,
+	    IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms, sizeof(user_ms)) == -1) &&
+	    !warned) {
 		warned = true;
 		log_warn("HTTP stream: TCP keepalive (a peer gone without a "
 		    "word is not noticed)");
@@ -1320,7 +1327,7 @@ write_cb(struct ev_loop *l, ev_io *w, int revents)
 	}
 	ev_io_stop(l, w);
 	/* All read: a stream now waits for its next bytes or its hang-up,
-	 * with no timer to wake the loop (see STREAM_KEEPIDLE). */
+	 * with no timer to wake the loop (see STREAM_KEEPCNT). */
 	if (c->c_stream && c->c_busy)
 		ev_timer_stop(l, &c->c_timer);
 	if (c->c_outcap > CTL_OUT_KEEP)
