@@ -235,17 +235,21 @@ line_u64(struct strbuf *b, const char *metric, const struct scrape *sc,
 	sb_add(b, "\n", 1);
 }
 
-/* One family over every process: value() gives each one's number. */
+/* One family over every process (or those has() picks): value() gives
+ * each one's number. */
 static void
 per_process(struct strbuf *b, const struct scrape *sc, const char *metric,
     const char *type, const char *text,
+    bool (*has)(const struct scraped *),
     unsigned long long (*value)(const struct scraped *))
 {
 	size_t i;
 
 	help(b, metric, type, text);
 	for (i = 0; i < sc->sc_n; i++)
-		line_u64(b, metric, sc, i, NULL, value(&sc->sc_rows[i]));
+		if (has == NULL || has(&sc->sc_rows[i]))
+			line_u64(b, metric, sc, i, NULL,
+			    value(&sc->sc_rows[i]));
 }
 
 static unsigned long long
@@ -381,50 +385,52 @@ output(struct strbuf *b, const struct scrape *sc, bool lost)
  * healthcheck= (a gauge of a probe that does not exist would say 0,
  * which reads as "not ready").
  */
-static void
-probes(struct strbuf *b, const struct scrape *sc)
+static bool
+has_ready(const struct scraped *row)
 {
-	static const char *const metric[4] = {
-		"supervisor_process_ready",
-		"supervisor_process_ready_wait_seconds",
-		"supervisor_process_healthy",
-		"supervisor_process_health_check_failures_total",
-	};
-	static const char *const type[4] = {
-		"gauge", "gauge", "gauge", "counter",
-	};
-	static const char *const text[4] = {
-		"1 while the process is RUNNING, its ready= probe having "
-		    "passed; 0 while not (programs with ready= only)",
-		"Seconds the last start waited from the spawn until ready "
-		    "(programs with ready=, once ready)",
-		"1 while the process is RUNNING and its last health check "
-		    "passed; 0 while not (programs with healthcheck= only)",
-		"Health checks that failed (programs with healthcheck= only)",
-	};
+	return row->sp_rf.rf_has_ready;
+}
+
+static bool
+has_health(const struct scraped *row)
+{
+	return row->sp_rf.rf_has_health;
+}
+
+static unsigned long long
+v_ready(const struct scraped *row)
+{
+	return row->sp_rf.rf_ready;
+}
+
+static unsigned long long
+v_healthy(const struct scraped *row)
+{
+	return row->sp_rf.rf_healthy;
+}
+
+static unsigned long long
+v_health_failures(const struct scraped *row)
+{
+	return row->sp_rf.rf_health_failures;
+}
+
+static void
+ready_waits(struct strbuf *b, const struct scrape *sc)
+{
+	const char *metric = "supervisor_process_ready_wait_seconds";
 	const struct readiness_figures *rf;
 	size_t i;
-	int m;
 
-	for (m = 0; m < 4; m++) {
-		help(b, metric[m], type[m], text[m]);
-		for (i = 0; i < sc->sc_n; i++) {
-			rf = &sc->sc_rows[i].sp_rf;
-			if (m == 0 && rf->rf_has_ready)
-				line_u64(b, metric[m], sc, i, NULL,
-				    rf->rf_ready);
-			else if (m == 1 && rf->rf_has_ready &&
-			    rf->rf_ready_wait >= 0) {
-				line_head(b, metric[m], sc, i, NULL);
-				put_milli(b, rf->rf_ready_wait);
-				sb_add(b, "\n", 1);
-			} else if (m == 2 && rf->rf_has_health)
-				line_u64(b, metric[m], sc, i, NULL,
-				    rf->rf_healthy);
-			else if (m == 3 && rf->rf_has_health)
-				line_u64(b, metric[m], sc, i, NULL,
-				    rf->rf_health_failures);
-		}
+	help(b, metric, "gauge", "Seconds the last start waited from the "
+	    "spawn until ready (programs with ready=, once ready)");
+	for (i = 0; i < sc->sc_n; i++) {
+		rf = &sc->sc_rows[i].sp_rf;
+		if (!rf->rf_has_ready || rf->rf_ready_wait < 0)
+			continue;
+		line_head(b, metric, sc, i, NULL);
+		put_milli(b, rf->rf_ready_wait);
+		sb_add(b, "\n", 1);
 	}
 }
 
@@ -480,21 +486,30 @@ metrics_write(struct strbuf *b)
 	}
 	states(b, &sc);
 	per_process(b, &sc, "supervisor_process_up", "gauge", "1 while the "
-	    "process is RUNNING", v_up);
+	    "process is RUNNING", NULL, v_up);
 	per_process(b, &sc, "supervisor_process_pid", "gauge", "The "
-	    "process's pid while it runs; 0 when not", v_pid);
+	    "process's pid while it runs; 0 when not", NULL, v_pid);
 	start_times(b, &sc);
 	per_process(b, &sc, "supervisor_process_starts_total", "counter",
-	    "Times the process was started", v_starts);
+	    "Times the process was started", NULL, v_starts);
 	per_process(b, &sc, "supervisor_process_restarts_total", "counter",
-	    "Starts after the first", v_restarts);
+	    "Starts after the first", NULL, v_restarts);
 	per_process(b, &sc, "supervisor_process_spawn_failures_total",
 	    "counter", "Starts that failed: exec errors, and exits before "
-	    "startsecs", v_failures);
+	    "startsecs", NULL, v_failures);
 	exits(b, &sc);
 	output(b, &sc, false);
 	output(b, &sc, true);
-	probes(b, &sc);
+	per_process(b, &sc, "supervisor_process_ready", "gauge", "1 while the "
+	    "process is RUNNING, its ready= probe having passed; 0 while not "
+	    "(programs with ready= only)", has_ready, v_ready);
+	ready_waits(b, &sc);
+	per_process(b, &sc, "supervisor_process_healthy", "gauge", "1 while "
+	    "the process is RUNNING and its last health check passed; 0 while "
+	    "not (programs with healthcheck= only)", has_health, v_healthy);
+	per_process(b, &sc, "supervisor_process_health_check_failures_total",
+	    "counter", "Health checks that failed (programs with healthcheck= "
+	    "only)", has_health, v_health_failures);
 	supervisor_wide(b);
 	scrape_end(&sc);
 }
