@@ -8,21 +8,11 @@
 
 PORT=$(free_port)
 WEB=http://127.0.0.1:$PORT
-t_config <<EOF2
-[supervisor]
-control_timeout = 3
-
-[inet_http_server]
-port = 127.0.0.1:$PORT
-
-[program:quiet]
-command = sleep 1000
-startsecs = 0
-stdout_logfile = NONE
-stderr_logfile = NONE
-EOF2
+# One program "web", quiet: no output, no exit.
+web_config 0 "control_timeout = 3" "" "[inet_http_server]" \
+	"port = 127.0.0.1:$PORT"
 t_start
-t_check "quiet RUNNING" t_wait 10 state_is quiet RUNNING
+t_check "web RUNNING" t_wait 10 state_is web RUNNING
 t_wait 10 eval '[ -n "$(supervisor_pid)" ]'
 SUP=$(supervisor_pid)
 # The page's stream goes to a directory of its own: a file written next
@@ -49,8 +39,8 @@ t_check "a page closed is seen gone at once" \
 	t_wait 10 eval '! ss -tnH state established state close-wait "( sport = :$PORT )" | grep -q .'
 t_check "and changes still reach a new page" eval '
 	curl -sS -N --max-time 60 "$WEB/events" > "$T/page/live2" 2>/dev/null &
-	t_wait 10 grep -q "^event: reset" "$T/page/live2" && ctl stop quiet &&
-	t_wait 10 grep -qF "\"name\":\"quiet\",\"state\":\"STOPPED\"" "$T/page/live2"'
+	t_wait 10 grep -q "^event: reset" "$T/page/live2" && ctl stop web &&
+	t_wait 10 grep -qF "\"name\":\"web\",\"state\":\"STOPPED\"" "$T/page/live2"'
 t_stop TERM
 t_check "supervisor exits 0" test "$SUP_STATUS" = 0
 
