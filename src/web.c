@@ -808,7 +808,8 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 		ev_timer_start(loop, &restart_timer);
 }
 
-/* Its readiness or health changed, its state did not: its row anew. */
+/* Its readiness, health or wait changed, its state did not: its row
+ * anew. */
 static void
 info_changed(struct process *p, void *arg)
 {
@@ -875,6 +876,7 @@ web_init(struct ev_loop *l)
 	ev_timer_init(&restart_timer, restart_cb, 0, 0);
 	observer.po_changed = state_changed;
 	observer.po_removed = process_gone;
+	observer.po_waiting = info_changed;
 	process_observe(&observer);
 	info_listener.rl_changed = info_changed;
 	readiness_listen(&info_listener);

@@ -2,8 +2,9 @@
 # The web page shows readiness and waits: a program whose ready= probe
 # does not pass yet says so beside its STARTING, one WAITING for it says
 # what for, in the table without script and in the rows events carry.
-# A change of health alone (the state stays RUNNING) reaches an open page
-# as it happens, not at the next change of state.
+# A change of health alone (the state stays RUNNING), or of what a
+# WAITING process waits for, reaches an open page as it happens, not at
+# the next change of state.
 . "$(dirname "$0")/../lib.sh"
 
 PORT=$(free_port) CLOSED=$(free_port)
@@ -22,6 +23,22 @@ command = sleep 1000
 depends_on = db
 
 $(health_by_file checked)
+
+[program:gate1]
+command = sleep 1000
+ready = exec:test -e $T/g1
+ready_interval = 0.1
+ready_timeout = 0
+
+[program:gate2]
+command = sleep 1000
+ready = exec:test -e $T/g2
+ready_interval = 0.1
+ready_timeout = 0
+
+[program:app2]
+command = sleep 1000
+depends_on = gate1, gate2
 EOF2
 touch "$T/healthy"
 t_start
@@ -53,6 +70,16 @@ t_check "... its state unchanged (no restart)" \
 touch "$T/healthy"
 t_check "healthy again reaches it too" \
 	t_wait 10 eval 'proc_events | grep "\"name\":\"checked\"" | tail -n 1 | grep -qF "\"info\":\"healthy\""'
+
+# app2 waits for gate1, then, gate1 ready, for gate2: WAITING all along,
+# its row comes anew with what it waits for.
+t_check "app2 waits for gate1" \
+	t_wait 10 eval 'status_info app2 && [[ $INFO = "waiting for gate1 to be ready"* ]]'
+touch "$T/g1"
+t_check "gate1 ready, app2's row says it waits for gate2 now" \
+	t_wait 10 eval 'proc_events | grep -q "\"name\":\"app2\",\"state\":\"WAITING\".*\"info\":\"waiting for gate2 to be ready"'
+touch "$T/g2"
+t_check "gate2 ready too: app2 starts" t_wait 10 state_is app2 RUNNING
 t_stop TERM
 t_check "supervisor exits 0" test "$SUP_STATUS" = 0
 t_check "nothing left" no_program_left
