@@ -54,7 +54,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev libhttp-parser-dev \
 	     libexpat1-dev libmd-dev
 CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
-	     mandoc libfaketime supervisor curl
+	     mandoc libfaketime supervisor curl iproute2
 # Where they install, the web page's browser test and promtool's check of
 # /metrics run; where they don't, those tests say SKIP and why.
 CHECK_OPT_PKGS = chromium chromium-driver prometheus

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <resolv.h>
 #include <sha1.h>
 #include <stdarg.h>
@@ -56,6 +57,14 @@
 #define HOLD_CHECK	0.25
 #define HTTP_HEAD_MAX	1024	/* a response's status line and headers */
 #define CTL_OUT_KEEP	(16 * 1024)	/* a buffer kept once written out */
+/*
+ * A stream over TCP that has nothing to send waits without a timer: the
+ * kernel's keepalive probes its peer (once it was silent control_timeout,
+ * then every third of it, so many times) and a peer gone without a word
+ * makes the socket's error readable.  The loop wakes for nothing
+ * meanwhile.
+ */
+#define STREAM_KEEPCNT	3
 #define LOG_WINDOW	5	/* seconds: a repeated log line's window */
 #define LOG_BURST	5	/* ... lines said in full in a quiet one */
 #define ACCEPT_PAUSE	0.1	/* after EMFILE: seconds before accepting */
@@ -787,7 +796,29 @@ control_can_send(const struct ctl_client *c, size_t max)
 void
 control_stream(struct ctl_client *c)
 {
+	static const int on = 1, cnt = STREAM_KEEPCNT;
+	static bool warned;	/* said once: it would be for every stream */
+	/* Whole seconds, as the kernel counts them: at least 1. */
+	int idle = timeout < 1 ? 1 : timeout > 3600 ? 3600 : (int)timeout,
+	    intvl = idle / 3 > 1 ? idle / 3 : 1;
+	/* Bytes sent and never acknowledged (the peer went while a change
+	 * was on its way) are retransmitted for some 15 minutes; keepalive
+	 * is not sent meanwhile.  The same bound for both. */
+	unsigned int user_ms = (unsigned int)(idle + intvl * cnt) * 1000;
+
 	c->c_stream = true;
+	if (c->c_tcp && !c->c_dead && (setsockopt(c->c_fd, SOL_SOCKET,
+	    SO_KEEPALIVE, &on, sizeof(on)) == -1 || setsockopt(c->c_fd,
+	    IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) == -1 ||
+	    setsockopt(c->c_fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+	    sizeof(intvl)) == -1 || setsockopt(c->c_fd, IPPROTO_TCP,
+	    TCP_KEEPCNT, &cnt, sizeof(cnt)) == -1 || setsockopt(c->c_fd,
+	    IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms, sizeof(user_ms)) == -1) &&
+	    !warned) {
+		warned = true;
+		log_warn("HTTP stream: TCP keepalive (a peer gone without a "
+		    "word is not noticed)");
+	}
 	if (!c->c_dead && !c->c_eof)
 		ev_io_start(loop, &c->c_rio);
 }
@@ -1295,6 +1326,10 @@ write_cb(struct ev_loop *l, ev_io *w, int revents)
 		timer_restart(c);
 	}
 	ev_io_stop(l, w);
+	/* All read: a stream now waits for its next bytes or its hang-up,
+	 * with no timer to wake the loop (see STREAM_KEEPCNT). */
+	if (c->c_stream && c->c_busy)
+		ev_timer_stop(l, &c->c_timer);
 	if (c->c_outcap > CTL_OUT_KEEP)
 		out_free(c);
 	c->c_outoff = c->c_outlen = 0;

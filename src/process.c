@@ -580,6 +580,7 @@ static void
 start_or_wait(struct process *p)
 {
 	char why[sizeof(p->p_waiting_for)];
+	struct process_observer *o, *next;
 
 	if (gate != NULL && !gate(p, why, sizeof(why))) {
 		bool changed = strcmp(why, p->p_waiting_for) != 0;
@@ -589,8 +590,14 @@ start_or_wait(struct process *p)
 			ev_timer_stop(loop, &p->p_timer);
 			process_set_state(p, PROC_WAITING);
 			log_info("%s is WAITING: %s", p->p_name, why);
-		} else if (changed)
+		} else if (changed) {
 			log_info("%s is WAITING: %s", p->p_name, why);
+			for (o = observers; o != NULL; o = next) {
+				next = o->po_next;
+				if (o->po_waiting != NULL)
+					o->po_waiting(p, o->po_arg);
+			}
+		}
 		return;
 	}
 	p->p_waiting_for[0] = '\0';

@@ -107,6 +107,8 @@ struct process_observer {
 	 * it: what it does next (a restart) may take a while. */
 	void	(*po_exited)(struct process *p, void *arg);
 	void	(*po_spawned)(struct process *p, pid_t pid, void *arg);
+	/* p stays WAITING, for something else now (p_waiting_for). */
+	void	(*po_waiting)(struct process *p, void *arg);
 	void	 *po_arg;
 	struct process_observer *po_next;	/* process.c's list */
 };

@@ -18,6 +18,7 @@
 
 #include "capture.h"
 #include "log.h"
+#include "monotime.h"
 #include "notifysock.h"
 #include "probe.h"
 #include "proctable.h"
@@ -60,6 +61,8 @@ struct watch {
 	ev_timer	 w_watchdog;
 	char		 w_error[PROBE_ERR_MAX]; /* the last probe's failure */
 	char		 w_status[128];	/* its last STATUS= */
+	unsigned long	 w_health_failed; /* checks failed, all runs */
+	double		 w_ready_wait;	/* the last start's, s; -1: none */
 	regex_t		 w_regex;	/* log:REGEX, compiled at the spawn */
 	bool		 w_regex_set;
 	struct line_tap	 w_tap[2];	/* OUT_STDOUT, OUT_STDERR */
@@ -69,6 +72,10 @@ static struct ev_loop	*loop;
 static struct strmap	 watches;	/* p_name -> struct watch */
 static struct process_observer observer;
 static unsigned long	 refused;	/* datagrams from outside a tree */
+static struct readiness_listener *listeners;
+
+/* Sized for readiness_describe's longest: an error and a STATUS=. */
+#define DESCRIBED_MAX	(PROBE_ERR_MAX + 192)
 
 static void
 watch_stop_ready(struct watch *w)
@@ -136,6 +143,7 @@ watch_of(struct process *p, bool make)
 		return NULL;
 	}
 	w->w_proc = p;
+	w->w_ready_wait = -1;
 	probe_setup(&w->w_ready, ready_done, w);
 	probe_setup(&w->w_health, health_done, w);
 	ev_timer_init(&w->w_ready_next, ready_next_cb, 0, 0);
@@ -147,6 +155,44 @@ watch_of(struct process *p, bool make)
 	ev_io_init(&w->w_fd_io, fd_cb, -1, EV_READ);
 	w->w_fd_io.data = w;
 	return w;
+}
+
+/* ---- changes told ---------------------------------------------------- */
+
+/* What readiness_describe said of w's process before a change (before):
+ * when the words differ now, the listeners are told. */
+static void
+tell_if_changed(struct watch *w, const char *before)
+{
+	char now[DESCRIBED_MAX];
+	struct readiness_listener *l, *next;
+
+	readiness_describe(w->w_proc, now, sizeof(now));
+	if (strcmp(before, now) == 0)
+		return;
+	for (l = listeners; l != NULL; l = next) {
+		next = l->rl_next;
+		l->rl_changed(w->w_proc, l->rl_arg);
+	}
+}
+
+void
+readiness_listen(struct readiness_listener *l)
+{
+	l->rl_next = listeners;
+	listeners = l;
+}
+
+void
+readiness_unlisten(struct readiness_listener *l)
+{
+	struct readiness_listener **pp;
+
+	for (pp = &listeners; *pp != NULL; pp = &(*pp)->rl_next)
+		if (*pp == l) {
+			*pp = l->rl_next;
+			return;
+		}
 }
 
 /* ---- readiness ------------------------------------------------------- */
@@ -175,6 +221,7 @@ ready_done(struct probe *pr, bool ok, const char *err)
 	struct watch *w = pr->pr_arg;
 	struct process *p = w->w_proc;
 	double max = p->p_program->pg_ready_interval;
+	char before[DESCRIBED_MAX];
 
 	if (p->p_state != PROC_STARTING)
 		return;
@@ -183,9 +230,12 @@ ready_done(struct probe *pr, bool ok, const char *err)
 		process_ready(p, err);
 		return;
 	}
-	if (strcmp(w->w_error, err) != 0)
+	if (strcmp(w->w_error, err) != 0) {
 		log_debug("%s: not ready yet: %s", p->p_name, err);
-	snprintf(w->w_error, sizeof(w->w_error), "%s", err);
+		readiness_describe(p, before, sizeof(before));
+		snprintf(w->w_error, sizeof(w->w_error), "%s", err);
+		tell_if_changed(w, before);
+	}
 	ev_timer_set(&w->w_ready_next, w->w_interval, 0);
 	ev_timer_start(loop, &w->w_ready_next);
 	if (process_uptime(p) >= READY_FAST_S)
@@ -345,19 +395,23 @@ health_done(struct probe *pr, bool ok, const char *err)
 	struct watch *w = pr->pr_arg;
 	struct process *p = w->w_proc;
 	const struct program_config *pg = p->p_program;
-	char why[PROBE_ERR_MAX + 64];
+	char why[PROBE_ERR_MAX + 64], before[DESCRIBED_MAX];
 
 	if (p->p_state != PROC_RUNNING)
 		return;
+	readiness_describe(p, before, sizeof(before));
 	w->w_health_seen = true;
 	if (ok) {
 		if (w->w_health_fails > 0)
 			log_info("%s: healthy again (%s)", p->p_name, err);
 		w->w_health_fails = 0;
 		w->w_error[0] = '\0';
+		tell_if_changed(w, before);
 	} else {
 		w->w_health_fails++;
+		w->w_health_failed++;
 		snprintf(w->w_error, sizeof(w->w_error), "%s", err);
+		tell_if_changed(w, before);
 		log_warnx("%s: health check failed (%d of %d): %s", p->p_name,
 		    w->w_health_fails, pg->pg_health_retries, err);
 		if (w->w_health_fails >= pg->pg_health_retries) {
@@ -418,6 +472,9 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 		watch_stop_health(w);
 	if (p->p_state == PROC_RUNNING && from != PROC_RUNNING)
 		running_begins(w);
+	if (p->p_state == PROC_RUNNING && from == PROC_STARTING &&
+	    p->p_program->pg_ready.pb_kind != PROBE_NONE)
+		w->w_ready_wait = mono_now() - p->p_start_time;
 }
 
 static void
@@ -474,13 +531,16 @@ static void
 notify_line(struct process *p, struct watch *w, const char *line)
 {
 	const struct program_config *pg = p->p_program;
+	char before[DESCRIBED_MAX];
 
 	if (strcmp(line, "READY=1") == 0) {
 		if (pg->pg_ready.pb_kind == PROBE_NOTIFY)
 			process_ready(p, "READY=1");
-	} else if (strncmp(line, "STATUS=", 7) == 0)
+	} else if (strncmp(line, "STATUS=", 7) == 0) {
+		readiness_describe(p, before, sizeof(before));
 		snprintf(w->w_status, sizeof(w->w_status), "%s", line + 7);
-	else if (strcmp(line, "WATCHDOG=1") == 0) {
+		tell_if_changed(w, before);
+	} else if (strcmp(line, "WATCHDOG=1") == 0) {
 		if (pg->pg_watchdog > 0 && p->p_state == PROC_RUNNING) {
 			ev_timer_set(&w->w_watchdog, pg->pg_watchdog, 0);
 			ev_timer_start(loop, &w->w_watchdog);
@@ -552,6 +612,23 @@ readiness_describe(const struct process *p, char *buf, size_t len)
 		    w->w_status);
 	}
 	return buf;
+}
+
+void
+readiness_figures(const struct process *p, struct readiness_figures *rf)
+{
+	const struct watch *w = watch_found(p);
+	const struct program_config *pg = p->p_program;
+
+	memset(rf, 0, sizeof(*rf));
+	rf->rf_has_ready = pg->pg_ready.pb_kind != PROBE_NONE;
+	rf->rf_ready = rf->rf_has_ready && p->p_state == PROC_RUNNING;
+	rf->rf_ready_wait = w != NULL ? w->w_ready_wait : -1;
+	rf->rf_has_health = pg->pg_health.pb_kind != PROBE_NONE;
+	rf->rf_healthy = rf->rf_has_health && w != NULL &&
+	    p->p_state == PROC_RUNNING && w->w_health_seen &&
+	    w->w_health_fails == 0;
+	rf->rf_health_failures = w != NULL ? w->w_health_failed : 0;
 }
 
 void

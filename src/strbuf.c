@@ -29,25 +29,34 @@ sb_reset(struct strbuf *b)
 		b->sb_data[0] = '\0';
 }
 
+/* Room for n more bytes at once: a text whose size is known roughly
+ * is not copied again and again as it grows. */
 void
-sb_add(struct strbuf *b, const char *s, size_t n)
+sb_reserve(struct strbuf *b, size_t n)
 {
 	size_t cap;
 	char *nd;
 
+	if (b->sb_nomem || b->sb_len + n + 1 <= b->sb_cap)
+		return;
+	cap = b->sb_cap ? b->sb_cap : 1024;
+	while (cap < b->sb_len + n + 1)
+		cap *= 2;
+	if ((nd = realloc(b->sb_data, cap)) == NULL) {
+		b->sb_nomem = true;
+		return;
+	}
+	b->sb_data = nd;
+	b->sb_cap = cap;
+}
+
+void
+sb_add(struct strbuf *b, const char *s, size_t n)
+{
+	if (b->sb_len + n + 1 > b->sb_cap)
+		sb_reserve(b, n);
 	if (b->sb_nomem)
 		return;
-	if (b->sb_len + n + 1 > b->sb_cap) {
-		cap = b->sb_cap ? b->sb_cap : 1024;
-		while (cap < b->sb_len + n + 1)
-			cap *= 2;
-		if ((nd = realloc(b->sb_data, cap)) == NULL) {
-			b->sb_nomem = true;
-			return;
-		}
-		b->sb_data = nd;
-		b->sb_cap = cap;
-	}
 	memcpy(b->sb_data + b->sb_len, s, n);
 	b->sb_len += n;
 	b->sb_data[b->sb_len] = '\0';

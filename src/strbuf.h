@@ -20,6 +20,7 @@ struct strbuf {
 
 void	sb_free(struct strbuf *b);
 void	sb_reset(struct strbuf *b);
+void	sb_reserve(struct strbuf *b, size_t n);
 void	sb_add(struct strbuf *b, const char *s, size_t n);
 void	sb_str(struct strbuf *b, const char *s);
 void	sb_printf(struct strbuf *b, const char *fmt, ...) PRINTFLIKE(2, 3);

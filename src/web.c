@@ -56,6 +56,7 @@ static struct ev_loop	*loop;
 static struct sse	*pages;
 static size_t		 npages;
 static struct process_observer observer;
+static struct readiness_listener info_listener;	/* health, STATUS= */
 static ev_timer		 send_timer;	/* sends what changed, this round */
 static struct strbuf	 pending;	/* events not yet sent */
 static bool		 pending_reset;	/* too many: a snapshot instead */
@@ -807,6 +808,15 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 		ev_timer_start(loop, &restart_timer);
 }
 
+/* Its readiness, health or wait changed, its state did not: its row
+ * anew. */
+static void
+info_changed(struct process *p, void *arg)
+{
+	(void)arg;
+	pending_add(p);
+}
+
 static void
 process_gone(struct process *p, void *arg)
 {
@@ -866,13 +876,17 @@ web_init(struct ev_loop *l)
 	ev_timer_init(&restart_timer, restart_cb, 0, 0);
 	observer.po_changed = state_changed;
 	observer.po_removed = process_gone;
+	observer.po_waiting = info_changed;
 	process_observe(&observer);
+	info_listener.rl_changed = info_changed;
+	readiness_listen(&info_listener);
 }
 
 void
 web_free(void)
 {
 	process_unobserve(&observer);
+	readiness_unlisten(&info_listener);
 	if (loop != NULL) {
 		ev_timer_stop(loop, &send_timer);
 		ev_timer_stop(loop, &restart_timer);

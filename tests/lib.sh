@@ -793,6 +793,22 @@ no_survivor() {
 	no_program_left
 }
 
+# switches PID: PID's context switches so far, both kinds, all its
+# threads: a loop that nothing wakes makes none.
+switches() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+	    awk '/ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
+
+# health_by_file NAME: a [program:NAME] section whose health check passes
+# while $T/healthy exists (checked every 0.1 s; 1000 failures in a row
+# before a restart: none in a test's time).
+health_by_file() {
+	printf '[program:%s]\ncommand = sleep 1000\nstartsecs = 0\n' "$1"
+	printf 'healthcheck = exec:test -e %s/healthy\n' "$T"
+	printf 'healthcheck_interval = 0.1\nhealthcheck_retries = 1000\n'
+}
+
 # free_port: a TCP port nothing listens on at 127.0.0.1, for an
 # [inet_http_server]: below the kernel's ephemeral range, so that no
 # client's connection takes it between the choice and the bind.

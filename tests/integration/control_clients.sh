@@ -262,7 +262,9 @@ if begin default; then
 		"$greet" "$WEB" "$tail_ok" > "$T/want"
 	ask "$T/req"
 	t_check "pipelined requests answered in order" same "$T/reply" "$T/want"
-	head -c 20000 /dev/urandom > "$T/req"
+	# Not an upper-case letter first: that is an HTTP request (POST, GET),
+	# answered in HTTP (1 run in 10 of random bytes).
+	{ printf 'x'; head -c 19999 /dev/urandom; } > "$T/req"
 	ask "$T/req"
 	t_check "20000 random bytes: only = 2 replies, if any" \
 		test "$(LC_ALL=C grep -avc '^= 2 ' "$T/reply")" -eq 0

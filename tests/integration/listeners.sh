@@ -218,14 +218,10 @@ t_start
 t_wait 20 state_is watch RUNNING
 t_wait 20 state_is web RUNNING
 SUP=$(supervisor_pid)
-# switches: the supervisor's context switches so far (both kinds).
-switches() {
-	awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$SUP/status"
-}
 t_sleep 1	# the start-up's zero timers and the config watch's are done
-before=$(switches)
+before=$(switches "$SUP")
 t_sleep 3
-after=$(switches)
+after=$(switches "$SUP")
 t_check "idle: no wakeup in 3 s with a listener ($before, then $after)" \
 	test "$before" = "$after"
 t_stop TERM 20

@@ -1,7 +1,8 @@
 #!/bin/bash
 # GET /metrics: Prometheus's text format, checked by promtool (Debian's
 # prometheus package), its values against status --json and what the
-# programs did: exits by status, failed starts, output bytes, reloads.
+# programs did: exits by status, failed starts, output bytes, reloads;
+# readiness and health, as status --json's info says them.
 . "$(dirname "$0")/../lib.sh"
 
 PORT=$(free_port)
@@ -34,7 +35,16 @@ startretries = 1
 [program:idle]
 command = sleep 1000
 autostart = false
+
+[program:waiter]
+command = sleep 1000
+ready = exec:test -e $T/ready-flag
+ready_interval = 0.1
+ready_timeout = 0
+
+$(health_by_file checked)
 EOF2
+touch "$T/healthy"
 t_start
 t_wait 10 state_is steady RUNNING
 t_wait 10 state_is talker RUNNING
@@ -97,6 +107,51 @@ t_check "build info carries the version" \
 	grep -qE '^supervisor_build_info\{version="[0-9.]+"\} 1$' "$T/metrics"
 t_check "control requests counted" \
 	eval '[ "$(metric "supervisor_control_requests_total{protocol=\"http\"}")" -ge 1 ]'
+
+# ---- readiness and health, against status --json's info ----
+# info_json NAME: its info in status --json, "null" when none.
+info_json() { ctl status --json; jq -r ".[] | select(.name == \"$1\") | .info" <<< "$OUT"; }
+lab() { echo "{group=\"$1\",name=\"$1\"}"; }
+t_wait 10 eval 'info_json checked | grep -qx healthy'
+t_check "waiter is not ready yet, as status says" \
+	eval 'state_is waiter STARTING && info_json waiter | grep -q "^not ready yet"'
+scrape
+t_check "ready: 0 while its probe has not passed" \
+	test "$(metric "supervisor_process_ready$(lab waiter)")" = 0
+t_check "ready wait: none before the first ready" \
+	test -z "$(metric "supervisor_process_ready_wait_seconds$(lab waiter)")"
+t_check "healthy: 1 while status says healthy" \
+	test "$(metric "supervisor_process_healthy$(lab checked)")" = 1
+t_check "health check failures: none yet" \
+	test "$(metric "supervisor_process_health_check_failures_total$(lab checked)")" = 0
+t_check "no ready or healthy line for a program without probes" \
+	eval '! grep -qE "^supervisor_process_(ready|ready_wait_seconds|healthy|health_check_failures_total)\{group=\"steady\"" "$T/metrics"'
+touch "$T/ready-flag"
+t_check "waiter: ready, so RUNNING" t_wait 10 state_is waiter RUNNING
+rm "$T/healthy"
+t_check "checked: unhealthy, as status says" \
+	t_wait 10 eval 'info_json checked | grep -q "^unhealthy: exec:test -e $T/healthy: status 1"'
+scrape
+t_check "ready: 1 once RUNNING by its probe" \
+	test "$(metric "supervisor_process_ready$(lab waiter)")" = 1
+# Its uptime counts from the spawn, as the wait does: the wait is less.
+ctl status --json
+up=$(jq -r '.[] | select(.name == "waiter") | .uptime' <<< "$OUT")
+t_check "ready wait: the seconds its start waited (0 < wait < uptime $up)" \
+	awk -v w="$(metric "supervisor_process_ready_wait_seconds$(lab waiter)")" -v u="$up" 'BEGIN { exit !(w > 0 && w < u) }'
+t_check "healthy: 0 once its checks fail" \
+	test "$(metric "supervisor_process_healthy$(lab checked)")" = 0
+t_check "health check failures: counted" \
+	eval '[ "$(metric "supervisor_process_health_check_failures_total$(lab checked)")" -ge 1 ]'
+if command -v promtool >/dev/null; then
+	t_check "promtool: the readiness and health lines too" \
+		eval 'promtool check metrics < "$T/metrics" > "$T/promtool.out" 2>&1 || { cat "$T/promtool.out" >&2; false; }'
+fi
+touch "$T/healthy"
+t_check "checked: healthy again" t_wait 10 eval 'info_json checked | grep -qx healthy'
+scrape
+t_check "healthy: 1 again, the failures still counted" \
+	eval '[ "$(metric "supervisor_process_healthy$(lab checked)")" = 1 ] && [ "$(metric "supervisor_process_health_check_failures_total$(lab checked)")" -ge 1 ]'
 
 ctl reload
 scrape

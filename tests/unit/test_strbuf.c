@@ -45,6 +45,19 @@ main(void)
 	sb_reset(&b);
 	CHECK("reset: empty, memory kept", b.sb_len == 0 && b.sb_cap > 0 &&
 	    b.sb_data[0] == '\0');
+	sb_str(&b, "ab");
+	sb_reserve(&b, 100000);
+	{
+		const char *before = b.sb_data;
+		size_t i;
+
+		CHECK("reserve: room for that much more, the text kept",
+		    b.sb_cap >= 100003 && strcmp(b.sb_data, "ab") == 0);
+		for (i = 0; i < 100000 / 8; i++)
+			sb_add(&b, "01234567", 8);
+		CHECK("reserve: filled, never moved", b.sb_data == before &&
+		    b.sb_len == 100002);
+	}
 	sb_free(&b);
 	CHECK("free: nothing", b.sb_data == NULL && b.sb_cap == 0);
 	return unit_failed;
