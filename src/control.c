@@ -43,7 +43,8 @@
 #include "monotime.h"
 #include "trust.h"
 
-#define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read */
+#define CTL_OUT_MAX	(8 * 1024 * 1024)  /* reply bytes not yet read, */
+#define CTL_OUT_PER	4096		   /* and this per process */
 /*
  * The reply buffers of all clients together: over CTL_OUT_TOTAL_MAX, no
  * request is read from a client with replies it has not read (here or in
@@ -639,6 +640,19 @@ out_free(struct ctl_client *c)
 
 /* Appends bytes to the reply; a client that lets too much pile up is
  * dropped rather than let it grow the daemon. */
+/*
+ * A client's unread reply bytes at most: CTL_OUT_MAX, and CTL_OUT_PER for
+ * each process, so that one reply about every process (getAllProcessInfo,
+ * /metrics: about 1.3 KB each) fits at 10,000 of them.
+ */
+static size_t	out_max = CTL_OUT_MAX;
+
+void
+control_set_processes(size_t n)
+{
+	out_max = CTL_OUT_MAX + n * CTL_OUT_PER;
+}
+
 static void
 out_append(struct ctl_client *c, const char *s, size_t n)
 {
@@ -647,13 +661,13 @@ out_append(struct ctl_client *c, const char *s, size_t n)
 
 	if (c->c_dead)
 		return;
-	if (waiting + n > CTL_OUT_MAX) {
+	if (waiting + n > out_max) {
 		client_drop(c, "does not read its replies", &rl_unread);
 		return;
 	}
 	if (c->c_outoff > 0 && c->c_outlen + n > c->c_outcap) {
 		/* What was written makes room first: no buffer grows past
-		 * CTL_OUT_MAX. */
+		 * out_max. */
 		memmove(c->c_out, c->c_out + c->c_outoff, waiting);
 		c->c_outoff = 0;
 		c->c_outlen = waiting;

@@ -38,6 +38,7 @@ struct control_handler {
 
 void	 control_start(struct ev_loop *loop, const struct control_handler *h);
 void	 control_set_timeout(double seconds);
+void	 control_set_processes(size_t n);
 void	 control_close(void);
 void	 control_unlink(void);
 void	 control_reply(struct ctl_client *c, const char *fmt, ...)

@@ -419,6 +419,7 @@ config_applied(const struct config *cf)
 	watch_follow(cf);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
 	control_set_auth(cf);
+	control_set_processes(proctable_count());
 	events_configure(cf);
 	readiness_socket(cf);
 	depends_recheck();	/* edges may have changed */
@@ -538,6 +539,7 @@ supervise(struct config *cf, const char *path)
 	web_init(loop);
 	metrics_init();
 	control_start(loop, &command_handler);
+	control_set_processes(proctable_count());
 	log_info("supervisor %s started as pid %d (guardian pid %d) with %s "
 	    "(%zu process%s)", SUPERVISOR_VERSION, (int)getpid(),
 	    (int)guardian_pid, path, proctable_count(),
