@@ -67,14 +67,21 @@
 #   probes    idle cost of probes: PROBE_N programs with a tcp health
 #             check every second: the supervisor's context switches per
 #             check over IDLE_SECS
+#   scale     full runs only: SCALE_N (10000) programs started once
+#             (against the floor's start), then status end to end, PSS,
+#             idle context switches, a reload with one program edited,
+#             SIGTERM -> exit; and the teardown of SCALE_TREES (2000)
+#             trees of 3.  SCALE_PEERS ("ours base s6 runit"; supervisord
+#             takes minutes at this size: add it there to run it)
 # Writes bench/results/bench.csv (medians), samples.csv (every sample) and
-# bench.png (gnuplot, when installed).
+# bench.png (gnuplot, when installed).  The table's last column is ours
+# against the floor, where the row has one.
 #
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
 #   ONLY="restart event start teardown idle crash reload control xmlrpc web
-#         output pid1 ready chain probes"   which
+#         output pid1 ready chain probes scale"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -124,7 +131,10 @@ else
 	START_NS=${START_NS:-100 1000}
 	TEAR_N=200 MEM_NS="1 100 1000" IDLE_NS="1 100" CTL_N=1000 OPS_N=200
 	RELOAD_N=1000 RELOAD_RUNS=5 OUT_MB=${OUT_MB:-1024} WEB_N=1000
+	SCALE_N=${SCALE_N-10000} SCALE_TREES=${SCALE_TREES:-2000}
 fi
+SCALE_N=${SCALE_N:-}			# the scale scenario: full runs only
+SCALE_PEERS=${SCALE_PEERS:-ours base s6 runit}	# supervisord: minutes
 WEB_RUNS=${WEB_RUNS:-20}		# page requests timed per round
 # /metrics requests per round: its CPU time, counted in clock ticks
 # (10 ms), needs a hundred of 2 ms to be read to 0.1 ms.
@@ -340,7 +350,7 @@ start() {
 	base)	"$BASE" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
 	supervisord) supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
 	runit)	runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
-	s6)	s6-svscan -c 4000 "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500
+	s6)	s6-svscan -c "${S6_MAX:-4000}" "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500
 	esac
 	SUP_PID=$!
 }
@@ -469,7 +479,7 @@ sc_teardown() {
 	sleep "$SETTLE"	# let every supervisor settle
 	if [ "$how" = teardown ]; then
 		if stop_timed; then
-			sample teardown_ms "$who" "$round" $(( STOP_US / 1000 ))
+			sample "teardown_ms${TEAR_SUFFIX:-}" "$who" "$round" $(( STOP_US / 1000 ))
 			sample teardown_unfinished "$who" "$round" 0
 		else
 			log "teardown/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
@@ -490,7 +500,7 @@ sc_teardown_floor() {
 	export BENCH_TAG=$d
 	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" "$TEAR_N" \
 	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
-		sample teardown_ms floor "$round" $(( us / 1000 ))
+		sample "teardown_ms${TEAR_SUFFIX:-}" floor "$round" $(( us / 1000 ))
 	kill_tagged "$d"
 }
 
@@ -828,6 +838,15 @@ sc_reload() {
 		return
 	fi
 	sleep "$SETTLE"
+	reload_runs "$who" "$round" "$n" "$d" "$file"
+	finish "$d"
+}
+
+# reload_runs WHO ROUND N DIR FILE: RELOAD_RUNS times, program N/2 of the
+# running supervisor's config FILE edited (a new file renamed over it);
+# save -> the edited program's exec, and what else was started.
+reload_runs() {
+	local who=$1 round=$2 n=$3 d=$4 file=$5 i mid s t0 t1 sec nsec
 	mid=$(printf 'p%04d' $(( n / 2 )))
 	for i in $(seq 1 "$RELOAD_RUNS"); do
 		sed "/^\[program:$mid\]/{n;s|.*|command = $BIN/stamp $d/changed $((3000 + i))|}" \
@@ -848,6 +867,50 @@ sc_reload() {
 		sample "reload_starts_$n" "$who" "$round" \
 		    $(( $(starts "$d/stamps") + $(starts "$d/changed") - s ))
 	done
+}
+
+# scale WHO ROUND: SCALE_N programs started once (start, against the
+# floor's), then with all of them up: status end to end (CTL_RUNS times),
+# PSS, context switches while idle, a reload with one program edited
+# (ours and supervisord), and the SIGTERM -> exit of them all.
+sc_scale() {
+	local who=$1 round=$2 n=$SCALE_N d=$W/scale-$1-$2 t0 i before after file
+	export BENCH_TAG=$d
+	configure "$who" "$d" "$n" "$BIN/stamp $d/stamps 3600" 0
+	t0=$(now_us)
+	start "$who" "$d"
+	if ! wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
+		log "scale/$who/$n: only $(starts "$d/stamps") up"
+		finish "$d"
+		return
+	fi
+	sample "start_ms_$n" "$who" "$round" $(( ($(now_us) - t0) / 1000 ))
+	sleep 2		# past start-up work
+	case $who in
+	ours|base|supervisord|runit)
+		for i in $(seq 1 "$CTL_RUNS"); do
+			t0=$(now_us)
+			ctl "$who" "$d" status > /dev/null 2>&1
+			sample "status_ms_$n" "$who" "$round" \
+			    "$(awk -v us=$(( $(now_us) - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+		done ;;
+	esac
+	sample "pss_kb_$n" "$who" "$round" "$(own_pss_kb "$who")"
+	before=($(own_counters "$who"))
+	sleep "$IDLE_SECS"
+	after=($(own_counters "$who"))
+	sample "idle_ctxt_$n" "$who" "$round" $(( after[0] - before[0] ))
+	case $who in
+	ours|base|supervisord)
+		file=$d/ours.ini
+		[ "$who" = supervisord ] && file=$d/supervisord.conf
+		reload_runs "$who" "$round" "$n" "$d" "$file" ;;
+	esac
+	if stop_timed; then
+		sample "stop_ms_$n" "$who" "$round" $(( STOP_US / 1000 ))
+	else
+		log "scale/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
+	fi
 	finish "$d"
 }
 
@@ -1251,6 +1314,24 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "round $round: crash loop"
 		for who in $WHO; do sc_crash "$who" "$round"; done
 	fi
+	if want scale && [ -n "$SCALE_N" ]; then
+		log "round $round: $SCALE_N programs: start, status, memory, reload, stop"
+		for who in $WHO; do
+			case " $SCALE_PEERS " in
+			*" $who "*) S6_MAX=$(( SCALE_N + 100 )) sc_scale "$who" "$round" ;;
+			esac
+		done
+		sc_start_floor "$round" "$SCALE_N"
+		log "round $round: teardown of $SCALE_TREES trees"
+		for who in $WHO; do
+			case " $SCALE_PEERS " in
+			*" $who "*) TEAR_N=$SCALE_TREES TEAR_SUFFIX=_$SCALE_TREES \
+			    S6_MAX=$(( SCALE_TREES + 100 )) \
+			    sc_teardown "$who" "$round" teardown ;;
+			esac
+		done
+		TEAR_N=$SCALE_TREES TEAR_SUFFIX=_$SCALE_TREES sc_teardown_floor "$round"
+	fi
 	if want reload; then
 		log "round $round: reload, $RELOAD_N programs, one edited"
 		for who in $WHO; do sc_reload "$who" "$round" "$RELOAD_N"; done
@@ -1332,6 +1413,14 @@ crash_cpu_ms|crash loop: CPU in ${CRASH_SECS}s, ms
 crash_spawns|crash loop: spawns in ${CRASH_SECS}s
 reload_ms_${RELOAD_N}|reload of $RELOAD_N programs: save -> new exec, ms
 reload_starts_${RELOAD_N}|reload of $RELOAD_N programs: processes started
+start_ms_${SCALE_N:-0}|start $SCALE_N programs, ms
+status_ms_${SCALE_N:-0}|status of $SCALE_N programs, end to end, ms
+pss_kb_${SCALE_N:-0}|memory (PSS) with $SCALE_N programs, kB
+idle_ctxt_${SCALE_N:-0}|idle context switches in ${IDLE_SECS}s, $SCALE_N programs
+reload_ms_${SCALE_N:-0}|reload of $SCALE_N programs: save -> new exec, ms
+reload_starts_${SCALE_N:-0}|reload of $SCALE_N programs: processes started
+stop_ms_${SCALE_N:-0}|SIGTERM -> exit with $SCALE_N programs, ms
+teardown_ms_${SCALE_TREES:-0}|teardown of $SCALE_TREES trees (SIGTERM), ms
 status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
@@ -1374,7 +1463,7 @@ echo "metric,who,median,ratio_to_ours,description" > "$CSV"
 echo
 printf '%-46s' "median of $ROUNDS round(s)"
 for c in $COLS; do printf ' %18s' "$c"; done
-echo
+printf ' %11s\n' "ours/floor"
 seen=" "
 while IFS='|' read -r metric label; do
 	grep -q "^$metric," "$SAMPLES" || continue
@@ -1391,6 +1480,8 @@ while IFS='|' read -r metric label; do
 			elif [[ $metric =~ ^(ready|chain|probe)_ ]]; then
 				txt="n/a (none)"	# no readiness to measure
 			elif [ "$c" = s6 ] && [[ $metric =~ ^(status|stopall|startall)_ ]]; then
+				txt="n/a (per service)"
+			elif [[ $c =~ ^(runit|s6)$ ]] && [[ $metric =~ ^reload_ ]]; then
 				txt="n/a (per service)"
 			elif [ "$c" = runit ] && [[ $metric == output_* ]]; then
 				txt="n/a (svlogd)"
@@ -1411,7 +1502,11 @@ while IFS='|' read -r metric label; do
 			printf ' %18s' "$v (${r}x)"
 		fi
 	done
-	echo
+	# How far this supervisor is from the floor, where there is one.
+	f=$(median "$metric" floor)
+	awk -v a="$base" -v b="$f" 'BEGIN {
+		if (a == "" || b == "" || b == 0) printf " %11s\n", "-";
+		else printf " %10.2fx\n", a / b }'
 done <<< "$ROWS"
 cp "$SAMPLES" "$RESULTS/samples.csv"
 echo
