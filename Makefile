@@ -22,7 +22,7 @@ INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 # libev and inih are linked statically (from the system's .a files): two
 # fewer shared objects to map keeps the daemon's resident memory small.
 LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -Wl,-Bdynamic -lhttp_parser -lexpat \
-	  -lmd -lresolv
+	  -lmd -lresolv -pthread
 
 SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/parse.c src/inifile.c src/config.c \

@@ -406,10 +406,7 @@ signal_cb(struct ev_loop *l, ev_signal *w, int revents)
 static void
 config_changed(void)
 {
-	struct reload_result r;
-
-	reload_run("the config file changed", false, &r);
-	reload_result_free(&r);
+	reload_start("the config file changed");
 }
 
 /* A reload was applied: its files are the ones to watch now. */
@@ -527,7 +524,7 @@ supervise(struct config *cf, const char *path)
 	}
 	teardown_init(loop, teardown_done);
 	capture_set_strip_ansi(cf->cf_strip_ansi);
-	reload_init(cf);
+	reload_init(loop, cf);
 	reload_set_applied(config_applied);
 	watch_start(loop, cf, config_changed);
 	command_init(loop, guardian_pid, begin_teardown);

@@ -6,6 +6,8 @@
  * invalid, empty or missing file changes nothing.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,24 +236,54 @@ log_result(const char *why, const struct reload_result *r, bool dry_run)
 		log_info("reload (%s): %s", why, line);
 }
 
-static void
-reload_apply(const char *why, bool dry_run, struct reload_result *r)
+/* Whether the file is worth loading now; else r says why not. */
+static bool
+reload_may(struct reload_result *r)
 {
-	struct config *cf = NULL;
-	struct step *steps = NULL;
 	struct stat st;
-	size_t nnew = 0, i;
-	long nsteps;
-	char unfit[280];
 
-	memset(r, 0, sizeof(*r));
 	if (process_shutting_down())
 		r->rr_refused = "was not reloaded: the supervisor is "
 		    "shutting down";
 	else if (stat(current->cf_file, &st) == 0 && st.st_size == 0)
 		/* A file truncated for an in-place write, most likely. */
 		r->rr_refused = "is empty (still being written?)";
-	else if ((cf = config_load(current->cf_file, &r->rr_msgs)) == NULL)
+	return r->rr_refused == NULL;
+}
+
+static void	reload_apply_loaded(const char *, bool, struct reload_result *,
+		    struct config *);
+
+static void
+reload_apply(const char *why, bool dry_run, struct reload_result *r)
+{
+	struct config *cf = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (reload_may(r))
+		cf = config_load(current->cf_file, &r->rr_msgs);
+	reload_apply_loaded(why, dry_run, r, cf);
+}
+
+/*
+ * The rest of a reload, once the file is loaded: cf (NULL when it was
+ * not, r->rr_msgs saying why, or r->rr_refused) against the running one.
+ */
+static void
+reload_apply_loaded(const char *why, bool dry_run, struct reload_result *r,
+    struct config *cf)
+{
+	struct step *steps = NULL;
+	size_t nnew = 0, i;
+	long nsteps;
+	char unfit[280];
+
+	if (r->rr_refused == NULL && process_shutting_down())
+		r->rr_refused = "was not reloaded: the supervisor is "
+		    "shutting down";
+	if (r->rr_refused != NULL)
+		;
+	else if (cf == NULL)
 		r->rr_refused = r->rr_msgs.cm_errors > 0 ? "is invalid" :
 		    "was not reloaded: out of memory";
 	else if (!proctable_fits(cf, unfit, sizeof(unfit))) {
@@ -373,10 +405,157 @@ reload_result_free(struct reload_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* ---- loading off the loop ------------------------------------------- */
+
+/*
+ * A reload the config watch asks for is loaded by a thread of its own
+ * (config_load touches nothing of the loop's: it reads files and builds
+ * a new struct config), so the loop goes on answering clients and
+ * reaping while 10,000 programs are parsed (about 100 ms); the loop
+ * applies the result (ev_async).  One load at a time: a change during a
+ * load loads again once it is done.  A reload a client asks for runs as
+ * before, on the loop (its reply waits for it anyway), after any load in
+ * flight is done.  Only one thread ever runs config_load, so its
+ * getpwnam and the like need not be reentrant.
+ */
+struct load_job {
+	pthread_t		 lj_thread;
+	char			*lj_file;
+	char			*lj_why;
+	struct config		*lj_config;	/* NULL: see lj_msgs */
+	struct config_msgs	 lj_msgs;
+};
+
+static struct ev_loop	*loop;
+static ev_async		 load_done;
+static struct load_job	*job;		/* the load in flight, or NULL */
+static bool		 load_again;	/* a change came during it */
+
+static void *
+load_main(void *arg)
+{
+	struct load_job *j = arg;
+
+	j->lj_config = config_load(j->lj_file, &j->lj_msgs);
+	ev_async_send(loop, &load_done);
+	return NULL;
+}
+
+/* Waits for the load in flight; returns it (the caller frees it). */
+static struct load_job *
+load_join(void)
+{
+	struct load_job *j = job;
+
+	if (j == NULL)
+		return NULL;
+	(void)pthread_join(j->lj_thread, NULL);
+	job = NULL;
+	return j;
+}
+
+static void
+load_free(struct load_job *j)
+{
+	if (j == NULL)
+		return;
+	config_free(j->lj_config);
+	config_msgs_free(&j->lj_msgs);
+	free(j->lj_file);
+	free(j->lj_why);
+	free(j);
+}
+
+/* A reload that runs on the loop: the load in flight is dropped. */
+static void
+load_drop(void)
+{
+	load_free(load_join());
+	load_again = false;
+}
+
+static void
+load_done_cb(struct ev_loop *l, ev_async *w, int revents)
+{
+	struct reload_result r;
+	struct load_job *j;
+
+	(void)l;
+	(void)w;
+	(void)revents;
+	if ((j = load_join()) == NULL)
+		return;		/* dropped by a reload on the loop */
+	memset(&r, 0, sizeof(r));
+	r.rr_msgs = j->lj_msgs;
+	memset(&j->lj_msgs, 0, sizeof(j->lj_msgs));
+	reload_apply_loaded(j->lj_why, false, &r, j->lj_config);
+	j->lj_config = NULL;	/* r holds it now */
+	reload_result_free(&r);
+	service_reloaded();
+	if (load_again) {
+		load_again = false;
+		reload_start(j->lj_why);
+	}
+	load_free(j);
+}
+
+/*
+ * Loads the config file again off the loop and applies it when loaded,
+ * as reload_run does (why names the trigger, for the log).  Falls back to
+ * reload_run where a thread cannot be had.
+ */
+void
+reload_start(const char *why)
+{
+	struct reload_result r;
+	struct load_job *j;
+	sigset_t all, old;
+	int err;
+
+	if (job != NULL) {
+		load_again = true;
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	if (!reload_may(&r)) {
+		reload_apply_loaded(why, false, &r, NULL);
+		reload_result_free(&r);
+		return;
+	}
+	if (loop == NULL || (j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->lj_file = strdup(current->cf_file)) == NULL ||
+	    (j->lj_why = strdup(why)) == NULL) {
+		if (loop != NULL && j != NULL)
+			load_free(j);
+		reload_run(why, false, &r);
+		reload_result_free(&r);
+		return;
+	}
+	service_reloading();
+	/* No signal for this thread: the loop takes them (signalfd). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&j->lj_thread, NULL, load_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		log_warnx("reload: no thread to load the config in (%s); "
+		    "loading it in the loop", strerror(err));
+		load_free(j);
+		reload_apply(why, false, &r);
+		service_reloaded();
+		reload_result_free(&r);
+		return;
+	}
+	job = j;
+}
+
 /* The config the daemon starts with; reload holds its own reference. */
 void
-reload_init(struct config *cf)
+reload_init(struct ev_loop *l, struct config *cf)
 {
+	loop = l;
+	ev_async_init(&load_done, load_done_cb);
+	ev_async_start(loop, &load_done);
 	current = config_ref(cf);
 }
 
@@ -396,6 +575,9 @@ reload_set_applied(void (*fn)(const struct config *cf))
 void
 reload_free(void)
 {
+	load_drop();
+	if (loop != NULL)
+		ev_async_stop(loop, &load_done);
 	config_free(current);
 	current = NULL;
 	applied = NULL;
@@ -410,8 +592,12 @@ void
 reload_run(const char *why, bool dry_run, struct reload_result *r)
 {
 	/* The service manager hears of it (RELOADING=1, then READY=1). */
-	if (!dry_run)
+	if (!dry_run) {
+		if (job != NULL)
+			service_reloaded();	/* the load dropped */
+		load_drop();
 		service_reloading();
+	}
 	reload_apply(why, dry_run, r);
 	if (!dry_run)
 		service_reloaded();

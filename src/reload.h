@@ -6,6 +6,8 @@
 #ifndef SUPERVISOR_RELOAD_H
 #define SUPERVISOR_RELOAD_H
 
+#include <ev.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,7 +40,8 @@ struct reload_result {
 	size_t		 rr_unchanged;
 };
 
-void	reload_init(struct config *cf);
+void	reload_init(struct ev_loop *loop, struct config *cf);
+void	reload_start(const char *why);
 struct config *reload_current(void);
 void	reload_set_applied(void (*fn)(const struct config *cf));
 void	reload_run(const char *why, bool dry_run, struct reload_result *r);
