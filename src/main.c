@@ -22,6 +22,7 @@
 #include "client.h"
 #include "command.h"
 #include "config.h"
+#include "ctl.h"
 #include "control.h"
 #include "daemon.h"
 #include "depends.h"
@@ -1009,6 +1010,10 @@ main(int argc, char *argv[])
 	log_init("supervisor");
 	as_supervisord = strcmp(name != NULL ? name + 1 : argv[0],
 	    "supervisord") == 0;
+	/* Under supervisorctl's name: supervisorctl (ctl.c). */
+	if (strcmp(name != NULL ? name + 1 : argv[0], "supervisorctl") == 0)
+		return ctl_main(argc, argv, find_config(NULL, argv[0], tried,
+		    sizeof(tried)));
 	config_options_init(&co);
 	/* Relative paths in the config, on every reload too, are from here. */
 	if ((cwd = getcwd(NULL, 0)) != NULL) {
