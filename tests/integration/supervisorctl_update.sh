@@ -16,7 +16,7 @@ t_check "maintail: our log's lines" grep -q 'spawned' "$T/ours/out"
 t_check "maintail: exit 0" grep -qx 'exit 0' "$T/ours/out"
 
 # update: b leaves the group; c is removed; d is added.
-for who in ours theirs; do
+for who in ours mine theirs; do
 	sed -i -e 's/^programs = a,b$/programs = a/' \
 	    -e 's/^\[program:c\]$/[program:d]/' "$T/$who/sup.conf"
 done
@@ -25,6 +25,7 @@ SORTED=1 sctl_both "update" update
 # b, out of its group now, restarted; startsecs = 1.
 b_running() { sctl "$1" status b; grep -q RUNNING "$T/$1/out"; }
 t_check "update: b RUNNING again under ours" t_wait 20 b_running ours
+t_check "update: b RUNNING again under mine" t_wait 20 b_running mine
 t_check "update: b RUNNING again under supervisord" t_wait 20 b_running theirs
 sctl_both "status after update" status
 sctl_both "remove a running group" remove d
@@ -41,6 +42,7 @@ sctl_both "shutdown" shutdown
 t_check "shutdown: ours exits 0" t_wait 20 eval '! kill -0 $SUP_PID 2>/dev/null'
 wait "$SUP_PID"
 t_check "shutdown: exit status 0" test $? = 0
+t_check "shutdown: mine exits" t_wait 20 eval '! kill -0 $MINE_PID 2>/dev/null'
 t_check "shutdown: supervisord exits" t_wait 20 eval '! kill -0 $THEIR_PID 2>/dev/null'
 wait "$THEIR_PID"
 t_check "nothing left" t_wait 10 no_program_left
