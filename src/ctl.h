@@ -29,6 +29,8 @@ struct ctl {
 	char		*ct_pass;
 	bool		 ct_interactive; /* the shell: shutdown and reload ask */
 	bool		 ct_quit;	/* quit, exit or end of input */
+	bool		 ct_raised;	/* upcheck met an error it did not
+					   expect (not status's exit 4) */
 	int		 ct_exit;	/* the exit status so far */
 };
 

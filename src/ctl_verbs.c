@@ -136,7 +136,9 @@ call_s(struct ctl *ct, const char *method, const char *s1, const char *s2,
 	return r;
 }
 
-/* The server is there and speaks supervisord's API (upcheck). */
+/* The server is there and speaks supervisord's API (upcheck).  false
+ * when it said why not; an error it raises (supervisorctl's exception:
+ * exit 1 whatever the verb) sets ct_raised too. */
 static bool
 upcheck(struct ctl *ct)
 {
@@ -163,9 +165,10 @@ upcheck(struct ctl *ct)
 		    "[rpcinterface:supervisor] section is enabled in the "
 		    "configuration file (see sample.conf).");
 		ct->ct_exit = CTL_X_UNIMPLEMENTED;
-	} else if (r == CALL_FAULT)
+	} else if (r == CALL_FAULT) {
 		ctl_unexpected(ct, &a);
-	else if (ct->ct_rpc.rc_error == RPCC_CONNECT &&
+		ct->ct_raised = true;
+	} else if (ct->ct_rpc.rc_error == RPCC_CONNECT &&
 	    ct->ct_rpc.rc_errno == ECONNREFUSED) {
 		printf("%s refused connection\n", ct->ct_url);
 		ct->ct_exit = CTL_X_PRIVILEGES;
@@ -173,8 +176,10 @@ upcheck(struct ctl *ct)
 	    ct->ct_rpc.rc_errno == ENOENT) {
 		printf("%s no such file\n", ct->ct_url);
 		ct->ct_exit = CTL_X_NOT_RUNNING;
-	} else
+	} else {
 		ctl_broken(ct);
+		ct->ct_raised = true;
+	}
 	ctl_answer_free(&a);
 	return ok;
 }
@@ -473,8 +478,10 @@ do_status(struct ctl *ct, const struct words *ws)
 	bool bad;
 	int i;
 
+	ct->ct_raised = false;
 	if (!upcheck(ct)) {
-		ct->ct_exit = CTL_X_STATUS_UNKNOWN;
+		if (!ct->ct_raised)
+			ct->ct_exit = CTL_X_STATUS_UNKNOWN;
 		return;
 	}
 	if (call_s(ct, "supervisor.getAllProcessInfo", NULL, NULL, &a) !=
