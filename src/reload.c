@@ -26,6 +26,7 @@ enum action {
 	ACT_ADD,		/* new: start if autostart */
 	ACT_REVIVE,		/* removed earlier, still stopping, back now */
 	ACT_RETIRE,		/* removed */
+	ACT_UNTOUCHED,		/* another group's: left as it runs */
 };
 
 struct step {
@@ -64,13 +65,25 @@ replace_what(struct process *p, const struct program_config *pg)
 	return RELOAD_KEPT_DOWN;
 }
 
+/* Whether a reload of group only (NULL: all) touches this process, by
+ * the group it runs in now. */
+static bool
+outside(const char *only, struct process *p)
+{
+	return only != NULL && strcmp(process_group(p), only) != 0;
+}
+
 /*
  * Compares cf with the running table: one step per process of cf (in
  * its order) and one per removed process, and the result's items.
- * Returns the number of steps, or -1 when out of memory.
+ * With only set, the changes of that group alone (supervisord's
+ * addProcessGroup): a process of another group is left untouched, one
+ * new in another group is not added, and one that leaves the group is
+ * removed.  Returns the number of steps, or -1 when out of memory.
  */
 static long
-plan(struct config *cf, struct step *steps, struct reload_result *r)
+plan(struct config *cf, const char *only, struct step *steps,
+    struct reload_result *r)
 {
 	const struct program_config *pg, *old_pg;
 	const struct proc_config *pc, *old_pc;
@@ -91,7 +104,23 @@ plan(struct config *cf, struct step *steps, struct reload_result *r)
 			pc = &pg->pg_procs[j];
 			steps[k].s_program = pg;
 			steps[k].s_config = pc;
-			if ((p = proctable_by_name(pc->pcf_name)) == NULL) {
+			p = proctable_by_name(pc->pcf_name);
+			if (only != NULL && strcmp(pg->pg_group, only) != 0) {
+				/* Another group's: as it is, or gone from
+				 * this group; never added here. */
+				if (p == NULL || p->p_retired)
+					continue;
+				seen[p->p_index] = true;
+				steps[k].s_proc = p;
+				if (outside(only, p))
+					steps[k++].s_action = ACT_UNTOUCHED;
+				else {
+					steps[k++].s_action = ACT_RETIRE;
+					add_item(r, p->p_name, RELOAD_REMOVED);
+				}
+				continue;
+			}
+			if (p == NULL) {
 				steps[k].s_proc = NULL;
 				steps[k++].s_action = ACT_ADD;
 				add_item(r, pc->pcf_name, RELOAD_ADDED);
@@ -122,6 +151,10 @@ plan(struct config *cf, struct step *steps, struct reload_result *r)
 		if (seen[p->p_index] || p->p_retired)
 			continue;
 		steps[k].s_proc = p;
+		if (outside(only, p)) {
+			steps[k++].s_action = ACT_UNTOUCHED;
+			continue;
+		}
 		steps[k++].s_action = ACT_RETIRE;
 		add_item(r, p->p_name, RELOAD_REMOVED);
 	}
@@ -189,6 +222,7 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 				process_start(s->s_proc);
 			break;
 		case ACT_RETIRE:
+		case ACT_UNTOUCHED:
 			break;
 		}
 	}
@@ -235,7 +269,8 @@ log_result(const char *why, const struct reload_result *r, bool dry_run)
 }
 
 static void
-reload_apply(const char *why, bool dry_run, struct reload_result *r)
+reload_apply(const char *why, const char *only, bool dry_run,
+    struct reload_result *r)
 {
 	struct config *cf = NULL;
 	struct step *steps = NULL;
@@ -260,10 +295,11 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 		    sizeof(*r->rr_items));
 		steps = calloc(nnew + proctable_count() + 1, sizeof(*steps));
 		if (r->rr_items == NULL || steps == NULL ||
-		    (nsteps = plan(cf, steps, r)) == -1)
+		    (nsteps = plan(cf, only, steps, r)) == -1)
 			r->rr_refused = "was not reloaded: out of memory";
 		else {
-			daemon_settings(cf, r);
+			if (only == NULL)
+				daemon_settings(cf, r);
 			if (!dry_run && apply(cf, steps, (size_t)nsteps,
 			    nnew) == -1)
 				r->rr_refused = "was not reloaded: out of "
@@ -283,7 +319,8 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
 		reloads_applied++;
 	log_result(why, r, dry_run);
 	r->rr_config = cf;	/* the items' names are in it */
-	if (cf == NULL || dry_run || r->rr_refused != NULL)
+	/* One group applied: the rest still runs on the config it had. */
+	if (cf == NULL || dry_run || r->rr_refused != NULL || only != NULL)
 		return;
 	/* The settings a running supervisor takes up. */
 	log_set_level(cf->cf_loglevel);
@@ -406,7 +443,20 @@ reload_run(const char *why, bool dry_run, struct reload_result *r)
 	/* The service manager hears of it (RELOADING=1, then READY=1). */
 	if (!dry_run)
 		service_reloading();
-	reload_apply(why, dry_run, r);
+	reload_apply(why, NULL, dry_run, r);
 	if (!dry_run)
 		service_reloaded();
+}
+
+/*
+ * As reload_run, but only group's changes are applied (its processes
+ * added, changed, removed as the file says); every other process goes
+ * on as it runs.  The supervisor's own settings are not taken up.
+ */
+void
+reload_run_group(const char *why, const char *group, struct reload_result *r)
+{
+	service_reloading();
+	reload_apply(why, group, false, r);
+	service_reloaded();
 }

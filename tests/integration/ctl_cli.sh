@@ -56,7 +56,8 @@ t_check "clear nosuch: no such process, exit 1" \
 ctl reread
 t_check "reread: nothing changed" out_has "No config updates to processes"
 
-# web and c both change, d comes.
+# web and c both change, d comes: update web applies web's change alone.
+c_pid=$(pid_of c)
 a_pid=$(pid_of web:a)
 sed -i -e '/^\[program:a\]$/,/^$/s/sleep 1000/sleep 1001/' \
     -e '/^\[program:c\]$/,/^$/s/sleep 1000/sleep 1002/' "$T/supervisor.ini"
@@ -70,11 +71,19 @@ t_check "update web: web alone" \
 	test "$OUT" = $'web: stopped\nweb: updated process group'
 t_check "update web: a runs its new command" \
 	t_wait 20 eval 'state_is a RUNNING && [ "$(pid_of web:a)" != "$a_pid" ]'
+t_check "update web: c untouched" test "$(pid_of c)" = "$c_pid"
+t_check "update web: d not added" eval '! names | grep -qw d'
+ctl reread
+t_check "reread after: c and d still to do" \
+	test "$OUT" = $'c: changed\nd: available'
 ctl update nosuch
 t_check "update nosuch: no such group, exit 1" \
 	eval '[ "$RC" = 1 ] && out_has "ERROR: no such group: nosuch"'
 ctl update
-t_check "update: exit 0" test "$RC" = 0
+t_check "update: the rest" \
+	test "$OUT" = $'c: stopped\nc: updated process group\nd: added process group'
+t_check "update: c runs its new command" \
+	t_wait 20 eval 'state_is c RUNNING && [ "$(pid_of c)" != "$c_pid" ]'
 t_check "update: d runs" t_wait 20 state_is d RUNNING
 ctl remove d
 t_check "remove a running group: refused, exit 1" \

@@ -2,7 +2,7 @@
 # Debian's supervisorctl against this supervisor and against supervisord
 # 4.2.5 on the same config, as supervisorctl.sh: reread and update (a
 # program leaves its group, one goes, one comes), add, remove, avail,
-# maintail, version, shutdown.
+# maintail, version, shutdown; update GROUP applying that group alone.
 . "$(dirname "$0")/../lib.sh"
 
 if ! [ -x /usr/bin/supervisorctl ] || ! [ -x /usr/bin/supervisord ]; then
@@ -34,6 +34,17 @@ sctl_both "remove" remove d
 sctl_both "add it back" add d
 sctl_both "add it again" add d
 sctl_both "avail after" avail
+# update GROUP: that group's changes alone; e, new, waits for its own.
+for who in ours mine theirs; do
+	sed -i '/^\[program:a\]$/,/^$/s/sleep 1000/sleep 1001/' "$T/$who/sup.conf"
+	printf '\n[program:e]\ncommand = sleep 1000\nstartsecs = 0\n' \
+	    >> "$T/$who/sup.conf"
+done
+sctl_both "reread: web changed, e available" reread
+sctl_both "update web" update web
+sctl_both "reread: e still available" reread
+sctl_both "update e" update e
+sctl_both "update: nothing left" update
 # version: each its own.
 sctl ours version
 t_check "version: ours" grep -qx "$("$SUPERVISOR" --version | awk '{print $NF}')" \
