@@ -451,7 +451,7 @@ client_run(const char *config_path, const char *sock_arg, int argc,
 	if (is_borrowed(cmd)) {
 		if ((path = find_socket(config_path, sock_arg)) == NULL)
 			return 1;
-		code = ctl_borrowed(path, argc, argv);
+		code = ctl_borrowed(config_path, path, argc, argv);
 		free(path);
 		return code;
 	}

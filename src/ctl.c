@@ -214,6 +214,34 @@ dup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
+/*
+ * The credentials for cf's server: [supervisorctl]'s, else (the server
+ * being the socket the file gives) [unix_http_server]'s, unless its
+ * password is only a {SHA} digest.
+ */
+static void
+credentials(const struct config *cf, bool own_socket, char **user,
+    char **pass)
+{
+	const struct http_config *hc;
+
+	if (cf == NULL)
+		return;
+	hc = &cf->cf_unix_http;
+	if (*user == NULL && *pass == NULL && cf->cf_ctl.cc_username == NULL &&
+	    cf->cf_ctl.cc_password == NULL && own_socket &&
+	    hc->hc_password != NULL && strncmp(hc->hc_password, "{SHA}", 5)
+	    != 0) {
+		*user = dup_or_null(hc->hc_username);
+		*pass = dup_or_null(hc->hc_password);
+		return;
+	}
+	if (*user == NULL)
+		*user = dup_or_null(cf->cf_ctl.cc_username);
+	if (*pass == NULL)
+		*pass = dup_or_null(cf->cf_ctl.cc_password);
+}
+
 int
 ctl_main(int argc, char **argv, const char *default_config)
 {
@@ -278,10 +306,10 @@ ctl_main(int argc, char **argv, const char *default_config)
 		config_msgs_free(&msgs);
 	}
 	memset(&ct, 0, sizeof(ct));
-	ct.ct_user = dup_or_null(user != NULL ? user : cf != NULL ?
-	    cf->cf_ctl.cc_username : NULL);
-	ct.ct_pass = dup_or_null(pass != NULL ? pass : cf != NULL ?
-	    cf->cf_ctl.cc_password : NULL);
+	ct.ct_user = dup_or_null(user);
+	ct.ct_pass = dup_or_null(pass);
+	credentials(cf, url == NULL && cf != NULL && cf->cf_ctl.cc_serverurl ==
+	    NULL, &ct.ct_user, &ct.ct_pass);
 	if (cf != NULL && cf->cf_ctl.cc_prompt != NULL)
 		prompt = cf->cf_ctl.cc_prompt;
 	if (history == NULL && cf != NULL)
@@ -333,21 +361,34 @@ ctl_main(int argc, char **argv, const char *default_config)
 
 /*
  * supervisor avail, reread, update, add, remove, clear, maintail, fg:
- * supervisorctl's verbs, said over HTTP on the control socket, with
- * supervisorctl's output and exit statuses.
+ * supervisorctl's verbs, said over HTTP on the control socket (with the
+ * credentials config_path gives it), with supervisorctl's output and
+ * exit statuses.
  */
 int
-ctl_borrowed(const char *socket_path, int argc, char **argv)
+ctl_borrowed(const char *config_path, const char *socket_path, int argc,
+    char **argv)
 {
+	struct config_msgs msgs;
+	struct config *cf = NULL;
 	struct ctl ct;
 	char *url, *line;
 	int code;
 
 	memset(&ct, 0, sizeof(ct));
-	if (asprintf(&url, "unix://%s", socket_path) == -1)
+	if (config_path != NULL) {
+		cf = config_load_daemon(config_path, &msgs);
+		config_msgs_free(&msgs);
+		credentials(cf, true, &ct.ct_user, &ct.ct_pass);
+		config_free(cf);
+	}
+	if (asprintf(&url, "unix://%s", socket_path) == -1) {
+		ctl_free(&ct);
 		return CTL_X_GENERIC;
+	}
 	if (ctl_open(&ct, url) == -1) {
 		free(url);
+		ctl_free(&ct);
 		return CTL_X_GENERIC;
 	}
 	free(url);

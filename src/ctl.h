@@ -38,7 +38,8 @@ int	ctl_main(int argc, char **argv, const char *default_config);
 int	ctl_open(struct ctl *ct, const char *url);
 void	ctl_onecmd(struct ctl *ct, const char *line);
 bool	ctl_is_verb(const char *word);
-int	ctl_borrowed(const char *socket_path, int argc, char **argv);
+int	ctl_borrowed(const char *config_path, const char *socket_path,
+	    int argc, char **argv);
 
 /* The verbs that follow a stream (ctl_follow.c). */
 void	ctl_tailf(struct ctl *ct, const char *path);

@@ -3,7 +3,8 @@
 # the comparisons of supervisorctl*.sh: its shell on a terminal (the
 # status first, the prompt of [supervisorctl] prompt=, a history file),
 # no Python needed (PATH without python3), Basic auth over TCP against
-# Debian's supervisorctl, and hostile servers (garbage, a huge body, an
+# Debian's supervisorctl, [unix_http_server]'s credentials when no
+# serverurl is given, and hostile servers (garbage, a huge body, an
 # endless one, no answer at all, XML that is not XML-RPC): each a clear
 # error and an exit, never a hang or a crash.
 . "$(dirname "$0")/../lib.sh"
@@ -18,8 +19,12 @@ port = 127.0.0.1:$port
 username = user
 password = secret
 
+[unix_http_server]
+file = $T/supervisor.sock
+username = local
+password = secret2
+
 [supervisorctl]
-serverurl = unix://$T/supervisor.sock
 prompt = mine
 
 [program:a]
@@ -41,6 +46,14 @@ mctl() {
 mctl -c "$T/supervisor.ini" status
 t_check "status: supervisorctl's line" \
 	eval 'out_matches "^a +RUNNING +pid [0-9]+, uptime " && [ "$RC" = 0 ]'
+# No serverurl: the socket of [unix_http_server], with its credentials;
+# the own command line's borrowed verbs use them too.
+mctl -s "unix://$T/supervisor.sock" status
+t_check "the socket without credentials: refused" \
+	eval 'out_has "Server requires authentication" && [ "$RC" = 1 ]'
+ctl -c "$T/supervisor.ini" avail
+t_check "supervisor avail: with [unix_http_server]'s credentials" \
+	eval '[ "$RC" = 0 ] && out_matches "^a +in use +auto"'
 mctl -c "$T/supervisor.ini" status nosuch
 t_check "status nosuch: exit 4" \
 	eval 'out_has "nosuch: ERROR (no such process)" && [ "$RC" = 4 ]'
@@ -116,6 +129,7 @@ check_hostile() {
 	local name=$1 want=$2
 	mctl -s "unix://$T/hostile.sock" version
 	t_check "$name: exit 1" test "$RC" = 1
+	out_matches "$want" || echo "it said: $OUT"
 	t_check "$name: says so ($want)" out_matches "$want"
 	t_check "$name: within the timeout" test "$MS" -lt 30000
 }
@@ -131,9 +145,10 @@ hostile_done
 hostile 'exec sleep 30'
 check_hostile "no answer" "no answer in time"
 hostile_done
-# body: a whole response with this body.
+# body: a whole response with this body (the connection held open after
+# it: socat might close it before the last bytes are through otherwise).
 body() {
-	printf 'cat > /dev/null &\nb=%q\nprintf "HTTP/1.1 200 OK\\r\\nContent-Length: %%d\\r\\n\\r\\n%%s" ${#b} "$b"' "$1"
+	printf 'cat > /dev/null &\nb=%q\nprintf "HTTP/1.1 200 OK\\r\\nContent-Length: %%d\\r\\n\\r\\n%%s" ${#b} "$b"\nexec sleep 10' "$1"
 }
 hostile "$(body '<methodResponse><a/></methodResponse>')"
 check_hostile "not XML-RPC" "not an XML-RPC response"
