@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "proctable.h"
 
 #define API_VERSION	"3.0"
 
@@ -206,23 +207,6 @@ print_namespec(const char *group, const char *name)
 		printf("%s:%s", group, name != NULL ? name : "None");
 }
 
-/* supervisord's split_namespec: "g:n", "g:*" or "g:" (name NULL), "n". */
-static void
-split_namespec(const char *spec, char *group, size_t glen,
-    const char **name)
-{
-	const char *colon = strchr(spec, ':');
-
-	if (colon == NULL) {
-		snprintf(group, glen, "%s", spec);
-		*name = spec;
-		return;
-	}
-	snprintf(group, glen, "%.*s", (int)(colon - spec), spec);
-	*name = colon[1] == '\0' || strcmp(colon + 1, "*") == 0 ? NULL :
-	    colon + 1;
-}
-
 /* One result of a start/stop/signal/clear of many: its line. */
 enum result_kind { RK_START, RK_STOP, RK_SIGNAL, RK_CLEAR };
 
@@ -338,7 +322,7 @@ operate(struct ctl *ct, enum result_kind kind, const char *sig,
 		return;
 	}
 	for (i = first; i < ws->n; i++) {
-		split_namespec(ws->w[i], group, sizeof(group), &name);
+		proctable_split_spec(ws->w[i], group, sizeof(group), &name);
 		if (name == NULL) {
 			r = call_s(ct, group_m[kind], group, sig, &a);
 			if (r == CALL_OK)
@@ -375,45 +359,42 @@ operate(struct ctl *ct, enum result_kind kind, const char *sig,
 	}
 }
 
+/* upcheck, then a name at least: false once it said what is wrong. */
+static bool
+names_given(struct ctl *ct, const struct words *ws, const char *verb,
+    int status)
+{
+	if (!upcheck(ct))
+		return false;
+	if (ws->n > 0)
+		return true;
+	printf("Error: %s requires a process name\n", verb);
+	ct->ct_exit = status;
+	ctl_help_verb(verb);
+	return false;
+}
+
 static void
 do_start(struct ctl *ct, const struct words *ws)
 {
-	if (!upcheck(ct))
+	if (!names_given(ct, ws, "start", CTL_X_INVALID_ARGS))
 		return;
-	if (ws->n == 0) {
-		ctl_output("Error: start requires a process name");
-		ct->ct_exit = CTL_X_INVALID_ARGS;
-		ctl_help_verb("start");
-		return;
-	}
 	operate(ct, RK_START, NULL, ws, 0);
 }
 
 static void
 do_stop(struct ctl *ct, const struct words *ws)
 {
-	if (!upcheck(ct))
+	if (!names_given(ct, ws, "stop", CTL_X_GENERIC))
 		return;
-	if (ws->n == 0) {
-		ctl_output("Error: stop requires a process name");
-		ct->ct_exit = CTL_X_GENERIC;
-		ctl_help_verb("stop");
-		return;
-	}
 	operate(ct, RK_STOP, NULL, ws, 0);
 }
 
 static void
 do_restart(struct ctl *ct, const struct words *ws)
 {
-	if (!upcheck(ct))
+	if (!names_given(ct, ws, "restart", CTL_X_GENERIC))
 		return;
-	if (ws->n == 0) {
-		ctl_output("Error: restart requires a process name");
-		ct->ct_exit = CTL_X_GENERIC;
-		ctl_help_verb("restart");
-		return;
-	}
 	do_stop(ct, ws);
 	do_start(ct, ws);
 }
@@ -440,27 +421,29 @@ is_stopped_state(long long state)
 	return state == 0 || state == 100 || state == 200 || state == 1000;
 }
 
+/* A process info's (or config info's) make_namespec, in buf. */
+static size_t
+namespec_of(const struct xr_value *info, char *buf, size_t len)
+{
+	const char *group = str_of(info, "group"), *name = str_of(info,
+	    "name");
+	int n = strcmp(group, name) == 0 ? snprintf(buf, len, "%s", name) :
+	    snprintf(buf, len, "%s:%s", group, name);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
 static void
 show_statuses(const struct xr_value **infos, size_t n)
 {
 	size_t i, len, maxlen = 30;
 	char spec[1024];
 
-	for (i = 0; i < n; i++) {
-		len = (size_t)snprintf(spec, sizeof(spec), "%s%s%s",
-		    strcmp(str_of(infos[i], "group"), str_of(infos[i], "name"))
-		    == 0 ? "" : str_of(infos[i], "group"),
-		    strcmp(str_of(infos[i], "group"), str_of(infos[i], "name"))
-		    == 0 ? "" : ":", str_of(infos[i], "name"));
-		if (len > maxlen)
+	for (i = 0; i < n; i++)
+		if ((len = namespec_of(infos[i], spec, sizeof(spec))) > maxlen)
 			maxlen = len;
-	}
 	for (i = 0; i < n; i++) {
-		snprintf(spec, sizeof(spec), "%s%s%s",
-		    strcmp(str_of(infos[i], "group"), str_of(infos[i], "name"))
-		    == 0 ? "" : str_of(infos[i], "group"),
-		    strcmp(str_of(infos[i], "group"), str_of(infos[i], "name"))
-		    == 0 ? "" : ":", str_of(infos[i], "name"));
+		namespec_of(infos[i], spec, sizeof(spec));
 		printf("%-*s%-10s%s\n", (int)maxlen + 3, spec,
 		    str_of(infos[i], "statename"),
 		    str_of(infos[i], "description"));
@@ -504,7 +487,7 @@ do_status(struct ctl *ct, const struct words *ws)
 			match[n++] = all->xv_items[j];
 	} else
 		for (i = 0; i < ws->n; i++) {
-			split_namespec(ws->w[i], group, sizeof(group), &name);
+			proctable_split_spec(ws->w[i], group, sizeof(group), &name);
 			bad = true;
 			for (j = 0; j < all->xv_n; j++) {
 				if (strcmp(str_of(all->xv_items[j], "group"),
@@ -813,11 +796,7 @@ do_avail(struct ctl *ct, const struct words *ws)
 	if (r == CALL_OK && a.an_value->xv_type == XR_ARRAY)
 		for (i = 0; i < a.an_value->xv_n; i++) {
 			ci = a.an_value->xv_items[i];
-			snprintf(spec, sizeof(spec), "%s%s%s",
-			    strcmp(str_of(ci, "group"), str_of(ci, "name")) ==
-			    0 ? "" : str_of(ci, "group"),
-			    strcmp(str_of(ci, "group"), str_of(ci, "name")) ==
-			    0 ? "" : ":", str_of(ci, "name"));
+			namespec_of(ci, spec, sizeof(spec));
 			printf("%-32s %-9s %-9s %lld:%lld\n", spec,
 			    ctl_int_of(ci, "inuse") ? "in use" : "avail",
 			    ctl_int_of(ci, "autostart") ? "auto" : "manual",
@@ -1115,14 +1094,8 @@ do_clear(struct ctl *ct, const struct words *ws)
 	const char *name;
 	int i;
 
-	if (!upcheck(ct))
+	if (!names_given(ct, ws, "clear", CTL_X_GENERIC))
 		return;
-	if (ws->n == 0) {
-		ctl_output("Error: clear requires a process name");
-		ct->ct_exit = CTL_X_GENERIC;
-		ctl_help_verb("clear");
-		return;
-	}
 	if (words_has(ws, "all")) {
 		r = call_s(ct, "supervisor.clearAllProcessLogs", NULL, NULL,
 		    &a);
@@ -1136,7 +1109,7 @@ do_clear(struct ctl *ct, const struct words *ws)
 		return;
 	}
 	for (i = 0; i < ws->n; i++) {
-		split_namespec(ws->w[i], group, sizeof(group), &name);
+		proctable_split_spec(ws->w[i], group, sizeof(group), &name);
 		r = call_s(ct, "supervisor.clearProcessLogs", ws->w[i], NULL,
 		    &a);
 		if (r == CALL_ERROR) {

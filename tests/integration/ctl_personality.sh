@@ -58,19 +58,10 @@ mctl -c "$T/supervisor.ini" status nosuch
 t_check "status nosuch: exit 4" \
 	eval 'out_has "nosuch: ERROR (no such process)" && [ "$RC" = 4 ]'
 # No python3 anywhere on PATH: a C program needs none.
-mctl() { :; }
 OUT=$(env PATH=/nonexistent "$SCTL_MINE" -c "$T/supervisor.ini" pid a 2>&1)
 RC=$?
 t_check "PATH without python3: pid a" \
 	eval '[ "$RC" = 0 ] && [ "$OUT" = "$(pid_of a)" ]'
-mctl() {
-	local t0
-	t0=$(now_ms)
-	timeout 60 "$SCTL_MINE" "$@" > "$T/m.out" 2>&1
-	RC=$?
-	MS=$(( $(now_ms) - t0 ))
-	OUT=$(< "$T/m.out")
-}
 
 # Basic auth over TCP: the same answers as Debian's supervisorctl's.
 both_auth() {
