@@ -243,17 +243,45 @@ config_sink_init(struct loader *ld, struct inifile_sink *sink)
  * is needed before the groups are loaded: %(group_name)s is x there, as
  * supervisord expands it); program itself when none does.
  */
+/*
+ * The positions of the [group:x] sections, found again only when sections
+ * were added since: a config of 10,000 programs would otherwise scan its
+ * 10,000 sections for each of them.  Returns false out of memory.
+ */
+static bool
+raw_groups(struct loader *ld)
+{
+	size_t i, n = 0, *v;
+
+	if (ld->ld_groups_at == ld->ld_nsections && ld->ld_nsections > 0)
+		return true;
+	for (i = 0; i < ld->ld_nsections; i++)
+		if (strncmp(ld->ld_sections[i].rs_name, "group:", 6) == 0)
+			n++;
+	if ((v = reallocarray(ld->ld_groups, n + 1, sizeof(*v))) == NULL)
+		return false;
+	ld->ld_groups = v;
+	for (i = 0, n = 0; i < ld->ld_nsections; i++)
+		if (strncmp(ld->ld_sections[i].rs_name, "group:", 6) == 0)
+			v[n++] = i;
+	ld->ld_ngroups = n;
+	ld->ld_groups_at = ld->ld_nsections;
+	return true;
+}
+
 static const char *
-raw_group_of(const struct loader *ld, const char *program)
+raw_group_of(struct loader *ld, const char *program)
 {
 	const struct raw_section *rs;
 	const char *w;
-	size_t i, j, len, plen = strlen(program);
+	size_t g, j, len, plen = strlen(program);
 
-	for (i = 0; i < ld->ld_nsections; i++) {
-		rs = &ld->ld_sections[i];
-		if (strncmp(rs->rs_name, "group:", 6) != 0)
-			continue;
+	if (!raw_groups(ld)) {
+		ld->ld_nomem = true;
+		return program;
+	}
+	for (g = 0; g < ld->ld_ngroups; g++) {
+		rs = &ld->ld_sections[ld->ld_groups[g]];
 		for (j = 0; j < rs->rs_count; j++) {
 			if (strcmp(rs->rs_entries[j].re_key, "programs") != 0)
 				continue;
@@ -270,7 +298,7 @@ raw_group_of(const struct loader *ld, const char *program)
 }
 
 void
-config_vars_init(struct program_vars *pv, const struct loader *ld,
+config_vars_init(struct program_vars *pv, struct loader *ld,
     const char *name, int numprocs, int process_num)
 {
 	static struct utsname uts;
@@ -671,6 +699,7 @@ config_loader_free(struct loader *ld)
 		free(ld->ld_sections[i].rs_name);
 	}
 	free(ld->ld_sections);
+	free(ld->ld_groups);
 	strmap_free(&ld->ld_index);
 	for (i = 0; i < ld->ld_nfiles; i++) {
 		free(ld->ld_files[i].lf_name);

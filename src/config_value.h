@@ -51,6 +51,9 @@ struct loader {
 	size_t			 ld_nsections;
 	size_t			 ld_sections_cap;
 	struct strmap		 ld_index;	/* section names: position + 1 */
+	size_t			*ld_groups;	/* the [group:x] sections' positions */
+	size_t			 ld_ngroups;
+	size_t			 ld_groups_at;	/* ld_nsections they were found at */
 	struct raw_section	*ld_current;	/* NULL after a bad header */
 	bool			 ld_nomem;
 	size_t			 ld_processes;	/* processes so far */
@@ -122,7 +125,7 @@ char	*config_path_abs(struct loader *ld, const char *path);
 void	config_use_entry(struct loader *ld, const struct raw_entry *re,
 	    struct program_vars *pv);
 const char *config_quoted(const char *value, char *buf, size_t len);
-void	config_vars_init(struct program_vars *pv, const struct loader *ld,
+void	config_vars_init(struct program_vars *pv, struct loader *ld,
 	    const char *name, int numprocs, int process_num);
 bool	config_store_value(struct loader *ld, const struct key_def *kd,
 	    void *base, const struct raw_entry *re, const char *value);

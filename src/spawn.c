@@ -68,6 +68,9 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
 #endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE	(1U << 1)
+#endif
 #ifndef PR_GET_SHADOW_STACK_STATUS	/* Linux 6.13 */
 #define PR_GET_SHADOW_STACK_STATUS	74
 #define PR_SHADOW_STACK_ENABLE		(1UL << 0)
@@ -480,6 +483,10 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	/* fd:N readiness: the pipe's write end crosses exec as N (dup2
 	 * clears close-on-exec; the same number needs it cleared by hand). */
 	if (sp->sp_fd != -1) {
+		/* The error pipe must not be the one dup2 replaces. */
+		if (errfd == sp->sp_fd_target &&
+		    (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3)) == -1)
+			_exit(SPAWN_EXIT_NOTFOUND);
 		if (sp->sp_fd == sp->sp_fd_target)
 			(void)fcntl(sp->sp_fd, F_SETFD, 0);
 		else if (dup2(sp->sp_fd, sp->sp_fd_target) == -1)
@@ -498,10 +505,13 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 struct child_args {
 	const struct program_config	*ca_pg;
 	const struct proc_config	*ca_pc;
-	const struct spawn_plan		*ca_sp;
+	struct spawn_plan		*ca_sp;
 	int				 ca_cgroup_fd;	/* -1: no cgroup */
 	int				 ca_errfd;	/* write end */
 	int				 ca_closefd;	/* read end */
+	int				 ca_unshare;	/* > 0: our descriptor
+							   table is shared;
+							   keep below this */
 };
 
 /*
@@ -512,6 +522,17 @@ struct child_args {
 static void __attribute__((noreturn))
 child_main(const struct child_args *a, bool join)
 {
+	/*
+	 * A table of our own before anything is opened or closed: only
+	 * the descriptors below ca_unshare are copied (the slots hold what
+	 * this child needs); the supervisor's thousands of pipes above are
+	 * neither copied nor closed here or at exec.  A kernel without
+	 * CLOSE_RANGE_UNSHARE copies the whole table.
+	 */
+	if (a->ca_unshare > 0 &&
+	    syscall(SYS_close_range, (unsigned)a->ca_unshare, ~0U,
+	    CLOSE_RANGE_UNSHARE) == -1 && syscall(SYS_unshare, CLONE_FILES) == -1)
+		child_fail(a->ca_errfd, SPAWN_STAGE_EXEC, errno);
 	close(a->ca_closefd);
 	child_exec(a->ca_pg, a->ca_pc, a->ca_sp, join ? a->ca_cgroup_fd : -1,
 	    a->ca_errfd);
@@ -617,6 +638,102 @@ shadow_stack_in_use(void)
 }
 
 /*
+ * Slots: a few descriptors reserved low in our table at the first spawn,
+ * holding /dev/null while no spawn is under way.  A child made with
+ * CLONE_FILES shares our table until its first act, which is to take a
+ * table of its own with only what is below the highest slot
+ * (CLOSE_RANGE_UNSHARE); what it needs is moved into the slots first.  So
+ * however many pipes the supervisor holds for its processes (a stdin
+ * pipe each, and their logs'), a spawn copies and closes a dozen
+ * descriptors, not all of them: without this, 10,000 programs cost each
+ * spawn 10,000 copies and 10,000 closes at exec.
+ */
+#define SPAWN_SLOTS	5	/* stdin, stdout, stderr, error pipe, extra */
+
+static int	slot_fd[SPAWN_SLOTS];
+static int	slot_null = -1;		/* what a slot holds when free */
+static int	slot_bound;		/* highest slot + 1; 0: none yet;
+					   -1: cannot be had */
+
+static bool
+slots_reserve(void)
+{
+	int i;
+
+	if (slot_bound != 0)
+		return slot_bound > 0;
+	slot_bound = -1;
+	if ((slot_null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	for (i = 0; i < SPAWN_SLOTS; i++) {
+		if ((slot_fd[i] = fcntl(slot_null, F_DUPFD_CLOEXEC, 3)) == -1) {
+			while (i-- > 0)
+				close(slot_fd[i]);
+			close(slot_null);
+			slot_null = -1;
+			return false;
+		}
+	}
+	slot_bound = 0;
+	for (i = 0; i < SPAWN_SLOTS; i++)
+		if (slot_fd[i] >= slot_bound)
+			slot_bound = slot_fd[i] + 1;
+	return true;
+}
+
+/* Puts *fd into a slot (the one of an equal fd before it, if any). */
+static bool
+slot_take(int *fd, int *orig, int *used)
+{
+	int i;
+
+	if (*fd == -1)
+		return true;
+	for (i = 0; i < *used; i++)
+		if (orig[i] == *fd) {
+			*fd = slot_fd[i];
+			return true;
+		}
+	if (dup3(*fd, slot_fd[*used], O_CLOEXEC) == -1)
+		return false;
+	orig[*used] = *fd;		/* orig has SPAWN_SLOTS entries */
+	*fd = slot_fd[(*used)++];
+	return true;
+}
+
+/* Frees the first used slots: our table keeps no pipe of a child's. */
+static void
+slots_free(int used)
+{
+	while (used-- > 0)
+		(void)dup3(slot_null, slot_fd[used], O_CLOEXEC);
+}
+
+/*
+ * Moves what the child of b needs into the slots, with b's numbers
+ * changed to theirs.  Returns the slots used, or -1 (b and the slots as
+ * they were).
+ */
+static int
+slots_fill(struct child_args *b)
+{
+	struct spawn_plan *sp = b->ca_sp;
+	int orig[SPAWN_SLOTS], used = 0, i;
+	bool ok = true;
+
+	for (i = 0; i < 3 && ok; i++)
+		ok = slot_take(&sp->sp_stdio[i], orig, &used);
+	if (ok)
+		ok = slot_take(&sp->sp_fd, orig, &used) &&
+		    slot_take(&b->ca_errfd, orig, &used);
+	if (!ok) {
+		slots_free(used);
+		return -1;
+	}
+	return used;
+}
+
+/*
  * The child: made by clone3 inside the cgroup whose directory is
  * a->ca_cgroup_fd, when that is >= 0 (a copy of us where a shadow stack
  * is in use); by vfork otherwise, and where clone3 or CLONE_INTO_CGROUP
@@ -631,24 +748,43 @@ make_child(const struct child_args *a)
 	struct clone_args ca;
 	long pid;
 
-	if (a->ca_cgroup_fd >= 0 && !no_clone3) {
+	if (!no_clone3) {
+		struct spawn_plan keep = *a->ca_sp;
+		struct child_args b = *a;
+		int used = -1, saved;
+
 		if (shared == -1)
 			shared = !shadow_stack_in_use();
 		memset(&ca, 0, sizeof(ca));
-		ca.flags = CLONE_INTO_CGROUP;
-		if (shared)
+		if (a->ca_cgroup_fd >= 0) {
+			ca.flags = CLONE_INTO_CGROUP;
+			ca.cgroup = (uint64_t)a->ca_cgroup_fd;
+		}
+		if (shared) {
 			ca.flags |= CLONE_VM | CLONE_VFORK;
-		ca.cgroup = (uint64_t)a->ca_cgroup_fd;
+			if (slots_reserve() && (used = slots_fill(&b)) >= 0) {
+				ca.flags |= CLONE_FILES;
+				b.ca_unshare = slot_bound;
+			}
+		}
 		ca.exit_signal = SIGCHLD;
-		if ((pid = clone3_call(&ca, a)) > 0) {
+		pid = clone3_call(&ca, &b);
+		saved = errno;
+		if (used >= 0) {
+			slots_free(used);
+			*a->ca_sp = keep;	/* its numbers, not the slots' */
+		}
+		if (pid > 0) {
 			if (shared)
 				stack_forget_child();
 			return (pid_t)pid;
 		}
+		errno = saved;
 		if (!clone3_missing(errno))
 			return -1;
-		log_debug("clone3: %s; forking (vfork), the child joining "
-		    "its cgroup", strerror(errno));
+		log_debug("clone3: %s; forking (vfork)%s", strerror(errno),
+		    a->ca_cgroup_fd >= 0 ? ", the child joining its cgroup" :
+		    "");
 		no_clone3 = true;
 	}
 	return vfork_child(a, a->ca_cgroup_fd >= 0);
@@ -708,6 +844,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	a.ca_cgroup_fd = cgroup_fd;
 	a.ca_errfd = pipefd[1];
 	a.ca_closefd = pipefd[0];
+	a.ca_unshare = 0;
 	/* No handler of ours may run in the child: it resets and unblocks. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
