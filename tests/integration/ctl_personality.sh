@@ -106,7 +106,7 @@ t_check "shell: the history file keeps what was typed" \
 	grep -q 'help' "$T/history"
 
 # Hostile servers, on a socket of this test's own.
-hostile() {
+rogue_server() {
 	rm -f "$T/hostile.sock"
 	printf '%s\n' "$1" > "$T/hostile.sh"
 	socat UNIX-LISTEN:"$T/hostile.sock",fork EXEC:"sh $T/hostile.sh" \
@@ -114,7 +114,7 @@ hostile() {
 	HOSTILE_PID=$!
 	t_wait 10 test -S "$T/hostile.sock"
 }
-hostile_done() { kill "$HOSTILE_PID" 2>/dev/null; wait "$HOSTILE_PID" 2>/dev/null; }
+server_gone() { kill "$HOSTILE_PID" 2>/dev/null; wait "$HOSTILE_PID" 2>/dev/null; }
 export SUPERVISOR_CTL_TIMEOUT=3
 check_hostile() {
 	local name=$1 want=$2
@@ -124,29 +124,29 @@ check_hostile() {
 	t_check "$name: says so ($want)" out_matches "$want"
 	t_check "$name: within the timeout" test "$MS" -lt 30000
 }
-hostile 'cat > /dev/null & printf "garbage\r\n\r\n"'
+rogue_server 'cat > /dev/null & printf "garbage\r\n\r\n"'
 check_hostile "garbage" "^error: unix://.*not an HTTP response"
-hostile_done
-hostile 'printf "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n"; sleep 30'
+server_gone
+rogue_server 'printf "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n"; sleep 30'
 check_hostile "a huge Content-Length" "response is too large"
-hostile_done
-hostile 'printf "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"; exec cat /dev/zero'
+server_gone
+rogue_server 'printf "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"; exec cat /dev/zero'
 check_hostile "an endless body" "response is too large"
-hostile_done
-hostile 'exec sleep 30'
+server_gone
+rogue_server 'exec sleep 30'
 check_hostile "no answer" "no answer in time"
-hostile_done
+server_gone
 # body: a whole response with this body (the connection held open after
 # it: socat might close it before the last bytes are through otherwise).
 body() {
 	printf 'cat > /dev/null &\nb=%q\nprintf "HTTP/1.1 200 OK\\r\\nContent-Length: %%d\\r\\n\\r\\n%%s" ${#b} "$b"\nexec sleep 10' "$1"
 }
-hostile "$(body '<methodResponse><a/></methodResponse>')"
+rogue_server "$(body '<methodResponse><a/></methodResponse>')"
 check_hostile "not XML-RPC" "not an XML-RPC response"
-hostile_done
-hostile "$(body '<!DOCTYPE x [<!ENTITY a "b">]><methodResponse/>')"
+server_gone
+rogue_server "$(body '<!DOCTYPE x [<!ENTITY a "b">]><methodResponse/>')"
 check_hostile "a DTD" "not an XML-RPC response"
-hostile_done
+server_gone
 unset SUPERVISOR_CTL_TIMEOUT
 t_check "the supervisor still answers" answers
 t_done
