@@ -124,7 +124,7 @@ check_hostile() {
 	t_check "$name: says so ($want)" out_matches "$want"
 	t_check "$name: within the timeout" test "$MS" -lt 30000
 }
-rogue_server 'cat > /dev/null & printf "garbage\r\n\r\n"'
+rogue_server 'cat > /dev/null & printf "garbage\r\n\r\n"; exec sleep 10'
 check_hostile "garbage" "^error: unix://.*not an HTTP response"
 server_gone
 rogue_server 'printf "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n"; sleep 30'
