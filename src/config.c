@@ -510,6 +510,22 @@ config_free(struct config *cf)
 	free(cf);
 }
 
+/*
+ * Frees the programs of cf, keeping the daemon's settings: what the
+ * guardian needs of a config that the supervisor, once forked, runs.
+ */
+void
+config_drop_programs(struct config *cf)
+{
+	size_t i;
+
+	for (i = 0; i < cf->cf_nprograms; i++)
+		config_program_free(cf->cf_programs[i]);
+	free(cf->cf_programs);
+	cf->cf_programs = NULL;
+	cf->cf_nprograms = 0;
+}
+
 void
 config_msgs_free(struct config_msgs *msgs)
 {

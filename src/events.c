@@ -9,6 +9,7 @@
  * events.py's; what nobody subscribes to is never made.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -478,71 +479,85 @@ group_order(const void *a, const void *b)
 	return strcmp(x->pg_group, y->pg_group);
 }
 
+/*
+ * The names of cf's groups (keys borrowed from cf), and those told so far
+ * (from groups): hash tables, as a config of 10,000 programs has 10,000
+ * groups.  Returns false out of memory.
+ */
 static bool
-in_config(const struct config *cf, const char *name)
+group_maps(const struct config *cf, struct strmap *inconf,
+    struct strmap *told)
 {
 	size_t i;
 
+	strmap_init(inconf);
+	strmap_init(told);
+	if (strmap_reserve(inconf, cf->cf_nprograms) == -1 ||
+	    strmap_reserve(told, ngroups + cf->cf_nprograms) == -1)
+		return false;
 	for (i = 0; i < cf->cf_nprograms; i++)
-		if (strcmp(cf->cf_programs[i]->pg_group, name) == 0)
-			return true;
-	return false;
-}
-
-static bool
-told_added(const char *name)
-{
-	size_t i;
-
+		if (strmap_put(inconf, cf->cf_programs[i]->pg_group,
+		    (void *)(uintptr_t)1) == -1)
+			return false;
 	for (i = 0; i < ngroups; i++)
-		if (strcmp(groups[i], name) == 0)
-			return true;
-	return false;
+		if (strmap_put(told, groups[i], (void *)(uintptr_t)1) == -1)
+			return false;
+	return true;
 }
 
 /* Groups gone (PROCESS_GROUP_REMOVED), then new ones (ADDED). */
 static void
 groups_follow(const struct config *cf)
 {
-	const struct program_config **order;
+	const struct program_config **order = NULL;
+	struct strmap inconf, told;
 	char **ng;
 	size_t i, n = 0;
 
+	if (!group_maps(cf, &inconf, &told)) {
+		log_warn("process groups");
+		goto done;
+	}
 	for (i = 0; i < ngroups; i++) {
-		if (in_config(cf, groups[i])) {
+		if (strmap_get(&inconf, groups[i]) != NULL) {
 			groups[n++] = groups[i];
 			continue;
 		}
+		(void)strmap_remove(&told, groups[i]);
 		group_event(EV_PROCESS_GROUP_REMOVED, groups[i]);
 		free(groups[i]);
 	}
 	ngroups = n;
 	if (cf->cf_nprograms == 0)
-		return;
+		goto done;
 	order = calloc(cf->cf_nprograms, sizeof(*order));
 	ng = reallocarray(groups, ngroups + cf->cf_nprograms, sizeof(*ng));
+	if (ng != NULL)
+		groups = ng;
 	if (order == NULL || ng == NULL) {
 		log_warn("process groups");
-		free(order);
-		if (ng != NULL)
-			groups = ng;
-		return;
+		goto done;
 	}
-	groups = ng;
 	for (i = 0; i < cf->cf_nprograms; i++)
 		order[i] = cf->cf_programs[i];
 	qsort(order, cf->cf_nprograms, sizeof(*order), group_order);
 	for (i = 0; i < cf->cf_nprograms; i++) {
-		if (told_added(order[i]->pg_group))
+		if (strmap_get(&told, order[i]->pg_group) != NULL)
 			continue;
-		if ((groups[ngroups] = strdup(order[i]->pg_group)) == NULL) {
+		if ((groups[ngroups] = strdup(order[i]->pg_group)) == NULL ||
+		    strmap_put(&told, groups[ngroups], (void *)(uintptr_t)1)
+		    == -1) {
 			log_warn("process groups");
+			free(groups[ngroups]);
 			break;
 		}
 		ngroups++;
 		group_event(EV_PROCESS_GROUP_ADDED, order[i]->pg_group);
 	}
+done:
 	free(order);
+	strmap_free(&inconf);
+	strmap_free(&told);
 }
 
 void
