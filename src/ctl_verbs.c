@@ -975,6 +975,44 @@ update_call(struct ctl *ct, const char *method, const char *gname,
 	return false;
 }
 
+/* update's calls for group g, in turn: false if the server went away. */
+static bool
+update_calls(struct ctl *ct, const char *g, const char *const *methods)
+{
+	struct ctl_answer b;
+
+	for (; *methods != NULL; methods++) {
+		if (!update_call(ct, *methods, g, &b))
+			return false;
+		ctl_answer_free(&b);
+	}
+	return true;
+}
+
+/* A changed group stopped, removed and added again; a new one added. */
+static bool
+update_group(struct ctl *ct, const char *g, bool changed)
+{
+	static const char *const stop[] = { "supervisor.stopProcessGroup",
+	    NULL };
+	static const char *const readd[] = { "supervisor.removeProcessGroup",
+	    "supervisor.addProcessGroup", NULL };
+
+	if (changed) {
+		if (!update_calls(ct, g, stop))
+			return false;
+		printf("%s: stopped\n", g);
+		if (!update_calls(ct, g, readd))
+			return false;
+		printf("%s: updated process group\n", g);
+		return true;
+	}
+	if (!update_calls(ct, g, readd + 1))
+		return false;
+	printf("%s: added process group\n", g);
+	return true;
+}
+
 static void
 do_update(struct ctl *ct, const struct words *ws)
 {
@@ -1052,35 +1090,15 @@ do_update(struct ctl *ct, const struct words *ws)
 		ctl_answer_free(&b);
 		printf("%s: removed process group\n", g);
 	}
-	v = ch[1];
-	for (i = 0; i < v->xv_n; i++) {
-		const char *g = v->xv_items[i]->xv_str;
+	/* The changed groups, then the added. */
+	for (k = 1; k >= 0; k--)
+		for (i = 0; i < ch[k]->xv_n; i++) {
+			const char *g = ch[k]->xv_items[i]->xv_str;
 
-		if (g == NULL || !wanted(ws, all, g))
-			continue;
-		if (!update_call(ct, "supervisor.stopProcessGroup", g, &b))
-			goto out;
-		ctl_answer_free(&b);
-		printf("%s: stopped\n", g);
-		if (!update_call(ct, "supervisor.removeProcessGroup", g, &b))
-			goto out;
-		ctl_answer_free(&b);
-		if (!update_call(ct, "supervisor.addProcessGroup", g, &b))
-			goto out;
-		ctl_answer_free(&b);
-		printf("%s: updated process group\n", g);
-	}
-	v = ch[0];
-	for (i = 0; i < v->xv_n; i++) {
-		const char *g = v->xv_items[i]->xv_str;
-
-		if (g == NULL || !wanted(ws, all, g))
-			continue;
-		if (!update_call(ct, "supervisor.addProcessGroup", g, &b))
-			goto out;
-		ctl_answer_free(&b);
-		printf("%s: added process group\n", g);
-	}
+			if (g != NULL && wanted(ws, all, g) &&
+			    !update_group(ct, g, k == 1))
+				goto out;
+		}
 out:
 	ctl_answer_free(&a);
 }
