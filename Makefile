@@ -8,8 +8,8 @@
 #   make check-valgrind  the daemon under Valgrind's memcheck
 #   make install  binary, man pages, example config and systemd unit under
 #                 PREFIX (/usr/local), staged under DESTDIR; make uninstall
-#                 (COMPAT=1: and a link named supervisord, which runs it
-#                 with supervisord's command line)
+#                 (COMPAT=1: and links named supervisord and
+#                 supervisorctl, which run it as those)
 
 VERSION	= 0.1.0
 CC	?= cc
@@ -33,7 +33,8 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/spawn.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
 	  src/smallfile.c src/trust.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
-	  src/client.c src/reload.c src/watch.c src/logfile.c \
+	  src/client.c src/ctl.c src/ctl_verbs.c src/ctl_follow.c \
+	  src/ctl_help.c src/rpcclient.c src/reload.c src/watch.c src/logfile.c \
 	  src/relay.c src/sink.c \
 	  src/capture.c src/tail.c src/notify.c src/service.c \
 	  src/notifysock.c src/probe.c src/readiness.c src/depends.c \
@@ -53,7 +54,8 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Debian packages each target needs.
 BUILD_PKGS = gcc make pkg-config libev-dev libinih-dev libhttp-parser-dev \
 	     libexpat1-dev libmd-dev
-CHECK_PKGS = $(BUILD_PKGS) procps psmisc jq socat clang libclang-rt-dev \
+# libedit2: the supervisorctl shell's line editing, loaded when there.
+CHECK_PKGS = $(BUILD_PKGS) libedit2 procps psmisc jq socat clang libclang-rt-dev \
 	     mandoc libfaketime supervisor curl iproute2
 # Where they install, the web page's browser test and promtool's check of
 # /metrics run; where they don't, those tests say SKIP and why.
@@ -62,10 +64,15 @@ CHECK_OPT_PKGS = chromium chromium-driver prometheus
 .PHONY: all run check deps-build deps-check bench fuzz clean install \
 	uninstall soak check-valgrind
 
-all: $(BUILD)/supervisor
+all: $(BUILD)/supervisor $(BUILD)/supervisorctl
 
 $(BUILD)/supervisor: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# The same binary under supervisorctl's name is a supervisorctl (ctl.c).
+$(BUILD)/supervisorctl $(BUILD)/asan/supervisorctl: %/supervisorctl: \
+		%/supervisor
+	ln -sf supervisor $@
 
 $(BUILD)/obj/%.o: src/%.c src/*.h Makefile
 	@mkdir -p $(@D)
@@ -179,6 +186,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 check: deps-check
 	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/asan/supervisor \
+		$(BUILD)/asan/supervisorctl \
 		$(UNIT_TESTS) $(FUZZ_TARGETS)
 	@tests/run.sh
 
@@ -228,15 +236,18 @@ install: all
 	sed 's|/usr/local/bin/supervisor|$(BINDIR)/supervisor|' \
 		conf/supervisor.init > $(DESTDIR)$(DOCDIR)/supervisor.init
 	chmod 755 $(DESTDIR)$(DOCDIR)/supervisor.init
-	# COMPAT=1: supervisord, as Debian's supervisor package names its own.
+	# COMPAT=1: supervisord and supervisorctl, as Debian's supervisor
+	# package names its own.
 	if [ -n "$(COMPAT)" ]; then \
-		ln -sf supervisor $(DESTDIR)$(BINDIR)/supervisord; fi
+		ln -sf supervisor $(DESTDIR)$(BINDIR)/supervisord; \
+		ln -sf supervisor $(DESTDIR)$(BINDIR)/supervisorctl; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	# The link, only if it is ours.
-	if [ "$$(readlink $(DESTDIR)$(BINDIR)/supervisord)" = supervisor ]; \
-		then rm -f $(DESTDIR)$(BINDIR)/supervisord; fi
+	for l in supervisord supervisorctl; do \
+		if [ "$$(readlink $(DESTDIR)$(BINDIR)/$$l)" = supervisor ]; \
+		then rm -f $(DESTDIR)$(BINDIR)/$$l; fi; done
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:

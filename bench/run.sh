@@ -757,7 +757,7 @@ EOF2
 
 # xmlrpc WHO ROUND N: N programs up (ours and supervisord, the HTTP
 # side); Debian's supervisorctl "status" end to end, the same client
-# against both (CTL_RUNS times); and a Python xmlrpc.client on one
+# against both (CTL_RUNS times), and so our supervisorctl personality; and a Python xmlrpc.client on one
 # connection: getAllProcessInfo and getAPIVersion (the round trip
 # without the work) XMLRPC_CALLS times each, the median per call.
 sc_xmlrpc() {
@@ -788,6 +788,14 @@ sc_xmlrpc() {
 		fi
 		t1=$(now_us)
 		sample "sctl_status_ms_$n" "$who" "$round" \
+		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+	done
+	# The supervisorctl personality (C, no Python): the same status.
+	for i in $(seq 1 "$CTL_RUNS"); do
+		t0=$(now_us)
+		"${OURS%/*}/supervisorctl" -s "unix://$sock" status > /dev/null 2>&1
+		t1=$(now_us)
+		sample "cctl_status_ms_$n" "$who" "$round" \
 		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
 	done
 	/usr/bin/python3 - "unix://$sock" "${XMLRPC_CALLS:-20}" > "$d/py" 2>&1 <<'PY'
@@ -1425,7 +1433,7 @@ status_ms_${CTL_N:-0}|control: status of $CTL_N programs, ms
 status_ms_${OPS_N:-0}|control: status of $OPS_N programs, ms
 stopall_ms_${OPS_N:-0}|control: stop all $OPS_N (tree gone), ms
 startall_ms_${OPS_N:-0}|control: start all $OPS_N (RUNNING), ms
-$(for n in $XMLRPC_NS; do echo "sctl_status_ms_$n|supervisorctl status of $n programs, ms"; echo "getall_ms_$n|getAllProcessInfo of $n (Python, one connection), ms"; echo "getall_raw_ms_$n|getAllProcessInfo of $n, server (curl: no parsing), ms"; echo "rpc_ping_ms_$n|getAPIVersion with $n programs (round trip), ms"; done)
+$(for n in $XMLRPC_NS; do echo "sctl_status_ms_$n|supervisorctl status of $n programs, ms"; echo "cctl_status_ms_$n|status of $n by our supervisorctl (C), ms"; echo "getall_ms_$n|getAllProcessInfo of $n (Python, one connection), ms"; echo "getall_raw_ms_$n|getAllProcessInfo of $n, server (curl: no parsing), ms"; echo "rpc_ping_ms_$n|getAPIVersion with $n programs (round trip), ms"; done)
 output_mbps|output of $OUT_MB MB to a log, MB/s (floor: cat)
 output_pipe_mbps|output through a pipe (cat | cat), MB/s
 output_pct_of_cat|output to a log: % of cat's MB/s

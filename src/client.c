@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "ctl.h"
 #include "ctlproto.h"
 #include "strv.h"
 
@@ -40,6 +41,23 @@ static const char *const commands[] = {
 	"shutdown", "tail", "version", "help", "wait",
 };
 
+/* supervisorctl's verbs, said in its protocol on the same socket. */
+static const char *const borrowed[] = {
+	"avail", "reread", "update", "add", "remove", "clear", "maintail",
+	"fg",
+};
+
+static bool
+is_borrowed(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(borrowed) / sizeof(borrowed[0]); i++)
+		if (strcmp(word, borrowed[i]) == 0)
+			return true;
+	return false;
+}
+
 bool
 client_is_command(const char *word)
 {
@@ -48,7 +66,7 @@ client_is_command(const char *word)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(word, commands[i]) == 0)
 			return true;
-	return false;
+	return is_borrowed(word);
 }
 
 /* The socket: -s, else what the config says, else the default. */
@@ -430,6 +448,13 @@ client_run(const char *config_path, const char *sock_arg, int argc,
 	FILE *req_f, *in;
 	int fd, i, code;
 
+	if (is_borrowed(cmd)) {
+		if ((path = find_socket(config_path, sock_arg)) == NULL)
+			return 1;
+		code = ctl_borrowed(config_path, path, argc, argv);
+		free(path);
+		return code;
+	}
 	if ((req_f = open_memstream(&req, &reqlen)) == NULL)
 		return 1;
 	fprintf(req_f, "hello %d\n%s", CTL_PROTOCOL, cmd);

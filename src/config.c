@@ -32,7 +32,6 @@
 
 /* Sections supervisord has that this supervisor does not implement yet. */
 static const char *const later_sections[] = {
-	"supervisorctl",
 	"rpcinterface:", "fcgi-program:",
 	"ctlplugin:",
 };
@@ -275,6 +274,9 @@ config_build(struct loader *ld, const char *path)
 		} else if (strcmp(rs->rs_name, "inet_http_server") == 0) {
 			if (!config_inet_load(ld, cf, rs))
 				ok = false;
+		} else if (strcmp(rs->rs_name, "supervisorctl") == 0) {
+			if (!config_ctl_load(ld, cf, rs))
+				ok = false;
 		} else if (strncmp(rs->rs_name, "group:", 6) == 0) {
 			continue;	/* config_groups_load, once programs are */
 		} else if (is_later_section(rs->rs_name)) {
@@ -492,6 +494,11 @@ config_free(struct config *cf)
 	free(cf->cf_inet_port);
 	free(cf->cf_inet_http.hc_username);
 	free(cf->cf_inet_http.hc_password);
+	free(cf->cf_ctl.cc_serverurl);
+	free(cf->cf_ctl.cc_username);
+	free(cf->cf_ctl.cc_password);
+	free(cf->cf_ctl.cc_prompt);
+	free(cf->cf_ctl.cc_history_file);
 	free(cf->cf_user);
 	free(cf->cf_directory);
 	free(cf->cf_identifier);

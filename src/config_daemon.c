@@ -558,6 +558,58 @@ inet_value(struct loader *ld, struct config *cf, const struct key_def *kd,
 	    value);
 }
 
+static const struct key_def ctl_keys[] = {
+	{ "serverurl", KEY_STRING, 0, 0, 0 },
+	{ "username", KEY_STRING, 0, 0, 0 },
+	{ "password", KEY_STRING, 0, 0, 0 },
+	{ "prompt", KEY_STRING, 0, 0, 0 },
+	{ "history_file", KEY_STRING, 0, 0, 0 },
+};
+
+/* One [supervisorctl] value: kept as written (expanded) for the client. */
+static bool
+ctl_value(struct loader *ld, struct config *cf, const struct key_def *kd,
+    const struct raw_entry *re, const char *value)
+{
+	char **slot;
+
+	(void)re;
+	if (strcmp(kd->kd_name, "serverurl") == 0)
+		slot = &cf->cf_ctl.cc_serverurl;
+	else if (strcmp(kd->kd_name, "username") == 0)
+		slot = &cf->cf_ctl.cc_username;
+	else if (strcmp(kd->kd_name, "password") == 0)
+		slot = &cf->cf_ctl.cc_password;
+	else if (strcmp(kd->kd_name, "prompt") == 0)
+		slot = &cf->cf_ctl.cc_prompt;
+	else
+		slot = &cf->cf_ctl.cc_history_file;
+	free(*slot);
+	if ((*slot = strdup(value)) == NULL)
+		ld->ld_nomem = true;
+	return true;
+}
+
+/* [supervisorctl]: what the supervisorctl personality reads; the daemon
+ * only checks its keys. */
+bool
+config_ctl_load(struct loader *ld, struct config *cf,
+    const struct raw_section *rs)
+{
+	if (!each_value(ld, cf, rs, ctl_keys, NKEYS(ctl_keys), false,
+	    ctl_value))
+		return false;
+	if (cf->cf_ctl.cc_serverurl != NULL &&
+	    strncmp(cf->cf_ctl.cc_serverurl, "unix://", 7) != 0 &&
+	    strncmp(cf->cf_ctl.cc_serverurl, "http://", 7) != 0) {
+		config_msg(ld, true, rs->rs_line, "[supervisorctl]: serverurl="
+		    "%s: not a unix:///PATH or http://HOST:PORT URL",
+		    cf->cf_ctl.cc_serverurl);
+		return false;
+	}
+	return true;
+}
+
 /*
  * [inet_http_server]: supervisord's TCP listener.  Unlike supervisord,
  * one that other machines can reach must have a password: there, anyone

@@ -17,6 +17,8 @@ void	config_supervisor_options(struct loader *ld, struct config *cf,
 	    const struct config_options *co);
 bool	config_socket_load(struct loader *ld, struct config *cf,
 	    const struct raw_section *rs);
+bool	config_ctl_load(struct loader *ld, struct config *cf,
+	    const struct raw_section *rs);
 bool	config_inet_load(struct loader *ld, struct config *cf,
 	    const struct raw_section *rs);
 

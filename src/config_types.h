@@ -172,6 +172,15 @@ struct http_config {
 	bool		  hc_readonly;	/* readonly=: nothing changed through it */
 };
 
+/* [supervisorctl]: read by the supervisorctl personality; NULL: unset. */
+struct ctl_config {
+	char	*cc_serverurl;		/* unix:///PATH or http://HOST:PORT */
+	char	*cc_username;
+	char	*cc_password;
+	char	*cc_prompt;		/* "supervisor" */
+	char	*cc_history_file;
+};
+
 struct config {
 	int		  cf_refs;	/* config_free drops one; 1 when loaded */
 	char		 *cf_file;	/* path it was loaded from */
@@ -205,6 +214,7 @@ struct config {
 	char		 *cf_inet_host;	/* its port= host; "" or "*": all */
 	char		 *cf_inet_port;	/* ... and port, as written */
 	struct http_config cf_inet_http; /* its credentials */
+	struct ctl_config cf_ctl;	/* [supervisorctl], for the client */
 	char		 *cf_user;	/* [supervisor] user: run as it once
 					   the config is read; NULL: as is */
 	long		  cf_uid;	/* its uid, -1 without user */

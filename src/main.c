@@ -23,6 +23,7 @@
 #include "client.h"
 #include "command.h"
 #include "config.h"
+#include "ctl.h"
 #include "control.h"
 #include "daemon.h"
 #include "depends.h"
@@ -120,6 +121,9 @@ usage(FILE *out)
 	    "                     (-f: then follow it until interrupted)\n"
 	    "  version            the running supervisor's version\n"
 	    "  help               the requests the running supervisor knows\n"
+	    "  avail|reread|update|add|remove|clear|maintail|fg [ARG]...\n"
+	    "                     supervisorctl's verbs, with its output\n"
+	    "                     and exit statuses (see supervisor(8))\n"
 	    "\n"
 	    "Exit status: 0 success, 1 start-up failure or teardown time\n"
 	    "limit, 64 usage error, 78 invalid config, 128+N killed by\n"
@@ -1022,6 +1026,10 @@ main(int argc, char *argv[])
 	log_init("supervisor");
 	as_supervisord = strcmp(name != NULL ? name + 1 : argv[0],
 	    "supervisord") == 0;
+	/* Under supervisorctl's name: supervisorctl (ctl.c). */
+	if (strcmp(name != NULL ? name + 1 : argv[0], "supervisorctl") == 0)
+		return ctl_main(argc, argv, find_config(NULL, argv[0], tried,
+		    sizeof(tried)));
 	config_options_init(&co);
 	/* Relative paths in the config, on every reload too, are from here. */
 	if ((cwd = getcwd(NULL, 0)) != NULL) {

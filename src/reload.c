@@ -28,6 +28,7 @@ enum action {
 	ACT_ADD,		/* new: start if autostart */
 	ACT_REVIVE,		/* removed earlier, still stopping, back now */
 	ACT_RETIRE,		/* removed */
+	ACT_UNTOUCHED,		/* another group's: left as it runs */
 };
 
 struct step {
@@ -66,13 +67,25 @@ replace_what(struct process *p, const struct program_config *pg)
 	return RELOAD_KEPT_DOWN;
 }
 
+/* Whether a reload of group only (NULL: all) touches this process, by
+ * the group it runs in now. */
+static bool
+outside(const char *only, struct process *p)
+{
+	return only != NULL && strcmp(process_group(p), only) != 0;
+}
+
 /*
  * Compares cf with the running table: one step per process of cf (in
  * its order) and one per removed process, and the result's items.
- * Returns the number of steps, or -1 when out of memory.
+ * With only set, the changes of that group alone (supervisord's
+ * addProcessGroup): a process of another group is left untouched, one
+ * new in another group is not added, and one that leaves the group is
+ * removed.  Returns the number of steps, or -1 when out of memory.
  */
 static long
-plan(struct config *cf, struct step *steps, struct reload_result *r)
+plan(struct config *cf, const char *only, struct step *steps,
+    struct reload_result *r)
 {
 	const struct program_config *pg, *old_pg;
 	const struct proc_config *pc, *old_pc;
@@ -93,7 +106,23 @@ plan(struct config *cf, struct step *steps, struct reload_result *r)
 			pc = &pg->pg_procs[j];
 			steps[k].s_program = pg;
 			steps[k].s_config = pc;
-			if ((p = proctable_by_name(pc->pcf_name)) == NULL) {
+			p = proctable_by_name(pc->pcf_name);
+			if (only != NULL && strcmp(pg->pg_group, only) != 0) {
+				/* Another group's: as it is, or gone from
+				 * this group; never added here. */
+				if (p == NULL || p->p_retired)
+					continue;
+				seen[p->p_index] = true;
+				steps[k].s_proc = p;
+				if (outside(only, p))
+					steps[k++].s_action = ACT_UNTOUCHED;
+				else {
+					steps[k++].s_action = ACT_RETIRE;
+					add_item(r, p->p_name, RELOAD_REMOVED);
+				}
+				continue;
+			}
+			if (p == NULL) {
 				steps[k].s_proc = NULL;
 				steps[k++].s_action = ACT_ADD;
 				add_item(r, pc->pcf_name, RELOAD_ADDED);
@@ -124,6 +153,10 @@ plan(struct config *cf, struct step *steps, struct reload_result *r)
 		if (seen[p->p_index] || p->p_retired)
 			continue;
 		steps[k].s_proc = p;
+		if (outside(only, p)) {
+			steps[k++].s_action = ACT_UNTOUCHED;
+			continue;
+		}
 		steps[k++].s_action = ACT_RETIRE;
 		add_item(r, p->p_name, RELOAD_REMOVED);
 	}
@@ -191,6 +224,7 @@ apply(struct config *cf, struct step *steps, size_t nsteps, size_t nnew)
 				process_start(s->s_proc);
 			break;
 		case ACT_RETIRE:
+		case ACT_UNTOUCHED:
 			break;
 		}
 	}
@@ -251,18 +285,20 @@ reload_may(struct reload_result *r)
 	return r->rr_refused == NULL;
 }
 
-static void	reload_apply_loaded(const char *, bool, struct reload_result *,
-		    struct config *);
+static void	reload_apply_loaded(const char *, const char *, bool,
+		    struct reload_result *, struct config *);
 
+/* only: one group's changes, the others' left for later; NULL: all. */
 static void
-reload_apply(const char *why, bool dry_run, struct reload_result *r)
+reload_apply(const char *why, const char *only, bool dry_run,
+    struct reload_result *r)
 {
 	struct config *cf = NULL;
 
 	memset(r, 0, sizeof(*r));
 	if (reload_may(r))
 		cf = config_load(current->cf_file, &r->rr_msgs);
-	reload_apply_loaded(why, dry_run, r, cf);
+	reload_apply_loaded(why, only, dry_run, r, cf);
 }
 
 /*
@@ -270,8 +306,8 @@ reload_apply(const char *why, bool dry_run, struct reload_result *r)
  * not, r->rr_msgs saying why, or r->rr_refused) against the running one.
  */
 static void
-reload_apply_loaded(const char *why, bool dry_run, struct reload_result *r,
-    struct config *cf)
+reload_apply_loaded(const char *why, const char *only, bool dry_run,
+    struct reload_result *r, struct config *cf)
 {
 	struct step *steps = NULL;
 	size_t nnew = 0, i;
@@ -298,10 +334,11 @@ reload_apply_loaded(const char *why, bool dry_run, struct reload_result *r,
 		    sizeof(*r->rr_items));
 		steps = calloc(nnew + proctable_count() + 1, sizeof(*steps));
 		if (r->rr_items == NULL || steps == NULL ||
-		    (nsteps = plan(cf, steps, r)) == -1)
+		    (nsteps = plan(cf, only, steps, r)) == -1)
 			r->rr_refused = "was not reloaded: out of memory";
 		else {
-			daemon_settings(cf, r);
+			if (only == NULL)
+				daemon_settings(cf, r);
 			if (!dry_run && apply(cf, steps, (size_t)nsteps,
 			    nnew) == -1)
 				r->rr_refused = "was not reloaded: out of "
@@ -321,7 +358,8 @@ reload_apply_loaded(const char *why, bool dry_run, struct reload_result *r,
 		reloads_applied++;
 	log_result(why, r, dry_run);
 	r->rr_config = cf;	/* the items' names are in it */
-	if (cf == NULL || dry_run || r->rr_refused != NULL)
+	/* One group applied: the rest still runs on the config it had. */
+	if (cf == NULL || dry_run || r->rr_refused != NULL || only != NULL)
 		return;
 	/* The settings a running supervisor takes up. */
 	log_set_level(cf->cf_loglevel);
@@ -488,7 +526,7 @@ load_done_cb(struct ev_loop *l, ev_async *w, int revents)
 	memset(&r, 0, sizeof(r));
 	r.rr_msgs = j->lj_msgs;
 	memset(&j->lj_msgs, 0, sizeof(j->lj_msgs));
-	reload_apply_loaded(j->lj_why, false, &r, j->lj_config);
+	reload_apply_loaded(j->lj_why, NULL, false, &r, j->lj_config);
 	j->lj_config = NULL;	/* r holds it now */
 	reload_result_free(&r);
 	service_reloaded();
@@ -518,7 +556,7 @@ reload_start(const char *why)
 	}
 	memset(&r, 0, sizeof(r));
 	if (!reload_may(&r)) {
-		reload_apply_loaded(why, false, &r, NULL);
+		reload_apply_loaded(why, NULL, false, &r, NULL);
 		reload_result_free(&r);
 		return;
 	}
@@ -541,7 +579,7 @@ reload_start(const char *why)
 		log_warnx("reload: no thread to load the config in (%s); "
 		    "loading it in the loop", strerror(err));
 		load_free(j);
-		reload_apply(why, false, &r);
+		reload_apply(why, NULL, false, &r);
 		service_reloaded();
 		reload_result_free(&r);
 		return;
@@ -598,7 +636,23 @@ reload_run(const char *why, bool dry_run, struct reload_result *r)
 		load_drop();
 		service_reloading();
 	}
-	reload_apply(why, dry_run, r);
+	reload_apply(why, NULL, dry_run, r);
 	if (!dry_run)
 		service_reloaded();
+}
+
+/*
+ * As reload_run, but only group's changes are applied (its processes
+ * added, changed, removed as the file says); every other process goes
+ * on as it runs.  The supervisor's own settings are not taken up.
+ */
+void
+reload_run_group(const char *why, const char *group, struct reload_result *r)
+{
+	if (job != NULL)
+		service_reloaded();	/* the load dropped */
+	load_drop();
+	service_reloading();
+	reload_apply(why, group, false, r);
+	service_reloaded();
 }

@@ -45,6 +45,8 @@ void	reload_start(const char *why);
 struct config *reload_current(void);
 void	reload_set_applied(void (*fn)(const struct config *cf));
 void	reload_run(const char *why, bool dry_run, struct reload_result *r);
+void	reload_run_group(const char *why, const char *group,
+	    struct reload_result *r);
 void	reload_result_free(struct reload_result *r);
 const char *reload_what_text(enum reload_what what, bool dry_run);
 void	reload_summary(const struct reload_result *r, bool dry_run,

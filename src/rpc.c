@@ -129,8 +129,6 @@ static struct call	*calls;		/* waiting ones */
 static ev_timer		 poll_timer;
 static struct process_observer observer;
 static struct config	*staged;	/* reloadConfig's, for add/remove */
-static char		**brought_in;	/* groups the last apply added or
-					   changed, not yet asked for */
 static bool		 restarting;	/* restart: stopping everything */
 
 static const struct method *method_find(const char *name);
@@ -1161,8 +1159,6 @@ m_reload_config(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	config_msgs_free(&msgs);
 	config_free(staged);
 	staged = cf;
-	strv_free(brought_in);
-	brought_in = NULL;
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		g = cf->cf_programs[i]->pg_group;
 		if (!proctable_has_group(g))
@@ -1191,35 +1187,17 @@ m_reload_config(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	return R_VALUE;
 }
 
-/* The staged config applied (the only way this supervisor changes its
- * table: whole, as its reload does). */
-static enum result
-apply_staged(struct fault *f)
-{
-	struct reload_result r;
-
-	reload_run("addProcessGroup", false, &r);
-	if (r.rr_refused != NULL) {
-		fault(f, F_CANT_REREAD, "%s", r.rr_refused);
-		reload_result_free(&r);
-		return R_FAULT;
-	}
-	reload_result_free(&r);
-	return R_VALUE;
-}
-
 /*
- * addProcessGroup: a group of the config reloadConfig read.  This
- * supervisor applies a config whole: the first add applies every
- * difference reloadConfig reported (supervisorctl's update asks for all
- * of them anyway).
+ * addProcessGroup: a group of the config reloadConfig read, applied
+ * alone, as supervisord's: its processes added (or changed, or gone
+ * from it), every other group left as it runs.
  */
 static enum result
 m_add_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
     struct fault *f)
 {
-	const char *name, *g;
-	size_t i;
+	struct reload_result r;
+	const char *name;
 
 	(void)rc;
 	if (!param_string(pa, 0, &name))
@@ -1228,30 +1206,15 @@ m_add_group(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 		staged = config_ref(reload_current());
 	if (staged_group_count(staged, name) == 0)
 		return fault(f, F_BAD_NAME, "%s", name);
-	for (i = 0; brought_in != NULL && brought_in[i] != NULL; i++)
-		if (strcmp(brought_in[i], name) == 0) {
-			/* Added already by an earlier add's apply. */
-			free(brought_in[i]);
-			memmove(&brought_in[i], &brought_in[i + 1],
-			    (strv_len(brought_in + i + 1) + 1) *
-			    sizeof(*brought_in));
-			xr_bool(b, true);
-			return R_VALUE;
-		}
 	if (proctable_has_group(name) && group_same(staged, name))
 		return fault(f, F_ALREADY_ADDED, "%s", name);
-	/* The other groups this apply adds or changes, for their own add. */
-	strv_free(brought_in);
-	if ((brought_in = strv_new()) == NULL)
-		return fault(f, F_FAILED, "out of memory");
-	for (i = 0; i < staged->cf_nprograms; i++) {
-		g = staged->cf_programs[i]->pg_group;
-		if (strcmp(g, name) != 0 && (!proctable_has_group(g) ||
-		    !group_same(staged, g)))
-			names_add(&brought_in, g);
-	}
-	if (apply_staged(f) == R_FAULT)
+	reload_run_group("addProcessGroup", name, &r);
+	if (r.rr_refused != NULL) {
+		fault(f, F_CANT_REREAD, "%s", r.rr_refused);
+		reload_result_free(&r);
 		return R_FAULT;
+	}
+	reload_result_free(&r);
 	xr_bool(b, true);
 	return R_VALUE;
 }
@@ -2358,6 +2321,4 @@ rpc_free(void)
 		ev_timer_stop(loop, &poll_timer);
 	config_free(staged);
 	staged = NULL;
-	strv_free(brought_in);
-	brought_in = NULL;
 }

@@ -1,7 +1,8 @@
 /*
- * xmlrpc.c: XML-RPC's methodCall read with expat into a tree of values,
- * within bounds (depth, values, the text of each), no DTD at all (so no
- * entity expansion); and responses written as they are made.  Strings
+ * xmlrpc.c: XML-RPC's methodCall (and a client's methodResponse) read
+ * with expat into a tree of values, within bounds (depth, values, the
+ * text of each), no DTD at all (so no entity expansion); and responses
+ * written as they are made.  Strings
  * written are valid XML 1.0 whatever bytes they held: invalid UTF-8 and
  * the control characters XML forbids become U+FFFD.
  */
@@ -33,6 +34,7 @@ struct decoder {
 	bool		  d_in_text;	/* collecting text */
 	char		 *d_key;	/* a <member>'s <name>, until its value */
 	bool		  d_typed;	/* the open <value> had a type element */
+	bool		  d_fault;	/* a methodResponse's <fault> */
 	const char	 *d_error;
 };
 
@@ -192,7 +194,9 @@ on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 		text_reset(d, i != XR_ARRAY && i != XR_STRUCT && i != XR_NIL);
 		return;
 	}
-	/* methodCall, methodName, params, param, data, member */
+	/* methodCall, methodName, params, param, data, member, fault */
+	if (strcmp(name, "fault") == 0)
+		d->d_fault = true;
 	if (strcmp(name, "methodName") == 0)
 		text_reset(d, true);
 	else
@@ -362,6 +366,49 @@ on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 	fail(ud, "a DOCTYPE");
 }
 
+/* Reads a methodCall or a methodResponse into call; the decoder's state
+ * is left in d for the caller's checks.  0 or -1 with why filled in. */
+static int
+decode(struct decoder *d, const char *body, size_t len, struct xr_call *call,
+    char *why, size_t whylen)
+{
+	enum XML_Status st;
+	int i;
+
+	memset(call, 0, sizeof(*call));
+	memset(d, 0, sizeof(*d));
+	d->d_call = call;
+	if ((call->xc_params = calloc(1, sizeof(*call->xc_params))) == NULL ||
+	    (d->d_parser = XML_ParserCreate("UTF-8")) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		xr_call_free(call);
+		return -1;
+	}
+	call->xc_params->xv_type = XR_ARRAY;
+	XML_SetUserData(d->d_parser, d);
+	XML_SetElementHandler(d->d_parser, on_start, on_end);
+	XML_SetCharacterDataHandler(d->d_parser, on_text);
+	XML_SetStartDoctypeDeclHandler(d->d_parser, on_doctype);
+	st = len > INT32_MAX ? XML_STATUS_ERROR :
+	    XML_Parse(d->d_parser, body, (int)len, XML_TRUE);
+	if (d->d_error != NULL)
+		snprintf(why, whylen, "%s", d->d_error);
+	else if (st != XML_STATUS_OK)
+		snprintf(why, whylen, "line %lu: %s",
+		    (unsigned long)XML_GetCurrentLineNumber(d->d_parser),
+		    XML_ErrorString(XML_GetErrorCode(d->d_parser)));
+	XML_ParserFree(d->d_parser);
+	for (i = 0; i < d->d_depth; i++)
+		xr_value_free(d->d_stack[i]);
+	free(d->d_text);
+	free(d->d_key);
+	if (d->d_error != NULL || st != XML_STATUS_OK) {
+		xr_call_free(call);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Decodes a methodCall.  0, or -1 with why filled in (the HTTP answer
  * is then 400, as supervisord's).  call is empty after -1.
@@ -371,41 +418,53 @@ xr_decode(const char *body, size_t len, struct xr_call *call, char *why,
     size_t whylen)
 {
 	struct decoder d;
-	enum XML_Status st;
-	int i;
 
-	memset(call, 0, sizeof(*call));
-	memset(&d, 0, sizeof(d));
-	d.d_call = call;
-	if ((call->xc_params = calloc(1, sizeof(*call->xc_params))) == NULL ||
-	    (d.d_parser = XML_ParserCreate("UTF-8")) == NULL) {
-		snprintf(why, whylen, "out of memory");
+	if (decode(&d, body, len, call, why, whylen) == -1)
+		return -1;
+	if (call->xc_method == NULL || call->xc_method[0] == '\0') {
+		snprintf(why, whylen, "no method name");
 		xr_call_free(call);
 		return -1;
 	}
-	call->xc_params->xv_type = XR_ARRAY;
-	XML_SetUserData(d.d_parser, &d);
-	XML_SetElementHandler(d.d_parser, on_start, on_end);
-	XML_SetCharacterDataHandler(d.d_parser, on_text);
-	XML_SetStartDoctypeDeclHandler(d.d_parser, on_doctype);
-	st = len > INT32_MAX ? XML_STATUS_ERROR :
-	    XML_Parse(d.d_parser, body, (int)len, XML_TRUE);
-	if (d.d_error != NULL)
-		snprintf(why, whylen, "%s", d.d_error);
-	else if (st != XML_STATUS_OK)
-		snprintf(why, whylen, "line %lu: %s",
-		    (unsigned long)XML_GetCurrentLineNumber(d.d_parser),
-		    XML_ErrorString(XML_GetErrorCode(d.d_parser)));
-	else if (call->xc_method == NULL || call->xc_method[0] == '\0')
-		snprintf(why, whylen, "no method name");
-	XML_ParserFree(d.d_parser);
-	for (i = 0; i < d.d_depth; i++)
-		xr_value_free(d.d_stack[i]);
-	free(d.d_text);
-	free(d.d_key);
-	if (d.d_error != NULL || st != XML_STATUS_OK ||
-	    call->xc_method == NULL || call->xc_method[0] == '\0') {
-		xr_call_free(call);
+	return 0;
+}
+
+/*
+ * Decodes a methodResponse (a client's side): its one value in *result,
+ * and *fault set when it is a <fault> (whose value is then a struct with
+ * faultCode and faultString, checked here).  0, or -1 with why.
+ */
+int
+xr_decode_response(const char *body, size_t len, struct xr_value **result,
+    bool *fault, char *why, size_t whylen)
+{
+	struct decoder d;
+	struct xr_call call;
+	const struct xr_value *code, *text;
+
+	*result = NULL;
+	*fault = false;
+	if (decode(&d, body, len, &call, why, whylen) == -1)
+		return -1;
+	if (call.xc_method != NULL || call.xc_params->xv_n != 1) {
+		snprintf(why, whylen, "not a methodResponse of one value");
+		xr_call_free(&call);
+		return -1;
+	}
+	*result = call.xc_params->xv_items[0];
+	call.xc_params->xv_n = 0;
+	xr_call_free(&call);
+	*fault = d.d_fault;
+	if (!*fault)
+		return 0;
+	code = xr_struct_get(*result, "faultCode");
+	text = xr_struct_get(*result, "faultString");
+	if (code == NULL || code->xv_type != XR_INT || text == NULL ||
+	    text->xv_type != XR_STRING) {
+		snprintf(why, whylen, "a <fault> without faultCode and "
+		    "faultString");
+		xr_value_free(*result);
+		*result = NULL;
 		return -1;
 	}
 	return 0;

@@ -45,6 +45,8 @@ struct xr_call {
 
 int	xr_decode(const char *body, size_t len, struct xr_call *call,
 	    char *why, size_t whylen);
+int	xr_decode_response(const char *body, size_t len,
+	    struct xr_value **result, bool *fault, char *why, size_t whylen);
 void	xr_call_free(struct xr_call *call);
 void	xr_value_free(struct xr_value *v);
 const struct xr_value *xr_struct_get(const struct xr_value *v,

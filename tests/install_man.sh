@@ -57,6 +57,11 @@ t_check "COMPAT=1: bin/supervisord links to supervisor" \
 	test "$(readlink "$R/bin/supervisord")" = supervisor
 t_check "COMPAT=1: supervisord -h is supervisord's usage" \
 	eval '"$R/bin/supervisord" -h | grep -q "^usage: supervisord "'
+t_check "COMPAT=1: bin/supervisorctl links to supervisor" \
+	test "$(readlink "$R/bin/supervisorctl")" = supervisor
+t_check "COMPAT=1: supervisorctl -h is supervisorctl's usage" \
+	eval '"$R/bin/supervisorctl" -h | grep -q "^supervisorctl -- control"'
 make -s uninstall DESTDIR="$T/root" PREFIX=/usr > "$T/uninstall.out" 2>&1
-t_check "COMPAT=1: make uninstall removes the link" \
-	test ! -e "$R/bin/supervisord" -a ! -L "$R/bin/supervisord"
+t_check "COMPAT=1: make uninstall removes the links" \
+	test ! -e "$R/bin/supervisord" -a ! -L "$R/bin/supervisord" \
+	    -a ! -L "$R/bin/supervisorctl"

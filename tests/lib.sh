@@ -356,7 +356,8 @@ container_start() {
 # interactive shell: the session leader, in the foreground (with tostop:
 # "stty tostop", background writes stop the writer).  What it writes goes
 # to $T/pty.out, then "EXIT N" once it has exited; PTY_PID is the pid of
-# the driver (python, which keeps the master side), ctrl_c types Ctrl-C.
+# the driver (python, which keeps the master side), ctrl_c types Ctrl-C,
+# pty_type TEXT a line, pty_eof Ctrl-D.
 pty_start() {
 	local tostop=0
 	if [ "$1" = tostop ]; then
@@ -376,6 +377,7 @@ if pid == 0:
         termios.tcsetattr(0, termios.TCSANOW, a)
     os.execv(argv[0], argv)
 kf = os.open(keys, os.O_RDONLY | os.O_NONBLOCK)
+typed = b""
 while True:
     r, _, _ = select.select([master, kf], [], [], 30)
     if master in r:
@@ -388,8 +390,13 @@ while True:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     if kf in r:
-        if os.read(kf, 64):
-            os.write(master, b"\x03")
+        typed += os.read(kf, 4096)
+        while b"\n" in typed:
+            line, typed = typed.split(b"\n", 1)
+            if line.startswith(b"t "):
+                os.write(master, line[2:] + b"\n")
+            else:
+                os.write(master, b"\x04" if line == b"d" else b"\x03")
 _, status = os.waitpid(pid, 0)
 print("EXIT", os.waitstatus_to_exitcode(status))
 EOF
@@ -397,6 +404,8 @@ EOF
 	exec {PTY_KEYS}> "$T/keys"	# keeps the FIFO open for the driver
 }
 ctrl_c() { echo c >&"$PTY_KEYS"; }
+pty_type() { echo "t $*" >&"$PTY_KEYS"; }
+pty_eof() { echo d >&"$PTY_KEYS"; }
 
 # t_start_piped [USER [both]]: as t_start (t_start_as USER), the
 # supervisor's stdout (and with "both" its stderr too, as 2>&1 does) a
@@ -894,11 +903,15 @@ CONF
 }
 
 # sctl WHO ARG...: supervisorctl on WHO's config; output normalised in
-# $T/WHO/out, with its exit status as the last line.
+# $T/WHO/out, with its exit status as the last line.  WHO mine is this
+# supervisor driven by its own supervisorctl personality (SCTL_MINE:
+# the build's supervisorctl link), ours and theirs by Debian's.
+SCTL_MINE=${SCTL_MINE:-$(dirname "$SUPERVISOR")/supervisorctl}
 sctl() {
-	local who=$1
+	local who=$1 client=/usr/bin/supervisorctl
 	shift
-	timeout 20 /usr/bin/supervisorctl -c "$T/$who/sup.conf" "$@" \
+	[ "$who" = mine ] && client=$SCTL_MINE
+	timeout 20 "$client" -c "$T/$who/sup.conf" "$@" \
 	    > "$T/$who/raw" 2>&1
 	echo "exit $?" >> "$T/$who/raw"
 	sed -E -e 's/pid [0-9]+/pid N/g' -e 's/uptime [0-9:]+( days?,)?[0-9:]*/uptime T/g' \
@@ -907,26 +920,32 @@ sctl() {
 	    -e "s|$T/$who|DIR|g" "$T/$who/raw" > "$T/$who/out"
 }
 
-# sctl_both NAME ARG...: the command against both; their outputs equal.
-# (SORTED=1: in any order: processes that stop or start together finish
-# in the order they get there, under either.)
+# sctl_both NAME ARG...: the command against all three (Debian's
+# supervisorctl against ours and theirs, the personality against mine);
+# their outputs equal supervisord's.  (SORTED=1: in any order: processes
+# that stop or start together finish in the order they get there.)
 sctl_both() {
-	local name=$1
+	local name=$1 who pids=()
 	shift
 	sctl ours "$@" &
+	pids+=($!)
+	sctl mine "$@" &
+	pids+=($!)
 	sctl theirs "$@"
-	wait $!
-	if [ -n "$SORTED" ]; then
-		sort -o "$T/ours/out" "$T/ours/out"
-		sort -o "$T/theirs/out" "$T/theirs/out"
-	fi
-	if diff -u "$T/theirs/out" "$T/ours/out" > "$T/diff"; then
-		t_pass "$name: same output ($(head -c 60 "$T/ours/out" |
-		    tr '\n' '|'))"
-	else
-		t_fail "$name: outputs differ (supervisord's -, ours +)"
-		cat "$T/diff"
-	fi
+	wait "${pids[@]}"
+	for who in ours mine theirs; do
+		[ -n "$SORTED" ] && sort -o "$T/$who/out" "$T/$who/out"
+	done
+	for who in ours mine; do
+		if diff -u "$T/theirs/out" "$T/$who/out" > "$T/diff"; then
+			t_pass "$name ($who): same output ($(head -c 60 \
+			    "$T/$who/out" | tr '\n' '|'))"
+		else
+			t_fail "$name ($who): outputs differ (supervisord's -," \
+			    "$who +)"
+			cat "$T/diff"
+		fi
+	done
 }
 
 sctl_all_running() {
@@ -934,20 +953,30 @@ sctl_all_running() {
 	[ "$(grep -c RUNNING "$T/$1/out")" = 3 ]
 }
 
-# sctl_start_both: the config of sctl_conf under this supervisor and
-# under Debian's supervisord (THEIR_PID), both up, all RUNNING.
+# sctl_start_both: the config of sctl_conf under this supervisor twice
+# (SUP_PID for Debian's supervisorctl, MINE_PID for the personality) and
+# under Debian's supervisord (THEIR_PID), all up, all RUNNING.
 sctl_start_both() {
+	local who
 	sctl_conf ours
+	sctl_conf mine
 	sctl_conf theirs
 	# Ours would apply an edit by itself: here supervisorctl's reread and
 	# update do, as under supervisord.
-	sed -i 's/^\[supervisord\]$/&\nwatch_config = false/' "$T/ours/sup.conf"
+	for who in ours mine; do
+		sed -i 's/^\[supervisord\]$/&\nwatch_config = false/' \
+		    "$T/$who/sup.conf"
+	done
 	# The socket the config names, not the one lib.sh sets for the suite.
 	env -u SUPERVISOR_SOCKET "$SUPERVISOR" -c "$T/ours/sup.conf" > "$T/out" \
 	    2> "$T/log" &
 	SUP_PID=$!
+	env -u SUPERVISOR_SOCKET "$SUPERVISOR" -c "$T/mine/sup.conf" \
+	    > "$T/mine/stdout" 2> "$T/mine/log" &
+	MINE_PID=$!
 	/usr/bin/supervisord -n -c "$T/theirs/sup.conf" > "$T/theirs/stdout" 2>&1 &
 	THEIR_PID=$!
 	t_check "both up: all RUNNING under ours" t_wait 20 sctl_all_running ours
+	t_check "both up: all RUNNING under mine" t_wait 20 sctl_all_running mine
 	t_check "both up: all RUNNING under supervisord" t_wait 20 sctl_all_running theirs
 }

@@ -2,7 +2,8 @@
  * fuzz_xmlrpc.c: libFuzzer target for the XML-RPC decoder (xmlrpc.c)
  * alone: any bytes as a methodCall; what it accepts is written back as a
  * response, and that response decodes again (as a call's params) to the
- * same shape.  No crash, no overflow, no leak, no runaway expansion.
+ * same shape.  The same bytes as a methodResponse (the supervisorctl
+ * side's decoder).  No crash, no overflow, no leak, no runaway expansion.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,11 +28,22 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xr_call call, again;
+	struct xr_value *result;
 	struct xr_buf b;
 	char why[256];
+	bool fault;
 
 	if (size > 512 * 1024)
 		return 0;
+	if (xr_decode_response((const char *)data, size, &result, &fault, why,
+	    sizeof(why)) == 0) {
+		/* A fault is checked: a struct with both members. */
+		if (result == NULL || (fault && (xr_struct_get(result,
+		    "faultCode") == NULL || xr_struct_get(result,
+		    "faultString") == NULL)))
+			abort();
+		xr_value_free(result);
+	}
 	if (xr_decode((const char *)data, size, &call, why, sizeof(why)) == -1)
 		return 0;
 	if (count(call.xc_params) > XR_VALUES_MAX + 1)

@@ -32,6 +32,7 @@ sctl_both "pid of a process" pid c
 sctl_both "pid of an unknown name" pid nosuch
 sctl_both "shutdown" shutdown
 t_check "shutdown: ours exits" t_wait 20 eval '! kill -0 $SUP_PID 2>/dev/null'
+t_check "shutdown: mine exits" t_wait 20 eval '! kill -0 $MINE_PID 2>/dev/null'
 t_check "shutdown: supervisord exits" t_wait 20 eval '! kill -0 $THEIR_PID 2>/dev/null'
 wait "$THEIR_PID"
 t_check "nothing left" t_wait 10 no_program_left

@@ -17,24 +17,31 @@ sctl_both "avail" avail
 sctl_both "reread: nothing" reread
 # tail -f: the /logtail stream, until interrupted.
 followers=()
-for who in ours theirs; do
-	/usr/bin/supervisorctl -c "$T/$who/sup.conf" tail -f web:b \
-	    > "$T/$who/follow" 2>&1 &
+for who in ours mine theirs; do
+	client=/usr/bin/supervisorctl
+	[ "$who" = mine ] && client=$SCTL_MINE
+	"$client" -c "$T/$who/sup.conf" tail -f web:b > "$T/$who/follow" 2>&1 &
 	followers+=($!)
 done
-t_wait 30 grep -q 'b says web:b' "$T/ours/follow"
-t_wait 30 grep -q 'b says web:b' "$T/theirs/follow"
+for who in ours mine theirs; do
+	t_wait 30 grep -q 'b says web:b' "$T/$who/follow"
+done
 { kill -TERM "${followers[@]}"; wait "${followers[@]}"; } 2>/dev/null
-t_check "tail -f: supervisorctl follows ours" grep -q 'Press Ctrl-C' \
-	"$T/ours/follow"
-t_check "tail -f: what b wrote" grep -q 'b says web:b' "$T/ours/follow"
-t_check "tail -f: no error" test "$(grep -ci error "$T/ours/follow")" = 0
+for who in ours mine; do
+	t_check "tail -f ($who): supervisorctl follows" grep -q 'Press Ctrl-C' \
+		"$T/$who/follow"
+	t_check "tail -f ($who): what b wrote" grep -q 'b says web:b' \
+		"$T/$who/follow"
+	t_check "tail -f ($who): no error" \
+		test "$(grep -ci error "$T/$who/follow")" = 0
+done
 
 sctl_both "clear" clear web:b
 sctl_both "tail after clear" tail web:b
 
 sctl_both "shutdown" shutdown
 t_check "shutdown: ours exits" t_wait 20 eval '! kill -0 $SUP_PID 2>/dev/null'
+t_check "shutdown: mine exits" t_wait 20 eval '! kill -0 $MINE_PID 2>/dev/null'
 t_check "shutdown: supervisord exits" t_wait 20 eval '! kill -0 $THEIR_PID 2>/dev/null'
 wait "$THEIR_PID"
 t_check "nothing left" t_wait 10 no_program_left
