@@ -649,10 +649,19 @@ reload_run(const char *why, bool dry_run, struct reload_result *r)
 void
 reload_run_group(const char *why, const char *group, struct reload_result *r)
 {
-	if (job != NULL)
-		service_reloaded();	/* the load dropped */
+	char *again = NULL;
+
+	/* The watch's load in flight is for every group: it runs after. */
+	if (job != NULL) {
+		again = strdup(job->lj_why);
+		service_reloaded();
+	}
 	load_drop();
 	service_reloading();
 	reload_apply(why, group, false, r);
 	service_reloaded();
+	if (again != NULL) {
+		reload_start(again);
+		free(again);
+	}
 }
