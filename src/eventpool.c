@@ -927,11 +927,12 @@ bool
 eventpool_status(const struct process *p, size_t *queued,
     unsigned long long *dropped, enum listener_state *state)
 {
-	struct listener *l = listener_of(p);
+	struct listener *l;
 	struct eventpool *ep;
 
 	if (!p->p_program->pg_listener)
 		return false;
+	l = listener_of(p);
 	ep = l != NULL ? l->l_pool :
 	    strmap_get(&pools_by_name, p->p_program->pg_name);
 	*queued = ep != NULL ? ep->ep_count : 0;
