@@ -134,6 +134,7 @@ else
 	SCALE_N=${SCALE_N-10000} SCALE_TREES=${SCALE_TREES:-2000}
 fi
 SCALE_N=${SCALE_N:-}			# the scale scenario: full runs only
+SCALE_TREES=${SCALE_TREES:-}
 SCALE_PEERS=${SCALE_PEERS:-ours base s6 runit}	# supervisord: minutes
 WEB_RUNS=${WEB_RUNS:-20}		# page requests timed per round
 # /metrics requests per round: its CPU time, counted in clock ticks
