@@ -6,6 +6,11 @@
  * is closed, and a burst of changes makes one reload.  Without inotify,
  * libev stat watchers poll the files instead.
  *
+ * The directories are watched for names coming and going (creations,
+ * renames, removals), not for writes: a log file written in the config's
+ * directory would wake the loop at every line.  Writes in place are seen
+ * by a watch on each file of ours itself.
+ *
  * The watches are set up ARM_DELAY after start, not at once: a watch
  * that has been set costs an SRCU grace period when it goes (8-28 ms,
  * at the close of the descriptor or at exit), which would double the
@@ -54,6 +59,8 @@ static int		 ino_fd = -1;
 static ev_io		 ino_watcher;
 static struct watch_dir	*dirs;
 static size_t		 ndirs;
+static int		*fwds;		/* watches on our files themselves */
+static size_t		 nfwds, fwds_cap;
 static ev_stat		*stats;		/* the fallback: one per file */
 static size_t		 nstats;
 static ev_timer		 settle_timer;
@@ -95,6 +102,17 @@ dir_by_wd(int wd)
 }
 
 static bool
+is_file_watch(int wd)
+{
+	size_t i;
+
+	for (i = 0; i < nfwds; i++)
+		if (fwds[i] == wd)
+			return true;
+	return false;
+}
+
+static bool
 is_ours(const struct watch_dir *d, const char *name)
 {
 	size_t i;
@@ -106,6 +124,20 @@ is_ours(const struct watch_dir *d, const char *name)
 		if (fnmatch(d->wd_patterns[i], name, FNM_PERIOD) == 0)
 			return true;
 	return false;
+}
+
+static void	file_watch(const char *, int **, size_t *, size_t *);
+
+/* A file of ours that a name now leads to (saved by rename, added): its
+ * writes in place are seen from now on, whether or not it loads. */
+static void
+file_arrived(const struct watch_dir *d, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s", d->wd_path, name) <
+	    (int)sizeof(path))
+		file_watch(path, &fwds, &nfwds, &fwds_cap);
 }
 
 static void
@@ -127,18 +159,23 @@ inotify_cb(struct ev_loop *l, ev_io *w, int revents)
 				relevant = true;	/* events were lost */
 				continue;
 			}
-			if ((d = dir_by_wd(ev->wd)) == NULL)
+			if ((d = dir_by_wd(ev->wd)) == NULL) {
+				/* A file of ours, written in place. */
+				if (!is_file_watch(ev->wd) ||
+				    !(ev->mask & (IN_MODIFY | IN_CLOSE_WRITE)))
+					continue;
+				writing = (ev->mask & IN_MODIFY) != 0;
+				relevant = true;
 				continue;
+			}
 			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
 				relevant = true;
 				continue;
 			}
 			if (ev->len == 0 || !is_ours(d, ev->name))
 				continue;
-			if (ev->mask & IN_MODIFY)
-				writing = true;
-			else if (ev->mask & IN_CLOSE_WRITE)
-				writing = false;
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO))
+				file_arrived(d, ev->name);
 			relevant = true;
 		}
 	}
@@ -373,6 +410,68 @@ fingerprint(const struct config *cf)
 	return text;
 }
 
+/* Adds a watch on path itself (a regular file) to *v, once. */
+static void
+file_watch(const char *path, int **v, size_t *n, size_t *cap)
+{
+	struct stat st;
+	size_t i;
+	int wd, *nv;
+
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return;
+	if ((wd = inotify_add_watch(ino_fd, path, IN_MODIFY | IN_CLOSE_WRITE))
+	    == -1) {
+		if (errno != ENOENT)
+			log_warn("config watch: %s", path);
+		return;
+	}
+	for (i = 0; i < *n; i++)
+		if ((*v)[i] == wd)
+			return;
+	if (*n == *cap) {
+		if ((nv = reallocarray(*v, *cap ? *cap * 2 : 8, sizeof(*nv)))
+		    == NULL)
+			return;
+		*v = nv;
+		*cap = *cap ? *cap * 2 : 8;
+	}
+	(*v)[(*n)++] = wd;
+}
+
+/*
+ * The watches on cf's files and on those its [include] patterns match,
+ * in place of the last ones (new first, then the old ones let go).
+ */
+static void
+file_watches(const struct config *cf)
+{
+	size_t n = 0, cap = 0, i, j;
+	int *v = NULL;
+	glob_t g;
+
+	for (i = 0; i < cf->cf_nfiles; i++)
+		file_watch(cf->cf_files[i], &v, &n, &cap);
+	for (i = 0; cf->cf_include_patterns[i] != NULL; i++) {
+		if (glob(cf->cf_include_patterns[i], 0, NULL, &g) != 0)
+			continue;
+		for (j = 0; j < g.gl_pathc; j++)
+			file_watch(g.gl_pathv[j], &v, &n, &cap);
+		globfree(&g);
+	}
+	for (i = 0; i < nfwds; i++) {
+		for (j = 0; j < n; j++)
+			if (v[j] == fwds[i])
+				break;
+		if (j == n)
+			(void)inotify_rm_watch(ino_fd, fwds[i]);
+	}
+	free(fwds);
+	fwds = v;
+	nfwds = n;
+	fwds_cap = cap;
+}
+
 /*
  * Follows cf: the directories it needs are watched (new ones first, then
  * the ones no longer needed are let go, so no change falls in between);
@@ -383,9 +482,8 @@ watch_follow(const struct config *cf)
 {
 	struct watch_dir *list = NULL;
 	size_t n = 0, i, j;
-	uint32_t mask = IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE |
-	    IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
-	    IN_MOVE_SELF | IN_ONLYDIR;
+	uint32_t mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+	    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
 
 	if (!cf->cf_watch) {
 		watch_stop();
@@ -441,6 +539,7 @@ watch_follow(const struct config *cf)
 	dirs_free(dirs, ndirs);
 	dirs = list;
 	ndirs = n;
+	file_watches(cf);
 }
 
 /* The watches go in; anything edited since the files were read reloads. */
@@ -504,6 +603,11 @@ watch_quiesce(void)
 			(void)inotify_rm_watch(ino_fd, dirs[i].wd_wd);
 			dirs[i].wd_wd = -1;
 		}
+	for (i = 0; i < nfwds; i++)
+		(void)inotify_rm_watch(ino_fd, fwds[i]);
+	free(fwds);
+	fwds = NULL;
+	nfwds = fwds_cap = 0;
 }
 
 void
@@ -526,4 +630,7 @@ watch_stop(void)
 	dirs_free(dirs, ndirs);
 	dirs = NULL;
 	ndirs = 0;
+	free(fwds);
+	fwds = NULL;
+	nfwds = fwds_cap = 0;
 }
