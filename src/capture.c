@@ -93,14 +93,21 @@ capture_init(struct capture *c, const char *name, void *owner)
 {
 	static const char *const suffix[] = { "stdout", "stderr" };
 	struct capture_stream *cs;
+	size_t len = strlen(name) + sizeof(" stdout");
 	int s;
 
 	memset(c, 0, sizeof(*c));
 	c->c_owner = owner;
+	/* Out of memory: the streams are named by their kind alone. */
+	c->c_names = malloc(2 * len);
 	for (s = 0; s < 2; s++) {
 		cs = &c->c_stream[s];
-		snprintf(cs->cs_name, sizeof(cs->cs_name), "%s %s", name,
-		    suffix[s]);
+		if (c->c_names != NULL) {
+			snprintf(c->c_names + s * len, len, "%s %s", name,
+			    suffix[s]);
+			cs->cs_name = c->c_names + s * len;
+		} else
+			cs->cs_name = suffix[s];
 		cs->cs_rfd = cs->cs_wfd = -1;
 		cs->cs_conf.lc_dest = LOG_TO_NONE;
 		cs->cs_capture = c;
@@ -414,4 +421,8 @@ capture_free(struct capture *c)
 		cs->cs_conf.lc_path = NULL;
 		cs->cs_conf.lc_dest = LOG_TO_NONE;
 	}
+	c->c_stream[0].cs_name = "stdout";	/* as if out of memory */
+	c->c_stream[1].cs_name = "stderr";
+	free(c->c_names);
+	c->c_names = NULL;
 }

@@ -35,7 +35,8 @@ struct capture_listener {
 typedef void capture_peek_fn(void *arg, const char *buf, size_t len);
 
 struct capture_stream {
-	char		 cs_name[160];	/* "web stdout", for messages */
+	const char	*cs_name;	/* "web stdout", for messages (in
+					   c_names) */
 	int		 cs_rfd;	/* the pipe's read end, -1: none */
 	int		 cs_wfd;	/* its write end, given to each spawn */
 	ev_io		 cs_rio;	/* the pipe is readable */
@@ -55,6 +56,7 @@ struct capture_stream {
 struct capture {
 	struct capture_stream c_stream[2];	/* OUT_STDOUT, OUT_STDERR */
 	void		*c_owner;	/* given to the tap */
+	char		*c_names;	/* the streams' names, one block */
 };
 
 /*

@@ -165,7 +165,7 @@ status_info(struct process *p, char *buf, size_t len)
 	char *c;
 
 	if (p->p_state == PROC_WAITING)
-		snprintf(buf, len, "waiting for %s", p->p_waiting_for);
+		snprintf(buf, len, "waiting for %s", process_waiting_for(p));
 	else
 		readiness_describe(p, buf, len);
 	for (c = buf; *c != '\0'; c++)
@@ -277,7 +277,7 @@ static void
 wait_step(struct op *o, struct op_target *t)
 {
 	struct process *p = t->t_proc;
-	char why[sizeof(p->p_waiting_for) + 32];
+	char why[PROC_WAIT_MAX + 32];
 	int st = p->p_exit_status;
 
 	switch (p->p_state) {
@@ -306,7 +306,7 @@ wait_step(struct op *o, struct op_target *t)
 	case PROC_WAITING:
 		if (depends_doomed(p)) {
 			snprintf(why, sizeof(why), "waiting for %s",
-			    p->p_waiting_for);
+			    process_waiting_for(p));
 			target_done(o, t, false, why);
 		}
 		break;
@@ -437,10 +437,10 @@ target_step(struct op *o, struct op_target *t)
 		    "stopped before it was RUNNING" :
 		    "exited before it was RUNNING");
 	else if (p->p_state == PROC_WAITING && depends_doomed(p)) {
-		char why[sizeof(p->p_waiting_for) + 64];
+		char why[PROC_WAIT_MAX + 64];
 
 		snprintf(why, sizeof(why), "not started: waiting for %s",
-		    p->p_waiting_for);
+		    process_waiting_for(p));
 		target_done(o, t, false, why);
 	}
 }

@@ -287,6 +287,13 @@ stdin_open(struct process *p)
 	return fds[0];
 }
 
+/* What a WAITING process waits for, in words ("" when nothing). */
+const char *
+process_waiting_for(const struct process *p)
+{
+	return p->p_waiting_for != NULL ? p->p_waiting_for : "";
+}
+
 /* The write end of the running process's stdin, -1 if it has none. */
 int
 process_stdin(const struct process *p)
@@ -579,13 +586,17 @@ spawn_attempt(struct process *p)
 static void
 start_or_wait(struct process *p)
 {
-	char why[sizeof(p->p_waiting_for)];
+	char why[PROC_WAIT_MAX], *w;
 	struct process_observer *o, *next;
 
 	if (gate != NULL && !gate(p, why, sizeof(why))) {
-		bool changed = strcmp(why, p->p_waiting_for) != 0;
+		bool changed = p->p_waiting_for == NULL ||
+		    strcmp(why, p->p_waiting_for) != 0;
 
-		snprintf(p->p_waiting_for, sizeof(p->p_waiting_for), "%s", why);
+		if (changed && (w = strdup(why)) != NULL) {
+			free(p->p_waiting_for);
+			p->p_waiting_for = w;
+		}
 		if (p->p_state != PROC_WAITING) {
 			ev_timer_stop(loop, &p->p_timer);
 			process_set_state(p, PROC_WAITING);
@@ -600,7 +611,8 @@ start_or_wait(struct process *p)
 		}
 		return;
 	}
-	p->p_waiting_for[0] = '\0';
+	free(p->p_waiting_for);
+	p->p_waiting_for = NULL;
 	spawn_attempt(p);
 }
 
@@ -915,7 +927,8 @@ process_event(struct process *p, enum proc_event ev)
 		if (ev == PEV_START && !shutting_down)
 			start_or_wait(p);
 		else if (ev == PEV_STOP) {
-			p->p_waiting_for[0] = '\0';
+			free(p->p_waiting_for);
+			p->p_waiting_for = NULL;
 			process_set_state(p, PROC_STOPPED);
 		}
 		break;
@@ -1254,6 +1267,8 @@ process_free(struct process *p)
 	ready_pipe_close(p);
 	stdin_close(p);
 	capture_free(&p->p_capture);
+	free(p->p_waiting_for);
+	p->p_waiting_for = NULL;
 	tree_free(&p->p_tree);
 	config_free(p->p_next_cf);
 	config_free(p->p_cf);

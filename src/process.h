@@ -29,6 +29,8 @@ enum proc_state {
 };
 #define PROC_STATES	(PROC_WAITING + 1)
 
+#define PROC_WAIT_MAX	192	/* a wait's reason, in bytes */
+
 struct process {
 	struct config	*p_cf;		/* holds p_program's config (a reference) */
 	const struct program_config *p_program;	/* its [program:x] */
@@ -66,7 +68,8 @@ struct process {
 					   not ready in ready_timeout */
 	int		 p_ready_fd;	/* fd:N readiness: the pipe's read
 					   end, -1 when none */
-	char		 p_waiting_for[192]; /* WAITING: what for, in words */
+	char		*p_waiting_for;	/* WAITING: what for, in words (up to
+					   PROC_WAIT_MAX); NULL: nothing */
 	bool		 p_spawn_queued; /* STARTING, waiting for a loop round
 					   with room to spawn (crash storms) */
 	struct process	*p_spawn_next;	/* the spawn queue */
@@ -168,6 +171,7 @@ bool	process_needs_stop(struct process *p);
 /* Whether its exit status is one of its program's exitcodes. */
 bool	process_exit_expected(const struct process *p);
 int	process_stdin(const struct process *p);
+const char *process_waiting_for(const struct process *p);
 double	process_uptime(const struct process *p);
 const char *process_group(const struct process *p);
 const char *process_log_path(const struct process *p, int stream);

@@ -117,7 +117,7 @@ static void
 info_of(const struct process *p, char *buf, size_t len)
 {
 	if (p->p_state == PROC_WAITING)
-		snprintf(buf, len, "waiting for %s", p->p_waiting_for);
+		snprintf(buf, len, "waiting for %s", process_waiting_for(p));
 	else
 		(void)readiness_describe(p, buf, len);
 }

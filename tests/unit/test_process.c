@@ -1698,7 +1698,7 @@ case_depends(void)
 	settle();
 	CHECK("depends: app WAITING", app->p_state == PROC_WAITING &&
 	    app->p_spawns == 0);
-	CHECK_STR("depends: app says what for", app->p_waiting_for,
+	CHECK_STR("depends: app says what for", process_waiting_for(app),
 	    "db to be ready (db is STARTING)");
 	advance(1);
 	CHECK("depends: app STARTING once db is RUNNING",
