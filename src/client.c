@@ -31,7 +31,7 @@ struct line {
 
 struct reply {
 	struct line *lines;
-	size_t	 n;
+	size_t	 n, cap;
 	int	 code;			/* from "= CODE TEXT" */
 	char	*text;
 };
@@ -185,11 +185,15 @@ read_reply(FILE *in, struct reply *r)
 		}
 		if (len < 2 || (buf[0] != '*' && buf[0] != '!') || buf[1] != ' ')
 			continue;	/* a later protocol's line: skip it */
-		nl = realloc(r->lines, (r->n + 1) * sizeof(*nl));
-		if (nl == NULL)
-			break;
-		r->lines = nl;
-		ln = &nl[r->n++];
+		if (r->n == r->cap) {	/* doubling: a status of 10,000 */
+			nl = reallocarray(r->lines, r->cap ? r->cap * 2 : 16,
+			    sizeof(*nl));
+			if (nl == NULL)
+				break;
+			r->lines = nl;
+			r->cap = r->cap ? r->cap * 2 : 16;
+		}
+		ln = &r->lines[r->n++];
 		memset(ln, 0, sizeof(*ln));
 		ln->tag = buf[0];
 		p = strdup(buf + 2);
@@ -260,6 +264,29 @@ json_number_or_null(const char *s)
 		fputs("null", stdout);
 	else
 		fputs(s, stdout);
+}
+
+/* s in a column of width w, left-aligned (right: right-aligned), then
+ * two blanks: a status of 10,000 lines is 60,000 of these. */
+static void
+column(const char *s, int w, bool right)
+{
+	static const char blanks[] = "                                ";
+	size_t len = strlen(s);
+	int pad = w > (int)len ? w - (int)len : 0;
+
+	if (!right)
+		fwrite(s, 1, len, stdout);
+	while (pad > 0) {
+		int k = pad < (int)sizeof(blanks) - 1 ? pad :
+		    (int)sizeof(blanks) - 1;
+
+		fwrite(blanks, 1, (size_t)k, stdout);
+		pad -= k;
+	}
+	if (right)
+		fwrite(s, 1, len, stdout);
+	fwrite("  ", 1, 2, stdout);
 }
 
 /* Status fields: name program state pid up down last-exit restarts
@@ -370,9 +397,12 @@ print_status_table(const struct reply *r)
 		l = &r->lines[i];
 		if (l->tag != '*' || l->nf < 8)
 			continue;
-		printf("%-*s  %-*s  %*s  %-*s  %-*s  %s", wname, l->f[0],
-		    wstate, l->f[2], wpid, strcmp(l->f[3], "0") == 0 ? "-" :
-		    l->f[3], wtime, times[i], wexit, l->f[6], l->f[7]);
+		column(l->f[0], wname, false);
+		column(l->f[2], wstate, false);
+		column(strcmp(l->f[3], "0") == 0 ? "-" : l->f[3], wpid, true);
+		column(times[i], wtime, false);
+		column(l->f[6], wexit, false);
+		fputs(l->f[7], stdout);
 		/* An event listener: its state, its pool's queue. */
 		if (l->nf > 13)
 			printf("  [listener %s, %s of %s queued, %s dropped]",
