@@ -17,6 +17,7 @@
 
 #include "guardian.h"
 #include "log.h"
+#include "notifysock.h"
 #include "parse.h"
 #include "signals.h"
 #include "sink.h"
@@ -150,6 +151,7 @@ child_cb(struct ev_loop *l, ev_child *w, int revents)
 		    signal_name(WTERMSIG(w->rstatus)) : "?");
 	}
 	ev_child_stop(loop, &child_watcher);
+	notifysock_sweep(w->rpid);
 	ev_timer_set(&sweep_timer, 0, 0);
 	ev_timer_start(loop, &sweep_timer);
 }

@@ -5,8 +5,11 @@
  * socket writable by everyone, as programs run as any user: who may say
  * what is decided by the sender's credentials, which the kernel attaches
  * to each datagram (SO_PASSCRED).  Descriptors passed along are closed;
- * a round of the loop reads a bounded number of datagrams.
+ * a round of the loop reads a bounded number of datagrams.  Its name holds
+ * the supervisor's pid, so that the guardian removes it when a killed
+ * supervisor could not.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -145,7 +148,10 @@ notifysock_open(struct ev_loop *l, notifysock_handler *h)
 
 	loop = l;
 	handler = h;
-	snprintf(dir, sizeof(dir), "%s/supervisor-notify.XXXXXX", base_dir());
+	/* The pid in the name: a guardian finds what a SIGKILLed
+	 * supervisor left (notifysock_sweep). */
+	snprintf(dir, sizeof(dir), "%s/supervisor-notify.%d.XXXXXX",
+	    base_dir(), (int)getpid());
 	if (mkdtemp(dir) == NULL) {
 		log_warn("notify socket: mkdtemp %s", dir);
 		dir[0] = '\0';
@@ -196,4 +202,44 @@ notifysock_close(void)
 	if (dir[0] != '\0' && rmdir(dir) == -1 && errno != ENOENT)
 		log_warn("notify socket: rmdir %s", dir);
 	path[0] = dir[0] = '\0';
+}
+
+/*
+ * Run by the guardian once the supervisor (pid) is gone: removes the
+ * directory and socket it made, if a SIGKILL left them.  Only a directory
+ * of ours by that name, not a link, is touched, and in it only "notify".
+ */
+void
+notifysock_sweep(pid_t pid)
+{
+	char prefix[64];
+	struct dirent *de;
+	struct stat st;
+	size_t plen;
+	DIR *d;
+	int bfd, fd;
+
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "supervisor-notify.%d.",
+	    (int)pid);
+	if ((bfd = open(base_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(bfd)) == NULL) {
+		close(bfd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    fstatat(bfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if ((fd = openat(bfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1)
+			continue;
+		(void)unlinkat(fd, "notify", 0);
+		close(fd);
+		if (unlinkat(bfd, de->d_name, AT_REMOVEDIR) == 0)
+			log_info("guardian: removed the notify socket the "
+			    "supervisor left in %s/%s", base_dir(), de->d_name);
+	}
+	closedir(d);
 }

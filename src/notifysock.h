@@ -18,5 +18,6 @@ typedef void notifysock_handler(pid_t pid, uid_t uid, char *msg, size_t len);
 int	notifysock_open(struct ev_loop *loop, notifysock_handler *handler);
 const char *notifysock_path(void);
 void	notifysock_close(void);
+void	notifysock_sweep(pid_t pid);
 
 #endif
