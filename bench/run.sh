@@ -631,6 +631,18 @@ ctl() {
 	esac
 }
 
+# status_runs WHO ROUND N DIR: the control command's "status" of all N,
+# end to end, CTL_RUNS times.
+status_runs() {
+	local who=$1 round=$2 n=$3 d=$4 i t0
+	for i in $(seq 1 "$CTL_RUNS"); do
+		t0=$(now_us)
+		ctl "$who" "$d" status > /dev/null 2>&1
+		sample "status_ms_$n" "$who" "$round" \
+		    "$(awk -v us=$(( $(now_us) - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
+	done
+}
+
 # control WHO ROUND N OPS: N programs; the control command's "status" of
 # all, end to end (CTL_RUNS times); with OPS, "stop all" (until every
 # process is gone) and "start all" (until all are RUNNING again).  s6 has
@@ -647,13 +659,7 @@ sc_control() {
 		return
 	fi
 	sleep 1.2	# past startsecs: all RUNNING
-	for i in $(seq 1 "$CTL_RUNS"); do
-		t0=$(now_us)
-		ctl "$who" "$d" status > /dev/null 2>&1
-		t1=$(now_us)
-		sample "status_ms_$n" "$who" "$round" \
-		    "$(awk -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
-	done
+	status_runs "$who" "$round" "$n" "$d"
 	if [ "$ops" = ops ]; then
 		t0=$(now_us)
 		ctl "$who" "$d" stop all > /dev/null 2>&1
@@ -896,13 +902,7 @@ sc_scale() {
 	sample "start_ms_$n" "$who" "$round" $(( ($(now_us) - t0) / 1000 ))
 	sleep 2		# past start-up work
 	case $who in
-	ours|base|supervisord|runit)
-		for i in $(seq 1 "$CTL_RUNS"); do
-			t0=$(now_us)
-			ctl "$who" "$d" status > /dev/null 2>&1
-			sample "status_ms_$n" "$who" "$round" \
-			    "$(awk -v us=$(( $(now_us) - t0 )) 'BEGIN { printf "%.1f", us / 1000 }')"
-		done ;;
+	ours|base|supervisord|runit) status_runs "$who" "$round" "$n" "$d" ;;
 	esac
 	sample "pss_kb_$n" "$who" "$round" "$(own_pss_kb "$who")"
 	before=($(own_counters "$who"))

@@ -546,7 +546,7 @@ void
 reload_start(const char *why)
 {
 	struct reload_result r;
-	struct load_job *j;
+	struct load_job *j = NULL;
 	sigset_t all, old;
 	int err;
 
@@ -563,8 +563,7 @@ reload_start(const char *why)
 	if (loop == NULL || (j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->lj_file = strdup(current->cf_file)) == NULL ||
 	    (j->lj_why = strdup(why)) == NULL) {
-		if (loop != NULL && j != NULL)
-			load_free(j);
+		load_free(j);
 		reload_run(why, false, &r);
 		reload_result_free(&r);
 		return;

@@ -17,6 +17,7 @@ t_check "app got a notify socket" t_wait 20 slowly test -s "$T/socket"
 sock=$(cat "$T/socket")
 dir=${sock%/notify}
 spid=$(supervisor_pid)
+[ -n "$spid" ] && [ -n "$dir" ] || { t_fail "no supervisor pid or notify directory"; t_done; exit; }
 t_check "the socket's directory holds the supervisor's pid ($dir)" \
 	eval '[[ "$dir" == */supervisor-notify."$spid".* ]]'
 base=${dir%/*}
