@@ -162,12 +162,20 @@ on_body(http_parser *p, const char *at, size_t len)
 		return refuse(r, 413, "body too large");
 	if (r->hr_bodylen + len + 1 > r->hr_bodycap) {
 		cap = r->hr_bodycap ? r->hr_bodycap : 4096;
-		/* Room for what Content-Length announces, once. */
+		/*
+		 * Room for what is announced, once: Content-Length, or in a
+		 * chunked body the chunk's size (http-parser keeps it in
+		 * content_length), never more than a body may be: a client
+		 * announcing a chunk of 2^54 bytes gets no such buffer.
+		 */
 		if (p->content_length != (uint64_t)-1 &&
+		    p->content_length <= HTTP_BODY_MAX &&
 		    r->hr_bodylen + len + p->content_length + 1 > cap)
 			cap = r->hr_bodylen + len + p->content_length + 1;
 		while (cap < r->hr_bodylen + len + 1)
 			cap *= 2;
+		if (cap > HTTP_BODY_MAX + 1)
+			cap = HTTP_BODY_MAX + 1;
 		if ((nb = realloc(r->hr_body, cap)) == NULL)
 			return refuse(r, 503, "out of memory");
 		r->hr_body = nb;
