@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "ctlproto.h"
+#include "strbuf.h"
 #include "strv.h"
 
 #define EXIT_USAGE	64	/* EX_USAGE */
@@ -200,8 +201,11 @@ read_reply(FILE *in, struct reply *r)
 		if (p == NULL)
 			break;
 		while (p != NULL &&
-		    ln->nf < (int)(sizeof(ln->f) / sizeof(ln->f[0])))
-			ln->f[ln->nf++] = strsep(&p, "\t");
+		    ln->nf < (int)(sizeof(ln->f) / sizeof(ln->f[0]))) {
+			ln->f[ln->nf++] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
 	}
 	free(buf);
 	return -1;
@@ -218,18 +222,36 @@ reply_free(struct reply *r)
 	free(r->text);
 }
 
-/* 3725.2 -> "1:02:05"; two days and more -> "2d 01:02:05". */
+/* Two digits, 0 padded. */
 static void
-format_duration(const char *secs, char *buf, size_t len)
+two_digits(struct strbuf *b, long v)
+{
+	char d[2] = { (char)('0' + v / 10 % 10), (char)('0' + v % 10) };
+
+	sb_add(b, d, 2);
+}
+
+/* WORD and 3725.2 -> "WORD 1:02:05"; two days and more -> "WORD 2d
+ * 01:02:05".  No printf: a status of 10,000 says 10,000 of them. */
+static void
+format_duration(struct strbuf *b, const char *word, const char *secs)
 {
 	long s = strtol(secs, NULL, 10);
 
-	if (s >= 86400)
-		snprintf(buf, len, "%ldd %02ld:%02ld:%02ld", s / 86400,
-		    s % 86400 / 3600, s % 3600 / 60, s % 60);
-	else
-		snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s % 3600 / 60,
-		    s % 60);
+	if (s < 0)
+		s = 0;
+	sb_str(b, word);
+	sb_add(b, " ", 1);
+	if (s >= 86400) {
+		sb_uint(b, (unsigned long long)(s / 86400));
+		sb_add(b, "d ", 2);
+		two_digits(b, s % 86400 / 3600);
+	} else
+		sb_uint(b, (unsigned long long)(s / 3600));
+	sb_add(b, ":", 1);
+	two_digits(b, s % 3600 / 60);
+	sb_add(b, ":", 1);
+	two_digits(b, s % 60);
 }
 
 /* A JSON string: escaped, and a byte that is not UTF-8 as U+FFFD, so the
@@ -269,24 +291,24 @@ json_number_or_null(const char *s)
 /* s in a column of width w, left-aligned (right: right-aligned), then
  * two blanks: a status of 10,000 lines is 60,000 of these. */
 static void
-column(const char *s, int w, bool right)
+column(struct strbuf *b, const char *s, int w, bool right)
 {
 	static const char blanks[] = "                                ";
 	size_t len = strlen(s);
 	int pad = w > (int)len ? w - (int)len : 0;
 
 	if (!right)
-		fwrite(s, 1, len, stdout);
+		sb_add(b, s, len);
 	while (pad > 0) {
 		int k = pad < (int)sizeof(blanks) - 1 ? pad :
 		    (int)sizeof(blanks) - 1;
 
-		fwrite(blanks, 1, (size_t)k, stdout);
+		sb_add(b, blanks, (size_t)k);
 		pad -= k;
 	}
 	if (right)
-		fwrite(s, 1, len, stdout);
-	fwrite("  ", 1, 2, stdout);
+		sb_add(b, s, len);
+	sb_add(b, "  ", 2);
 }
 
 /* Status fields: name program state pid up down last-exit restarts
@@ -361,7 +383,7 @@ print_status_table(const struct reply *r)
 	int wname = 4, wstate = 5, wpid = 3, wtime = 4, wexit = 9;
 	char (*times)[40] = calloc(r->n + 1, sizeof(*times));
 	const struct line *l;
-	char d[32];
+	struct strbuf b = { 0 };
 	size_t i;
 	int n;
 
@@ -375,14 +397,17 @@ print_status_table(const struct reply *r)
 		times[i][0] = '\0';
 		if (l->tag != '*' || l->nf < 8)
 			continue;
-		if (strcmp(l->f[4], "-") != 0) {
-			format_duration(l->f[4], d, sizeof(d));
-			snprintf(times[i], sizeof(times[i]), "up %s", d);
-		} else if (strcmp(l->f[5], "-") != 0) {
-			format_duration(l->f[5], d, sizeof(d));
-			snprintf(times[i], sizeof(times[i]), "down %s", d);
-		} else
-			snprintf(times[i], sizeof(times[i]), "-");
+		sb_reset(&b);
+		if (strcmp(l->f[4], "-") != 0)
+			format_duration(&b, "up", l->f[4]);
+		else if (strcmp(l->f[5], "-") != 0)
+			format_duration(&b, "down", l->f[5]);
+		else
+			sb_str(&b, "-");
+		n = b.sb_len < sizeof(times[i]) ? (int)b.sb_len :
+		    (int)sizeof(times[i]) - 1;
+		memcpy(times[i], b.sb_data != NULL ? b.sb_data : "", (size_t)n);
+		times[i][n] = '\0';
 		WIDEN(wname, l->f[0]);
 		WIDEN(wstate, l->f[2]);
 		WIDEN(wpid, l->f[3]);
@@ -393,27 +418,36 @@ print_status_table(const struct reply *r)
 	printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", wname, "NAME", wstate,
 	    "STATE", wpid, "PID", wtime, "TIME", wexit, "LAST EXIT",
 	    "RESTARTS");
+	/* Each line made whole, then written: one stdio call a line. */
 	for (i = 0; i < r->n; i++) {
 		l = &r->lines[i];
 		if (l->tag != '*' || l->nf < 8)
 			continue;
-		column(l->f[0], wname, false);
-		column(l->f[2], wstate, false);
-		column(strcmp(l->f[3], "0") == 0 ? "-" : l->f[3], wpid, true);
-		column(times[i], wtime, false);
-		column(l->f[6], wexit, false);
-		fputs(l->f[7], stdout);
+		sb_reset(&b);
+		column(&b, l->f[0], wname, false);
+		column(&b, l->f[2], wstate, false);
+		column(&b, strcmp(l->f[3], "0") == 0 ? "-" : l->f[3], wpid,
+		    true);
+		column(&b, times[i], wtime, false);
+		column(&b, l->f[6], wexit, false);
+		sb_str(&b, l->f[7]);
 		/* An event listener: its state, its pool's queue. */
 		if (l->nf > 13)
-			printf("  [listener %s, %s of %s queued, %s dropped]",
-			    l->f[10], l->f[11], l->f[13], l->f[12]);
+			sb_printf(&b, "  [listener %s, %s of %s queued, %s "
+			    "dropped]", l->f[10], l->f[11], l->f[13], l->f[12]);
 		/* Output its log could not take (a full disk...). */
 		if (l->nf > 8 && strcmp(l->f[8], "0") != 0)
-			printf("  (%s bytes of output lost)", l->f[8]);
+			sb_printf(&b, "  (%s bytes of output lost)", l->f[8]);
 		if (l->nf > 9 && strcmp(l->f[9], "-") != 0)
-			printf("  (%s)", l->f[9]);
-		putchar('\n');
+			sb_printf(&b, "  (%s)", l->f[9]);
+		sb_add(&b, "\n", 1);
+		if (b.sb_nomem) {
+			fprintf(stderr, "supervisor: out of memory\n");
+			break;
+		}
+		fwrite(b.sb_data, 1, b.sb_len, stdout);
 	}
+	sb_free(&b);
 	free(times);
 }
 
@@ -541,6 +575,8 @@ client_run(const char *config_path, const char *sock_arg, int argc,
 		free(path);
 		return 1;
 	}
+	/* A status of 10,000 is about 450 KB: read in 64 KB, not 4 KB. */
+	setvbuf(in, NULL, _IOFBF, 65536);
 	/* The greeting's reply; a refusal (uid) comes here too. */
 	if (read_reply(in, &r) == -1 || r.code != 0) {
 		if (r.text != NULL)

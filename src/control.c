@@ -647,6 +647,9 @@ out_free(struct ctl_client *c)
  */
 static size_t	out_max = CTL_OUT_MAX;
 
+/* control_lines writes to the socket at once past this many bytes. */
+#define CTL_LINES_EARLY	32768
+
 void
 control_set_processes(size_t n)
 {
@@ -688,8 +691,10 @@ out_append(struct ctl_client *c, const char *s, size_t n)
 	memcpy(c->c_out + c->c_outlen, s, n);
 	c->c_outlen += n;
 	ev_io_start(loop, &c->c_wio);
-	/* Its time to read this starts now, not at its last request. */
-	timer_restart(c);
+	/* Its time to read this starts now, not at its last request (nor
+	 * at each line of a long reply: its reads restart the timer). */
+	if (waiting == 0 || !ev_is_active(&c->c_timer))
+		timer_restart(c);
 }
 
 static void
@@ -737,6 +742,26 @@ control_reply(struct ctl_client *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	out_vprintf(c, "* ", fmt, ap);
 	va_end(ap);
+}
+
+/* Data lines the caller made, each "* FIELDS" and a newline: a reply
+ * of 10,000 lines without a printf each. */
+void
+control_lines(struct ctl_client *c, const char *lines, size_t n)
+{
+	ssize_t w;
+
+	if (n == 0)
+		return;
+	out_append(c, lines, n);
+	if (c->c_dead || c->c_outlen - c->c_outoff < CTL_LINES_EARLY)
+		return;
+	/* Sent now, not after the last line: the client reads the first
+	 * lines while the rest are made (its socket is non-blocking; an
+	 * error is write_cb's to find). */
+	if ((w = write(c->c_fd, c->c_out + c->c_outoff,
+	    c->c_outlen - c->c_outoff)) > 0)
+		c->c_outoff += (size_t)w;
 }
 
 /* The status line that ends a reply: "= CODE TEXT".  The client's next

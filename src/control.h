@@ -43,6 +43,7 @@ void	 control_close(void);
 void	 control_unlink(void);
 void	 control_reply(struct ctl_client *c, const char *fmt, ...)
 	    PRINTFLIKE(2, 3);
+void	 control_lines(struct ctl_client *c, const char *lines, size_t n);
 void	 control_error(struct ctl_client *c, const char *fmt, ...)
 	    PRINTFLIKE(2, 3);
 void	 control_end(struct ctl_client *c, int code, const char *fmt, ...)

@@ -122,8 +122,11 @@ static void	running_begins(struct watch *);
 static struct watch *
 watch_found(const struct process *p)
 {
-	struct watch *w = strmap_get(&watches, p->p_name);
+	struct watch *w;
 
+	if (watches.sm_count == 0)	/* no lookup: a status of 10,000 */
+		return NULL;
+	w = strmap_get(&watches, p->p_name);
 	return w != NULL && w->w_proc == p ? w : NULL;
 }
 

@@ -68,6 +68,30 @@ sb_str(struct strbuf *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
+/* A number in decimal, without printf: a reply about 10,000 processes
+ * says 100,000 of them. */
+void
+sb_uint(struct strbuf *b, unsigned long long v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do
+		digits[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	sb_add(b, digits + i, sizeof(digits) - i);
+}
+
+void
+sb_int(struct strbuf *b, long long v)
+{
+	if (v < 0) {
+		sb_add(b, "-", 1);
+		sb_uint(b, 0ULL - (unsigned long long)v);
+	} else
+		sb_uint(b, (unsigned long long)v);
+}
+
 void
 sb_printf(struct strbuf *b, const char *fmt, ...)
 {

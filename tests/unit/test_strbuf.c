@@ -43,6 +43,16 @@ main(void)
 	CHECK("printf: longer than its small buffer", b.sb_len ==
 	    sizeof(big) + 3 && strcmp(b.sb_data + b.sb_len - 4, "x>42") == 0);
 	sb_reset(&b);
+	sb_uint(&b, 0);
+	sb_add(&b, " ", 1);
+	sb_uint(&b, 18446744073709551615ULL);
+	sb_add(&b, " ", 1);
+	sb_int(&b, -9223372036854775807LL - 1);
+	sb_add(&b, " ", 1);
+	sb_int(&b, 42);
+	CHECK_STR("numbers: 0, the largest, the smallest, one", b.sb_data,
+	    "0 18446744073709551615 -9223372036854775808 42");
+	sb_reset(&b);
 	CHECK("reset: empty, memory kept", b.sb_len == 0 && b.sb_cap > 0 &&
 	    b.sb_data[0] == '\0');
 	sb_str(&b, "ab");
