@@ -474,12 +474,37 @@ config_ref(struct config *cf)
 	return cf;
 }
 
+/*
+ * Who frees a config whose last reference goes, when not config_free
+ * itself: freeing 10,000 programs takes the loop 15 ms, so the reload
+ * hands them to a thread (reload.c).
+ */
+static void	(*disposer)(struct config *);
+
+void
+config_set_disposer(void (*fn)(struct config *cf))
+{
+	disposer = fn;
+}
+
 void
 config_free(struct config *cf)
 {
+	if (cf == NULL || --cf->cf_refs > 0)
+		return;
+	if (disposer != NULL)
+		disposer(cf);
+	else
+		config_destroy(cf);
+}
+
+/* Frees cf now, whatever its references (its disposer's call). */
+void
+config_destroy(struct config *cf)
+{
 	size_t i;
 
-	if (cf == NULL || --cf->cf_refs > 0)
+	if (cf == NULL)
 		return;
 	for (i = 0; i < cf->cf_nprograms; i++)
 		config_program_free(cf->cf_programs[i]);

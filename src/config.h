@@ -19,6 +19,8 @@ struct config	*config_load_text(const char *name, const char *text,
 		    size_t len, struct config_msgs *msgs);
 struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
+void		 config_destroy(struct config *cf);
+void		 config_set_disposer(void (*fn)(struct config *cf));
 void		 config_drop_programs(struct config *cf);
 void		 config_msgs_free(struct config_msgs *msgs);
 const char	*config_childlogdir(const struct config *cf);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config_diff.h"
+#include "strmap.h"
 #include "strv.h"
 
 /* True when both logs write the same way to the same place. */
@@ -44,6 +45,46 @@ config_process_same(const struct program_config *a,
 	    &pb->pcf_log[OUT_STDOUT]) &&
 	    config_log_same(&pa->pcf_log[OUT_STDERR],
 	    &pb->pcf_log[OUT_STDERR]);
+}
+
+/*
+ * Sets each process of cf that runs exactly as the process of the same
+ * name in before to point at it (pcf_was): a reload of 10,000 programs
+ * compares them where cf is loaded, off the loop, and the loop then
+ * compares pointers.  before is only read.  A process whose program's
+ * numprocs changed is left to the loop's comparison.
+ */
+void
+config_mark_same(struct config *cf, const struct config *before)
+{
+	const struct program_config *old;
+	struct program_config *pg;
+	struct proc_config *pc;
+	struct strmap names;
+	size_t i;
+	int j;
+
+	if (before == NULL)
+		return;
+	strmap_init(&names);
+	if (strmap_reserve(&names, before->cf_nprograms) == -1)
+		return;
+	for (i = 0; i < before->cf_nprograms; i++)
+		if (strmap_put(&names, before->cf_programs[i]->pg_name,
+		    before->cf_programs[i]) == -1)
+			goto done;
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		pg = cf->cf_programs[i];
+		if ((old = strmap_get(&names, pg->pg_name)) == NULL)
+			continue;
+		for (j = 0; j < pg->pg_numprocs && j < old->pg_numprocs; j++) {
+			pc = &pg->pg_procs[j];
+			if (config_process_same(old, &old->pg_procs[j], pg, pc))
+				pc->pcf_was = &old->pg_procs[j];
+		}
+	}
+done:
+	strmap_free(&names);
 }
 
 /*

@@ -15,6 +15,7 @@ bool	config_log_same(const struct log_config *a,
 bool	config_process_same(const struct program_config *a,
 	    const struct proc_config *pa, const struct program_config *b,
 	    const struct proc_config *pb);
+void	config_mark_same(struct config *cf, const struct config *before);
 size_t	config_daemon_changes(const struct config *a, const struct config *b,
 	    const char **keys, size_t max);
 

@@ -43,6 +43,10 @@ struct proc_config {
 					   (redirect_stderr, or one file) */
 	bool	  pcf_tapped[2];	/* its output makes events (PROCESS_LOG,
 					   PROCESS_COMMUNICATION) */
+	/* The process of the config this one was compared with as it was
+	 * loaded (config_mark_same) that runs exactly as this one, else
+	 * NULL: compared by a reload, never followed. */
+	const struct proc_config *pcf_was;
 };
 
 /* What a probe asks of a process (ready=, healthcheck=). */
@@ -183,6 +187,8 @@ struct ctl_config {
 
 struct config {
 	int		  cf_refs;	/* config_free drops one; 1 when loaded */
+	struct config	 *cf_disposed_next; /* in the queue of those a
+					   disposer frees (config_free) */
 	char		 *cf_file;	/* path it was loaded from */
 	char		**cf_files;	/* every file read: cf_file, then includes */
 	size_t		  cf_nfiles;

@@ -512,7 +512,7 @@ groups_follow(const struct config *cf)
 	const struct program_config **order = NULL;
 	struct strmap inconf, told;
 	char **ng;
-	size_t i, n = 0;
+	size_t i, n = 0, nnew = 0;
 
 	if (!group_maps(cf, &inconf, &told)) {
 		log_warn("process groups");
@@ -538,10 +538,13 @@ groups_follow(const struct config *cf)
 		log_warn("process groups");
 		goto done;
 	}
+	/* Only the programs of groups not told yet are sorted: a reload
+	 * of 10,000 programs usually has none. */
 	for (i = 0; i < cf->cf_nprograms; i++)
-		order[i] = cf->cf_programs[i];
-	qsort(order, cf->cf_nprograms, sizeof(*order), group_order);
-	for (i = 0; i < cf->cf_nprograms; i++) {
+		if (strmap_get(&told, cf->cf_programs[i]->pg_group) == NULL)
+			order[nnew++] = cf->cf_programs[i];
+	qsort(order, nnew, sizeof(*order), group_order);
+	for (i = 0; i < nnew; i++) {
 		if (strmap_get(&told, order[i]->pg_group) != NULL)
 			continue;
 		if ((groups[ngroups] = strdup(order[i]->pg_group)) == NULL ||

@@ -49,7 +49,7 @@ static void
 state_changed(struct process *p, enum proc_state from, void *arg)
 {
 	(void)arg;
-	if (strmap_get(&by_name, p->p_name) != p)
+	if (!p->p_listed)
 		return;		/* not in the table (yet) */
 	in_state[from]--;
 	in_state[p->p_state]++;
@@ -57,17 +57,27 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 		sweep_soon();
 }
 
+/* p_listed says whether the table's name is p's, without a lookup: a
+ * reload of 10,000 asks it of each. */
 static void
 add(struct process *p)
 {
+	struct process *was = strmap_get(&by_name, p->p_name);
+
+	if (was != NULL)
+		was->p_listed = false;
 	(void)strmap_put(&by_name, p->p_name, p);	/* room reserved */
+	p->p_listed = true;
 	in_state[p->p_state]++;
 }
 
 static void
 forget(struct process *p)
 {
-	strmap_remove(&by_name, p->p_name);
+	struct process *was = strmap_remove(&by_name, p->p_name);
+
+	if (was != NULL)
+		was->p_listed = false;
 	in_state[p->p_state]--;
 }
 
@@ -93,10 +103,17 @@ compare_priority(const void *a, const void *b)
 	return (pa->p_index > pb->p_index) - (pa->p_index < pb->p_index);
 }
 
+/* In order already (a reload that changed no priority): not sorted. */
 static void
 sort_table(void)
 {
-	qsort(procs, nprocs, sizeof(*procs), compare_priority);
+	size_t i;
+
+	for (i = 1; i < nprocs; i++)
+		if (compare_priority(&procs[i - 1], &procs[i]) > 0)
+			break;
+	if (i < nprocs)
+		qsort(procs, nprocs, sizeof(*procs), compare_priority);
 }
 
 size_t
@@ -401,7 +418,7 @@ proctable_replace(struct process **list, size_t n, size_t cap)
 
 	for (i = 0; i < n; i++) {
 		list[i]->p_index = i;
-		if (strmap_get(&by_name, list[i]->p_name) != list[i])
+		if (!list[i]->p_listed)
 			add(list[i]);
 	}
 	for (i = 0; i < nprocs && k < cap; i++)
