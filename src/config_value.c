@@ -176,7 +176,7 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 	struct loader *ld = ctx;
 	struct raw_section *rs = ld->ld_current;
 	struct raw_entry *nl;
-	size_t i;
+	size_t i, cap;
 
 	(void)section;
 	if (rs == NULL || (ld->ld_daemon_only &&
@@ -199,12 +199,17 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 			return;
 		}
 	}
-	nl = realloc(rs->rs_entries, (rs->rs_count + 1) * sizeof(*nl));
-	if (nl == NULL) {
-		ld->ld_nomem = true;
-		return;
+	if (rs->rs_count == rs->rs_cap) {	/* doubling: 10,000 sections */
+		cap = rs->rs_cap ? rs->rs_cap * 2 : 8;
+		if ((nl = reallocarray(rs->rs_entries, cap, sizeof(*nl))) ==
+		    NULL) {
+			ld->ld_nomem = true;
+			return;
+		}
+		rs->rs_entries = nl;
+		rs->rs_cap = cap;
 	}
-	rs->rs_entries = nl;
+	nl = rs->rs_entries;
 	nl[rs->rs_count].re_line = line;
 	nl[rs->rs_count].re_file = ld->ld_file_index;
 	nl[rs->rs_count].re_key = strdup(key);
@@ -464,8 +469,9 @@ config_key_find(const struct key_def *table, size_t n, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(table[i].kd_name, key) == 0)
+	for (i = 0; i < n; i++)	/* the first letter first: 80,000 keys */
+		if (table[i].kd_name[0] == key[0] &&
+		    strcmp(table[i].kd_name, key) == 0)
 			return &table[i];
 	return NULL;
 }

@@ -31,6 +31,7 @@ struct raw_section {
 	int		  rs_line;
 	struct raw_entry *rs_entries;
 	size_t		  rs_count;
+	size_t		  rs_cap;	/* rs_entries' room */
 };
 
 /* One file read: the main config file or one of its [include]s. */

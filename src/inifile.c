@@ -267,7 +267,7 @@ reader_next(char *str, int num, void *stream)
 {
 	struct reader *r = stream;
 	struct logical *lg;
-	size_t need;
+	size_t need, keylen;
 
 	if (r->r_next >= r->r_count || num < 8)
 		return NULL;
@@ -285,15 +285,20 @@ reader_next(char *str, int num, void *stream)
 			snprintf(str, (size_t)num, "[-]\n");
 		return str;
 	}
-	need = strlen(lg->lg_key) + 1 + lg->lg_value_len + 3;
+	keylen = strlen(lg->lg_key);
+	need = keylen + 1 + lg->lg_value_len + 3;
 	r->r_current_aside = need >= (size_t)num ||
 	    memchr(lg->lg_value, '\n', lg->lg_value_len) != NULL ||
 	    strpbrk(lg->lg_key, "=:;#[") != NULL;
-	if (r->r_current_aside)
-		snprintf(str, (size_t)num, "k=\n");
-	else
-		snprintf(str, (size_t)num, "%s=%s\n", lg->lg_key,
-		    lg->lg_value);
+	if (r->r_current_aside) {
+		memcpy(str, "k=\n", 4);
+		return str;
+	}
+	/* "KEY=VALUE\n": it fits (need < num), no printf for 80,000. */
+	memcpy(str, lg->lg_key, keylen);
+	str[keylen] = '=';
+	memcpy(str + keylen + 1, lg->lg_value, lg->lg_value_len);
+	memcpy(str + keylen + 1 + lg->lg_value_len, "\n", 2);
 	return str;
 }
 
