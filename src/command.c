@@ -360,7 +360,8 @@ wait_step(struct op *o, struct op_target *t)
 		target_done(o, t, true, "ready");
 		break;
 	case PROC_EXITED:
-		if (WIFEXITED(st) && p->p_program->pg_exitcodes[WEXITSTATUS(st)])
+		if (WIFEXITED(st) && exit_set_has(&p->p_program->pg_exitcodes,
+		    WEXITSTATUS(st)))
 			target_done(o, t, true, "completed");
 		else {
 			wstatus_describe(st, why, sizeof(why));

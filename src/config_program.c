@@ -759,7 +759,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	pg->pg_umask = -1;
 	pg->pg_autostart = true;
 	pg->pg_autorestart = AUTORESTART_UNEXPECTED;
-	pg->pg_exitcodes[0] = 1;
+	exit_set_add(&pg->pg_exitcodes, 0);
 	pg->pg_startsecs = 1;
 	pg->pg_startretries = 3;
 	pg->pg_backoff_max = 60;

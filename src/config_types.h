@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "eventtype.h"
 #include "log.h"
@@ -100,6 +101,26 @@ enum program_rlimit {
 /* stdout_capture_maxbytes's: what one PROCESS_COMMUNICATION event holds. */
 #define CAPTURE_MAX		(1024 * 1024)
 
+/* A set of exit statuses, 0-255: a bit each (not a byte: 10,000 programs
+ * have one each). */
+struct exit_set {
+	uint64_t	es_bits[4];
+};
+
+static inline bool
+exit_set_has(const struct exit_set *s, int status)
+{
+	return status >= 0 && status < 256 &&
+	    ((s->es_bits[status >> 6] >> (status & 63)) & 1) != 0;
+}
+
+static inline void
+exit_set_add(struct exit_set *s, int status)
+{
+	if (status >= 0 && status < 256)
+		s->es_bits[status >> 6] |= (uint64_t)1 << (status & 63);
+}
+
 /* A [program:NAME] section. */
 struct program_config {
 	char		 *pg_name;	/* NAME */
@@ -111,7 +132,7 @@ struct program_config {
 	int		  pg_umask;	/* -1: inherit the supervisor's */
 	bool		  pg_autostart;
 	enum autorestart  pg_autorestart;
-	unsigned char	  pg_exitcodes[256]; /* 1 = expected exit status */
+	struct exit_set	  pg_exitcodes;	/* the expected exit statuses */
 	double		  pg_startsecs;
 	int		  pg_startretries;
 	double		  pg_backoff_max; /* cap of the growing retry delay */

@@ -337,6 +337,8 @@ config_store_value(struct loader *ld, const struct key_def *kd, void *base,
     const struct raw_entry *re, const char *value)
 {
 	char *field = (char *)base + kd->kd_offset, q[96];
+	unsigned char codes[256];
+	struct exit_set set;
 	enum log_level level;
 	long long bytes;
 	double d;
@@ -392,12 +394,17 @@ config_store_value(struct loader *ld, const struct key_def *kd, void *base,
 		memcpy(field, &i, sizeof(i));
 		return true;
 	case KEY_EXITCODES:
-		if (parse_exitcodes(value, (unsigned char *)field) == -1) {
+		if (parse_exitcodes(value, codes) == -1) {
 			config_msg(ld, true, re->re_line, "%s: %s is not a list "
 			    "of exit statuses 0-255 like 0,2", kd->kd_name,
 			    config_quoted(value, q, sizeof(q)));
 			return false;
 		}
+		memset(&set, 0, sizeof(set));
+		for (i = 0; i < 256; i++)
+			if (codes[i])
+				exit_set_add(&set, i);
+		memcpy(field, &set, sizeof(set));
 		return true;
 	case KEY_AUTORESTART:
 		if (strcasecmp(value, "unexpected") == 0)

@@ -40,7 +40,8 @@ holds(const struct process *q, enum dep_condition cond)
 		    (q->p_state == PROC_EXITED && q->p_spawns > 0);
 	case DEP_COMPLETED:
 		return q->p_state == PROC_EXITED && q->p_spawns > 0 &&
-		    WIFEXITED(st) && q->p_program->pg_exitcodes[WEXITSTATUS(st)];
+		    WIFEXITED(st) && exit_set_has(&q->p_program->pg_exitcodes,
+		    WEXITSTATUS(st));
 	}
 	return false;
 }

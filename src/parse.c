@@ -446,6 +446,10 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 		    "for one value", EXPAND_MAX);
 		goto fail;
 	}
+	/* Kept to its size: a config keeps 10,000s of these. */
+	if (out.b_cap > out.b_len + 1 &&
+	    (piece = realloc(out.b_data, out.b_len + 1)) != NULL)
+		out.b_data = piece;
 	return out.b_data;
 nomem:
 	snprintf(err, errlen, "out of memory");

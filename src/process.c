@@ -407,7 +407,7 @@ process_exit_expected(const struct process *p)
 	int status = p->p_exit_status;
 
 	return WIFEXITED(status) &&
-	    p->p_program->pg_exitcodes[WEXITSTATUS(status)];
+	    exit_set_has(&p->p_program->pg_exitcodes, WEXITSTATUS(status));
 }
 
 /*
@@ -750,7 +750,8 @@ running_exited(struct process *p)
 	char how[64];
 
 	ev_timer_stop(loop, &p->p_limit);
-	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)];
+	expected = WIFEXITED(status) && exit_set_has(&pg->pg_exitcodes,
+	    WEXITSTATUS(status));
 	restart = pg->pg_autorestart == AUTORESTART_TRUE ||
 	    (pg->pg_autorestart == AUTORESTART_UNEXPECTED && !expected);
 	wstatus_describe(status, how, sizeof(how));
@@ -785,7 +786,8 @@ starting_exited(struct process *p)
 	log_info("%s exited with %s before %s", p->p_name,
 	    wstatus_describe(status, how, sizeof(how)),
 	    process_has_readiness(p) ? "it was ready" : "startsecs");
-	expected = WIFEXITED(status) && pg->pg_exitcodes[WEXITSTATUS(status)]
+	expected = WIFEXITED(status) && exit_set_has(&pg->pg_exitcodes,
+	    WEXITSTATUS(status))
 	    && !p->p_exec_failed;
 	if (shutting_down) {
 		process_set_state(p, PROC_EXITED);

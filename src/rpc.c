@@ -1522,7 +1522,7 @@ config_row(struct xr_buf *b, const struct config_row *r)
 	xr_member(b, "exitcodes");
 	xr_array_begin(b);
 	for (i = 0; i < 256; i++)
-		if (pg->pg_exitcodes[i])
+		if (exit_set_has(&pg->pg_exitcodes, i))
 			xr_int(b, (long long)i);
 	xr_array_end(b);
 	xr_member_end(b);

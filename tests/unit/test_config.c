@@ -164,9 +164,9 @@ test_defaults(void)
 	CHECK("defaults: autorestart unexpected",
 	    pg->pg_autorestart == AUTORESTART_UNEXPECTED);
 	for (i = 1; i < 256; i++)
-		others += pg->pg_exitcodes[i];
-	CHECK("defaults: exitcodes {0}", pg->pg_exitcodes[0] == 1 &&
-	    others == 0);
+		others += exit_set_has(&pg->pg_exitcodes, i);
+	CHECK("defaults: exitcodes {0}",
+	    exit_set_has(&pg->pg_exitcodes, 0) && others == 0);
 	CHECK("defaults: stopsignal TERM", pg->pg_stopsignal == SIGTERM);
 	CHECK("defaults: priority 999", pg->pg_priority == 999);
 	CHECK("defaults: numprocs 1", pg->pg_numprocs == 1);
@@ -254,9 +254,10 @@ test_every_key(void)
 	CHECK("every key: autostart", pg->pg_autostart == false);
 	CHECK("every key: autorestart true",
 	    pg->pg_autorestart == AUTORESTART_TRUE);
-	CHECK("every key: exitcodes", pg->pg_exitcodes[0] &&
-	    !pg->pg_exitcodes[1] && pg->pg_exitcodes[2] &&
-	    !pg->pg_exitcodes[3]);
+	CHECK("every key: exitcodes", exit_set_has(&pg->pg_exitcodes, 0) &&
+	    !exit_set_has(&pg->pg_exitcodes, 1) &&
+	    exit_set_has(&pg->pg_exitcodes, 2) &&
+	    !exit_set_has(&pg->pg_exitcodes, 3));
 	CHECK("every key: startsecs", pg->pg_startsecs == 2.5);
 	CHECK("every key: startretries", pg->pg_startretries == 7);
 	CHECK("every key: backoff_max", pg->pg_backoff_max == 30);
@@ -272,7 +273,8 @@ test_every_key(void)
 	CHECK("every key: autorestart false",
 	    pg->pg_autorestart == AUTORESTART_FALSE);
 	CHECK("every key: exitcodes replace the default 0",
-	    !pg->pg_exitcodes[0] && pg->pg_exitcodes[3]);
+	    !exit_set_has(&pg->pg_exitcodes, 0) &&
+	    exit_set_has(&pg->pg_exitcodes, 3));
 	CHECK("every key: stopsignal by number", pg->pg_stopsignal == SIGKILL);
 	CHECK("every key: umask 0o777", pg->pg_umask == 0777);
 	config_free(cf);
@@ -1859,7 +1861,7 @@ test_syntax(void)
 
 	cf = load("[program:x]\ncommand=a\nexitcodes=\n", &msgs);
 	for (i = 0; cf != NULL && i < 256; i++)
-		expected += cf->cf_programs[0]->pg_exitcodes[i];
+		expected += exit_set_has(&cf->cf_programs[0]->pg_exitcodes, i);
 	CHECK("syntax: an empty exitcodes expects no status", cf != NULL &&
 	    msgs.cm_count == 0 && expected == 0);
 	config_free(cf);
