@@ -106,22 +106,49 @@ mark_open(struct old_log *logs, size_t n)
 	closedir(procs);
 }
 
-/*
- * Removes the AUTO logs of identifier from dir.  The directory is
- * opened without following a link; each entry is checked (a regular
- * file, ours) without following one, and only its name is removed
- * (unlinkat), so a name swapped meanwhile costs at most that name, in
- * this directory.  A log a live process has open stays.  Problems are
- * logged; nothing stops the start.
- */
+/* The old AUTO logs found in one directory, to be removed. */
+struct childlogdir_old {
+	DIR		*co_dir;
+	char		*co_path;
+	char		*co_identifier;
+	struct old_log	*co_logs;
+	size_t		 co_n;
+};
+
 void
-childlogdir_clean(const char *dir, const char *identifier)
+childlogdir_forget(struct childlogdir_old *old)
 {
-	struct old_log *logs = NULL, *nl;
+	size_t i;
+
+	if (old == NULL)
+		return;
+	for (i = 0; i < old->co_n; i++)
+		free(old->co_logs[i].ol_name);
+	free(old->co_logs);
+	if (old->co_dir != NULL)
+		closedir(old->co_dir);
+	free(old->co_path);
+	free(old->co_identifier);
+	free(old);
+}
+
+/*
+ * The AUTO logs of identifier in dir: found before the first program
+ * starts (so none of this run's is among them), removed by
+ * childlogdir_clean once it has started: looking for their writers
+ * reads every process's descriptors, milliseconds a start need not wait
+ * for.  The directory is opened without following a link; each entry
+ * is checked (a regular file, ours) without following one.  NULL when
+ * there is nothing to remove; problems are logged, nothing stops the
+ * start.
+ */
+struct childlogdir_old *
+childlogdir_find(const char *dir, const char *identifier)
+{
+	struct childlogdir_old *old;
+	struct old_log *nl;
 	struct dirent *de;
 	struct stat st;
-	size_t n = 0, i, removed = 0, kept = 0;
-	DIR *d;
 	int fd;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -129,51 +156,80 @@ childlogdir_clean(const char *dir, const char *identifier)
 		if (errno != ENOENT)
 			log_warn("childlogdir: cannot clean %s of old AUTO logs",
 			    dir);
-		return;
+		return NULL;
 	}
-	if ((d = fdopendir(fd)) == NULL) {
+	if ((old = calloc(1, sizeof(*old))) == NULL ||
+	    (old->co_path = strdup(dir)) == NULL ||
+	    (old->co_identifier = strdup(identifier)) == NULL) {
+		log_warn("childlogdir: %s", dir);
+		childlogdir_forget(old);
+		close(fd);
+		return NULL;
+	}
+	if ((old->co_dir = fdopendir(fd)) == NULL) {
 		log_warn("childlogdir: %s", dir);
 		close(fd);
-		return;
+		childlogdir_forget(old);
+		return NULL;
 	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
+	while ((errno = 0, de = readdir(old->co_dir)) != NULL) {
 		if (!childlogdir_is_auto(de->d_name, identifier))
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
 			continue;
-		if ((nl = realloc(logs, (n + 1) * sizeof(*nl))) == NULL)
+		if ((nl = reallocarray(old->co_logs, old->co_n + 1,
+		    sizeof(*nl))) == NULL)
 			break;
-		logs = nl;
-		if ((logs[n].ol_name = strdup(de->d_name)) == NULL)
+		old->co_logs = nl;
+		if ((nl[old->co_n].ol_name = strdup(de->d_name)) == NULL)
 			break;
-		logs[n].ol_dev = st.st_dev;
-		logs[n].ol_ino = st.st_ino;
-		logs[n].ol_open = false;
-		n++;
+		nl[old->co_n].ol_dev = st.st_dev;
+		nl[old->co_n].ol_ino = st.st_ino;
+		nl[old->co_n].ol_open = false;
+		old->co_n++;
 	}
 	if (errno != 0)
 		log_warn("childlogdir: reading %s", dir);
-	if (n > 0)
-		mark_open(logs, n);
-	for (i = 0; i < n; i++) {
-		if (logs[i].ol_open)
+	if (old->co_n == 0) {
+		childlogdir_forget(old);
+		return NULL;
+	}
+	return old;
+}
+
+/*
+ * Removes what childlogdir_find found, but for the logs some live process
+ * has open (another supervisor sharing the directory and identifier);
+ * only the names are removed (unlinkat), so a name swapped meanwhile
+ * costs at most that name, in this directory.  Frees old.
+ */
+void
+childlogdir_clean(struct childlogdir_old *old)
+{
+	size_t i, removed = 0, kept = 0;
+	int fd;
+
+	if (old == NULL)
+		return;
+	fd = dirfd(old->co_dir);
+	mark_open(old->co_logs, old->co_n);
+	for (i = 0; i < old->co_n; i++) {
+		if (old->co_logs[i].ol_open)
 			kept++;
-		else if (unlinkat(fd, logs[i].ol_name, 0) == 0)
+		else if (unlinkat(fd, old->co_logs[i].ol_name, 0) == 0)
 			removed++;
 		else if (errno != ENOENT)
-			log_warn("childlogdir: cannot remove %s/%s", dir,
-			    logs[i].ol_name);
-		free(logs[i].ol_name);
+			log_warn("childlogdir: cannot remove %s/%s",
+			    old->co_path, old->co_logs[i].ol_name);
 	}
-	free(logs);
-	closedir(d);
 	if (removed > 0)
 		log_info("childlogdir: removed %zu old AUTO log%s of %s from %s "
 		    "(nocleanup = true keeps them)", removed,
-		    removed == 1 ? "" : "s", identifier, dir);
+		    removed == 1 ? "" : "s", old->co_identifier, old->co_path);
 	if (kept > 0)
 		log_info("childlogdir: kept %zu AUTO log%s of %s in %s that a "
 		    "running process still writes", kept, kept == 1 ? "" : "s",
-		    identifier, dir);
+		    old->co_identifier, old->co_path);
+	childlogdir_forget(old);
 }

@@ -699,6 +699,7 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
     bool detached)
 {
 	struct config *cf = *cfp;
+	struct childlogdir_old *old_logs;
 	char *sock_path, why[320];
 	bool sock_default;
 	pid_t child;
@@ -753,10 +754,11 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 	/*
 	 * The old AUTO logs, as supervisord at start; once the pidfile and
 	 * the socket are ours, so that a second supervisor refused there
-	 * touches nothing of the first's.
+	 * touches nothing of the first's.  Found now, before this run makes
+	 * any; removed by the guardian while the first programs start.
 	 */
-	if (!cf->cf_nocleanup)
-		childlogdir_clean(config_childlogdir(cf), cf->cf_identifier);
+	old_logs = cf->cf_nocleanup ? NULL :
+	    childlogdir_find(config_childlogdir(cf), cf->cf_identifier);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();
@@ -765,6 +767,7 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 	child = fork();
 	if (child == -1) {
 		log_warn("fork");
+		childlogdir_forget(old_logs);
 		control_close();
 		control_unlink();
 		pidfile_release();
@@ -775,6 +778,7 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 		 * Its own process group: a terminal's ^C reaches only the
 		 * guardian, which forwards it once.
 		 */
+		childlogdir_forget(old_logs);
 		if (setpgid(0, 0) == -1)
 			log_warn("setpgid");
 		if (prctl(PR_SET_PDEATHSIG, GUARDIAN_DEATH_SIGNAL) == -1)
@@ -792,6 +796,7 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 		control_close();	/* the supervisor answers */
 		log_share();		/* and rotates the log */
 		daemon_quiet();		/* and reports that it is up */
+		childlogdir_clean(old_logs);
 		tree_guardian_watch(child);
 		status = guardian_run(cf, child);
 		control_unlink();

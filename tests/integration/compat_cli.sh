@@ -115,7 +115,7 @@ t_check "options: stopped, nothing left" t_wait 10 no_program_left
 
 sd_start -n -c "$T/supervisor.ini" -i cli -q "$T/logs" -l "$T/cli2.log" -e info
 t_check "without -k: web runs" running
-t_check "without -k: old AUTO logs of cli go" test ! -e "$old"
+t_check "without -k: old AUTO logs of cli go" t_wait 5 test ! -e "$old"
 t_check "without -s: the log's lines on stdout too" \
 	grep -q "spawned web pid" "$T/out"
 t_stop TERM
