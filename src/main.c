@@ -508,10 +508,6 @@ supervise(struct config *cf, const char *path)
 	size_t i;
 	int status;
 
-	/* One heap for every thread: a reload's config, made by the loading
-	 * thread, reuses what the last one freed rather than growing an
-	 * arena of its own (10,000 programs: 15 MB more after each). */
-	(void)mallopt(M_ARENA_MAX, 1);
 	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
 	if (loop == NULL) {
 		log_error("cannot initialise the event loop");
@@ -1035,6 +1031,16 @@ main(int argc, char *argv[])
 	bool detach = false, strict = false;
 	int ch, status;
 
+	/*
+	 * One heap for every thread: a reload's config, made by the loading
+	 * thread, reuses what the last one freed rather than growing an
+	 * arena of its own (10,000 programs: 15 MB more after each).  No
+	 * fast bins: a chunk freed is merged at once, where fast bins keep
+	 * them apart until a larger request sweeps them all (a reload of
+	 * 10,000 in that heap: 295 ms save to exec with them, 175 without).
+	 */
+	(void)mallopt(M_ARENA_MAX, 1);
+	(void)mallopt(M_MXFAST, 0);
 	/* Before anything is opened: which descriptors a log may name. */
 	logfile_note_inherited();
 	guardian_note_parent();
