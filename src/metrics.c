@@ -82,18 +82,26 @@ count_exit(struct counts *pc, int code)
 static void
 state_changed(struct process *p, enum proc_state from, void *arg)
 {
-	struct counts *pc;
+	struct counts *pc = strmap_get(&counted, p->p_name);
+	bool exited, failed;
 
 	(void)arg;
-	if ((pc = counts_of(p)) == NULL)
+	exited = p->p_exit_time > 0 &&
+	    (pc == NULL || p->p_exit_time != pc->pc_exit_seen);
+	/* The last failed start goes from STARTING to FATAL at once. */
+	failed = from == PROC_STARTING && (p->p_state == PROC_BACKOFF ||
+	    p->p_state == PROC_FATAL);
+	/* Nothing to count, nothing made: 10,000 programs that start and
+	 * run have no counts (a row without them says zeros). */
+	if (!exited && !failed)
+		return;
+	if (pc == NULL && (pc = counts_of(p)) == NULL)
 		return;		/* counted short; never the loop's end */
-	if (p->p_exit_time > 0 && p->p_exit_time != pc->pc_exit_seen) {
+	if (exited) {
 		pc->pc_exit_seen = p->p_exit_time;
 		count_exit(pc, wstatus_exit_code(p->p_exit_status));
 	}
-	/* The last failed start goes from STARTING to FATAL at once. */
-	if (from == PROC_STARTING && (p->p_state == PROC_BACKOFF ||
-	    p->p_state == PROC_FATAL))
+	if (failed)
 		pc->pc_failures++;
 }
 
