@@ -51,8 +51,8 @@ config_process_same(const struct program_config *a,
  * Sets each process of cf that runs exactly as the process of the same
  * name in before to point at it (pcf_was): a reload of 10,000 programs
  * compares them where cf is loaded, off the loop, and the loop then
- * compares pointers.  before is only read.  A process whose program's
- * numprocs changed is left to the loop's comparison.
+ * compares pointers.  before is only read.  A process the old program
+ * has none at the same place for (numprocs grew) points at nothing.
  */
 void
 config_mark_same(struct config *cf, const struct config *before)

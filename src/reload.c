@@ -602,8 +602,9 @@ reload_start(const char *why)
  * A config whose last reference goes is freed by a thread of its own
  * (config_set_disposer): 10,000 programs take 15 ms to free, a time the
  * loop would serve nothing.  The thread gives the memory back to the
- * system after each (malloc_trim: the new config was made by the loading
- * thread, the old one's pages would stay).  Started with the first.
+ * system after each (malloc_trim: the pages the old config held alone),
+ * holding the heap's lock meanwhile; the loop's allocations wait that
+ * long, its other work does not.  Started with the first.
  */
 static pthread_mutex_t	 dispose_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 dispose_wake = PTHREAD_COND_INITIALIZER;

@@ -1604,6 +1604,53 @@ same(const struct config *a, const struct config *b, size_t j, int i)
 	    &b->cf_programs[j]->pg_procs[i]);
 }
 
+/* config_mark_same: what a reload's loading thread marks. */
+static void
+test_mark_same(void)
+{
+	struct config_msgs ma, mb;
+	struct config *a, *b;
+	const struct program_config *x, *y, *z;
+	const struct proc_config *old_y;
+
+	a = load("[program:x]\ncommand = sleep 1\n"
+	    "[program:y]\ncommand = sleep 2\nnumprocs = 2\n"
+	    "process_name = y%(process_num)d\n", &ma);
+	b = load("[program:z]\ncommand = sleep 3\n"
+	    "[program:y]\ncommand = sleep 2\nnumprocs = 3\n"
+	    "process_name = y%(process_num)d\n"
+	    "[program:x]\ncommand = sleep 10\n", &mb);
+	CHECK("mark same: both load", a != NULL && b != NULL);
+	if (a == NULL || b == NULL) {
+		config_free(a);
+		config_free(b);
+		config_msgs_free(&ma);
+		config_msgs_free(&mb);
+		return;
+	}
+	config_mark_same(b, a);
+	z = b->cf_programs[0];
+	y = b->cf_programs[1];
+	x = b->cf_programs[2];
+	CHECK("mark same: a new program points at nothing",
+	    z->pg_procs[0].pcf_was == NULL);
+	CHECK("mark same: a changed one points at nothing",
+	    x->pg_procs[0].pcf_was == NULL);
+	old_y = a->cf_programs[1]->pg_procs;
+	CHECK("mark same: the same ones at theirs, found by name whatever "
+	    "the order", y->pg_procs[0].pcf_was == &old_y[0] &&
+	    y->pg_procs[1].pcf_was == &old_y[1]);
+	CHECK("mark same: one numprocs added points at nothing",
+	    y->pg_procs[2].pcf_was == NULL);
+	config_mark_same(a, NULL);
+	CHECK("mark same: nothing to compare with marks nothing",
+	    a->cf_programs[0]->pg_procs[0].pcf_was == NULL);
+	config_free(a);
+	config_free(b);
+	config_msgs_free(&ma);
+	config_msgs_free(&mb);
+}
+
 static void
 test_diff(void)
 {
@@ -2219,6 +2266,7 @@ main(void)
 	test_files();
 	test_includes();
 	test_diff();
+	test_mark_same();
 	test_daemon_keys();
 	test_unknown();
 	test_every_problem();
