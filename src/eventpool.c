@@ -290,6 +290,13 @@ eventpool_wanted(enum event_type t)
 	return false;
 }
 
+/* Whether there is a pool at all (a reload may configure one later). */
+bool
+eventpool_any(void)
+{
+	return pools != NULL;
+}
+
 /* ---- one listener -------------------------------------------------------- */
 
 static void
@@ -687,6 +694,28 @@ pool_release(struct eventpool *ep)
 }
 
 /* The pools of cf's [eventlistener:x] sections (at start, at a reload). */
+/* The pool of the listener program pg, made if new, set as pg says;
+ * NULL (said) when it cannot be had. */
+static struct eventpool *
+pool_configured(const struct program_config *pg)
+{
+	struct eventpool *ep;
+
+	if ((ep = strmap_get(&pools_by_name, pg->pg_name)) == NULL &&
+	    (ep = pool_new(pg->pg_name)) == NULL) {
+		log_warn("pool %s", pg->pg_name);
+		return NULL;
+	}
+	if (queue_resize(ep, (size_t)pg->pg_buffer_size) == -1) {
+		log_warn("pool %s", pg->pg_name);
+		if (ep->ep_cap == 0)
+			return NULL;
+	}
+	ep->ep_events = pg->pg_events;
+	ep->ep_configured = true;
+	return ep;
+}
+
 void
 eventpool_configure(const struct config *cf)
 {
@@ -698,20 +727,8 @@ eventpool_configure(const struct config *cf)
 		ep->ep_configured = false;
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		pg = cf->cf_programs[i];
-		if (!pg->pg_listener)
-			continue;
-		if ((ep = strmap_get(&pools_by_name, pg->pg_name)) == NULL &&
-		    (ep = pool_new(pg->pg_name)) == NULL) {
-			log_warn("pool %s", pg->pg_name);
-			continue;
-		}
-		if (queue_resize(ep, (size_t)pg->pg_buffer_size) == -1) {
-			log_warn("pool %s", pg->pg_name);
-			if (ep->ep_cap == 0)
-				continue;
-		}
-		ep->ep_events = pg->pg_events;
-		ep->ep_configured = true;
+		if (pg->pg_listener)
+			(void)pool_configured(pg);
 	}
 	for (ep = pools; ep != NULL; ep = next) {
 		next = ep->ep_next;
@@ -802,7 +819,11 @@ spawning(struct process *p, int stdio[3], void *arg)
 	(void)arg;
 	if (!p->p_program->pg_listener)
 		return;
-	ep = strmap_get(&pools_by_name, p->p_program->pg_name);
+	/* A listener a reload or an update added starts before the pool
+	 * is configured (eventpool_configure runs once the reload is
+	 * applied; an update of one group does not run it): made here. */
+	if ((ep = strmap_get(&pools_by_name, p->p_program->pg_name)) == NULL)
+		ep = pool_configured(p->p_program);
 	if ((l = listener_of(p)) != NULL && l->l_pool != ep) {
 		listener_free(l);
 		l = NULL;

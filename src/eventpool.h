@@ -46,6 +46,7 @@ void	eventpool_configure(const struct config *cf);
 void	eventpool_free(void);
 /* Whether some pool subscribes to events of type t. */
 bool	eventpool_wanted(enum event_type t);
+bool	eventpool_any(void);
 /* Queues e in every pool subscribed to its type (takes no reference). */
 void	eventpool_publish(struct event *e);
 

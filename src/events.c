@@ -87,21 +87,40 @@ state_event(enum proc_state s)
 	return EV_PROCESS_STATE_UNKNOWN;
 }
 
+/*
+ * What was told of p, made at need: was is the state p leaves now, where
+ * telling starts from when p had none.  While there is no pool at all,
+ * the state changes make none (10,000 programs without a listener keep
+ * no event state); a pool a reload adds hears each process from the state
+ * it is leaving then, as supervisord's from_state says it.
+ */
 static struct told *
-told_of(struct process *p)
+told_from(struct process *p, enum proc_state was, bool always)
 {
 	struct told *t;
 
 	if ((t = strmap_get(&told_by_name, p->p_name)) != NULL)
 		return t;
+	if (!always && !eventpool_any())
+		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	if (strmap_put(&told_by_name, p->p_name, t) == -1) {
 		free(t);
 		return NULL;
 	}
-	t->t_state = PROC_STOPPED;
+	/* A WAITING process is one supervisord has not started: STOPPED. */
+	t->t_state = was == PROC_WAITING ? PROC_STOPPED : was;
+	if (was == PROC_RUNNING || was == PROC_STOPPING)
+		t->t_pid = p->p_pid;
+	t->t_spawned = p->p_pid;
 	return t;
+}
+
+static struct told *
+told_of(struct process *p)
+{
+	return told_from(p, p->p_state, false);
 }
 
 /* One PROCESS_STATE_<to> event, from the state last told. */
@@ -173,7 +192,7 @@ leader_exited(struct process *p, void *arg)
 static void
 state_changed(struct process *p, enum proc_state from, void *arg)
 {
-	struct told *t = told_of(p);
+	struct told *t = told_from(p, from, false);
 	enum proc_state to = p->p_state;
 
 	(void)arg;
@@ -413,7 +432,7 @@ output_tapped(void *owner, int stream, char *buf, size_t len)
 	struct told *t;
 
 	if (p->p_program->pg_capture_maxbytes[stream] > 0 &&
-	    (t = told_of(p)) != NULL)
+	    (t = told_from(p, p->p_state, true)) != NULL)
 		len = capture_filter(p, &t->t_capture[stream], stream, buf,
 		    len);
 	log_event(p, stream, buf, len);

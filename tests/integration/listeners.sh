@@ -168,6 +168,33 @@ t_check "reload: the pool's new events (b RUNNING)" t_wait 20 \
 t_stop TERM 20
 t_check "reload: exit status 0" test "$SUP_STATUS" = 0
 
+# ---- 3b'. a pool a reload adds hears a running process from RUNNING ----
+# Without a pool no event state is kept; a pool added later starts each
+# process from the state it leaves then, as supervisord's from_state.
+printf '[program:a]\ncommand = sleep 1000\nstartsecs = 0\n' |
+	t_config_renamed
+t_start
+t_wait 20 eval 'ctl status a; [ "$RC" = 0 ]'
+apid=$(awk 'NR == 2 { print $3 }' <<< "$OUT")
+{
+	printf '[program:a]\ncommand = sleep 1000\nstartsecs = 0\n\n'
+	printf '[eventlistener:rec]\ncommand = %s %s %s\n' "$PY" \
+	    "$HERE/listeners/record.py" "$T/late.events"
+	printf 'events = PROCESS_STATE\nstartsecs = 0\n'
+} | t_config_renamed
+ctl reload
+t_check "late pool: its listener is ready" t_wait 20 \
+	eval 'ctl status rec; [[ $OUT == *"listener READY"* ]]'
+ctl stop a
+t_check "late pool: a's STOPPING from RUNNING, with its pid ($apid)" \
+	t_wait 20 grep -q "PROCESS_STATE_STOPPING.*processname:a .*from_state:RUNNING pid:$apid\"" \
+	"$T/late.events"
+t_check "late pool: then STOPPED from STOPPING" t_wait 20 \
+	grep -q "PROCESS_STATE_STOPPED.*processname:a .*from_state:STOPPING pid:$apid\"" \
+	"$T/late.events"
+t_stop TERM 20
+t_check "late pool: exit status 0" test "$SUP_STATUS" = 0
+
 # ---- 3c. a pool of two listeners shares one queue ----------------------
 t_config <<EOF
 [program:flap]
