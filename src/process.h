@@ -38,7 +38,7 @@ struct process {
 	char		*p_name;	/* process name (ours: it outlives
 					   every config it is bound to) */
 	size_t		 p_index;	/* position in the table's order */
-	bool		 p_listed;	/* the table's by its name (proctable) */
+	bool		 p_listed;	/* the table's, by name (proctable) */
 	enum proc_state	 p_state;
 	pid_t		 p_pid;		/* the leader; 0 once reaped */
 	struct tree	 p_tree;	/* everything it ever forked */

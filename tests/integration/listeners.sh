@@ -187,11 +187,11 @@ t_check "late pool: its listener is ready" t_wait 20 \
 	eval 'ctl status rec; [[ $OUT == *"listener READY"* ]]'
 ctl stop a
 t_check "late pool: a's STOPPING from RUNNING, with its pid ($apid)" \
-	t_wait 20 grep -q "PROCESS_STATE_STOPPING.*processname:a .*from_state:RUNNING pid:$apid\"" \
-	"$T/late.events"
+	t_wait 20 grep -q "PROCESS_STATE_STOPPING.*processname:a \
+.*from_state:RUNNING pid:$apid\"" "$T/late.events"
 t_check "late pool: then STOPPED from STOPPING" t_wait 20 \
-	grep -q "PROCESS_STATE_STOPPED.*processname:a .*from_state:STOPPING pid:$apid\"" \
-	"$T/late.events"
+	grep -q "PROCESS_STATE_STOPPED.*processname:a \
+.*from_state:STOPPING pid:$apid\"" "$T/late.events"
 t_stop TERM 20
 t_check "late pool: exit status 0" test "$SUP_STATUS" = 0
 
