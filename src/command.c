@@ -175,26 +175,6 @@ status_info(struct process *p, char *buf, size_t len)
 	return buf[0] != '\0' ? buf : "-";
 }
 
-/* Seconds with 3 decimals, as "%.3f" says them, without printf: a status
- * of 10,000 processes says 10,000 of them. */
-static void
-seconds3(struct strbuf *b, double s)
-{
-	long long ms = (long long)(s * 1000.0 + (s < 0 ? -0.5 : 0.5));
-	char frac[4];
-
-	if (ms < 0) {
-		sb_printf(b, "%.3f", s);
-		return;
-	}
-	sb_uint(b, (unsigned long long)(ms / 1000));
-	frac[0] = '.';
-	frac[1] = (char)('0' + ms % 1000 / 100);
-	frac[2] = (char)('0' + ms % 100 / 10);
-	frac[3] = (char)('0' + ms % 10);
-	sb_add(b, frac, sizeof(frac));
-}
-
 /* One status line, "* FIELDS\n", appended to b: fields as the protocol
  * says them (see print_status_table in client.c). */
 static void
@@ -215,12 +195,12 @@ status_line(struct strbuf *b, struct process *p, double now)
 	sb_int(b, p->p_pid);
 	sb_add(b, "\t", 1);
 	if (p->p_pid != 0)
-		seconds3(b, now - p->p_start_time);
+		sb_milli(b, now - p->p_start_time);
 	else
 		sb_add(b, "-", 1);
 	sb_add(b, "\t", 1);
 	if (p->p_pid == 0 && p->p_spawns > 0)
-		seconds3(b, now - p->p_exit_time);
+		sb_milli(b, now - p->p_exit_time);
 	else
 		sb_add(b, "-", 1);
 	sb_add(b, "\t", 1);

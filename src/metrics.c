@@ -192,34 +192,6 @@ scrape_end(struct scrape *sc)
 	sb_free(&sc->sc_labels);
 }
 
-static void
-put_u64(struct strbuf *b, unsigned long long v)
-{
-	char digits[24];
-	size_t i = sizeof(digits);
-
-	do {
-		digits[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	sb_add(b, digits + i, sizeof(digits) - i);
-}
-
-/* v >= 0 with three decimals, as %.3f would (a scrape has a thousand). */
-static void
-put_milli(struct strbuf *b, double v)
-{
-	unsigned long long m = (unsigned long long)(v * 1000 + 0.5);
-	char frac[4];
-
-	put_u64(b, m / 1000);
-	frac[0] = '.';
-	frac[1] = (char)('0' + m / 100 % 10);
-	frac[2] = (char)('0' + m / 10 % 10);
-	frac[3] = (char)('0' + m % 10);
-	sb_add(b, frac, 4);
-}
-
 /* metric{LABELS of process i[,more]} (the value follows). */
 static void
 line_head(struct strbuf *b, const char *metric, const struct scrape *sc,
@@ -239,7 +211,7 @@ line_u64(struct strbuf *b, const char *metric, const struct scrape *sc,
     size_t i, const char *more, unsigned long long v)
 {
 	line_head(b, metric, sc, i, more);
-	put_u64(b, v);
+	sb_uint(b, v);
 	sb_add(b, "\n", 1);
 }
 
@@ -312,7 +284,7 @@ start_times(struct strbuf *b, const struct scrape *sc)
 		p = sc->sc_rows[i].sp_proc;
 		line_head(b, metric, sc, i, NULL);
 		if (is_started(p)) {
-			put_milli(b, now - (mono - p->p_start_time));
+			sb_milli(b, now - (mono - p->p_start_time));
 			sb_add(b, "\n", 1);
 		} else
 			sb_add(b, "0\n", 2);
@@ -437,7 +409,7 @@ ready_waits(struct strbuf *b, const struct scrape *sc)
 		if (!rf->rf_has_ready || rf->rf_ready_wait < 0)
 			continue;
 		line_head(b, metric, sc, i, NULL);
-		put_milli(b, rf->rf_ready_wait);
+		sb_milli(b, rf->rf_ready_wait);
 		sb_add(b, "\n", 1);
 	}
 }

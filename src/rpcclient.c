@@ -21,14 +21,13 @@
 #include <unistd.h>
 
 #include "rpcclient.h"
+#include "strbuf.h"
 
 #define HOST_MAX	255
 
 /* The response being read: its body, within a cap. */
 struct reading {
-	char	*rd_body;
-	size_t	 rd_len;
-	size_t	 rd_cap;
+	struct strbuf rd_body;
 	bool	 rd_complete;
 	bool	 rd_toobig;
 	struct rpcc_stream *rd_stream;	/* a GET followed: bodies go there */
@@ -283,30 +282,20 @@ static int
 on_body(http_parser *p, const char *at, size_t len)
 {
 	struct reading *rd = p->data;
-	size_t cap;
-	char *nb;
 
 	if (rd->rd_stream != NULL) {
 		rd->rd_stream->rs_data(rd->rd_stream->rs_ctx, at, len);
 		return 0;
 	}
-	if (len > RPCC_BODY_MAX - rd->rd_len) {
+	if (len > RPCC_BODY_MAX - rd->rd_body.sb_len) {
 		rd->rd_toobig = true;
 		return -1;
 	}
-	if (rd->rd_len + len + 1 > rd->rd_cap) {
-		cap = rd->rd_cap ? rd->rd_cap : 4096;
-		while (cap < rd->rd_len + len + 1)
-			cap *= 2;
-		if ((nb = realloc(rd->rd_body, cap)) == NULL) {
-			rd->rd_toobig = true;
-			return -1;
-		}
-		rd->rd_body = nb;
-		rd->rd_cap = cap;
+	sb_add(&rd->rd_body, at, len);
+	if (rd->rd_body.sb_nomem) {
+		rd->rd_toobig = true;
+		return -1;
 	}
-	memcpy(rd->rd_body + rd->rd_len, at, len);
-	rd->rd_len += len;
 	return 0;
 }
 
@@ -480,7 +469,8 @@ rpcc_call(struct rpcc *c, const char *method, const struct xr_buf *params,
 		goto out;
 	if (check_status(c, &p) == -1)
 		goto out;
-	if (xr_decode_response(rd.rd_body ? rd.rd_body : "", rd.rd_len,
+	if (xr_decode_response(rd.rd_body.sb_data ? rd.rd_body.sb_data : "",
+	    rd.rd_body.sb_len,
 	    result, fault, why, sizeof(why)) == -1) {
 		fail(c, RPCC_PROTOCOL, "not an XML-RPC response: %s", why);
 		goto out;
@@ -489,7 +479,7 @@ rpcc_call(struct rpcc *c, const char *method, const struct xr_buf *params,
 out:
 	close(fd);
 	xr_buf_free(&req);
-	free(rd.rd_body);
+	sb_free(&rd.rd_body);
 	return r;
 }
 

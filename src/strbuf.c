@@ -92,6 +92,26 @@ sb_int(struct strbuf *b, long long v)
 		sb_uint(b, (unsigned long long)v);
 }
 
+/* v with three decimals, as "%.3f" says it, without printf for v that
+ * rounds to 0 or more (a status or a scrape of 10,000 says 10,000). */
+void
+sb_milli(struct strbuf *b, double v)
+{
+	long long m = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+	char frac[4];
+
+	if (m < 0) {
+		sb_printf(b, "%.3f", v);
+		return;
+	}
+	sb_uint(b, (unsigned long long)(m / 1000));
+	frac[0] = '.';
+	frac[1] = (char)('0' + m / 100 % 10);
+	frac[2] = (char)('0' + m / 10 % 10);
+	frac[3] = (char)('0' + m % 10);
+	sb_add(b, frac, sizeof(frac));
+}
+
 void
 sb_printf(struct strbuf *b, const char *fmt, ...)
 {

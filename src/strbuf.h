@@ -25,6 +25,7 @@ void	sb_add(struct strbuf *b, const char *s, size_t n);
 void	sb_str(struct strbuf *b, const char *s);
 void	sb_uint(struct strbuf *b, unsigned long long v);
 void	sb_int(struct strbuf *b, long long v);
+void	sb_milli(struct strbuf *b, double v);
 void	sb_printf(struct strbuf *b, const char *fmt, ...) PRINTFLIKE(2, 3);
 void	sb_html(struct strbuf *b, const char *s);
 void	sb_json(struct strbuf *b, const char *s);

@@ -53,6 +53,18 @@ main(void)
 	CHECK_STR("numbers: 0, the largest, the smallest, one", b.sb_data,
 	    "0 18446744073709551615 -9223372036854775808 42");
 	sb_reset(&b);
+	sb_milli(&b, 0);
+	sb_add(&b, " ", 1);
+	sb_milli(&b, 3725.2);
+	sb_add(&b, " ", 1);
+	sb_milli(&b, 1.2506);
+	sb_add(&b, " ", 1);
+	sb_milli(&b, -0.0001);
+	sb_add(&b, " ", 1);
+	sb_milli(&b, -2.5);
+	CHECK_STR("milli: three decimals, a hair below 0 as 0", b.sb_data,
+	    "0.000 3725.200 1.251 0.000 -2.500");
+	sb_reset(&b);
 	CHECK("reset: empty, memory kept", b.sb_len == 0 && b.sb_cap > 0 &&
 	    b.sb_data[0] == '\0');
 	sb_str(&b, "ab");
