@@ -258,8 +258,10 @@ config_build(struct loader *ld, const char *path)
 				ok = programs_ok = false;
 				continue;
 			}
-			nl = realloc(cf->cf_programs, (cf->cf_nprograms + 1) *
-			    sizeof(*nl));
+			/* Room for every section at the first: growing one
+			 * by one copied 10,000 pointers 10,000 times. */
+			nl = cf->cf_programs != NULL ? cf->cf_programs :
+			    calloc(ld->ld_nsections, sizeof(*nl));
 			if (nl == NULL) {
 				config_program_free(pg);
 				ld->ld_nomem = true;

@@ -110,6 +110,49 @@ is_process_section(const char *name)
 }
 
 /*
+ * A copy of the len bytes at s, with a NUL, kept until the loader is
+ * freed; NULL out of memory.  A string bigger than a chunk gets its own.
+ */
+#define LOADER_CHUNK	(64 * 1024)
+
+static const char *
+loader_strndup(struct loader *ld, const char *s, size_t len)
+{
+	struct string_chunk *sc = ld->ld_strings, *nc;
+	size_t size;
+	char *out;
+
+	if (sc == NULL || sc->sc_size - sc->sc_used < len + 1) {
+		size = len + 1 > LOADER_CHUNK / 4 ? len + 1 : LOADER_CHUNK;
+		if ((nc = malloc(sizeof(*nc) + size)) == NULL)
+			return NULL;
+		nc->sc_used = 0;
+		nc->sc_size = size;
+		/* A big string's chunk goes behind the current one, which
+		 * still has room for small ones. */
+		if (sc != NULL && size != LOADER_CHUNK) {
+			nc->sc_next = sc->sc_next;
+			sc->sc_next = nc;
+		} else {
+			nc->sc_next = sc;
+			ld->ld_strings = nc;
+		}
+		sc = nc;
+	}
+	out = sc->sc_text + sc->sc_used;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	sc->sc_used += len + 1;
+	return out;
+}
+
+static const char *
+loader_strdup(struct loader *ld, const char *s)
+{
+	return loader_strndup(ld, s, strlen(s));
+}
+
+/*
  * A section seen again, in this file or a later one, goes on: its keys
  * join the first one's, a later value winning, as supervisord's
  * ConfigParser reads several files into one.
@@ -155,7 +198,7 @@ sink_section(void *ctx, int line, const char *name)
 	}
 	nl = &ld->ld_sections[ld->ld_nsections];
 	memset(nl, 0, sizeof(*nl));
-	if ((nl->rs_name = strdup(name)) == NULL) {
+	if ((nl->rs_name = loader_strdup(ld, name)) == NULL) {
 		ld->ld_nomem = true;
 		return;
 	}
@@ -190,8 +233,7 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 				config_msg(ld, false, line, "%s: set again "
 				    "(first at line %d); this value wins", key,
 				    rs->rs_entries[i].re_line);
-			free(rs->rs_entries[i].re_value);
-			rs->rs_entries[i].re_value = strdup(value);
+			rs->rs_entries[i].re_value = loader_strdup(ld, value);
 			rs->rs_entries[i].re_line = line;
 			rs->rs_entries[i].re_file = ld->ld_file_index;
 			if (rs->rs_entries[i].re_value == NULL)
@@ -212,12 +254,10 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 	nl = rs->rs_entries;
 	nl[rs->rs_count].re_line = line;
 	nl[rs->rs_count].re_file = ld->ld_file_index;
-	nl[rs->rs_count].re_key = strdup(key);
-	nl[rs->rs_count].re_value = strdup(value);
+	nl[rs->rs_count].re_key = loader_strdup(ld, key);
+	nl[rs->rs_count].re_value = loader_strdup(ld, value);
 	if (nl[rs->rs_count].re_key == NULL ||
 	    nl[rs->rs_count].re_value == NULL) {
-		free(nl[rs->rs_count].re_key);
-		free(nl[rs->rs_count].re_value);
 		ld->ld_nomem = true;
 		return;
 	}
@@ -701,15 +741,14 @@ config_count_bytes(struct loader *ld, const char *key, int line, size_t n)
 void
 config_loader_free(struct loader *ld)
 {
-	size_t i, j;
+	struct string_chunk *sc;
+	size_t i;
 
-	for (i = 0; i < ld->ld_nsections; i++) {
-		for (j = 0; j < ld->ld_sections[i].rs_count; j++) {
-			free(ld->ld_sections[i].rs_entries[j].re_key);
-			free(ld->ld_sections[i].rs_entries[j].re_value);
-		}
+	for (i = 0; i < ld->ld_nsections; i++)
 		free(ld->ld_sections[i].rs_entries);
-		free(ld->ld_sections[i].rs_name);
+	while ((sc = ld->ld_strings) != NULL) {
+		ld->ld_strings = sc->sc_next;
+		free(sc);
 	}
 	free(ld->ld_sections);
 	free(ld->ld_groups);

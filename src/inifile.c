@@ -2,9 +2,10 @@
  * inifile.c: the line reader under inih.  It splits the file into logical
  * lines the way supervisord's parser does (comments, indented continuation
  * lines joined with "\n", any length) and feeds them to inih's
- * ini_parse_stream(); values too long for inih's fixed line buffer travel
- * beside it.  Every callback carries the physical line where its logical
- * line starts.
+ * ini_parse_stream(), which calls back for each section and entry; an
+ * entry's key and value travel beside inih's fixed line buffer (any
+ * length, already split).  Every callback carries the physical line where
+ * its logical line starts.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,12 +25,16 @@ enum logical_kind {
 	LOGICAL_ENTRY,
 };
 
-/* One section header or one key with its (joined) value. */
+/*
+ * One section header or one key with its (joined) value.  Their text is
+ * in the reader's r_text, by offset (it moves as it grows): 80,000 lines
+ * are one buffer, not two allocations each.
+ */
 struct logical {
 	enum logical_kind	 lg_kind;
 	int			 lg_line;	/* physical line it starts on */
-	char			*lg_key;	/* section name, or lowercased key */
-	char			*lg_value;	/* NULL for a section */
+	size_t			 lg_key;	/* section name, or lowercased key */
+	size_t			 lg_value;	/* after the key's NUL */
 	size_t			 lg_value_len;
 };
 
@@ -38,10 +43,12 @@ struct reader {
 	struct logical	*r_lines;
 	size_t		 r_count;
 	size_t		 r_cap;
+	char		*r_text;	/* the keys and values, NUL after each */
+	size_t		 r_used;
+	size_t		 r_size;
 	size_t		 r_next;	/* next logical line to hand to inih */
 	const char	*r_section;	/* current section, full length */
 	struct logical	*r_current;	/* the line inih is parsing now */
-	bool		 r_current_aside; /* key/value did not fit inih's buffer */
 };
 
 static bool
@@ -50,12 +57,32 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* Room for len more bytes of text; -1 out of memory. */
+static int
+reader_room(struct reader *r, size_t len)
+{
+	size_t size;
+	char *nt;
+
+	if (r->r_size - r->r_used >= len)
+		return 0;
+	size = r->r_size ? r->r_size : 4096;
+	while (size - r->r_used < len)
+		size *= 2;
+	if ((nt = realloc(r->r_text, size)) == NULL)
+		return -1;
+	r->r_text = nt;
+	r->r_size = size;
+	return 0;
+}
+
 static struct logical *
 reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
     size_t keylen, const char *value, size_t valuelen)
 {
 	struct logical *lg, *nl;
 	size_t cap, i;
+	char *t;
 
 	if (r->r_count == r->r_cap) {
 		cap = r->r_cap ? r->r_cap * 2 : 32;
@@ -64,44 +91,65 @@ reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
 		r->r_lines = nl;
 		r->r_cap = cap;
 	}
+	if (reader_room(r, keylen + 1 + valuelen + 1) == -1)
+		return NULL;
 	lg = &r->r_lines[r->r_count];
 	memset(lg, 0, sizeof(*lg));
 	lg->lg_kind = kind;
 	lg->lg_line = line;
-	if ((lg->lg_key = strndup(key, keylen)) == NULL)
-		return NULL;
+	lg->lg_key = r->r_used;
+	t = r->r_text + r->r_used;
 	if (kind == LOGICAL_ENTRY) {
 		for (i = 0; i < keylen; i++)
-			lg->lg_key[i] = (char)tolower((unsigned char)key[i]);
-		if ((lg->lg_value = malloc(valuelen + 1)) == NULL) {
-			free(lg->lg_key);
-			return NULL;
-		}
-		memcpy(lg->lg_value, value, valuelen);
-		lg->lg_value[valuelen] = '\0';
+			t[i] = (char)tolower((unsigned char)key[i]);
+	} else
+		memcpy(t, key, keylen);
+	t[keylen] = '\0';
+	r->r_used += keylen + 1;
+	lg->lg_value = r->r_used;
+	if (kind == LOGICAL_ENTRY) {
+		memcpy(r->r_text + r->r_used, value, valuelen);
 		lg->lg_value_len = valuelen;
 	}
+	r->r_text[r->r_used + lg->lg_value_len] = '\0';
+	r->r_used += lg->lg_value_len + 1;
 	r->r_count++;
 	return lg;
 }
 
-/* Appends "\n" x blanks, "\n", text to a continued value. */
-static int
-logical_continue(struct logical *lg, int blanks, const char *text, size_t len)
+static const char *
+logical_key(const struct reader *r, const struct logical *lg)
 {
-	size_t need = lg->lg_value_len + (size_t)blanks + 1 + len + 1, nl;
-	char *nv;
+	return r->r_text + lg->lg_key;
+}
 
-	if ((nv = realloc(lg->lg_value, need)) == NULL)
+static const char *
+logical_value(const struct reader *r, const struct logical *lg)
+{
+	return r->r_text + lg->lg_value;
+}
+
+/*
+ * Appends "\n" x blanks, "\n", text to a continued value: the last line
+ * added, so its value ends the text and grows in place.
+ */
+static int
+logical_continue(struct reader *r, struct logical *lg, int blanks,
+    const char *text, size_t len)
+{
+	size_t nl;
+
+	if (reader_room(r, (size_t)blanks + 1 + len) == -1)
 		return -1;
-	lg->lg_value = nv;
 	/* "key =" with the value on the next lines: no leading newline. */
 	nl = lg->lg_value_len == 0 ? 0 : (size_t)blanks + 1;
-	memset(nv + lg->lg_value_len, '\n', nl);
-	lg->lg_value_len += nl;
-	memcpy(nv + lg->lg_value_len, text, len);
-	lg->lg_value_len += len;
-	nv[lg->lg_value_len] = '\0';
+	r->r_used--;			/* over the value's NUL */
+	memset(r->r_text + r->r_used, '\n', nl);
+	r->r_used += nl;
+	memcpy(r->r_text + r->r_used, text, len);
+	r->r_used += len;
+	r->r_text[r->r_used++] = '\0';
+	lg->lg_value_len += nl + len;
 	return 0;
 }
 
@@ -179,8 +227,8 @@ reader_split(struct reader *r, const char *text, size_t len)
 		}
 		if ((option != NULL || option_skipped) &&
 		    indent > option_indent) {
-			if (option != NULL && logical_continue(option, blanks,
-			    value, vlen) == -1)
+			if (option != NULL && logical_continue(r, option,
+			    blanks, value, vlen) == -1)
 				return -1;
 			blanks = 0;
 			continue;
@@ -258,47 +306,38 @@ reader_split(struct reader *r, const char *text, size_t len)
 }
 
 /*
- * inih's reader: one logical line per call.  A line that would not fit
- * inih's buffer (or holds a newline from a continuation) is passed as
- * "key=" and its real key and value are taken from r_current instead.
+ * inih's reader: one logical line per call.  A section header is passed
+ * as it is (or as "[-]" when inih could not read its name back); an
+ * entry as "k=", its key and value, already split, trimmed and joined
+ * as supervisord's parser does, taken from r_current: inih splitting
+ * 80,000 lines again would find the same.
  */
 static char *
 reader_next(char *str, int num, void *stream)
 {
 	struct reader *r = stream;
 	struct logical *lg;
-	size_t need, keylen;
+	const char *key;
+	size_t keylen;
 
 	if (r->r_next >= r->r_count || num < 8)
 		return NULL;
 	lg = &r->r_lines[r->r_next++];
 	r->r_current = lg;
-	if (lg->lg_kind == LOGICAL_SECTION) {
-		r->r_section = lg->lg_key;
-		r->r_sink->is_section(r->r_sink->is_ctx, lg->lg_line,
-		    lg->lg_key);
-		need = strlen(lg->lg_key) + 3;
-		if (need < (size_t)num && strcspn(lg->lg_key, "];") ==
-		    strlen(lg->lg_key))
-			snprintf(str, (size_t)num, "[%s]\n", lg->lg_key);
-		else
-			snprintf(str, (size_t)num, "[-]\n");
-		return str;
-	}
-	keylen = strlen(lg->lg_key);
-	need = keylen + 1 + lg->lg_value_len + 3;
-	r->r_current_aside = need >= (size_t)num ||
-	    memchr(lg->lg_value, '\n', lg->lg_value_len) != NULL ||
-	    strpbrk(lg->lg_key, "=:;#[") != NULL;
-	if (r->r_current_aside) {
+	if (lg->lg_kind == LOGICAL_ENTRY) {
 		memcpy(str, "k=\n", 4);
 		return str;
 	}
-	/* "KEY=VALUE\n": it fits (need < num), no printf for 80,000. */
-	memcpy(str, lg->lg_key, keylen);
-	str[keylen] = '=';
-	memcpy(str + keylen + 1, lg->lg_value, lg->lg_value_len);
-	memcpy(str + keylen + 1 + lg->lg_value_len, "\n", 2);
+	key = logical_key(r, lg);
+	keylen = strlen(key);
+	r->r_section = key;
+	r->r_sink->is_section(r->r_sink->is_ctx, lg->lg_line, key);
+	if (keylen + 3 < (size_t)num && strcspn(key, "];") == keylen) {
+		str[0] = '[';
+		memcpy(str + 1, key, keylen);
+		memcpy(str + 1 + keylen, "]\n", 3);
+	} else
+		memcpy(str, "[-]\n", 5);
 	return str;
 }
 
@@ -310,27 +349,20 @@ reader_handler(void *user, const char *section, const char *name,
 	struct logical *lg = r->r_current;
 
 	(void)section;
+	(void)name;
+	(void)value;
 	if (lg == NULL || lg->lg_kind != LOGICAL_ENTRY || r->r_section == NULL)
 		return 1;
-	if (r->r_current_aside)
-		r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line,
-		    r->r_section, lg->lg_key, lg->lg_value);
-	else
-		r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line,
-		    r->r_section, name, value);
+	r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line, r->r_section,
+	    logical_key(r, lg), logical_value(r, lg));
 	return 1;
 }
 
 static void
 reader_free(struct reader *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->r_count; i++) {
-		free(r->r_lines[i].lg_key);
-		free(r->r_lines[i].lg_value);
-	}
 	free(r->r_lines);
+	free(r->r_text);
 }
 
 int

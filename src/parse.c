@@ -337,15 +337,23 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 	const struct expand_var *var;
 	char name[128], spec[32], *piece;
 	const char *p = s, *close;
-	size_t nlen, slen;
+	size_t nlen, slen, run;
 	int n;
 
+	/* Most values name nothing: one copy at their size. */
+	if (strchr(s, '%') == NULL && strlen(s) <= EXPAND_MAX) {
+		if ((out.b_data = strdup(s)) == NULL)
+			goto nomem;
+		return out.b_data;
+	}
 	if (buf_touch(&out) == -1)
 		goto nomem;
 	while (*p != '\0') {
 		if (*p != '%') {
-			if (buf_addc(&out, *p++) == -1)
+			run = strcspn(p, "%");
+			if (buf_addn(&out, p, run) == -1)
 				goto nomem;
+			p += run;
 			continue;
 		}
 		if (p[1] == '%') {
