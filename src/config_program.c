@@ -479,7 +479,8 @@ settings_string(const struct raw_section *rs)
 		return NULL;
 	for (i = 0; i < rs->rs_count; i++) {
 		for (j = 0; j < NKEYS(per_process); j++)
-			if (strcmp(rs->rs_entries[i].re_key, per_process[j]) == 0)
+			if (per_process[j][0] == rs->rs_entries[i].re_key[0] &&
+			    strcmp(rs->rs_entries[i].re_key, per_process[j]) == 0)
 				break;
 		if (j == NKEYS(per_process)) {
 			sorted[n++] = &rs->rs_entries[i];
@@ -796,7 +797,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		    strcmp(re->re_key, "numprocs_start") != 0)
 			continue;
 		config_use_entry(ld, re, &pv);
-		kd = config_key_find(program_keys, NKEYS(program_keys), re->re_key);
+		kd = config_key_find(ld, program_keys, NKEYS(program_keys),
+		    re->re_key);
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
 	}

@@ -84,6 +84,8 @@ struct loader {
 	char			*ld_cwd;	/* ld_base when none was set */
 	long			 ld_daemon_uid;	/* whom the supervisor runs as
 						   ([supervisor] user, or us) */
+	const struct key_def	*ld_keys_of;	/* the table ld_keys indexes */
+	struct strmap		 ld_keys;	/* its names to its entries */
 	/* The section an unknown key belongs in, if another: "[program:x]". */
 	const char		*(*ld_key_home)(const char *key,
 				    const char *section);
@@ -143,8 +145,8 @@ void	config_vars_init(struct program_vars *pv, struct loader *ld,
 	    const char *name, int numprocs, int process_num);
 bool	config_store_value(struct loader *ld, const struct key_def *kd,
 	    void *base, const struct raw_entry *re, const char *value);
-const struct key_def *config_key_find(const struct key_def *table, size_t n,
-	    const char *key);
+const struct key_def *config_key_find(struct loader *ld,
+	    const struct key_def *table, size_t n, const char *key);
 const struct key_def *config_key_usable(struct loader *ld,
 	    const struct key_def *table, size_t n,
 	    const struct raw_section *rs, const struct raw_entry *re);
