@@ -290,6 +290,14 @@ expand_words(struct loader *ld, const char *key, const struct raw_entry *re,
 		return NULL;
 	}
 	for (i = 0; words[i] != NULL; i++) {
+		if (!expand_needed(words[i])) {	/* kept: no copy to make */
+			if (!config_count_bytes(ld, key, re->re_line,
+			    strlen(words[i]))) {
+				strv_free(words);
+				return NULL;
+			}
+			continue;
+		}
 		if ((s = config_expand(ld, key, re->re_line, words[i], pv)) ==
 		    NULL) {
 			strv_free(words);
@@ -453,6 +461,14 @@ entry_compare(const void *a, const void *b)
 	return strcmp(x->re_key, y->re_key);
 }
 
+/* Whether key is name: the first letters differ for most, at 80,000
+ * keys a load. */
+static bool
+key_is(const char *key, const char *name)
+{
+	return key[0] == name[0] && strcmp(key, name) == 0;
+}
+
 /*
  * pg_settings: the section's keys and values as written, sorted by key,
  * but for those compared once expanded per process (command, directory,
@@ -479,8 +495,7 @@ settings_string(const struct raw_section *rs)
 		return NULL;
 	for (i = 0; i < rs->rs_count; i++) {
 		for (j = 0; j < NKEYS(per_process); j++)
-			if (per_process[j][0] == rs->rs_entries[i].re_key[0] &&
-			    strcmp(rs->rs_entries[i].re_key, per_process[j]) == 0)
+			if (key_is(rs->rs_entries[i].re_key, per_process[j]))
 				break;
 		if (j == NKEYS(per_process)) {
 			sorted[n++] = &rs->rs_entries[i];
@@ -793,8 +808,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	config_vars_init(&pv, ld, pg->pg_name, 1, 0);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
-		if (strcmp(re->re_key, "numprocs") != 0 &&
-		    strcmp(re->re_key, "numprocs_start") != 0)
+		if (!key_is(re->re_key, "numprocs") &&
+		    !key_is(re->re_key, "numprocs_start"))
 			continue;
 		config_use_entry(ld, re, &pv);
 		kd = config_key_find(ld, program_keys, NKEYS(program_keys),
@@ -829,45 +844,45 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		    re);
 		if (kd == NULL)
 			continue;
-		if (strcmp(re->re_key, "numprocs") == 0 ||
-		    strcmp(re->re_key, "numprocs_start") == 0)
+		if (key_is(re->re_key, "numprocs") ||
+		    key_is(re->re_key, "numprocs_start"))
 			continue;
 		if (kd->kd_type == KEY_STRING) {
 			/* Per-process strings are expanded per process. */
-			if (strcmp(kd->kd_name, "command") == 0)
+			if (key_is(kd->kd_name, "command"))
 				raw.pr_command = re;
-			else if (strcmp(kd->kd_name, "process_name") == 0)
+			else if (key_is(kd->kd_name, "process_name"))
 				raw.pr_process_name = re;
-			else if (strcmp(kd->kd_name, "directory") == 0)
+			else if (key_is(kd->kd_name, "directory"))
 				raw.pr_directory = re;
-			else if (strcmp(kd->kd_name, "user") == 0) {
+			else if (key_is(kd->kd_name, "user")) {
 				if (!set_user(ld, pg, re, &pv))
 					ok = false;
-			} else if (strcmp(kd->kd_name, "ready") == 0 ||
-			    strcmp(kd->kd_name, "healthcheck") == 0 ||
-			    strcmp(kd->kd_name, "depends_on") == 0) {
+			} else if (key_is(kd->kd_name, "ready") ||
+			    key_is(kd->kd_name, "healthcheck") ||
+			    key_is(kd->kd_name, "depends_on")) {
 				if (!ready_store(ld, pg, re, &pv))
 					ok = false;
-			} else if (strcmp(kd->kd_name, "stdout_logfile") == 0)
+			} else if (key_is(kd->kd_name, "stdout_logfile"))
 				raw.pr_logfile[OUT_STDOUT] = re;
-			else if (strcmp(kd->kd_name, "stderr_logfile") == 0)
+			else if (key_is(kd->kd_name, "stderr_logfile"))
 				raw.pr_logfile[OUT_STDERR] = re;
-			else if (strcmp(kd->kd_name, "events") == 0 ||
-			    strcmp(kd->kd_name, "result_handler") == 0) {
+			else if (key_is(kd->kd_name, "events") ||
+			    key_is(kd->kd_name, "result_handler")) {
 				if (!listener_key(ld, pg, re))
 					ok = false;
 			} else
 				raw.pr_environment = re;
 			continue;
 		}
-		if (strcmp(kd->kd_name, "buffer_size") == 0 &&
+		if (key_is(kd->kd_name, "buffer_size") &&
 		    !pg->pg_listener) {
 			listener_only(ld, re);
 			continue;
 		}
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
-		else if (strcmp(kd->kd_name, "nice") == 0)
+		else if (key_is(kd->kd_name, "nice"))
 			pg->pg_nice_set = true;
 		else if (strncmp(kd->kd_name, "std", 3) == 0 &&
 		    strstr(kd->kd_name, "_capture_maxbytes") != NULL)

@@ -169,6 +169,9 @@ comment_start(const char *s, size_t len)
 {
 	size_t i;
 
+	/* Most lines have neither: memchr looks at 32 bytes at a time. */
+	if (memchr(s, ';', len) == NULL && memchr(s, '#', len) == NULL)
+		return len;
 	for (i = 0; i < len; i++) {
 		if ((s[i] == ';' || s[i] == '#') && (i == 0 ||
 		    is_space(s[i - 1])))
@@ -187,7 +190,7 @@ reader_split(struct reader *r, const char *text, size_t len)
 	char name[256];
 	size_t option_indent = 0, pos = 0, end, vlen, linelen, cstart, indent;
 	size_t sep;
-	const char *line, *value;
+	const char *line, *value, *nl;
 	bool in_section = false;
 	int lineno = 0, blanks = 0;
 
@@ -197,9 +200,8 @@ reader_split(struct reader *r, const char *text, size_t len)
 	while (pos < len) {
 		lineno++;
 		line = text + pos;
-		end = pos;
-		while (end < len && text[end] != '\n')
-			end++;
+		nl = memchr(line, '\n', len - pos);
+		end = nl != NULL ? (size_t)(nl - text) : len;
 		linelen = end - pos;
 		pos = end < len ? end + 1 : end;
 

@@ -323,6 +323,13 @@ spec_in_bounds(const char *spec, size_t len)
 	return true;
 }
 
+/* Whether expand(s) would be other than a copy of s (or an error). */
+bool
+expand_needed(const char *s)
+{
+	return strchr(s, '%') != NULL || strlen(s) > EXPAND_MAX;
+}
+
 /*
  * Python's %-formatting with a mapping, as supervisord uses it:
  * "%(name)s", "%(num)d", "%(num)02d", "%%".  Flags, width and precision
@@ -341,7 +348,7 @@ expand(const char *s, const struct expand_var *vars, size_t nvars,
 	int n;
 
 	/* Most values name nothing: one copy at their size. */
-	if (strchr(s, '%') == NULL && strlen(s) <= EXPAND_MAX) {
+	if (!expand_needed(s)) {
 		if ((out.b_data = strdup(s)) == NULL)
 			goto nomem;
 		return out.b_data;
@@ -472,6 +479,10 @@ is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* What ends a run of plain characters in a word: is_blank's, the
+ * escape, the quotes. */
+#define SPLIT_SPECIAL	" \t\n\r\\'\""
+
 /*
  * POSIX shell-like word splitting, as Python's shlex.split() that
  * supervisord applies to "command": blanks separate words, '...' is
@@ -485,6 +496,7 @@ split_command(const char *s, char *err, size_t errlen)
 	char **argv = strv_new();
 	const char *p = s;
 	bool in_word = false;
+	size_t run;
 	char quote;
 
 	if (argv == NULL)
@@ -517,8 +529,13 @@ split_command(const char *s, char *err, size_t errlen)
 			continue;
 		}
 		if (*p != '\'' && *p != '"') {
-			if (buf_addc(&word, *p++) == -1)
+			/* The run of plain characters, at once. */
+			run = strcspn(p, SPLIT_SPECIAL);
+			if (run == 0)
+				run = 1;
+			if (buf_addn(&word, p, run) == -1)
 				goto nomem;
+			p += run;
 			continue;
 		}
 		quote = *p++;

@@ -34,6 +34,7 @@ struct expand_var {
 /* The longest value expand() makes: a command line, a path, a list. */
 #define EXPAND_MAX	(64 * 1024)
 
+bool	 expand_needed(const char *s);
 char	*expand(const char *s, const struct expand_var *vars, size_t nvars,
 	    char *err, size_t errlen);
 char	**split_command(const char *s, char *err, size_t errlen);
