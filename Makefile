@@ -19,11 +19,12 @@ WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CPPFLAGS += -D_GNU_SOURCE -DSUPERVISOR_VERSION='"$(VERSION)"'
 INIH_CFLAGS := $(shell pkg-config --cflags inih 2>/dev/null)
 INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
-# libev, inih, http-parser, expat and libmd are linked statically (from
-# the system's .a files): fewer shared objects to map keeps the daemon's
-# resident memory small and its start quick (0.4 ms less per exec).
+# libev, inih, http-parser, expat, libmd and libresolv (for its base64)
+# are linked statically (from the system's .a files): fewer shared
+# objects to map keeps the daemon's resident memory small and its start
+# quick (each one ~0.4 ms less per exec: the daemon and every command).
 LDLIBS	= -Wl,-Bstatic -lev $(INIH_LIBS) -lhttp_parser -lexpat -lmd \
-	  -Wl,-Bdynamic -lresolv -pthread
+	  -lresolv -Wl,-Bdynamic -pthread
 
 SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/parse.c src/inifile.c src/config.c \

@@ -25,16 +25,16 @@ enum log_dest {
 
 /* stdout_logfile and its _maxbytes, _backups; or [supervisor] logfile. */
 struct log_config {
-	enum log_dest	 lc_dest;
 	char		*lc_path;	/* LOG_TO_FILE: an absolute path */
-	bool		 lc_auto;	/* AUTO: a file in childlogdir */
 	long long	 lc_maxbytes;	/* rotate at this size; 0: never */
-	int		 lc_backups;	/* rotated files kept */
 	long		 lc_uid;	/* the program's user= (-1: root's):
 					   whom a path others control is
 					   opened as */
 	long		 lc_gid;
+	enum log_dest	 lc_dest;
+	int		 lc_backups;	/* rotated files kept */
 	int		 lc_fd;		/* LOG_TO_FD: the descriptor */
+	bool		 lc_auto;	/* AUTO: a file in childlogdir */
 };
 
 /* supervisord's defaults for every log: rotate at 50MB, keep 10. */

@@ -1347,6 +1347,54 @@ test_comments(void)
 	    "[echo][a][b]");
 }
 
+/*
+ * A value continued over 400 lines, in a file of 300 sections before and
+ * after it: the reader's text grows (and moves) many times, a value
+ * growing in place at its end; a key set again keeps the last value.
+ */
+static void
+check_long_continuation(void)
+{
+	struct config_msgs msgs;
+	struct config *cf;
+	char *text, *at, *want, *w;
+	const char *got = NULL;
+	size_t size = 400 * 40 + 300 * 80 + 256;
+	int i;
+
+	if ((text = malloc(size)) == NULL || (want = malloc(size)) == NULL)
+		abort();
+	at = text;
+	w = want;
+	for (i = 0; i < 150; i++)
+		at += sprintf(at, "[program:a%d]\ncommand=x\ncommand=y %d\n", i,
+		    i);
+	at += sprintf(at, "[program:long]\ncommand=sh -c 'echo\n");
+	w += sprintf(w, "[sh][-c][echo");
+	for (i = 0; i < 400; i++) {
+		at += sprintf(at, "  word%d\n", i);
+		w += sprintf(w, "\nword%d", i);
+	}
+	at += sprintf(at, "  '\n");
+	w += sprintf(w, "\n]");
+	for (i = 0; i < 150; i++)
+		at += sprintf(at, "[program:b%d]\ncommand=z %d\n", i, i);
+	cf = config_load_text(FILE_NAME, text, (size_t)(at - text), &msgs);
+	CHECK("continuation: 400 lines among 300 sections load",
+	    cf != NULL && cf->cf_nprograms == 301);
+	for (i = 0; cf != NULL && i < (int)cf->cf_nprograms; i++)
+		if (strcmp(cf->cf_programs[i]->pg_name, "long") == 0)
+			got = argv_str(cf->cf_programs[i]->pg_procs[0].pcf_argv);
+	CHECK_STR("continuation: the long value whole", got, want);
+	CHECK_STR("continuation: a key set again keeps the last value",
+	    cf != NULL ? argv_str(cf->cf_programs[7]->pg_procs[0].pcf_argv) :
+	    NULL, "[y][7]");
+	config_free(cf);
+	config_msgs_free(&msgs);
+	free(text);
+	free(want);
+}
+
 static void
 test_continuations(void)
 {
@@ -1373,6 +1421,7 @@ test_continuations(void)
 	    join_msgs(&msgs), "[A=1][B=2 3][C=4]");
 	config_free(cf);
 	config_msgs_free(&msgs);
+	check_long_continuation();
 }
 
 static void
