@@ -76,6 +76,23 @@ reader_room(struct reader *r, size_t len)
 	return 0;
 }
 
+static int
+reader_reserve(struct reader *r, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t lines = 1;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	if ((r->r_lines = reallocarray(NULL, lines, sizeof(*r->r_lines))) ==
+	    NULL)
+		return -1;
+	r->r_cap = lines;
+	return reader_room(r, len + 16);
+}
+
 static struct logical *
 reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
     size_t keylen, const char *value, size_t valuelen)
@@ -376,7 +393,12 @@ inifile_parse_text(const char *text, size_t len,
 
 	memset(&r, 0, sizeof(r));
 	r.r_sink = sink;
-	if (reader_split(&r, text, len) == -1) {
+	/* Sized once: a logical line's text is never longer than its lines
+	 * (the '=' and newline it drops are its two NULs), and there are no
+	 * more logical lines than lines; growing 80,000 of them copied
+	 * megabytes. */
+	if (reader_reserve(&r, text, len) == -1 ||
+	    reader_split(&r, text, len) == -1) {
 		reader_free(&r);
 		errno = ENOMEM;
 		return -1;
