@@ -453,7 +453,7 @@ reload_result_free(struct reload_result *r)
  * A reload the config watch asks for is loaded by a thread of its own
  * (config_load touches nothing of the loop's: it reads files and builds
  * a new struct config), so the loop goes on answering clients and
- * reaping while 10,000 programs are parsed (about 100 ms); the loop
+ * reaping while 10,000 programs are parsed (about 60 ms); the loop
  * applies the result (ev_async).  One load at a time: a change during a
  * load loads again once it is done.  A reload a client asks for runs as
  * before, on the loop (its reply waits for it anyway), after any load in
