@@ -885,6 +885,8 @@ stopped(struct process *p)
 {
 	bool renewed = p->p_next_cf != NULL;
 
+	if (shutting_down)
+		tree_retire(&p->p_tree);	/* it starts no more */
 	take_next(p);
 	if (p->p_retired)
 		return;		/* the table sweeps it out */

@@ -16,6 +16,7 @@
 #include "process.h"
 #include "proctable.h"
 #include "service.h"
+#include "tree.h"
 #include "teardown.h"
 #include "tree.h"
 #include "watch.h"
@@ -97,13 +98,26 @@ arm_alarm(void)
 }
 
 /*
+ * process_needs_stop, told whether anything of any tree runs: when
+ * nothing does (tree_none_left, one check), no tree is asked (each would
+ * read its cgroup.events), only whether a start is queued.
+ */
+static bool
+needs_stop(struct process *p, bool none_left)
+{
+	if (none_left)
+		return p->p_state != PROC_STOPPING && p->p_spawn_queued;
+	return process_needs_stop(p);
+}
+
+/*
  * Stops the highest priority level that has anything left (every level
  * at once after a second signal).  Returns false when nothing is left.
  */
 static bool
 stop_next_level(void)
 {
-	bool found = false;
+	bool found = false, none_left = tree_none_left();
 	int level = 0, depth = 0;
 	size_t i;
 
@@ -113,7 +127,7 @@ stop_next_level(void)
 		if (found && !hard && (p->p_program->pg_priority != level ||
 		    p->p_program->pg_depends_level != depth))
 			break;
-		if (!process_needs_stop(p))
+		if (!needs_stop(p, none_left))
 			continue;
 		if (!found) {
 			level = p->p_program->pg_priority;
@@ -133,7 +147,7 @@ stop_next_level(void)
 static bool
 listeners_draining(void)
 {
-	bool found = false, busy = false;
+	bool found = false, busy = false, none_left = tree_none_left();
 	int level = 0;
 	size_t i;
 
@@ -142,7 +156,7 @@ listeners_draining(void)
 
 		if (found && p->p_program->pg_priority != level)
 			break;
-		if (!process_needs_stop(p))
+		if (!needs_stop(p, none_left))
 			continue;
 		if (!found) {
 			level = p->p_program->pg_priority;

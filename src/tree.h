@@ -49,6 +49,8 @@ const char *tree_mode_description(void);
 
 void	tree_setup(struct tree *t, const char *name);
 void	tree_free(struct tree *t);
+void	tree_retire(struct tree *t);
+bool	tree_none_left(void);
 int	tree_prepare_spawn(struct tree *t);
 bool	tree_may_have_orphans(struct tree *t);
 void	tree_spawned(struct tree *t, pid_t pid);

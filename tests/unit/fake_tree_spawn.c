@@ -511,6 +511,30 @@ tree_is_gone(struct tree *t)
 	return !tree_has_members(t);
 }
 
+/* As tree.c: a stopped tree's cgroup goes; there are none here. */
+void
+tree_retire(struct tree *t)
+{
+	(void)t;
+}
+
+/* As tree.c: no leader left to reap and no member alive, in any tree. */
+bool
+tree_none_left(void)
+{
+	struct fake_tree *ft;
+	size_t i;
+
+	for (ft = trees; ft != NULL; ft = ft->ft_next) {
+		if (ft->ft_tree->t_leader != 0)
+			return false;
+		for (i = 0; i < ft->ft_nmembers; i++)
+			if (ft->ft_members[i].m_alive)
+				return false;
+	}
+	return true;
+}
+
 int
 tree_kill_all_descendants(void)
 {
