@@ -119,18 +119,19 @@ static const char *
 loader_strndup(struct loader *ld, const char *s, size_t len)
 {
 	struct string_chunk *sc = ld->ld_strings, *nc;
+	bool big = len + 1 > LOADER_CHUNK / 4;
 	size_t size;
 	char *out;
 
 	if (sc == NULL || sc->sc_size - sc->sc_used < len + 1) {
-		size = len + 1 > LOADER_CHUNK / 4 ? len + 1 : LOADER_CHUNK;
+		size = big ? len + 1 : LOADER_CHUNK;
 		if ((nc = malloc(sizeof(*nc) + size)) == NULL)
 			return NULL;
 		nc->sc_used = 0;
 		nc->sc_size = size;
 		/* A big string's chunk goes behind the current one, which
 		 * still has room for small ones. */
-		if (sc != NULL && size != LOADER_CHUNK) {
+		if (sc != NULL && big) {
 			nc->sc_next = sc->sc_next;
 			sc->sc_next = nc;
 		} else {

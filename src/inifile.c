@@ -86,6 +86,10 @@ reader_reserve(struct reader *r, const char *text, size_t len)
 		lines++;
 		p++;
 	}
+	/* Blank and comment lines make none: a file of newlines reserves
+	 * no more than its size, and reader_add grows past the guess. */
+	if (lines > len / 8 + 64)
+		lines = len / 8 + 64;
 	if ((r->r_lines = reallocarray(NULL, lines, sizeof(*r->r_lines))) ==
 	    NULL)
 		return -1;
@@ -395,8 +399,8 @@ inifile_parse_text(const char *text, size_t len,
 	r.r_sink = sink;
 	/* Sized once: a logical line's text is never longer than its lines
 	 * (the '=' and newline it drops are its two NULs), and there are no
-	 * more logical lines than lines; growing 80,000 of them copied
-	 * megabytes. */
+	 * more logical lines than lines (below a cap); growing 80,000 of
+	 * them copied megabytes. */
 	if (reader_reserve(&r, text, len) == -1 ||
 	    reader_split(&r, text, len) == -1) {
 		reader_free(&r);

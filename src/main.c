@@ -413,6 +413,13 @@ config_changed(void)
 	reload_start("the config file changed");
 }
 
+/* A change, the edit maybe not done: the reload may be read meanwhile. */
+static void
+config_touched(bool complete)
+{
+	reload_read_ahead(complete);
+}
+
 /* A reload was applied: its files are the ones to watch now. */
 static void
 config_applied(const struct config *cf)
@@ -533,7 +540,7 @@ supervise(struct config *cf, const char *path)
 	capture_set_strip_ansi(cf->cf_strip_ansi);
 	reload_init(loop, cf);
 	reload_set_applied(config_applied);
-	watch_start(loop, cf, config_changed);
+	watch_start(loop, cf, config_changed, config_touched);
 	command_init(loop, guardian_pid, begin_teardown);
 	readiness_start(loop);
 	readiness_socket(cf);

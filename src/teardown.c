@@ -16,7 +16,6 @@
 #include "process.h"
 #include "proctable.h"
 #include "service.h"
-#include "tree.h"
 #include "teardown.h"
 #include "tree.h"
 #include "watch.h"

@@ -124,6 +124,23 @@ t_check "rename: reloaded" after_edit $((n + 1))
 t_check "rename: keep restarted with a new pid" \
 	t_wait 10 eval 'state_is keep RUNNING && [ "$(pid_of keep)" != "$pid_keep" ]'
 t_check "rename: web kept its pid" test "$(pid_of web)" = "$pid_web"
+
+# ---- two saves in a row ---------------------------------------------------------
+# The first may be read (ahead of the watch's quiet moment) before the
+# second lands: what runs in the end is the second's.
+n=$(reloads)
+sed 's/sleep 1021/sleep 1031/' "$T/supervisor.ini" > "$T/first.new"
+sed 's/sleep 1021/sleep 1041/' "$T/supervisor.ini" > "$T/second.new"
+mv "$T/first.new" "$T/supervisor.ini"
+mv "$T/second.new" "$T/supervisor.ini"
+t_check "two saves: reloaded" after_edit $((n + 1))
+t_check "two saves: keep runs the second's command, and only it" \
+	t_wait 10 eval 'runs "sleep 1041" && ! runs "sleep 1031" &&
+	    state_is keep RUNNING'
+n=$(reloads)
+edit_by_rename 's/sleep 1041/sleep 1021/'	# as the sections below expect
+t_check "two saves: put back" eval 'after_edit $((n + 1)) &&
+    t_wait 10 eval "runs \"sleep 1021\" && state_is keep RUNNING"'
 pid_keep=$(pid_of keep)
 
 # ---- numprocs up and down ------------------------------------------------------

@@ -1349,8 +1349,8 @@ test_comments(void)
 
 /*
  * A value continued over 400 lines, in a file of 300 sections before and
- * after it: the reader's text grows (and moves) many times, a value
- * growing in place at its end; a key set again keeps the last value.
+ * after it: the value grows in place at the end of the reader's text,
+ * and stays whole; a key set again keeps the last value.
  */
 static void
 check_long_continuation(void)
