@@ -112,11 +112,17 @@ t_check "[b] nothing of it runs in its cgroup" \
 # And one left with something running in it, with cgroup.kill written
 # (as a supervisor that was killed during its teardown leaves it): a
 # process of the test's own in it.
-stale=${cg_b%/*}/supervisor.1-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")
-mkdir "$stale"
+# Another test's supervisor, starting meanwhile, removes such a cgroup
+# while it is still empty: made again until the process is in it.
 sleep 1000 &
 stale_pid=$!
-echo "$stale_pid" > "$stale/cgroup.procs"
+for try in 1 2 3 4 5; do
+	stale=${cg_b%/*}/supervisor.1-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")
+	mkdir "$stale" 2>/dev/null &&
+	    echo "$stale_pid" 2>/dev/null > "$stale/cgroup.procs" && break
+done
+t_check "[c] a stale cgroup with a process in it, made" \
+	grep -qx "$stale_pid" "$stale/cgroup.procs"
 container_config c
 container_start "$T/c.log" -- -c "$T/c.ini"
 c_unshare=$UNSHARE_PID c_init=$INIT_PID
