@@ -757,11 +757,12 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 	/*
 	 * The old AUTO logs, as supervisord at start; once the pidfile and
 	 * the socket are ours, so that a second supervisor refused there
-	 * touches nothing of the first's.  Found now, before this run makes
-	 * any; removed by the guardian while the first programs start.
+	 * touches nothing of the first's.  Their directory is opened now,
+	 * before this run makes any; read, and they removed, by the
+	 * guardian while the first programs start.
 	 */
 	old_logs = cf->cf_nocleanup ? NULL :
-	    childlogdir_find(config_childlogdir(cf), cf->cf_identifier);
+	    childlogdir_open(config_childlogdir(cf), cf->cf_identifier);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();
