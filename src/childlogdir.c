@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "childlogdir.h"
@@ -107,14 +106,11 @@ mark_open(struct old_log *logs, size_t n)
 	closedir(procs);
 }
 
-/* One directory to clean of old AUTO logs, and those found in it. */
+/* The old AUTO logs found in one directory, to be removed. */
 struct childlogdir_old {
 	DIR		*co_dir;
 	char		*co_path;
 	char		*co_identifier;
-	struct timespec	 co_before;	/* the start: a log changed since is
-					   this run's (the file system's
-					   coarse clock) */
 	struct old_log	*co_logs;
 	size_t		 co_n;
 };
@@ -137,18 +133,22 @@ childlogdir_forget(struct childlogdir_old *old)
 }
 
 /*
- * Opens dir, to be cleaned of identifier's old AUTO logs, as the
- * supervisor starts, before this run makes any: the moment is noted, and
- * the reading of the directory (long in one such as /tmp) and the search
- * for the logs' writers are childlogdir_clean's, in the guardian, while
- * the programs start.  The directory is opened without following a link.
- * NULL when it cannot be (said, unless it does not exist); nothing stops
- * the start.
+ * The AUTO logs of identifier in dir: found before the first program
+ * starts (so none of this run's is among them), removed by
+ * childlogdir_clean once it has started: looking for their writers
+ * reads every process's descriptors, milliseconds a start need not wait
+ * for.  The directory is opened without following a link; each entry
+ * is checked (a regular file, ours) without following one.  NULL when
+ * there is nothing to remove; problems are logged, nothing stops the
+ * start.
  */
 struct childlogdir_old *
-childlogdir_open(const char *dir, const char *identifier)
+childlogdir_find(const char *dir, const char *identifier)
 {
 	struct childlogdir_old *old;
+	struct old_log *nl;
+	struct dirent *de;
+	struct stat st;
 	int fd;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -160,49 +160,23 @@ childlogdir_open(const char *dir, const char *identifier)
 	}
 	if ((old = calloc(1, sizeof(*old))) == NULL ||
 	    (old->co_path = strdup(dir)) == NULL ||
-	    (old->co_identifier = strdup(identifier)) == NULL ||
-	    (old->co_dir = fdopendir(fd)) == NULL) {
+	    (old->co_identifier = strdup(identifier)) == NULL) {
+		log_warn("childlogdir: %s", dir);
+		childlogdir_forget(old);
+		close(fd);
+		return NULL;
+	}
+	if ((old->co_dir = fdopendir(fd)) == NULL) {
 		log_warn("childlogdir: %s", dir);
 		close(fd);
 		childlogdir_forget(old);
 		return NULL;
 	}
-	/* The clock file times are taken from: what this run makes or
-	 * writes has a later ctime, or the same in this clock tick. */
-	(void)clock_gettime(CLOCK_REALTIME_COARSE, &old->co_before);
-	return old;
-}
-
-/*
- * Whether ctime is before the start: what this run makes is not, and
- * neither is a log an earlier run wrote in the start's clock tick (left
- * for the next start).
- */
-static bool
-before_start(const struct childlogdir_old *old, const struct timespec *t)
-{
-	return t->tv_sec < old->co_before.tv_sec ||
-	    (t->tv_sec == old->co_before.tv_sec &&
-	    t->tv_nsec < old->co_before.tv_nsec);
-}
-
-/* The old AUTO logs in the directory: regular files of ours, named like
- * ours, unchanged since the start; each checked without following a
- * link. */
-static void
-find_old(struct childlogdir_old *old)
-{
-	struct old_log *nl;
-	struct dirent *de;
-	struct stat st;
-	int fd = dirfd(old->co_dir);
-
 	while ((errno = 0, de = readdir(old->co_dir)) != NULL) {
-		if (!childlogdir_is_auto(de->d_name, old->co_identifier))
+		if (!childlogdir_is_auto(de->d_name, identifier))
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-		    !before_start(old, &st.st_ctim))
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		if ((nl = reallocarray(old->co_logs, old->co_n + 1,
 		    sizeof(*nl))) == NULL)
@@ -216,15 +190,19 @@ find_old(struct childlogdir_old *old)
 		old->co_n++;
 	}
 	if (errno != 0)
-		log_warn("childlogdir: reading %s", old->co_path);
+		log_warn("childlogdir: reading %s", dir);
+	if (old->co_n == 0) {
+		childlogdir_forget(old);
+		return NULL;
+	}
+	return old;
 }
 
 /*
- * Finds the old AUTO logs in the directory childlogdir_open opened and
- * removes them, but for those some live process has open (another
- * supervisor sharing the directory and identifier); only the names are
- * removed (unlinkat), so a name swapped meanwhile costs at most that
- * name, in this directory.  Frees old.
+ * Removes what childlogdir_find found, but for the logs some live process
+ * has open (another supervisor sharing the directory and identifier);
+ * only the names are removed (unlinkat), so a name swapped meanwhile
+ * costs at most that name, in this directory.  Frees old.
  */
 void
 childlogdir_clean(struct childlogdir_old *old)
@@ -234,10 +212,8 @@ childlogdir_clean(struct childlogdir_old *old)
 
 	if (old == NULL)
 		return;
-	find_old(old);
 	fd = dirfd(old->co_dir);
-	if (old->co_n > 0)
-		mark_open(old->co_logs, old->co_n);
+	mark_open(old->co_logs, old->co_n);
 	for (i = 0; i < old->co_n; i++) {
 		if (old->co_logs[i].ol_open)
 			kept++;

@@ -10,7 +10,7 @@
 struct childlogdir_old;
 
 bool	childlogdir_is_auto(const char *name, const char *identifier);
-struct childlogdir_old *childlogdir_open(const char *dir,
+struct childlogdir_old *childlogdir_find(const char *dir,
 	    const char *identifier);
 void	childlogdir_clean(struct childlogdir_old *old);
 void	childlogdir_forget(struct childlogdir_old *old);

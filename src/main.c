@@ -413,13 +413,6 @@ config_changed(void)
 	reload_start("the config file changed");
 }
 
-/* A change, the edit maybe not done: the reload may be read meanwhile. */
-static void
-config_touched(bool complete)
-{
-	reload_read_ahead(complete);
-}
-
 /* A reload was applied: its files are the ones to watch now. */
 static void
 config_applied(const struct config *cf)
@@ -540,7 +533,7 @@ supervise(struct config *cf, const char *path)
 	capture_set_strip_ansi(cf->cf_strip_ansi);
 	reload_init(loop, cf);
 	reload_set_applied(config_applied);
-	watch_start(loop, cf, config_changed, config_touched);
+	watch_start(loop, cf, config_changed);
 	command_init(loop, guardian_pid, begin_teardown);
 	readiness_start(loop);
 	readiness_socket(cf);
@@ -757,12 +750,11 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 	/*
 	 * The old AUTO logs, as supervisord at start; once the pidfile and
 	 * the socket are ours, so that a second supervisor refused there
-	 * touches nothing of the first's.  Their directory is opened now,
-	 * before this run makes any; read, and they removed, by the
-	 * guardian while the first programs start.
+	 * touches nothing of the first's.  Found now, before this run makes
+	 * any; removed by the guardian while the first programs start.
 	 */
 	old_logs = cf->cf_nocleanup ? NULL :
-	    childlogdir_open(config_childlogdir(cf), cf->cf_identifier);
+	    childlogdir_find(config_childlogdir(cf), cf->cf_identifier);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();

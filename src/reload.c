@@ -467,11 +467,6 @@ struct load_job {
 	struct config		*lj_base;	/* the running one, compared */
 	struct config		*lj_config;	/* NULL: see lj_msgs */
 	struct config_msgs	 lj_msgs;
-	bool			 lj_held;	/* read ahead: applied once the
-						   edit is done (reload_start) */
-	bool			 lj_stale;	/* the files changed since they
-						   were read: read again */
-	bool			 lj_done;	/* read, its thread joined */
 };
 
 static struct ev_loop	*loop;
@@ -499,8 +494,7 @@ load_join(void)
 
 	if (j == NULL)
 		return NULL;
-	if (!j->lj_done)
-		(void)pthread_join(j->lj_thread, NULL);
+	(void)pthread_join(j->lj_thread, NULL);
 	job = NULL;
 	return j;
 }
@@ -526,41 +520,17 @@ load_drop(void)
 	load_again = false;
 }
 
-static bool	load_begin(const char *why, bool held);
-static void	load_apply(struct load_job *j);
-
 static void
 load_done_cb(struct ev_loop *l, ev_async *w, int revents)
 {
-	struct load_job *j = job;
-	bool held;
+	struct reload_result r;
+	struct load_job *j;
 
 	(void)l;
 	(void)w;
 	(void)revents;
-	if (j == NULL || j->lj_done)
+	if ((j = load_join()) == NULL)
 		return;		/* dropped by a reload on the loop */
-	(void)pthread_join(j->lj_thread, NULL);
-	j->lj_done = true;
-	if (j->lj_stale) {		/* read again, as it is now */
-		held = j->lj_held;
-		job = NULL;
-		load_again = false;
-		if (!load_begin(j->lj_why, held) && !held)
-			reload_start(j->lj_why);
-		load_free(j);
-		return;
-	}
-	if (!j->lj_held)
-		load_apply(load_join());
-}
-
-/* Applies the load j, read and confirmed; frees it. */
-static void
-load_apply(struct load_job *j)
-{
-	struct reload_result r;
-
 	memset(&r, 0, sizeof(r));
 	r.rr_msgs = j->lj_msgs;
 	memset(&j->lj_msgs, 0, sizeof(j->lj_msgs));
@@ -576,25 +546,37 @@ load_apply(struct load_job *j)
 }
 
 /*
- * Starts reading the config file in a thread (held: read ahead, applied
- * only once reload_start confirms it).  False where no thread could be
- * had or the file may not be read now; nothing has started then.
+ * Loads the config file again off the loop and applies it when loaded,
+ * as reload_run does (why names the trigger, for the log).  Falls back to
+ * reload_run where a thread cannot be had.
  */
-static bool
-load_begin(const char *why, bool held)
+void
+reload_start(const char *why)
 {
-	struct load_job *j;
+	struct reload_result r;
+	struct load_job *j = NULL;
 	sigset_t all, old;
 	int err;
 
-	if (loop == NULL || (j = calloc(1, sizeof(*j))) == NULL)
-		return false;
-	if ((j->lj_file = strdup(current->cf_file)) == NULL ||
+	if (job != NULL) {
+		load_again = true;
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	if (!reload_may(&r)) {
+		reload_apply_loaded(why, NULL, false, &r, NULL);
+		reload_result_free(&r);
+		return;
+	}
+	if (loop == NULL || (j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->lj_file = strdup(current->cf_file)) == NULL ||
 	    (j->lj_why = strdup(why)) == NULL) {
 		load_free(j);
-		return false;
+		reload_run(why, false, &r);
+		reload_result_free(&r);
+		return;
 	}
-	j->lj_held = held;
+	service_reloading();
 	/* Read by the thread, kept until the load is applied or dropped. */
 	j->lj_base = config_ref(current);
 	/* No signal for this thread: the loop takes them (signalfd). */
@@ -606,75 +588,12 @@ load_begin(const char *why, bool held)
 		log_warnx("reload: no thread to load the config in (%s); "
 		    "loading it in the loop", strerror(err));
 		load_free(j);
-		return false;
-	}
-	job = j;
-	return true;
-}
-
-/*
- * Loads the config file again off the loop and applies it when loaded,
- * as reload_run does (why names the trigger, for the log).  Falls back to
- * reload_run where a thread cannot be had.  A load read ahead of this
- * call (reload_read_ahead) is the one applied, at once if it is read.
- */
-void
-reload_start(const char *why)
-{
-	struct reload_result r;
-	struct load_job *j = job;
-	char *w;
-
-	if (j != NULL && j->lj_held) {	/* read ahead: now it is wanted */
-		j->lj_held = false;
-		if ((w = strdup(why)) != NULL) {
-			free(j->lj_why);
-			j->lj_why = w;
-		}
-		service_reloading();
-		if (j->lj_done && !j->lj_stale)
-			load_apply(load_join());
-		return;
-	}
-	if (j != NULL) {
-		load_again = true;
-		return;
-	}
-	memset(&r, 0, sizeof(r));
-	if (!reload_may(&r)) {
-		reload_apply_loaded(why, NULL, false, &r, NULL);
+		reload_apply(why, NULL, false, &r);
+		service_reloaded();
 		reload_result_free(&r);
 		return;
 	}
-	service_reloading();
-	if (load_begin(why, false))
-		return;
-	reload_apply(why, NULL, false, &r);
-	service_reloaded();
-	reload_result_free(&r);
-}
-
-/*
- * A change of the files, the edit perhaps not over (complete: they are
- * not open for writing): the reload may be read now, in the quiet moment
- * the watch waits for, and is applied if nothing changes before it ends
- * (reload_start).  A load in flight read the files too early: read again.
- */
-void
-reload_read_ahead(bool complete)
-{
-	struct reload_result r;
-
-	if (job != NULL && !job->lj_done) {
-		job->lj_stale = true;	/* read again once its thread ends */
-		job->lj_held = true;	/* wanted again once this edit is done */
-		return;
-	}
-	load_drop();			/* read too early, and waiting */
-	memset(&r, 0, sizeof(r));
-	if (!complete || !reload_may(&r))
-		return;
-	(void)load_begin("the config file changed", true);
+	job = j;
 }
 
 /* ---- freeing off the loop ------------------------------------------ */

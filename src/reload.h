@@ -42,7 +42,6 @@ struct reload_result {
 
 void	reload_init(struct ev_loop *loop, struct config *cf);
 void	reload_start(const char *why);
-void	reload_read_ahead(bool complete);
 struct config *reload_current(void);
 void	reload_set_applied(void (*fn)(const struct config *cf));
 void	reload_run(const char *why, bool dry_run, struct reload_result *r);

@@ -66,7 +66,6 @@ static size_t		 nstats;
 static ev_timer		 settle_timer;
 static bool		 writing;	/* a file of ours is open for writing */
 static void		(*edit_done)(void); /* main.c reloads */
-static void		(*edit_seen)(bool complete); /* ... reads ahead */
 static ev_timer		 arm_timer;	/* ARM_DELAY after start */
 static bool		 armed;		/* the watches are set */
 static const struct config *unarmed;	/* the config to arm for, until then */
@@ -82,20 +81,13 @@ settle_cb(struct ev_loop *l, ev_timer *w, int revents)
 	edit_done();
 }
 
-/*
- * A change: reload once things have been quiet for a moment.  Told at
- * once too, whether the files look complete (not open for writing): the
- * reload may be read meanwhile, and is read again if another change
- * comes before the quiet moment is over.
- */
+/* A change: reload once things have been quiet for a moment. */
 static void
 changed(void)
 {
 	ev_timer_stop(loop, &settle_timer);
 	ev_timer_set(&settle_timer, writing ? WRITE_WAIT : SETTLE, 0);
 	ev_timer_start(loop, &settle_timer);
-	if (edit_seen != NULL)
-		edit_seen(!writing);
 }
 
 static struct watch_dir *
@@ -574,15 +566,12 @@ arm_cb(struct ev_loop *l, ev_timer *w, int revents)
 	print = NULL;
 }
 
-/* Watches cf's files from now on; fn runs once an edit is done, seen at
- * each change. */
+/* Watches cf's files from now on; fn runs once an edit is done. */
 void
-watch_start(struct ev_loop *l, const struct config *cf, void (*fn)(void),
-    void (*seen)(bool complete))
+watch_start(struct ev_loop *l, const struct config *cf, void (*fn)(void))
 {
 	loop = l;
 	edit_done = fn;
-	edit_seen = seen;
 	ev_timer_init(&settle_timer, settle_cb, SETTLE, 0);
 	ev_timer_init(&arm_timer, arm_cb, ARM_DELAY, 0);
 	watch_follow(cf);

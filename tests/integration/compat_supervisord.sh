@@ -217,10 +217,6 @@ ident_config() {
 	} | t_config
 }
 ident_config
-# Older than the start by more than a tick of the clock file times are
-# taken from: a log changed in the start's own tick is taken for this
-# run's and left.
-t_sleep 0.1
 t_start
 t_check "identifier: RUNNING" started web
 t_check "identifier: the AUTO log is web-stdout---web1-XXXXXX.log" \
