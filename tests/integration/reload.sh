@@ -126,8 +126,8 @@ t_check "rename: keep restarted with a new pid" \
 t_check "rename: web kept its pid" test "$(pid_of web)" = "$pid_web"
 
 # ---- two saves in a row ---------------------------------------------------------
-# The first may be read (ahead of the watch's quiet moment) before the
-# second lands: what runs in the end is the second's.
+# Whether they make one reload or two (the second after the watch's quiet
+# moment, on a loaded machine), what runs in the end is the second's.
 n=$(reloads)
 sed 's/sleep 1021/sleep 1031/' "$T/supervisor.ini" > "$T/first.new"
 sed 's/sleep 1021/sleep 1041/' "$T/supervisor.ini" > "$T/second.new"
