@@ -365,11 +365,6 @@ want_daemon_section(void *ctx, const char *section)
 }
 
 /*
- * Loads and validates path and its includes.  Returns NULL when there is
- * any error; msgs then holds every error and warning, each naming
- * FILE:LINE.  text, if not NULL, stands in for the main file.
- */
-/*
  * One load at a time: a watched reload is read by a thread while a client's
  * reread or update may load on the loop, and both would use getpwnam's and
  * getgrnam's one static result (a user's uid given to another's program).
@@ -377,6 +372,11 @@ want_daemon_section(void *ctx, const char *section)
  */
 static pthread_mutex_t	load_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Loads and validates path and its includes.  Returns NULL when there is
+ * any error; msgs then holds every error and warning, each naming
+ * FILE:LINE.  text, if not NULL, stands in for the main file.
+ */
 static struct config *
 load(const char *path, const char *text, size_t len,
     struct config_msgs *msgs, bool daemon_only)

@@ -461,14 +461,6 @@ entry_compare(const void *a, const void *b)
 	return strcmp(x->re_key, y->re_key);
 }
 
-/* Whether key is name: the first letters differ for most, at 80,000
- * keys a load. */
-static bool
-key_is(const char *key, const char *name)
-{
-	return key[0] == name[0] && strcmp(key, name) == 0;
-}
-
 /*
  * pg_settings: the section's keys and values as written, sorted by key,
  * but for those compared once expanded per process (command, directory,
@@ -495,7 +487,7 @@ settings_string(const struct raw_section *rs)
 		return NULL;
 	for (i = 0; i < rs->rs_count; i++) {
 		for (j = 0; j < NKEYS(per_process); j++)
-			if (key_is(rs->rs_entries[i].re_key, per_process[j]))
+			if (config_key_is(rs->rs_entries[i].re_key, per_process[j]))
 				break;
 		if (j == NKEYS(per_process)) {
 			sorted[n++] = &rs->rs_entries[i];
@@ -808,8 +800,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	config_vars_init(&pv, ld, pg->pg_name, 1, 0);
 	for (i = 0; i < rs->rs_count; i++) {
 		re = &rs->rs_entries[i];
-		if (!key_is(re->re_key, "numprocs") &&
-		    !key_is(re->re_key, "numprocs_start"))
+		if (!config_key_is(re->re_key, "numprocs") &&
+		    !config_key_is(re->re_key, "numprocs_start"))
 			continue;
 		config_use_entry(ld, re, &pv);
 		kd = config_key_find(ld, program_keys, NKEYS(program_keys),
@@ -844,45 +836,45 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		    re);
 		if (kd == NULL)
 			continue;
-		if (key_is(re->re_key, "numprocs") ||
-		    key_is(re->re_key, "numprocs_start"))
+		if (config_key_is(re->re_key, "numprocs") ||
+		    config_key_is(re->re_key, "numprocs_start"))
 			continue;
 		if (kd->kd_type == KEY_STRING) {
 			/* Per-process strings are expanded per process. */
-			if (key_is(kd->kd_name, "command"))
+			if (config_key_is(kd->kd_name, "command"))
 				raw.pr_command = re;
-			else if (key_is(kd->kd_name, "process_name"))
+			else if (config_key_is(kd->kd_name, "process_name"))
 				raw.pr_process_name = re;
-			else if (key_is(kd->kd_name, "directory"))
+			else if (config_key_is(kd->kd_name, "directory"))
 				raw.pr_directory = re;
-			else if (key_is(kd->kd_name, "user")) {
+			else if (config_key_is(kd->kd_name, "user")) {
 				if (!set_user(ld, pg, re, &pv))
 					ok = false;
-			} else if (key_is(kd->kd_name, "ready") ||
-			    key_is(kd->kd_name, "healthcheck") ||
-			    key_is(kd->kd_name, "depends_on")) {
+			} else if (config_key_is(kd->kd_name, "ready") ||
+			    config_key_is(kd->kd_name, "healthcheck") ||
+			    config_key_is(kd->kd_name, "depends_on")) {
 				if (!ready_store(ld, pg, re, &pv))
 					ok = false;
-			} else if (key_is(kd->kd_name, "stdout_logfile"))
+			} else if (config_key_is(kd->kd_name, "stdout_logfile"))
 				raw.pr_logfile[OUT_STDOUT] = re;
-			else if (key_is(kd->kd_name, "stderr_logfile"))
+			else if (config_key_is(kd->kd_name, "stderr_logfile"))
 				raw.pr_logfile[OUT_STDERR] = re;
-			else if (key_is(kd->kd_name, "events") ||
-			    key_is(kd->kd_name, "result_handler")) {
+			else if (config_key_is(kd->kd_name, "events") ||
+			    config_key_is(kd->kd_name, "result_handler")) {
 				if (!listener_key(ld, pg, re))
 					ok = false;
 			} else
 				raw.pr_environment = re;
 			continue;
 		}
-		if (key_is(kd->kd_name, "buffer_size") &&
+		if (config_key_is(kd->kd_name, "buffer_size") &&
 		    !pg->pg_listener) {
 			listener_only(ld, re);
 			continue;
 		}
 		if (!expand_store(ld, kd, pg, re, &pv))
 			ok = false;
-		else if (key_is(kd->kd_name, "nice"))
+		else if (config_key_is(kd->kd_name, "nice"))
 			pg->pg_nice_set = true;
 		else if (strncmp(kd->kd_name, "std", 3) == 0 &&
 		    strstr(kd->kd_name, "_capture_maxbytes") != NULL)

@@ -227,8 +227,7 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 	    config_is_program_section(rs->rs_name)))
 		return;
 	for (i = 0; i < rs->rs_count; i++) {
-		if (rs->rs_entries[i].re_key[0] == key[0] &&
-		    strcmp(rs->rs_entries[i].re_key, key) == 0) {
+		if (config_key_is(rs->rs_entries[i].re_key, key)) {
 			/* From another file, a layer over the first: the
 			 * section said so, or nothing needed saying. */
 			if (rs->rs_entries[i].re_file == ld->ld_file_index)
@@ -715,16 +714,10 @@ config_expand(struct loader *ld, const char *key, int line, const char *value,
 
 	if (ld->ld_expanded_over)
 		return NULL;		/* said once; a thousand times more is noise */
-	if (!expand_needed(value)) {	/* most values: no names to look up */
-		if ((out = strdup(value)) == NULL)
-			ld->ld_nomem = true;
-		else if (!config_count_bytes(ld, key, line, strlen(out))) {
-			free(out);
-			return NULL;
-		}
-		return out;
-	}
-	if (env_vars(pv, &vars, &count) == -1) {
+	vars = NULL;
+	count = pv->pv_count;
+	/* Most values name nothing: no %(ENV_X)s list made for them. */
+	if (expand_needed(value) && env_vars(pv, &vars, &count) == -1) {
 		ld->ld_nomem = true;
 		return NULL;
 	}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "config_types.h"
 #include "parse.h"
@@ -117,6 +118,14 @@ struct key_def {
 
 
 #define NKEYS(t)	(sizeof(t) / sizeof((t)[0]))
+
+/* Whether key is name: the first letters differ for most, at 80,000 keys
+ * a load. */
+static inline bool
+config_key_is(const char *key, const char *name)
+{
+	return key[0] == name[0] && strcmp(key, name) == 0;
+}
 
 /* Processes a config may have unless max_processes says otherwise. */
 #define CONFIG_MAX_PROCESSES	20000
