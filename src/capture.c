@@ -91,29 +91,36 @@ capture_set_tap(capture_tap_fn *fn)
 void
 capture_init(struct capture *c, const char *name, void *owner)
 {
-	static const char *const suffix[] = { "stdout", "stderr" };
-	struct capture_stream *cs;
-	size_t len = strlen(name) + sizeof(" stdout");
-	int s;
-
 	memset(c, 0, sizeof(*c));
 	c->c_owner = owner;
-	/* Out of memory: the streams are named by their kind alone. */
-	c->c_names = malloc(2 * len);
-	for (s = 0; s < 2; s++) {
-		cs = &c->c_stream[s];
-		if (c->c_names != NULL) {
-			snprintf(c->c_names + s * len, len, "%s %s", name,
-			    suffix[s]);
-			cs->cs_name = c->c_names + s * len;
-		} else
-			cs->cs_name = suffix[s];
-		cs->cs_rfd = cs->cs_wfd = -1;
-		cs->cs_conf.lc_dest = LOG_TO_NONE;
-		cs->cs_capture = c;
-		ev_io_init(&cs->cs_rio, read_cb, -1, EV_READ);
-		cs->cs_rio.data = cs;
-	}
+	c->c_name = name;
+}
+
+/*
+ * The stream, made now if it was not yet (nowhere, no pipe); NULL when
+ * out of memory.
+ */
+struct capture_stream *
+capture_stream(struct capture *c, int stream)
+{
+	static const char *const suffix[] = { "stdout", "stderr" };
+	struct capture_stream *cs;
+	size_t len;
+
+	if (c->c_stream[stream] != NULL)
+		return c->c_stream[stream];
+	len = strlen(c->c_name) + sizeof(" stdout");
+	if ((cs = calloc(1, sizeof(*cs) + len)) == NULL)
+		return NULL;
+	snprintf(cs->cs_namebuf, len, "%s %s", c->c_name, suffix[stream]);
+	cs->cs_name = cs->cs_namebuf;
+	cs->cs_rfd = cs->cs_wfd = -1;
+	cs->cs_conf.lc_dest = LOG_TO_NONE;
+	cs->cs_capture = c;
+	ev_io_init(&cs->cs_rio, read_cb, -1, EV_READ);
+	cs->cs_rio.data = cs;
+	c->c_stream[stream] = cs;
+	return cs;
 }
 
 /* Its sink holds enough: not read until it says there is room. */
@@ -194,7 +201,7 @@ pump(struct capture_stream *cs, bool final)
 			break;		/* EAGAIN: empty */
 		if (cs->cs_tapped && tap != NULL)
 			n = (ssize_t)tap(c->c_owner,
-			    cs == &c->c_stream[OUT_STDOUT] ? OUT_STDOUT :
+			    cs == c->c_stream[OUT_STDOUT] ? OUT_STDOUT :
 			    OUT_STDERR, buf, (size_t)n);
 		if (n == 0)
 			continue;	/* all of it captured */
@@ -317,10 +324,19 @@ capture_prepare(struct capture *c, const struct proc_config *pc,
 	int s, ret = 0;
 
 	for (s = 0; s < 2; s++) {
-		cs = &c->c_stream[s];
 		child_fds[s] = -1;
 		if (s == OUT_STDERR && pc->pcf_stderr_joined) {
 			child_fds[s] = child_fds[OUT_STDOUT];
+			continue;
+		}
+		/* Output that goes nowhere needs no stream to say so. */
+		if ((cs = c->c_stream[s]) == NULL &&
+		    pc->pcf_log[s].lc_dest == LOG_TO_NONE && !pc->pcf_tapped[s])
+			continue;
+		if (cs == NULL && (cs = capture_stream(c, s)) == NULL) {
+			log_warn("%s: its output (it goes to /dev/null)",
+			    c->c_name);
+			ret = -1;
 			continue;
 		}
 		if (!config_log_same(&cs->cs_conf, &pc->pcf_log[s]))
@@ -368,8 +384,8 @@ capture_reopen(struct capture *c)
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		cs = &c->c_stream[s];
-		if (cs->cs_writer == NULL)
+		cs = c->c_stream[s];
+		if (cs == NULL || cs->cs_writer == NULL)
 			continue;
 		sink_writer_reopen(cs->cs_writer);
 		if (cs->cs_rfd != -1 && !cs->cs_held)
@@ -377,10 +393,12 @@ capture_reopen(struct capture *c)
 	}
 }
 
-/* One stream's bytes read from its pipe, and lost of them. */
+/* Of one stream's bytes read from its pipe, those lost (NULL: none). */
 unsigned long long
 capture_stream_lost(const struct capture_stream *cs)
 {
+	if (cs == NULL)
+		return 0;
 	return cs->cs_lost_before + (cs->cs_writer != NULL ?
 	    sink_writer_lost(cs->cs_writer) : 0);
 }
@@ -388,8 +406,8 @@ capture_stream_lost(const struct capture_stream *cs)
 unsigned long long
 capture_lost(const struct capture *c)
 {
-	return capture_stream_lost(&c->c_stream[0]) +
-	    capture_stream_lost(&c->c_stream[1]);
+	return capture_stream_lost(c->c_stream[0]) +
+	    capture_stream_lost(c->c_stream[1]);
 }
 
 /*
@@ -403,7 +421,8 @@ capture_free(struct capture *c)
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		cs = &c->c_stream[s];
+		if ((cs = c->c_stream[s]) == NULL)
+			continue;
 		ev_io_stop(loop, &cs->cs_rio);
 		cs->cs_held = false;
 		cs->cs_peek = NULL;
@@ -418,11 +437,7 @@ capture_free(struct capture *c)
 			cs->cs_listeners->cl_gone(cs->cs_listeners);
 		drop_writer(cs);
 		free(cs->cs_conf.lc_path);
-		cs->cs_conf.lc_path = NULL;
-		cs->cs_conf.lc_dest = LOG_TO_NONE;
+		free(cs);
+		c->c_stream[s] = NULL;
 	}
-	c->c_stream[0].cs_name = "stdout";	/* as if out of memory */
-	c->c_stream[1].cs_name = "stderr";
-	free(c->c_names);
-	c->c_names = NULL;
 }

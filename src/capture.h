@@ -1,6 +1,7 @@
 /*
- * capture.h: programs' output.  Each process has a pipe per stream,
- * made at its first start and kept while it is configured, so output
+ * capture.h: programs' output.  Each process has a pipe per stream that
+ * goes anywhere, made at its first start and kept while it is
+ * configured, so output
  * that grandchildren write after it exited, or around a restart, is read
  * too.  The event loop moves what comes into the process's log, through
  * the sink of the log's destination (sink.h), which other streams may
@@ -35,8 +36,7 @@ struct capture_listener {
 typedef void capture_peek_fn(void *arg, const char *buf, size_t len);
 
 struct capture_stream {
-	const char	*cs_name;	/* "web stdout", for messages (in
-					   c_names) */
+	const char	*cs_name;	/* "web stdout", for messages */
 	int		 cs_rfd;	/* the pipe's read end, -1: none */
 	int		 cs_wfd;	/* its write end, given to each spawn */
 	ev_io		 cs_rio;	/* the pipe is readable */
@@ -51,12 +51,19 @@ struct capture_stream {
 	struct capture_listener *cs_listeners;	/* following this log */
 	capture_peek_fn	*cs_peek;	/* NULL: none */
 	void		*cs_peek_arg;
+	char		 cs_namebuf[];	/* cs_name: "web stdout" */
 };
 
+/*
+ * A stream is made when something needs it: a log or a tap at a spawn, a
+ * tail, a readiness probe reading it.  A program whose output goes
+ * nowhere has none (10,000 of them: 3.5 MB less).
+ */
 struct capture {
-	struct capture_stream c_stream[2];	/* OUT_STDOUT, OUT_STDERR */
+	struct capture_stream *c_stream[2];	/* OUT_STDOUT, OUT_STDERR;
+						   NULL: not made */
 	void		*c_owner;	/* given to the tap */
-	char		*c_names;	/* the streams' names, one block */
+	const char	*c_name;	/* the owner's name: it outlives us */
 };
 
 /*
@@ -71,6 +78,7 @@ typedef size_t capture_tap_fn(void *owner, int stream, char *buf,
 void	capture_set_tap(capture_tap_fn *fn);
 
 void	capture_init(struct capture *c, const char *name, void *owner);
+struct capture_stream *capture_stream(struct capture *c, int stream);
 int	capture_prepare(struct capture *c, const struct proc_config *pc,
 	    int child_fds[2]);
 int	capture_fds(const struct proc_config *pc);

@@ -243,13 +243,16 @@ status_prefetch(const struct process *p, bool strings)
 {
 	if (!strings) {
 		__builtin_prefetch(&p->p_name);
-		__builtin_prefetch(&p->p_capture.c_stream[0].cs_lost_before);
-		__builtin_prefetch(&p->p_capture.c_stream[1].cs_lost_before);
+		__builtin_prefetch(&p->p_capture.c_stream);
 		__builtin_prefetch(&p->p_start_time);
 		return;
 	}
 	__builtin_prefetch(p->p_name);
 	__builtin_prefetch(p->p_program);
+	if (p->p_capture.c_stream[0] != NULL)
+		__builtin_prefetch(&p->p_capture.c_stream[0]->cs_lost_before);
+	if (p->p_capture.c_stream[1] != NULL)
+		__builtin_prefetch(&p->p_capture.c_stream[1]->cs_lost_before);
 }
 
 /* The lines made so far go to the client once there are this many bytes

@@ -354,9 +354,10 @@ output(struct strbuf *b, const struct scrape *sc, bool lost)
 	    "process wrote, read from its pipe");
 	for (i = 0; i < sc->sc_n; i++)
 		for (s = 0; s < 2; s++) {
-			cs = &sc->sc_rows[i].sp_proc->p_capture.c_stream[s];
+			cs = sc->sc_rows[i].sp_proc->p_capture.c_stream[s];
 			line_u64(b, metric, sc, i, streams[s], lost ?
-			    capture_stream_lost(cs) : cs->cs_read);
+			    capture_stream_lost(cs) : cs != NULL ? cs->cs_read
+			    : 0);
 		}
 }
 

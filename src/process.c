@@ -222,8 +222,8 @@ process_group(const struct process *p)
 const char *
 process_log_path(const struct process *p, int stream)
 {
-	const struct logfile *lf = capture_logfile(
-	    &p->p_capture.c_stream[stream]);
+	const struct capture_stream *cs = p->p_capture.c_stream[stream];
+	const struct logfile *lf = cs != NULL ? capture_logfile(cs) : NULL;
 
 	if (lf != NULL && lf->lf_path != NULL)
 		return lf->lf_path;

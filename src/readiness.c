@@ -80,15 +80,16 @@ static struct readiness_listener *listeners;
 static void
 watch_stop_ready(struct watch *w)
 {
+	struct capture_stream *cs;
 	int s;
 
 	probe_cancel(&w->w_ready);
 	ev_timer_stop(loop, &w->w_ready_next);
 	ev_io_stop(loop, &w->w_fd_io);
 	for (s = 0; s < 2; s++)
-		if (w->w_proc->p_capture.c_stream[s].cs_peek_arg == &w->w_tap[s])
-			capture_peek(&w->w_proc->p_capture.c_stream[s], NULL,
-			    NULL);
+		if ((cs = w->w_proc->p_capture.c_stream[s]) != NULL &&
+		    cs->cs_peek_arg == &w->w_tap[s])
+			capture_peek(cs, NULL, NULL);
 }
 
 static void
@@ -309,6 +310,7 @@ static void
 tap_output(struct watch *w)
 {
 	struct process *p = w->w_proc;
+	struct capture_stream *cs;
 	int s;
 
 	if (w->w_regex_set)
@@ -324,7 +326,8 @@ tap_output(struct watch *w)
 		w->w_tap[s].lt_watch = w;
 		w->w_tap[s].lt_len = 0;
 		w->w_tap[s].lt_skip = false;
-		capture_peek(&p->p_capture.c_stream[s], tap_cb, &w->w_tap[s]);
+		if ((cs = capture_stream(&p->p_capture, s)) != NULL)
+			capture_peek(cs, tap_cb, &w->w_tap[s]);
 	}
 }
 

@@ -504,7 +504,10 @@ tail_stream(struct process *p, int stream, char *why, size_t whylen)
 		return NULL;
 	}
 	lc = &p->p_config->pcf_log[stream];
-	cs = &p->p_capture.c_stream[stream];
+	if ((cs = capture_stream(&p->p_capture, stream)) == NULL) {
+		snprintf(why, whylen, "%s: out of memory", p->p_name);
+		return NULL;
+	}
 	/* Not started yet, or the log is elsewhere until its next start. */
 	if (capture_logfile(cs)->lf_conf.lc_dest == LOG_TO_NONE &&
 	    cs->cs_rfd == -1 && lc->lc_dest == LOG_TO_FILE)
