@@ -42,6 +42,18 @@ struct program_raw {
 };
 
 #define PG(field)	offsetof(struct program_config, field)
+/* The keys stored in a program's probes (program_probes) */
+#define PR(field)	offsetof(struct program_probes, field)
+
+const struct program_probes program_probes_default = {
+	.pp_ready = { .pb_kind = PROBE_NONE },
+	.pp_ready_timeout = 60,
+	.pp_ready_interval = 1,
+	.pp_health = { .pb_kind = PROBE_NONE },
+	.pp_health_interval = 10,
+	.pp_health_timeout = 5,
+	.pp_health_retries = 3,
+};
 
 static const struct key_def program_keys[] = {
 	{ "command", KEY_STRING, 0, 0, 0 },
@@ -88,13 +100,13 @@ static const struct key_def program_keys[] = {
 	{ "stderr_syslog", KEY_LATER, 0, 0, 0 },
 	{ "serverurl", KEY_LATER, 0, 0, 0 },
 	{ "ready", KEY_STRING, 0, 0, 0 },
-	{ "ready_timeout", KEY_DURATION, PG(pg_ready_timeout), 0, 0 },
-	{ "ready_interval", KEY_DURATION, PG(pg_ready_interval), 0, 0 },
+	{ "ready_timeout", KEY_DURATION, PR(pp_ready_timeout), 0, 0 },
+	{ "ready_interval", KEY_DURATION, PR(pp_ready_interval), 0, 0 },
 	{ "healthcheck", KEY_STRING, 0, 0, 0 },
-	{ "healthcheck_interval", KEY_DURATION, PG(pg_health_interval), 0, 0 },
-	{ "healthcheck_timeout", KEY_DURATION, PG(pg_health_timeout), 0, 0 },
-	{ "healthcheck_retries", KEY_INT, PG(pg_health_retries), 1, 1000 },
-	{ "watchdog_sec", KEY_DURATION, PG(pg_watchdog), 0, 0 },
+	{ "healthcheck_interval", KEY_DURATION, PR(pp_health_interval), 0, 0 },
+	{ "healthcheck_timeout", KEY_DURATION, PR(pp_health_timeout), 0, 0 },
+	{ "healthcheck_retries", KEY_INT, PR(pp_health_retries), 1, 1000 },
+	{ "watchdog_sec", KEY_DURATION, PR(pp_watchdog), 0, 0 },
 	{ "depends_on", KEY_STRING, 0, 0, 0 },
 	{ "depends_restart", KEY_BOOL, PG(pg_depends_restart), 0, 0 },
 	/* [eventlistener:x] only. */
@@ -106,6 +118,14 @@ static const struct key_def program_keys[] = {
 /* The one result handler there is: RESULT OK is done, anything else is
  * given back to the pool (supervisord's default). */
 #define DEFAULT_RESULT_HANDLER	"supervisor.dispatchers:default_handler"
+
+/* The strings of a program's probes (not pr itself). */
+static void
+probes_clear(struct program_probes *pr)
+{
+	config_probe_free(&pr->pp_ready);
+	config_probe_free(&pr->pp_health);
+}
 
 void
 config_program_free(struct program_config *pg)
@@ -123,8 +143,10 @@ config_program_free(struct program_config *pg)
 		free(pg->pg_procs[i].pcf_log[OUT_STDERR].lc_path);
 	}
 	free(pg->pg_procs);
-	config_probe_free(&pg->pg_ready);
-	config_probe_free(&pg->pg_health);
+	if (pg->pg_probes != NULL && pg->pg_probes != &program_probes_default) {
+		probes_clear((struct program_probes *)(uintptr_t)pg->pg_probes);
+		free((void *)(uintptr_t)pg->pg_probes);
+	}
 	config_depends_free(pg);
 	free(pg->pg_settings);
 	free(pg->pg_user);
@@ -515,9 +537,8 @@ settings_string(const struct raw_section *rs)
 
 /* Expands one value and stores it in pg; false (reported) when bad. */
 static bool
-expand_store(struct loader *ld, const struct key_def *kd,
-    struct program_config *pg, const struct raw_entry *re,
-    const struct program_vars *pv)
+expand_store(struct loader *ld, const struct key_def *kd, void *base,
+    const struct raw_entry *re, const struct program_vars *pv)
 {
 	char *value;
 	bool ok;
@@ -525,9 +546,44 @@ expand_store(struct loader *ld, const struct key_def *kd,
 	if ((value = config_expand(ld, re->re_key, re->re_line, re->re_value,
 	    pv)) == NULL)
 		return false;
-	ok = config_store_value(ld, kd, pg, re, value);
+	ok = config_store_value(ld, kd, base, re, value);
 	free(value);
 	return ok;
+}
+
+/* Whether kd's value is stored in the program's probes (PR), not in it. */
+static bool
+probe_key(const struct key_def *kd)
+{
+	return strncmp(kd->kd_name, "ready_", 6) == 0 ||
+	    strncmp(kd->kd_name, "healthcheck_", 12) == 0 ||
+	    config_key_is(kd->kd_name, "watchdog_sec");
+}
+
+/*
+ * The probes a program loaded: its own copy when they are not the
+ * defaults, else the defaults every such program shares.  NULL: out of
+ * memory.
+ */
+static const struct program_probes *
+probes_keep(const struct program_probes *pr)
+{
+	const struct program_probes *d = &program_probes_default;
+	struct program_probes *own;
+
+	if (pr->pp_ready.pb_kind == PROBE_NONE &&
+	    pr->pp_health.pb_kind == PROBE_NONE &&
+	    pr->pp_ready.pb_spec == NULL && pr->pp_health.pb_spec == NULL &&
+	    pr->pp_ready_timeout == d->pp_ready_timeout &&
+	    pr->pp_ready_interval == d->pp_ready_interval &&
+	    pr->pp_health_interval == d->pp_health_interval &&
+	    pr->pp_health_timeout == d->pp_health_timeout &&
+	    pr->pp_watchdog == d->pp_watchdog &&
+	    pr->pp_health_retries == d->pp_health_retries)
+		return d;
+	if ((own = malloc(sizeof(*own))) != NULL)
+		*own = *pr;
+	return own;
 }
 
 /*
@@ -584,7 +640,8 @@ set_user(struct loader *ld, struct program_config *pg,
 /* ready=, healthcheck=, depends_on=: expanded, then parsed. */
 static bool
 ready_store(struct loader *ld, struct program_config *pg,
-    const struct raw_entry *re, const struct program_vars *pv)
+    struct program_probes *pr, const struct raw_entry *re,
+    const struct program_vars *pv)
 {
 	char *value;
 	bool ok;
@@ -596,8 +653,8 @@ ready_store(struct loader *ld, struct program_config *pg,
 		ok = config_depends_parse(ld, re->re_line, value, pg);
 	else
 		ok = config_probe_parse(ld, re->re_key, re->re_line, value,
-		    strcmp(re->re_key, "ready") == 0 ? &pg->pg_ready :
-		    &pg->pg_health, strcmp(re->re_key, "healthcheck") == 0);
+		    strcmp(re->re_key, "ready") == 0 ? &pr->pp_ready :
+		    &pr->pp_health, strcmp(re->re_key, "healthcheck") == 0);
 	free(value);
 	return ok;
 }
@@ -616,26 +673,26 @@ key_line(const struct raw_section *rs, const char *key)
 
 /* The readiness keys that only mean something together. */
 static bool
-ready_settings_agree(struct loader *ld, const struct program_config *pg,
+ready_settings_agree(struct loader *ld, const struct program_probes *pr,
     const struct raw_section *rs)
 {
 	bool ok = true;
 
-	if (pg->pg_watchdog > 0 && pg->pg_ready.pb_kind != PROBE_NOTIFY) {
+	if (pr->pp_watchdog > 0 && pr->pp_ready.pb_kind != PROBE_NOTIFY) {
 		config_msg(ld, true, key_line(rs, "watchdog_sec"),
 		    "watchdog_sec: needs ready = notify (the program sends "
 		    "WATCHDOG=1 on NOTIFY_SOCKET)");
 		ok = false;
 	}
-	if (pg->pg_ready_interval < 0.01) {
+	if (pr->pp_ready_interval < 0.01) {
 		config_msg(ld, true, key_line(rs, "ready_interval"),
 		    "ready_interval: at least 0.01 (10 ms)");
 		ok = false;
 	}
-	if (pg->pg_health_interval < 0.01 || pg->pg_health_timeout < 0.01) {
-		config_msg(ld, true, key_line(rs, pg->pg_health_interval < 0.01 ?
+	if (pr->pp_health_interval < 0.01 || pr->pp_health_timeout < 0.01) {
+		config_msg(ld, true, key_line(rs, pr->pp_health_interval < 0.01 ?
 		    "healthcheck_interval" : "healthcheck_timeout"),
-		    "%s: at least 0.01 (10 ms)", pg->pg_health_interval < 0.01 ?
+		    "%s: at least 0.01 (10 ms)", pr->pp_health_interval < 0.01 ?
 		    "healthcheck_interval" : "healthcheck_timeout");
 		ok = false;
 	}
@@ -744,6 +801,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 {
 	struct program_config *pg;
 	struct program_raw raw = { 0 };
+	struct program_probes probes = program_probes_default;
 	const struct key_def *kd;
 	const struct raw_entry *re;
 	struct program_vars pv;
@@ -776,11 +834,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	/* Listeners start first and stop last, as supervisord's. */
 	pg->pg_priority = pg->pg_listener ? -1 : 999;
 	pg->pg_buffer_size = 10;
-	pg->pg_ready_timeout = 60;
-	pg->pg_ready_interval = 1;
-	pg->pg_health_interval = 10;
-	pg->pg_health_timeout = 5;
-	pg->pg_health_retries = 3;
+	pg->pg_probes = &program_probes_default;
 	pg->pg_log_maxbytes[OUT_STDOUT] = LOG_MAXBYTES_DEFAULT;
 	pg->pg_log_maxbytes[OUT_STDERR] = LOG_MAXBYTES_DEFAULT;
 	pg->pg_log_backups[OUT_STDOUT] = LOG_BACKUPS_DEFAULT;
@@ -853,7 +907,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			} else if (config_key_is(kd->kd_name, "ready") ||
 			    config_key_is(kd->kd_name, "healthcheck") ||
 			    config_key_is(kd->kd_name, "depends_on")) {
-				if (!ready_store(ld, pg, re, &pv))
+				if (!ready_store(ld, pg, &probes, re, &pv))
 					ok = false;
 			} else if (config_key_is(kd->kd_name, "stdout_logfile"))
 				raw.pr_logfile[OUT_STDOUT] = re;
@@ -872,7 +926,8 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			listener_only(ld, re);
 			continue;
 		}
-		if (!expand_store(ld, kd, pg, re, &pv))
+		if (!expand_store(ld, kd, probe_key(kd) ? (void *)&probes :
+		    (void *)pg, re, &pv))
 			ok = false;
 		else if (config_key_is(kd->kd_name, "nice"))
 			pg->pg_nice_set = true;
@@ -881,7 +936,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 			capture_cap(ld, pg, re);
 	}
 	config_use_file(ld, rs->rs_file);
-	if (!ready_settings_agree(ld, pg, rs))
+	if (!ready_settings_agree(ld, &probes, rs))
 		ok = false;
 	if (pg->pg_listener && !listener_check(ld, pg, rs))
 		ok = false;
@@ -918,7 +973,13 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	if (!program_expand_procs(ld, pg, &raw))
 		ok = false;
 	config_use_file(ld, rs->rs_file);
+	if (ok && (pg->pg_probes = probes_keep(&probes)) == NULL) {
+		pg->pg_probes = &program_probes_default;
+		ld->ld_nomem = true;
+		ok = false;
+	}
 	if (!ok) {
+		probes_clear(&probes);
 		config_program_free(pg);
 		return NULL;
 	}

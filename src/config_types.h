@@ -121,73 +121,86 @@ exit_set_add(struct exit_set *s, int status)
 		s->es_bits[status >> 6] |= (uint64_t)1 << (status & 63);
 }
 
-/* A [program:NAME] section. */
+/*
+ * ready=, healthcheck= and what goes with them: most programs have none,
+ * and share program_probes_default.
+ */
+struct program_probes {
+	struct probe_config pp_ready;	/* ready=; PROBE_NONE: startsecs */
+	double		  pp_ready_timeout; /* a start not ready by then
+					   failed; 0: never */
+	double		  pp_ready_interval; /* probes back off to this */
+	struct probe_config pp_health;	/* healthcheck=; PROBE_NONE: none */
+	double		  pp_health_interval;
+	double		  pp_health_timeout; /* one probe's bound */
+	double		  pp_watchdog;	/* watchdog_sec; 0: none */
+	int		  pp_health_retries; /* failures in a row: restart */
+};
+
+extern const struct program_probes program_probes_default;
+
+/*
+ * A [program:NAME] section.  Ten thousand programs keep ten thousand of
+ * these: the members go by size, without holes.
+ */
 struct program_config {
 	char		 *pg_name;	/* NAME */
 	const char	 *pg_file;	/* file of the section header */
 	size_t		  pg_fileno;	/* its index in cf_files */
-	int		  pg_line;	/* its line */
-	int		  pg_numprocs;
-	int		  pg_numprocs_start;
-	int		  pg_umask;	/* -1: inherit the supervisor's */
-	bool		  pg_autostart;
-	enum autorestart  pg_autorestart;
 	struct exit_set	  pg_exitcodes;	/* the expected exit statuses */
 	double		  pg_startsecs;
-	int		  pg_startretries;
 	double		  pg_backoff_max; /* cap of the growing retry delay */
 	double		  pg_runtime_limit; /* 0: none; else stop after this */
-	enum shutdown_on_exit pg_shutdown_on_exit;
-	int		  pg_stopsignal;
 	double		  pg_stopwaitsecs;
-	int		  pg_priority;
-	bool		  pg_stopasgroup; /* accepted; groups are always used */
-	bool		  pg_killasgroup;
-	bool		  pg_redirect_stderr; /* stderr into stdout's pipe */
 	char		 *pg_user;	/* user=: its name; NULL: ours */
 	long		  pg_uid;	/* -1: the supervisor's */
 	long		  pg_gid;	/* that user's primary group */
 	char		 *pg_home;	/* that user's home directory */
-	bool		  pg_inherit_env; /* run as another user, it still gets
-					   all of the supervisor's environment */
-	int		  pg_nice;	/* nice=, when pg_nice_set */
-	bool		  pg_nice_set;
 	long long	  pg_rlimit[PG_RLIMITS]; /* soft = hard limit, or
 					   RLIMIT_INHERIT, RLIMIT_UNLIMITED */
 	long long	  pg_log_maxbytes[2];	/* OUT_STDOUT, OUT_STDERR */
-	int		  pg_log_backups[2];
-	struct probe_config pg_ready;	/* ready=; PROBE_NONE: startsecs */
-	double		  pg_ready_timeout; /* a start not ready by then
-					   failed; 0: never */
-	double		  pg_ready_interval; /* probes back off to this */
-	struct probe_config pg_health;	/* healthcheck=; PROBE_NONE: none */
-	double		  pg_health_interval;
-	double		  pg_health_timeout; /* one probe's bound */
-	int		  pg_health_retries; /* failures in a row: restart */
-	double		  pg_watchdog;	/* watchdog_sec; 0: none */
+	long long	  pg_capture_maxbytes[2]; /* stdout_capture_maxbytes,
+					   stderr_...: 0: no capture mode */
+	const struct program_probes *pg_probes; /* never NULL */
 	struct dependency *pg_depends;	/* depends_on=, in its order */
 	size_t		  pg_ndepends;
+	struct proc_config *pg_procs;	/* pg_numprocs of them */
+	char		 *pg_settings;	/* its other keys as written, sorted */
+	char		 *pg_group;	/* its [group:x] name, or pg_name: a
+					   program in no group is its own */
+	char		 *pg_group_members; /* its programs= as written; NULL:
+					   in no group */
+	int		  pg_line;	/* its line */
+	int		  pg_numprocs;
+	int		  pg_numprocs_start;
+	int		  pg_umask;	/* -1: inherit the supervisor's */
+	enum autorestart  pg_autorestart;
+	int		  pg_startretries;
+	enum shutdown_on_exit pg_shutdown_on_exit;
+	int		  pg_stopsignal;
+	int		  pg_priority;
+	int		  pg_nice;	/* nice=, when pg_nice_set */
+	int		  pg_log_backups[2];
 	int		  pg_depends_line; /* its line, for messages */
 	int		  pg_depends_level; /* 0 without dependencies, else one
 					   more than its deepest one's */
+	/* [eventlistener:NAME]: its stdin and stdout are the protocol. */
+	event_mask	  pg_events;	/* events=, parents expanded */
+	int		  pg_buffer_size; /* events its pool queues */
+	int		  pg_group_priority; /* that group's priority= */
+	bool		  pg_listener;
+	bool		  pg_autostart;
+	bool		  pg_stopasgroup; /* accepted; groups are always used */
+	bool		  pg_killasgroup;
+	bool		  pg_redirect_stderr; /* stderr into stdout's pipe */
+	bool		  pg_inherit_env; /* run as another user, it still gets
+					   all of the supervisor's environment */
+	bool		  pg_nice_set;
 	bool		  pg_depends_restart; /* restarted with a dependency */
 	bool		  pg_restarts_dependents; /* some program depends on
 					   it with depends_restart */
 	bool		  pg_events_enabled[2]; /* stdout_events_enabled,
 					   stderr_...: PROCESS_LOG events */
-	long long	  pg_capture_maxbytes[2]; /* stdout_capture_maxbytes,
-					   stderr_...: 0: no capture mode */
-	/* [eventlistener:NAME]: its stdin and stdout are the protocol. */
-	bool		  pg_listener;
-	event_mask	  pg_events;	/* events=, parents expanded */
-	int		  pg_buffer_size; /* events its pool queues */
-	struct proc_config *pg_procs;	/* pg_numprocs of them */
-	char		 *pg_settings;	/* its other keys as written, sorted */
-	char		 *pg_group;	/* its [group:x] name, or pg_name: a
-					   program in no group is its own */
-	int		  pg_group_priority; /* that group's priority= */
-	char		 *pg_group_members; /* its programs= as written; NULL:
-					   in no group */
 };
 
 /* An [inet_http_server] or [unix_http_server]'s HTTP side. */

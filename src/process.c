@@ -353,7 +353,7 @@ ready_pipe_close(struct process *p)
 bool
 process_has_readiness(const struct process *p)
 {
-	return p->p_program->pg_ready.pb_kind != PROBE_NONE;
+	return p->p_program->pg_probes->pp_ready.pb_kind != PROBE_NONE;
 }
 
 /*
@@ -418,7 +418,7 @@ static void
 spawn_now(struct process *p)
 {
 	struct spawn_extra sx = { .sx_fd = -1 };
-	const struct probe_config *ready = &p->p_program->pg_ready;
+	const struct probe_config *ready = &p->p_program->pg_probes->pp_ready;
 	struct process_observer *o, *next;
 	int fd, cgroup_fd, stdio[3], ready_pipe[2] = { -1, -1 };
 	bool own_stdin;
@@ -436,7 +436,8 @@ spawn_now(struct process *p)
 		}
 		sx.sx_fd = ready_pipe[1];
 		sx.sx_fd_target = ready->pb_fd;
-	} else if (ready->pb_kind == PROBE_NOTIFY || p->p_program->pg_watchdog > 0)
+	} else if (ready->pb_kind == PROBE_NOTIFY ||
+	    p->p_program->pg_probes->pp_watchdog > 0)
 		sx.sx_notify_socket = notifysock_path();
 	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
 		start_fault(p, "cgroup", p->p_tree.t_cgroup);
@@ -499,8 +500,9 @@ spawn_now(struct process *p)
 		/* With ready=, RUNNING means ready: startsecs gives way. */
 		if (!process_has_readiness(p))
 			timer_start(p, p->p_program->pg_startsecs);
-		else if (p->p_program->pg_ready_timeout > 0)
-			timer_start(p, p->p_program->pg_ready_timeout);
+		else if (p->p_program->pg_probes->pp_ready_timeout > 0)
+			timer_start(p,
+			    p->p_program->pg_probes->pp_ready_timeout);
 	}
 	for (o = observers; o != NULL; o = next) {
 		next = o->po_next;
@@ -938,7 +940,7 @@ process_event(struct process *p, enum proc_event ev)
 		break;
 	case PROC_STARTING:
 		if (ev == PEV_TIMER && process_has_readiness(p)) {
-			double left = p->p_program->pg_ready_timeout -
+			double left = p->p_program->pg_probes->pp_ready_timeout -
 			    process_uptime(p);
 
 			if (left > 0) {	/* the loop's clock ran ahead */
@@ -947,7 +949,7 @@ process_event(struct process *p, enum proc_event ev)
 			}
 			log_warnx("%s was not ready within ready_timeout = %gs; "
 			    "stopping it (a failed start)", p->p_name,
-			    p->p_program->pg_ready_timeout);
+			    p->p_program->pg_probes->pp_ready_timeout);
 			begin_stop(p);
 			p->p_ready_failed = true;
 		} else if (ev == PEV_TIMER) {

@@ -530,7 +530,7 @@ proctable_fits(const struct config *cf, char *why, size_t len)
 		pg = cf->cf_programs[i];
 		for (j = 0; j < pg->pg_numprocs; j++) {
 			fds += 1 + (unsigned long long)capture_fds(&pg->pg_procs[j]);
-			if (pg->pg_ready.pb_kind == PROBE_FD)
+			if (pg->pg_probes->pp_ready.pb_kind == PROBE_FD)
 				fds++;
 			n++;
 		}

@@ -205,9 +205,10 @@ static void
 ready_probe(struct watch *w)
 {
 	const struct program_config *pg = w->w_proc->p_program;
-	double timeout = pg->pg_ready_interval > 1 ? pg->pg_ready_interval : 1;
+	double timeout = pg->pg_probes->pp_ready_interval > 1 ?
+	    pg->pg_probes->pp_ready_interval : 1;
 
-	probe_run(&w->w_ready, &pg->pg_ready, timeout, pg,
+	probe_run(&w->w_ready, &pg->pg_probes->pp_ready, timeout, pg,
 	    w->w_proc->p_config);
 }
 
@@ -224,7 +225,7 @@ ready_done(struct probe *pr, bool ok, const char *err)
 {
 	struct watch *w = pr->pr_arg;
 	struct process *p = w->w_proc;
-	double max = p->p_program->pg_ready_interval;
+	double max = p->p_program->pg_probes->pp_ready_interval;
 	char before[DESCRIBED_MAX];
 
 	if (p->p_state != PROC_STARTING)
@@ -266,7 +267,8 @@ fd_cb(struct ev_loop *l, ev_io *io, int revents)
 		process_ready(w->w_proc, "a newline on its readiness fd");
 	else
 		snprintf(w->w_error, sizeof(w->w_error), "fd:%d closed without "
-		    "a newline", w->w_proc->p_program->pg_ready.pb_fd);
+		    "a newline",
+		    w->w_proc->p_program->pg_probes->pp_ready.pb_fd);
 }
 
 /* log:REGEX: each whole line of its output, as it comes. */
@@ -315,7 +317,8 @@ tap_output(struct watch *w)
 
 	if (w->w_regex_set)
 		regfree(&w->w_regex);
-	w->w_regex_set = regcomp(&w->w_regex, p->p_program->pg_ready.pb_regex,
+	w->w_regex_set = regcomp(&w->w_regex,
+	    p->p_program->pg_probes->pp_ready.pb_regex,
 	    REG_EXTENDED | REG_NOSUB) == 0;
 	if (!w->w_regex_set) {
 		snprintf(w->w_error, sizeof(w->w_error), "log: the regular "
@@ -335,12 +338,13 @@ tap_output(struct watch *w)
 static void
 spawned(struct process *p, void *arg)
 {
-	const struct probe_config *pb = &p->p_program->pg_ready;
+	const struct probe_config *pb = &p->p_program->pg_probes->pp_ready;
 	struct watch *w;
 
 	(void)arg;
-	if (pb->pb_kind == PROBE_NONE && p->p_program->pg_health.pb_kind ==
-	    PROBE_NONE && p->p_program->pg_watchdog <= 0)
+	if (pb->pb_kind == PROBE_NONE &&
+	    p->p_program->pg_probes->pp_health.pb_kind == PROBE_NONE &&
+	    p->p_program->pg_probes->pp_watchdog <= 0)
 		return;
 	if ((w = watch_of(p, true)) == NULL) {
 		log_warnx("%s: out of memory for its readiness", p->p_name);
@@ -391,8 +395,8 @@ health_next_cb(struct ev_loop *l, ev_timer *t, int revents)
 
 	(void)l;
 	(void)revents;
-	probe_run(&w->w_health, &pg->pg_health, pg->pg_health_timeout, pg,
-	    w->w_proc->p_config);
+	probe_run(&w->w_health, &pg->pg_probes->pp_health,
+	    pg->pg_probes->pp_health_timeout, pg, w->w_proc->p_config);
 }
 
 static void
@@ -419,8 +423,8 @@ health_done(struct probe *pr, bool ok, const char *err)
 		snprintf(w->w_error, sizeof(w->w_error), "%s", err);
 		tell_if_changed(w, before);
 		log_warnx("%s: health check failed (%d of %d): %s", p->p_name,
-		    w->w_health_fails, pg->pg_health_retries, err);
-		if (w->w_health_fails >= pg->pg_health_retries) {
+		    w->w_health_fails, pg->pg_probes->pp_health_retries, err);
+		if (w->w_health_fails >= pg->pg_probes->pp_health_retries) {
 			snprintf(why, sizeof(why), "health check failed %d "
 			    "time%s in a row; the last: %s", w->w_health_fails,
 			    w->w_health_fails == 1 ? "" : "s", err);
@@ -428,7 +432,7 @@ health_done(struct probe *pr, bool ok, const char *err)
 			return;
 		}
 	}
-	ev_timer_set(&w->w_health_next, pg->pg_health_interval, 0);
+	ev_timer_set(&w->w_health_next, pg->pg_probes->pp_health_interval, 0);
 	ev_timer_start(loop, &w->w_health_next);
 }
 
@@ -441,7 +445,7 @@ watchdog_cb(struct ev_loop *l, ev_timer *t, int revents)
 	(void)l;
 	(void)revents;
 	snprintf(why, sizeof(why), "no WATCHDOG=1 within watchdog_sec = %gs",
-	    w->w_proc->p_program->pg_watchdog);
+	    w->w_proc->p_program->pg_probes->pp_watchdog);
 	snprintf(w->w_error, sizeof(w->w_error), "%s", why);
 	process_restart(w->w_proc, why);
 }
@@ -454,12 +458,13 @@ running_begins(struct watch *w)
 
 	w->w_health_fails = 0;
 	w->w_health_seen = false;
-	if (pg->pg_health.pb_kind != PROBE_NONE) {
-		ev_timer_set(&w->w_health_next, pg->pg_health_interval, 0);
+	if (pg->pg_probes->pp_health.pb_kind != PROBE_NONE) {
+		ev_timer_set(&w->w_health_next,
+		    pg->pg_probes->pp_health_interval, 0);
 		ev_timer_start(loop, &w->w_health_next);
 	}
-	if (pg->pg_watchdog > 0) {
-		ev_timer_set(&w->w_watchdog, pg->pg_watchdog, 0);
+	if (pg->pg_probes->pp_watchdog > 0) {
+		ev_timer_set(&w->w_watchdog, pg->pg_probes->pp_watchdog, 0);
 		ev_timer_start(loop, &w->w_watchdog);
 	}
 }
@@ -479,7 +484,7 @@ state_changed(struct process *p, enum proc_state from, void *arg)
 	if (p->p_state == PROC_RUNNING && from != PROC_RUNNING)
 		running_begins(w);
 	if (p->p_state == PROC_RUNNING && from == PROC_STARTING &&
-	    p->p_program->pg_ready.pb_kind != PROBE_NONE)
+	    p->p_program->pg_probes->pp_ready.pb_kind != PROBE_NONE)
 		w->w_ready_wait = mono_now() - p->p_start_time;
 }
 
@@ -540,15 +545,15 @@ notify_line(struct process *p, struct watch *w, const char *line)
 	char before[DESCRIBED_MAX];
 
 	if (strcmp(line, "READY=1") == 0) {
-		if (pg->pg_ready.pb_kind == PROBE_NOTIFY)
+		if (pg->pg_probes->pp_ready.pb_kind == PROBE_NOTIFY)
 			process_ready(p, "READY=1");
 	} else if (strncmp(line, "STATUS=", 7) == 0) {
 		readiness_describe(p, before, sizeof(before));
 		snprintf(w->w_status, sizeof(w->w_status), "%s", line + 7);
 		tell_if_changed(w, before);
 	} else if (strcmp(line, "WATCHDOG=1") == 0) {
-		if (pg->pg_watchdog > 0 && p->p_state == PROC_RUNNING) {
-			ev_timer_set(&w->w_watchdog, pg->pg_watchdog, 0);
+		if (pg->pg_probes->pp_watchdog > 0 && p->p_state == PROC_RUNNING) {
+			ev_timer_set(&w->w_watchdog, pg->pg_probes->pp_watchdog, 0);
 			ev_timer_start(loop, &w->w_watchdog);
 		}
 	} else if (strcmp(line, "WATCHDOG=trigger") == 0)
@@ -572,8 +577,9 @@ notify_cb(pid_t pid, uid_t uid, char *msg, size_t len)
 
 	(void)len;
 	p = sender_process(pid);
-	if (p == NULL || (p->p_program->pg_ready.pb_kind != PROBE_NOTIFY &&
-	    p->p_program->pg_watchdog <= 0) ||
+	if (p == NULL ||
+	    (p->p_program->pg_probes->pp_ready.pb_kind != PROBE_NOTIFY &&
+	    p->p_program->pg_probes->pp_watchdog <= 0) ||
 	    (w = watch_of(p, true)) == NULL) {
 		refused++;
 		if (said_now(refused))
@@ -601,11 +607,12 @@ readiness_describe(const struct process *p, char *buf, size_t len)
 	buf[0] = '\0';
 	if (w == NULL)
 		return buf;
-	if (p->p_state == PROC_STARTING && pg->pg_ready.pb_kind != PROBE_NONE)
+	if (p->p_state == PROC_STARTING &&
+	    pg->pg_probes->pp_ready.pb_kind != PROBE_NONE)
 		snprintf(buf, len, "not ready yet%s%s", w->w_error[0] ? ": " :
 		    "", w->w_error);
-	else if (p->p_state == PROC_RUNNING && pg->pg_health.pb_kind !=
-	    PROBE_NONE)
+	else if (p->p_state == PROC_RUNNING &&
+	    pg->pg_probes->pp_health.pb_kind != PROBE_NONE)
 		snprintf(buf, len, "%s%s%s", !w->w_health_seen ? "health not "
 		    "checked yet" : w->w_health_fails == 0 ? "healthy" :
 		    "unhealthy", w->w_error[0] ? ": " : "", w->w_error);
@@ -627,10 +634,10 @@ readiness_figures(const struct process *p, struct readiness_figures *rf)
 	const struct program_config *pg = p->p_program;
 
 	memset(rf, 0, sizeof(*rf));
-	rf->rf_has_ready = pg->pg_ready.pb_kind != PROBE_NONE;
+	rf->rf_has_ready = pg->pg_probes->pp_ready.pb_kind != PROBE_NONE;
 	rf->rf_ready = rf->rf_has_ready && p->p_state == PROC_RUNNING;
 	rf->rf_ready_wait = w != NULL ? w->w_ready_wait : -1;
-	rf->rf_has_health = pg->pg_health.pb_kind != PROBE_NONE;
+	rf->rf_has_health = pg->pg_probes->pp_health.pb_kind != PROBE_NONE;
 	rf->rf_healthy = rf->rf_has_health && w != NULL &&
 	    p->p_state == PROC_RUNNING && w->w_health_seen &&
 	    w->w_health_fails == 0;
@@ -658,8 +665,9 @@ readiness_socket(const struct config *cf)
 	if (notifysock_path() != NULL)
 		return;
 	for (i = 0; i < cf->cf_nprograms; i++)
-		if (cf->cf_programs[i]->pg_ready.pb_kind == PROBE_NOTIFY ||
-		    cf->cf_programs[i]->pg_watchdog > 0) {
+		if (cf->cf_programs[i]->pg_probes->pp_ready.pb_kind ==
+		    PROBE_NOTIFY ||
+		    cf->cf_programs[i]->pg_probes->pp_watchdog > 0) {
 			(void)notifysock_open(loop, notify_cb);
 			return;
 		}

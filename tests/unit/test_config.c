@@ -2223,20 +2223,28 @@ test_depends_graph(void)
 		    c->pg_depends[1].dp_cond == DEP_READY);
 		CHECK("graph: b after a started", b->pg_ndepends == 1 &&
 		    b->pg_depends[0].dp_cond == DEP_STARTED);
-		CHECK("probes: b's tcp to [::1]:5432, 120 s", b->pg_ready.pb_kind
-		    == PROBE_TCP && strcmp(b->pg_ready.pb_host, "::1") == 0 &&
-		    strcmp(b->pg_ready.pb_port, "5432") == 0 &&
-		    b->pg_ready_timeout == 120);
+		const struct program_probes *pa = a->pg_probes,
+		    *pb = b->pg_probes, *pd = d->pg_probes;
+
+		CHECK("probes: b's tcp to [::1]:5432, 120 s",
+		    pb->pp_ready.pb_kind == PROBE_TCP &&
+		    strcmp(pb->pp_ready.pb_host, "::1") == 0 &&
+		    strcmp(pb->pp_ready.pb_port, "5432") == 0 &&
+		    pb->pp_ready_timeout == 120);
 		CHECK("probes: a's notify, watchdog, http check",
-		    a->pg_ready.pb_kind == PROBE_NOTIFY && a->pg_watchdog == 5 &&
-		    a->pg_health.pb_kind == PROBE_HTTP &&
-		    strcmp(a->pg_health.pb_path, "/healthz") == 0 &&
-		    strcmp(a->pg_health.pb_port, "8080") == 0 &&
-		    a->pg_health_retries == 2);
-		CHECK("probes: defaults", d->pg_ready.pb_kind == PROBE_NONE &&
-		    d->pg_ready_timeout == 60 && d->pg_ready_interval == 1 &&
-		    d->pg_health_interval == 10 && d->pg_health_timeout == 5 &&
-		    d->pg_health_retries == 3 && !d->pg_depends_restart);
+		    pa->pp_ready.pb_kind == PROBE_NOTIFY &&
+		    pa->pp_watchdog == 5 &&
+		    pa->pp_health.pb_kind == PROBE_HTTP &&
+		    strcmp(pa->pp_health.pb_path, "/healthz") == 0 &&
+		    strcmp(pa->pp_health.pb_port, "8080") == 0 &&
+		    pa->pp_health_retries == 2);
+		CHECK("probes: defaults", pd->pp_ready.pb_kind == PROBE_NONE &&
+		    pd->pp_ready_timeout == 60 && pd->pp_ready_interval == 1 &&
+		    pd->pp_health_interval == 10 &&
+		    pd->pp_health_timeout == 5 &&
+		    pd->pp_health_retries == 3 && !d->pg_depends_restart);
+		CHECK("probes: a program without them shares the defaults",
+		    pd == &program_probes_default && pa != pd && pb != pd);
 	}
 	config_msgs_free(&msgs);
 
