@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -420,6 +421,7 @@ spawn_now(struct process *p)
 	struct spawn_extra sx = { .sx_fd = -1 };
 	const struct probe_config *ready = &p->p_program->pg_probes->pp_ready;
 	struct process_observer *o, *next;
+	char cgroup_dir[PATH_MAX];
 	int fd, cgroup_fd, stdio[3], ready_pipe[2] = { -1, -1 };
 	bool own_stdin;
 	pid_t pid;
@@ -440,7 +442,8 @@ spawn_now(struct process *p)
 	    p->p_program->pg_probes->pp_watchdog > 0)
 		sx.sx_notify_socket = notifysock_path();
 	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
-		start_fault(p, "cgroup", p->p_tree.t_cgroup);
+		start_fault(p, "cgroup", tree_cgroup_path(&p->p_tree,
+		    cgroup_dir, sizeof(cgroup_dir)));
 		if (ready_pipe[0] != -1) {
 			close(ready_pipe[0]);
 			close(ready_pipe[1]);

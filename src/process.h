@@ -38,46 +38,47 @@ struct process {
 	char		*p_name;	/* process name (ours: it outlives
 					   every config it is bound to) */
 	size_t		 p_index;	/* position in the table's order */
-	bool		 p_listed;	/* the table's, by name (proctable) */
-	enum proc_state	 p_state;
-	pid_t		 p_pid;		/* the leader; 0 once reaped */
 	struct tree	 p_tree;	/* everything it ever forked */
 	struct capture	 p_capture;	/* its output pipes and logs */
-	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
-	int		 p_stdin_fd;	/* its stdin's write end, -1: none */
 	ev_io		 p_exec_watcher;
-	bool		 p_exec_failed;	/* the child reported an error */
-	struct spawn_error p_exec_error;
 	ev_timer	 p_timer;	/* startsecs, backoff or stop deadline */
 	ev_timer	 p_poll;	/* while waiting for the tree to empty */
 	ev_timer	 p_limit;	/* runtime_limit */
-	bool		 p_limit_hit;	/* this stop is the runtime limit's */
 	double		 p_poll_interval;
 	double		 p_start_time;	/* monotonic time of the last spawn */
+	double		 p_exit_time;	/* monotonic time of the last exit */
+	unsigned long	 p_spawns;	/* processes started so far */
+	char		*p_waiting_for;	/* WAITING: what for, in words (up to
+					   PROC_WAIT_MAX); NULL: nothing */
+	struct process	*p_spawn_next;	/* the spawn queue */
+	/* Settings a reload gave it while it ran: taken once it has stopped. */
+	struct config	*p_next_cf;
+	const struct program_config *p_next_program;
+	const struct proc_config *p_next_config;
+	/* The smaller members last, without holes (10,000 of these). */
+	enum proc_state	 p_state;
+	pid_t		 p_pid;		/* the leader; 0 once reaped */
+	int		 p_exec_fd;	/* exec-error pipe, -1 when closed */
+	int		 p_stdin_fd;	/* its stdin's write end, -1: none */
+	struct spawn_error p_exec_error;
 	int		 p_retries;	/* failed starts in a row */
 	int		 p_quick_exits;	/* runs shorter than RESTART_QUICK */
 	int		 p_exit_status;	/* wait status of the last exit */
-	double		 p_exit_time;	/* monotonic time of that exit */
-	unsigned long	 p_spawns;	/* processes started so far */
 	int		 p_start_errno;	/* why the last start failed before
 					   a child ran, said once; 0: none */
+	int		 p_ready_fd;	/* fd:N readiness: the pipe's read
+					   end, -1 when none */
+	bool		 p_listed;	/* the table's, by name (proctable) */
+	bool		 p_exec_failed;	/* the child reported an error */
+	bool		 p_limit_hit;	/* this stop is the runtime limit's */
 	bool		 p_killed;	/* SIGKILL already sent in this stop */
 	bool		 p_held;	/* a user stopped it: reloads don't start it */
 	bool		 p_retired;	/* gone from the config: freed once stopped */
 	bool		 p_then_start;	/* a reload restarts it once stopped */
 	bool		 p_ready_failed; /* this stop ends a start that was
 					   not ready in ready_timeout */
-	int		 p_ready_fd;	/* fd:N readiness: the pipe's read
-					   end, -1 when none */
-	char		*p_waiting_for;	/* WAITING: what for, in words (up to
-					   PROC_WAIT_MAX); NULL: nothing */
 	bool		 p_spawn_queued; /* STARTING, waiting for a loop round
 					   with room to spawn (crash storms) */
-	struct process	*p_spawn_next;	/* the spawn queue */
-	/* Settings a reload gave it while it ran: taken once it has stopped. */
-	struct config	*p_next_cf;
-	const struct program_config *p_next_program;
-	const struct proc_config *p_next_config;
 };
 
 /* A RUNNING process that lived less than this is restarted after a delay. */

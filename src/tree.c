@@ -170,6 +170,21 @@ tree_mode_description(void)
 	return mode_text;
 }
 
+/*
+ * Its cgroup directory, made in buf from the base and its name (not kept:
+ * 10,000 of them would be 640 KB); NULL when it has none.
+ */
+const char *
+tree_cgroup_path(const struct tree *t, char *buf, size_t len)
+{
+	int n;
+
+	if (!t->t_cgroup || cgroup_base == NULL)
+		return NULL;
+	n = snprintf(buf, len, "%s/p.%s", cgroup_base, t->t_name);
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
 void
 tree_setup(struct tree *t, const char *name)
 {
@@ -187,6 +202,8 @@ tree_setup(struct tree *t, const char *name)
 void
 tree_free(struct tree *t)
 {
+	char buf[PATH_MAX];
+	const char *dir;
 	size_t i;
 
 	for (i = 0; i < all_count; i++) {
@@ -195,10 +212,9 @@ tree_free(struct tree *t)
 			break;
 		}
 	}
-	if (t->t_cgroup != NULL && tree_cgroup_remove(t->t_cgroup) == -1 &&
-	    errno != EBUSY)
-		log_warn("rmdir %s", t->t_cgroup);
-	free(t->t_cgroup);
+	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
+	    tree_cgroup_remove(dir) == -1 && errno != EBUSY)
+		log_warn("rmdir %s", dir);
 	free(t->t_groups);
 	free(t->t_sessions);
 	free(t->t_adopted);
@@ -213,10 +229,12 @@ tree_free(struct tree *t)
 void
 tree_retire(struct tree *t)
 {
-	if (t->t_cgroup != NULL && tree_cgroup_remove(t->t_cgroup) == 0) {
-		free(t->t_cgroup);
-		t->t_cgroup = NULL;
-	}
+	char buf[PATH_MAX];
+	const char *dir;
+
+	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
+	    tree_cgroup_remove(dir) == 0)
+		t->t_cgroup = false;
 }
 
 /*
@@ -227,11 +245,15 @@ tree_retire(struct tree *t)
 int
 tree_prepare_spawn(struct tree *t)
 {
+	char buf[PATH_MAX];
+	const char *dir;
+
 	if (mode != TREE_CGROUP)
 		return -2;
-	if (t->t_cgroup == NULL &&
-	    (t->t_cgroup = tree_cgroup_dir(cgroup_base, t->t_name)) == NULL) {
-		errno = ENOMEM;
+	t->t_cgroup = true;
+	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) == NULL) {
+		t->t_cgroup = false;
+		errno = ENAMETOOLONG;
 		return -1;
 	}
 	/*
@@ -240,9 +262,9 @@ tree_prepare_spawn(struct tree *t)
 	 * its kill count no longer matches the parent's), so it is made
 	 * anew.  Still busy: try again at the next start.
 	 */
-	if (t->t_cgroup_killed && tree_cgroup_remove(t->t_cgroup) == 0)
+	if (t->t_cgroup_killed && tree_cgroup_remove(dir) == 0)
 		t->t_cgroup_killed = false;
-	return tree_cgroup_open(t->t_cgroup);
+	return tree_cgroup_open(dir);
 }
 
 static void
@@ -342,7 +364,8 @@ tree_leader_reaped(struct tree *t)
 bool
 tree_contains(const struct tree *t, pid_t pid)
 {
-	char file[64], buf[4096], *rel;
+	char file[64], buf[4096], dirbuf[PATH_MAX], *rel;
+	const char *dir;
 	unsigned long long start;
 	size_t rlen, clen;
 	pid_t sid;
@@ -352,7 +375,8 @@ tree_contains(const struct tree *t, pid_t pid)
 		return false;
 	if (pid == t->t_leader)
 		return true;
-	if (mode == TREE_CGROUP && t->t_cgroup != NULL) {
+	if (mode == TREE_CGROUP &&
+	    (dir = tree_cgroup_path(t, dirbuf, sizeof(dirbuf))) != NULL) {
 		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
 		if ((n = smallfile_read(file, buf, sizeof(buf) - 1)) <= 0)
 			return false;
@@ -365,9 +389,9 @@ tree_contains(const struct tree *t, pid_t pid)
 		else
 			return false;
 		rlen = strcspn(rel, "\n");
-		clen = strlen(t->t_cgroup);
-		return rlen > 1 && rlen <= clen && strncmp(t->t_cgroup +
-		    clen - rlen, rel, rlen) == 0;
+		clen = strlen(dir);
+		return rlen > 1 && rlen <= clen && strncmp(dir + clen - rlen,
+		    rel, rlen) == 0;
 	}
 	if (tree_pid_info(pid, &sid, &start) == -1)
 		return false;
@@ -513,11 +537,15 @@ static void
 signal_tree(struct tree *t, int sig, int then)
 {
 	struct tree_proc_entry *e;
+	char buf[PATH_MAX];
+	const char *dir = NULL;
 	bool snapped = false;
 	size_t i;
 
 	prune_groups(t);
-	if (mode != TREE_CGROUP || t->t_cgroup == NULL) {
+	if (mode == TREE_CGROUP)
+		dir = tree_cgroup_path(t, buf, sizeof(buf));
+	if (dir == NULL) {
 		if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 			log_warn("%s: reading /proc", t->t_name);
 		else
@@ -530,15 +558,14 @@ signal_tree(struct tree *t, int sig, int then)
 		if (then != 0)
 			(void)killpg(t->t_groups[i], then);
 	}
-	if (mode == TREE_CGROUP && t->t_cgroup != NULL) {
+	if (dir != NULL) {
 		if (sig == SIGKILL) {
 			t->t_cgroup_killed = true;
-			if (tree_cgroup_kill(t->t_cgroup) == -1 &&
-			    errno != ENOENT)
+			if (tree_cgroup_kill(dir) == -1 && errno != ENOENT)
 				log_warn("%s: write %s/cgroup.kill", t->t_name,
-				    t->t_cgroup);
+				    dir);
 		} else
-			(void)tree_cgroup_signal(t->t_cgroup, sig, then,
+			(void)tree_cgroup_signal(dir, sig, then,
 			    in_groups, t);
 		return;
 	}
@@ -575,6 +602,8 @@ tree_signal_then_cont(struct tree *t, int sig)
 bool
 tree_has_members(struct tree *t)
 {
+	char buf[PATH_MAX];
+	const char *dir;
 	size_t i;
 
 	if (t->t_leader != 0)
@@ -583,8 +612,8 @@ tree_has_members(struct tree *t)
 	if (t->t_ngroups > 0)
 		return true;
 	if (mode == TREE_CGROUP)
-		return t->t_cgroup != NULL &&
-		    tree_cgroup_populated(t->t_cgroup);
+		return (dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
+		    tree_cgroup_populated(dir);
 	if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 		return false;
 	prune_proc_members(t);
@@ -655,8 +684,12 @@ tree_kill_all_descendants(void)
 bool
 tree_may_have_orphans(struct tree *t)
 {
-	if (mode == TREE_CGROUP && t->t_cgroup != NULL)
-		return tree_cgroup_populated(t->t_cgroup);
+	char buf[PATH_MAX];
+	const char *dir;
+
+	if (mode == TREE_CGROUP &&
+	    (dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL)
+		return tree_cgroup_populated(dir);
 	return true;
 }
 

@@ -19,7 +19,8 @@ enum tree_mode {
 /* What belongs to one process of a program. */
 struct tree {
 	const char	*t_name;	/* process name, as in its environment */
-	char		*t_cgroup;	/* its cgroup directory, or NULL */
+	bool		 t_cgroup;	/* its cgroup directory was named
+					   (tree_cgroup_path) */
 	bool		 t_cgroup_killed; /* cgroup.kill written: make anew */
 	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
 	pid_t		*t_groups;	/* process groups that may have members */
@@ -48,6 +49,7 @@ enum tree_mode tree_mode(void);
 const char *tree_mode_description(void);
 
 void	tree_setup(struct tree *t, const char *name);
+const char *tree_cgroup_path(const struct tree *t, char *buf, size_t len);
 void	tree_free(struct tree *t);
 void	tree_retire(struct tree *t);
 bool	tree_none_left(void);

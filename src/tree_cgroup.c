@@ -242,17 +242,6 @@ tree_cgroup_remove_base(const char *base)
 	return rmdir(base) == 0 || errno == ENOENT;
 }
 
-/* base/p.NAME, allocated; NULL when out of memory. */
-char *
-tree_cgroup_dir(const char *base, const char *name)
-{
-	char *dir;
-
-	if (asprintf(&dir, "%s/p.%s", base, name) == -1)
-		return NULL;
-	return dir;
-}
-
 /* Makes sure dir exists and returns it open, for a child to be started
  * in; -1 with errno. */
 int

@@ -16,7 +16,6 @@ int	 tree_cgroup_remove_stale(const char *base,
 int	 tree_cgroup_lock(const char *base);
 int	 tree_cgroup_create_base(const char *base);
 bool	 tree_cgroup_remove_base(const char *base);
-char	*tree_cgroup_dir(const char *base, const char *name);
 int	 tree_cgroup_open(const char *dir);
 int	 tree_cgroup_remove(const char *dir);
 int	 tree_cgroup_kill(const char *dir);

@@ -511,6 +511,16 @@ tree_is_gone(struct tree *t)
 	return !tree_has_members(t);
 }
 
+/* Fake trees have no cgroup. */
+const char *
+tree_cgroup_path(const struct tree *t, char *buf, size_t len)
+{
+	(void)t;
+	(void)buf;
+	(void)len;
+	return NULL;
+}
+
 /* As tree.c: a stopped tree's cgroup goes; there are none here. */
 void
 tree_retire(struct tree *t)
