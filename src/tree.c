@@ -170,6 +170,29 @@ tree_mode_description(void)
 	return mode_text;
 }
 
+/* What /proc mode knows of a tree besides its groups. */
+struct tree_procfs {
+	pid_t		*tp_sessions;	/* sessions its leaders made (setsid):
+					   a member leaves only by making its
+					   own */
+	size_t		 tp_nsessions;
+	struct tree_adopted *tp_adopted; /* orphans it was found to own */
+	size_t		 tp_nadopted;
+	unsigned long long tp_leader_start; /* the leader's life, in /proc's */
+	unsigned long long tp_leader_end;   /* ticks; end 0: it runs */
+};
+
+static bool	is_adopted(const struct tree *, pid_t, unsigned long long);
+
+/* t's /proc mode state, made now if it was not; NULL: out of memory. */
+static struct tree_procfs *
+procfs_of(struct tree *t)
+{
+	if (t->t_procfs == NULL)
+		t->t_procfs = calloc(1, sizeof(*t->t_procfs));
+	return t->t_procfs;
+}
+
 /*
  * Its cgroup directory, made in buf from the base and its name (not kept:
  * 10,000 of them would be 640 KB); NULL when it has none.
@@ -215,9 +238,13 @@ tree_free(struct tree *t)
 	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
 	    tree_cgroup_remove(dir) == -1 && errno != EBUSY)
 		log_warn("rmdir %s", dir);
-	free(t->t_groups);
-	free(t->t_sessions);
-	free(t->t_adopted);
+	if (t->t_groups != &t->t_group_one)
+		free(t->t_groups);
+	if (t->t_procfs != NULL) {
+		free(t->t_procfs->tp_sessions);
+		free(t->t_procfs->tp_adopted);
+		free(t->t_procfs);
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -276,7 +303,18 @@ add_group(struct tree *t, pid_t pgid)
 	for (i = 0; i < t->t_ngroups; i++)
 		if (t->t_groups[i] == pgid)
 			return;
-	nl = realloc(t->t_groups, (t->t_ngroups + 1) * sizeof(*nl));
+	if (t->t_groups == NULL) {	/* the usual: one group, no malloc */
+		t->t_groups = &t->t_group_one;
+		t->t_groups[t->t_ngroups++] = pgid;
+		return;
+	}
+	if (t->t_groups == &t->t_group_one && t->t_ngroups == 0)
+		nl = t->t_groups;
+	else if (t->t_groups == &t->t_group_one) {
+		if ((nl = malloc((t->t_ngroups + 1) * sizeof(*nl))) != NULL)
+			memcpy(nl, t->t_groups, t->t_ngroups * sizeof(*nl));
+	} else
+		nl = realloc(t->t_groups, (t->t_ngroups + 1) * sizeof(*nl));
 	if (nl == NULL) {
 		/* Can't track it: end it now rather than lose it. */
 		log_warnx("%s: out of memory; killing process group %d",
@@ -292,15 +330,16 @@ add_group(struct tree *t, pid_t pgid)
 static void
 add_session(struct tree *t, pid_t sid)
 {
+	struct tree_procfs *pf;
 	pid_t *nl;
 
-	if (tree_owns_session(t, sid))
-		return;
-	nl = realloc(t->t_sessions, (t->t_nsessions + 1) * sizeof(*nl));
-	if (nl == NULL)
+	if (tree_owns_session(t, sid) || (pf = procfs_of(t)) == NULL)
 		return;		/* its group still finds what stays in it */
-	t->t_sessions = nl;
-	t->t_sessions[t->t_nsessions++] = sid;
+	nl = realloc(pf->tp_sessions, (pf->tp_nsessions + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return;
+	pf->tp_sessions = nl;
+	pf->tp_sessions[pf->tp_nsessions++] = sid;
 }
 
 /*
@@ -316,8 +355,10 @@ tree_spawned(struct tree *t, pid_t pid)
 	if (mode != TREE_PROCFS)
 		return;
 	add_session(t, pid);
-	t->t_leader_start = tree_proc_now();
-	t->t_leader_end = 0;
+	if (procfs_of(t) != NULL) {
+		t->t_procfs->tp_leader_start = tree_proc_now();
+		t->t_procfs->tp_leader_end = 0;
+	}
 }
 
 /*
@@ -351,7 +392,8 @@ void
 tree_leader_reaped(struct tree *t)
 {
 	t->t_leader = 0;
-	t->t_leader_end = tree_proc_now();
+	if (t->t_procfs != NULL)
+		t->t_procfs->tp_leader_end = tree_proc_now();
 	prune_groups(t);
 }
 
@@ -403,8 +445,8 @@ tree_owns_session(const struct tree *t, pid_t sid)
 {
 	size_t i;
 
-	for (i = 0; i < t->t_nsessions; i++)
-		if (t->t_sessions[i] == sid)
+	for (i = 0; t->t_procfs != NULL && i < t->t_procfs->tp_nsessions; i++)
+		if (t->t_procfs->tp_sessions[i] == sid)
 			return true;
 	return false;
 }
@@ -413,38 +455,40 @@ tree_owns_session(const struct tree *t, pid_t sid)
 bool
 tree_ran_at(const struct tree *t, unsigned long long when)
 {
-	return t->t_leader_start != 0 && t->t_leader_start <= when + 1 &&
-	    (t->t_leader_end == 0 || when <= t->t_leader_end + 1);
+	const struct tree_procfs *pf = t->t_procfs;
+
+	return pf != NULL && pf->tp_leader_start != 0 &&
+	    pf->tp_leader_start <= when + 1 &&
+	    (pf->tp_leader_end == 0 || when <= pf->tp_leader_end + 1);
 }
 
 /* An orphan found to be the tree's: stopped with it, waited for. */
 void
 tree_adopt(struct tree *t, pid_t pid, unsigned long long start)
 {
+	struct tree_procfs *pf;
 	struct tree_adopted *nl;
-	size_t i;
 
-	for (i = 0; i < t->t_nadopted; i++)
-		if (t->t_adopted[i].ta_pid == pid &&
-		    t->t_adopted[i].ta_start == start)
-			return;
-	nl = realloc(t->t_adopted, (t->t_nadopted + 1) * sizeof(*nl));
+	if (is_adopted(t, pid, start) || (pf = procfs_of(t)) == NULL)
+		return;
+	nl = realloc(pf->tp_adopted, (pf->tp_nadopted + 1) * sizeof(*nl));
 	if (nl == NULL)
 		return;
-	t->t_adopted = nl;
-	nl[t->t_nadopted].ta_pid = pid;
-	nl[t->t_nadopted].ta_start = start;
-	t->t_nadopted++;
+	pf->tp_adopted = nl;
+	nl[pf->tp_nadopted].ta_pid = pid;
+	nl[pf->tp_nadopted].ta_start = start;
+	pf->tp_nadopted++;
 }
 
 static bool
 is_adopted(const struct tree *t, pid_t pid, unsigned long long start)
 {
+	const struct tree_procfs *pf = t->t_procfs;
 	size_t i;
 
-	for (i = 0; i < t->t_nadopted; i++)
-		if (t->t_adopted[i].ta_pid == pid &&
-		    t->t_adopted[i].ta_start == start)
+	for (i = 0; pf != NULL && i < pf->tp_nadopted; i++)
+		if (pf->tp_adopted[i].ta_pid == pid &&
+		    pf->tp_adopted[i].ta_start == start)
 			return true;
 	return false;
 }
@@ -466,27 +510,32 @@ tree_pid_info(pid_t pid, pid_t *sid, unsigned long long *start)
 static void
 prune_proc_members(struct tree *t)
 {
+	struct tree_procfs *pf = t->t_procfs;
 	size_t i, j, kept = 0;
 	bool found;
 
-	for (i = 0; i < t->t_nsessions; i++) {
-		found = t->t_sessions[i] == t->t_leader;
+	if (pf == NULL)
+		return;
+	for (i = 0; i < pf->tp_nsessions; i++) {
+		found = pf->tp_sessions[i] == t->t_leader;
 		for (j = 0; j < tree_proc_count() && !found; j++)
-			found = tree_proc_entry(j)->pe_sid == t->t_sessions[i];
+			found = tree_proc_entry(j)->pe_sid ==
+			    pf->tp_sessions[i];
 		if (found)
-			t->t_sessions[kept++] = t->t_sessions[i];
+			pf->tp_sessions[kept++] = pf->tp_sessions[i];
 	}
-	t->t_nsessions = kept;
-	for (i = kept = 0; i < t->t_nadopted; i++) {
+	pf->tp_nsessions = kept;
+	for (i = kept = 0; i < pf->tp_nadopted; i++) {
 		struct tree_proc_entry *e = NULL;
 
 		for (j = 0; j < tree_proc_count(); j++)
-			if (tree_proc_entry(j)->pe_pid == t->t_adopted[i].ta_pid)
+			if (tree_proc_entry(j)->pe_pid ==
+			    pf->tp_adopted[i].ta_pid)
 				e = tree_proc_entry(j);
-		if (e != NULL && e->pe_start == t->t_adopted[i].ta_start)
-			t->t_adopted[kept++] = t->t_adopted[i];
+		if (e != NULL && e->pe_start == pf->tp_adopted[i].ta_start)
+			pf->tp_adopted[kept++] = pf->tp_adopted[i];
 	}
-	t->t_nadopted = kept;
+	pf->tp_nadopted = kept;
 }
 
 /* True when pgid is one of the tree's process groups. */

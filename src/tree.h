@@ -17,23 +17,20 @@ enum tree_mode {
 };
 
 /* What belongs to one process of a program. */
+struct tree_procfs;
+
 struct tree {
 	const char	*t_name;	/* process name, as in its environment */
 	bool		 t_cgroup;	/* its cgroup directory was named
 					   (tree_cgroup_path) */
 	bool		 t_cgroup_killed; /* cgroup.kill written: make anew */
 	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
-	pid_t		*t_groups;	/* process groups that may have members */
-	size_t		 t_ngroups;
-	/* /proc mode: */
-	pid_t		*t_sessions;	/* sessions its leaders made (setsid):
-					   a member leaves only by making its
-					   own */
-	size_t		 t_nsessions;
-	struct tree_adopted *t_adopted;	/* orphans it was found to own */
-	size_t		 t_nadopted;
-	unsigned long long t_leader_start; /* the leader's life, in /proc's */
-	unsigned long long t_leader_end;   /* ticks; end 0: it runs */
+	pid_t		*t_groups;	/* process groups that may have members:
+					   &t_group_one, or allocated for more */
+	unsigned	 t_ngroups;
+	pid_t		 t_group_one;	/* room for the usual one, the leader's */
+	struct tree_procfs *t_procfs;	/* /proc mode's own (tree.c); NULL
+					   until needed */
 };
 
 /* An orphan attributed to a tree: its pid, and its start to tell a pid
