@@ -371,6 +371,7 @@ want_daemon_section(void *ctx, const char *section)
  * The second waits for the first (at 10,000 programs, some 60 ms).
  */
 static pthread_mutex_t	load_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long	serial;		/* configs loaded so far */
 
 /*
  * Loads and validates path and its includes.  Returns NULL when there is
@@ -413,6 +414,8 @@ load(const char *path, const char *text, size_t len,
 		config_read_includes(&ld, &sink);
 		cf = config_build(&ld, path);
 	}
+	if (cf != NULL)
+		cf->cf_serial = ++serial;	/* under load_lock */
 	config_loader_free(&ld);
 	msgs_sort(msgs);
 	pthread_mutex_unlock(&load_lock);

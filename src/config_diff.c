@@ -53,6 +53,8 @@ config_process_same(const struct program_config *a,
  * compares them where cf is loaded, off the loop, and the loop then
  * compares pointers.  before is only read.  A process the old program
  * has none at the same place for (numprocs grew) points at nothing.
+ * When cf has the same programs in the same groups, cf_groups_as says
+ * so (events.c then has no group to add or remove).
  */
 void
 config_mark_same(struct config *cf, const struct config *before)
@@ -61,11 +63,14 @@ config_mark_same(struct config *cf, const struct config *before)
 	struct program_config *pg;
 	struct proc_config *pc;
 	struct strmap names;
+	bool same_groups;
 	size_t i;
 	int j;
 
 	if (before == NULL)
 		return;
+	/* The same programs (names are unique) in the same groups. */
+	same_groups = cf->cf_nprograms == before->cf_nprograms;
 	strmap_init(&names);
 	if (strmap_reserve(&names, before->cf_nprograms) == -1)
 		return;
@@ -75,14 +80,21 @@ config_mark_same(struct config *cf, const struct config *before)
 			goto done;
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		pg = cf->cf_programs[i];
-		if ((old = strmap_get(&names, pg->pg_name)) == NULL)
+		if ((old = strmap_get(&names, pg->pg_name)) == NULL) {
+			same_groups = false;
 			continue;
+		}
+		if (!str_same(old->pg_group, pg->pg_group) ||
+		    old->pg_group_priority != pg->pg_group_priority)
+			same_groups = false;
 		for (j = 0; j < pg->pg_numprocs && j < old->pg_numprocs; j++) {
 			pc = &pg->pg_procs[j];
 			if (config_process_same(old, &old->pg_procs[j], pg, pc))
 				pc->pcf_was = &old->pg_procs[j];
 		}
 	}
+	if (same_groups)
+		cf->cf_groups_as = before->cf_serial;
 done:
 	strmap_free(&names);
 }

@@ -268,6 +268,10 @@ struct config {
 	bool		  cf_has_depends; /* some program has depends_on */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
+	unsigned long	  cf_serial;	/* this load's number, from 1 */
+	unsigned long	  cf_groups_as;	/* the serial of a config whose
+					   programs have exactly these groups
+					   (config_mark_same); 0: unknown */
 };
 
 /*

@@ -48,6 +48,8 @@ static struct ev_loop	*loop;
 static struct strmap	 told_by_name;	/* struct told, by process name */
 static char		**groups;	/* the groups told added, in order */
 static size_t		 ngroups;
+static unsigned long	 groups_of;	/* the serial of the config they are
+					   of; 0: unknown */
 static bool		 stopping_said;
 static ev_periodic	 ticks[3];
 static const struct {
@@ -533,6 +535,13 @@ groups_follow(const struct config *cf)
 	char **ng;
 	size_t i, n = 0, nnew = 0;
 
+	/* A reload of 10,000 programs in the same groups: none to tell
+	 * (two tables of 10,000 names made and searched: ~2 ms). */
+	if (groups_of != 0 && cf->cf_groups_as == groups_of) {
+		groups_of = cf->cf_serial;
+		return;
+	}
+	groups_of = 0;
 	if (!group_maps(cf, &inconf, &told)) {
 		log_warn("process groups");
 		goto done;
@@ -547,8 +556,10 @@ groups_follow(const struct config *cf)
 		free(groups[i]);
 	}
 	ngroups = n;
-	if (cf->cf_nprograms == 0)
+	if (cf->cf_nprograms == 0) {
+		groups_of = cf->cf_serial;
 		goto done;
+	}
 	order = calloc(cf->cf_nprograms, sizeof(*order));
 	ng = reallocarray(groups, ngroups + cf->cf_nprograms, sizeof(*ng));
 	if (ng != NULL)
@@ -576,6 +587,8 @@ groups_follow(const struct config *cf)
 		ngroups++;
 		group_event(EV_PROCESS_GROUP_ADDED, order[i]->pg_group);
 	}
+	if (i == nnew)		/* every one told */
+		groups_of = cf->cf_serial;
 done:
 	free(order);
 	strmap_free(&inconf);

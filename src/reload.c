@@ -91,7 +91,7 @@ plan(struct config *cf, const char *only, struct step *steps,
 	const struct program_config *pg, *old_pg;
 	const struct proc_config *pc, *old_pc;
 	struct process *p;
-	size_t i, n = proctable_count(), k = 0, top = 0;
+	size_t i, n = proctable_count(), k = 0, top = 0, at = 0;
 	bool *seen;
 	int j;
 
@@ -107,7 +107,17 @@ plan(struct config *cf, const char *only, struct step *steps,
 			pc = &pg->pg_procs[j];
 			steps[k].s_program = pg;
 			steps[k].s_config = pc;
-			p = proctable_by_name(pc->pcf_name);
+			/* The table is in the config's order but for
+			 * priorities: an unchanged process is most often the
+			 * next one, found without hashing its name. */
+			p = proctable_get(at);
+			if (p != NULL && pc->pcf_was != NULL && !p->p_retired &&
+			    (p->p_next_cf ? p->p_next_config : p->p_config) ==
+			    pc->pcf_was)
+				at++;
+			else if ((p = proctable_by_name(pc->pcf_name)) != NULL &&
+			    p == proctable_get(at))
+				at++;	/* changed, in its place */
 			if (only != NULL && strcmp(pg->pg_group, only) != 0) {
 				/* Another group's: as it is, or gone from
 				 * this group; never added here. */

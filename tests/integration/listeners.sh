@@ -168,6 +168,37 @@ t_check "reload: the pool's new events (b RUNNING)" t_wait 20 \
 t_stop TERM 20
 t_check "reload: exit status 0" test "$SUP_STATUS" = 0
 
+# ---- 3b-2. the same programs in the same groups: nothing to tell; the
+# same programs moved into a group: their groups go, the new one comes ---
+groups_conf() {	# $1: a's command; $2: "grouped" puts a and b in [group:g]
+	{
+		printf '[eventlistener:rec]\ncommand = %s %s %s\n' "$PY" \
+		    "$HERE/listeners/record.py" "$T/groups.events"
+		printf 'events = PROCESS_GROUP\nstartsecs = 0\n'
+		printf '\n[program:a]\ncommand = %s\n' "$1"
+		printf '\n[program:b]\ncommand = sleep 1000\n'
+		[ "$2" = grouped ] && printf '\n[group:g]\nprograms = a,b\n'
+	} | t_config_renamed
+}
+groups_conf "sleep 1000"
+t_start
+t_check "groups: three added at start" t_wait 20 eval \
+	'[ "$(grep -c PROCESS_GROUP_ADDED "$T/groups.events")" = 3 ]'
+groups_conf "sleep 1001"
+ctl reload
+t_check "groups: a changed, its group kept: a restarted" t_wait 20 \
+	grep -q "reload: a: changed; restarting" "$T/log"
+sleep 0.5
+t_check "groups: ... and no group event" eval \
+	'[ "$(grep -c PROCESS_GROUP "$T/groups.events")" = 3 ]'
+groups_conf "sleep 1001" grouped
+ctl reload
+t_check "groups: a and b into g: a's and b's removed, g added" t_wait 20 \
+	eval 'grep -q "PROCESS_GROUP_REMOVED.*groupname:a" "$T/groups.events" &&
+	 grep -q "PROCESS_GROUP_REMOVED.*groupname:b" "$T/groups.events" &&
+	 grep -q "PROCESS_GROUP_ADDED.*groupname:g" "$T/groups.events"'
+t_stop TERM 20
+
 # ---- 3b'. a pool a reload adds hears a running process from RUNNING ----
 # Without a pool no event state is kept; a pool added later starts each
 # process from the state it leaves then, as supervisord's from_state.
