@@ -47,6 +47,21 @@ config_process_same(const struct program_config *a,
 	    &pb->pcf_log[OUT_STDERR]);
 }
 
+/* before's programs by name; false when out of memory. */
+static bool
+map_names(struct strmap *names, const struct config *before)
+{
+	size_t i;
+
+	if (strmap_reserve(names, before->cf_nprograms) == -1)
+		return false;
+	for (i = 0; i < before->cf_nprograms; i++)
+		if (strmap_put(names, before->cf_programs[i]->pg_name,
+		    before->cf_programs[i]) == -1)
+			return false;
+	return true;
+}
+
 /*
  * Sets each process of cf that runs exactly as the process of the same
  * name in before to point at it (pcf_was): a reload of 10,000 programs
@@ -63,7 +78,7 @@ config_mark_same(struct config *cf, const struct config *before)
 	struct program_config *pg;
 	struct proc_config *pc;
 	struct strmap names;
-	bool same_groups;
+	bool same_groups, mapped = false;
 	size_t i;
 	int j;
 
@@ -72,15 +87,18 @@ config_mark_same(struct config *cf, const struct config *before)
 	/* The same programs (names are unique) in the same groups. */
 	same_groups = cf->cf_nprograms == before->cf_nprograms;
 	strmap_init(&names);
-	if (strmap_reserve(&names, before->cf_nprograms) == -1)
-		return;
-	for (i = 0; i < before->cf_nprograms; i++)
-		if (strmap_put(&names, before->cf_programs[i]->pg_name,
-		    before->cf_programs[i]) == -1)
-			goto done;
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		pg = cf->cf_programs[i];
-		if ((old = strmap_get(&names, pg->pg_name)) == NULL) {
+		/* Most often at the same place in the file: the names are
+		 * hashed only once a program is not. */
+		old = i < before->cf_nprograms ? before->cf_programs[i] : NULL;
+		if (old == NULL || strcmp(old->pg_name, pg->pg_name) != 0) {
+			if (!mapped && !map_names(&names, before))
+				goto done;
+			mapped = true;
+			old = strmap_get(&names, pg->pg_name);
+		}
+		if (old == NULL) {
 			same_groups = false;
 			continue;
 		}

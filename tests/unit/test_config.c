@@ -1653,6 +1653,21 @@ same(const struct config *a, const struct config *b, size_t j, int i)
 	    &b->cf_programs[j]->pg_procs[i]);
 }
 
+/* text marked against a: whether it says it has a's groups. */
+static void
+mark_groups(const struct config *a, const char *text, bool same,
+    const char *name)
+{
+	struct config_msgs m;
+	struct config *c = load(text, &m);
+
+	if (c != NULL)
+		config_mark_same(c, a);
+	CHECK(name, c != NULL && (c->cf_groups_as == a->cf_serial) == same);
+	config_free(c);
+	config_msgs_free(&m);
+}
+
 /* config_mark_same: what a reload's loading thread marks. */
 static void
 test_mark_same(void)
@@ -1691,6 +1706,22 @@ test_mark_same(void)
 	    y->pg_procs[1].pcf_was == &old_y[1]);
 	CHECK("mark same: one numprocs added points at nothing",
 	    y->pg_procs[2].pcf_was == NULL);
+	CHECK("mark same: another set of programs: groups unknown",
+	    b->cf_groups_as == 0 && a->cf_serial != 0 &&
+	    b->cf_serial != a->cf_serial);
+	mark_groups(a, "[program:x]\ncommand = sleep 5\n"
+	    "[program:y]\ncommand = sleep 2\nnumprocs = 2\n"
+	    "process_name = y%(process_num)d\n", true,
+	    "mark same: a setting changed, the same groups");
+	mark_groups(a, "[program:y]\ncommand = sleep 2\nnumprocs = 2\n"
+	    "process_name = y%(process_num)d\n[program:x]\ncommand = s\n",
+	    true, "mark same: the same groups in another order");
+	mark_groups(a, "[program:x]\ncommand = sleep 1\n"
+	    "[program:y]\ncommand = sleep 2\nnumprocs = 2\n"
+	    "process_name = y%(process_num)d\n[group:g]\nprograms = x,y\n",
+	    false, "mark same: the same programs in a group: not the same");
+	mark_groups(a, "[program:x]\ncommand = sleep 1\n", false,
+	    "mark same: a program fewer: not the same groups");
 	config_mark_same(a, NULL);
 	CHECK("mark same: nothing to compare with marks nothing",
 	    a->cf_programs[0]->pg_procs[0].pcf_was == NULL);
