@@ -48,7 +48,10 @@ struct reader {
 	size_t		 r_size;
 	size_t		 r_next;	/* next logical line to hand to inih */
 	const char	*r_section;	/* current section, full length */
-	struct logical	*r_current;	/* the line inih is parsing now */
+	struct logical	*r_current;	/* the line inih is parsing now: a
+					   section, or the first of a run of
+					   entries ... */
+	struct logical	*r_run_end;	/* ... and the line after the run */
 };
 
 static bool
@@ -329,11 +332,11 @@ reader_split(struct reader *r, const char *text, size_t len)
 }
 
 /*
- * inih's reader: one logical line per call.  A section header is passed
- * as it is (or as "[-]" when inih could not read its name back); an
- * entry as "k=", its key and value, already split, trimmed and joined
- * as supervisord's parser does, taken from r_current: inih splitting
- * 80,000 lines again would find the same.
+ * inih's reader: a section header as it is (or as "[-]" when inih could
+ * not read its name back); the entries that follow it, one "k=" for all
+ * of them: their keys and values, already split, trimmed and joined as
+ * supervisord's parser does, go to the sink from the handler (inih
+ * splitting 80,000 lines again would find the same).
  */
 static char *
 reader_next(char *str, int num, void *stream)
@@ -348,6 +351,10 @@ reader_next(char *str, int num, void *stream)
 	lg = &r->r_lines[r->r_next++];
 	r->r_current = lg;
 	if (lg->lg_kind == LOGICAL_ENTRY) {
+		while (r->r_next < r->r_count &&
+		    r->r_lines[r->r_next].lg_kind == LOGICAL_ENTRY)
+			r->r_next++;
+		r->r_run_end = &r->r_lines[r->r_next];
 		memcpy(str, "k=\n", 4);
 		return str;
 	}
@@ -376,9 +383,27 @@ reader_handler(void *user, const char *section, const char *name,
 	(void)value;
 	if (lg == NULL || lg->lg_kind != LOGICAL_ENTRY || r->r_section == NULL)
 		return 1;
-	r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line, r->r_section,
-	    logical_key(r, lg), logical_value(r, lg));
+	for (; lg < r->r_run_end; lg++)
+		r->r_sink->is_entry(r->r_sink->is_ctx, lg->lg_line,
+		    r->r_section, logical_key(r, lg), logical_value(r, lg));
 	return 1;
+}
+
+/* The logical line of the nth line handed to inih (from 1); NULL: none. */
+static const struct logical *
+handed(const struct reader *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < r->r_count; i++) {
+		if (--n == 0)
+			return &r->r_lines[i];
+		while (r->r_lines[i].lg_kind == LOGICAL_ENTRY &&
+		    i + 1 < r->r_count &&
+		    r->r_lines[i + 1].lg_kind == LOGICAL_ENTRY)
+			i++;
+	}
+	return NULL;
 }
 
 static void
@@ -392,6 +417,7 @@ int
 inifile_parse_text(const char *text, size_t len,
     const struct inifile_sink *sink)
 {
+	const struct logical *lg;
 	struct reader r;
 	int rc;
 
@@ -408,8 +434,8 @@ inifile_parse_text(const char *text, size_t len,
 		return -1;
 	}
 	rc = ini_parse_stream(reader_next, &r, reader_handler, &r);
-	if (rc > 0 && (size_t)rc <= r.r_count)
-		reader_error(&r, r.r_lines[rc - 1].lg_line, "syntax error");
+	if (rc > 0 && (lg = handed(&r, (size_t)rc)) != NULL)
+		reader_error(&r, lg->lg_line, "syntax error");
 	reader_free(&r);
 	if (rc < 0) {
 		errno = ENOMEM;
