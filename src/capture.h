@@ -1,9 +1,8 @@
 /*
  * capture.h: programs' output.  Each process has a pipe per stream that
  * goes anywhere, made at its first start and kept while it is
- * configured, so output
- * that grandchildren write after it exited, or around a restart, is read
- * too.  The event loop moves what comes into the process's log, through
+ * configured, so output that grandchildren write after it exited, or
+ * around a restart, is read too.  The event loop moves what comes into the process's log, through
  * the sink of the log's destination (sink.h), which other streams may
  * write too.
  */

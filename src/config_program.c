@@ -551,13 +551,23 @@ expand_store(struct loader *ld, const struct key_def *kd, void *base,
 	return ok;
 }
 
-/* Whether kd's value is stored in the program's probes (PR), not in it. */
+/*
+ * Whether kd's value is stored in the program's probes (its PR offset),
+ * not in the program: the keys named, no others.
+ */
 static bool
 probe_key(const struct key_def *kd)
 {
-	return strncmp(kd->kd_name, "ready_", 6) == 0 ||
-	    strncmp(kd->kd_name, "healthcheck_", 12) == 0 ||
-	    config_key_is(kd->kd_name, "watchdog_sec");
+	static const char *const keys[] = {
+		"ready_timeout", "ready_interval", "healthcheck_interval",
+		"healthcheck_timeout", "healthcheck_retries", "watchdog_sec",
+	};
+	size_t i;
+
+	for (i = 0; i < NKEYS(keys); i++)
+		if (config_key_is(kd->kd_name, keys[i]))
+			return true;
+	return false;
 }
 
 /*

@@ -672,5 +672,6 @@ events_free(void)
 	free(groups);
 	groups = NULL;
 	ngroups = 0;
+	groups_of = 0;
 	loop = NULL;
 }

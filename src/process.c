@@ -442,7 +442,7 @@ spawn_now(struct process *p)
 	    p->p_program->pg_probes->pp_watchdog > 0)
 		sx.sx_notify_socket = notifysock_path();
 	if ((cgroup_fd = tree_prepare_spawn(&p->p_tree)) == -1) {
-		start_fault(p, "cgroup", tree_cgroup_path(&p->p_tree,
+		start_fault(p, "cgroup", tree_dir(&p->p_tree,
 		    cgroup_dir, sizeof(cgroup_dir)));
 		if (ready_pipe[0] != -1) {
 			close(ready_pipe[0]);

@@ -329,6 +329,12 @@ tap_output(struct watch *w)
 		w->w_tap[s].lt_watch = w;
 		w->w_tap[s].lt_len = 0;
 		w->w_tap[s].lt_skip = false;
+		/* A stream that has no pipe has nothing to read. */
+		if (p->p_capture.c_stream[s] == NULL &&
+		    ((s == OUT_STDERR && p->p_config->pcf_stderr_joined) ||
+		    (p->p_config->pcf_log[s].lc_dest == LOG_TO_NONE &&
+		    !p->p_config->pcf_tapped[s])))
+			continue;
 		if ((cs = capture_stream(&p->p_capture, s)) != NULL)
 			capture_peek(cs, tap_cb, &w->w_tap[s]);
 	}
@@ -552,8 +558,10 @@ notify_line(struct process *p, struct watch *w, const char *line)
 		snprintf(w->w_status, sizeof(w->w_status), "%s", line + 7);
 		tell_if_changed(w, before);
 	} else if (strcmp(line, "WATCHDOG=1") == 0) {
-		if (pg->pg_probes->pp_watchdog > 0 && p->p_state == PROC_RUNNING) {
-			ev_timer_set(&w->w_watchdog, pg->pg_probes->pp_watchdog, 0);
+		if (pg->pg_probes->pp_watchdog > 0 &&
+		    p->p_state == PROC_RUNNING) {
+			ev_timer_set(&w->w_watchdog,
+			    pg->pg_probes->pp_watchdog, 0);
 			ev_timer_start(loop, &w->w_watchdog);
 		}
 	} else if (strcmp(line, "WATCHDOG=trigger") == 0)

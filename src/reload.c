@@ -115,9 +115,10 @@ plan(struct config *cf, const char *only, struct step *steps,
 			    (p->p_next_cf ? p->p_next_config : p->p_config) ==
 			    pc->pcf_was)
 				at++;
-			else if ((p = proctable_by_name(pc->pcf_name)) != NULL &&
-			    p == proctable_get(at))
-				at++;	/* changed, in its place */
+			else if ((p = proctable_by_name(pc->pcf_name)) != NULL)
+				/* Changed in its place, or after one removed. */
+				at += p == proctable_get(at) ? 1 :
+				    p == proctable_get(at + 1) ? 2 : 0;
 			if (only != NULL && strcmp(pg->pg_group, only) != 0) {
 				/* Another group's: as it is, or gone from
 				 * this group; never added here. */

@@ -504,6 +504,14 @@ tail_stream(struct process *p, int stream, char *why, size_t whylen)
 		return NULL;
 	}
 	lc = &p->p_config->pcf_log[stream];
+	/* No stream made: nothing it wrote went anywhere yet. */
+	if (p->p_capture.c_stream[stream] == NULL &&
+	    lc->lc_dest != LOG_TO_FILE) {
+		snprintf(why, whylen, "%s %s is not logged (%s_logfile = "
+		    "NONE)", p->p_name, stream == OUT_STDOUT ? "stdout" :
+		    "stderr", stream == OUT_STDOUT ? "stdout" : "stderr");
+		return NULL;
+	}
 	if ((cs = capture_stream(&p->p_capture, stream)) == NULL) {
 		snprintf(why, whylen, "%s: out of memory", p->p_name);
 		return NULL;

@@ -198,7 +198,7 @@ procfs_of(struct tree *t)
  * 10,000 of them would be 640 KB); NULL when it has none.
  */
 const char *
-tree_cgroup_path(const struct tree *t, char *buf, size_t len)
+tree_dir(const struct tree *t, char *buf, size_t len)
 {
 	int n;
 
@@ -235,7 +235,7 @@ tree_free(struct tree *t)
 			break;
 		}
 	}
-	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
+	if ((dir = tree_dir(t, buf, sizeof(buf))) != NULL &&
 	    tree_cgroup_remove(dir) == -1 && errno != EBUSY)
 		log_warn("rmdir %s", dir);
 	if (t->t_groups != &t->t_group_one)
@@ -259,7 +259,7 @@ tree_retire(struct tree *t)
 	char buf[PATH_MAX];
 	const char *dir;
 
-	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
+	if ((dir = tree_dir(t, buf, sizeof(buf))) != NULL &&
 	    tree_cgroup_remove(dir) == 0)
 		t->t_cgroup = false;
 }
@@ -278,7 +278,7 @@ tree_prepare_spawn(struct tree *t)
 	if (mode != TREE_CGROUP)
 		return -2;
 	t->t_cgroup = true;
-	if ((dir = tree_cgroup_path(t, buf, sizeof(buf))) == NULL) {
+	if ((dir = tree_dir(t, buf, sizeof(buf))) == NULL) {
 		t->t_cgroup = false;
 		errno = ENAMETOOLONG;
 		return -1;
@@ -418,7 +418,7 @@ tree_contains(const struct tree *t, pid_t pid)
 	if (pid == t->t_leader)
 		return true;
 	if (mode == TREE_CGROUP &&
-	    (dir = tree_cgroup_path(t, dirbuf, sizeof(dirbuf))) != NULL) {
+	    (dir = tree_dir(t, dirbuf, sizeof(dirbuf))) != NULL) {
 		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
 		if ((n = smallfile_read(file, buf, sizeof(buf) - 1)) <= 0)
 			return false;
@@ -593,7 +593,7 @@ signal_tree(struct tree *t, int sig, int then)
 
 	prune_groups(t);
 	if (mode == TREE_CGROUP)
-		dir = tree_cgroup_path(t, buf, sizeof(buf));
+		dir = tree_dir(t, buf, sizeof(buf));
 	if (dir == NULL) {
 		if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 			log_warn("%s: reading /proc", t->t_name);
@@ -661,7 +661,7 @@ tree_has_members(struct tree *t)
 	if (t->t_ngroups > 0)
 		return true;
 	if (mode == TREE_CGROUP)
-		return (dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL &&
+		return (dir = tree_dir(t, buf, sizeof(buf))) != NULL &&
 		    tree_cgroup_populated(dir);
 	if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 		return false;
@@ -737,7 +737,7 @@ tree_may_have_orphans(struct tree *t)
 	const char *dir;
 
 	if (mode == TREE_CGROUP &&
-	    (dir = tree_cgroup_path(t, buf, sizeof(buf))) != NULL)
+	    (dir = tree_dir(t, buf, sizeof(buf))) != NULL)
 		return tree_cgroup_populated(dir);
 	return true;
 }

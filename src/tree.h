@@ -16,19 +16,19 @@ enum tree_mode {
 	TREE_CGROUP,		/* one cgroup v2 per process */
 };
 
-/* What belongs to one process of a program. */
 struct tree_procfs;
 
+/* What belongs to one process of a program. */
 struct tree {
 	const char	*t_name;	/* process name, as in its environment */
-	bool		 t_cgroup;	/* its cgroup directory was named
-					   (tree_cgroup_path) */
+	bool		 t_cgroup;	/* it has a cgroup directory (tree_dir
+					   names it) */
 	bool		 t_cgroup_killed; /* cgroup.kill written: make anew */
 	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
 	pid_t		*t_groups;	/* process groups that may have members:
 					   &t_group_one, or allocated for more */
 	unsigned	 t_ngroups;
-	pid_t		 t_group_one;	/* room for the usual one, the leader's */
+	pid_t		 t_group_one;	/* the usual one, the leader's */
 	struct tree_procfs *t_procfs;	/* /proc mode's own (tree.c); NULL
 					   until needed */
 };
@@ -46,7 +46,7 @@ enum tree_mode tree_mode(void);
 const char *tree_mode_description(void);
 
 void	tree_setup(struct tree *t, const char *name);
-const char *tree_cgroup_path(const struct tree *t, char *buf, size_t len);
+const char *tree_dir(const struct tree *t, char *buf, size_t len);
 void	tree_free(struct tree *t);
 void	tree_retire(struct tree *t);
 bool	tree_none_left(void);

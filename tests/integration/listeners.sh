@@ -169,7 +169,8 @@ t_stop TERM 20
 t_check "reload: exit status 0" test "$SUP_STATUS" = 0
 
 # ---- 3b-2. the same programs in the same groups: nothing to tell; the
-# same programs moved into a group: their groups go, the new one comes ---
+# same programs moved into a group: their groups go, the new one comes.
+# Reloaded by the watch, whose loading thread compares the groups. ---
 groups_conf() {	# $1: a's command; $2: "grouped" puts a and b in [group:g]
 	{
 		printf '[eventlistener:rec]\ncommand = %s %s %s\n' "$PY" \
@@ -185,14 +186,14 @@ t_start
 t_check "groups: three added at start" t_wait 20 eval \
 	'[ "$(grep -c PROCESS_GROUP_ADDED "$T/groups.events")" = 3 ]'
 groups_conf "sleep 1001"
-ctl reload
+t_check "groups: the edit reloaded" after_edit 1 20
 t_check "groups: a changed, its group kept: a restarted" t_wait 20 \
 	grep -q "reload: a: changed; restarting" "$T/log"
 sleep 0.5
 t_check "groups: ... and no group event" eval \
 	'[ "$(grep -c PROCESS_GROUP "$T/groups.events")" = 3 ]'
 groups_conf "sleep 1001" grouped
-ctl reload
+t_check "groups: the second edit reloaded" after_edit 2 20
 t_check "groups: a and b into g: a's and b's removed, g added" t_wait 20 \
 	eval 'grep -q "PROCESS_GROUP_REMOVED.*groupname:a" "$T/groups.events" &&
 	 grep -q "PROCESS_GROUP_REMOVED.*groupname:b" "$T/groups.events" &&

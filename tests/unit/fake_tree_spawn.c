@@ -513,7 +513,7 @@ tree_is_gone(struct tree *t)
 
 /* Fake trees have no cgroup. */
 const char *
-tree_cgroup_path(const struct tree *t, char *buf, size_t len)
+tree_dir(const struct tree *t, char *buf, size_t len)
 {
 	(void)t;
 	(void)buf;
