@@ -251,7 +251,11 @@ exec_pipe_close(struct process *p)
 {
 	if (p->p_exec_fd == -1)
 		return;
-	ev_io_stop(loop, &p->p_exec_watcher);
+	if (p->p_exec_watcher != NULL) {
+		ev_io_stop(loop, p->p_exec_watcher);
+		free(p->p_exec_watcher);
+		p->p_exec_watcher = NULL;
+	}
 	close(p->p_exec_fd);
 	p->p_exec_fd = -1;
 }
@@ -492,8 +496,12 @@ spawn_now(struct process *p)
 		ev_timer_start(loop, &p->p_limit);
 	}
 	p->p_exec_fd = fd;
-	ev_io_set(&p->p_exec_watcher, fd, EV_READ);
-	ev_io_start(loop, &p->p_exec_watcher);
+	/* Out of memory, the pipe is read when the process exits. */
+	if ((p->p_exec_watcher = malloc(sizeof(*p->p_exec_watcher))) != NULL) {
+		ev_io_init(p->p_exec_watcher, exec_pipe_cb, fd, EV_READ);
+		p->p_exec_watcher->data = p;
+		ev_io_start(loop, p->p_exec_watcher);
+	}
 	log_info("spawned %s pid %d", p->p_name, (int)pid);
 	if (p->p_program->pg_startsecs <= 0 && !process_has_readiness(p))
 		process_set_state(p, PROC_RUNNING);
@@ -1242,8 +1250,6 @@ process_create(struct config *cf, const struct program_config *pg,
 	p->p_stdin_fd = -1;
 	tree_setup(&p->p_tree, p->p_name);
 	capture_init(&p->p_capture, p->p_name, p);
-	ev_io_init(&p->p_exec_watcher, exec_pipe_cb, -1, EV_READ);
-	p->p_exec_watcher.data = p;
 	ev_timer_init(&p->p_timer, timer_cb, 0, 0);
 	p->p_timer.data = p;
 	ev_timer_init(&p->p_poll, poll_cb, 0, 0);

@@ -40,7 +40,8 @@ struct process {
 	size_t		 p_index;	/* position in the table's order */
 	struct tree	 p_tree;	/* everything it ever forked */
 	struct capture	 p_capture;	/* its output pipes and logs */
-	ev_io		 p_exec_watcher;
+	ev_io		*p_exec_watcher; /* on p_exec_fd while it is open (made
+					   then: 10,000 idle ones are 480 KB) */
 	ev_timer	 p_timer;	/* startsecs, backoff or stop deadline */
 	ev_timer	 p_poll;	/* while waiting for the tree to empty */
 	ev_timer	 p_limit;	/* runtime_limit */
