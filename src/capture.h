@@ -67,10 +67,11 @@ struct capture {
 
 /*
  * Told of every read of a tapped stream (one whose events are enabled:
- * PROCESS_LOG and PROCESS_COMMUNICATION), before it goes to its log.  It
- * may take bytes out (capture mode): it moves what is to be logged to the
- * start of buf and returns its length.  A tapped stream is read, never
- * spliced, and has a pipe even without a log.
+ * PROCESS_LOG and PROCESS_COMMUNICATION; or one a ready = log: probe
+ * reads), before it goes to its log.  It may take bytes out (capture
+ * mode): it moves what is to be logged to the start of buf and returns
+ * its length.  A tapped stream is read, never spliced, and has a pipe
+ * even without a log.
  */
 typedef size_t capture_tap_fn(void *owner, int stream, char *buf,
 	    size_t len);

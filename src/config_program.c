@@ -817,6 +817,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	struct program_vars pv;
 	bool ok = true;
 	size_t i;
+	int j;
 
 	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
 		ld->ld_nomem = true;
@@ -987,6 +988,17 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		pg->pg_probes = &program_probes_default;
 		ld->ld_nomem = true;
 		ok = false;
+	}
+	/* ready = log: reads its output: output logged nowhere goes
+	 * through a pipe all the same (a listener's stdout is its
+	 * protocol's). */
+	for (j = 0; ok && probes.pp_ready.pb_kind == PROBE_LOG &&
+	    j < pg->pg_numprocs; j++) {
+		if (!pg->pg_listener &&
+		    pg->pg_procs[j].pcf_log[OUT_STDOUT].lc_dest == LOG_TO_NONE)
+			pg->pg_procs[j].pcf_tapped[OUT_STDOUT] = true;
+		if (pg->pg_procs[j].pcf_log[OUT_STDERR].lc_dest == LOG_TO_NONE)
+			pg->pg_procs[j].pcf_tapped[OUT_STDERR] = true;
 	}
 	if (!ok) {
 		probes_clear(&probes);

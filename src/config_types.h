@@ -43,7 +43,8 @@ struct proc_config {
 	bool	  pcf_stderr_joined;	/* stderr into stdout's pipe and log
 					   (redirect_stderr, or one file) */
 	bool	  pcf_tapped[2];	/* its output makes events (PROCESS_LOG,
-					   PROCESS_COMMUNICATION) */
+					   PROCESS_COMMUNICATION), or a
+					   ready = log: reads it */
 	/* The process of the config this one was compared with as it was
 	 * loaded (config_mark_same) that runs exactly as this one, else
 	 * NULL: compared by a reload, never followed. */

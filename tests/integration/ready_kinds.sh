@@ -35,6 +35,11 @@ ready = exec:test -e $T/e.ready
 [program:l]
 command = sh -c 'echo starting; until [ -e $T/go ]; do sleep 0.02; done; printf "a long line %%02000d\\n" 0; echo "db: accepting connections" >&2; exec sleep 1000'
 ready = log:accepting conn(ection)?s$
+[program:ln]
+command = sh -c 'until [ -e $T/go ]; do sleep 0.02; done; echo "db: accepting connections" >&2; exec sleep 1000'
+ready = log:accepting connections$
+stdout_logfile = NONE
+stderr_logfile = NONE
 [program:never]
 command = sleep 1000
 ready = tcp:127.0.0.1:1
@@ -44,7 +49,7 @@ startsecs = 0
 EOF2
 t_start
 t_check "the control socket answers" t_wait 20 answers
-for p in n f t u h e l; do
+for p in n f t u h e l ln; do
 	t_check "$p: STARTING before it is ready" t_wait 20 state_is "$p" STARTING
 done
 status_info t
@@ -53,7 +58,7 @@ t_check "status says why t is not ready yet" \
 t_check "still STARTING while nothing is ready" \
 	eval '[ "$(log_count " is RUNNING")" = 0 ]'
 touch "$T/go"
-for p in n f t u h e l; do
+for p in n f t u h e l ln; do
 	t_check "$p: RUNNING once ready" t_wait 20 state_is "$p" RUNNING
 done
 t_check "notify: ready by READY=1" log_has " n is RUNNING: ready \(READY=1\)"
@@ -63,6 +68,7 @@ t_check "unix: ready by a connect" log_has " u is RUNNING: ready \(unix:$T/u.soc
 t_check "http: ready by a 200" log_has " h is RUNNING: ready \(http://localhost:$HTTP/: 200\)"
 t_check "log: ready by a line of its stderr" log_has " l is RUNNING: ready \(a line of its output matched\)"
 t_check "log: its output still reaches its log" t_wait 10 grep -q "db: accepting connections" "$(auto_log l stderr)"
+t_check "log: ready by a line of output logged nowhere (NONE)" log_has " ln is RUNNING: ready \(a line of its output matched\)"
 t_check "exec: ready by exit 0" log_has " e is RUNNING: ready \(exec:test -e $T/e.ready: exited 0\)"
 status_info n
 t_check "status shows the program's STATUS=" eval '[[ $INFO == *"STATUS=serving"* ]]'
