@@ -102,7 +102,8 @@ group_load(struct loader *ld, struct config *cf, const struct raw_section *rs,
 			ok = false;
 			continue;
 		}
-		free(pg->pg_group);
+		if (pg->pg_group != pg->pg_name)
+			free(pg->pg_group);
 		if ((pg->pg_group = strdup(gname)) == NULL ||
 		    (pg->pg_group_members = strdup(programs)) == NULL) {
 			ld->ld_nomem = true;
@@ -129,8 +130,7 @@ config_groups_load(struct loader *ld, struct config *cf)
 	strmap_init(&taken);
 	for (i = 0; i < cf->cf_nprograms && !ld->ld_nomem; i++) {
 		pg = cf->cf_programs[i];
-		if ((pg->pg_group = strdup(pg->pg_name)) == NULL)
-			ld->ld_nomem = true;
+		pg->pg_group = pg->pg_name;	/* its own group, its name */
 		pg->pg_group_priority = pg->pg_priority;
 	}
 	for (i = 0; i < ld->ld_nsections && !ld->ld_nomem; i++) {

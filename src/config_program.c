@@ -135,7 +135,8 @@ config_program_free(struct program_config *pg)
 	if (pg == NULL)
 		return;
 	for (i = 0; pg->pg_procs != NULL && i < pg->pg_numprocs; i++) {
-		free(pg->pg_procs[i].pcf_name);
+		if (pg->pg_procs[i].pcf_name != pg->pg_name)
+			free(pg->pg_procs[i].pcf_name);
 		strv_free(pg->pg_procs[i].pcf_argv);
 		free(pg->pg_procs[i].pcf_directory);
 		strv_free(pg->pg_procs[i].pcf_env);
@@ -151,8 +152,9 @@ config_program_free(struct program_config *pg)
 	free(pg->pg_settings);
 	free(pg->pg_user);
 	free(pg->pg_home);
+	if (pg->pg_group != pg->pg_name)
+		free(pg->pg_group);
 	free(pg->pg_name);
-	free(pg->pg_group);
 	free(pg->pg_group_members);
 	free(pg);
 }
@@ -409,6 +411,11 @@ expand_proc(struct loader *ld, struct program_config *pg,
 		}
 		if (pc->pcf_name == NULL)
 			raw->pr_bad_name = true;
+		else if (strcmp(pc->pcf_name, pg->pg_name) == 0) {
+			/* Its program's name, most often: not kept twice. */
+			free(pc->pcf_name);
+			pc->pcf_name = pg->pg_name;
+		}
 	}
 	if (raw->pr_bad_name)
 		ok = false;

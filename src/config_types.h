@@ -34,7 +34,9 @@ enum shutdown_on_exit {
 
 /* One process of a program, with every %(...) expanded for its number. */
 struct proc_config {
-	char	 *pcf_name;		/* process name, unique in the config */
+	char	 *pcf_name;		/* process name, unique in the config
+					   (its program's pg_name itself when
+					   the same) */
 	int	  pcf_num;		/* its %(process_num)d */
 	char	**pcf_argv;		/* command, split */
 	char	 *pcf_directory;	/* chdir before exec, NULL to inherit */
@@ -167,8 +169,8 @@ struct program_config {
 	size_t		  pg_ndepends;
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
 	char		 *pg_settings;	/* its other keys as written, sorted */
-	char		 *pg_group;	/* its [group:x] name, or pg_name: a
-					   program in no group is its own */
+	char		 *pg_group;	/* its [group:x] name, or pg_name itself:
+					   a program in no group is its own */
 	char		 *pg_group_members; /* its programs= as written; NULL:
 					   in no group */
 	int		  pg_line;	/* its line */
