@@ -14,10 +14,17 @@
 int
 smallfile_read(const char *path, char *buf, size_t len)
 {
+	return smallfile_read_at(AT_FDCWD, path, buf, len);
+}
+
+/* The same of path relative to the directory at (shorter walks). */
+int
+smallfile_read_at(int at, const char *path, char *buf, size_t len)
+{
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(at, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	do {
 		n = read(fd, buf, len - 1);
@@ -33,10 +40,16 @@ smallfile_read(const char *path, char *buf, size_t len)
 int
 smallfile_write(const char *path, const char *text)
 {
+	return smallfile_write_at(AT_FDCWD, path, text);
+}
+
+int
+smallfile_write_at(int at, const char *path, const char *text)
+{
 	ssize_t n;
 	int fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(at, path, O_WRONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = write(fd, text, strlen(text));
 	saved = errno;

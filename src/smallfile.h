@@ -9,5 +9,7 @@
 
 int	smallfile_read(const char *path, char *buf, size_t len);
 int	smallfile_write(const char *path, const char *text);
+int	smallfile_read_at(int at, const char *path, char *buf, size_t len);
+int	smallfile_write_at(int at, const char *path, const char *text);
 
 #endif

@@ -208,6 +208,21 @@ tree_dir(const struct tree *t, char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? buf : NULL;
 }
 
+/*
+ * The same relative to the base, which cgroup_lock holds open: what the
+ * calls on it take, with cgroup_lock.
+ */
+static const char *
+rel_dir(const struct tree *t, char *buf, size_t len)
+{
+	int n;
+
+	if (!t->t_cgroup || cgroup_lock == -1)
+		return NULL;
+	n = snprintf(buf, len, "p.%s", t->t_name);
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
 void
 tree_setup(struct tree *t, const char *name)
 {
@@ -235,9 +250,9 @@ tree_free(struct tree *t)
 			break;
 		}
 	}
-	if ((dir = tree_dir(t, buf, sizeof(buf))) != NULL &&
-	    tree_cgroup_remove(dir) == -1 && errno != EBUSY)
-		log_warn("rmdir %s", dir);
+	if ((dir = rel_dir(t, buf, sizeof(buf))) != NULL &&
+	    tree_cgroup_remove(cgroup_lock, dir) == -1 && errno != EBUSY)
+		log_warn("rmdir %s/%s", cgroup_base, dir);
 	if (t->t_groups != &t->t_group_one)
 		free(t->t_groups);
 	if (t->t_procfs != NULL) {
@@ -259,8 +274,8 @@ tree_retire(struct tree *t)
 	char buf[PATH_MAX];
 	const char *dir;
 
-	if ((dir = tree_dir(t, buf, sizeof(buf))) != NULL &&
-	    tree_cgroup_remove(dir) == 0)
+	if ((dir = rel_dir(t, buf, sizeof(buf))) != NULL &&
+	    tree_cgroup_remove(cgroup_lock, dir) == 0)
 		t->t_cgroup = false;
 }
 
@@ -278,9 +293,9 @@ tree_prepare_spawn(struct tree *t)
 	if (mode != TREE_CGROUP)
 		return -2;
 	t->t_cgroup = true;
-	if ((dir = tree_dir(t, buf, sizeof(buf))) == NULL) {
+	if ((dir = rel_dir(t, buf, sizeof(buf))) == NULL) {
 		t->t_cgroup = false;
-		errno = ENAMETOOLONG;
+		errno = cgroup_lock == -1 ? EBADF : ENAMETOOLONG;
 		return -1;
 	}
 	/*
@@ -289,9 +304,9 @@ tree_prepare_spawn(struct tree *t)
 	 * its kill count no longer matches the parent's), so it is made
 	 * anew.  Still busy: try again at the next start.
 	 */
-	if (t->t_cgroup_killed && tree_cgroup_remove(dir) == 0)
+	if (t->t_cgroup_killed && tree_cgroup_remove(cgroup_lock, dir) == 0)
 		t->t_cgroup_killed = false;
-	return tree_cgroup_open(dir);
+	return tree_cgroup_open(cgroup_lock, dir);
 }
 
 static void
@@ -593,7 +608,7 @@ signal_tree(struct tree *t, int sig, int then)
 
 	prune_groups(t);
 	if (mode == TREE_CGROUP)
-		dir = tree_dir(t, buf, sizeof(buf));
+		dir = rel_dir(t, buf, sizeof(buf));
 	if (dir == NULL) {
 		if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 			log_warn("%s: reading /proc", t->t_name);
@@ -610,11 +625,12 @@ signal_tree(struct tree *t, int sig, int then)
 	if (dir != NULL) {
 		if (sig == SIGKILL) {
 			t->t_cgroup_killed = true;
-			if (tree_cgroup_kill(dir) == -1 && errno != ENOENT)
-				log_warn("%s: write %s/cgroup.kill", t->t_name,
-				    dir);
+			if (tree_cgroup_kill(cgroup_lock, dir) == -1 &&
+			    errno != ENOENT)
+				log_warn("%s: write %s/%s/cgroup.kill",
+				    t->t_name, cgroup_base, dir);
 		} else
-			(void)tree_cgroup_signal(dir, sig, then,
+			(void)tree_cgroup_signal(cgroup_lock, dir, sig, then,
 			    in_groups, t);
 		return;
 	}
@@ -661,8 +677,8 @@ tree_has_members(struct tree *t)
 	if (t->t_ngroups > 0)
 		return true;
 	if (mode == TREE_CGROUP)
-		return (dir = tree_dir(t, buf, sizeof(buf))) != NULL &&
-		    tree_cgroup_populated(dir);
+		return (dir = rel_dir(t, buf, sizeof(buf))) != NULL &&
+		    tree_cgroup_populated(cgroup_lock, dir);
 	if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 		return false;
 	prune_proc_members(t);
@@ -701,7 +717,8 @@ has_children(void)
 bool
 tree_none_left(void)
 {
-	if (cgroup_base != NULL && tree_cgroup_populated(cgroup_base))
+	if (cgroup_base != NULL &&
+	    tree_cgroup_populated(AT_FDCWD, cgroup_base))
 		return false;
 	return !has_children();
 }
@@ -714,7 +731,7 @@ tree_kill_all_descendants(void)
 	int n = 0;
 
 	if (cgroup_base != NULL)	/* cgroup mode, or the guardian's */
-		(void)tree_cgroup_kill(cgroup_base);
+		(void)tree_cgroup_kill(AT_FDCWD, cgroup_base);
 	if (!has_children())
 		return 0;
 	if (tree_proc_snapshot(self_pid) == -1)
@@ -737,8 +754,8 @@ tree_may_have_orphans(struct tree *t)
 	const char *dir;
 
 	if (mode == TREE_CGROUP &&
-	    (dir = tree_dir(t, buf, sizeof(buf))) != NULL)
-		return tree_cgroup_populated(dir);
+	    (dir = rel_dir(t, buf, sizeof(buf))) != NULL)
+		return tree_cgroup_populated(cgroup_lock, dir);
 	return true;
 }
 

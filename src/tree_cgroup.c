@@ -150,7 +150,7 @@ tree_cgroup_remove_stale(const char *base, void (*left)(const char *path))
 			close(fd);	/* held: a live supervisor's */
 			continue;
 		}
-		if (tree_cgroup_populated(path))
+		if (tree_cgroup_populated(AT_FDCWD, path))
 			left(path);
 		else if (tree_cgroup_remove_base(path))
 			n++;
@@ -242,34 +242,41 @@ tree_cgroup_remove_base(const char *base)
 	return rmdir(base) == 0 || errno == ENOENT;
 }
 
+/*
+ * The functions below act on one process's cgroup, dir, named relative
+ * to the directory open as at (the supervisor's own cgroup): each call
+ * walks one or two names rather than the whole path (10,000 stops read
+ * 10,000 cgroup.procs).
+ */
+
 /* Makes sure dir exists and returns it open, for a child to be started
  * in; -1 with errno. */
 int
-tree_cgroup_open(const char *dir)
+tree_cgroup_open(int at, const char *dir)
 {
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+	if (mkdirat(at, dir, 0755) == -1 && errno != EEXIST)
 		return -1;
-	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return openat(at, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* Removes dir, an empty process cgroup: 0, or -1 with errno (EBUSY while
  * a process is still in it). */
 int
-tree_cgroup_remove(const char *dir)
+tree_cgroup_remove(int at, const char *dir)
 {
-	if (rmdir(dir) == -1 && errno != ENOENT)
+	if (unlinkat(at, dir, AT_REMOVEDIR) == -1 && errno != ENOENT)
 		return -1;
 	return 0;
 }
 
 /* cgroup.kill: SIGKILL to every process in dir, and any forking now. */
 int
-tree_cgroup_kill(const char *dir)
+tree_cgroup_kill(int at, const char *dir)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
-	return smallfile_write(path, "1");
+	return smallfile_write_at(at, path, "1");
 }
 
 /*
@@ -278,38 +285,56 @@ tree_cgroup_kill(const char *dir)
  * signalled already; returns how many were signalled.
  */
 int
-tree_cgroup_signal(const char *dir, int sig, int then,
+tree_cgroup_signal(int at, const char *dir, int sig, int then,
     bool (*skip)(pid_t pgid, const void *ctx), const void *ctx)
 {
-	char path[PATH_MAX], line[32];
-	FILE *fp;
+	char path[PATH_MAX], buf[4096];
+	size_t have = 0, i, start;
+	ssize_t got;
 	pid_t pid;
-	int n = 0;
+	int fd, n = 0;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if ((fp = fopen(path, "re")) == NULL)
+	if ((fd = openat(at, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		pid = (pid_t)atoi(line);
-		if (pid <= 0 || skip(getpgid(pid), ctx))
+	/* One pid a line; a line cut by a read is finished by the next. */
+	for (;;) {
+		got = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (got == -1 && errno == EINTR)
 			continue;
-		if (kill(pid, sig) == 0)
-			n++;
-		if (then != 0)
-			(void)kill(pid, then);
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+		buf[have] = '\0';
+		for (i = start = 0; i < have; i++) {
+			if (buf[i] != '\n')
+				continue;
+			pid = (pid_t)atoi(buf + start);
+			start = i + 1;
+			if (pid <= 0 || skip(getpgid(pid), ctx))
+				continue;
+			if (kill(pid, sig) == 0)
+				n++;
+			if (then != 0)
+				(void)kill(pid, then);
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* no line is this long */
 	}
-	fclose(fp);
+	close(fd);
 	return n;
 }
 
 /* True while any process (zombies included) is in dir's cgroup. */
 bool
-tree_cgroup_populated(const char *dir)
+tree_cgroup_populated(int at, const char *dir)
 {
 	char path[PATH_MAX], buf[256], *p;
 
 	snprintf(path, sizeof(path), "%s/cgroup.events", dir);
-	if (smallfile_read(path, buf, sizeof(buf)) <= 0)
+	if (smallfile_read_at(at, path, buf, sizeof(buf)) <= 0)
 		return false;
 	p = strstr(buf, "populated ");
 	return p != NULL && p[10] == '1';

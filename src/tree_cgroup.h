@@ -16,12 +16,13 @@ int	 tree_cgroup_remove_stale(const char *base,
 int	 tree_cgroup_lock(const char *base);
 int	 tree_cgroup_create_base(const char *base);
 bool	 tree_cgroup_remove_base(const char *base);
-int	 tree_cgroup_open(const char *dir);
-int	 tree_cgroup_remove(const char *dir);
-int	 tree_cgroup_kill(const char *dir);
-int	 tree_cgroup_signal(const char *dir, int sig, int then,
+/* A process's cgroup: dir, relative to its parent, open as at. */
+int	 tree_cgroup_open(int at, const char *dir);
+int	 tree_cgroup_remove(int at, const char *dir);
+int	 tree_cgroup_kill(int at, const char *dir);
+int	 tree_cgroup_signal(int at, const char *dir, int sig, int then,
 	    bool (*skip)(pid_t pgid, const void *ctx), const void *ctx);
-bool	 tree_cgroup_populated(const char *dir);
+bool	 tree_cgroup_populated(int at, const char *dir);
 bool	 tree_cgroup_owner(pid_t pid, char *name, size_t len);
 
 #endif
