@@ -311,6 +311,11 @@ config_build(struct loader *ld, const char *path)
 		config_free(cf);
 		return NULL;
 	}
+	/* The settings strings its programs point at are its own now. */
+	cf->cf_settings = ld->ld_settings_kept;
+	cf->cf_nsettings = ld->ld_nsettings;
+	ld->ld_settings_kept = NULL;
+	ld->ld_nsettings = ld->ld_settings_cap = 0;
 	return cf;
 }
 
@@ -522,9 +527,7 @@ config_destroy(struct config *cf)
 
 	if (cf == NULL)
 		return;
-	for (i = 0; i < cf->cf_nprograms; i++)
-		config_program_free(cf->cf_programs[i]);
-	free(cf->cf_programs);
+	config_drop_programs(cf);
 	free(cf->cf_log.lc_path);
 	free(cf->cf_childlogdir);
 	free(cf->cf_pidfile);
@@ -565,6 +568,11 @@ config_drop_programs(struct config *cf)
 	free(cf->cf_programs);
 	cf->cf_programs = NULL;
 	cf->cf_nprograms = 0;
+	for (i = 0; i < cf->cf_nsettings; i++)
+		free(cf->cf_settings[i]);
+	free(cf->cf_settings);
+	cf->cf_settings = NULL;
+	cf->cf_nsettings = 0;
 }
 
 void

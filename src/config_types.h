@@ -271,6 +271,9 @@ struct config {
 	bool		  cf_has_depends; /* some program has depends_on */
 	struct program_config **cf_programs; /* in file order */
 	size_t		  cf_nprograms;
+	char		**cf_settings;	/* the programs' settings strings, one
+					   of each text: theirs point here */
+	size_t		  cf_nsettings;
 	unsigned long	  cf_serial;	/* this load's number, from 1 */
 	unsigned long	  cf_groups_as;	/* the serial of a config whose
 					   programs have exactly these groups

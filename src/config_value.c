@@ -773,6 +773,10 @@ config_loader_free(struct loader *ld)
 	free(ld->ld_groups);
 	strmap_free(&ld->ld_index);
 	strmap_free(&ld->ld_keys);
+	strmap_free(&ld->ld_settings);
+	for (i = 0; i < ld->ld_nsettings; i++)	/* not handed to a config */
+		free(ld->ld_settings_kept[i]);
+	free(ld->ld_settings_kept);
 	for (i = 0; i < ld->ld_nfiles; i++) {
 		free(ld->ld_files[i].lf_name);
 		free(ld->ld_files[i].lf_here);

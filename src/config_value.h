@@ -87,6 +87,12 @@ struct loader {
 						   ([supervisor] user, or us) */
 	const struct key_def	*ld_keys_of;	/* the table ld_keys indexes */
 	struct strmap		 ld_keys;	/* its names to its entries */
+	/* Programs' settings strings, one copy of each text (pg_settings
+	 * points here); handed to the config it builds (cf_settings). */
+	struct strmap		 ld_settings;
+	char			**ld_settings_kept;
+	size_t			 ld_nsettings;
+	size_t			 ld_settings_cap;
 	/* The section an unknown key belongs in, if another: "[program:x]". */
 	const char		*(*ld_key_home)(const char *key,
 				    const char *section);

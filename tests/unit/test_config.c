@@ -2217,6 +2217,30 @@ program_named(const struct config *cf, const char *name)
 	return NULL;
 }
 
+/* Programs written alike share one settings string; others have theirs. */
+static void
+test_settings_shared(void)
+{
+	struct config_msgs m;
+	struct config *cf;
+	const struct program_config *a, *b, *c;
+
+	cf = load("[program:a]\ncommand = sleep 1\nstartsecs = 0\n"
+	    "[program:b]\ncommand = sleep 2\nstartsecs = 0\n"
+	    "[program:c]\ncommand = sleep 1\nstartsecs = 1\n", &m);
+	a = cf != NULL ? program_named(cf, "a") : NULL;
+	b = cf != NULL ? program_named(cf, "b") : NULL;
+	c = cf != NULL ? program_named(cf, "c") : NULL;
+	CHECK("settings: a and b, alike but for their commands, share one",
+	    a != NULL && b != NULL && a->pg_settings == b->pg_settings &&
+	    cf->cf_nsettings == 2);
+	CHECK("settings: c, another startsecs, has its own",
+	    c != NULL && a != NULL && c->pg_settings != a->pg_settings &&
+	    strcmp(c->pg_settings, a->pg_settings) != 0);
+	config_free(cf);
+	config_msgs_free(&m);
+}
+
 /*
  * depends_on and the other readiness keys: parsed, the graph's depths
  * (its start order), its errors (a cycle named whole, a program on
@@ -2355,6 +2379,7 @@ main(void)
 	test_includes();
 	test_diff();
 	test_mark_same();
+	test_settings_shared();
 	test_daemon_keys();
 	test_unknown();
 	test_every_problem();
