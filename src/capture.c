@@ -330,8 +330,7 @@ capture_prepare(struct capture *c, const struct proc_config *pc,
 			continue;
 		}
 		/* Output that goes nowhere needs no stream to say so. */
-		if ((cs = c->c_stream[s]) == NULL &&
-		    pc->pcf_log[s].lc_dest == LOG_TO_NONE && !pc->pcf_tapped[s])
+		if ((cs = c->c_stream[s]) == NULL && !capture_piped(pc, s))
 			continue;
 		if (cs == NULL && (cs = capture_stream(c, s)) == NULL) {
 			log_warn("%s: its output (it goes to /dev/null)",
@@ -342,7 +341,7 @@ capture_prepare(struct capture *c, const struct proc_config *pc,
 		if (!config_log_same(&cs->cs_conf, &pc->pcf_log[s]))
 			(void)capture_open_log(cs, &pc->pcf_log[s]);
 		cs->cs_tapped = pc->pcf_tapped[s];
-		if (pc->pcf_log[s].lc_dest == LOG_TO_NONE && !cs->cs_tapped)
+		if (!capture_piped(pc, s))
 			continue;
 		if (cs->cs_rfd == -1 && make_pipe(cs) == -1) {
 			log_warn("%s: pipe (its output goes to /dev/null)",
@@ -368,12 +367,25 @@ capture_fds(const struct proc_config *pc)
 	for (s = 0; s < 2; s++) {
 		if (s == OUT_STDERR && pc->pcf_stderr_joined)
 			continue;
-		if (pc->pcf_log[s].lc_dest != LOG_TO_NONE || pc->pcf_tapped[s])
+		if (capture_piped(pc, s))
 			n += 2;
 		if (pc->pcf_log[s].lc_dest == LOG_TO_FILE)
 			n++;
 	}
 	return n;
+}
+
+/*
+ * Whether a process of pc has a pipe for stream: one that goes anywhere
+ * (a log, or a tap), and is not stderr joined to stdout's.
+ */
+bool
+capture_piped(const struct proc_config *pc, int stream)
+{
+	if (stream == OUT_STDERR && pc->pcf_stderr_joined)
+		return false;
+	return pc->pcf_log[stream].lc_dest != LOG_TO_NONE ||
+	    pc->pcf_tapped[stream];
 }
 
 /* SIGUSR2: every log file opened anew (after an external rotation). */

@@ -82,6 +82,7 @@ struct capture_stream *capture_stream(struct capture *c, int stream);
 int	capture_prepare(struct capture *c, const struct proc_config *pc,
 	    int child_fds[2]);
 int	capture_fds(const struct proc_config *pc);
+bool	capture_piped(const struct proc_config *pc, int stream);
 void	capture_free(struct capture *c);
 void	capture_reopen(struct capture *c);
 unsigned long long capture_lost(const struct capture *c);

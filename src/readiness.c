@@ -331,9 +331,7 @@ tap_output(struct watch *w)
 		w->w_tap[s].lt_skip = false;
 		/* A stream that has no pipe has nothing to read. */
 		if (p->p_capture.c_stream[s] == NULL &&
-		    ((s == OUT_STDERR && p->p_config->pcf_stderr_joined) ||
-		    (p->p_config->pcf_log[s].lc_dest == LOG_TO_NONE &&
-		    !p->p_config->pcf_tapped[s])))
+		    !capture_piped(p->p_config, s))
 			continue;
 		if ((cs = capture_stream(&p->p_capture, s)) != NULL)
 			capture_peek(cs, tap_cb, &w->w_tap[s]);

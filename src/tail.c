@@ -487,6 +487,17 @@ tail_command(struct ctl_client *c, int argc, char **argv)
 	tail_start(c, cs, lines, follow);
 }
 
+/* Says stream of p is not logged; NULL, for tail_stream to return. */
+static struct capture_stream *
+not_logged(const struct process *p, int stream, char *why, size_t whylen)
+{
+	const char *name = stream == OUT_STDOUT ? "stdout" : "stderr";
+
+	snprintf(why, whylen, "%s %s is not logged (%s_logfile = NONE)",
+	    p->p_name, name, name);
+	return NULL;
+}
+
 /*
  * The stream of p whose log a tail reads; NULL, with why, when it has
  * none to read (stderr into stdout's, a log that is not a file).
@@ -506,12 +517,8 @@ tail_stream(struct process *p, int stream, char *why, size_t whylen)
 	lc = &p->p_config->pcf_log[stream];
 	/* No stream made: nothing it wrote went anywhere yet. */
 	if (p->p_capture.c_stream[stream] == NULL &&
-	    lc->lc_dest != LOG_TO_FILE) {
-		snprintf(why, whylen, "%s %s is not logged (%s_logfile = "
-		    "NONE)", p->p_name, stream == OUT_STDOUT ? "stdout" :
-		    "stderr", stream == OUT_STDOUT ? "stdout" : "stderr");
-		return NULL;
-	}
+	    lc->lc_dest != LOG_TO_FILE)
+		return not_logged(p, stream, why, whylen);
 	if ((cs = capture_stream(&p->p_capture, stream)) == NULL) {
 		snprintf(why, whylen, "%s: out of memory", p->p_name);
 		return NULL;
@@ -536,9 +543,7 @@ tail_stream(struct process *p, int stream, char *why, size_t whylen)
 		    capture_logfile(cs)->lf_conf.lc_fd);
 		return NULL;
 	default:
-		snprintf(why, whylen, "%s is not logged (%s_logfile = NONE)",
-		    cs->cs_name, stream == OUT_STDOUT ? "stdout" : "stderr");
-		return NULL;
+		return not_logged(p, stream, why, whylen);
 	}
 }
 

@@ -194,23 +194,10 @@ procfs_of(struct tree *t)
 }
 
 /*
- * Its cgroup directory, made in buf from the base and its name (not kept:
- * 10,000 of them would be 640 KB); NULL when it has none.
- */
-const char *
-tree_dir(const struct tree *t, char *buf, size_t len)
-{
-	int n;
-
-	if (!t->t_cgroup || cgroup_base == NULL)
-		return NULL;
-	n = snprintf(buf, len, "%s/p.%s", cgroup_base, t->t_name);
-	return n > 0 && (size_t)n < len ? buf : NULL;
-}
-
-/*
- * The same relative to the base, which cgroup_lock holds open: what the
- * calls on it take, with cgroup_lock.
+ * Its cgroup directory, made in buf from its name (not kept: 10,000 of
+ * them would be 640 KB), relative to the base, which cgroup_lock holds
+ * open: what the calls on it take, with cgroup_lock.  NULL when it has
+ * none.
  */
 static const char *
 rel_dir(const struct tree *t, char *buf, size_t len)
@@ -220,6 +207,19 @@ rel_dir(const struct tree *t, char *buf, size_t len)
 	if (!t->t_cgroup || cgroup_lock == -1)
 		return NULL;
 	n = snprintf(buf, len, "p.%s", t->t_name);
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
+/* The same as a whole path, for messages and /proc's cgroup lines. */
+const char *
+tree_dir(const struct tree *t, char *buf, size_t len)
+{
+	char rel[PATH_MAX];
+	int n;
+
+	if (rel_dir(t, rel, sizeof(rel)) == NULL || cgroup_base == NULL)
+		return NULL;
+	n = snprintf(buf, len, "%s/%s", cgroup_base, rel);
 	return n > 0 && (size_t)n < len ? buf : NULL;
 }
 
@@ -318,13 +318,10 @@ add_group(struct tree *t, pid_t pgid)
 	for (i = 0; i < t->t_ngroups; i++)
 		if (t->t_groups[i] == pgid)
 			return;
-	if (t->t_groups == NULL) {	/* the usual: one group, no malloc */
-		t->t_groups = &t->t_group_one;
-		t->t_groups[t->t_ngroups++] = pgid;
-		return;
-	}
-	if (t->t_groups == &t->t_group_one && t->t_ngroups == 0)
-		nl = t->t_groups;
+	/* The usual: one group, in the tree itself. */
+	if (t->t_groups == NULL || (t->t_groups == &t->t_group_one &&
+	    t->t_ngroups == 0))
+		nl = &t->t_group_one;
 	else if (t->t_groups == &t->t_group_one) {
 		if ((nl = malloc((t->t_ngroups + 1) * sizeof(*nl))) != NULL)
 			memcpy(nl, t->t_groups, t->t_ngroups * sizeof(*nl));
