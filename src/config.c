@@ -28,6 +28,7 @@
 #include "config_value.h"
 #include "inifile.h"
 #include "parse.h"
+#include "strmap.h"
 #include "strv.h"
 
 
@@ -311,6 +312,7 @@ config_build(struct loader *ld, const char *path)
 		config_free(cf);
 		return NULL;
 	}
+	cf->cf_copied = ld->ld_copied;
 	/* The settings strings its programs point at are its own now. */
 	cf->cf_settings = ld->ld_settings_kept;
 	cf->cf_nsettings = ld->ld_nsettings;
@@ -385,7 +387,7 @@ static unsigned long	serial;		/* configs loaded so far */
  */
 static struct config *
 load(const char *path, const char *text, size_t len,
-    struct config_msgs *msgs, bool daemon_only)
+    struct config_msgs *msgs, bool daemon_only, const struct config *before)
 {
 	struct inifile_sink sink;
 	struct config *cf = NULL;
@@ -397,6 +399,11 @@ load(const char *path, const char *text, size_t len,
 	loader_init(&ld, path, msgs);
 	config_sink_init(&ld, &sink);
 	ld.ld_daemon_only = daemon_only;
+	ld.ld_before = before;
+	/* As many sections as last time, most likely: no table regrown. */
+	if (before != NULL && strmap_reserve(&ld.ld_index,
+	    before->cf_nprograms + 16) == -1)
+		ld.ld_nomem = true;
 	ld.ld_from_text = text != NULL;
 	if (daemon_only)
 		sink.is_wanted = want_daemon_section;
@@ -430,7 +437,21 @@ load(const char *path, const char *text, size_t len,
 struct config *
 config_load(const char *path, struct config_msgs *msgs)
 {
-	return load(path, NULL, 0, msgs, false);
+	return load(path, NULL, 0, msgs, false, NULL);
+}
+
+/*
+ * The same, read after before (the running config, not changed by it):
+ * a program whose section, and all that section reads, is as it was
+ * then is copied from before rather than read again.  A reload of 10,000
+ * programs with one edited reads one.  before is only read (by the
+ * reload's thread, while the loop uses it too).
+ */
+struct config *
+config_load_after(const char *path, struct config_msgs *msgs,
+    const struct config *before)
+{
+	return load(path, NULL, 0, msgs, false, before);
 }
 
 /*
@@ -442,7 +463,7 @@ config_load(const char *path, struct config_msgs *msgs)
 struct config *
 config_load_daemon(const char *path, struct config_msgs *msgs)
 {
-	return load(path, NULL, 0, msgs, true);
+	return load(path, NULL, 0, msgs, true, NULL);
 }
 
 /*
@@ -453,7 +474,15 @@ struct config *
 config_load_text(const char *name, const char *text, size_t len,
     struct config_msgs *msgs)
 {
-	return load(name, text, len, msgs, false);
+	return load(name, text, len, msgs, false, NULL);
+}
+
+/* config_load_after from memory, for tests. */
+struct config *
+config_load_text_after(const char *name, const char *text, size_t len,
+    struct config_msgs *msgs, const struct config *before)
+{
+	return load(name, text, len, msgs, false, before);
 }
 
 /* Nothing said by the command line: the file's values stand. */

@@ -13,10 +13,15 @@ void		 config_set_options(const struct config_options *co);
 void		 config_set_base(const char *dir);
 
 struct config	*config_load(const char *path, struct config_msgs *msgs);
+struct config	*config_load_after(const char *path,
+		    struct config_msgs *msgs, const struct config *before);
 struct config	*config_load_daemon(const char *path,
 		    struct config_msgs *msgs);
 struct config	*config_load_text(const char *name, const char *text,
 		    size_t len, struct config_msgs *msgs);
+struct config	*config_load_text_after(const char *name, const char *text,
+		    size_t len, struct config_msgs *msgs,
+		    const struct config *before);
 struct config	*config_ref(struct config *cf);
 void		 config_free(struct config *cf);
 void		 config_destroy(struct config *cf);

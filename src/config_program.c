@@ -846,6 +846,274 @@ listener_check(struct loader *ld, struct program_config *pg,
 	return ok;
 }
 
+/* ---- a section read before: copied, not read again -------------------- */
+
+/*
+ * What a program's section reads besides its own entries, hashed once a
+ * load: where relative paths are from, the files' directories (%(here)s),
+ * [supervisor] environment= and inherit_environment, whom the supervisor
+ * runs as.  Called once [supervisor]'s early settings are read.
+ */
+static uint64_t
+context_hash(struct loader *ld)
+{
+	uint64_t h = HASH64_INIT;
+	size_t i;
+
+	if (ld->ld_context != 0)
+		return ld->ld_context;
+	h = hash64_str(h, ld->ld_base);
+	for (i = 0; i < ld->ld_nfiles; i++)
+		h = hash64_str(h, ld->ld_files[i].lf_here);
+	h = hash64_bytes(h, "\1", 1);
+	for (i = 0; ld->ld_env != NULL && ld->ld_env[i] != NULL; i++)
+		h = hash64_str(h, ld->ld_env[i]);
+	h = hash64_bytes(h, &ld->ld_inherit_env, sizeof(ld->ld_inherit_env));
+	h = hash64_bytes(h, &ld->ld_daemon_uid, sizeof(ld->ld_daemon_uid));
+	ld->ld_context = h != 0 ? h : 1;
+	return ld->ld_context;
+}
+
+/*
+ * A program's source: its section (name, then each key, value and file,
+ * in order; not its lines), its group's name and the context.  Two loads
+ * that hash a section alike read it to the same program_config, but for
+ * what the later passes set (groups, dependency depths, log paths) and
+ * the lines.
+ */
+static uint64_t
+source_hash(struct loader *ld, const struct raw_section *rs)
+{
+	const struct raw_entry *re;
+	uint64_t h = context_hash(ld);
+	size_t i;
+
+	h = hash64_str(h, rs->rs_name);
+	h = hash64_str(h, config_raw_group(ld, strchr(rs->rs_name, ':') + 1));
+	for (i = 0; i < rs->rs_count; i++) {
+		re = &rs->rs_entries[i];
+		h = hash64_str(h, re->re_key);
+		h = hash64_str(h, re->re_value);
+		h = hash64_bytes(h, &re->re_file, sizeof(re->re_file));
+	}
+	return h != 0 ? h : 1;
+}
+
+/* The program of ld_before named name, or NULL: most often at the same
+ * place; the names are mapped at the first that is not. */
+static const struct program_config *
+before_of(struct loader *ld, const char *name)
+{
+	const struct config *b = ld->ld_before;
+	const struct program_config *old;
+	size_t at = ld->ld_before_at++, i;
+
+	if (at < b->cf_nprograms && strcmp(b->cf_programs[at]->pg_name, name)
+	    == 0)
+		return b->cf_programs[at];
+	if (!ld->ld_before_mapped) {
+		ld->ld_before_mapped = true;
+		if (strmap_reserve(&ld->ld_before_names, b->cf_nprograms) == -1)
+			return NULL;
+		for (i = 0; i < b->cf_nprograms; i++) {
+			old = b->cf_programs[i];
+			if (strmap_put(&ld->ld_before_names, old->pg_name,
+			    (void *)(uintptr_t)old) == -1)
+				return NULL;
+		}
+	}
+	return strmap_get(&ld->ld_before_names, name);
+}
+
+/* s in the loader's settings strings, copied only if it has none alike. */
+static char *
+settings_keep_copy(struct loader *ld, const char *s)
+{
+	char *kept;
+
+	if ((kept = strmap_get(&ld->ld_settings, s)) != NULL)
+		return kept;
+	return settings_keep(ld, strdup(s));
+}
+
+static bool
+dup_string(char **to, const char *from)
+{
+	*to = NULL;
+	return from == NULL || (*to = strdup(from)) != NULL;
+}
+
+static bool
+dup_probe(struct probe_config *to, const struct probe_config *from)
+{
+	memcpy(to, from, sizeof(*to));
+	to->pb_spec = to->pb_host = to->pb_port = to->pb_path = NULL;
+	to->pb_command = to->pb_regex = NULL;
+	return dup_string(&to->pb_spec, from->pb_spec) &&
+	    dup_string(&to->pb_host, from->pb_host) &&
+	    dup_string(&to->pb_port, from->pb_port) &&
+	    dup_string(&to->pb_path, from->pb_path) &&
+	    dup_string(&to->pb_command, from->pb_command) &&
+	    dup_string(&to->pb_regex, from->pb_regex);
+}
+
+/* The probes of a program copied: program_probes_default is shared. */
+static const struct program_probes *
+dup_probes(const struct program_probes *from)
+{
+	struct program_probes *pr;
+
+	if (from == &program_probes_default)
+		return from;
+	if ((pr = malloc(sizeof(*pr))) == NULL)
+		return NULL;
+	memcpy(pr, from, sizeof(*pr));
+	pr->pp_ready = pr->pp_health = program_probes_default.pp_ready;
+	if (!dup_probe(&pr->pp_ready, &from->pp_ready) ||
+	    !dup_probe(&pr->pp_health, &from->pp_health)) {
+		probes_clear(pr);
+		free(pr);
+		return NULL;
+	}
+	return pr;
+}
+
+/* One process's settings copied; false when out of memory (pc then holds
+ * only what config_program_free frees). */
+static bool
+dup_proc(struct proc_config *pc, const struct proc_config *from,
+    const struct program_config *old, const struct program_config *pg)
+{
+	int k;
+
+	memcpy(pc, from, sizeof(*pc));
+	pc->pcf_was = NULL;
+	pc->pcf_argv = pc->pcf_env = NULL;
+	pc->pcf_directory = NULL;
+	pc->pcf_log[OUT_STDOUT].lc_path = pc->pcf_log[OUT_STDERR].lc_path =
+	    NULL;
+	if (from->pcf_name == old->pg_name)
+		pc->pcf_name = pg->pg_name;
+	else if ((pc->pcf_name = strdup(from->pcf_name)) == NULL)
+		return false;
+	if ((pc->pcf_argv = strv_dup(from->pcf_argv)) == NULL ||
+	    (from->pcf_env != NULL &&
+	    (pc->pcf_env = strv_dup(from->pcf_env)) == NULL) ||
+	    !dup_string(&pc->pcf_directory, from->pcf_directory))
+		return false;
+	/* An AUTO log's path is made by config_settle_logs, again. */
+	for (k = 0; k < 2; k++)
+		if (!from->pcf_log[k].lc_auto &&
+		    !dup_string(&pc->pcf_log[k].lc_path,
+		    from->pcf_log[k].lc_path))
+			return false;
+	return true;
+}
+
+/*
+ * The program old as config_program_load would read rs again: its own
+ * settings copied; what the passes after the sections set (its group,
+ * its depth among dependencies, AUTO log paths) left for them, as a
+ * section just read leaves it; the lines rs's.  NULL when out of memory.
+ */
+static struct program_config *
+program_copy(struct loader *ld, const struct program_config *old,
+    const struct raw_section *rs)
+{
+	struct program_config *pg;
+	size_t i;
+	int j;
+
+	if ((pg = malloc(sizeof(*pg))) == NULL)
+		return NULL;
+	memcpy(pg, old, sizeof(*pg));
+	/* Nothing of old's until copied: a failure frees only pg's own. */
+	pg->pg_name = pg->pg_user = pg->pg_home = pg->pg_settings = NULL;
+	pg->pg_probes = &program_probes_default;
+	pg->pg_depends = NULL;
+	pg->pg_ndepends = 0;
+	pg->pg_procs = NULL;
+	pg->pg_group = pg->pg_group_members = NULL;
+	pg->pg_group_priority = 0;
+	pg->pg_depends_level = 0;
+	pg->pg_restarts_dependents = false;
+	pg->pg_fileno = rs->rs_file;
+	pg->pg_file = ld->ld_files[rs->rs_file].lf_name;
+	pg->pg_line = rs->rs_line;
+	pg->pg_depends_line = 0;
+	for (i = 0; i < rs->rs_count; i++)
+		if (config_key_is(rs->rs_entries[i].re_key, "depends_on"))
+			pg->pg_depends_line = rs->rs_entries[i].re_line;
+	if ((pg->pg_name = strdup(old->pg_name)) == NULL ||
+	    !dup_string(&pg->pg_user, old->pg_user) ||
+	    !dup_string(&pg->pg_home, old->pg_home) ||
+	    (pg->pg_settings = settings_keep_copy(ld, old->pg_settings)) ==
+	    NULL || (pg->pg_probes = dup_probes(old->pg_probes)) == NULL)
+		goto fail;
+	if (old->pg_ndepends > 0) {
+		if ((pg->pg_depends = calloc(old->pg_ndepends,
+		    sizeof(*pg->pg_depends))) == NULL)
+			goto fail;
+		for (i = 0; i < old->pg_ndepends; i++) {
+			pg->pg_depends[i].dp_cond = old->pg_depends[i].dp_cond;
+			pg->pg_ndepends++;
+			if ((pg->pg_depends[i].dp_name =
+			    strdup(old->pg_depends[i].dp_name)) == NULL)
+				goto fail;
+		}
+	}
+	if ((pg->pg_procs = calloc((size_t)old->pg_numprocs,
+	    sizeof(*pg->pg_procs))) == NULL)
+		goto fail;
+	for (j = 0; j < old->pg_numprocs; j++)
+		if (!dup_proc(&pg->pg_procs[j], &old->pg_procs[j], old, pg))
+			goto fail;
+	return pg;
+fail:
+	if (pg->pg_probes == NULL)
+		pg->pg_probes = &program_probes_default;
+	config_program_free(pg);
+	return NULL;
+}
+
+/*
+ * The program a section read by an earlier load (ld_before) was, copied,
+ * when the section and what it reads hash as they did then (source) and
+ * the program had nothing said of it; NULL to read the section.  A user=
+ * is looked up again: the copy holds only if it is still the same user.
+ */
+static struct program_config *
+program_reuse(struct loader *ld, const struct raw_section *rs,
+    uint64_t source)
+{
+	const struct program_config *old;
+	struct program_config *pg;
+	struct passwd *pw;
+
+	if ((old = before_of(ld, strchr(rs->rs_name, ':') + 1)) == NULL ||
+	    old->pg_source != source)
+		return NULL;
+	/* Over a limit: read, so that the message is said. */
+	if (ld->ld_processes + (size_t)old->pg_numprocs >
+	    ld->ld_max_processes || ld->ld_expanded_over ||
+	    ld->ld_expanded + old->pg_expanded > CONFIG_EXPANDED_MAX)
+		return NULL;
+	if (old->pg_user != NULL && ((pw = getpwnam(old->pg_user)) == NULL ||
+	    !str_same(pw->pw_dir, old->pg_home) || (old->pg_uid != -1 &&
+	    ((long)pw->pw_uid != old->pg_uid ||
+	    (long)pw->pw_gid != old->pg_gid)) || (old->pg_uid == -1 &&
+	    (long)pw->pw_uid != ld->ld_daemon_uid)))
+		return NULL;
+	if ((pg = program_copy(ld, old, rs)) == NULL) {
+		ld->ld_nomem = true;
+		return NULL;
+	}
+	ld->ld_processes += (size_t)pg->pg_numprocs;
+	ld->ld_expanded += pg->pg_expanded;
+	ld->ld_copied++;
+	return pg;
+}
+
 /* Validates one [program:NAME] section; NULL when it has errors. */
 struct program_config *
 config_program_load(struct loader *ld, const struct raw_section *rs)
@@ -856,10 +1124,15 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	const struct key_def *kd;
 	const struct raw_entry *re;
 	struct program_vars pv;
+	uint64_t source = source_hash(ld, rs);
+	size_t i, said = ld->ld_msgs->cm_count, expanded = ld->ld_expanded;
 	bool ok = true;
-	size_t i;
 	int j;
 
+	if (ld->ld_before != NULL && (pg = program_reuse(ld, rs, source)) !=
+	    NULL)
+		return pg;
+	ld->ld_looked_up = false;
 	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
 		ld->ld_nomem = true;
 		return NULL;
@@ -1047,6 +1320,11 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 		config_program_free(pg);
 		return NULL;
 	}
+	/* Copied by the next load if its section is the same, unless
+	 * something was said of it (said again) or it read what may change. */
+	if (ld->ld_msgs->cm_count == said && !ld->ld_looked_up)
+		pg->pg_source = source;
+	pg->pg_expanded = (unsigned)(ld->ld_expanded - expanded);
 	return pg;
 }
 

@@ -165,6 +165,9 @@ struct program_config {
 	long long	  pg_capture_maxbytes[2]; /* stdout_capture_maxbytes,
 					   stderr_...: 0: no capture mode */
 	const struct program_probes *pg_probes; /* never NULL */
+	uint64_t	  pg_source;	/* its section and what that reads
+					   besides (config_program.c), hashed;
+					   0: to be read again each time */
 	struct dependency *pg_depends;	/* depends_on=, in its order */
 	size_t		  pg_ndepends;
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
@@ -174,6 +177,7 @@ struct program_config {
 	char		 *pg_group_members; /* its programs= as written; NULL:
 					   in no group */
 	int		  pg_line;	/* its line */
+	unsigned	  pg_expanded;	/* bytes its values expanded to */
 	int		  pg_numprocs;
 	int		  pg_numprocs_start;
 	int		  pg_umask;	/* -1: inherit the supervisor's */
@@ -278,6 +282,9 @@ struct config {
 	unsigned long	  cf_groups_as;	/* the serial of a config whose
 					   programs have exactly these groups
 					   (config_mark_same); 0: unknown */
+	size_t		  cf_copied;	/* programs copied from the config it
+					   was read after, not read again
+					   (config_load_after) */
 };
 
 /*

@@ -315,8 +315,9 @@ raw_groups(struct loader *ld)
 	return true;
 }
 
-static const char *
-raw_group_of(struct loader *ld, const char *program)
+/* The [group:x] a program is in, as written: x, or the program's name. */
+const char *
+config_raw_group(struct loader *ld, const char *program)
 {
 	const struct raw_section *rs;
 	const char *w;
@@ -358,7 +359,7 @@ config_vars_init(struct program_vars *pv, struct loader *ld,
 	pv->pv_vars[0] = (struct expand_var){ "here", ld->ld_here, 0 };
 	pv->pv_vars[1] = (struct expand_var){ "program_name", name, 0 };
 	pv->pv_vars[2] = (struct expand_var){ "group_name",
-	    raw_group_of(ld, name), 0 };
+	    config_raw_group(ld, name), 0 };
 	pv->pv_vars[3] = (struct expand_var){ "host_node_name", uts.nodename,
 	    0 };
 	pv->pv_vars[4] = (struct expand_var){ "process_num", NULL,
@@ -774,6 +775,7 @@ config_loader_free(struct loader *ld)
 	strmap_free(&ld->ld_index);
 	strmap_free(&ld->ld_keys);
 	strmap_free(&ld->ld_settings);
+	strmap_free(&ld->ld_before_names);
 	for (i = 0; i < ld->ld_nsettings; i++)	/* not handed to a config */
 		free(ld->ld_settings_kept[i]);
 	free(ld->ld_settings_kept);
@@ -812,6 +814,8 @@ config_path_abs(struct loader *ld, const char *path)
 			user[ulen] = '\0';
 			if ((pw = getpwnam(user)) != NULL)
 				home = pw->pw_dir;
+			/* The user database may change: read again. */
+			ld->ld_looked_up = true;
 		}
 		if (home != NULL)
 			rest = slash;

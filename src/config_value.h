@@ -93,6 +93,16 @@ struct loader {
 	char			**ld_settings_kept;
 	size_t			 ld_nsettings;
 	size_t			 ld_settings_cap;
+	/* The config this one is read after (config_load_after): a program
+	 * whose section and context hash as one of its did is copied. */
+	const struct config	*ld_before;
+	size_t			 ld_before_at;	/* the next program's guess */
+	struct strmap		 ld_before_names; /* made at the first miss */
+	bool			 ld_before_mapped;
+	uint64_t		 ld_context;	/* 0: not hashed yet */
+	bool			 ld_looked_up;	/* a program read the user
+						   database (~user) */
+	size_t			 ld_copied;	/* programs copied so far */
 	/* The section an unknown key belongs in, if another: "[program:x]". */
 	const char		*(*ld_key_home)(const char *key,
 				    const char *section);
@@ -156,6 +166,7 @@ char	*config_path_abs(struct loader *ld, const char *path);
 void	config_use_entry(struct loader *ld, const struct raw_entry *re,
 	    struct program_vars *pv);
 const char *config_quoted(const char *value, char *buf, size_t len);
+const char *config_raw_group(struct loader *ld, const char *program);
 void	config_vars_init(struct program_vars *pv, struct loader *ld,
 	    const char *name, int numprocs, int process_num);
 bool	config_store_value(struct loader *ld, const struct key_def *kd,

@@ -312,7 +312,8 @@ reload_apply(const char *why, const char *only, bool dry_run,
 
 	memset(r, 0, sizeof(*r));
 	if (reload_may(r))
-		cf = config_load(current->cf_file, &r->rr_msgs);
+		cf = config_load_after(current->cf_file, &r->rr_msgs,
+		    current);
 	reload_apply_loaded(why, only, dry_run, r, cf);
 }
 
@@ -490,7 +491,8 @@ load_main(void *arg)
 {
 	struct load_job *j = arg;
 
-	j->lj_config = config_load(j->lj_file, &j->lj_msgs);
+	j->lj_config = config_load_after(j->lj_file, &j->lj_msgs,
+	    j->lj_base);
 	if (j->lj_config != NULL)
 		config_mark_same(j->lj_config, j->lj_base);
 	ev_async_send(loop, &load_done);

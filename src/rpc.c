@@ -1146,7 +1146,8 @@ m_reload_config(struct call *rc, const struct xr_value *pa, struct xr_buf *b,
 	const char *g;
 
 	(void)rc, (void)pa;
-	cf = config_load(reload_current()->cf_file, &msgs);
+	cf = config_load_after(reload_current()->cf_file, &msgs,
+	    reload_current());
 	if (cf == NULL) {
 		fault(f, F_CANT_REREAD, "%s", msgs.cm_count > 0 ?
 		    msgs.cm_list[0].cm_text : "cannot read the config file");

@@ -5,6 +5,7 @@
  * a byte order mark and very long lines.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -2241,6 +2242,283 @@ test_settings_shared(void)
 	config_msgs_free(&m);
 }
 
+/* ---- a config read after another: unchanged sections copied --------- */
+
+/* a and b's log configs alike, their paths compared as strings. */
+static bool
+log_equal(const struct log_config *a, const struct log_config *b)
+{
+	struct log_config x, y;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	x.lc_path = y.lc_path = NULL;
+	return memcmp(&x, &y, sizeof(x)) == 0 &&
+	    str_same(a->lc_path, b->lc_path);
+}
+
+static bool
+probe_equal(const struct probe_config *a, const struct probe_config *b)
+{
+	struct probe_config x, y;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	x.pb_spec = x.pb_host = x.pb_port = x.pb_path = x.pb_command =
+	    x.pb_regex = NULL;
+	y.pb_spec = y.pb_host = y.pb_port = y.pb_path = y.pb_command =
+	    y.pb_regex = NULL;
+	return memcmp(&x, &y, sizeof(x)) == 0 &&
+	    str_same(a->pb_spec, b->pb_spec) &&
+	    str_same(a->pb_host, b->pb_host) &&
+	    str_same(a->pb_port, b->pb_port) &&
+	    str_same(a->pb_path, b->pb_path) &&
+	    str_same(a->pb_command, b->pb_command) &&
+	    str_same(a->pb_regex, b->pb_regex);
+}
+
+/*
+ * A program and another read from the same text are one in every byte
+ * but their pointers, which point at equal things.  Every member not a
+ * pointer is compared whole (memcmp): one added later is compared too.
+ */
+static bool
+program_equal(const struct program_config *a, const struct program_config *b)
+{
+	struct program_config x, y;
+	struct proc_config p, q;
+	const struct program_probes *pa = a->pg_probes, *pb = b->pg_probes;
+	struct program_probes r, t;
+	size_t i;
+	int j;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	x.pg_name = y.pg_name = x.pg_user = y.pg_user = NULL;
+	x.pg_home = y.pg_home = x.pg_settings = y.pg_settings = NULL;
+	x.pg_group = y.pg_group = x.pg_group_members = y.pg_group_members =
+	    NULL;
+	x.pg_file = y.pg_file = NULL;
+	x.pg_probes = y.pg_probes = NULL;
+	x.pg_depends = y.pg_depends = NULL;
+	x.pg_procs = y.pg_procs = NULL;
+	if (memcmp(&x, &y, sizeof(x)) != 0 ||
+	    strcmp(a->pg_name, b->pg_name) != 0 ||
+	    !str_same(a->pg_user, b->pg_user) ||
+	    !str_same(a->pg_home, b->pg_home) ||
+	    strcmp(a->pg_settings, b->pg_settings) != 0 ||
+	    !str_same(a->pg_group, b->pg_group) ||
+	    (a->pg_group == a->pg_name) != (b->pg_group == b->pg_name) ||
+	    !str_same(a->pg_group_members, b->pg_group_members) ||
+	    strcmp(a->pg_file, b->pg_file) != 0 ||
+	    (pa == &program_probes_default) != (pb == &program_probes_default))
+		return false;
+	memcpy(&r, pa, sizeof(r));
+	memcpy(&t, pb, sizeof(t));
+	memset(&r.pp_ready, 0, sizeof(r.pp_ready));
+	memset(&r.pp_health, 0, sizeof(r.pp_health));
+	memset(&t.pp_ready, 0, sizeof(t.pp_ready));
+	memset(&t.pp_health, 0, sizeof(t.pp_health));
+	if (memcmp(&r, &t, sizeof(r)) != 0 ||
+	    !probe_equal(&pa->pp_ready, &pb->pp_ready) ||
+	    !probe_equal(&pa->pp_health, &pb->pp_health))
+		return false;
+	for (i = 0; i < a->pg_ndepends; i++)
+		if (strcmp(a->pg_depends[i].dp_name, b->pg_depends[i].dp_name)
+		    != 0 || a->pg_depends[i].dp_cond != b->pg_depends[i].dp_cond)
+			return false;
+	for (j = 0; j < a->pg_numprocs; j++) {
+		memcpy(&p, &a->pg_procs[j], sizeof(p));
+		memcpy(&q, &b->pg_procs[j], sizeof(q));
+		p.pcf_name = q.pcf_name = p.pcf_directory = q.pcf_directory =
+		    NULL;
+		p.pcf_argv = q.pcf_argv = p.pcf_env = q.pcf_env = NULL;
+		p.pcf_log[0].lc_path = p.pcf_log[1].lc_path = NULL;
+		q.pcf_log[0].lc_path = q.pcf_log[1].lc_path = NULL;
+		p.pcf_was = q.pcf_was = NULL;
+		if (memcmp(&p, &q, sizeof(p)) != 0 ||
+		    !config_process_same(a, &a->pg_procs[j], b,
+		    &b->pg_procs[j]) ||
+		    (a->pg_procs[j].pcf_name == a->pg_name) !=
+		    (b->pg_procs[j].pcf_name == b->pg_name) ||
+		    !log_equal(&a->pg_procs[j].pcf_log[0],
+		    &b->pg_procs[j].pcf_log[0]) ||
+		    !log_equal(&a->pg_procs[j].pcf_log[1],
+		    &b->pg_procs[j].pcf_log[1]))
+			return false;
+	}
+	return true;
+}
+
+static struct config *
+load_after(const char *text, struct config_msgs *msgs,
+    const struct config *before)
+{
+	return config_load_text_after(FILE_NAME, text, strlen(text), msgs,
+	    before);
+}
+
+/* Every program of a equal to b's at the same place. */
+static bool
+configs_equal(const struct config *a, const struct config *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL || a->cf_nprograms != b->cf_nprograms)
+		return false;
+	for (i = 0; i < a->cf_nprograms; i++)
+		if (!program_equal(a->cf_programs[i], b->cf_programs[i]))
+			return false;
+	return true;
+}
+
+/*
+ * config_load_after: what a section read as before is copied from the
+ * config before, equal in every byte to a fresh read of it (with the
+ * passes after the sections run on it again: groups, depths, AUTO log
+ * paths, lines); what changed, what it reads, what said something or
+ * looked a user up is read again.
+ */
+static void
+test_copied(void)
+{
+	static const char *const rich_fmt =
+	    "[supervisor]\nenvironment = A=1,B=\"two\"\nchildlogdir = /tmp\n"
+	    "[group:g]\nprograms = a,b\npriority = 5\n"
+	    "[program:a]\ncommand = /bin/echo %%(group_name)s %%(ENV_A)s "
+	    "%%(here)s\nnumprocs = 3\nprocess_name = a_%%(process_num)d\n"
+	    "environment = X=%%(process_num)d\ndirectory = /tmp\n"
+	    "stdout_logfile = AUTO\nstderr_logfile = %%(here)s/a.err\n"
+	    "ready = log:^up$\nready_timeout = 5\nexitcodes = 0,3\n"
+	    "rlimit_nofile = 4096\nstopsignal = INT\n"
+	    "[program:b]\ncommand = sleep 9\ndepends_on = a:started\n"
+	    "depends_restart = true\nhealthcheck = tcp:127.0.0.1:9\n"
+	    "user = %s\nstdout_logfile = NONE\nredirect_stderr = true\n"
+	    "[program:c]\ncommand = sleep 1\nautorestart = true\n"
+	    "stdout_events_enabled = true\n"
+	    "[eventlistener:l]\ncommand = cat\nevents = PROCESS_STATE\n"
+	    "buffer_size = 20\n";
+	struct config_msgs m1, m2, m3;
+	struct config *cf1, *cf2, *cf3;
+	const struct program_config *pg;
+	char text[4096], text2[4200];
+	struct passwd *pw = getpwuid(geteuid());
+	size_t i;
+	bool all_was = true;
+
+	snprintf(text, sizeof(text), rich_fmt, pw != NULL ? pw->pw_name :
+	    "root");
+	cf1 = load(text, &m1);
+	CHECK_STR("copied: the rich config loads", join_msgs(&m1), "");
+	cf2 = load_after(text, &m2, cf1);
+	cf3 = load(text, &m3);
+	CHECK("copied: every program copied, a fresh load copies none",
+	    cf2 != NULL && cf3 != NULL && cf2->cf_copied == 4 &&
+	    cf2->cf_nprograms == 4 && cf1->cf_copied == 0 &&
+	    cf3->cf_copied == 0);
+	CHECK("copied: each equal in every byte to a fresh read",
+	    configs_equal(cf2, cf3));
+	CHECK("copied: nothing shared with the config read before",
+	    cf2 != NULL && cf1 != NULL && cf2->cf_programs[0]->pg_procs[0]
+	    .pcf_argv != cf1->cf_programs[0]->pg_procs[0].pcf_argv &&
+	    cf2->cf_programs[0]->pg_settings !=
+	    cf1->cf_programs[0]->pg_settings);
+	if (cf2 != NULL && cf1 != NULL) {
+		config_mark_same(cf2, cf1);
+		for (i = 0; i < cf2->cf_nprograms; i++)
+			if (cf2->cf_programs[i]->pg_procs[0].pcf_was == NULL)
+				all_was = false;
+		CHECK("copied: each the same process as before (a reload "
+		    "restarts none)", all_was && cf2->cf_groups_as ==
+		    cf1->cf_serial);
+	}
+	config_free(cf3);
+	config_msgs_free(&m3);
+
+	/* Lines move: copied all the same, at their new lines. */
+	snprintf(text2, sizeof(text2), "; a comment\n\n%s", text);
+	config_free(cf2);
+	config_msgs_free(&m2);
+	cf2 = load_after(text2, &m2, cf1);
+	cf3 = load(text2, &m3);
+	pg = cf2 != NULL ? program_named(cf2, "b") : NULL;
+	CHECK("copied: two lines more above: all copied, equal to a fresh "
+	    "read, lines included", cf2 != NULL && cf2->cf_copied == 4 &&
+	    configs_equal(cf2, cf3) && pg != NULL && pg->pg_depends_line > 2);
+	config_free(cf2);
+	config_msgs_free(&m2);
+	config_free(cf3);
+	config_msgs_free(&m3);
+
+	/* One edited: it alone is read. */
+	snprintf(text2, sizeof(text2), "%s", text);
+	memcpy(strstr(text2, "sleep 1"), "sleep 2", 7);
+	cf2 = load_after(text2, &m2, cf1);
+	cf3 = load(text2, &m3);
+	pg = cf2 != NULL ? program_named(cf2, "c") : NULL;
+	CHECK("copied: one command edited: the three others copied, it "
+	    "read (its new command)", cf2 != NULL && cf2->cf_copied == 3 &&
+	    configs_equal(cf2, cf3) && pg != NULL &&
+	    strcmp(pg->pg_procs[0].pcf_argv[1], "2") == 0);
+	config_free(cf2);
+	config_msgs_free(&m2);
+	config_free(cf3);
+	config_msgs_free(&m3);
+
+	/* What sections read besides themselves. */
+	snprintf(text2, sizeof(text2), "%s", text);
+	memcpy(strstr(text2, "A=1"), "A=7", 3);
+	cf2 = load_after(text2, &m2, cf1);
+	pg = cf2 != NULL ? program_named(cf2, "a") : NULL;
+	CHECK("copied: [supervisor] environment= changed: every program "
+	    "read again (%(ENV_A)s is 7)", cf2 != NULL && cf2->cf_copied == 0
+	    && pg != NULL && strcmp(pg->pg_procs[0].pcf_argv[2], "7") == 0);
+	config_free(cf2);
+	config_msgs_free(&m2);
+	snprintf(text2, sizeof(text2), "%s", text);
+	memcpy(strstr(text2, "programs = a,b"), "programs = a  ", 14);
+	cf2 = load_after(text2, &m2, cf1);
+	cf3 = load(text2, &m3);
+	CHECK("copied: b out of the group: b read again (its group_name), "
+	    "a (its %(group_name)s unchanged) copied", cf2 != NULL &&
+	    cf2->cf_copied == 3 && configs_equal(cf2, cf3) &&
+	    strcmp(program_named(cf2, "b")->pg_group, "b") == 0);
+	config_free(cf2);
+	config_msgs_free(&m2);
+	config_free(cf3);
+	config_msgs_free(&m3);
+
+	/* Limits: copies count as reads do. */
+	snprintf(text2, sizeof(text2), "%s[program:z]\ncommand=x\n"
+	    "numprocs=2\n", text);
+	memcpy(strstr(text2, "childlogdir = /tmp\n"),
+	    "max_processes=7   \n", 19);
+	cf2 = load_after(text2, &m2, cf1);
+	CHECK_STR("copied: copies count against max_processes",
+	    join_msgs(&m2), "t.ini:38: numprocs: 2 more processes would make "
+	    "8, over max_processes = 7; raise max_processes in [supervisor] "
+	    "if this machine can run them");
+	config_free(cf2);
+	config_msgs_free(&m2);
+	config_free(cf1);
+	config_msgs_free(&m1);
+
+	/* Said something, or looked a user up: read again, said again. */
+	static const char said[] = "[program:w]\ncommand = x\nbogus = 1\n"
+	    "[program:h]\ncommand = x\ndirectory = ~root/x\n"
+	    "[program:o]\ncommand = x\n";
+	cf1 = load(said, &m1);
+	cf2 = load_after(said, &m2, cf1);
+	CHECK("copied: a warning said again, the user database read again; "
+	    "only the quiet program copied", cf1 != NULL && cf2 != NULL &&
+	    cf2->cf_copied == 1 && m2.cm_count == 1 && m1.cm_count == 1 &&
+	    strcmp(m1.cm_list[0].cm_text, m2.cm_list[0].cm_text) == 0);
+	config_free(cf2);
+	config_msgs_free(&m2);
+	config_free(cf1);
+	config_msgs_free(&m1);
+}
+
 /*
  * depends_on and the other readiness keys: parsed, the graph's depths
  * (its start order), its errors (a cycle named whole, a program on
@@ -2380,6 +2658,7 @@ main(void)
 	test_diff();
 	test_mark_same();
 	test_settings_shared();
+	test_copied();
 	test_daemon_keys();
 	test_unknown();
 	test_every_problem();
