@@ -411,7 +411,8 @@ load(const char *path, const char *text, size_t len,
 		config_msg(&ld, true, 0, "out of memory");
 	else if (text != NULL) {
 		if (inifile_parse_text(text, len, &sink) == -1)
-			config_msg(&ld, true, 0, "out of memory");
+			config_msg(&ld, true, 0, "%s", errno == EFBIG ?
+			    "cannot read: File too large" : "out of memory");
 		else
 			parsed = true;
 	} else if ((fd = config_open(&ld, path, false)) != -1) {

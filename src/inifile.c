@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,11 @@ enum logical_kind {
 struct logical {
 	enum logical_kind	 lg_kind;
 	int			 lg_line;	/* physical line it starts on */
-	size_t			 lg_key;	/* section name, or lowercased key */
-	size_t			 lg_value;	/* after the key's NUL */
-	size_t			 lg_value_len;
+	uint32_t		 lg_key;	/* section name, or lowercased key */
+	uint32_t		 lg_value;	/* after the key's NUL */
+	uint32_t		 lg_value_len;	/* (the text is at most twice
+						   INIFILE_MAX_SIZE: 20 bytes
+						   a line, not 32) */
 };
 
 struct reader {
@@ -121,7 +124,7 @@ reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
 	memset(lg, 0, sizeof(*lg));
 	lg->lg_kind = kind;
 	lg->lg_line = line;
-	lg->lg_key = r->r_used;
+	lg->lg_key = (uint32_t)r->r_used;
 	t = r->r_text + r->r_used;
 	if (kind == LOGICAL_ENTRY) {
 		for (i = 0; i < keylen; i++)
@@ -130,10 +133,10 @@ reader_add(struct reader *r, enum logical_kind kind, int line, const char *key,
 		memcpy(t, key, keylen);
 	t[keylen] = '\0';
 	r->r_used += keylen + 1;
-	lg->lg_value = r->r_used;
+	lg->lg_value = (uint32_t)r->r_used;
 	if (kind == LOGICAL_ENTRY) {
 		memcpy(r->r_text + r->r_used, value, valuelen);
-		lg->lg_value_len = valuelen;
+		lg->lg_value_len = (uint32_t)valuelen;
 	}
 	r->r_text[r->r_used + lg->lg_value_len] = '\0';
 	r->r_used += lg->lg_value_len + 1;
@@ -173,7 +176,7 @@ logical_continue(struct reader *r, struct logical *lg, int blanks,
 	memcpy(r->r_text + r->r_used, text, len);
 	r->r_used += len;
 	r->r_text[r->r_used++] = '\0';
-	lg->lg_value_len += nl + len;
+	lg->lg_value_len += (uint32_t)(nl + len);
 	return 0;
 }
 
@@ -423,6 +426,10 @@ inifile_parse_text(const char *text, size_t len,
 
 	memset(&r, 0, sizeof(r));
 	r.r_sink = sink;
+	if (len > INIFILE_MAX_SIZE) {
+		errno = EFBIG;
+		return -1;
+	}
 	/* Sized once: a logical line's text is never longer than its lines
 	 * (the '=' and newline it drops are its two NULs), and there are no
 	 * more logical lines than lines (below a cap); growing 80,000 of

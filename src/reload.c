@@ -17,6 +17,7 @@
 #include "config_diff.h"
 #include "control.h"
 #include "log.h"
+#include "monotime.h"
 #include "process.h"
 #include "proctable.h"
 #include "reload.h"
@@ -478,6 +479,7 @@ struct load_job {
 	char			*lj_why;
 	struct config		*lj_base;	/* the running one, compared */
 	struct config		*lj_config;	/* NULL: see lj_msgs */
+	double			 lj_read;	/* seconds the read took */
 	struct config_msgs	 lj_msgs;
 };
 
@@ -490,11 +492,13 @@ static void *
 load_main(void *arg)
 {
 	struct load_job *j = arg;
+	double start = mono_now();
 
 	j->lj_config = config_load_after(j->lj_file, &j->lj_msgs,
 	    j->lj_base);
 	if (j->lj_config != NULL)
 		config_mark_same(j->lj_config, j->lj_base);
+	j->lj_read = mono_now() - start;
 	ev_async_send(loop, &load_done);
 	return NULL;
 }
@@ -544,6 +548,10 @@ load_done_cb(struct ev_loop *l, ev_async *w, int revents)
 	(void)revents;
 	if ((j = load_join()) == NULL)
 		return;		/* dropped by a reload on the loop */
+	if (j->lj_config != NULL)
+		log_debug("reload: read in %.1f ms: %zu programs, %zu of them "
+		    "copied from the running config", j->lj_read * 1e3,
+		    j->lj_config->cf_nprograms, j->lj_config->cf_copied);
 	memset(&r, 0, sizeof(r));
 	r.rr_msgs = j->lj_msgs;
 	memset(&j->lj_msgs, 0, sizeof(j->lj_msgs));

@@ -2,13 +2,16 @@
  * fuzz_config.c: libFuzzer target for the config loader (src/config*.c,
  * src/inifile.c, src/parse.c): any INI text gives a validated config or
  * errors, never a crash, a leak or a hang.  A text load reads nothing
- * from disk, so a run depends on the input alone.
+ * from disk, so a run depends on the input alone.  A config accepted is
+ * read again after itself (config_load_after, as a reload reads): the
+ * same messages, the same programs, each process the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "config_diff.h"
 #include "log.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -21,6 +24,49 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	log_set_level(LOG_LEVEL_CRIT);
 	return 0;
+}
+
+/* Read again after cf, the text the same: what a reload reads. */
+static void
+check_again(const struct config *cf, const uint8_t *data, size_t size,
+    const struct config_msgs *msgs)
+{
+	struct config_msgs again;
+	const struct program_config *a, *b;
+	struct config *cf2;
+	size_t i;
+	int j;
+
+	cf2 = config_load_text_after("fuzz.ini", (const char *)data, size,
+	    &again, cf);
+	if (cf2 == NULL || again.cm_count != msgs->cm_count ||
+	    cf2->cf_nprograms != cf->cf_nprograms ||
+	    cf2->cf_copied > cf2->cf_nprograms)
+		abort();
+	for (i = 0; i < again.cm_count; i++)
+		if (strcmp(again.cm_list[i].cm_text, msgs->cm_list[i].cm_text)
+		    != 0)
+			abort();
+	for (i = 0; i < cf->cf_nprograms; i++) {
+		a = cf->cf_programs[i];
+		b = cf2->cf_programs[i];
+		if (a->pg_numprocs != b->pg_numprocs ||
+		    a->pg_depends_level != b->pg_depends_level ||
+		    a->pg_line != b->pg_line)
+			abort();
+		for (j = 0; j < a->pg_numprocs; j++)
+			if (!config_process_same(a, &a->pg_procs[j], b,
+			    &b->pg_procs[j]) ||
+			    a->pg_procs[j].pcf_stderr_joined !=
+			    b->pg_procs[j].pcf_stderr_joined ||
+			    a->pg_procs[j].pcf_tapped[0] !=
+			    b->pg_procs[j].pcf_tapped[0] ||
+			    a->pg_procs[j].pcf_tapped[1] !=
+			    b->pg_procs[j].pcf_tapped[1])
+				abort();
+	}
+	config_free(cf2);
+	config_msgs_free(&again);
 }
 
 int
@@ -47,6 +93,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cf != NULL && (cf->cf_nfiles != 1 ||
 	    strcmp(cf->cf_files[0], "fuzz.ini") != 0))
 		abort();
+	if (cf != NULL)
+		check_again(cf, data, size, &msgs);
 	config_free(cf);
 	config_msgs_free(&msgs);
 	return 0;
