@@ -8,6 +8,11 @@
 #   event     exit of that program -> an event listener (bench/evlisten.c)
 #             has read its PROCESS_STATE_EXITED header (ours, supervisord)
 #   start     launch -> N programs exec'd; floor: N fork+execs in C
+#   startup   one program, in microseconds: the supervisor's exec (by
+#             bench/launchstamp.c) -> its program's first line (stamp),
+#             STARTUP_RUNS times a round: the supervisor's own start-up,
+#             its config and the program's exec included; floor: one
+#             fork and exec of the program by the launcher itself
 #   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
 #             exited, and processes alive 1 s later; floor: killpg + reap
 #             of the same trees in C (bench/treefloor.c)
@@ -80,8 +85,8 @@
 #   QUICK=1   a smaller run, under a minute (without the control scenario)
 #   SMOKE=1   ours (and base) and the floors only, tiny sizes: checks the
 #             script works
-#   ONLY="restart event start teardown idle crash reload control xmlrpc web
-#         output pid1 ready chain probes scale"   which
+#   ONLY="restart event start startup teardown idle crash reload control
+#         xmlrpc web output pid1 ready chain probes scale"   which
 #             scenarios
 #   BENCH_ROUNDS=N   rounds (3; QUICK and SMOKE 1)
 #   RESTARTS=N   restarts timed per round and supervisor (8; QUICK 1,
@@ -116,7 +121,7 @@ if [ "${SMOKE:-0}" = 1 ]; then
 	TEAR_N=10 MEM_NS="1" IDLE_NS="1" SETTLE=0.3 CTL_N=10 OPS_N=10
 	RELOAD_N=10 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-8} OUT_ROT_MB=2 WEB_N=
 	XMLRPC_NS=${XMLRPC_NS-}	# bench_smoke has 100 s for the rest
-	READY_RUNS=1 CHAIN_N=5 PROBE_N=1
+	READY_RUNS=1 CHAIN_N=5 PROBE_N=1 STARTUP_RUNS=2
 	PEERS=${PEERS:-ours${BASE:+ base}}
 elif [ "${QUICK:-0}" = 1 ]; then
 	ROUNDS=1 RESTARTS=${RESTARTS:-1} IDLE_SECS=1 CRASH_SECS=1
@@ -125,7 +130,7 @@ elif [ "${QUICK:-0}" = 1 ]; then
 	LEFT_WAIT=0.5 FLOOR_RUN=0.2 CTL_N= OPS_N=	# no control: < 1 min
 	RELOAD_N=100 RELOAD_RUNS=2 OUT_MB=${OUT_MB:-256} WEB_N=100
 	XMLRPC_NS=${XMLRPC_NS-}
-	READY_RUNS=2 CHAIN_N=20
+	READY_RUNS=2 CHAIN_N=20 STARTUP_RUNS=${STARTUP_RUNS:-5}
 else
 	ROUNDS=3 RESTARTS=${RESTARTS:-8} IDLE_SECS=10 CRASH_SECS=30
 	START_NS=${START_NS:-100 1000}
@@ -148,6 +153,7 @@ CHAIN_DELAY=${CHAIN_DELAY:-0.02}	# each one's own start time
 PROBE_N=${PROBE_N:-10}			# programs with a health check
 XMLRPC_NS=${XMLRPC_NS-"200 1000"}	# the xmlrpc scenario's sizes
 PID1_RUNS=${PID1_RUNS:-10}		# containers timed per round
+STARTUP_RUNS=${STARTUP_RUNS:-10}	# one-program start-ups per round
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
 SETTLE=${SETTLE:-1}		# seconds for a supervisor to settle once all is up
 WARM=${WARM:-2}			# seconds before idle counting (startsecs 0 there)
@@ -344,14 +350,16 @@ EOF
 }
 
 # start WHO DIR: starts it in the background; its pid lands in SUP_PID.
+# LAUNCH, when set, is a command it is started through (it execs it).
+LAUNCH=
 start() {
 	local who=$1 d=$2
 	case $who in
-	ours)	"$OURS" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
-	base)	"$BASE" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
-	supervisord) supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
-	runit)	runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
-	s6)	s6-svscan -c "${S6_MAX:-4000}" "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500
+	ours)	$LAUNCH "$OURS" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
+	base)	$LAUNCH "$BASE" -c "$d/ours.ini" -s "$d/ours.sock" > "$d/log" 2>&1 & ;;
+	supervisord) $LAUNCH supervisord -n -c "$d/supervisord.conf" > "$d/log" 2>&1 & ;;
+	runit)	$LAUNCH runsvdir -P "$d/sv" > "$d/log" 2>&1 & ;;
+	s6)	$LAUNCH s6-svscan -c "${S6_MAX:-4000}" "$d/sv" > "$d/log" 2>&1 & ;;	# default max 500
 	esac
 	SUP_PID=$!
 }
@@ -463,6 +471,52 @@ sc_start_floor() {
 	mkdir -p "$d"
 	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" "$n" "$BIN/stamp" \
 	    "$d/stamps") && sample "start_ms_$n" floor "$round" $(( us / 1000 ))
+}
+
+# stamp_gap_us FILE_L FILE_S: microseconds from the launcher's "L" line to
+# the program's first "S" line (one clock: CLOCK_REALTIME).
+stamp_gap_us() {
+	local l s
+	read -r _ _ l < <(grep -m1 '^L ' "$1")
+	read -r _ _ s < <(grep -m1 '^S ' "$2")
+	[ -n "$l" ] && [ -n "$s" ] || return 1
+	awk -v l="$l" -v s="$s" 'BEGIN { split(l, a, " "); split(s, b, " ");
+	    printf "%d\n", ((b[1] - a[1]) * 1e9 + (b[2] - a[2])) / 1000 }'
+}
+
+# startup WHO ROUND: STARTUP_RUNS launches of a one-program config:
+# the supervisor's exec -> its program's first line.
+sc_startup() {
+	local who=$1 round=$2 i d us
+	for i in $(seq "$STARTUP_RUNS"); do
+		d=$W/startup-$who-$round-$i
+		export BENCH_TAG=$d
+		configure "$who" "$d" 1 "$BIN/stamp $d/stamps 3600"
+		LAUNCH="$BIN/launchstamp $d/launch"
+		start "$who" "$d"
+		LAUNCH=
+		if wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" 1 &&
+		    us=$(stamp_gap_us "$d/launch" "$d/stamps"); then
+			sample startup_us "$who" "$round" "$us"
+		else
+			log "startup/$who: the program did not start"
+		fi
+		finish "$d"
+	done
+}
+
+sc_startup_floor() {
+	local round=$1 i d us
+	for i in $(seq "$STARTUP_RUNS"); do
+		d=$W/startup-floor-$round-$i
+		export BENCH_TAG=$d
+		mkdir -p "$d"
+		"$BIN/launchstamp" -f "$d/launch" "$BIN/stamp" "$d/stamps" 3600
+		wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" 1 &&
+		    us=$(stamp_gap_us "$d/launch" "$d/stamps") &&
+		    sample startup_us floor "$round" "$us"
+		kill_tagged "$d"
+	done
 }
 
 # teardown WHO ROUND: TEAR_N trees; SIGTERM -> exit, survivors after 1 s.
@@ -1140,7 +1194,7 @@ trap 'log interrupted; exit 130' INT TERM
 
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
-for h in stamp floor treefloor startfloor filled ready evlisten; do
+for h in stamp floor treefloor startfloor filled ready evlisten launchstamp; do
 	[ "$BIN/$h" -nt "bench/$h.c" ] && continue
 	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
 		{ log "cannot build bench/$h.c"; exit 1; }
@@ -1306,6 +1360,11 @@ for round in $(seq 1 "$ROUNDS"); do
 		for who in $WHO; do sc_start "$who" "$round" "$n"; done
 		sc_start_floor "$round" "$n"
 	done
+	if want startup; then
+		log "round $round: start-up of one program, $STARTUP_RUNS runs"
+		for who in $WHO; do sc_startup "$who" "$round"; done
+		sc_startup_floor "$round"
+	fi
 	if want teardown; then
 		log "round $round: teardown and SIGKILL of $TEAR_N trees"
 		for who in $WHO; do
@@ -1407,6 +1466,7 @@ median() {
 ROWS="restart_ms|restart latency, ms
 event_ms|exit -> listener reads PROCESS_STATE_EXITED, ms
 $(for n in $START_NS; do echo "start_ms_$n|start $n programs, ms"; done)
+startup_us|start-up of one program: exec -> its exec, us (floor: fork+exec)
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
 teardown_unfinished|teardowns still running after ${STOP_TIMEOUT}s
 teardown_survivors|processes left ${LEFT_WAIT} s after that teardown

@@ -133,17 +133,20 @@ childlogdir_forget(struct childlogdir_old *old)
 }
 
 /*
- * The AUTO logs of identifier in dir: found before the first program
- * starts (so none of this run's is among them), removed by
- * childlogdir_clean once it has started: looking for their writers
- * reads every process's descriptors, milliseconds a start need not wait
- * for.  The directory is opened without following a link; each entry
- * is checked (a regular file, ours) without following one.  NULL when
+ * The AUTO logs of identifier in dir changed before began (the coarse
+ * real-time clock, the one file times are taken from, read before the
+ * first program started: none of this run's is among them), removed by
+ * childlogdir_clean.  Both run in the guardian while the programs start:
+ * reading a directory of thousands (a busy /tmp, the default) and every
+ * process's descriptors takes milliseconds a start need not wait for.
+ * The directory is opened without following a link; each entry is
+ * checked (a regular file, ours) without following one.  NULL when
  * there is nothing to remove; problems are logged, nothing stops the
  * start.
  */
 struct childlogdir_old *
-childlogdir_find(const char *dir, const char *identifier)
+childlogdir_find(const char *dir, const char *identifier,
+    const struct timespec *began)
 {
 	struct childlogdir_old *old;
 	struct old_log *nl;
@@ -177,6 +180,11 @@ childlogdir_find(const char *dir, const char *identifier)
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		/* Made or changed since: this run's (the same instant, too). */
+		if (st.st_ctim.tv_sec > began->tv_sec ||
+		    (st.st_ctim.tv_sec == began->tv_sec &&
+		    st.st_ctim.tv_nsec >= began->tv_nsec))
 			continue;
 		if ((nl = reallocarray(old->co_logs, old->co_n + 1,
 		    sizeof(*nl))) == NULL)

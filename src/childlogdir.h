@@ -6,12 +6,13 @@
 #define SUPERVISOR_CHILDLOGDIR_H
 
 #include <stdbool.h>
+#include <time.h>
 
 struct childlogdir_old;
 
 bool	childlogdir_is_auto(const char *name, const char *identifier);
 struct childlogdir_old *childlogdir_find(const char *dir,
-	    const char *identifier);
+	    const char *identifier, const struct timespec *began);
 void	childlogdir_clean(struct childlogdir_old *old);
 void	childlogdir_forget(struct childlogdir_old *old);
 

@@ -27,6 +27,7 @@
 #define SWEEP_TICK	0.01
 #define SWEEP_TICKS_MAX	500
 #define GUARDIAN_FLUSH_S 1.0	/* at the exit: for its lines still queued */
+#define LATER_S		0.5	/* guardian_run's later work: past the start */
 
 static struct ev_loop	*loop;
 static pid_t		 supervisor_pid;	/* our child; 0 once reaped */
@@ -39,6 +40,28 @@ static ev_signal	 parent_death_watcher;
 static ev_timer		 parent_poll;
 static ev_timer		 sweep_timer;
 static ev_child		 child_watcher;
+static ev_timer		 later_timer;
+static void		(*later_work)(void);
+
+/* The work the start need not wait for, once. */
+static void
+run_later(void)
+{
+	void (*fn)(void) = later_work;
+
+	later_work = NULL;
+	if (fn != NULL)
+		fn();
+}
+
+static void
+later_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	(void)l;
+	(void)w;
+	(void)revents;
+	run_later();
+}
 
 static void
 forward_cb(struct ev_loop *l, ev_signal *w, int revents)
@@ -188,7 +211,7 @@ guardian_original_parent(void)
  * supervisor's, or 128+signal if it was killed.
  */
 int
-guardian_run(const struct config *cf, pid_t child)
+guardian_run(const struct config *cf, pid_t child, void (*later)(void))
 {
 	static const int forwarded[] = {
 		SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
@@ -196,10 +219,12 @@ guardian_run(const struct config *cf, pid_t child)
 	size_t i;
 
 	supervisor_pid = child;
+	later_work = later;
 	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
 	if (loop == NULL) {
 		/* Without a loop, the supervisor runs unguarded. */
 		log_error("guardian: cannot initialise the event loop");
+		run_later();
 		while (waitpid(child, &supervisor_status, 0) == -1 &&
 		    errno == EINTR)
 			;
@@ -213,6 +238,11 @@ guardian_run(const struct config *cf, pid_t child)
 	ev_child_init(&child_watcher, child_cb, 0, 0);
 	ev_child_start(loop, &child_watcher);
 	ev_timer_init(&sweep_timer, sweep_cb, 0, 0);
+	/* Not on the start's path: the first programs are running by then
+	 * (a 2-core machine has no core to spare for it at the start). */
+	ev_timer_init(&later_timer, later_cb, LATER_S, 0);
+	if (later_work != NULL)
+		ev_timer_start(loop, &later_timer);
 	log_start(loop);
 	if (!cf->cf_exit_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, 0);
@@ -233,6 +263,8 @@ guardian_run(const struct config *cf, pid_t child)
 	ev_signal_stop(loop, &parent_death_watcher);
 	ev_timer_stop(loop, &parent_poll);
 	ev_timer_stop(loop, &sweep_timer);
+	ev_timer_stop(loop, &later_timer);
+	run_later();		/* an exit within LATER_S: done all the same */
 	sink_finish(GUARDIAN_FLUSH_S);
 	ev_loop_destroy(loop);
 	return exit_code;

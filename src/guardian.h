@@ -17,6 +17,7 @@
 
 void	guardian_note_parent(void);
 pid_t	guardian_original_parent(void);
-int	guardian_run(const struct config *cf, pid_t child);
+int	guardian_run(const struct config *cf, pid_t child,
+	    void (*later)(void));
 
 #endif

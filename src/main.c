@@ -686,6 +686,19 @@ block_early_signals(void)
 	(void)sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* The old AUTO logs, as supervisord at start, removed by the guardian
+ * once the start is past: those changed before it began. */
+static const struct config	*clean_cf;
+static struct timespec		 clean_began;
+
+static void
+clean_old_logs(void)
+{
+	if (clean_cf != NULL)
+		childlogdir_clean(childlogdir_find(config_childlogdir(clean_cf),
+		    clean_cf->cf_identifier, &clean_began));
+}
+
 /*
  * The config loaded (and detached, if asked): log, pidfile, control
  * socket, then the split into guardian and supervisor.
@@ -695,7 +708,6 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
     bool detached)
 {
 	struct config *cf = *cfp;
-	struct childlogdir_old *old_logs;
 	char *sock_path, why[320];
 	bool sock_default;
 	pid_t child;
@@ -750,11 +762,10 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 	/*
 	 * The old AUTO logs, as supervisord at start; once the pidfile and
 	 * the socket are ours, so that a second supervisor refused there
-	 * touches nothing of the first's.  Found now, before this run makes
-	 * any; removed by the guardian while the first programs start.
+	 * touches nothing of the first's.  Those changed before now: found
+	 * and removed by the guardian once the first programs run.
 	 */
-	old_logs = cf->cf_nocleanup ? NULL :
-	    childlogdir_find(config_childlogdir(cf), cf->cf_identifier);
+	clock_gettime(CLOCK_REALTIME_COARSE, &clean_began);
 	/* Children get default dispositions back in spawn.c. */
 	signal(SIGPIPE, SIG_IGN);
 	guardian_pid = getpid();
@@ -763,7 +774,6 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 	child = fork();
 	if (child == -1) {
 		log_warn("fork");
-		childlogdir_forget(old_logs);
 		control_close();
 		control_unlink();
 		pidfile_release();
@@ -774,7 +784,6 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 		 * Its own process group: a terminal's ^C reaches only the
 		 * guardian, which forwards it once.
 		 */
-		childlogdir_forget(old_logs);
 		if (setpgid(0, 0) == -1)
 			log_warn("setpgid");
 		if (prctl(PR_SET_PDEATHSIG, GUARDIAN_DEATH_SIGNAL) == -1)
@@ -792,9 +801,9 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 		control_close();	/* the supervisor answers */
 		log_share();		/* and rotates the log */
 		daemon_quiet();		/* and reports that it is up */
-		childlogdir_clean(old_logs);
 		tree_guardian_watch(child);
-		status = guardian_run(cf, child);
+		clean_cf = cf->cf_nocleanup ? NULL : cf;
+		status = guardian_run(cf, child, clean_old_logs);
 		control_unlink();
 		pidfile_release();
 	}

@@ -109,6 +109,7 @@ t_check "-l: the log there, not in the file's" \
 t_check "-e debug: debug lines" grep -q " DEBUG " "$T/cli.log"
 t_check "-j: the pidfile there" test "$(cat "$T/cli.pid" 2>/dev/null)" = "$SUP_PID"
 t_check "-k: old AUTO logs stay" test -e "$old"
+first_log=$(ls "$T/logs" | grep -E "^web-stdout---cli-[A-Za-z0-9]{6}\.log$")
 t_check "-s: nothing on stdout" test ! -s "$T/out"
 t_stop TERM
 t_check "options: stopped, nothing left" t_wait 10 no_program_left
@@ -116,6 +117,12 @@ t_check "options: stopped, nothing left" t_wait 10 no_program_left
 sd_start -n -c "$T/supervisor.ini" -i cli -q "$T/logs" -l "$T/cli2.log" -e info
 t_check "without -k: web runs" running
 t_check "without -k: old AUTO logs of cli go" t_wait 5 test ! -e "$old"
+# Found by the guardian while web starts: this run's own log, made meanwhile,
+# is not among them; the first run's is.
+own_log() { ls "$T/logs" | grep -E "^web-stdout---cli-[A-Za-z0-9]{6}\.log$"; }
+t_check "without -k: the first run's AUTO log goes, this run's stays" \
+	t_wait 5 eval '[ -n "$first_log" ] && [ "$(own_log | wc -l)" = 1 ] &&
+	    [ "$(own_log)" != "$first_log" ]'
 t_check "without -s: the log's lines on stdout too" \
 	grep -q "spawned web pid" "$T/out"
 t_stop TERM
