@@ -27,7 +27,7 @@
 #define SWEEP_TICK	0.01
 #define SWEEP_TICKS_MAX	500
 #define GUARDIAN_FLUSH_S 1.0	/* at the exit: for its lines still queued */
-#define LATER_S		0.5	/* guardian_run's later work: past the start */
+#define LATER_S		0.1	/* guardian_run's later work: past the start */
 
 static struct ev_loop	*loop;
 static pid_t		 supervisor_pid;	/* our child; 0 once reaped */
