@@ -2372,6 +2372,28 @@ configs_equal(const struct config *a, const struct config *b)
 	return true;
 }
 
+/* A text read after a config, and read fresh, to compare. */
+struct reread {
+	struct config		*rr_after, *rr_fresh;
+	struct config_msgs	 rr_after_msgs, rr_fresh_msgs;
+};
+
+static void
+reread(struct reread *r, const char *text, const struct config *before)
+{
+	r->rr_after = load_after(text, &r->rr_after_msgs, before);
+	r->rr_fresh = load(text, &r->rr_fresh_msgs);
+}
+
+static void
+reread_free(struct reread *r)
+{
+	config_free(r->rr_after);
+	config_msgs_free(&r->rr_after_msgs);
+	config_free(r->rr_fresh);
+	config_msgs_free(&r->rr_fresh_msgs);
+}
+
 /*
  * config_load_after: what a section read as before is copied from the
  * config before, equal in every byte to a fresh read of it (with the
@@ -2401,6 +2423,7 @@ test_copied(void)
 	struct config_msgs m1, m2, m3;
 	struct config *cf1, *cf2, *cf3;
 	const struct program_config *pg;
+	struct reread r;
 	char text[4096], text2[4200];
 	struct passwd *pw = getpwuid(geteuid());
 	size_t i;
@@ -2435,35 +2458,30 @@ test_copied(void)
 	config_free(cf3);
 	config_msgs_free(&m3);
 
+	config_free(cf2);
+	config_msgs_free(&m2);
+
 	/* Lines move: copied all the same, at their new lines. */
 	snprintf(text2, sizeof(text2), "; a comment\n\n%s", text);
-	config_free(cf2);
-	config_msgs_free(&m2);
-	cf2 = load_after(text2, &m2, cf1);
-	cf3 = load(text2, &m3);
-	pg = cf2 != NULL ? program_named(cf2, "b") : NULL;
+	reread(&r, text2, cf1);
+	pg = r.rr_after != NULL ? program_named(r.rr_after, "b") : NULL;
 	CHECK("copied: two lines more above: all copied, equal to a fresh "
-	    "read, lines included", cf2 != NULL && cf2->cf_copied == 4 &&
-	    configs_equal(cf2, cf3) && pg != NULL && pg->pg_depends_line > 2);
-	config_free(cf2);
-	config_msgs_free(&m2);
-	config_free(cf3);
-	config_msgs_free(&m3);
+	    "read, lines included", r.rr_after != NULL &&
+	    r.rr_after->cf_copied == 4 && configs_equal(r.rr_after,
+	    r.rr_fresh) && pg != NULL && pg->pg_depends_line > 2);
+	reread_free(&r);
 
 	/* One edited: it alone is read. */
 	snprintf(text2, sizeof(text2), "%s", text);
 	memcpy(strstr(text2, "sleep 1"), "sleep 2", 7);
-	cf2 = load_after(text2, &m2, cf1);
-	cf3 = load(text2, &m3);
-	pg = cf2 != NULL ? program_named(cf2, "c") : NULL;
+	reread(&r, text2, cf1);
+	pg = r.rr_after != NULL ? program_named(r.rr_after, "c") : NULL;
 	CHECK("copied: one command edited: the three others copied, it "
-	    "read (its new command)", cf2 != NULL && cf2->cf_copied == 3 &&
-	    configs_equal(cf2, cf3) && pg != NULL &&
+	    "read (its new command)", r.rr_after != NULL &&
+	    r.rr_after->cf_copied == 3 && configs_equal(r.rr_after,
+	    r.rr_fresh) && pg != NULL &&
 	    strcmp(pg->pg_procs[0].pcf_argv[1], "2") == 0);
-	config_free(cf2);
-	config_msgs_free(&m2);
-	config_free(cf3);
-	config_msgs_free(&m3);
+	reread_free(&r);
 
 	/* What sections read besides themselves. */
 	snprintf(text2, sizeof(text2), "%s", text);
@@ -2477,16 +2495,13 @@ test_copied(void)
 	config_msgs_free(&m2);
 	snprintf(text2, sizeof(text2), "%s", text);
 	memcpy(strstr(text2, "programs = a,b"), "programs = a  ", 14);
-	cf2 = load_after(text2, &m2, cf1);
-	cf3 = load(text2, &m3);
+	reread(&r, text2, cf1);
 	CHECK("copied: b out of the group: b read again (its group_name), "
-	    "a (its %(group_name)s unchanged) copied", cf2 != NULL &&
-	    cf2->cf_copied == 3 && configs_equal(cf2, cf3) &&
-	    strcmp(program_named(cf2, "b")->pg_group, "b") == 0);
-	config_free(cf2);
-	config_msgs_free(&m2);
-	config_free(cf3);
-	config_msgs_free(&m3);
+	    "a (its %(group_name)s unchanged) copied", r.rr_after != NULL &&
+	    r.rr_after->cf_copied == 3 && configs_equal(r.rr_after,
+	    r.rr_fresh) && strcmp(program_named(r.rr_after, "b")->pg_group,
+	    "b") == 0);
+	reread_free(&r);
 
 	/* Limits: copies count as reads do. */
 	snprintf(text2, sizeof(text2), "%s[program:z]\ncommand=x\n"
