@@ -101,6 +101,7 @@ hash64_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 	uint64_t w;
+	size_t i;
 
 	/* Eight bytes a step: a reload hashes every section it reads. */
 	for (; n >= 8; n -= 8, b += 8) {
@@ -108,8 +109,9 @@ hash64_bytes(uint64_t h, const void *p, size_t n)
 		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 32;
 	}
-	for (w = (uint64_t)n << 56; n > 0; n--)
-		w = (w << 8) ^ b[n - 1];
+	for (w = 0, i = n; i > 0; i--)
+		w = (w << 8) ^ b[i - 1];
+	w ^= (uint64_t)n << 56;		/* n < 8: the bytes are in bits 0-55 */
 	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 	return h ^ (h >> 32);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "strv.h"
 #include "unit.h"
 
 #define NKEYS	200
@@ -22,6 +23,31 @@ value_of(size_t i)
 	return (void *)(uintptr_t)(i + 1);
 }
 
+/* hash64: lengths, zero bytes and the split between strings all count. */
+static void
+test_hash64(void)
+{
+	const uint64_t h0 = HASH64_INIT;
+	const char zeros[16] = { 0 };
+	bool distinct = true;
+	size_t i, j;
+
+	for (i = 0; i <= 16; i++)
+		for (j = 0; j < i; j++)
+			if (hash64_bytes(h0, zeros, i) ==
+			    hash64_bytes(h0, zeros, j))
+				distinct = false;
+	CHECK("hash64: 0 to 16 zero bytes, each its own hash", distinct);
+	CHECK("hash64: \"ab\",\"c\" is not \"a\",\"bc\"",
+	    hash64_str(hash64_str(h0, "ab"), "c") !=
+	    hash64_str(hash64_str(h0, "a"), "bc"));
+	CHECK("hash64: a string's NUL counts (\"x\" the string, not the byte)",
+	    hash64_str(h0, "x") != hash64_bytes(h0, "x", 1));
+	CHECK("hash64: the same bytes, the same hash",
+	    hash64_str(h0, "command=sleep 1") ==
+	    hash64_str(h0, "command=sleep 1"));
+}
+
 int
 main(void)
 {
@@ -30,6 +56,7 @@ main(void)
 	size_t i;
 
 	UNIT_BEGIN("test_strmap");
+	test_hash64();
 	strmap_init(&m);
 	CHECK("empty: nothing found", strmap_get(&m, "a") == NULL);
 	CHECK("empty: nothing to remove", strmap_remove(&m, "a") == NULL);
