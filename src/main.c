@@ -686,14 +686,18 @@ block_early_signals(void)
 	(void)sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-/* The old AUTO logs, as supervisord at start, removed by the guardian
- * once the start is past: those changed before it began. */
+/*
+ * What the guardian cleans once the start is past: the cgroups earlier
+ * supervisors left, and the old AUTO logs, as supervisord at start (those
+ * changed before this start began).
+ */
 static const struct config	*clean_cf;
 static struct timespec		 clean_began;
 
 static void
-clean_old_logs(void)
+clean_after_start(void)
 {
+	tree_guardian_sweep_stale();
 	if (clean_cf != NULL)
 		childlogdir_clean(childlogdir_find(config_childlogdir(clean_cf),
 		    clean_cf->cf_identifier, &clean_began));
@@ -803,7 +807,7 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 		daemon_quiet();		/* and reports that it is up */
 		tree_guardian_watch(child);
 		clean_cf = cf->cf_nocleanup ? NULL : cf;
-		status = guardian_run(cf, child, clean_old_logs);
+		status = guardian_run(cf, child, clean_after_start);
 		control_unlink();
 		pidfile_release();
 	}

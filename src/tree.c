@@ -67,7 +67,7 @@ static void
 choose_mode(void)
 {
 	char why[PATH_MAX];
-	int stale, tries;
+	int tries;
 
 	if (mode_text[0] != '\0')
 		return;		/* decided already, in the guardian */
@@ -103,13 +103,6 @@ choose_mode(void)
 		    "%s/cgroup.kill", cgroup_base);
 		snprintf(mode_text, sizeof(mode_text), "cgroup v2 (%s)",
 		    cgroup_base);
-		if ((stale = tree_cgroup_remove_stale(cgroup_base,
-		    stale_left)) > 0)
-			log_info("removed %d empty cgroup%s of supervisors that "
-			    "ran before", stale, stale == 1 ? "" : "s");
-		if (stale_named > STALE_NAMED)
-			log_warnx("and %d more such cgroups",
-			    stale_named - STALE_NAMED);
 		return;
 	}
 	free(cgroup_base);
@@ -816,6 +809,29 @@ tree_guardian_init(void)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
 		log_warn("prctl PR_SET_CHILD_SUBREAPER");
 	choose_mode();
+}
+
+/*
+ * In the guardian, once the start is past: the cgroups of supervisors
+ * that ran before and left theirs (killed, say) removed, empty ones;
+ * a live one's, locked, stays.  Not on the start's path: no program of
+ * this run needs them gone.
+ */
+void
+tree_guardian_sweep_stale(void)
+{
+	int stale;
+
+	/* Gone already (tree_cleanup: the supervisor exited within the
+	 * delay): the next start sweeps them. */
+	if (mode != TREE_CGROUP || cgroup_base == NULL)
+		return;
+	if ((stale = tree_cgroup_remove_stale(cgroup_base, stale_left)) > 0)
+		log_info("removed %d empty cgroup%s of supervisors that ran "
+		    "before", stale, stale == 1 ? "" : "s");
+	if (stale_named > STALE_NAMED)
+		log_warnx("and %d more such cgroups", stale_named -
+		    STALE_NAMED);
 }
 
 /* The supervisor is pid supervisor: its cgroup is the one made above. */

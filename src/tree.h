@@ -69,5 +69,6 @@ int	tree_pid_info(pid_t pid, pid_t *sid, unsigned long long *start);
 void	tree_last_resort_kill(void);
 void	tree_guardian_init(void);
 void	tree_guardian_watch(pid_t supervisor);
+void	tree_guardian_sweep_stale(void);
 
 #endif

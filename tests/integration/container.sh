@@ -127,9 +127,9 @@ container_config c
 container_start "$T/c.log" -- -c "$T/c.ini"
 c_unshare=$UNSHARE_PID c_init=$INIT_PID
 t_check "[c] worker RUNNING" t_wait 10 on c state_is worker RUNNING
-t_check "[c] the empty stale cgroup is removed" test ! -e "$cg_b"
+t_check "[c] the empty stale cgroup is removed" t_wait 5 test ! -e "$cg_b"
 t_check "[c] the populated one is named, with how to end it" \
-	on c log_has "$stale: a supervisor that ran before left processes running there; not touched \\(echo 1 > $stale/cgroup.kill ends them\\)"
+	t_wait 5 on c log_has "$stale: a supervisor that ran before left processes running there; not touched \\(echo 1 > $stale/cgroup.kill ends them\\)"
 t_check "[c] what runs there is not touched" alive "$stale_pid"
 t_check "[c] its cgroup is a new one" \
 	eval '[ "$(cgroup_of c)" != "$cg_a" ] && [ "$(cgroup_of c)" != "$cg_b" ]'
