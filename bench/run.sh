@@ -93,6 +93,8 @@
 #             SMOKE 2)
 #   START_NS="N ..."   the start scenario's sizes ("100 1000"; QUICK and
 #             SMOKE "20")
+#   STARTUP_RUNS=N   the startup scenario's launches per round and
+#             supervisor (10; QUICK 3, SMOKE 2)
 #   OUT_MB=N  the output scenario's size (1024; QUICK 256, SMOKE 8)
 #   PEERS="ours supervisord runit s6"   which to run (missing ones are n/a)
 #   BASE=/path/to/supervisor   another build of this supervisor (another

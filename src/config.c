@@ -400,6 +400,8 @@ load(const char *path, const char *text, size_t len,
 	config_sink_init(&ld, &sink);
 	ld.ld_daemon_only = daemon_only;
 	ld.ld_before = before;
+	if (before != NULL)
+		config_finder_init(&ld.ld_before_find, before);
 	/* As many sections as last time, most likely: no table regrown. */
 	if (before != NULL && strmap_reserve(&ld.ld_index,
 	    before->cf_nprograms + 16) == -1)
@@ -410,11 +412,13 @@ load(const char *path, const char *text, size_t len,
 	if (ld.ld_nomem)
 		config_msg(&ld, true, 0, "out of memory");
 	else if (text != NULL) {
-		if (inifile_parse_text(text, len, &sink) == -1)
-			config_msg(&ld, true, 0, "%s", errno == EFBIG ?
-			    "cannot read: File too large" : "out of memory");
-		else
+		if (inifile_parse_text(text, len, &sink) == 0)
 			parsed = true;
+		else if (errno == EFBIG)
+			config_msg(&ld, true, 0, "cannot read: %s",
+			    strerror(errno));
+		else
+			config_msg(&ld, true, 0, "out of memory");
 	} else if ((fd = config_open(&ld, path, false)) != -1) {
 		if (inifile_parse_fd(fd, &sink) == -1)
 			config_msg(&ld, true, 0, "cannot read: %s",

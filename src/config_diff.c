@@ -47,19 +47,41 @@ config_process_same(const struct program_config *a,
 	    &pb->pcf_log[OUT_STDERR]);
 }
 
-/* before's programs by name; false when out of memory. */
-static bool
-map_names(struct strmap *names, const struct config *before)
+void
+config_finder_init(struct program_finder *pf, const struct config *cf)
 {
+	pf->pf_config = cf;
+	strmap_init(&pf->pf_names);
+	pf->pf_mapped = false;
+}
+
+/* The program named name, looked for at place at first; NULL when there
+ * is none (or the table could not be made: out of memory). */
+const struct program_config *
+config_finder_get(struct program_finder *pf, size_t at, const char *name)
+{
+	const struct config *cf = pf->pf_config;
 	size_t i;
 
-	if (strmap_reserve(names, before->cf_nprograms) == -1)
-		return false;
-	for (i = 0; i < before->cf_nprograms; i++)
-		if (strmap_put(names, before->cf_programs[i]->pg_name,
-		    before->cf_programs[i]) == -1)
-			return false;
-	return true;
+	if (at < cf->cf_nprograms &&
+	    strcmp(cf->cf_programs[at]->pg_name, name) == 0)
+		return cf->cf_programs[at];
+	if (!pf->pf_mapped) {
+		pf->pf_mapped = true;
+		if (strmap_reserve(&pf->pf_names, cf->cf_nprograms) == -1)
+			return NULL;
+		for (i = 0; i < cf->cf_nprograms; i++)
+			if (strmap_put(&pf->pf_names, cf->cf_programs[i]->pg_name,
+			    cf->cf_programs[i]) == -1)
+				return NULL;
+	}
+	return strmap_get(&pf->pf_names, name);
+}
+
+void
+config_finder_free(struct program_finder *pf)
+{
+	strmap_free(&pf->pf_names);
 }
 
 /*
@@ -76,9 +98,8 @@ config_mark_same(struct config *cf, const struct config *before)
 {
 	const struct program_config *old;
 	struct program_config *pg;
-	struct proc_config *pc;
-	struct strmap names;
-	bool same_groups, mapped = false;
+	struct program_finder pf;
+	bool same_groups;
 	size_t i;
 	int j;
 
@@ -86,35 +107,24 @@ config_mark_same(struct config *cf, const struct config *before)
 		return;
 	/* The same programs (names are unique) in the same groups. */
 	same_groups = cf->cf_nprograms == before->cf_nprograms;
-	strmap_init(&names);
+	config_finder_init(&pf, before);
 	for (i = 0; i < cf->cf_nprograms; i++) {
 		pg = cf->cf_programs[i];
-		/* Most often at the same place in the file: the names are
-		 * hashed only once a program is not. */
-		old = i < before->cf_nprograms ? before->cf_programs[i] : NULL;
-		if (old == NULL || strcmp(old->pg_name, pg->pg_name) != 0) {
-			if (!mapped && !map_names(&names, before))
-				goto done;
-			mapped = true;
-			old = strmap_get(&names, pg->pg_name);
-		}
-		if (old == NULL) {
+		if ((old = config_finder_get(&pf, i, pg->pg_name)) == NULL) {
 			same_groups = false;
 			continue;
 		}
 		if (!str_same(old->pg_group, pg->pg_group) ||
 		    old->pg_group_priority != pg->pg_group_priority)
 			same_groups = false;
-		for (j = 0; j < pg->pg_numprocs && j < old->pg_numprocs; j++) {
-			pc = &pg->pg_procs[j];
-			if (config_process_same(old, &old->pg_procs[j], pg, pc))
-				pc->pcf_was = &old->pg_procs[j];
-		}
+		for (j = 0; j < pg->pg_numprocs && j < old->pg_numprocs; j++)
+			if (config_process_same(old, &old->pg_procs[j], pg,
+			    &pg->pg_procs[j]))
+				pg->pg_procs[j].pcf_was = &old->pg_procs[j];
 	}
 	if (same_groups)
 		cf->cf_groups_as = before->cf_serial;
-done:
-	strmap_free(&names);
+	config_finder_free(&pf);
 }
 
 /*

@@ -899,32 +899,6 @@ source_hash(struct loader *ld, const struct raw_section *rs)
 	return h != 0 ? h : 1;
 }
 
-/* The program of ld_before named name, or NULL: most often at the same
- * place; the names are mapped at the first that is not. */
-static const struct program_config *
-before_of(struct loader *ld, const char *name)
-{
-	const struct config *b = ld->ld_before;
-	const struct program_config *old;
-	size_t at = ld->ld_before_at++, i;
-
-	if (at < b->cf_nprograms && strcmp(b->cf_programs[at]->pg_name, name)
-	    == 0)
-		return b->cf_programs[at];
-	if (!ld->ld_before_mapped) {
-		ld->ld_before_mapped = true;
-		if (strmap_reserve(&ld->ld_before_names, b->cf_nprograms) == -1)
-			return NULL;
-		for (i = 0; i < b->cf_nprograms; i++) {
-			old = b->cf_programs[i];
-			if (strmap_put(&ld->ld_before_names, old->pg_name,
-			    (void *)(uintptr_t)old) == -1)
-				return NULL;
-		}
-	}
-	return strmap_get(&ld->ld_before_names, name);
-}
-
 /* s in the loader's settings strings, copied only if it has none alike. */
 static char *
 settings_keep_copy(struct loader *ld, const char *s)
@@ -1090,7 +1064,8 @@ program_reuse(struct loader *ld, const struct raw_section *rs,
 	struct program_config *pg;
 	struct passwd *pw;
 
-	if ((old = before_of(ld, strchr(rs->rs_name, ':') + 1)) == NULL ||
+	if ((old = config_finder_get(&ld->ld_before_find, ld->ld_before_at++,
+	    strchr(rs->rs_name, ':') + 1)) == NULL ||
 	    old->pg_source != source)
 		return NULL;
 	/* Over a limit: read, so that the message is said. */

@@ -775,7 +775,7 @@ config_loader_free(struct loader *ld)
 	strmap_free(&ld->ld_index);
 	strmap_free(&ld->ld_keys);
 	strmap_free(&ld->ld_settings);
-	strmap_free(&ld->ld_before_names);
+	config_finder_free(&ld->ld_before_find);
 	for (i = 0; i < ld->ld_nsettings; i++)	/* not handed to a config */
 		free(ld->ld_settings_kept[i]);
 	free(ld->ld_settings_kept);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "config_diff.h"
 #include "config_types.h"
 #include "parse.h"
 #include "strmap.h"
@@ -98,9 +99,8 @@ struct loader {
 	/* The config this one is read after (config_load_after): a program
 	 * whose section and context hash as one of its did is copied. */
 	const struct config	*ld_before;
-	size_t			 ld_before_at;	/* the next program's guess */
-	struct strmap		 ld_before_names; /* made at the first miss */
-	bool			 ld_before_mapped;
+	struct program_finder	 ld_before_find; /* its programs by name */
+	size_t			 ld_before_at;	/* the next program's place */
 	uint64_t		 ld_context;	/* 0: not hashed yet */
 	bool			 ld_looked_up;	/* a program read the user
 						   database (~user) */
