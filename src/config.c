@@ -313,6 +313,7 @@ config_build(struct loader *ld, const char *path)
 		return NULL;
 	}
 	cf->cf_copied = ld->ld_copied;
+	cf->cf_unread = ld->ld_unread;
 	/* The settings strings its programs point at are its own now. */
 	cf->cf_settings = ld->ld_settings_kept;
 	cf->cf_nsettings = ld->ld_nsettings;
@@ -385,9 +386,16 @@ static unsigned long	serial;		/* configs loaded so far */
  * any error; msgs then holds every error and warning, each naming
  * FILE:LINE.  text, if not NULL, stands in for the main file.
  */
+/*
+ * One read of path (or text) into a config, or NULL.  spans: the sections
+ * whose text before has (inifile.h) are not read but copied; *failed is
+ * set when one of them could not be (the read is then to be made again
+ * without).
+ */
 static struct config *
-load(const char *path, const char *text, size_t len,
-    struct config_msgs *msgs, bool daemon_only, const struct config *before)
+load_once(const char *path, const char *text, size_t len,
+    struct config_msgs *msgs, bool daemon_only, const struct config *before,
+    bool spans, bool *failed)
 {
 	struct inifile_sink sink;
 	struct config *cf = NULL;
@@ -395,11 +403,11 @@ load(const char *path, const char *text, size_t len,
 	bool parsed = false;
 	int fd;
 
-	pthread_mutex_lock(&load_lock);
 	loader_init(&ld, path, msgs);
-	config_sink_init(&ld, &sink);
 	ld.ld_daemon_only = daemon_only;
 	ld.ld_before = before;
+	ld.ld_spans = spans;
+	config_sink_init(&ld, &sink);
 	if (before != NULL)
 		config_finder_init(&ld.ld_before_find, before);
 	/* As many sections as last time, most likely: no table regrown. */
@@ -407,8 +415,10 @@ load(const char *path, const char *text, size_t len,
 	    before->cf_nprograms + 16) == -1)
 		ld.ld_nomem = true;
 	ld.ld_from_text = text != NULL;
-	if (daemon_only)
+	if (daemon_only) {
 		sink.is_wanted = want_daemon_section;
+		sink.is_span = NULL;
+	}
 	if (ld.ld_nomem)
 		config_msg(&ld, true, 0, "out of memory");
 	else if (text != NULL) {
@@ -431,9 +441,38 @@ load(const char *path, const char *text, size_t len,
 		config_read_includes(&ld, &sink);
 		cf = config_build(&ld, path);
 	}
+	*failed = ld.ld_span_failed;
+	config_loader_free(&ld);
+	return cf;
+}
+
+/*
+ * Loads and validates path and its includes.  Returns NULL when there is
+ * any error; msgs then holds every error and warning, each naming
+ * FILE:LINE.  text, if not NULL, stands in for the main file.  After
+ * before, the sections whose text is as it was are first copied unread;
+ * if one of them cannot be (what it reads besides its text changed), the
+ * whole read is made again, the copies then made by what the sections
+ * read to (config_program.c).
+ */
+static struct config *
+load(const char *path, const char *text, size_t len,
+    struct config_msgs *msgs, bool daemon_only, const struct config *before)
+{
+	struct config *cf;
+	bool failed = false;
+
+	pthread_mutex_lock(&load_lock);
+	cf = load_once(path, text, len, msgs, daemon_only, before,
+	    before != NULL && !daemon_only, &failed);
+	if (failed) {
+		config_free(cf);
+		config_msgs_free(msgs);		/* said again */
+		cf = load_once(path, text, len, msgs, daemon_only, before,
+		    false, &failed);
+	}
 	if (cf != NULL)
 		cf->cf_serial = ++serial;	/* under load_lock */
-	config_loader_free(&ld);
 	msgs_sort(msgs);
 	pthread_mutex_unlock(&load_lock);
 	return cf;

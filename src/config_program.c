@@ -899,6 +899,22 @@ source_hash(struct loader *ld, const struct raw_section *rs)
 	return h != 0 ? h : 1;
 }
 
+/*
+ * What a section that is one span (inifile.h) reads besides its text: the
+ * context, its group's name and its file.  A program whose span and this
+ * hash as they did is the same program, its keys unread.
+ */
+static uint64_t
+span_around(struct loader *ld, const struct raw_section *rs)
+{
+	uint64_t h = context_hash(ld);
+
+	h = hash64_str(h, config_raw_group(ld, strchr(rs->rs_name, ':') + 1));
+	h = hash64_str(h, ld->ld_files[rs->rs_file].lf_name);
+	h = hash64_bytes(h, &rs->rs_file, sizeof(rs->rs_file));
+	return h != 0 ? h : 1;
+}
+
 /* s in the loader's settings strings, copied only if it has none alike. */
 static char *
 settings_keep_copy(struct loader *ld, const char *s)
@@ -1018,6 +1034,12 @@ program_copy(struct loader *ld, const struct program_config *old,
 	for (i = 0; i < rs->rs_count; i++)
 		if (config_key_is(rs->rs_entries[i].re_key, "depends_on"))
 			pg->pg_depends_line = rs->rs_entries[i].re_line;
+	/* A span's keys unread: where they were, moved as its header. */
+	if (rs->rs_skipped && old->pg_depends_line != 0)
+		pg->pg_depends_line = old->pg_depends_line - old->pg_line +
+		    rs->rs_line;
+	pg->pg_span = rs->rs_span;
+	pg->pg_span_around = rs->rs_span != 0 ? span_around(ld, rs) : 0;
 	if ((pg->pg_name = strdup(old->pg_name)) == NULL ||
 	    !dup_string(&pg->pg_user, old->pg_user) ||
 	    !dup_string(&pg->pg_home, old->pg_home) ||
@@ -1065,7 +1087,10 @@ program_reuse(struct loader *ld, const struct raw_section *rs,
 	struct passwd *pw;
 
 	if ((old = config_finder_get(&ld->ld_before_find, ld->ld_before_at++,
-	    strchr(rs->rs_name, ':') + 1)) == NULL ||
+	    strchr(rs->rs_name, ':') + 1)) == NULL)
+		return NULL;
+	if (rs->rs_skipped ? old->pg_span != rs->rs_span ||
+	    old->pg_span_around != span_around(ld, rs) :
 	    old->pg_source != source)
 		return NULL;
 	/* Over a limit: read, so that the message is said. */
@@ -1086,6 +1111,8 @@ program_reuse(struct loader *ld, const struct raw_section *rs,
 	ld->ld_processes += (size_t)pg->pg_numprocs;
 	ld->ld_expanded += pg->pg_expanded;
 	ld->ld_copied++;
+	if (rs->rs_skipped)
+		ld->ld_unread++;
 	return pg;
 }
 
@@ -1099,7 +1126,7 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	const struct key_def *kd;
 	const struct raw_entry *re;
 	struct program_vars pv;
-	uint64_t source = source_hash(ld, rs);
+	uint64_t source = rs->rs_skipped ? 0 : source_hash(ld, rs);
 	size_t i, said = ld->ld_msgs->cm_count, expanded = ld->ld_expanded;
 	bool ok = true;
 	int j;
@@ -1107,6 +1134,12 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	if (ld->ld_before != NULL && (pg = program_reuse(ld, rs, source)) !=
 	    NULL)
 		return pg;
+	/* Its keys were not read (the running config had its span): the
+	 * load is made again, whole (config.c). */
+	if (rs->rs_skipped) {
+		ld->ld_span_failed = true;
+		return NULL;
+	}
 	ld->ld_looked_up = false;
 	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
 		ld->ld_nomem = true;
@@ -1297,8 +1330,12 @@ config_program_load(struct loader *ld, const struct raw_section *rs)
 	}
 	/* Copied by the next load if its section is the same, unless
 	 * something was said of it (said again) or it read what may change. */
-	if (ld->ld_msgs->cm_count == said && !ld->ld_looked_up)
+	if (ld->ld_msgs->cm_count == said && !ld->ld_looked_up) {
 		pg->pg_source = source;
+		pg->pg_span = rs->rs_span;
+		pg->pg_span_around = rs->rs_span != 0 ? span_around(ld, rs) :
+		    0;
+	}
 	pg->pg_expanded = (unsigned)(ld->ld_expanded - expanded);
 	return pg;
 }

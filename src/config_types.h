@@ -168,6 +168,10 @@ struct program_config {
 	uint64_t	  pg_source;	/* its section and what that reads
 					   besides (config_program.c), hashed;
 					   0: to be read again each time */
+	uint64_t	  pg_span;	/* its section's text (inifile.h), and */
+	uint64_t	  pg_span_around; /* ... what it reads besides: its
+					   file, group and the context; 0:
+					   its text is to be read again */
 	struct dependency *pg_depends;	/* depends_on=, in its order */
 	size_t		  pg_ndepends;
 	struct proc_config *pg_procs;	/* pg_numprocs of them */
@@ -285,6 +289,8 @@ struct config {
 	size_t		  cf_copied;	/* programs copied from the config it
 					   was read after, not read again
 					   (config_load_after) */
+	size_t		  cf_unread;	/* ... of them, those whose text was
+					   the same: their keys not read */
 };
 
 /*

@@ -174,8 +174,14 @@ sink_section(void *ctx, int line, const char *name)
 		return;
 	}
 	/* A thousand programs: find repeated headers by hash, not by scan. */
+	ld->ld_merged = false;
 	if ((found = config_section_find(ld, name)) != NULL) {
 		ld->ld_current = &ld->ld_sections[found - ld->ld_sections];
+		/* Two parts: neither is one span's any more. */
+		ld->ld_merged = true;
+		if (ld->ld_current->rs_skipped)
+			ld->ld_span_failed = true;
+		ld->ld_current->rs_span = 0;
 		if (ld->ld_current->rs_file == ld->ld_file_index)
 			config_msg(ld, false, line, "[%s] appears again (first "
 			    "at line %d); its keys are merged", name,
@@ -239,6 +245,7 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 			rs->rs_entries[i].re_file = ld->ld_file_index;
 			if (rs->rs_entries[i].re_value == NULL)
 				ld->ld_nomem = true;
+			rs->rs_span = 0;	/* said: to be said again */
 			return;
 		}
 	}
@@ -271,6 +278,39 @@ sink_error(void *ctx, int line, const char *message)
 	config_msg(ctx, true, line, "%s", message);
 }
 
+/*
+ * Whether the running config (ld_before) has a program whose section was
+ * this span of text: its keys need not be read (config_program_load
+ * copies it, or the whole load is made again without skipping).
+ */
+static bool
+sink_known(void *ctx, const char *section, uint64_t span)
+{
+	struct loader *ld = ctx;
+	const struct program_config *old;
+
+	if (!ld->ld_spans || !config_is_program_section(section))
+		return false;
+	old = config_finder_get(&ld->ld_before_find, ld->ld_span_at++,
+	    strchr(section, ':') + 1);
+	return old != NULL && old->pg_span == span;
+}
+
+static void
+sink_span(void *ctx, uint64_t span, bool skipped)
+{
+	struct loader *ld = ctx;
+	struct raw_section *rs = ld->ld_current;
+
+	if (rs == NULL || ld->ld_merged) {
+		if (skipped)
+			ld->ld_span_failed = true;
+		return;
+	}
+	rs->rs_span = span;
+	rs->rs_skipped = skipped;
+}
+
 /* The INI reader's callbacks that fill ld's raw sections. */
 void
 config_sink_init(struct loader *ld, struct inifile_sink *sink)
@@ -279,6 +319,9 @@ config_sink_init(struct loader *ld, struct inifile_sink *sink)
 	sink->is_section = sink_section;
 	sink->is_entry = sink_entry;
 	sink->is_error = sink_error;
+	sink->is_span = sink_span;
+	if (ld->ld_spans)
+		sink->is_known = sink_known;
 	sink->is_ctx = ld;
 }
 

@@ -33,6 +33,10 @@ struct raw_section {
 	const char	 *rs_name;	/* in ld_strings */
 	size_t		  rs_file;	/* index into ld_files */
 	int		  rs_line;
+	uint64_t	  rs_span;	/* its text's hash (inifile.h), 0 if
+					   it is not one span's one section */
+	bool		  rs_skipped;	/* its span is ld_before's: no keys
+					   read, the program to be copied */
 	struct raw_entry *rs_entries;
 	size_t		  rs_count;
 	size_t		  rs_cap;	/* rs_entries' room */
@@ -105,6 +109,14 @@ struct loader {
 	bool			 ld_looked_up;	/* a program read the user
 						   database (~user) */
 	size_t			 ld_copied;	/* programs copied so far */
+	size_t			 ld_unread;	/* ... of them, keys unread */
+	bool			 ld_spans;	/* skip the spans ld_before has */
+	size_t			 ld_span_at;	/* the next one's place there */
+	bool			 ld_merged;	/* the section now read is one
+						   read before, merged */
+	bool			 ld_span_failed; /* a skipped span could not be
+						   copied: to be read again,
+						   whole (config.c) */
 	/* The section an unknown key belongs in, if another: "[program:x]". */
 	const char		*(*ld_key_home)(const char *key,
 				    const char *section);

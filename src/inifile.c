@@ -20,10 +20,13 @@
 #include <unistd.h>
 
 #include "inifile.h"
+#include "strv.h"
 
 enum logical_kind {
 	LOGICAL_SECTION,
 	LOGICAL_ENTRY,
+	LOGICAL_KNOWN,		/* a section the sink has (is_known): told
+				   to it, not handed to inih */
 };
 
 /*
@@ -41,8 +44,20 @@ struct logical {
 						   a line, not 32) */
 };
 
+/* A span (see inifile.h) whose header made a section. */
+struct span {
+	size_t		 sp_section;	/* its header's logical line */
+	uint64_t	 sp_hash;	/* 0: not a span of one section */
+	bool		 sp_skipped;	/* is_known: its keys not split */
+};
+
 struct reader {
 	const struct inifile_sink *r_sink;
+	struct span	*r_spans;
+	size_t		 r_nspans;
+	size_t		 r_spans_cap;
+	size_t		 r_span_next;	/* next span to tell the sink of */
+	struct span	*r_in_span;	/* the span being split, or NULL */
 	struct logical	*r_lines;
 	size_t		 r_count;
 	size_t		 r_cap;
@@ -184,6 +199,47 @@ static void
 reader_error(struct reader *r, int line, const char *msg)
 {
 	r->r_sink->is_error(r->r_sink->is_ctx, line, msg);
+	if (r->r_in_span != NULL)
+		r->r_in_span->sp_hash = 0;	/* read again: said again */
+}
+
+/*
+ * Where the span that starts at start ends: at the next line that starts
+ * with '[', or len; *lines: the newlines before it.
+ */
+static size_t
+span_end(const char *text, size_t start, size_t len, int *lines)
+{
+	const char *p = text + start, *end = text + len;
+
+	*lines = 0;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		(*lines)++;
+		if (++p < end && *p == '[')
+			return (size_t)(p - text);
+	}
+	return len;
+}
+
+/* Records the span of the section just added; NULL out of memory. */
+static struct span *
+span_add(struct reader *r, uint64_t hash, bool skipped)
+{
+	struct span *sp;
+	size_t cap;
+
+	if (r->r_nspans == r->r_spans_cap) {
+		cap = r->r_spans_cap ? r->r_spans_cap * 2 : 64;
+		if ((sp = reallocarray(r->r_spans, cap, sizeof(*sp))) == NULL)
+			return NULL;
+		r->r_spans = sp;
+		r->r_spans_cap = cap;
+	}
+	sp = &r->r_spans[r->r_nspans++];
+	sp->sp_section = r->r_count - 1;
+	sp->sp_hash = hash != 0 ? hash : 1;
+	sp->sp_skipped = skipped;
+	return sp;
 }
 
 /*
@@ -219,7 +275,10 @@ reader_split(struct reader *r, const char *text, size_t len)
 	size_t sep;
 	const char *line, *value, *nl;
 	bool in_section = false;
-	int lineno = 0, blanks = 0;
+	int lineno = 0, blanks = 0, span_lines = 0;
+	size_t span_at = 0, span_to = 0;	/* the span this line is in */
+	bool spans = r->r_sink->is_span != NULL;
+	uint64_t span_hash = 0;
 
 	/* A UTF-8 byte order mark, as editors on some systems write. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
@@ -227,6 +286,16 @@ reader_split(struct reader *r, const char *text, size_t len)
 	while (pos < len) {
 		lineno++;
 		line = text + pos;
+		if (spans && pos >= span_to) {	/* out of the span */
+			r->r_in_span = NULL;
+			span_hash = 0;
+			if (*line == '[') {
+				span_at = pos;
+				span_to = span_end(text, pos, len, &span_lines);
+				span_hash = hash64_bytes(HASH64_INIT, line,
+				    span_to - pos);
+			}
+		}
 		nl = memchr(line, '\n', len - pos);
 		end = nl != NULL ? (size_t)(nl - text) : len;
 		linelen = end - pos;
@@ -297,6 +366,31 @@ reader_split(struct reader *r, const char *text, size_t len)
 				skip_section = !r->r_sink->is_wanted(
 				    r->r_sink->is_ctx, name);
 			}
+			if (!spans)
+				continue;
+			if (line != text + span_at) {
+				/* A second section in the span: not one. */
+				if (r->r_in_span != NULL)
+					r->r_in_span->sp_hash = 0;
+				continue;
+			}
+			if (r->r_sink->is_known != NULL &&
+			    r->r_sink->is_known(r->r_sink->is_ctx,
+			    logical_key(r, &r->r_lines[r->r_count - 1]),
+			    span_hash)) {
+				if (span_add(r, span_hash, true) == NULL)
+					return -1;
+				r->r_lines[r->r_count - 1].lg_kind =
+				    LOGICAL_KNOWN;
+				/* Its lines are the sink's already. */
+				lineno += span_lines - (span_to < len ||
+				    (len > 0 && text[len - 1] == '\n'));
+				pos = span_to;
+				continue;
+			}
+			if ((r->r_in_span = span_add(r, span_hash, false)) ==
+			    NULL)
+				return -1;
 			continue;
 		}
 		if (!in_section) {
@@ -334,12 +428,32 @@ reader_split(struct reader *r, const char *text, size_t len)
 	return 0;
 }
 
+/* A section header, told to the sink: its name, and its span's hash. */
+static const char *
+section_tell(struct reader *r, const struct logical *lg)
+{
+	const struct span *sp;
+	const char *key = logical_key(r, lg);
+
+	r->r_section = key;
+	r->r_sink->is_section(r->r_sink->is_ctx, lg->lg_line, key);
+	if (r->r_span_next < r->r_nspans &&
+	    r->r_spans[r->r_span_next].sp_section == (size_t)(lg - r->r_lines)) {
+		sp = &r->r_spans[r->r_span_next++];
+		r->r_sink->is_span(r->r_sink->is_ctx, sp->sp_hash,
+		    sp->sp_skipped);
+	}
+	return key;
+}
+
 /*
  * inih's reader: a section header as it is (or as "[-]" when inih could
  * not read its name back); the entries that follow it, one "k=" for all
  * of them: their keys and values, already split, trimmed and joined as
  * supervisord's parser does, go to the sink from the handler (inih
- * splitting 80,000 lines again would find the same).
+ * splitting 80,000 lines again would find the same).  A section the sink
+ * knew (and whose keys it has) is told to it here and not handed on:
+ * inih would have nothing to do with it.
  */
 static char *
 reader_next(char *str, int num, void *stream)
@@ -349,9 +463,13 @@ reader_next(char *str, int num, void *stream)
 	const char *key;
 	size_t keylen;
 
-	if (r->r_next >= r->r_count || num < 8)
-		return NULL;
-	lg = &r->r_lines[r->r_next++];
+	do {
+		if (r->r_next >= r->r_count || num < 8)
+			return NULL;
+		lg = &r->r_lines[r->r_next++];
+		if (lg->lg_kind == LOGICAL_KNOWN)
+			(void)section_tell(r, lg);
+	} while (lg->lg_kind == LOGICAL_KNOWN);
 	r->r_current = lg;
 	if (lg->lg_kind == LOGICAL_ENTRY) {
 		while (r->r_next < r->r_count &&
@@ -361,10 +479,8 @@ reader_next(char *str, int num, void *stream)
 		memcpy(str, "k=\n", 4);
 		return str;
 	}
-	key = logical_key(r, lg);
+	key = section_tell(r, lg);
 	keylen = strlen(key);
-	r->r_section = key;
-	r->r_sink->is_section(r->r_sink->is_ctx, lg->lg_line, key);
 	if (keylen + 3 < (size_t)num && strcspn(key, "];") == keylen) {
 		str[0] = '[';
 		memcpy(str + 1, key, keylen);
@@ -399,6 +515,8 @@ handed(const struct reader *r, size_t n)
 	size_t i;
 
 	for (i = 0; i < r->r_count; i++) {
+		if (r->r_lines[i].lg_kind == LOGICAL_KNOWN)
+			continue;
 		if (--n == 0)
 			return &r->r_lines[i];
 		while (r->r_lines[i].lg_kind == LOGICAL_ENTRY &&
@@ -412,6 +530,7 @@ handed(const struct reader *r, size_t n)
 static void
 reader_free(struct reader *r)
 {
+	free(r->r_spans);
 	free(r->r_lines);
 	free(r->r_text);
 }
@@ -440,6 +559,7 @@ inifile_parse_text(const char *text, size_t len,
 		errno = ENOMEM;
 		return -1;
 	}
+	r.r_in_span = NULL;
 	rc = ini_parse_stream(reader_next, &r, reader_handler, &r);
 	if (rc > 0 && (lg = handed(&r, (size_t)rc)) != NULL)
 		reader_error(&r, lg->lg_line, "syntax error");

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct inifile_sink {
 	/* A "[name]" header; the name is trimmed. */
@@ -19,6 +20,18 @@ struct inifile_sink {
 	void	(*is_error)(void *ctx, int line, const char *message);
 	/* Optional: false skips the keys of that section, unread. */
 	bool	(*is_wanted)(void *ctx, const char *section);
+	/*
+	 * Optional, about spans: a span is the text from a line that starts
+	 * with '[' to the next such line (or the end).  What a span reads to
+	 * depends on its text alone.  is_known, asked as a span's header is
+	 * read, says whether the sink has that span's section already (it
+	 * hashed so before): its keys are then skipped, unsplit.  is_span,
+	 * told right after is_section of a span's header, gives its hash (0
+	 * when the span held more than its one section, or a fault) and
+	 * whether it was skipped.
+	 */
+	bool	(*is_known)(void *ctx, const char *section, uint64_t span);
+	void	(*is_span)(void *ctx, uint64_t span, bool skipped);
 	void	 *is_ctx;
 };
 

@@ -550,8 +550,9 @@ load_done_cb(struct ev_loop *l, ev_async *w, int revents)
 		return;		/* dropped by a reload on the loop */
 	if (j->lj_config != NULL)
 		log_debug("reload: read in %.1f ms: %zu programs, %zu of them "
-		    "copied from the running config", j->lj_read * 1e3,
-		    j->lj_config->cf_nprograms, j->lj_config->cf_copied);
+		    "copied from the running config (%zu with their text "
+		    "unread)", j->lj_read * 1e3, j->lj_config->cf_nprograms,
+		    j->lj_config->cf_copied, j->lj_config->cf_unread);
 	memset(&r, 0, sizeof(r));
 	r.rr_msgs = j->lj_msgs;
 	memset(&j->lj_msgs, 0, sizeof(j->lj_msgs));

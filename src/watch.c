@@ -81,12 +81,19 @@ settle_cb(struct ev_loop *l, ev_timer *w, int revents)
 	edit_done();
 }
 
-/* A change: reload once things have been quiet for a moment. */
+/*
+ * A change: reload once things have been quiet for a moment; at once
+ * when it was only files renamed into place (each whole as it arrives),
+ * and no other change waits.
+ */
 static void
-changed(void)
+changed(bool renamed)
 {
+	bool waiting = ev_is_active(&settle_timer);
+
 	ev_timer_stop(loop, &settle_timer);
-	ev_timer_set(&settle_timer, writing ? WRITE_WAIT : SETTLE, 0);
+	ev_timer_set(&settle_timer, writing ? WRITE_WAIT : renamed &&
+	    !waiting ? 0 : SETTLE, 0);
 	ev_timer_start(loop, &settle_timer);
 }
 
@@ -146,7 +153,7 @@ inotify_cb(struct ev_loop *l, ev_io *w, int revents)
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event *ev;
 	const struct watch_dir *d;
-	bool relevant = false;
+	bool relevant = false, renamed = true;
 	ssize_t n;
 	char *p;
 
@@ -157,6 +164,7 @@ inotify_cb(struct ev_loop *l, ev_io *w, int revents)
 			ev = (const struct inotify_event *)p;
 			if (ev->mask & IN_Q_OVERFLOW) {
 				relevant = true;	/* events were lost */
+				renamed = false;
 				continue;
 			}
 			if ((d = dir_by_wd(ev->wd)) == NULL) {
@@ -166,23 +174,27 @@ inotify_cb(struct ev_loop *l, ev_io *w, int revents)
 					continue;
 				writing = (ev->mask & IN_MODIFY) != 0;
 				relevant = true;
+				renamed = false;
 				continue;
 			}
 			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
 				relevant = true;
+				renamed = false;
 				continue;
 			}
 			if (ev->len == 0 || !is_ours(d, ev->name))
 				continue;
 			if (ev->mask & (IN_CREATE | IN_MOVED_TO))
 				file_arrived(d, ev->name);
+			if (!(ev->mask & IN_MOVED_TO))
+				renamed = false;
 			relevant = true;
 		}
 	}
 	if (n == -1 && errno != EAGAIN && errno != EINTR)
 		log_warn("config watch: read");
 	if (relevant)
-		changed();
+		changed(renamed);
 }
 
 static void
@@ -191,7 +203,7 @@ stat_cb(struct ev_loop *l, ev_stat *w, int revents)
 	(void)l;
 	(void)w;
 	(void)revents;
-	changed();
+	changed(false);
 }
 
 /* ---- the watch set ------------------------------------------------ */
@@ -559,7 +571,7 @@ arm_cb(struct ev_loop *l, ev_timer *w, int revents)
 	if (now == NULL || print == NULL || strcmp(now, print) != 0) {
 		log_info("config watch: the files changed since they were "
 		    "read");
-		changed();
+		changed(false);
 	}
 	free(now);
 	free(print);

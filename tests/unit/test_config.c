@@ -2534,6 +2534,160 @@ test_copied(void)
 	config_msgs_free(&m1);
 }
 
+/* A text read after before and fresh: the same programs, the same words. */
+static bool
+reread_same(const struct reread *r)
+{
+	const char *a = join_msgs(&r->rr_after_msgs);
+	char *copy = strdup(a != NULL ? a : "");
+	const char *b = join_msgs(&r->rr_fresh_msgs);
+	bool same = copy != NULL && b != NULL && strcmp(copy, b) == 0 &&
+	    (r->rr_after == NULL) == (r->rr_fresh == NULL) &&
+	    (r->rr_after == NULL || configs_equal(r->rr_after, r->rr_fresh));
+
+	free(copy);
+	return same;
+}
+
+/*
+ * A section whose text, from its header to the next line that starts
+ * with '[', is as the running config read it is copied with its keys not
+ * even read; where that is not enough (what it reads besides changed, or
+ * a later part merges into it) the whole read is made again: the result
+ * and the messages always those of a fresh read.
+ */
+static void
+test_spans(void)
+{
+	static const char base[] =
+	    "[supervisor]\nenvironment = A=1\n"
+	    "[program:a]\ncommand = x %(ENV_A)s\ndepends_on = b\n\n"
+	    "[program:b]\ncommand = y\n  ; a comment\nnumprocs = 2\n"
+	    "process_name = b%(process_num)s\n"
+	    "[program:w]\ncommand = x\nbogus = 1\n"
+	    "[program:c]\ncommand = z";		/* no newline at the end */
+	char text[2048], dir[] = "/tmp/supervisor-unit-XXXXXX", main_file[128];
+	struct config_msgs m1, m2;
+	struct config *cf1, *cf2;
+	const struct program_config *pg;
+	struct reread r;
+
+	cf1 = load(base, &m1);
+	CHECK("spans: the config loads, with w's warning", cf1 != NULL &&
+	    m1.cm_count == 1);
+
+	reread(&r, base, cf1);
+	CHECK("spans: read after itself: a, b, c unread, w (said something) "
+	    "read; as a fresh read", r.rr_after != NULL &&
+	    r.rr_after->cf_unread == 3 && r.rr_after->cf_copied == 3 &&
+	    reread_same(&r) && r.rr_after_msgs.cm_count == 1);
+	reread_free(&r);
+
+	snprintf(text, sizeof(text), "; moved\n\n\n%s", base);
+	reread(&r, text, cf1);
+	pg = r.rr_after != NULL ? program_named(r.rr_after, "a") : NULL;
+	CHECK("spans: three lines above: unread, at their new lines",
+	    r.rr_after != NULL && r.rr_after->cf_unread == 3 &&
+	    reread_same(&r) && pg != NULL && pg->pg_line == 6 &&
+	    pg->pg_depends_line == 8);
+	reread_free(&r);
+
+	snprintf(text, sizeof(text), "%s", base);
+	memcpy(strstr(text, "; a comment"), "; a remark ", 11);
+	reread(&r, text, cf1);
+	CHECK("spans: a comment changed in b: b's text read (and copied, its "
+	    "keys the same), a and c unread", r.rr_after != NULL &&
+	    r.rr_after->cf_unread == 2 && r.rr_after->cf_copied == 3 &&
+	    reread_same(&r));
+	reread_free(&r);
+
+	snprintf(text, sizeof(text), "%s", base);
+	memcpy(strstr(text, "command = y"), "command = Y", 11);
+	reread(&r, text, cf1);
+	CHECK("spans: b edited: read, a and c unread", r.rr_after != NULL &&
+	    r.rr_after->cf_unread == 2 && r.rr_after->cf_copied == 2 &&
+	    reread_same(&r));
+	reread_free(&r);
+
+	snprintf(text, sizeof(text), "%s", base);
+	memcpy(strstr(text, "A=1"), "A=2", 3);
+	reread(&r, text, cf1);
+	pg = r.rr_after != NULL ? program_named(r.rr_after, "a") : NULL;
+	CHECK("spans: environment= changed: read again whole, every program "
+	    "read, w's warning said once", r.rr_after != NULL &&
+	    r.rr_after->cf_copied == 0 && reread_same(&r) &&
+	    r.rr_after_msgs.cm_count == 1 && pg != NULL &&
+	    strcmp(pg->pg_procs[0].pcf_argv[1], "2") == 0);
+	reread_free(&r);
+
+	snprintf(text, sizeof(text), "%s\n[program:a]\nautostart = false\n",
+	    base);
+	reread(&r, text, cf1);
+	pg = r.rr_after != NULL ? program_named(r.rr_after, "a") : NULL;
+	CHECK("spans: a second [program:a] merged into an unread one: read "
+	    "again whole; merged, said once", r.rr_after != NULL &&
+	    r.rr_after->cf_unread == 0 && reread_same(&r) &&
+	    r.rr_after_msgs.cm_count == 2 && pg != NULL && !pg->pg_autostart);
+	reread_free(&r);
+	config_free(cf1);
+	config_msgs_free(&m1);
+
+	/* Spans that are not one section, or said something while read. */
+	static const char odd[] =
+	    "[program:i]\n  command = x\n [program:j]\ncommand = y\n"
+	    "[program:d]\ncommand = x\ncommand = y\n"
+	    "[program:e]\ncommand = e\n";
+	cf1 = load(odd, &m1);
+	reread(&r, odd, cf1);
+	CHECK("spans: an indented header makes two sections of one span, a "
+	    "key set twice is said again (its text read, its keys copied): "
+	    "only e unread", cf1 != NULL &&
+	    r.rr_after != NULL && r.rr_after->cf_unread == 1 &&
+	    r.rr_after->cf_copied == 4 && reread_same(&r) &&
+	    r.rr_after_msgs.cm_count == 1);
+	reread_free(&r);
+	config_free(cf1);
+	config_msgs_free(&m1);
+
+	/* Files: a span moved from one file to another is read there. */
+	if (mkdtemp(dir) == NULL) {
+		CHECK("spans: mkdtemp", false);
+		return;
+	}
+	snprintf(main_file, sizeof(main_file), "%s/main.ini", dir);
+	snprintf(text, sizeof(text), "%s/conf.d", dir);
+	mkdir(text, 0700);
+	write_file(dir, "main.ini", "[include]\nfiles = conf.d/*.ini\n"
+	    "[program:a]\ncommand = a %(here)s\n");
+	write_file(dir, "conf.d/b.ini", "[program:b]\ncommand = b %(here)s\n");
+	cf1 = config_load(main_file, &m1);
+	cf2 = config_load_after(main_file, &m2, cf1);
+	CHECK("spans: files read after themselves: a and b unread",
+	    cf1 != NULL && cf2 != NULL && cf2->cf_unread == 2 &&
+	    configs_equal(cf1, cf2));
+	config_free(cf2);
+	config_msgs_free(&m2);
+	write_file(dir, "main.ini", "[include]\nfiles = conf.d/*.ini\n"
+	    "[program:a]\ncommand = a %(here)s\n"
+	    "[program:b]\ncommand = b %(here)s\n");
+	write_file(dir, "conf.d/c.ini", "[program:c]\ncommand = c\n");
+	remove_file(dir, "conf.d/b.ini");
+	r.rr_after = config_load_after(main_file, &r.rr_after_msgs, cf1);
+	r.rr_fresh = config_load(main_file, &r.rr_fresh_msgs);
+	pg = r.rr_after != NULL ? program_named(r.rr_after, "b") : NULL;
+	CHECK("spans: b's text moved to the main file: read there (its "
+	    "%(here)s, its file)", r.rr_after != NULL && reread_same(&r) &&
+	    pg != NULL && strcmp(pg->pg_file, main_file) == 0 &&
+	    strcmp(pg->pg_procs[0].pcf_argv[1], dir) == 0);
+	reread_free(&r);
+	config_free(cf1);
+	config_msgs_free(&m1);
+	remove_file(dir, "conf.d/c.ini");
+	remove_file(dir, "main.ini");
+	rmdir(text);
+	rmdir(dir);
+}
+
 /*
  * depends_on and the other readiness keys: parsed, the graph's depths
  * (its start order), its errors (a cycle named whole, a program on
@@ -2674,6 +2828,7 @@ main(void)
 	test_mark_same();
 	test_settings_shared();
 	test_copied();
+	test_spans();
 	test_daemon_keys();
 	test_unknown();
 	test_every_problem();
