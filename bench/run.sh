@@ -12,7 +12,9 @@
 #             bench/launchstamp.c) -> its program's first line (stamp),
 #             STARTUP_RUNS times a round: the supervisor's own start-up,
 #             its config and the program's exec included; floor: one
-#             fork and exec of the program by the launcher itself
+#             fork and exec of the program by the launcher itself; and
+#             ours alone, as it says at debug: config opened -> first
+#             spawn (startup_cfg_us)
 #   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
 #             exited, and processes alive 1 s later; floor: killpg + reap
 #             of the same trees in C (bench/treefloor.c)
@@ -502,6 +504,25 @@ sc_startup() {
 			sample startup_us "$who" "$round" "$us"
 		else
 			log "startup/$who: the program did not start"
+		fi
+		finish "$d"
+	done
+	[ "$who" = ours ] || return 0
+	# Its own part, config opened -> first spawn, as it says at debug
+	# (separate launches: the others' configs stay as they are).
+	for i in $(seq "$STARTUP_RUNS"); do
+		d=$W/startup-cfg-$round-$i
+		export BENCH_TAG=$d
+		configure ours "$d" 1 "$BIN/stamp $d/stamps 3600"
+		printf '[supervisor]\nloglevel = debug\n' >> "$d/ours.ini"
+		start ours "$d"
+		if wait_until "$UP_TIMEOUT" grep -q "start-up: the first program" \
+		    "$d/log"; then
+			sample startup_cfg_us ours "$round" "$(sed -n \
+			    's/.*start-up: the first program spawned \([0-9.]*\) ms.*/\1/p' \
+			    "$d/log" | awk '{ printf "%d", $1 * 1000 }')"
+		else
+			log "startup/ours: no start-up line"
 		fi
 		finish "$d"
 	done
@@ -1469,6 +1490,7 @@ ROWS="restart_ms|restart latency, ms
 event_ms|exit -> listener reads PROCESS_STATE_EXITED, ms
 $(for n in $START_NS; do echo "start_ms_$n|start $n programs, ms"; done)
 startup_us|start-up of one program: exec -> its exec, us (floor: fork+exec)
+startup_cfg_us|start-up of one program: config opened -> first spawn, us (its own debug line)
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms
 teardown_unfinished|teardowns still running after ${STOP_TIMEOUT}s
 teardown_survivors|processes left ${LEFT_WAIT} s after that teardown
@@ -1550,6 +1572,8 @@ while IFS='|' read -r metric label; do
 				txt="-"
 			elif [[ $metric =~ ^(ready|chain|probe)_ ]]; then
 				txt="n/a (none)"	# no readiness to measure
+			elif [ "$metric" = startup_cfg_us ]; then
+				txt="n/a (no such line)"
 			elif [ "$c" = s6 ] && [[ $metric =~ ^(status|stopall|startall)_ ]]; then
 				txt="n/a (per service)"
 			elif [[ $c =~ ^(runit|s6)$ ]] && [[ $metric =~ ^reload_ ]]; then

@@ -16,7 +16,8 @@ csv=$out/bench.csv
 ours_value() { awk -F, -v m="$1" '$1 == m && $2 == "ours" { print $3 }' "$csv"; }
 for m in restart_ms event_ms start_ms_20 teardown_ms pss_kb_1 crash_spawns \
     output_mbps output_rot_mbps output_cpu_s_per_gb ready_notify_ms \
-    ready_fd_ms ready_tcp_ms chain_ratio_5 probe_ctxt_per_check; do
+    ready_fd_ms ready_tcp_ms chain_ratio_5 probe_ctxt_per_check startup_us \
+    startup_cfg_us; do
 	t_check "$m: a figure for this supervisor ($(ours_value "$m"))" eval \
 		'[ -n "$(ours_value "$m")" ]'
 done
