@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -816,6 +817,8 @@ run_guarded(struct config **cfp, const char *path, const char *sock_arg,
 		status = supervise(cf, path);
 		*cfp = NULL;	/* supervise() let go of it */
 	} else {
+		/* The supervisor first: on this CPU it would wait for us. */
+		(void)sched_yield();
 		/*
 		 * The programs are the supervisor's now: their memory,
 		 * shared with it until either writes, goes back (10,000

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "smallfile.h"
@@ -29,18 +31,33 @@
 static char *
 own_cgroup_dir(char *why, size_t whylen)
 {
+	static const char *const usual[] = { "/sys/fs/cgroup",
+	    "/sys/fs/cgroup/unified" };
 	char line[4096], mountpoint[PATH_MAX] = "", cg[PATH_MAX] = "";
 	bool have_cg = false;
+	struct statfs sf;
 	char *dir, *field;
+	size_t k;
 	FILE *fp;
 	int i;
 
-	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL) {
+	/* Where it usually is (unified, or hybrid's): found without the
+	 * mount table, which a container may make long. */
+	for (k = 0; k < sizeof(usual) / sizeof(usual[0]); k++)
+		if (statfs(usual[k], &sf) == 0 &&
+		    sf.f_type == CGROUP2_SUPER_MAGIC) {
+			snprintf(mountpoint, sizeof(mountpoint), "%s",
+			    usual[k]);
+			break;
+		}
+	if (mountpoint[0] != '\0')
+		fp = NULL;
+	else if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL) {
 		snprintf(why, whylen, "/proc/self/mountinfo: %s",
 		    strerror(errno));
 		return NULL;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	while (fp != NULL && fgets(line, sizeof(line), fp) != NULL) {
 		if (strstr(line, " - cgroup2 ") == NULL)
 			continue;
 		field = strtok(line, " ");
@@ -50,7 +67,8 @@ own_cgroup_dir(char *why, size_t whylen)
 			snprintf(mountpoint, sizeof(mountpoint), "%s", field);
 		break;
 	}
-	fclose(fp);
+	if (fp != NULL)
+		fclose(fp);
 	if (mountpoint[0] == '\0') {
 		snprintf(why, whylen, "cgroup v2 is not mounted (no cgroup2 "
 		    "in /proc/self/mountinfo)");

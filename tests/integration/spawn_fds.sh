@@ -6,7 +6,9 @@
 # into a few reserved descriptors and the child keeps only those; this
 # checks that none of the others, and no other program's pipe, slips
 # through, and that a program's output still ends (no write end of its
-# pipe is left behind in the supervisor).
+# pipe is left behind in the supervisor).  And what it gets of the
+# supervisor's signal dispositions: nothing, though the supervisor was
+# started with some ignored and handles others itself.
 . "$(dirname "$0")/../lib.sh"
 
 {
@@ -21,6 +23,13 @@
 		    "$i" "$T" "$i"
 	done
 	cat <<EOT
+[program:sigs]
+command = sed -n "/^Sig\\(Ign\\|Cgt\\)/p" /proc/self/status
+startsecs = 0
+autorestart = false
+priority = 900
+stdout_logfile = $T/logs/sigs.log
+
 [program:ready]
 command = sh -c 'ls -1 /proc/self/fd > $T/ready.fds; echo >&5; exec sleep 1000'
 ready = fd:5
@@ -28,7 +37,9 @@ priority = 900
 EOT
 } > "$T/supervisor.ini"
 mkdir -p "$T/logs"
+trap '' HUP USR1 USR2 TTOU PIPE	# inherited by the supervisor: ignored
 t_start
+trap - HUP USR1 USR2 TTOU PIPE
 t_check "the programs are started" t_wait 60 slowly state_is list20 EXITED
 t_check "the fd:5 program is ready" t_wait 30 slowly state_is ready RUNNING
 spid=$(supervisor_pid)
@@ -49,6 +60,11 @@ t_check "each program has 0, 1, 2 and nothing of the supervisor's ($bad not)" \
 got=$(tr '\n' ' ' < "$T/ready.fds")
 t_check "the fd:5 program has 0, 1, 2 and 5 ($got)" \
 	test "$got" = "0 1 2 3 5 "
+
+t_wait 10 slowly grep -q SigCgt "$T/logs/sigs.log"
+sig=$(tr '\t\n' '  ' < "$T/logs/sigs.log")
+t_check "no signal ignored or handled in a program, as after a fresh exec ($sig)" \
+	test "$sig" = "SigIgn: 0000000000000000 SigCgt: 0000000000000000 "
 
 # Its stdin is a pipe whose write end only the supervisor holds.
 rpid=$(pid_of ready)
