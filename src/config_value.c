@@ -232,6 +232,10 @@ sink_entry(void *ctx, int line, const char *section, const char *key,
 	if (rs == NULL || (ld->ld_daemon_only &&
 	    config_is_program_section(rs->rs_name)))
 		return;
+	/* Keys for a section whose text was not read (after a line that
+	 * ended its span but began no section): read it all again. */
+	if (rs->rs_skipped)
+		ld->ld_span_failed = true;
 	for (i = 0; i < rs->rs_count; i++) {
 		if (config_key_is(rs->rs_entries[i].re_key, key)) {
 			/* From another file, a layer over the first: the
@@ -289,7 +293,7 @@ sink_known(void *ctx, const char *section, uint64_t span)
 	struct loader *ld = ctx;
 	const struct program_config *old;
 
-	if (!ld->ld_spans || !config_is_program_section(section))
+	if (!ld->ld_spans || span == 0 || !config_is_program_section(section))
 		return false;
 	old = config_finder_get(&ld->ld_before_find, ld->ld_span_at++,
 	    strchr(section, ':') + 1);

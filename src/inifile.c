@@ -276,7 +276,8 @@ reader_split(struct reader *r, const char *text, size_t len)
 	const char *line, *value, *nl;
 	bool in_section = false;
 	int lineno = 0, blanks = 0, span_lines = 0;
-	size_t span_at = 0, span_to = 0;	/* the span this line is in */
+	size_t span_at = SIZE_MAX, span_to = 0;	/* the span this line is in
+						   (SIZE_MAX: none) */
 	bool spans = r->r_sink->is_span != NULL;
 	uint64_t span_hash = 0;
 
@@ -289,6 +290,7 @@ reader_split(struct reader *r, const char *text, size_t len)
 		if (spans && pos >= span_to) {	/* out of the span */
 			r->r_in_span = NULL;
 			span_hash = 0;
+			span_at = SIZE_MAX;
 			if (*line == '[') {
 				span_at = pos;
 				span_to = span_end(text, pos, len, &span_lines);
@@ -368,7 +370,7 @@ reader_split(struct reader *r, const char *text, size_t len)
 			}
 			if (!spans)
 				continue;
-			if (line != text + span_at) {
+			if ((size_t)(line - text) != span_at) {
 				/* A second section in the span: not one. */
 				if (r->r_in_span != NULL)
 					r->r_in_span->sp_hash = 0;

@@ -434,6 +434,14 @@ user_groups(const struct program_config *pg, struct spawn_plan *sp)
 	}
 }
 
+/*
+ * The kernel's struct sigaction for SIG_DFL, no flags, no mask: all
+ * zeros, whatever its layout (larger than any).  For the signals the C
+ * library keeps from sigaction (32 and 33, its threads' own), which a
+ * parent of ours may still have ignored: rt_sigaction takes them.
+ */
+static const unsigned long kernel_default[8];
+
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void
 child_exec(const struct program_config *pg, const struct proc_config *pc,
@@ -469,7 +477,10 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sp->sp_nsignals; i++)
-		(void)sigaction(sp->sp_signals[i], &sa, NULL);
+		if (sigaction(sp->sp_signals[i], &sa, NULL) == -1 &&
+		    errno == EINVAL)	/* 32, 33: the C library's own */
+			(void)syscall(SYS_rt_sigaction, sp->sp_signals[i],
+			    kernel_default, NULL, sizeof(uint64_t));
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 

@@ -70,6 +70,7 @@ static ev_timer		 arm_timer;	/* ARM_DELAY after start */
 static bool		 armed;		/* the watches are set */
 static const struct config *unarmed;	/* the config to arm for, until then */
 static char		*print;		/* its files' fingerprint, as read */
+static bool		 one_file;	/* the config is its main file alone */
 
 static void
 settle_cb(struct ev_loop *l, ev_timer *w, int revents)
@@ -83,8 +84,10 @@ settle_cb(struct ev_loop *l, ev_timer *w, int revents)
 
 /*
  * A change: reload once things have been quiet for a moment; at once
- * when it was only files renamed into place (each whole as it arrives),
- * and no other change waits.
+ * when the config is one file, saved by a rename (whole as it arrives),
+ * and no other change waits.  With [include] files, a rename may be the
+ * first of several (a section moved from one file to another): the
+ * moment lets the others come.
  */
 static void
 changed(bool renamed)
@@ -93,7 +96,7 @@ changed(bool renamed)
 
 	ev_timer_stop(loop, &settle_timer);
 	ev_timer_set(&settle_timer, writing ? WRITE_WAIT : renamed &&
-	    !waiting ? 0 : SETTLE, 0);
+	    one_file && !waiting ? 0 : SETTLE, 0);
 	ev_timer_start(loop, &settle_timer);
 }
 
@@ -501,6 +504,8 @@ watch_follow(const struct config *cf)
 		watch_stop();
 		return;
 	}
+	one_file = cf->cf_nfiles == 1 && (cf->cf_include_patterns == NULL ||
+	    cf->cf_include_patterns[0] == NULL);
 	if (!armed) {
 		/* A fingerprint now (a reload before the watches are set:
 		 * of the files it read just now), the watches later. */

@@ -27,55 +27,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Read again after cf, the text the same: what a reload reads. */
-static void
-check_again(const struct config *cf, const uint8_t *data, size_t size,
-    const struct config_msgs *msgs)
-{
-	struct config_msgs again;
-	const struct program_config *a, *b;
-	struct config *cf2;
-	size_t i;
-	int j;
-
-	cf2 = config_load_text_after("fuzz.ini", (const char *)data, size,
-	    &again, cf);
-	if (cf2 == NULL || again.cm_count != msgs->cm_count ||
-	    cf2->cf_nprograms != cf->cf_nprograms ||
-	    cf2->cf_copied > cf2->cf_nprograms)
-		abort();
-	for (i = 0; i < again.cm_count; i++)
-		if (strcmp(again.cm_list[i].cm_text, msgs->cm_list[i].cm_text)
-		    != 0)
-			abort();
-	for (i = 0; i < cf->cf_nprograms; i++) {
-		a = cf->cf_programs[i];
-		b = cf2->cf_programs[i];
-		if (a->pg_numprocs != b->pg_numprocs ||
-		    a->pg_depends_level != b->pg_depends_level ||
-		    a->pg_line != b->pg_line)
-			abort();
-		for (j = 0; j < a->pg_numprocs; j++)
-			if (!config_process_same(a, &a->pg_procs[j], b,
-			    &b->pg_procs[j]) ||
-			    a->pg_procs[j].pcf_stderr_joined !=
-			    b->pg_procs[j].pcf_stderr_joined ||
-			    a->pg_procs[j].pcf_tapped[0] !=
-			    b->pg_procs[j].pcf_tapped[0] ||
-			    a->pg_procs[j].pcf_tapped[1] !=
-			    b->pg_procs[j].pcf_tapped[1])
-				abort();
-	}
-	config_free(cf2);
-	config_msgs_free(&again);
-}
-
 /* Two reads alike: the same messages, programs, lines and processes. */
 static void
 check_same(const struct config *a_cf, const struct config_msgs *a_msgs,
     const struct config *b_cf, const struct config_msgs *b_msgs)
 {
 	const struct program_config *a, *b;
+	const struct proc_config *pa, *pb;
 	size_t i;
 	int j;
 
@@ -94,15 +52,38 @@ check_same(const struct config *a_cf, const struct config_msgs *a_msgs,
 		a = a_cf->cf_programs[i];
 		b = b_cf->cf_programs[i];
 		if (a->pg_numprocs != b->pg_numprocs ||
+		    a->pg_depends_level != b->pg_depends_level ||
 		    a->pg_line != b->pg_line ||
 		    a->pg_depends_line != b->pg_depends_line ||
 		    a->pg_span != b->pg_span || a->pg_source != b->pg_source)
 			abort();
-		for (j = 0; j < a->pg_numprocs; j++)
-			if (!config_process_same(a, &a->pg_procs[j], b,
-			    &b->pg_procs[j]))
+		for (j = 0; j < a->pg_numprocs; j++) {
+			pa = &a->pg_procs[j];
+			pb = &b->pg_procs[j];
+			if (!config_process_same(a, pa, b, pb) ||
+			    pa->pcf_stderr_joined != pb->pcf_stderr_joined ||
+			    pa->pcf_tapped[0] != pb->pcf_tapped[0] ||
+			    pa->pcf_tapped[1] != pb->pcf_tapped[1])
 				abort();
+		}
 	}
+}
+
+/* Read again after cf, the text the same: what a reload reads. */
+static void
+check_again(const struct config *cf, const uint8_t *data, size_t size,
+    const struct config_msgs *msgs)
+{
+	struct config_msgs again;
+	struct config *cf2;
+
+	cf2 = config_load_text_after("fuzz.ini", (const char *)data, size,
+	    &again, cf);
+	if (cf2 == NULL || cf2->cf_copied > cf2->cf_nprograms)
+		abort();
+	check_same(cf, msgs, cf2, &again);
+	config_free(cf2);
+	config_msgs_free(&again);
 }
 
 /*

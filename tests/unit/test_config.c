@@ -2649,6 +2649,46 @@ test_spans(void)
 	config_free(cf1);
 	config_msgs_free(&m1);
 
+	/* Texts a span could be taken wrongly from: the same as fresh. */
+	static const struct {
+		const char *before, *after;
+		size_t before_len, after_len;	/* 0: strlen */
+		const char *what;
+	} shapes[] = {
+		{ ";c\n [program:x]\ncommand=/bin/cat\n",
+		  " [program:x]\ncommand=/bin/cat\n", 0, 0,
+		  "a header indented on the first line, after a program "
+		  "whose span was nothing" },
+		{ " [program:x]\ncommand=/bin/cat\ncommand=/bin/cat\n",
+		  " [program:x]\ncommand=/bin/cat\ncommand=/bin/cat\n", 0, 0,
+		  "the same, read after itself" },
+		{ "[program:x]\ncommand=/bin/cat\n",
+		  "[program:x]\ncommand=/bin/cat\n[\0]\nautostart=maybe\n",
+		  0, 49, "keys after a '[' line that began no section" },
+		{ "\xef\xbb\xbf[program:x]\r\ncommand=/bin/cat\r\n",
+		  "\xef\xbb\xbf\r\n[program:x]\r\ncommand=/bin/cat\r\n", 0, 0,
+		  "a byte order mark and CRLF" },
+	};
+	size_t k, blen, alen;
+
+	for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		blen = shapes[k].before_len ? shapes[k].before_len :
+		    strlen(shapes[k].before);
+		alen = shapes[k].after_len ? shapes[k].after_len :
+		    strlen(shapes[k].after);
+		cf1 = config_load_text(FILE_NAME, shapes[k].before, blen, &m1);
+		r.rr_after = config_load_text_after(FILE_NAME, shapes[k].after,
+		    alen, &r.rr_after_msgs, cf1);
+		r.rr_fresh = config_load_text(FILE_NAME, shapes[k].after, alen,
+		    &r.rr_fresh_msgs);
+		snprintf(text, sizeof(text), "spans: %s: as a fresh read",
+		    shapes[k].what);
+		CHECK(text, cf1 != NULL && reread_same(&r));
+		reread_free(&r);
+		config_free(cf1);
+		config_msgs_free(&m1);
+	}
+
 	/* Files: a span moved from one file to another is read there. */
 	if (mkdtemp(dir) == NULL) {
 		CHECK("spans: mkdtemp", false);
