@@ -32,7 +32,7 @@ SRCS	= src/main.c src/log.c src/strv.c src/strmap.c src/signals.c \
 	  src/config_daemon.c src/config_diff.c src/config_ready.c \
 	  src/config_group.c \
 	  src/process.c src/proctable.c \
-	  src/spawn.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
+	  src/spawn.c src/reap.c src/tree.c src/tree_cgroup.c src/tree_proc.c \
 	  src/smallfile.c src/trust.c src/guardian.c \
 	  src/teardown.c src/ctlproto.c src/control.c src/command.c \
 	  src/client.c src/ctl.c src/ctl_verbs.c src/ctl_follow.c \

@@ -527,7 +527,9 @@ supervise(struct config *cf, const char *path)
 	size_t i;
 	int status;
 
-	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
+	/* Not libev's default loop: its SIGCHLD handler would reap what
+	 * reap.c reaps by pid. */
+	loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_SIGNALFD);
 	if (loop == NULL) {
 		log_error("cannot initialise the event loop");
 		config_free(cf);

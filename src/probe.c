@@ -48,7 +48,7 @@ probe_end(struct probe *pr)
 	}
 	if (pr->pr_pid > 0) {
 		(void)kill(-pr->pr_pid, SIGKILL);
-		ev_child_stop(loop, &pr->pr_child);
+		reap_watch_stop(&pr->pr_reap);
 		pr->pr_pid = 0;
 	}
 	pr->pr_active = false;
@@ -177,19 +177,17 @@ io_cb(struct ev_loop *l, ev_io *w, int revents)
 }
 
 static void
-child_cb(struct ev_loop *l, ev_child *w, int revents)
+child_exited(pid_t pid, int status, void *arg)
 {
-	struct probe *pr = w->data;
+	struct probe *pr = arg;
 	char how[64];
 
-	(void)l;
-	(void)revents;
-	pr->pr_pid = w->rpid;		/* its group, killed by probe_end */
-	if (WIFEXITED(w->rstatus) && WEXITSTATUS(w->rstatus) == 0)
+	pr->pr_pid = pid;		/* its group, killed by probe_end */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		finish(pr, true, "exited 0");
 	else
 		finish(pr, false, "%s",
-		    wstatus_describe(w->rstatus, how, sizeof(how)));
+		    wstatus_describe(status, how, sizeof(how)));
 }
 
 static void
@@ -257,8 +255,7 @@ run_exec(struct probe *pr, const struct program_config *pg,
 	}
 	close(errfd);		/* a failed exec is its exit status */
 	pr->pr_pid = pid;
-	ev_child_set(&pr->pr_child, pid, 0);
-	ev_child_start(loop, &pr->pr_child);
+	reap_watch_start(&pr->pr_reap, pid, child_exited, pr);
 }
 
 void
@@ -272,8 +269,6 @@ probe_setup(struct probe *pr, probe_done_fn *done, void *arg)
 	pr->pr_io.data = pr;
 	ev_timer_init(&pr->pr_timeout, timeout_cb, 0, 0);
 	pr->pr_timeout.data = pr;
-	ev_child_init(&pr->pr_child, child_cb, 0, 0);
-	pr->pr_child.data = pr;
 }
 
 /* One check of pc, bounded by timeout; its outcome goes to pr_done

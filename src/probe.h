@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "config_types.h"
+#include "reap.h"
 
 /* Bytes of an HTTP answer read for its status line. */
 #define PROBE_HTTP_READ_MAX	1024
@@ -28,7 +29,7 @@ struct probe {
 	int		 pr_fd;		/* the connection, -1 when none */
 	ev_io		 pr_io;
 	ev_timer	 pr_timeout;
-	ev_child	 pr_child;	/* exec: the command's exit */
+	struct reap_watch pr_reap;	/* exec: the command's exit */
 	pid_t		 pr_pid;	/* exec: its pid (its group's), or 0 */
 	bool		 pr_sent;	/* http: the request went out */
 	char		 pr_buf[PROBE_HTTP_READ_MAX + 1]; /* http: the answer */

@@ -19,6 +19,7 @@
 #include "capture.h"
 #include "log.h"
 #include "proctable.h"
+#include "reap.h"
 #include "signals.h"
 #include "strmap.h"
 #include "tree.h"
@@ -28,7 +29,6 @@ static struct process	**procs;	/* the table, in start order */
 static size_t		  nprocs;
 static struct strmap	  by_name;	/* p_name -> process */
 static size_t		  in_state[PROC_STATES]; /* processes per state */
-static ev_child		  child_watcher; /* every child, orphans too */
 static ev_idle		  adopt_watcher; /* looks at orphans after exits */
 static ev_prepare	  reaped_watcher; /* checks trees after reaps */
 static ev_timer		  sweep_watcher; /* frees removed processes */
@@ -257,20 +257,20 @@ adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
  * their trees that were reparented to us.
  */
 static void
-child_cb(struct ev_loop *l, ev_child *w, int revents)
+reaped(pid_t pid, int status, void *arg)
 {
 	struct process *p;
 	char how[64];
 
-	(void)revents;
-	if ((p = by_pid(w->rpid)) != NULL) {
-		if (process_exited(p, w->rstatus))
-			ev_idle_start(l, &adopt_watcher);
+	(void)arg;
+	if ((p = by_pid(pid)) != NULL) {
+		if (process_exited(p, status))
+			ev_idle_start(loop, &adopt_watcher);
 	} else
-		log_debug("reaped pid %d (%s)", (int)w->rpid,
-		    wstatus_describe(w->rstatus, how, sizeof(how)));
+		log_debug("reaped pid %d (%s)", (int)pid,
+		    wstatus_describe(status, how, sizeof(how)));
 	/* Trees are looked at once per loop iteration, not once per reap. */
-	ev_prepare_start(l, &reaped_watcher);
+	ev_prepare_start(loop, &reaped_watcher);
 }
 
 /*
@@ -348,8 +348,8 @@ proctable_init(struct ev_loop *l, struct config *cf)
 	}
 	/* Lower priority starts first and stops last, as in supervisord. */
 	sort_table();
-	ev_child_init(&child_watcher, child_cb, 0, 0);
-	ev_child_start(loop, &child_watcher);
+	if (reap_init(loop, reaped, NULL) == -1)
+		return -1;
 	ev_idle_init(&adopt_watcher, adopt_cb);
 	ev_prepare_init(&reaped_watcher, reaped_cb);
 	ev_timer_init(&sweep_watcher, sweep_cb, 0, 0);
@@ -371,7 +371,7 @@ proctable_free(void)
 	strmap_free(&by_name);
 	process_unobserve(&observer);
 	if (loop != NULL) {
-		ev_child_stop(loop, &child_watcher);
+		reap_free();
 		ev_idle_stop(loop, &adopt_watcher);
 		ev_prepare_stop(loop, &reaped_watcher);
 		ev_timer_stop(loop, &sweep_watcher);

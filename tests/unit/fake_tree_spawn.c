@@ -1,10 +1,10 @@
 /*
  * fake_tree_spawn.c: spawn.h and tree.h for in-process tests, and the
- * waitpid() that libev's SIGCHLD watcher calls.  Each tree is a list of
+ * waitpid() that reap.c's pass calls.  Each tree is a list of
  * fake processes with a parent (0: the supervisor), a process group and
  * the signals they ignore.  A process that dies and whose parent is the
- * supervisor is queued for waitpid(), and SIGCHLD is fed to the loop, as
- * the kernel would send it.  A leader's children are reparented to the
+ * supervisor is queued for waitpid(), and a pass is asked of reap.c, as
+ * the kernel's SIGCHLD would make one.  A leader's children are reparented to the
  * supervisor when it dies (the supervisor is a subreaper).
  */
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include <ev.h>
 
 #include "config.h"
+#include "reap.h"
 #include "signals.h"
 #include "spawn.h"
 #include "tree.h"
@@ -142,7 +143,7 @@ queue_reap(pid_t pid, int status)
 	reaps[nreaps].pid = pid;
 	reaps[nreaps].status = status;
 	nreaps++;
-	ev_feed_signal(SIGCHLD);
+	reap_soon();		/* no SIGCHLD names it: found by a pass */
 }
 
 /* m dies with status: its children become the supervisor's. */
@@ -205,7 +206,7 @@ prune_groups(struct tree *t)
 	t->t_ngroups = kept;
 }
 
-/* ---- waitpid, for libev's SIGCHLD watcher ---------------------------- */
+/* ---- waitpid, for reap.c ----------------------------------------------- */
 
 pid_t
 waitpid(pid_t pid, int *status, int options)

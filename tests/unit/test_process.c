@@ -327,7 +327,7 @@ setup(const char *name, const char *text)
 	fake_clock_origin();
 	if ((cf = load(text)) == NULL)
 		return false;
-	loop = ev_default_loop(0);
+	loop = ev_loop_new(0);
 	if (loop == NULL)
 		return false;
 	ev_set_invoke_pending_cb(loop, count_and_invoke);

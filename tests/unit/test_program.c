@@ -1,6 +1,6 @@
 /*
  * test_program.c: the process state machine and its timers, on a real
- * libev default loop with real child processes.  Each case runs in a
+ * libev loop with real child processes.  Each case runs in a
  * child of the test so that it gets a fresh loop and process table (the
  * teardown state of program.c lasts for the life of the process), and
  * every wait is bounded by a timer.
@@ -201,7 +201,7 @@ group_is_gone(pid_t pgid)
 	return kill(-pgid, 0) == -1 && errno == ESRCH;
 }
 
-/* Loads text and builds the table on a fresh default loop, as main.c. */
+/* Loads text and builds the table on a fresh loop, as main.c. */
 static bool
 setup(const char *label, const char *text)
 {
@@ -217,8 +217,8 @@ setup(const char *label, const char *text)
 	CHECK(name, cf != NULL);
 	if (cf == NULL)
 		return false;
-	loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
-	snprintf(name, sizeof(name), "%s: default loop", label);
+	loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_SIGNALFD);
+	snprintf(name, sizeof(name), "%s: a loop", label);
 	CHECK(name, loop != NULL);
 	if (loop == NULL)
 		return false;
