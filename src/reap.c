@@ -123,10 +123,14 @@ reap_init(struct ev_loop *l, reap_fn *fn, void *arg)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
 	    (sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		return -1;
+	/* Exits first in a round, before the clients' requests and the
+	 * timers, as libev's own SIGCHLD watcher has them. */
 	ev_io_init(&sfd_watcher, sfd_cb, sfd, EV_READ);
+	ev_set_priority(&sfd_watcher, EV_MAXPRI);
 	ev_io_start(loop, &sfd_watcher);
 	/* An exit before now left SIGCHLD pending: the signalfd has it. */
 	ev_timer_init(&pass_timer, pass_cb, 0, 0);
+	ev_set_priority(&pass_timer, EV_MAXPRI);
 	return 0;
 }
 
