@@ -115,7 +115,7 @@ struct childlogdir_old {
 	size_t		 co_n;
 };
 
-void
+static void
 childlogdir_forget(struct childlogdir_old *old)
 {
 	size_t i;

@@ -14,6 +14,5 @@ bool	childlogdir_is_auto(const char *name, const char *identifier);
 struct childlogdir_old *childlogdir_find(const char *dir,
 	    const char *identifier, const struct timespec *began);
 void	childlogdir_clean(struct childlogdir_old *old);
-void	childlogdir_forget(struct childlogdir_old *old);
 
 #endif

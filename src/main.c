@@ -497,12 +497,6 @@ set_server_url(const struct config *cf, const char *sock_path)
 }
 
 /*
- * The supervisor proper, in the guardian's child.  Who listens to whom
- * is decided here: the table, the teardown, the commands and the service
- * manager's view observe the processes, in that order.  It takes the
- * caller's reference to cf (freed by the first reload that replaces it).
- */
-/*
  * The supervisor's own start-up, said at debug: from the config's opening
  * to the first program's spawn (bench/run.sh's startup scenario reads it).
  */
@@ -519,6 +513,12 @@ first_spawn_started(struct process *p, void *arg)
 	process_unobserve(&first_spawn);
 }
 
+/*
+ * The supervisor proper, in the guardian's child.  Who listens to whom
+ * is decided here: the table, the teardown, the commands and the service
+ * manager's view observe the processes, in that order.  It takes the
+ * caller's reference to cf (freed by the first reload that replaces it).
+ */
 static int
 supervise(struct config *cf, const char *path)
 {
