@@ -233,6 +233,16 @@ wait_until() {
 }
 
 starts() { local c; c=$(grep -c '^S ' "$1" 2>/dev/null); echo "${c:-0}"; }
+# last_start_us FILE: the latest "S" stamp in FILE, in microseconds since
+# the epoch (the programs' own clock_gettime(CLOCK_REALTIME), the clock of
+# now_us): when the last of them exec'd, to the microsecond, whatever the
+# period of the poll that saw it.
+last_start_us() {
+	awk '$1 == "S" { t = $3 * 1e6 + int($4 / 1000); if (t > m) m = t }
+	    END { printf "%.0f\n", m }' "$1"
+}
+# ms_since T0 T1: T1 - T0 (microseconds) in milliseconds, one decimal.
+ms_since() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }
 lines_at_least() { [ "$(starts "$1")" -ge "$2" ]; }
 heads() { local c; c=$(grep -c '^H ' "$1" 2>/dev/null); echo "${c:-0}"; }
 heads_at_least() { [ "$(heads "$1")" -ge "$2" ]; }
@@ -380,12 +390,22 @@ finish() {
 
 # stop_timed: SIGTERM, waits for the exit; the microseconds it took land
 # in STOP_US; 1 after STOP_TIMEOUT.
+# The exit is taken by wait(1), which returns as the supervisor is reaped:
+# polling /proc would add up to its 20 ms period to every figure.  A
+# watchdog sleep bounds the wait (wait -n: whichever ends first).
 stop_timed() {
-	local t0
+	local t0 t1 dog
+	sleep "$STOP_TIMEOUT" & dog=$!
 	t0=$(now_us)
 	kill -TERM "$SUP_PID"
-	wait_until "$STOP_TIMEOUT" eval '! alive "$SUP_PID"' || return 1
-	STOP_US=$(( $(now_us) - t0 ))
+	{ wait -n "$SUP_PID" "$dog"; } 2>/dev/null
+	t1=$(now_us)
+	if alive "$SUP_PID"; then
+		kill "$dog" 2>/dev/null; { wait "$dog"; } 2>/dev/null
+		return 1
+	fi
+	kill "$dog" 2>/dev/null; { wait "$dog"; } 2>/dev/null
+	STOP_US=$(( t1 - t0 ))
 	{ wait "$SUP_PID"; } 2>/dev/null
 	SUP_PID=
 }
@@ -462,8 +482,8 @@ sc_start() {
 	t0=$(now_us)
 	start "$who" "$d"
 	if wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
-		t1=$(now_us)
-		sample "start_ms_$n" "$who" "$round" $(( (t1 - t0) / 1000 ))
+		t1=$(last_start_us "$d/stamps")
+		sample "start_ms_$n" "$who" "$round" "$(ms_since "$t0" "$t1")"
 	else
 		log "start/$who/$n: $(starts "$d/stamps") of $n up"
 	fi
@@ -474,7 +494,7 @@ sc_start_floor() {
 	local round=$1 n=$2 d=$W/start-floor-$1-$2 us
 	mkdir -p "$d"
 	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" "$n" "$BIN/stamp" \
-	    "$d/stamps") && sample "start_ms_$n" floor "$round" $(( us / 1000 ))
+	    "$d/stamps") && sample "start_ms_$n" floor "$round" "$(ms_since 0 "$us")"
 }
 
 # stamp_gap_us FILE_L FILE_S: microseconds from the launcher's "L" line to
@@ -557,7 +577,7 @@ sc_teardown() {
 	sleep "$SETTLE"	# let every supervisor settle
 	if [ "$how" = teardown ]; then
 		if stop_timed; then
-			sample "teardown_ms${TEAR_SUFFIX:-}" "$who" "$round" $(( STOP_US / 1000 ))
+			sample "teardown_ms${TEAR_SUFFIX:-}" "$who" "$round" "$(ms_since 0 "$STOP_US")"
 			sample teardown_unfinished "$who" "$round" 0
 		else
 			log "teardown/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
@@ -578,7 +598,7 @@ sc_teardown_floor() {
 	export BENCH_TAG=$d
 	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" "$TEAR_N" \
 	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
-		sample "teardown_ms${TEAR_SUFFIX:-}" floor "$round" $(( us / 1000 ))
+		sample "teardown_ms${TEAR_SUFFIX:-}" floor "$round" "$(ms_since 0 "$us")"
 	kill_tagged "$d"
 }
 
@@ -976,7 +996,8 @@ sc_scale() {
 		finish "$d"
 		return
 	fi
-	sample "start_ms_$n" "$who" "$round" $(( ($(now_us) - t0) / 1000 ))
+	sample "start_ms_$n" "$who" "$round" \
+	    "$(ms_since "$t0" "$(last_start_us "$d/stamps")")"
 	sleep 2		# past start-up work
 	case $who in
 	ours|base|supervisord|runit) status_runs "$who" "$round" "$n" "$d" ;;
@@ -993,7 +1014,7 @@ sc_scale() {
 		reload_runs "$who" "$round" "$n" "$d" "$file" ;;
 	esac
 	if stop_timed; then
-		sample "stop_ms_$n" "$who" "$round" $(( STOP_US / 1000 ))
+		sample "stop_ms_$n" "$who" "$round" "$(ms_since 0 "$STOP_US")"
 	else
 		log "scale/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
 	fi

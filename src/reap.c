@@ -6,10 +6,14 @@
  * read from a signalfd of our own: its siginfo names the child, and
  * waitpid(pid) looks at that child alone.  A SIGCHLD that came while one
  * was pending is merged into it, its child unnamed: a pass of
- * waitpid(-1) a moment after each burst (PASS_DELAY) reaps those, off
- * the path from an exit to what follows it.  The loop must not be libev's
- * default loop, whose SIGCHLD handler would reap first (main.c makes its
- * own).
+ * waitpid(-1) a moment after each burst reaps those, off the path from
+ * an exit to what follows it.  The moment is as long as the last pass
+ * took, four times over, up to PASS_DELAY_MAX: with 10,000 children a
+ * pass is 3 ms and a burst's exits share one a millisecond later; with
+ * ten it is a few microseconds and runs in the next round, so that a
+ * merged exit (a stop of them all makes many) is not a millisecond late.
+ * The loop must not be libev's default loop, whose SIGCHLD handler would
+ * reap first (main.c makes its own).
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,10 +23,14 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "reap.h"
 
-/* From a burst's first SIGCHLD to the pass that finds merged ones. */
-#define PASS_DELAY	0.001
+/* From a burst's first SIGCHLD to the pass that finds merged ones, at
+ * most; pass_delay is four times the last pass's length under that. */
+#define PASS_DELAY_MAX	0.001
+
+static double		 pass_delay;
 
 static struct ev_loop	*loop;
 static int		 sfd = -1;
@@ -55,6 +63,7 @@ dispatch(pid_t pid, int status)
 static void
 pass_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
+	double t0, took = 0;
 	pid_t pid;
 	int status;
 
@@ -62,13 +71,17 @@ pass_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)w;
 	(void)revents;
 	for (;;) {
+		/* Only the walks are timed, not what the exits set off. */
+		t0 = mono_now();
 		pid = waitpid(-1, &status, WNOHANG);
+		took += mono_now() - t0;
 		if (pid == -1 && errno == EINTR)
 			continue;
 		if (pid <= 0)
 			break;
 		dispatch(pid, status);
 	}
+	pass_delay = took * 4 < PASS_DELAY_MAX ? took * 4 : PASS_DELAY_MAX;
 }
 
 static void
@@ -99,7 +112,7 @@ sfd_cb(struct ev_loop *l, ev_io *w, int revents)
 	if (n == -1 && errno != EAGAIN && errno != EINTR)
 		log_warn("signalfd: read");
 	if (!ev_is_active(&pass_timer)) {
-		ev_timer_set(&pass_timer, PASS_DELAY, 0);
+		ev_timer_set(&pass_timer, pass_delay, 0);
 		ev_timer_start(l, &pass_timer);
 	}
 }
