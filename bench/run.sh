@@ -7,7 +7,10 @@
 #             stamps both ends); floor: fork+exec+wait in C (bench/floor.c)
 #   event     exit of that program -> an event listener (bench/evlisten.c)
 #             has read its PROCESS_STATE_EXITED header (ours, supervisord)
-#   start     launch -> N programs exec'd; floor: N fork+execs in C
+#   start     launch -> N programs exec'd: to the latest of their own
+#             stamps (CLOCK_REALTIME, to the microsecond), whatever the
+#             poll that saw the Nth; floor: N fork+execs in C
+#             (bench/startfloor.c), first fork -> its latest stamp
 #   startup   one program, in microseconds: the supervisor's exec (by
 #             bench/launchstamp.c) -> its program's first line (stamp),
 #             STARTUP_RUNS times a round: the supervisor's own start-up,
@@ -16,7 +19,8 @@
 #             ours alone, as it says at debug: config opened -> first
 #             spawn (startup_cfg_us)
 #   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
-#             exited, and processes alive 1 s later; floor: killpg + reap
+#             exited (wait(1) returns), and processes alive 1 s later;
+#             floor: killpg + reap
 #             of the same trees in C (bench/treefloor.c)
 #   sigkill   the same trees: processes alive 1 s after SIGKILL of the
 #             supervisor's pid
