@@ -404,11 +404,8 @@ stop_timed() {
 	kill -TERM "$SUP_PID"
 	{ wait -n "$SUP_PID" "$dog"; } 2>/dev/null
 	t1=$(now_us)
-	if alive "$SUP_PID"; then
-		kill "$dog" 2>/dev/null; { wait "$dog"; } 2>/dev/null
-		return 1
-	fi
 	kill "$dog" 2>/dev/null; { wait "$dog"; } 2>/dev/null
+	alive "$SUP_PID" && return 1
 	STOP_US=$(( t1 - t0 ))
 	{ wait "$SUP_PID"; } 2>/dev/null
 	SUP_PID=
