@@ -21,6 +21,7 @@
 #include "proctable.h"
 #include "reap.h"
 #include "signals.h"
+#include "spawn.h"
 #include "strmap.h"
 #include "tree.h"
 
@@ -350,6 +351,7 @@ proctable_init(struct ev_loop *l, struct config *cf)
 	sort_table();
 	if (reap_init(loop, reaped, NULL) == -1)
 		return -1;
+	spawn_init(loop);
 	ev_idle_init(&adopt_watcher, adopt_cb);
 	ev_prepare_init(&reaped_watcher, reaped_cb);
 	ev_timer_init(&sweep_watcher, sweep_cb, 0, 0);

@@ -1,14 +1,18 @@
 /*
- * spawn.c: starts one process.  The parent builds argv, envp and the list
- * of paths to try before the child exists; the child runs only
- * async-signal-safe calls (setsid, sigaction, open, dup2, umask, chdir,
- * close_range, execve, write, _exit) and reports a failure through a
- * close-on-exec pipe.
+ * spawn.c: starts one process.  The parent builds argv, envp, the list
+ * of paths to try and copies of every setting the child reads before the
+ * child exists; the child makes raw system calls only (setsid,
+ * rt_sigaction, openat, dup3, umask, chdir, close_range, execve, write,
+ * exit_group: see sys()) and reports a failure through a close-on-exec
+ * pipe.
  *
- * The child shares the supervisor's memory until it execs, and the
- * supervisor sleeps until then, as with vfork: no page tables to copy.
- * All signals stay blocked over that window so that no handler of ours
- * runs in the child.  It is made in plain C, the same on every
+ * The child shares the supervisor's memory until it execs: no page
+ * tables to copy.  All signals stay blocked over that window so that no
+ * handler of ours runs in the child.  On x86-64 with cgroup v2 the
+ * supervisor does not wait for the exec: the child runs on a stack of
+ * its own beside us (ahead_spawn), a few at a time.  Otherwise, and
+ * when those few are all still setting up, the supervisor sleeps until
+ * the exec, as with vfork; that way is plain C, the same on every
  * architecture and in every build, sanitizers included:
  *
  * - With a cgroup: clone3(CLONE_VM | CLONE_VFORK | CLONE_INTO_CGROUP),
@@ -37,9 +41,11 @@
  * Valgrind runs vfork as a fork and follows the child to its exec: under
  * make check-valgrind (root, cgroup v2) the supervisor takes the vfork
  * way, joining included, and the child's whole set-up is checked; only
- * the clone3 call itself is not.  AddressSanitizer and UBSan run the same
- * calls as everyone: make check runs the supervisor as root (clone3) and
- * as nobody (vfork).
+ * the clone3 call itself is not.  AddressSanitizer and UBSan run the
+ * waited-for ways (their bookkeeping lives in our thread's memory, which
+ * a child beside us would share): make check runs build/asan's
+ * supervisor as root (clone3, waited for) and as nobody (vfork), and
+ * build's as both (children in the background as root).
  */
 #include <alloca.h>
 #include <errno.h>
@@ -53,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -61,6 +68,7 @@
 #include <linux/sched.h>	/* struct clone_args, CLONE_INTO_CGROUP */
 
 #include "log.h"
+#include "monotime.h"
 #include "parse.h"
 #include "spawn.h"
 #include "strv.h"
@@ -148,10 +156,16 @@ static const int rlimit_resource[PG_RLIMITS] = {
 	[PG_RLIMIT_AS] = RLIMIT_AS,
 };
 
-/* Everything the child uses, allocated before fork, freed after. */
+/*
+ * Everything the child uses, allocated before it is made and freed after
+ * its exec: its own copies, for a child made in the background reads them
+ * while the supervisor goes on (and may reload its config).
+ */
 struct spawn_plan {
 	char	**sp_envp;
 	char	**sp_paths;		/* candidates for argv[0], in order */
+	char	**sp_argv;		/* the command, or a probe's */
+	char	 *sp_directory;		/* chdir there; NULL: stay */
 	int	  sp_maxfd;		/* highest fd to mark close-on-exec */
 	int	  sp_signals[64];	/* signals not at SIG_DFL in the parent */
 	int	  sp_nsignals;
@@ -159,7 +173,15 @@ struct spawn_plan {
 					   -1: /dev/null */
 	gid_t	 *sp_groups;		/* user=: its groups, for setgroups */
 	int	  sp_ngroups;
-	char *const *sp_argv;		/* the command, or a probe's */
+	long	  sp_uid, sp_gid;	/* -1: the supervisor's */
+	int	  sp_umask;		/* -1: the supervisor's */
+	int	  sp_nice;		/* when sp_nice_set */
+	bool	  sp_nice_set;
+	bool	  sp_nofile_set;	/* sp_nofile: minfds's limit */
+	struct child_rlimit {
+		uint64_t	cur, max;	/* the kernel's struct rlimit64 */
+	}	  sp_nofile, sp_rlimit[PG_RLIMITS]; /* cur 0, max 0: inherit */
+	bool	  sp_rlimit_set[PG_RLIMITS];
 	int	  sp_fd;		/* an extra descriptor, -1: none */
 	int	  sp_fd_target;		/* its number in the child */
 };
@@ -328,19 +350,89 @@ plan_free(struct spawn_plan *sp)
 {
 	strv_free(sp->sp_envp);
 	strv_free(sp->sp_paths);
+	strv_free(sp->sp_argv);
+	free(sp->sp_directory);
 	free(sp->sp_groups);
 }
 
-static void
-child_fail(int fd, int stage, int err)
+/* Copies of pg's and pc's settings the child reads.  Returns -1 (ENOMEM). */
+static int
+plan_settings(struct spawn_plan *sp, const struct program_config *pg,
+    const struct proc_config *pc, char *const *argv)
 {
-	struct spawn_error se = { stage, err };
-	ssize_t n;
+	int i;
 
-	do {
-		n = write(fd, &se, sizeof(se));
-	} while (n == -1 && errno == EINTR);
-	_exit(err == EACCES ? SPAWN_EXIT_NOEXEC : SPAWN_EXIT_NOTFOUND);
+	if ((sp->sp_argv = strv_dup(argv)) == NULL ||
+	    (pc->pcf_directory != NULL &&
+	    (sp->sp_directory = strdup(pc->pcf_directory)) == NULL))
+		return -1;
+	sp->sp_uid = pg->pg_uid;
+	sp->sp_gid = pg->pg_gid;
+	sp->sp_umask = pg->pg_umask;
+	sp->sp_nice = pg->pg_nice;
+	sp->sp_nice_set = pg->pg_nice_set;
+	sp->sp_nofile_set = child_nofile_set;
+	sp->sp_nofile.cur = (uint64_t)child_nofile.rlim_cur;
+	sp->sp_nofile.max = (uint64_t)child_nofile.rlim_max;
+	for (i = 0; i < PG_RLIMITS; i++) {
+		if (pg->pg_rlimit[i] == RLIMIT_INHERIT)
+			continue;
+		sp->sp_rlimit_set[i] = true;
+		sp->sp_rlimit[i].cur = sp->sp_rlimit[i].max =
+		    pg->pg_rlimit[i] == RLIMIT_UNLIMITED ? UINT64_MAX :
+		    (uint64_t)pg->pg_rlimit[i];
+	}
+	return 0;
+}
+
+/*
+ * The child's system calls, made without the C library: each returns
+ * the result or -errno, and none writes errno, which is the supervisor's
+ * (a child made in the background runs beside the supervisor in its
+ * memory: a failed exec of the first candidate path would otherwise
+ * change errno under the supervisor's feet).  Elsewhere than x86-64 no
+ * child runs beside us, and syscall(2) will do.
+ */
+static inline long
+sys(long n, long a1, long a2, long a3, long a4)
+{
+#if defined(__x86_64__)
+	register long r10 __asm__("r10") = a4;
+	long ret;
+
+	__asm__ volatile ("syscall" : "=a" (ret) : "0" (n), "D" (a1),
+	    "S" (a2), "d" (a3), "r" (r10) : "rcx", "r11", "memory");
+	return ret;
+#else
+	long ret = syscall(n, a1, a2, a3, a4);
+
+	return ret == -1 ? -errno : ret;
+#endif
+}
+
+#define SYS0(n)			sys((n), 0, 0, 0, 0)
+#define SYS1(n, a)		sys((n), (long)(a), 0, 0, 0)
+#define SYS2(n, a, b)		sys((n), (long)(a), (long)(b), 0, 0)
+#define SYS3(n, a, b, c)	sys((n), (long)(a), (long)(b), (long)(c), 0)
+#define SYS4(n, a, b, c, d)	sys((n), (long)(a), (long)(b), (long)(c), \
+				    (long)(d))
+
+static void __attribute__((noreturn))
+child_exit(int status)
+{
+	for (;;)
+		(void)SYS1(SYS_exit_group, status);
+}
+
+/* Tells the parent what failed (err: an errno) and exits. */
+static void __attribute__((noreturn))
+child_fail(int fd, int stage, long err)
+{
+	struct spawn_error se = { stage, (int)err };
+
+	while (SYS3(SYS_write, fd, &se, sizeof(se)) == -EINTR)
+		;
+	child_exit(err == EACCES ? SPAWN_EXIT_NOEXEC : SPAWN_EXIT_NOTFOUND);
 }
 
 /*
@@ -436,30 +528,40 @@ user_groups(const struct program_config *pg, struct spawn_plan *sp)
 
 /*
  * The kernel's struct sigaction for SIG_DFL, no flags, no mask: all
- * zeros, whatever its layout (larger than any).  For the signals the C
- * library keeps from sigaction (32 and 33, its threads' own), which a
- * parent of ours may still have ignored: rt_sigaction takes them.
+ * zeros, whatever its layout (larger than any); and an empty signal set
+ * as rt_sigprocmask takes it.
  */
 static const unsigned long kernel_default[8];
+static const uint64_t no_signals;
 
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void
-child_exec(const struct program_config *pg, const struct proc_config *pc,
-    const struct spawn_plan *sp, int cgroup_fd, int errfd)
+/* Opens /dev/null on fd (O_RDONLY or O_WRONLY); -errno on failure. */
+static long
+child_null(int flags)
 {
-	struct sigaction sa;
-	sigset_t none;
-	int fd, err = ENOENT, i, stage;
+	return SYS4(SYS_openat, AT_FDCWD, "/dev/null", flags, 0);
+}
+
+/*
+ * Runs in the child between its making and its exec, on what sp holds:
+ * raw system calls only (sys above).
+ */
+static void
+child_exec(const struct spawn_plan *sp, int cgroup_fd, int errfd)
+{
+	long fd, r, err = ENOENT;
+	int i, stage;
 
 	/*
 	 * Without clone3, join the process's cgroup before anything can fork
-	 * from here.  openat and write are async-signal-safe.
+	 * from here.
 	 */
 	if (cgroup_fd >= 0) {
-		if ((fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY |
-		    O_CLOEXEC)) == -1 || write(fd, "0", 1) != 1)
-			child_fail(errfd, SPAWN_STAGE_CGROUP, errno);
-		close(fd);
+		if ((fd = SYS4(SYS_openat, cgroup_fd, "cgroup.procs",
+		    O_WRONLY | O_CLOEXEC, 0)) < 0)
+			child_fail(errfd, SPAWN_STAGE_CGROUP, -fd);
+		if ((r = SYS3(SYS_write, fd, "0", 1)) != 1)
+			child_fail(errfd, SPAWN_STAGE_CGROUP, r < 0 ? -r : EIO);
+		(void)SYS1(SYS_close, fd);
 	}
 	/*
 	 * A session of its own, as s6 gives: no controlling terminal, so a
@@ -467,94 +569,82 @@ child_exec(const struct program_config *pg, const struct proc_config *pc,
 	 * into the terminal the supervisor was started on (TIOCSTI), and
 	 * its process group is its own (its pgid is its pid).
 	 */
-	if (setsid() == -1)
-		child_fail(errfd, SPAWN_STAGE_SETSID, errno);
+	if ((r = SYS0(SYS_setsid)) < 0)
+		child_fail(errfd, SPAWN_STAGE_SETSID, -r);
 	/*
 	 * Default dispositions first, so unblocking runs no handler of ours
-	 * (and no SIG_IGN crosses exec).  Only those the parent changed.
+	 * (and no SIG_IGN crosses exec).  Only those the parent changed;
+	 * rt_sigaction takes 32 and 33 too, which the C library keeps.
 	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sp->sp_nsignals; i++)
-		if (sigaction(sp->sp_signals[i], &sa, NULL) == -1 &&
-		    errno == EINVAL)	/* 32, 33: the C library's own */
-			(void)syscall(SYS_rt_sigaction, sp->sp_signals[i],
-			    kernel_default, NULL, sizeof(uint64_t));
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		(void)SYS4(SYS_rt_sigaction, sp->sp_signals[i], kernel_default,
+		    NULL, sizeof(uint64_t));
+	(void)SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, NULL,
+	    sizeof(uint64_t));
 
 	for (i = 0; i < 3; i++) {
 		stage = i == 0 ? SPAWN_STAGE_STDIN : SPAWN_STAGE_STDOUT;
 		if ((fd = sp->sp_stdio[i]) == -1 &&
-		    (fd = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY)) == -1)
-			child_fail(errfd, stage, errno);
-		if (fd != i && dup2(fd, i) == -1)
-			child_fail(errfd, stage, errno);
+		    (fd = child_null(i == 0 ? O_RDONLY : O_WRONLY)) < 0)
+			child_fail(errfd, stage, -fd);
+		if (fd != i && (r = SYS3(SYS_dup3, fd, i, 0)) < 0)
+			child_fail(errfd, stage, -r);
 		if (sp->sp_stdio[i] == -1 && fd != i)
-			close(fd);
+			(void)SYS1(SYS_close, fd);
 	}
-	if (child_nofile_set)
-		(void)setrlimit(RLIMIT_NOFILE, &child_nofile);
+	if (sp->sp_nofile_set)
+		(void)SYS4(SYS_prlimit64, 0, RLIMIT_NOFILE, &sp->sp_nofile,
+		    NULL);
 	/* Limits and a higher priority first: they may need root. */
-	for (i = 0; i < PG_RLIMITS; i++) {
-		struct rlimit rl;
-
-		if (pg->pg_rlimit[i] == RLIMIT_INHERIT)
-			continue;
-		rl.rlim_cur = rl.rlim_max = pg->pg_rlimit[i] ==
-		    RLIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)pg->pg_rlimit[i];
-		if (setrlimit(rlimit_resource[i], &rl) == -1)
-			child_fail(errfd, SPAWN_STAGE_RLIMIT, errno);
-	}
-	if (pg->pg_nice_set && setpriority(PRIO_PROCESS, 0, pg->pg_nice) == -1)
-		child_fail(errfd, SPAWN_STAGE_NICE, errno);
-	/*
-	 * Raw system calls: this child may share the supervisor's memory,
-	 * and glibc's wrappers would tell every thread of "both" of us.
-	 */
-	if (pg->pg_uid >= 0 &&
-	    (syscall(SYS_setgroups, (size_t)sp->sp_ngroups, sp->sp_groups)
-	    == -1 || syscall(SYS_setresgid, (gid_t)pg->pg_gid,
-	    (gid_t)pg->pg_gid, (gid_t)pg->pg_gid) == -1 ||
-	    syscall(SYS_setresuid, (uid_t)pg->pg_uid, (uid_t)pg->pg_uid,
-	    (uid_t)pg->pg_uid) == -1))
-		child_fail(errfd, SPAWN_STAGE_USER, errno);
-	if (pg->pg_umask >= 0)
-		umask((mode_t)pg->pg_umask);
+	for (i = 0; i < PG_RLIMITS; i++)
+		if (sp->sp_rlimit_set[i] && (r = SYS4(SYS_prlimit64, 0,
+		    rlimit_resource[i], &sp->sp_rlimit[i], NULL)) < 0)
+			child_fail(errfd, SPAWN_STAGE_RLIMIT, -r);
+	if (sp->sp_nice_set && (r = SYS3(SYS_setpriority, PRIO_PROCESS, 0,
+	    sp->sp_nice)) < 0)
+		child_fail(errfd, SPAWN_STAGE_NICE, -r);
+	/* The system calls, not glibc's wrappers, which would tell every
+	 * thread of "both" of us. */
+	if (sp->sp_uid >= 0 &&
+	    ((r = SYS2(SYS_setgroups, sp->sp_ngroups, sp->sp_groups)) < 0 ||
+	    (r = SYS3(SYS_setresgid, sp->sp_gid, sp->sp_gid, sp->sp_gid)) < 0 ||
+	    (r = SYS3(SYS_setresuid, sp->sp_uid, sp->sp_uid, sp->sp_uid)) < 0))
+		child_fail(errfd, SPAWN_STAGE_USER, -r);
+	if (sp->sp_umask >= 0)
+		(void)SYS1(SYS_umask, sp->sp_umask);
 	/* As the program's user: it must be allowed in. */
-	if (pc->pcf_directory != NULL && chdir(pc->pcf_directory) == -1)
-		child_fail(errfd, SPAWN_STAGE_CHDIR, errno);
+	if (sp->sp_directory != NULL &&
+	    (r = SYS1(SYS_chdir, sp->sp_directory)) < 0)
+		child_fail(errfd, SPAWN_STAGE_CHDIR, -r);
 	/* Only 0, 1, 2 cross exec; the error pipe is already close-on-exec. */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1) {
+	if (SYS3(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		for (fd = 3; fd <= sp->sp_maxfd; fd++)
-			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+			(void)SYS3(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
 	}
-	/* fd:N readiness: the pipe's write end crosses exec as N (dup2
+	/* fd:N readiness: the pipe's write end crosses exec as N (dup3
 	 * clears close-on-exec; the same number needs it cleared by hand). */
 	if (sp->sp_fd != -1) {
-		/* The error pipe must not be the one dup2 replaces. */
+		/* The error pipe must not be the one dup3 replaces. */
 		if (errfd == sp->sp_fd_target &&
-		    (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3)) == -1)
-			_exit(SPAWN_EXIT_NOTFOUND);
+		    (errfd = (int)SYS3(SYS_fcntl, errfd, F_DUPFD_CLOEXEC, 3)) < 0)
+			child_exit(SPAWN_EXIT_NOTFOUND);
 		if (sp->sp_fd == sp->sp_fd_target)
-			(void)fcntl(sp->sp_fd, F_SETFD, 0);
-		else if (dup2(sp->sp_fd, sp->sp_fd_target) == -1)
-			child_fail(errfd, SPAWN_STAGE_EXEC, errno);
+			(void)SYS3(SYS_fcntl, sp->sp_fd, F_SETFD, 0);
+		else if ((r = SYS3(SYS_dup3, sp->sp_fd, sp->sp_fd_target,
+		    0)) < 0)
+			child_fail(errfd, SPAWN_STAGE_EXEC, -r);
 	}
 	for (i = 0; sp->sp_paths[i] != NULL; i++) {
-		execve(sp->sp_paths[i], sp->sp_argv, sp->sp_envp);
+		r = SYS3(SYS_execve, sp->sp_paths[i], sp->sp_argv, sp->sp_envp);
 		/* As execvp: a permission problem beats "not found". */
-		if (errno != ENOENT && errno != ENOTDIR && err != EACCES)
-			err = errno;
+		if (r != -ENOENT && r != -ENOTDIR && err != EACCES)
+			err = -r;
 	}
 	child_fail(errfd, SPAWN_STAGE_EXEC, err);
 }
 
 /* What the child needs, in the parent's memory (shared or copied). */
 struct child_args {
-	const struct program_config	*ca_pg;
-	const struct proc_config	*ca_pc;
 	struct spawn_plan		*ca_sp;
 	int				 ca_cgroup_fd;	/* -1: no cgroup */
 	int				 ca_errfd;	/* write end */
@@ -565,13 +655,15 @@ struct child_args {
 };
 
 /*
- * The child's side, never returning.  It may share our memory (vfork):
- * it writes nothing but its own stack (and errno).  join: the child is
- * not in its cgroup yet and joins it first.
+ * The child's side, never returning.  It may share our memory: it
+ * writes nothing but its own stack.  join: the child is not in its
+ * cgroup yet and joins it first.
  */
 static void __attribute__((noreturn))
 child_main(const struct child_args *a, bool join)
 {
+	long r;
+
 	/*
 	 * A table of our own before anything is opened or closed: only
 	 * the descriptors below ca_unshare are copied (the slots hold what
@@ -580,13 +672,12 @@ child_main(const struct child_args *a, bool join)
 	 * CLOSE_RANGE_UNSHARE copies the whole table.
 	 */
 	if (a->ca_unshare > 0 &&
-	    syscall(SYS_close_range, (unsigned)a->ca_unshare, ~0U,
-	    CLOSE_RANGE_UNSHARE) == -1 && syscall(SYS_unshare, CLONE_FILES) == -1)
-		child_fail(a->ca_errfd, SPAWN_STAGE_EXEC, errno);
-	close(a->ca_closefd);
-	child_exec(a->ca_pg, a->ca_pc, a->ca_sp, join ? a->ca_cgroup_fd : -1,
-	    a->ca_errfd);
-	_exit(SPAWN_EXIT_NOTFOUND);
+	    SYS3(SYS_close_range, a->ca_unshare, ~0U, CLOSE_RANGE_UNSHARE) < 0 &&
+	    (r = SYS1(SYS_unshare, CLONE_FILES)) < 0)
+		child_fail(a->ca_errfd, SPAWN_STAGE_EXEC, -r);
+	(void)SYS1(SYS_close, a->ca_closefd);
+	child_exec(a->ca_sp, join ? a->ca_cgroup_fd : -1, a->ca_errfd);
+	child_exit(SPAWN_EXIT_NOTFOUND);
 }
 
 /*
@@ -685,13 +776,25 @@ shadow_stack_in_use(void)
  * table of its own with only what is below the highest slot
  * (CLOSE_RANGE_UNSHARE); what it needs is moved into the slots first.  So
  * however many pipes the supervisor holds for its processes (a stdin
- * pipe each, and their logs'), a spawn copies and closes a dozen
+ * pipe each, and their logs'), a spawn copies and closes a few dozen
  * descriptors, not all of them: without this, 10,000 programs cost each
- * spawn 10,000 copies and 10,000 closes at exec.
+ * spawn 10,000 copies and 10,000 closes at exec.  Set 0 is the waited-for
+ * child's; each child made in the background has a set of its own until
+ * it has exec'd (set 1 + its index in ahead[]).
  */
 #define SPAWN_SLOTS	5	/* stdin, stdout, stderr, error pipe, extra */
 
-static int	slot_fd[SPAWN_SLOTS];
+/* Where children are made in the background (see ahead_spawn). */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define SPAWN_BACKGROUND	1
+#define SPAWN_AHEAD	8	/* children set up in the background at once */
+#else
+#define SPAWN_AHEAD	0
+#endif
+#define SLOT_SETS	(1 + SPAWN_AHEAD)
+
+static int	slot_fd[SLOT_SETS][SPAWN_SLOTS];
 static int	slot_null = -1;		/* what a slot holds when free */
 static int	slot_bound;		/* highest slot + 1; 0: none yet;
 					   -1: cannot be had */
@@ -699,32 +802,32 @@ static int	slot_bound;		/* highest slot + 1; 0: none yet;
 static bool
 slots_reserve(void)
 {
-	int i;
+	int i, n = SLOT_SETS * SPAWN_SLOTS, *fds = &slot_fd[0][0];
 
 	if (slot_bound != 0)
 		return slot_bound > 0;
 	slot_bound = -1;
 	if ((slot_null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return false;
-	for (i = 0; i < SPAWN_SLOTS; i++) {
-		if ((slot_fd[i] = fcntl(slot_null, F_DUPFD_CLOEXEC, 3)) == -1) {
+	for (i = 0; i < n; i++) {
+		if ((fds[i] = fcntl(slot_null, F_DUPFD_CLOEXEC, 3)) == -1) {
 			while (i-- > 0)
-				close(slot_fd[i]);
+				close(fds[i]);
 			close(slot_null);
 			slot_null = -1;
 			return false;
 		}
 	}
 	slot_bound = 0;
-	for (i = 0; i < SPAWN_SLOTS; i++)
-		if (slot_fd[i] >= slot_bound)
-			slot_bound = slot_fd[i] + 1;
+	for (i = 0; i < n; i++)
+		if (fds[i] >= slot_bound)
+			slot_bound = fds[i] + 1;
 	return true;
 }
 
-/* Puts *fd into a slot (the one of an equal fd before it, if any). */
+/* Puts *fd into a slot of set (the one of an equal fd before it, if any). */
 static bool
-slot_take(int *fd, int *orig, int *used)
+slot_take(int set, int *fd, int *orig, int *used)
 {
 	int i;
 
@@ -732,50 +835,285 @@ slot_take(int *fd, int *orig, int *used)
 		return true;
 	for (i = 0; i < *used; i++)
 		if (orig[i] == *fd) {
-			*fd = slot_fd[i];
+			*fd = slot_fd[set][i];
 			return true;
 		}
-	if (dup3(*fd, slot_fd[*used], O_CLOEXEC) == -1)
+	if (dup3(*fd, slot_fd[set][*used], O_CLOEXEC) == -1)
 		return false;
 	orig[*used] = *fd;		/* orig has SPAWN_SLOTS entries */
-	*fd = slot_fd[(*used)++];
+	*fd = slot_fd[set][(*used)++];
 	return true;
 }
 
-/* Frees the first used slots: our table keeps no pipe of a child's. */
+/* Frees the first used slots of set: our table keeps no pipe of a child's. */
 static void
-slots_free(int used)
+slots_free(int set, int used)
 {
 	while (used-- > 0)
-		(void)dup3(slot_null, slot_fd[used], O_CLOEXEC);
+		(void)dup3(slot_null, slot_fd[set][used], O_CLOEXEC);
 }
 
 /*
- * Moves what the child of b needs into the slots, with b's numbers
+ * Moves what the child of b needs into the slots of set, with b's numbers
  * changed to theirs.  Returns the slots used, or -1 (b and the slots as
  * they were).
  */
 static int
-slots_fill(struct child_args *b)
+slots_fill(int set, struct child_args *b)
 {
 	struct spawn_plan *sp = b->ca_sp;
-	int orig[SPAWN_SLOTS], used = 0, i;
+	struct spawn_plan keep = *sp;
+	int orig[SPAWN_SLOTS], used = 0, i, errfd = b->ca_errfd;
 	bool ok = true;
 
 	for (i = 0; i < 3 && ok; i++)
-		ok = slot_take(&sp->sp_stdio[i], orig, &used);
+		ok = slot_take(set, &sp->sp_stdio[i], orig, &used);
 	if (ok)
-		ok = slot_take(&sp->sp_fd, orig, &used) &&
-		    slot_take(&b->ca_errfd, orig, &used);
+		ok = slot_take(set, &sp->sp_fd, orig, &used) &&
+		    slot_take(set, &b->ca_errfd, orig, &used);
 	if (!ok) {
-		slots_free(used);
+		slots_free(set, used);
+		*sp = keep;
+		b->ca_errfd = errfd;
 		return -1;
 	}
 	return used;
 }
 
 /*
- * The child: made by clone3 inside the cgroup whose directory is
+ * Children made in the background (x86-64, cgroup v2, no shadow stack,
+ * not under a sanitizer): clone3(CLONE_VM | CLONE_INTO_CGROUP) without
+ * CLONE_VFORK, the child on a stack of its own, and the supervisor goes
+ * on at once, to the next spawn or back to its loop, while the child
+ * sets itself up and execs.  What the child reads (its plan, its
+ * arguments, its slots, its stack) stays untouched until it is done with
+ * our memory: CLONE_CHILD_CLEARTID has the kernel clear ah_tid at its
+ * exec or its exit, as it does for a thread's join.  A spawn then costs
+ * the supervisor its own work, not the wait for the child to get a CPU
+ * and reach its exec: that wait was three quarters of a start of 10,000.
+ *
+ * A stop cannot miss a child still setting up: it starts in its cgroup,
+ * with every signal blocked until its handlers are reset, so a SIGTERM
+ * waits for it and a SIGKILL or cgroup.kill takes it.
+ */
+#ifdef SPAWN_BACKGROUND
+#define AHEAD_STACK	(64 * 1024)	/* the child's, with a guard page */
+#define AHEAD_POLL	0.0002		/* s: first look for exec'd children */
+#define AHEAD_POLL_MAX	0.05		/* s: looks back off to this */
+#define AHEAD_BURST	0.01		/* s: a spawn this soon after the
+					   last is one of many */
+
+struct ahead {
+	uint32_t		 ah_tid;	/* nonzero: the child may still
+						   read what follows */
+	bool			 ah_busy;
+	void			*ah_stack;	/* AHEAD_STACK bytes; NULL:
+						   not yet mapped */
+	int			 ah_used;	/* slots of its set in use */
+	struct spawn_plan	 ah_plan;
+	struct child_args	 ah_args;
+};
+
+static struct ahead	 ahead[SPAWN_AHEAD];
+static struct ev_loop	*ahead_loop;	/* NULL: none in the background */
+static ev_timer		 ahead_timer;
+static double		 ahead_poll;
+static double		 ahead_last;	/* when the last spawn was asked */
+
+/*
+ * Frees what children done with our memory held.  Returns how many are
+ * still setting up.
+ */
+static int
+ahead_collect(void)
+{
+	struct ahead *ah;
+	int i, left = 0;
+
+	for (i = 0; i < SPAWN_AHEAD; i++) {
+		ah = &ahead[i];
+		if (!ah->ah_busy)
+			continue;
+		if (__atomic_load_n(&ah->ah_tid, __ATOMIC_ACQUIRE) != 0) {
+			left++;
+			continue;
+		}
+		slots_free(1 + i, ah->ah_used);
+		plan_free(&ah->ah_plan);
+		ah->ah_busy = false;
+	}
+	return left;
+}
+
+/*
+ * Looks for children done with our memory until none is left: their
+ * slots hold their pipes' ends (an exec-error pipe's end of file waits
+ * for it).  Nothing tells the loop of an exec; a child takes a fraction
+ * of a millisecond, one stopped before its exec may take forever, so the
+ * looks back off.
+ */
+static void
+ahead_timer_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	int before = 0, i, left;
+
+	(void)revents;
+	for (i = 0; i < SPAWN_AHEAD; i++)
+		before += ahead[i].ah_busy;
+	if ((left = ahead_collect()) == 0)
+		return;
+	if (left == before && ahead_poll < AHEAD_POLL_MAX)
+		ahead_poll *= 2;
+	else if (left < before)
+		ahead_poll = AHEAD_POLL;
+	ev_timer_set(w, ahead_poll, 0);
+	ev_timer_start(l, w);
+}
+
+/*
+ * clone3 with a stack for the child: it calls fn(arg) there, and exits
+ * if that returns (child_main never does).  Not syscall(2): its child
+ * would return through a frame on a stack it does not have.  Returns the
+ * pid or -errno, and leaves errno alone.  x86-64 only: the kernel
+ * starts the child at the instruction after syscall with %rsp at the top
+ * of its stack; syscall keeps every register but %rax, %rcx and %r11.
+ */
+long	spawn_clone3_stack(struct clone_args *ca, size_t size,
+	    void (*fn)(void *), void *arg);
+_Static_assert(SYS_clone3 == 435 && SYS_exit_group == 231, "x86-64 numbers");
+__asm__(
+	"	.text\n"
+	"	.p2align 4\n"
+	"	.globl	spawn_clone3_stack\n"
+	"	.hidden	spawn_clone3_stack\n"
+	"	.type	spawn_clone3_stack, @function\n"
+	"spawn_clone3_stack:\n"
+	"	movq	%rdx, %r8\n"		/* fn, kept over the call */
+	"	movq	%rcx, %r9\n"		/* arg */
+	"	movl	$435, %eax\n"		/* clone3(ca, size) */
+	"	syscall\n"
+	"	testq	%rax, %rax\n"
+	"	jz	1f\n"
+	"	ret\n"				/* us: the pid or -errno */
+	"1:	xorl	%ebp, %ebp\n"		/* the child: no frames above */
+	"	andq	$-16, %rsp\n"
+	"	movq	%r9, %rdi\n"
+	"	call	*%r8\n"
+	"	movl	$127, %edi\n"
+	"	movl	$231, %eax\n"		/* exit_group(127) */
+	"	syscall\n"
+	"	hlt\n"
+	"	.size	spawn_clone3_stack, .-spawn_clone3_stack\n");
+
+static void
+ahead_child(void *arg)
+{
+	child_main(arg, false);
+}
+
+/*
+ * Makes a's child in the background (see above), into cgroup
+ * a->ca_cgroup_fd; a's plan is moved into the ahead[] entry, *a->ca_sp
+ * zeroed.  Returns the pid; 0 when there is no room (a left as it was);
+ * -1 with errno set when clone3 failed (a left as it was).
+ */
+static pid_t
+ahead_spawn(const struct child_args *a)
+{
+	struct clone_args ca;
+	struct ahead *ah = NULL;
+	double now = mono_now(), last = ahead_last;
+	void *stack;
+	long pid;
+	int i;
+
+	/*
+	 * One spawn alone (a restart) is waited for: the child gets our
+	 * CPU at once and execs soonest.  Many (a start of all, a crash
+	 * storm) go on in the background after the first.
+	 */
+	ahead_last = now;
+	if (ahead_loop == NULL || a->ca_cgroup_fd < 0 ||
+	    now - last > AHEAD_BURST)
+		return 0;
+	(void)ahead_collect();
+	for (i = 0; i < SPAWN_AHEAD && ah == NULL; i++)
+		if (!ahead[i].ah_busy)
+			ah = &ahead[i];
+	if (ah == NULL)
+		return 0;
+	if (ah->ah_stack == NULL) {
+		stack = mmap(NULL, AHEAD_STACK, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (stack == MAP_FAILED)
+			return 0;
+		(void)mprotect(stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
+		ah->ah_stack = stack;
+	}
+	ah->ah_plan = *a->ca_sp;
+	ah->ah_args = *a;
+	ah->ah_args.ca_sp = &ah->ah_plan;
+	if ((ah->ah_used = slots_fill(1 + (int)(ah - ahead),
+	    &ah->ah_args)) == -1)
+		return 0;
+	ah->ah_args.ca_unshare = slot_bound;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID |
+	    CLONE_INTO_CGROUP;
+	ca.cgroup = (uint64_t)a->ca_cgroup_fd;
+	ca.child_tid = (uint64_t)(uintptr_t)&ah->ah_tid;
+	ca.stack = (uint64_t)(uintptr_t)ah->ah_stack;
+	ca.stack_size = AHEAD_STACK;
+	ca.exit_signal = SIGCHLD;
+	__atomic_store_n(&ah->ah_tid, 1, __ATOMIC_RELEASE);
+	pid = spawn_clone3_stack(&ca, sizeof(ca), ahead_child, &ah->ah_args);
+	if (pid < 0) {
+		ah->ah_tid = 0;
+		slots_free(1 + (int)(ah - ahead), ah->ah_used);
+		if (clone3_missing((int)-pid)) {
+			log_debug("clone3 in the background: %s; waiting for "
+			    "each child", strerror((int)-pid));
+			ahead_loop = NULL;
+		}
+		errno = (int)-pid;
+		return -1;
+	}
+	ah->ah_busy = true;
+	memset(a->ca_sp, 0, sizeof(*a->ca_sp));
+	if (!ev_is_active(&ahead_timer)) {
+		ahead_poll = AHEAD_POLL;
+		ev_timer_set(&ahead_timer, ahead_poll, 0);
+		ev_timer_start(ahead_loop, &ahead_timer);
+	}
+	return (pid_t)pid;
+}
+#else
+static pid_t
+ahead_spawn(const struct child_args *a)
+{
+	(void)a;
+	return 0;
+}
+#endif
+
+/*
+ * Spawns may be made in the background from here on, with loop telling
+ * when their children are done with the supervisor's memory.
+ */
+void
+spawn_init(struct ev_loop *loop)
+{
+#ifdef SPAWN_BACKGROUND
+	ahead_loop = loop;
+	ev_timer_init(&ahead_timer, ahead_timer_cb, 0, 0);
+#else
+	(void)loop;
+#endif
+}
+
+/*
+ * The child: made in the background where it can be (ahead_spawn);
+ * otherwise by clone3 inside the cgroup whose directory is
  * a->ca_cgroup_fd, when that is >= 0 (a copy of us where a shadow stack
  * is in use); by vfork otherwise, and where clone3 or CLONE_INTO_CGROUP
  * is missing (then the child joins its cgroup itself, and clone3 is not
@@ -796,6 +1134,10 @@ make_child(const struct child_args *a)
 
 		if (shared == -1)
 			shared = !shadow_stack_in_use();
+		if (shared && slots_reserve() && (pid = ahead_spawn(a)) != 0) {
+			if (pid > 0 || !clone3_missing(errno))
+				return (pid_t)pid;
+		}
 		memset(&ca, 0, sizeof(ca));
 		if (a->ca_cgroup_fd >= 0) {
 			ca.flags = CLONE_INTO_CGROUP;
@@ -803,7 +1145,7 @@ make_child(const struct child_args *a)
 		}
 		if (shared) {
 			ca.flags |= CLONE_VM | CLONE_VFORK;
-			if (slots_reserve() && (used = slots_fill(&b)) >= 0) {
+			if (slots_reserve() && (used = slots_fill(0, &b)) >= 0) {
 				ca.flags |= CLONE_FILES;
 				b.ca_unshare = slot_bound;
 			}
@@ -812,7 +1154,7 @@ make_child(const struct child_args *a)
 		pid = clone3_call(&ca, &b);
 		saved = errno;
 		if (used >= 0) {
-			slots_free(used);
+			slots_free(0, used);
 			*a->ca_sp = keep;	/* its numbers, not the slots' */
 		}
 		if (pid > 0) {
@@ -835,7 +1177,8 @@ make_child(const struct child_args *a)
  * Forks and execs one process of pg in its own process group (and, with
  * cgroup_fd >= 0, in the cgroup whose directory that is).  Returns the
  * pid (also its pgid), with *error_fd the non-blocking read end of the
- * exec-error pipe; or -1 with errno set when nothing was started.
+ * exec-error pipe; or -1 with errno set when nothing was started.  The
+ * child may still be setting up when this returns.
  */
 pid_t
 spawn_process(const struct program_config *pg, const struct proc_config *pc,
@@ -849,27 +1192,18 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	long maxfd;
 	pid_t pid;
 
-	sp.sp_argv = sx != NULL && sx->sx_argv != NULL ? sx->sx_argv :
-	    pc->pcf_argv;
 	sp.sp_fd = sx != NULL ? sx->sx_fd : -1;
 	sp.sp_fd_target = sx != NULL ? sx->sx_fd_target : -1;
-	sp.sp_envp = build_envp(pg, pc, sx);
-	if (sp.sp_envp == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	sp.sp_paths = build_paths(sp.sp_argv[0], sp.sp_envp);
-	if (sp.sp_paths == NULL) {
+	if (plan_settings(&sp, pg, pc, sx != NULL && sx->sx_argv != NULL ?
+	    sx->sx_argv : pc->pcf_argv) == -1 ||
+	    (sp.sp_envp = build_envp(pg, pc, sx)) == NULL ||
+	    (sp.sp_paths = build_paths(sp.sp_argv[0], sp.sp_envp)) == NULL ||
+	    (pg->pg_uid >= 0 && user_groups(pg, &sp) == -1)) {
 		plan_free(&sp);
 		errno = ENOMEM;
 		return -1;
 	}
 	changed_signals(sp.sp_signals, &sp.sp_nsignals);
-	if (pg->pg_uid >= 0 && user_groups(pg, &sp) == -1) {
-		plan_free(&sp);
-		errno = ENOMEM;
-		return -1;
-	}
 	memcpy(sp.sp_stdio, stdio, sizeof(sp.sp_stdio));
 	maxfd = sysconf(_SC_OPEN_MAX);
 	sp.sp_maxfd = (maxfd > 0 && maxfd < 65536) ? (int)maxfd : 65536;
@@ -879,8 +1213,6 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 		errno = saved;
 		return -1;
 	}
-	a.ca_pg = pg;
-	a.ca_pc = pc;
 	a.ca_sp = &sp;
 	a.ca_cgroup_fd = cgroup_fd;
 	a.ca_errfd = pipefd[1];
@@ -902,13 +1234,13 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	/*
 	 * No setpgid from here, as before sessions: a child already in a
 	 * group of its own could no longer make its session.  Before its
-	 * setsid it is in its cgroup already (a copy is only made with a
-	 * cgroup), where a stop finds it.
+	 * setsid it is in its cgroup already (the only children not waited
+	 * for are made with a cgroup), where a stop finds it.
 	 */
 	close(pipefd[1]);
 	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) == -1)
 		log_warn("%s: exec pipe O_NONBLOCK", pc->pcf_name);
-	plan_free(&sp);
+	plan_free(&sp);			/* emptied if made in the background */
 	*error_fd = pipefd[0];
 	return pid;
 }

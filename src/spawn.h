@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <ev.h>
+
 #include "config.h"
 
 /* What the child failed at, as written to the exec-error pipe. */
@@ -47,5 +49,6 @@ int	spawn_read_error(int fd, struct spawn_error *se);
 const char *spawn_stage_name(int stage);
 int	spawn_set_limits(int minfds, int minprocs);
 void	spawn_set_server_url(const char *url);
+void	spawn_init(struct ev_loop *loop);
 
 #endif

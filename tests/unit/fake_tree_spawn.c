@@ -355,6 +355,12 @@ spawn_set_limits(int minfds, int minprocs)
 	return 0;
 }
 
+void
+spawn_init(struct ev_loop *loop)
+{
+	(void)loop;
+}
+
 /* ---- tree.h ------------------------------------------------------------ */
 
 void
