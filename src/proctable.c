@@ -212,7 +212,7 @@ adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
 	struct process *owner;
 	const char *how = "";
 	bool ambiguous;
-	pid_t *children;
+	pid_t *children, sid;
 	size_t i, n;
 
 	(void)revents;
@@ -220,7 +220,9 @@ adopt_cb(struct ev_loop *l, ev_idle *w, int revents)
 	if (tree_children(&children, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		if (by_pid(children[i]) != NULL)
+		/* The list has the children not yet reaped too. */
+		if (by_pid(children[i]) != NULL ||
+		    tree_pid_info(children[i], &sid, &start) == -1)
 			continue;
 		owner = orphan_owner(children[i], &how, &ambiguous, &start);
 		if (owner != NULL) {

@@ -24,6 +24,8 @@ struct tree {
 	bool		 t_cgroup;	/* it has a cgroup directory (tree_dir
 					   names it) */
 	bool		 t_cgroup_killed; /* cgroup.kill written: make anew */
+	bool		 t_cgroup_empty; /* seen with no process since the
+					   last spawn: none can come back */
 	pid_t		 t_leader;	/* the process we spawned; 0 once reaped */
 	pid_t		*t_groups;	/* process groups that may have members:
 					   &t_group_one, or allocated for more */

@@ -121,6 +121,94 @@ tree_proc_descends(const struct tree_proc_entry *e, pid_t ancestor)
 	return false;
 }
 
+/* Appends the pids listed in file (space-separated) to *list. */
+static int
+children_add(const char *file, pid_t **list, size_t *n, size_t *cap)
+{
+	char *buf = NULL, *p, *end, *nb;
+	size_t size = 4096, len = 0;
+	ssize_t got;
+	pid_t *nl;
+	long pid;
+	FILE *fp;
+
+	if ((fp = fopen(file, "re")) == NULL)
+		return -1;
+	for (;;) {
+		if (len + 1 >= size || buf == NULL) {
+			if (buf != NULL)
+				size *= 2;
+			if ((nb = realloc(buf, size)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		got = (ssize_t)fread(buf + len, 1, size - 1 - len, fp);
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	if (ferror(fp))
+		goto fail;
+	buf[len] = '\0';
+	for (p = buf; ; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid <= 0)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap == 0 ? 64 : *cap * 2;
+			if ((nl = realloc(*list, *cap * sizeof(*nl))) == NULL)
+				goto fail;
+			*list = nl;
+		}
+		(*list)[(*n)++] = (pid_t)pid;
+	}
+	free(buf);
+	fclose(fp);
+	return 0;
+fail:
+	free(buf);
+	fclose(fp);
+	return -1;
+}
+
+/*
+ * Our children (live or not yet reaped), from each of our threads'
+ * /proc/self/task/TID/children: a few small reads, where a snapshot walks
+ * every process of the machine.  In a new array the caller frees; -1
+ * when those files can't be read (a kernel without them).
+ */
+int
+tree_proc_children(pid_t **out, size_t *count)
+{
+	char path[300];
+	struct dirent *de;
+	size_t n = 0, cap = 0;
+	pid_t *list = NULL;
+	DIR *d;
+
+	if ((d = opendir("/proc/self/task")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/children",
+		    de->d_name);
+		if (children_add(path, &list, &n, &cap) == -1) {
+			closedir(d);
+			free(list);
+			return -1;
+		}
+	}
+	closedir(d);
+	if (list == NULL && (list = malloc(sizeof(*list))) == NULL)
+		return -1;
+	*out = list;
+	*count = n;
+	return 0;
+}
+
 /*
  * Takes a snapshot of every live process that descends from self, with
  * its parent and group.  -1 when /proc can't be read or memory is short.

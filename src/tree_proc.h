@@ -22,6 +22,7 @@ struct tree_proc_entry {
 };
 
 int	 tree_proc_snapshot(pid_t self);
+int	 tree_proc_children(pid_t **out, size_t *count);
 int	 tree_proc_snapshot_recent(pid_t self, double max_age);
 size_t	 tree_proc_count(void);
 struct tree_proc_entry *tree_proc_entry(size_t i);
