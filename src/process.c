@@ -314,6 +314,7 @@ exec_pipe_drain(struct process *p)
 
 	if (p->p_exec_fd == -1)
 		return;
+	spawn_collect();	/* a child that exec'd leaves our slots */
 	rc = spawn_read_error(p->p_exec_fd, &p->p_exec_error);
 	if (rc == -1)
 		return;

@@ -63,6 +63,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/sched.h>	/* struct clone_args, CLONE_INTO_CGROUP */
@@ -1080,7 +1081,10 @@ ahead_spawn(const struct child_args *a)
 	}
 	ah->ah_busy = true;
 	memset(a->ca_sp, 0, sizeof(*a->ca_sp));
-	if (!ev_is_active(&ahead_timer)) {
+	/* Looked for soon, even when an older child has made the looks
+	 * back off. */
+	if (!ev_is_active(&ahead_timer) || ahead_poll > AHEAD_POLL) {
+		ev_timer_stop(ahead_loop, &ahead_timer);
 		ahead_poll = AHEAD_POLL;
 		ev_timer_set(&ahead_timer, ahead_poll, 0);
 		ev_timer_start(ahead_loop, &ahead_timer);
@@ -1097,6 +1101,20 @@ ahead_spawn(const struct child_args *a)
 #endif
 
 /*
+ * Frees what children made in the background and done with our memory
+ * held, now: before an exit is handled, so that the exec-error pipe of a
+ * child that exec'd and already exited reads its end of file.
+ */
+void
+spawn_collect(void)
+{
+#ifdef SPAWN_BACKGROUND
+	if (ahead_loop != NULL)
+		(void)ahead_collect();
+#endif
+}
+
+/*
  * Spawns may be made in the background from here on, with loop telling
  * when their children are done with the supervisor's memory.
  */
@@ -1104,7 +1122,22 @@ void
 spawn_init(struct ev_loop *loop)
 {
 #ifdef SPAWN_BACKGROUND
-	ahead_loop = loop;
+	struct utsname u = { .release = "?" };
+	int major = 0, minor = 0;
+
+	/*
+	 * Before Linux 5.16 a core dump killed every process sharing the
+	 * dumper's memory: a SIGQUIT (a stopsignal) reaching a child still
+	 * setting up would take the supervisor with it.  There, each child
+	 * is waited for, which keeps that window to one child at a time.
+	 */
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	    (major > 5 || (major == 5 && minor >= 16)))
+		ahead_loop = loop;
+	else
+		log_debug("Linux %s: each child waited for (core dumps "
+		    "before 5.16 take whoever shares the dumper's memory)",
+		    u.release);
 	ev_timer_init(&ahead_timer, ahead_timer_cb, 0, 0);
 #else
 	(void)loop;
@@ -1187,7 +1220,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 {
 	struct spawn_plan sp = { 0 };
 	struct child_args a;
-	sigset_t all, old;
+	uint64_t all = ~(uint64_t)0, old = 0;
 	int pipefd[2], saved;
 	long maxfd;
 	pid_t pid;
@@ -1218,12 +1251,17 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	a.ca_errfd = pipefd[1];
 	a.ca_closefd = pipefd[0];
 	a.ca_unshare = 0;
-	/* No handler of ours may run in the child: it resets and unblocks. */
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
+	/*
+	 * No handler of ours may run in the child: it resets and unblocks.
+	 * Every signal, the C library's own 32 and 33 too, which its
+	 * sigprocmask leaves out.
+	 */
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old,
+	    sizeof(uint64_t));
 	pid = make_child(&a);
 	saved = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL,
+	    sizeof(uint64_t));
 	if (pid == -1) {
 		close(pipefd[0]);
 		close(pipefd[1]);

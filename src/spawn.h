@@ -50,5 +50,6 @@ const char *spawn_stage_name(int stage);
 int	spawn_set_limits(int minfds, int minprocs);
 void	spawn_set_server_url(const char *url);
 void	spawn_init(struct ev_loop *loop);
+void	spawn_collect(void);
 
 #endif

@@ -652,6 +652,24 @@ tree_signal_then_cont(struct tree *t, int sig)
 }
 
 /*
+ * Whether t's cgroup (dir) has a process.  Only a spawn puts a process
+ * into it: once read as empty it stays so, and the finishing check after
+ * the last exit reads nothing again (2,000 reads in a teardown of 2,000).
+ * A failed read counts as empty, as before, but is not remembered.
+ */
+static bool
+cgroup_populated(struct tree *t, const char *dir)
+{
+	int r;
+
+	if (t->t_cgroup_empty)
+		return false;
+	if ((r = tree_cgroup_populated_read(cgroup_lock, dir)) == 0)
+		t->t_cgroup_empty = true;
+	return r == 1;
+}
+
+/*
  * True while anything of the tree may still run.  Cheap checks first;
  * the /proc walk only when the leader and every group are gone.
  */
@@ -667,18 +685,9 @@ tree_has_members(struct tree *t)
 	prune_groups(t);
 	if (t->t_ngroups > 0)
 		return true;
-	/*
-	 * Only a spawn puts a process into a process's cgroup: once seen
-	 * empty it stays so, and the finishing check after the last exit
-	 * reads nothing again (2,000 reads in a teardown of 2,000).
-	 */
-	if (mode == TREE_CGROUP) {
-		if (t->t_cgroup_empty ||
-		    (dir = rel_dir(t, buf, sizeof(buf))) == NULL)
-			return false;
-		t->t_cgroup_empty = !tree_cgroup_populated(cgroup_lock, dir);
-		return !t->t_cgroup_empty;
-	}
+	if (mode == TREE_CGROUP)
+		return (dir = rel_dir(t, buf, sizeof(buf))) != NULL &&
+		    cgroup_populated(t, dir);
 	if (tree_proc_snapshot_recent(self_pid, SNAPSHOT_REUSE) == -1)
 		return false;
 	prune_proc_members(t);
@@ -754,12 +763,8 @@ tree_may_have_orphans(struct tree *t)
 	const char *dir;
 
 	if (mode == TREE_CGROUP &&
-	    (dir = rel_dir(t, buf, sizeof(buf))) != NULL) {
-		if (!t->t_cgroup_empty)
-			t->t_cgroup_empty = !tree_cgroup_populated(cgroup_lock,
-			    dir);
-		return !t->t_cgroup_empty;
-	}
+	    (dir = rel_dir(t, buf, sizeof(buf))) != NULL)
+		return cgroup_populated(t, dir);
 	return true;
 }
 

@@ -345,17 +345,27 @@ tree_cgroup_signal(int at, const char *dir, int sig, int then,
 	return n;
 }
 
-/* True while any process (zombies included) is in dir's cgroup. */
-bool
-tree_cgroup_populated(int at, const char *dir)
+/*
+ * Whether any process (zombies included) is in dir's cgroup: 1 or 0, as
+ * its cgroup.events says; -1 when that can't be read.
+ */
+int
+tree_cgroup_populated_read(int at, const char *dir)
 {
 	char path[PATH_MAX], buf[256], *p;
 
 	snprintf(path, sizeof(path), "%s/cgroup.events", dir);
-	if (smallfile_read_at(at, path, buf, sizeof(buf)) <= 0)
-		return false;
-	p = strstr(buf, "populated ");
-	return p != NULL && p[10] == '1';
+	if (smallfile_read_at(at, path, buf, sizeof(buf)) <= 0 ||
+	    (p = strstr(buf, "populated ")) == NULL)
+		return -1;
+	return p[10] == '1';
+}
+
+/* True while any process is in dir's cgroup (false when unreadable). */
+bool
+tree_cgroup_populated(int at, const char *dir)
+{
+	return tree_cgroup_populated_read(at, dir) == 1;
 }
 
 /* The process whose cgroup pid is in (.../supervisor.N/p.NAME). */

@@ -23,6 +23,7 @@ int	 tree_cgroup_kill(int at, const char *dir);
 int	 tree_cgroup_signal(int at, const char *dir, int sig, int then,
 	    bool (*skip)(pid_t pgid, const void *ctx), const void *ctx);
 bool	 tree_cgroup_populated(int at, const char *dir);
+int	 tree_cgroup_populated_read(int at, const char *dir);
 bool	 tree_cgroup_owner(pid_t pid, char *name, size_t len);
 
 #endif

@@ -361,6 +361,11 @@ spawn_init(struct ev_loop *loop)
 	(void)loop;
 }
 
+void
+spawn_collect(void)
+{
+}
+
 /* ---- tree.h ------------------------------------------------------------ */
 
 void
