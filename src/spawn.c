@@ -644,6 +644,26 @@ child_exec(const struct spawn_plan *sp, int cgroup_fd, int errfd)
 	child_fail(errfd, SPAWN_STAGE_EXEC, err);
 }
 
+/*
+ * The descriptor slots (see slots_reserve below), declared here for the
+ * child, which closes the sets that are not its own.
+ */
+#define SPAWN_SLOTS	5	/* stdin, stdout, stderr, error pipe, extra */
+
+/* Where children are made in the background (see ahead_spawn). */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define SPAWN_BACKGROUND	1
+#define SPAWN_AHEAD	8	/* children set up in the background at once */
+#else
+#define SPAWN_AHEAD	0
+#endif
+#define SLOT_SETS	(1 + SPAWN_AHEAD)
+
+static int	slot_fd[SLOT_SETS][SPAWN_SLOTS];	/* set once, at the
+							   first spawn */
+static bool	slot_run;		/* slot_fd holds one run of numbers */
+
 /* What the child needs, in the parent's memory (shared or copied). */
 struct child_args {
 	struct spawn_plan		*ca_sp;
@@ -653,6 +673,8 @@ struct child_args {
 	int				 ca_unshare;	/* > 0: our descriptor
 							   table is shared;
 							   keep below this */
+	int				 ca_set;	/* its slot set, with
+							   ca_unshare */
 };
 
 /*
@@ -664,6 +686,7 @@ static void __attribute__((noreturn))
 child_main(const struct child_args *a, bool join)
 {
 	long r;
+	int i, j, lo, mine;
 
 	/*
 	 * A table of our own before anything is opened or closed: only
@@ -672,10 +695,29 @@ child_main(const struct child_args *a, bool join)
 	 * neither copied nor closed here or at exec.  A kernel without
 	 * CLOSE_RANGE_UNSHARE copies the whole table.
 	 */
-	if (a->ca_unshare > 0 &&
-	    SYS3(SYS_close_range, a->ca_unshare, ~0U, CLOSE_RANGE_UNSHARE) < 0 &&
-	    (r = SYS1(SYS_unshare, CLONE_FILES)) < 0)
-		child_fail(a->ca_errfd, SPAWN_STAGE_EXEC, -r);
+	if (a->ca_unshare > 0) {
+		if (SYS3(SYS_close_range, a->ca_unshare, ~0U,
+		    CLOSE_RANGE_UNSHARE) < 0 &&
+		    (r = SYS1(SYS_unshare, CLONE_FILES)) < 0)
+			child_fail(a->ca_errfd, SPAWN_STAGE_EXEC, -r);
+		/*
+		 * The other sets hold other children's pipes while those
+		 * set up: not ours to keep, should this child stall before
+		 * its exec (a directory on a hung file system).
+		 */
+		if (slot_run) {		/* two calls, not dozens */
+			lo = slot_fd[0][0];
+			mine = slot_fd[a->ca_set][0];
+			if (mine > lo)
+				(void)SYS3(SYS_close_range, lo, mine - 1, 0);
+			(void)SYS3(SYS_close_range, mine + SPAWN_SLOTS,
+			    lo + SLOT_SETS * SPAWN_SLOTS - 1, 0);
+		} else
+			for (i = 0; i < SLOT_SETS; i++)
+				for (j = 0; j < SPAWN_SLOTS && i != a->ca_set;
+				    j++)
+					(void)SYS1(SYS_close, slot_fd[i][j]);
+	}
 	(void)SYS1(SYS_close, a->ca_closefd);
 	child_exec(a->ca_sp, join ? a->ca_cgroup_fd : -1, a->ca_errfd);
 	child_exit(SPAWN_EXIT_NOTFOUND);
@@ -783,19 +825,7 @@ shadow_stack_in_use(void)
  * child's; each child made in the background has a set of its own until
  * it has exec'd (set 1 + its index in ahead[]).
  */
-#define SPAWN_SLOTS	5	/* stdin, stdout, stderr, error pipe, extra */
-
-/* Where children are made in the background (see ahead_spawn). */
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
-    !defined(__SANITIZE_THREAD__)
-#define SPAWN_BACKGROUND	1
-#define SPAWN_AHEAD	8	/* children set up in the background at once */
-#else
-#define SPAWN_AHEAD	0
-#endif
-#define SLOT_SETS	(1 + SPAWN_AHEAD)
-
-static int	slot_fd[SLOT_SETS][SPAWN_SLOTS];
+/* (SPAWN_SLOTS, SLOT_SETS and slot_fd are declared above child_main.) */
 static int	slot_null = -1;		/* what a slot holds when free */
 static int	slot_bound;		/* highest slot + 1; 0: none yet;
 					   -1: cannot be had */
@@ -820,9 +850,13 @@ slots_reserve(void)
 		}
 	}
 	slot_bound = 0;
-	for (i = 0; i < n; i++)
+	slot_run = true;
+	for (i = 0; i < n; i++) {
 		if (fds[i] >= slot_bound)
 			slot_bound = fds[i] + 1;
+		if (fds[i] != fds[0] + i)
+			slot_run = false;
+	}
 	return true;
 }
 
@@ -1058,6 +1092,7 @@ ahead_spawn(const struct child_args *a)
 	    &ah->ah_args)) == -1)
 		return 0;
 	ah->ah_args.ca_unshare = slot_bound;
+	ah->ah_args.ca_set = 1 + (int)(ah - ahead);
 	memset(&ca, 0, sizeof(ca));
 	ca.flags = CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID |
 	    CLONE_INTO_CGROUP;
@@ -1181,6 +1216,7 @@ make_child(const struct child_args *a)
 			if (slots_reserve() && (used = slots_fill(0, &b)) >= 0) {
 				ca.flags |= CLONE_FILES;
 				b.ca_unshare = slot_bound;
+				b.ca_set = 0;
 			}
 		}
 		ca.exit_signal = SIGCHLD;
@@ -1251,6 +1287,7 @@ spawn_process(const struct program_config *pg, const struct proc_config *pc,
 	a.ca_errfd = pipefd[1];
 	a.ca_closefd = pipefd[0];
 	a.ca_unshare = 0;
+	a.ca_set = 0;
 	/*
 	 * No handler of ours may run in the child: it resets and unblocks.
 	 * Every signal, the C library's own 32 and 33 too, which its
