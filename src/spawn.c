@@ -181,8 +181,8 @@ struct spawn_plan {
 	bool	  sp_nofile_set;	/* sp_nofile: minfds's limit */
 	struct child_rlimit {
 		uint64_t	cur, max;	/* the kernel's struct rlimit64 */
-	}	  sp_nofile, sp_rlimit[PG_RLIMITS]; /* cur 0, max 0: inherit */
-	bool	  sp_rlimit_set[PG_RLIMITS];
+	}	  sp_nofile, sp_rlimit[PG_RLIMITS];
+	bool	  sp_rlimit_set[PG_RLIMITS]; /* false: inherit */
 	int	  sp_fd;		/* an extra descriptor, -1: none */
 	int	  sp_fd_target;		/* its number in the child */
 };
@@ -535,7 +535,7 @@ user_groups(const struct program_config *pg, struct spawn_plan *sp)
 static const unsigned long kernel_default[8];
 static const uint64_t no_signals;
 
-/* Opens /dev/null on fd (O_RDONLY or O_WRONLY); -errno on failure. */
+/* Opens /dev/null (flags O_RDONLY or O_WRONLY): its fd, or -errno. */
 static long
 child_null(int flags)
 {
@@ -1060,7 +1060,7 @@ ahead_spawn(const struct child_args *a)
 	double now = mono_now(), last = ahead_last;
 	void *stack;
 	long pid;
-	int i;
+	int i, set;
 
 	/*
 	 * One spawn alone (a restart) is waited for: the child gets our
@@ -1085,14 +1085,14 @@ ahead_spawn(const struct child_args *a)
 		(void)mprotect(stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
 		ah->ah_stack = stack;
 	}
+	set = 1 + (int)(ah - ahead);
 	ah->ah_plan = *a->ca_sp;
 	ah->ah_args = *a;
 	ah->ah_args.ca_sp = &ah->ah_plan;
-	if ((ah->ah_used = slots_fill(1 + (int)(ah - ahead),
-	    &ah->ah_args)) == -1)
+	if ((ah->ah_used = slots_fill(set, &ah->ah_args)) == -1)
 		return 0;
 	ah->ah_args.ca_unshare = slot_bound;
-	ah->ah_args.ca_set = 1 + (int)(ah - ahead);
+	ah->ah_args.ca_set = set;
 	memset(&ca, 0, sizeof(ca));
 	ca.flags = CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID |
 	    CLONE_INTO_CGROUP;
@@ -1105,7 +1105,7 @@ ahead_spawn(const struct child_args *a)
 	pid = spawn_clone3_stack(&ca, sizeof(ca), ahead_child, &ah->ah_args);
 	if (pid < 0) {
 		ah->ah_tid = 0;
-		slots_free(1 + (int)(ah - ahead), ah->ah_used);
+		slots_free(set, ah->ah_used);
 		if (clone3_missing((int)-pid)) {
 			log_debug("clone3 in the background: %s; waiting for "
 			    "each child", strerror((int)-pid));
