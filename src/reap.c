@@ -7,9 +7,10 @@
  * waitpid(pid) looks at that child alone.  A SIGCHLD that came while one
  * was pending is merged into it, its child unnamed: a pass of
  * waitpid(-1) a moment after each burst reaps those, off the path from
- * an exit to what follows it.  The moment is as long as the last pass
- * took, four times over, up to PASS_DELAY_MAX: with 10,000 children a
- * pass is 3 ms and a burst's exits share one a millisecond later; with
+ * an exit to what follows it.  The moment is four times what the last
+ * pass's final walk took (the one that found nothing, what a pass costs
+ * when none was needed), up to PASS_DELAY_MAX: with 10,000 children a
+ * walk is 3 ms and a burst's exits share one a millisecond later; with
  * ten it is a few microseconds and runs in the next round, so that a
  * merged exit (a stop of them all makes many) is not a millisecond late.
  * The loop must not be libev's default loop, whose SIGCHLD handler would
@@ -71,10 +72,14 @@ pass_cb(struct ev_loop *l, ev_timer *w, int revents)
 	(void)w;
 	(void)revents;
 	for (;;) {
-		/* Only the walks are timed, not what the exits set off. */
+		/* Only the last walk is timed, the one that found nothing:
+		 * what a pass costs when it is not needed.  Reaping the ones
+		 * found is work a pass saves, not its cost (it had made the
+		 * delay 1 ms after a burst of 30 exits, and an exit merged
+		 * at a stop's end a millisecond late). */
 		t0 = mono_now();
 		pid = waitpid(-1, &status, WNOHANG);
-		took += mono_now() - t0;
+		took = mono_now() - t0;
 		if (pid == -1 && errno == EINTR)
 			continue;
 		if (pid <= 0)

@@ -114,12 +114,14 @@ needs_stop(struct process *p, bool none_left)
  * at once after a second signal).  Returns false when nothing is left.
  */
 static bool
-stop_next_level(void)
+stop_next_level(bool none_left)
 {
-	bool found = false, none_left = tree_none_left();
+	bool found = false;
 	int level = 0, depth = 0;
 	size_t i;
 
+	/* Every program's groups signalled first, then their cgroups swept. */
+	tree_signal_batch(true);
 	for (i = proctable_count(); i-- > 0;) {
 		struct process *p = proctable_get(i);
 
@@ -135,6 +137,7 @@ stop_next_level(void)
 		}
 		process_stop(p);
 	}
+	tree_signal_batch(false);
 	return found;
 }
 
@@ -144,9 +147,9 @@ stop_next_level(void)
  * LISTENER_DRAIN, polled, before they are stopped.
  */
 static bool
-listeners_draining(void)
+listeners_draining(bool none_left)
 {
-	bool found = false, busy = false, none_left = tree_none_left();
+	bool found = false, busy = false;
 	int level = 0;
 	size_t i;
 
@@ -188,6 +191,7 @@ listeners_draining(void)
 static void
 step(void)
 {
+	bool none_left;
 	int swept;
 	size_t i;
 
@@ -200,9 +204,10 @@ step(void)
 			process_stop(proctable_get(i));
 	if (proctable_count_in(PROC_STOPPING) > 0)
 		return;
-	if (!hard && listeners_draining())
+	none_left = tree_none_left();	/* once for both */
+	if (!hard && listeners_draining(none_left))
 		return;
-	if (stop_next_level())
+	if (stop_next_level(none_left))
 		return;
 	/* What no program owns (it escaped and hid its origin) goes too. */
 	if ((swept = tree_kill_all_descendants()) > 0)
@@ -252,7 +257,6 @@ begin(int status)
 	exit_status = status;
 	process_set_shutdown(false);
 	service_stopping();	/* whatever began it: a signal, shutdown_on_exit */
-	watch_quiesce();	/* no reload any more; see there */
 	arm_alarm();
 }
 
@@ -266,6 +270,7 @@ shutdown_asked(struct process *p, int status, void *arg)
 	if (active)
 		return;
 	begin(status);
+	watch_quiesce();	/* no reload any more; see there */
 	step_soon();
 }
 
@@ -278,6 +283,9 @@ teardown_begin(int status)
 		return;
 	begin(status);
 	step();
+	/* No reload any more (see there); after the first signals, which
+	 * need not wait for it: nothing runs in between. */
+	watch_quiesce();
 }
 
 /* Second signal during teardown: SIGKILL every tree now. */
@@ -293,7 +301,7 @@ teardown_kill_all(void)
 	for (i = 0; i < proctable_count(); i++)
 		if (proctable_get(i)->p_state == PROC_STOPPING)
 			process_kill(proctable_get(i));
-	(void)stop_next_level();
+	(void)stop_next_level(tree_none_left());
 	step_soon();
 }
 

@@ -35,6 +35,8 @@ static int		 cgroup_lock = -1; /* held while we run: not stale */
 /* Every tree, for the last-resort kill from the alarm handler. */
 static struct tree	**all_trees;
 static size_t		  all_count;
+static bool		  batching;	/* tree_signal_batch */
+static struct tree	 *sweeps;	/* sweeps put off, newest first */
 
 /* Populated cgroups of supervisors gone: the first few are named. */
 #define STALE_NAMED	8
@@ -176,6 +178,7 @@ struct tree_procfs {
 };
 
 static bool	is_adopted(const struct tree *, pid_t, unsigned long long);
+static void	sweep_unqueue(struct tree *);
 
 /* t's /proc mode state, made now if it was not; NULL: out of memory. */
 static struct tree_procfs *
@@ -237,6 +240,7 @@ tree_free(struct tree *t)
 	const char *dir;
 	size_t i;
 
+	sweep_unqueue(t);
 	for (i = 0; i < all_count; i++) {
 		if (all_trees[i] == t) {
 			all_trees[i] = all_trees[--all_count];
@@ -614,6 +618,13 @@ signal_tree(struct tree *t, int sig, int then)
 			(void)killpg(t->t_groups[i], then);
 	}
 	if (dir != NULL) {
+		if (sig != SIGKILL && batching && t->t_sweep_sig == 0) {
+			t->t_sweep_sig = sig;
+			t->t_sweep_then = then;
+			t->t_sweep_next = sweeps;
+			sweeps = t;
+			return;
+		}
 		if (sig == SIGKILL) {
 			t->t_cgroup_killed = true;
 			if (tree_cgroup_kill(cgroup_lock, dir) == -1 &&
@@ -634,6 +645,56 @@ signal_tree(struct tree *t, int sig, int then)
 		kill(e->pe_pid, sig);
 		if (then != 0)
 			(void)kill(e->pe_pid, then);
+	}
+}
+
+/* The sweep put off for t, dropped (it is freed, or swept now). */
+static void
+sweep_unqueue(struct tree *t)
+{
+	struct tree **pp;
+
+	if (t->t_sweep_sig == 0)
+		return;
+	for (pp = &sweeps; *pp != NULL; pp = &(*pp)->t_sweep_next)
+		if (*pp == t) {
+			*pp = t->t_sweep_next;
+			break;
+		}
+	t->t_sweep_sig = 0;
+	t->t_sweep_next = NULL;
+}
+
+/*
+ * While on, a signal to a tree with a cgroup goes to its process groups
+ * at once, and the sweep of its cgroup for members outside them (one
+ * read of cgroup.procs and a getpgid each) waits until it is turned off:
+ * a level of stops signals every program's groups first, and the last
+ * one's signal is not late by the sweeps of all the others.  Turning it
+ * off sweeps them, in the order signalled.
+ */
+void
+tree_signal_batch(bool on)
+{
+	struct tree *t, *rev = NULL;
+	char buf[PATH_MAX];
+	const char *dir;
+
+	batching = on;
+	if (on)
+		return;
+	while ((t = sweeps) != NULL) {	/* oldest first */
+		sweeps = t->t_sweep_next;
+		t->t_sweep_next = rev;
+		rev = t;
+	}
+	while ((t = rev) != NULL) {
+		rev = t->t_sweep_next;
+		t->t_sweep_next = NULL;
+		if ((dir = rel_dir(t, buf, sizeof(buf))) != NULL)
+			(void)tree_cgroup_signal(cgroup_lock, dir,
+			    t->t_sweep_sig, t->t_sweep_then, in_groups, t);
+		t->t_sweep_sig = 0;
 	}
 }
 

@@ -33,6 +33,10 @@ struct tree {
 	pid_t		 t_group_one;	/* the usual one, the leader's */
 	struct tree_procfs *t_procfs;	/* /proc mode's own (tree.c); NULL
 					   until needed */
+	struct tree	*t_sweep_next;	/* its cgroup's sweep for strays,
+					   put off (tree_signal_batch) */
+	int		 t_sweep_sig;	/* 0: none put off */
+	int		 t_sweep_then;
 };
 
 /* An orphan attributed to a tree: its pid, and its start to tell a pid
@@ -58,6 +62,7 @@ void	tree_spawned(struct tree *t, pid_t pid);
 void	tree_leader_reaped(struct tree *t);
 void	tree_signal(struct tree *t, int sig);
 void	tree_signal_then_cont(struct tree *t, int sig);
+void	tree_signal_batch(bool on);
 bool	tree_is_gone(struct tree *t);
 bool	tree_has_members(struct tree *t);
 int	tree_kill_all_descendants(void);

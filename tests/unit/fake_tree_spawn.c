@@ -498,6 +498,13 @@ tree_signal_then_cont(struct tree *t, int sig)
 	tree_signal(t, SIGCONT);
 }
 
+/* Signals reach the fake groups at once: nothing to put off. */
+void
+tree_signal_batch(bool on)
+{
+	(void)on;
+}
+
 /* As tree.c: an unreaped leader, a group with members, or (what the
  * cgroup or /proc would find) any live process of the tree. */
 bool
