@@ -37,6 +37,14 @@ static struct tree	**all_trees;
 static size_t		  all_count;
 static bool		  batching;	/* tree_signal_batch */
 static struct tree	 *sweeps;	/* sweeps put off, newest first */
+static unsigned		  nsweeps;	/* how many */
+/*
+ * Sweeps put off at the most: between a tree's killpg and its sweep, a
+ * member that leaves its group (setsid) would be signalled twice, and
+ * one forked into it after the killpg not at all; a level of thousands
+ * must not stretch that window over all of their killpg calls.
+ */
+#define SWEEPS_MAX	32
 
 /* Populated cgroups of supervisors gone: the first few are named. */
 #define STALE_NAMED	8
@@ -179,6 +187,7 @@ struct tree_procfs {
 
 static bool	is_adopted(const struct tree *, pid_t, unsigned long long);
 static void	sweep_unqueue(struct tree *);
+static void	sweeps_run(void);
 
 /* t's /proc mode state, made now if it was not; NULL: out of memory. */
 static struct tree_procfs *
@@ -623,6 +632,8 @@ signal_tree(struct tree *t, int sig, int then)
 			t->t_sweep_then = then;
 			t->t_sweep_next = sweeps;
 			sweeps = t;
+			if (++nsweeps >= SWEEPS_MAX)
+				sweeps_run();
 			return;
 		}
 		if (sig == SIGKILL) {
@@ -659,35 +670,27 @@ sweep_unqueue(struct tree *t)
 	for (pp = &sweeps; *pp != NULL; pp = &(*pp)->t_sweep_next)
 		if (*pp == t) {
 			*pp = t->t_sweep_next;
+			nsweeps--;
 			break;
 		}
 	t->t_sweep_sig = 0;
 	t->t_sweep_next = NULL;
 }
 
-/*
- * While on, a signal to a tree with a cgroup goes to its process groups
- * at once, and the sweep of its cgroup for members outside them (one
- * read of cgroup.procs and a getpgid each) waits until it is turned off:
- * a level of stops signals every program's groups first, and the last
- * one's signal is not late by the sweeps of all the others.  Turning it
- * off sweeps them, in the order signalled.
- */
-void
-tree_signal_batch(bool on)
+/* The sweeps put off, run in the order signalled. */
+static void
+sweeps_run(void)
 {
 	struct tree *t, *rev = NULL;
 	char buf[PATH_MAX];
 	const char *dir;
 
-	batching = on;
-	if (on)
-		return;
 	while ((t = sweeps) != NULL) {	/* oldest first */
 		sweeps = t->t_sweep_next;
 		t->t_sweep_next = rev;
 		rev = t;
 	}
+	nsweeps = 0;
 	while ((t = rev) != NULL) {
 		rev = t->t_sweep_next;
 		t->t_sweep_next = NULL;
@@ -696,6 +699,23 @@ tree_signal_batch(bool on)
 			    t->t_sweep_sig, t->t_sweep_then, in_groups, t);
 		t->t_sweep_sig = 0;
 	}
+}
+
+/*
+ * While on, a signal to a tree with a cgroup goes to its process groups
+ * at once, and the sweep of its cgroup for members outside them (one
+ * read of cgroup.procs and a getpgid each) waits, SWEEPS_MAX trees at
+ * the most, until it is turned off: a level of stops signals its
+ * programs' groups first, and the last one's signal is not late by the
+ * sweeps of all the others.  Turning it off sweeps the rest, in the
+ * order signalled.
+ */
+void
+tree_signal_batch(bool on)
+{
+	batching = on;
+	if (!on)
+		sweeps_run();
 }
 
 void

@@ -57,4 +57,32 @@ if [ "$(id -u)" = 0 ]; then
 else
 	run "$(id -un)"
 fi
+
+# Many programs stopped in one level (cgroup mode): their groups are
+# signalled first and their cgroups read after, 32 at a time; a member
+# that left its group still gets SIGTERM once, in the first 32 and after.
+if [ "$(id -u)" = 0 ]; then
+	for i in $(seq -w 1 40); do
+		printf '[program:many%s]\ncommand = sh -c '"'"'setsid perl %s/run/note.pl %s/run/got & exec perl %s/run/note.pl %s/run/got'"'"'\nstartsecs = 0.1\nstopwaitsecs = 10\n\n' \
+		    "$i" "$T" "$T" "$T" "$T"
+	done > "$T/supervisor.ini"
+	rm -f "$T/run/got" "$T/run/got.pids"
+	t_start
+	t_check "[40] 80 processes started" t_wait 20 eval \
+	    '[ "$(cat "$T/run/got.pids" 2>/dev/null | wc -l)" -eq 80 ]'
+	t_stop TERM 30
+	t_check "[40] supervisor exits 0 (got $SUP_STATUS)" test "$SUP_STATUS" = 0
+	t_check "[40] none needed SIGKILL" eval '! log_has "did not stop"'
+	twice=0 never=0
+	for pid in $(cat "$T/run/got.pids"); do
+		case $(grep -cx "$pid" "$T/run/got") in
+		1) ;;
+		0) never=$(( never + 1 )) ;;
+		*) twice=$(( twice + 1 )) ;;
+		esac
+	done
+	t_check "[40] every process got SIGTERM once ($never never, $twice more than once)" \
+		test "$never$twice" = 00
+	t_check "[40] nothing left" no_program_left
+fi
 t_done
