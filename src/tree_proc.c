@@ -125,52 +125,30 @@ tree_proc_descends(const struct tree_proc_entry *e, pid_t ancestor)
 static int
 children_add(const char *file, pid_t **list, size_t *n, size_t *cap)
 {
-	char *buf = NULL, *p, *end, *nb;
-	size_t size = 4096, len = 0;
-	ssize_t got;
 	pid_t *nl;
 	long pid;
 	FILE *fp;
+	int rc = 0;
 
 	if ((fp = fopen(file, "re")) == NULL)
 		return -1;
-	for (;;) {
-		if (len + 1 >= size || buf == NULL) {
-			if (buf != NULL)
-				size *= 2;
-			if ((nb = realloc(buf, size)) == NULL)
-				goto fail;
-			buf = nb;
-		}
-		got = (ssize_t)fread(buf + len, 1, size - 1 - len, fp);
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	if (ferror(fp))
-		goto fail;
-	buf[len] = '\0';
-	for (p = buf; ; p = end) {
-		pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
+	while (fscanf(fp, "%ld", &pid) == 1) {
 		if (pid <= 0)
 			continue;
 		if (*n == *cap) {
 			*cap = *cap == 0 ? 64 : *cap * 2;
-			if ((nl = realloc(*list, *cap * sizeof(*nl))) == NULL)
-				goto fail;
+			if ((nl = realloc(*list, *cap * sizeof(*nl))) == NULL) {
+				rc = -1;
+				break;
+			}
 			*list = nl;
 		}
 		(*list)[(*n)++] = (pid_t)pid;
 	}
-	free(buf);
+	if (ferror(fp))
+		rc = -1;
 	fclose(fp);
-	return 0;
-fail:
-	free(buf);
-	fclose(fp);
-	return -1;
+	return rc;
 }
 
 /*
