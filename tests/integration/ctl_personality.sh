@@ -105,20 +105,24 @@ t_check "shell: end of input: exit 0" t_wait 20 grep -q '^EXIT 0' "$T/pty.out"
 t_check "shell: the history file keeps what was typed" \
 	grep -q 'help' "$T/history"
 
-# Hostile servers, on a socket of this test's own.
+# Hostile servers, each on a socket of its own: socat's child that served
+# the previous one removes its socket's name when it ends, which may be
+# after the next server has taken that name.
+HOSTILE_N=0
 rogue_server() {
-	rm -f "$T/hostile.sock"
+	HOSTILE_N=$(( HOSTILE_N + 1 ))
+	HOSTILE_SOCK=$T/hostile.$HOSTILE_N.sock
 	printf '%s\n' "$1" > "$T/hostile.sh"
-	socat UNIX-LISTEN:"$T/hostile.sock",fork EXEC:"sh $T/hostile.sh" \
+	socat UNIX-LISTEN:"$HOSTILE_SOCK",fork EXEC:"sh $T/hostile.sh" \
 	    > /dev/null 2>&1 &
 	HOSTILE_PID=$!
-	t_wait 10 test -S "$T/hostile.sock"
+	t_wait 10 test -S "$HOSTILE_SOCK"
 }
 server_gone() { kill "$HOSTILE_PID" 2>/dev/null; wait "$HOSTILE_PID" 2>/dev/null; }
 export SUPERVISOR_CTL_TIMEOUT=3
 check_hostile() {
 	local name=$1 want=$2
-	mctl -s "unix://$T/hostile.sock" version
+	mctl -s "unix://$HOSTILE_SOCK" version
 	t_check "$name: exit 1" test "$RC" = 1
 	out_matches "$want" || echo "it said: $OUT"
 	t_check "$name: says so ($want)" out_matches "$want"
