@@ -890,7 +890,10 @@ startsecs = 0
 stdout_logfile = $T/$1/c.log
 
 [program:once]
-command = true
+# Exits at once, but not before supervisord's startProcess has looked:
+# \`true\` could exit first, and supervisord then said "abnormal
+# termination" or "started" depending on which of the two ran first.
+command = sleep 0.1
 autostart = false
 autorestart = false
 startsecs = 0

@@ -22,8 +22,18 @@ sctl_both "stop it again" stop web:a
 sctl_both "start GROUP:*" start 'web:*'
 sctl_both "start a running one" start c
 SORTED=1 sctl_both "stop a group by name" stop web:
+# once (sleep 0.1) has exited under all three before the next command.
+once_exited_all() {
+	local who
+	for who in ours mine theirs; do
+		t_wait 10 eval "sctl $who status once; grep -q EXITED \"\$T/$who/out\"" ||
+			t_fail "once did not exit under $who"
+	done
+}
 SORTED=1 sctl_both "restart all" restart all
+once_exited_all
 sctl_both "start one that exits at once" start once
+once_exited_all
 sctl_both "status after" status
 sctl_both "signal" signal USR1 web:a
 sctl_both "signal an unknown name" signal HUP nosuch
