@@ -10,7 +10,9 @@
 #   start     launch -> N programs exec'd: to the latest of their own
 #             stamps (CLOCK_REALTIME, to the microsecond), whatever the
 #             poll that saw the Nth; floor: N fork+execs in C
-#             (bench/startfloor.c), first fork -> its latest stamp
+#             (bench/startfloor.c), first fork -> its latest stamp;
+#             floor+cg (root): the same, each program in a cgroup of
+#             its own (mkdir, clone3 into it), as ours does
 #   startup   one program, in microseconds: the supervisor's exec (by
 #             bench/launchstamp.c) -> its program's first line (stamp),
 #             STARTUP_RUNS times a round: the supervisor's own start-up,
@@ -21,7 +23,8 @@
 #   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
 #             exited (wait(1) returns), and processes alive 1 s later;
 #             floor: killpg + reap
-#             of the same trees in C (bench/treefloor.c)
+#             of the same trees in C (bench/treefloor.c); floor+cg
+#             (root): each tree in a cgroup, removed after the reap
 #   sigkill   the same trees: processes alive 1 s after SIGKILL of the
 #             supervisor's pid
 #   idle      context switches and CPU time of the supervisor's own
@@ -520,6 +523,12 @@ sc_start_floor() {
 	mkdir -p "$d"
 	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" "$n" "$BIN/stamp" \
 	    "$d/stamps") && sample "start_ms_$n" floor "$round" "$(ms_since 0 "$us")"
+	# The same with a cgroup per program (root, cgroup v2): floor+cg.
+	[ "$(id -u)" = 0 ] || return 0
+	d=$W/start-cgfloor-$1-$2
+	mkdir -p "$d"
+	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" -g "$n" "$BIN/stamp" \
+	    "$d/stamps") && sample "start_ms_$n" cgfloor "$round" "$(ms_since 0 "$us")"
 }
 
 # stamp_gap_us FILE_L FILE_S: microseconds from the launcher's "L" line to
@@ -624,6 +633,13 @@ sc_teardown_floor() {
 	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" "$TEAR_N" \
 	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
 		sample "teardown_ms${TEAR_SUFFIX:-}" floor "$round" "$(ms_since 0 "$us")"
+	kill_tagged "$d"
+	[ "$(id -u)" = 0 ] || return 0
+	d=$W/teardown-cgfloor-$1
+	export BENCH_TAG=$d
+	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" -g "$TEAR_N" \
+	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
+		sample "teardown_ms${TEAR_SUFFIX:-}" cgfloor "$round" "$(ms_since 0 "$us")"
 	kill_tagged "$d"
 }
 
@@ -1275,7 +1291,8 @@ trap 'log interrupted; exit 130' INT TERM
 [ -x "$OURS" ] || { log "build/supervisor is missing: run make"; exit 1; }
 mkdir -p "$BIN" "$RESULTS" || exit 1
 for h in stamp floor treefloor startfloor filled ready evlisten launchstamp; do
-	[ "$BIN/$h" -nt "bench/$h.c" ] && continue
+	[ "$BIN/$h" -nt "bench/$h.c" ] && [ "$BIN/$h" -nt bench/cgfloor.h ] &&
+		continue
 	cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BIN/$h" "bench/$h.c" ||
 		{ log "cannot build bench/$h.c"; exit 1; }
 done
@@ -1604,7 +1621,7 @@ web_idle_ctxt|idle context switches in ${IDLE_SECS}s, a page open
 pid1_ms|container's init of /bin/true, ms (floor: tini)
 pid1_pss_kb|container's init: its own PSS, kB (floor: tini)"
 # Base has a column when it runs; the others always (n/a when missing).
-PLOT_COLS="supervisord runit s6 floor"
+PLOT_COLS="supervisord runit s6 floor cgfloor"
 case " $WHO " in *" base "*) PLOT_COLS="base $PLOT_COLS" ;; esac
 COLS="ours $PLOT_COLS"
 
@@ -1612,8 +1629,8 @@ CSV=$RESULTS/bench.csv
 echo "metric,who,median,ratio_to_ours,description" > "$CSV"
 echo
 printf '%-46s' "median of $ROUNDS round(s)"
-for c in $COLS; do printf ' %18s' "$c"; done
-printf ' %11s\n' "ours/floor"
+for c in $COLS; do printf ' %18s' "${c/cgfloor/floor+cg}"; done
+printf ' %11s %14s\n' "ours/floor" "ours/floor+cg"
 seen=" "
 while IFS='|' read -r metric label; do
 	grep -q "^$metric," "$SAMPLES" || continue
@@ -1624,7 +1641,7 @@ while IFS='|' read -r metric label; do
 	for c in $COLS; do
 		v=$(median "$metric" "$c")
 		if [ -z "$v" ]; then
-			if [ "$c" = floor ] || ! echo " $WHO " | grep -q " $c " ||
+			if [[ $c =~ ^(cg)?floor$ ]] || ! echo " $WHO " | grep -q " $c " ||
 			    [ "$metric" = output_pipe_mbps ]; then	# a floor's only
 				txt="-"
 			elif [[ $metric =~ ^(ready|chain|probe)_ ]]; then
@@ -1654,11 +1671,15 @@ while IFS='|' read -r metric label; do
 			printf ' %18s' "$v (${r}x)"
 		fi
 	done
-	# How far this supervisor is from the floor, where there is one.
+	# How far this supervisor is from the floors, where there are some.
 	f=$(median "$metric" floor)
 	awk -v a="$base" -v b="$f" 'BEGIN {
-		if (a == "" || b == "" || b == 0) printf " %11s\n", "-";
-		else printf " %10.2fx\n", a / b }'
+		if (a == "" || b == "" || b == 0) printf " %11s", "-";
+		else printf " %10.2fx", a / b }'
+	f=$(median "$metric" cgfloor)
+	awk -v a="$base" -v b="$f" 'BEGIN {
+		if (a == "" || b == "" || b == 0) printf " %14s\n", "-";
+		else printf " %13.2fx\n", a / b }'
 done <<< "$ROWS"
 cp "$SAMPLES" "$RESULTS/samples.csv"
 echo
@@ -1687,6 +1708,7 @@ if command -v gnuplot > /dev/null && [ "${SMOKE:-0}" != 1 ]; then
 		case $c in
 		base) title="base ($BASE)" ;;
 		floor) title="floor (C loop)" ;;
+		cgfloor) title="floor, a cgroup each (C loop)" ;;
 		*) title=$c ;;
 		esac
 		if [ -z "$plot" ]; then

@@ -4,17 +4,23 @@
  * starts) without waiting, then polls FILE until it has N lines.  Prints
  * the microseconds from the first fork to the latest of the programs' own
  * stamps (CLOCK_REALTIME, as the supervisors' runs are timed: the poll's
- * period is not in the figure); then kills and reaps them all.
+ * period is not in the figure); then kills and reaps them all.  With -g
+ * each program starts in a cgroup of its own, made before its fork and
+ * entered by clone3 (cgfloor.h); exit status 2 when that cannot be done
+ * here.
  *
- *	usage: startfloor N STAMP FILE
+ *	usage: startfloor [-g] N STAMP FILE
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cgfloor.h"
 
 /* The latest "S pid sec nsec" stamp in PATH, in microseconds; 0 if none. */
 static double
@@ -59,12 +65,20 @@ main(int argc, char *argv[])
 	pid_t *pids;
 	struct timespec ts;
 	double t0, t1;
-	int n, i, tries;
+	int n, asked, i, tries, cg = -1;
+	bool cgroups = argc > 1 && strcmp(argv[1], "-g") == 0;
 
+	if (cgroups) {
+		argc--;
+		argv++;
+	}
 	if (argc != 4 || (n = atoi(argv[1])) < 1) {
-		fprintf(stderr, "usage: startfloor N STAMP FILE\n");
+		fprintf(stderr, "usage: startfloor [-g] N STAMP FILE\n");
 		return 64;
 	}
+	if (cgroups && cg_base_make() == -1)
+		return 2;
+	asked = n;
 	if ((pids = calloc((size_t)n, sizeof(*pids))) == NULL)
 		return 1;
 	child_argv[0] = argv[2];
@@ -74,7 +88,15 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_REALTIME, &ts);
 	t0 = (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000);
 	for (i = 0; i < n; i++) {
-		if ((pids[i] = fork()) == -1) {
+		if (cgroups && (cg = cg_make(i)) == -1) {
+			perror("startfloor: cgroup");
+			n = i;
+			break;
+		}
+		pids[i] = cgroups ? cg_fork(cg) : fork();
+		if (cg != -1)
+			close(cg);
+		if (pids[i] == -1) {
 			perror("startfloor: fork");
 			n = i;
 			break;
@@ -91,6 +113,7 @@ main(int argc, char *argv[])
 		kill(pids[i], SIGKILL);
 	while (wait(NULL) != -1 || errno == EINTR)
 		;
+	cg_base_remove(asked);
 	if (tries >= 12000) {
 		fprintf(stderr, "startfloor: only %ld of %d started\n",
 		    lines_in(argv[3]), n);

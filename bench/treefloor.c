@@ -4,12 +4,16 @@
  * below it, then sends SIGTERM to every group and reaps until nothing is
  * left (it is a child subreaper, so grandchildren come back to it).
  * Prints the microseconds from the first killpg to the last reap: what
- * any supervisor must at least spend to tear the same trees down.
+ * any supervisor must at least spend to tear the same trees down.  With
+ * -g each tree starts in a cgroup of its own (cgfloor.h), and the time
+ * runs on until the last of them is removed; exit status 2 when that
+ * cannot be done here.
  *
- *	usage: treefloor N TOTAL CMD
+ *	usage: treefloor [-g] N TOTAL CMD
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cgfloor.h"
 
 static double
 now_us(void)
@@ -74,13 +80,20 @@ int
 main(int argc, char *argv[])
 {
 	pid_t *groups, pid;
-	int n, total, i, tries;
+	int n, total, i, tries, cg = -1;
 	double t0, t1;
+	bool cgroups = argc > 1 && strcmp(argv[1], "-g") == 0;
 
+	if (cgroups) {
+		argc--;
+		argv++;
+	}
 	if (argc != 4 || (n = atoi(argv[1])) < 1 || (total = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: treefloor N TOTAL CMD\n");
+		fprintf(stderr, "usage: treefloor [-g] N TOTAL CMD\n");
 		return 64;
 	}
+	if (cgroups && cg_base_make() == -1)
+		return 2;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
 		perror("treefloor: PR_SET_CHILD_SUBREAPER");
 		return 1;
@@ -88,7 +101,14 @@ main(int argc, char *argv[])
 	if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
 		return 1;
 	for (i = 0; i < n; i++) {
-		if ((pid = fork()) == -1) {
+		if (cgroups && (cg = cg_make(i)) == -1) {
+			perror("treefloor: cgroup");
+			return 1;
+		}
+		pid = cgroups ? cg_fork(cg) : fork();
+		if (cg != -1)
+			close(cg);
+		if (pid == -1) {
 			perror("treefloor: fork");
 			return 1;
 		}
@@ -106,6 +126,9 @@ main(int argc, char *argv[])
 			    descendants(getpid()), total);
 			for (i = 0; i < n; i++)
 				killpg(groups[i], SIGKILL);
+			while (wait(NULL) != -1 || errno == EINTR)
+				;
+			cg_base_remove(n);
 			return 1;
 		}
 		usleep(10000);
@@ -115,7 +138,11 @@ main(int argc, char *argv[])
 		killpg(groups[i], SIGTERM);
 	while (wait(NULL) != -1 || errno == EINTR)
 		;
+	if (cgroups)
+		for (i = 0; i < n; i++)
+			cg_remove(i);
 	t1 = now_us();
+	cg_base_remove(0);
 	printf("%.0f\n", t1 - t0);
 	return 0;
 }

@@ -25,6 +25,20 @@ for m in restart_ms start_ms_20 teardown_ms output_mbps; do
 	t_check "$m: a figure for the floor" eval \
 		"awk -F, '\$1 == \"$m\" && \$2 == \"floor\"' \"$csv\" | grep -q ."
 done
+# The floors with a cgroup per program (root only): a figure each, and
+# not one of their cgroups left behind.
+if [ "$(id -u)" = 0 ]; then
+	for m in start_ms_20 teardown_ms; do
+		t_check "$m: a figure for the floor with a cgroup each" eval \
+			"awk -F, '\$1 == \"$m\" && \$2 == \"cgfloor\"' \"$csv\" | grep -q ."
+	done
+	cg=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
+		if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo |
+	    head -n 1)
+	left=$([ -n "$cg" ] && find "$cg" -maxdepth 6 -type d -name 'floor.*' | wc -l)
+	t_check "the floors leave no cgroup behind (${left:-?} left)" eval \
+		'[ "$left" = 0 ]'
+fi
 t_check "teardown: nothing survives" eval '[ "$(ours_value teardown_survivors)" = 0 ]'
 t_check "SIGKILL of the supervisor: nothing survives" eval \
 	'[ "$(ours_value sigkill_survivors)" = 0 ]'
