@@ -385,8 +385,12 @@ proctable_free(void)
 void
 proctable_start_autostart(void)
 {
-	size_t i;
+	size_t i, n = 0;
 
+	for (i = 0; i < nprocs; i++)
+		n += procs[i]->p_program->pg_autostart;
+	if (n > 1)
+		spawn_burst();
 	for (i = 0; i < nprocs; i++)
 		if (procs[i]->p_program->pg_autostart)
 			process_start(procs[i]);

@@ -1064,8 +1064,9 @@ ahead_spawn(const struct child_args *a)
 
 	/*
 	 * One spawn alone (a restart) is waited for: the child gets our
-	 * CPU at once and execs soonest.  Many (a start of all, a crash
-	 * storm) go on in the background after the first.
+	 * CPU at once and execs soonest.  Many (a crash storm) go on in
+	 * the background after the first; a start of all (spawn_burst)
+	 * from the first.
 	 */
 	ahead_last = now;
 	if (ahead_loop == NULL || a->ca_cgroup_fd < 0 ||
@@ -1146,6 +1147,19 @@ spawn_collect(void)
 #ifdef SPAWN_BACKGROUND
 	if (ahead_loop != NULL)
 		(void)ahead_collect();
+#endif
+}
+
+/*
+ * Spawns are about to come together (a start of every program): the
+ * first is made in the background too, as a burst's later ones are,
+ * not waited for.
+ */
+void
+spawn_burst(void)
+{
+#ifdef SPAWN_BACKGROUND
+	ahead_last = mono_now();
 #endif
 }
 

@@ -51,5 +51,6 @@ int	spawn_set_limits(int minfds, int minprocs);
 void	spawn_set_server_url(const char *url);
 void	spawn_init(struct ev_loop *loop);
 void	spawn_collect(void);
+void	spawn_burst(void);
 
 #endif

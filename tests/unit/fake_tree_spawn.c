@@ -366,6 +366,12 @@ spawn_collect(void)
 {
 }
 
+/* Fake spawns are never waited for: nothing to tell. */
+void
+spawn_burst(void)
+{
+}
+
 /* ---- tree.h ------------------------------------------------------------ */
 
 void
