@@ -10,7 +10,7 @@
 #   start     launch -> N programs exec'd: to the latest of their own
 #             stamps (CLOCK_REALTIME, to the microsecond), whatever the
 #             poll that saw the Nth; floor: N fork+execs in C
-#             (bench/startfloor.c), first fork -> its latest stamp;
+#             (bench/startfloor.c), timed as the supervisors are;
 #             floor+cg (root): the same, each program in a cgroup of
 #             its own (mkdir, clone3 into it), as ours does
 #   startup   one program, in microseconds: the supervisor's exec (by
@@ -23,8 +23,9 @@
 #   teardown  N programs of 3 processes each: SIGTERM -> the supervisor has
 #             exited (wait(1) returns), and processes alive 1 s later;
 #             floor: killpg + reap
-#             of the same trees in C (bench/treefloor.c); floor+cg
-#             (root): each tree in a cgroup, removed after the reap
+#             of the same trees in C (bench/treefloor.c), on SIGTERM and
+#             timed as the supervisors are; floor+cg (root): each tree
+#             in a cgroup, removed after the reap
 #   sigkill   the same trees: processes alive 1 s after SIGKILL of the
 #             supervisor's pid
 #   idle      context switches and CPU time of the supervisor's own
@@ -519,16 +520,21 @@ sc_start() {
 }
 
 sc_start_floor() {
-	local round=$1 n=$2 d=$W/start-floor-$1-$2 us
-	mkdir -p "$d"
-	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" "$n" "$BIN/stamp" \
-	    "$d/stamps") && sample "start_ms_$n" floor "$round" "$(ms_since 0 "$us")"
-	# The same with a cgroup per program (root, cgroup v2): floor+cg.
-	[ "$(id -u)" = 0 ] || return 0
-	d=$W/start-cgfloor-$1-$2
-	mkdir -p "$d"
-	us=$(timeout "$UP_TIMEOUT" "$BIN/startfloor" -g "$n" "$BIN/stamp" \
-	    "$d/stamps") && sample "start_ms_$n" cgfloor "$round" "$(ms_since 0 "$us")"
+	local round=$1 n=$2 who g d t0
+	for who in floor cgfloor; do
+		g=
+		if [ "$who" = cgfloor ]; then
+			[ "$(id -u)" = 0 ] || continue	# floor+cg: root only
+			g=-g
+		fi
+		d=$W/start-$who-$round-$n
+		mkdir -p "$d"
+		# Timed as ours: from before bash forks it to the last stamp.
+		t0=$(now_us)
+		"$BIN/startfloor" $g "$n" "$BIN/stamp" "$d/stamps" > /dev/null &&
+			sample "start_ms_$n" "$who" "$round" \
+			    "$(ms_since "$t0" "$(last_start_us "$d/stamps")")"
+	done
 }
 
 # stamp_gap_us FILE_L FILE_S: microseconds from the launcher's "L" line to
@@ -628,19 +634,32 @@ sc_teardown() {
 }
 
 sc_teardown_floor() {
-	local round=$1 d=$W/teardown-floor-$1 us
-	export BENCH_TAG=$d
-	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" "$TEAR_N" \
-	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
-		sample "teardown_ms${TEAR_SUFFIX:-}" floor "$round" "$(ms_since 0 "$us")"
-	kill_tagged "$d"
-	[ "$(id -u)" = 0 ] || return 0
-	d=$W/teardown-cgfloor-$1
-	export BENCH_TAG=$d
-	us=$(timeout "$UP_TIMEOUT" "$BIN/treefloor" -g "$TEAR_N" \
-	    $(( TEAR_N * 3 )) "sh -c \"sleep 1000 & wait\" & wait") &&
-		sample "teardown_ms${TEAR_SUFFIX:-}" cgfloor "$round" "$(ms_since 0 "$us")"
-	kill_tagged "$d"
+	local round=$1 who g d
+	for who in floor cgfloor; do
+		g=
+		if [ "$who" = cgfloor ]; then
+			[ "$(id -u)" = 0 ] || continue	# floor+cg: root only
+			g=-g
+		fi
+		d=$W/teardown-$who-$round
+		mkdir -p "$d"
+		export BENCH_TAG=$d
+		# Timed as ours: SIGTERM -> its exit, once the trees are up.
+		"$BIN/treefloor" -s $g "$TEAR_N" $(( TEAR_N * 3 )) \
+		    "sh -c \"sleep 1000 & wait\" & wait" > "$d/out" 2>&1 &
+		SUP_PID=$!
+		if wait_until "$UP_TIMEOUT" grep -q '^up$' "$d/out"; then
+			sleep "$SETTLE"
+			stop_timed && sample "teardown_ms${TEAR_SUFFIX:-}" \
+			    "$who" "$round" "$(ms_since 0 "$STOP_US")"
+		else
+			log "teardown/$who: $(head -c 200 "$d/out")"
+		fi
+		[ -n "$SUP_PID" ] &&
+			{ kill -KILL "$SUP_PID"; wait "$SUP_PID"; } 2>/dev/null
+		SUP_PID=
+		kill_tagged "$d"
+	done
 }
 
 # idle WHO ROUND N: N long-running programs; own processes' context

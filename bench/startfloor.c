@@ -4,7 +4,9 @@
  * starts) without waiting, then polls FILE until it has N lines.  Prints
  * the microseconds from the first fork to the latest of the programs' own
  * stamps (CLOCK_REALTIME, as the supervisors' runs are timed: the poll's
- * period is not in the figure); then kills and reaps them all.  With -g
+ * period is not in the figure); then kills and reaps them all.  (The
+ * benchmark times it as it times a supervisor instead: from before its
+ * launch to the latest stamp in FILE.)  With -g
  * each program starts in a cgroup of its own, made before its fork and
  * entered by clone3 (cgfloor.h); exit status 2 when that cannot be done
  * here.

@@ -7,9 +7,13 @@
  * any supervisor must at least spend to tear the same trees down.  With
  * -g each tree starts in a cgroup of its own (cgfloor.h), and the time
  * runs on until the last of them is removed; exit status 2 when that
- * cannot be done here.
+ * cannot be done here.  With -s it prints "up" once the trees are up and
+ * waits for a SIGTERM before the killpg: the caller can then time it as
+ * it times a supervisor, from its kill to its wait's return (the floor of
+ * what a supervisor's teardown costs, its own exit and its parent's
+ * wake-up included).
  *
- *	usage: treefloor [-g] N TOTAL CMD
+ *	usage: treefloor [-s] [-g] N TOTAL CMD
  */
 #include <dirent.h>
 #include <errno.h>
@@ -82,14 +86,20 @@ main(int argc, char *argv[])
 	pid_t *groups, pid;
 	int n, total, i, tries, cg = -1;
 	double t0, t1;
-	bool cgroups = argc > 1 && strcmp(argv[1], "-g") == 0;
+	bool cgroups = false, on_signal = false;
+	sigset_t term;
+	int sig;
 
-	if (cgroups) {
-		argc--;
-		argv++;
-	}
+	for (; argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0' &&
+	    argv[1][2] == '\0'; argc--, argv++)
+		if (argv[1][1] == 'g')
+			cgroups = true;
+		else if (argv[1][1] == 's')
+			on_signal = true;
+		else
+			argc = 0;
 	if (argc != 4 || (n = atoi(argv[1])) < 1 || (total = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: treefloor [-g] N TOTAL CMD\n");
+		fprintf(stderr, "usage: treefloor [-s] [-g] N TOTAL CMD\n");
 		return 64;
 	}
 	if (cgroups && cg_base_make() == -1)
@@ -132,6 +142,16 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		usleep(10000);
+	}
+	if (on_signal) {
+		/* Blocked only now: the trees' processes have their own masks. */
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		printf("up\n");
+		fflush(stdout);
+		while (sigwait(&term, &sig) != 0)
+			;
 	}
 	t0 = now_us();
 	for (i = 0; i < n; i++)
