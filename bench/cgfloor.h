@@ -111,6 +111,22 @@ cg_remove(int i)
 	(void)unlinkat(cg_base, name, AT_REMOVEDIR);
 }
 
+/* Everything in program i's cgroup killed (cgroup.kill, Linux 5.14). */
+static void __attribute__((unused))	/* startfloor's SIGKILL suffices */
+cg_kill(int i)
+{
+	char name[64];
+	int fd;
+
+	if (cg_base == -1)
+		return;
+	snprintf(name, sizeof(name), "p%d/cgroup.kill", i);
+	if ((fd = openat(cg_base, name, O_WRONLY | O_CLOEXEC)) != -1) {
+		(void)write(fd, "1", 1);
+		close(fd);
+	}
+}
+
 /* The base removed, with whatever cgroups are left in it (n at most). */
 static void
 cg_base_remove(int n)

@@ -12,7 +12,9 @@
 #             poll that saw the Nth; floor: N fork+execs in C
 #             (bench/startfloor.c), timed as the supervisors are;
 #             floor+cg (root): the same, each program in a cgroup of
-#             its own (mkdir, clone3 into it), as ours does
+#             its own (mkdir, clone3 into it), as ours does; and the CPU
+#             time of the supervisor's own processes by then (schedstat),
+#             against the floors' loops' (to the end of their forks)
 #   startup   one program, in microseconds: the supervisor's exec (by
 #             bench/launchstamp.c) -> its program's first line (stamp),
 #             STARTUP_RUNS times a round: the supervisor's own start-up,
@@ -295,6 +297,19 @@ own_tasks() {
 }
 
 # Context switches, CPU ticks (utime+stime) over the own processes.
+# own_cpu_us WHO: CPU time so far of the supervisor's own processes, all
+# their threads (schedstat: nanoseconds, not ticks), in microseconds.
+own_cpu_us() {
+	local pid t ns sum=0
+	for pid in $(own_pids "$1"); do
+		for t in /proc/"$pid"/task/*; do
+			read -r ns _ < "$t/schedstat" 2>/dev/null &&
+				sum=$(( sum + ns ))
+		done
+	done
+	echo $(( sum / 1000 ))
+}
+
 own_counters() {
 	local pid t k v ctxt=0 ticks=0
 	for pid in $(own_pids "$1"); do
@@ -513,10 +528,35 @@ sc_start() {
 	if wait_until "$UP_TIMEOUT" lines_at_least "$d/stamps" "$n"; then
 		t1=$(last_start_us "$d/stamps")
 		sample "start_ms_$n" "$who" "$round" "$(ms_since "$t0" "$t1")"
+		sample "start_cpu_ms_$n" "$who" "$round" \
+		    "$(ms_since 0 "$(own_cpu_us "$who")")"
 	else
 		log "start/$who/$n: $(starts "$d/stamps") of $n up"
 	fi
 	finish "$d"
+}
+
+# floor_cg_remove: what floors killed before their end left of their
+# cgroups: each makes floor.PID below the cgroup it runs in, ours.
+FLOOR_PIDS=
+floor_cg_remove() {
+	local mnt own pid dir p
+	mnt=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
+		if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo |
+	    head -n 1)
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	[ -n "$mnt" ] || return 0
+	for pid in $FLOOR_PIDS; do
+		alive "$pid" && continue
+		dir=$mnt${own%/}/floor.$pid
+		[ -d "$dir" ] || continue
+		for p in "$dir"/p*/; do
+			[ -d "$p" ] && { echo 1 > "$p/cgroup.kill"; } 2>/dev/null
+		done
+		wait_until 5 eval '! cat "$dir"/p*/cgroup.procs 2>/dev/null | grep -q .'
+		rmdir "$dir"/p*/ "$dir" 2>/dev/null
+	done
+	FLOOR_PIDS=
 }
 
 sc_start_floor() {
@@ -529,11 +569,19 @@ sc_start_floor() {
 		fi
 		d=$W/start-$who-$round-$n
 		mkdir -p "$d"
+		export BENCH_TAG=$d
 		# Timed as ours: from before bash forks it to the last stamp.
 		t0=$(now_us)
-		"$BIN/startfloor" $g "$n" "$BIN/stamp" "$d/stamps" > /dev/null &&
+		"$BIN/startfloor" $g "$n" "$BIN/stamp" "$d/stamps" > "$d/out" &
+		FLOOR_PIDS="$FLOOR_PIDS $!"
+		if wait $! && [ -s "$d/stamps" ]; then
 			sample "start_ms_$n" "$who" "$round" \
 			    "$(ms_since "$t0" "$(last_start_us "$d/stamps")")"
+			sample "start_cpu_ms_$n" "$who" "$round" \
+			    "$(ms_since 0 "$(sed -n 2p "$d/out")")"
+		else
+			log "start/$who/$n: failed"
+		fi
 	done
 }
 
@@ -648,17 +696,23 @@ sc_teardown_floor() {
 		"$BIN/treefloor" -s $g "$TEAR_N" $(( TEAR_N * 3 )) \
 		    "sh -c \"sleep 1000 & wait\" & wait" > "$d/out" 2>&1 &
 		SUP_PID=$!
-		if wait_until "$UP_TIMEOUT" grep -q '^up$' "$d/out"; then
-			sleep "$SETTLE"
-			stop_timed && sample "teardown_ms${TEAR_SUFFIX:-}" \
-			    "$who" "$round" "$(ms_since 0 "$STOP_US")"
+		FLOOR_PIDS="$FLOOR_PIDS $SUP_PID"
+		# Up, or gone (no cgroup v2 to be had: exit status 2).
+		wait_until "$UP_TIMEOUT" eval \
+		    'grep -q "^up$" "$d/out" || ! alive "$SUP_PID"'
+		if ! grep -q '^up$' "$d/out"; then
+			log "teardown/$who: not up: $(head -c 200 "$d/out")"
+		elif sleep "$SETTLE" && stop_timed; then
+			sample "teardown_ms${TEAR_SUFFIX:-}" "$who" "$round" \
+			    "$(ms_since 0 "$STOP_US")"
 		else
-			log "teardown/$who: $(head -c 200 "$d/out")"
+			log "teardown/$who: still running ${STOP_TIMEOUT}s after SIGTERM"
 		fi
 		[ -n "$SUP_PID" ] &&
 			{ kill -KILL "$SUP_PID"; wait "$SUP_PID"; } 2>/dev/null
 		SUP_PID=
 		kill_tagged "$d"
+		floor_cg_remove
 	done
 }
 
@@ -1302,6 +1356,7 @@ cleanup() {
 	for d in "$W"/*/; do
 		[ -d "$d" ] && kill_tagged "${d%/}"
 	done
+	floor_cg_remove
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -1581,7 +1636,7 @@ median() {
 
 ROWS="restart_ms|restart latency, ms
 event_ms|exit -> listener reads PROCESS_STATE_EXITED, ms
-$(for n in $START_NS; do echo "start_ms_$n|start $n programs, ms"; done)
+$(for n in $START_NS; do echo "start_ms_$n|start $n programs, ms"; echo "start_cpu_ms_$n|start $n: own CPU, ms (floors: their loop's)"; done)
 startup_us|start-up of one program: exec -> its exec, us (floor: fork+exec)
 startup_cfg_us|start-up of one program: config opened -> first spawn, us (its own debug line)
 teardown_ms|teardown of $TEAR_N trees (SIGTERM), ms

@@ -80,6 +80,32 @@ descendants(pid_t self)
 	return count;
 }
 
+/*
+ * The first n trees killed and reaped, their cgroups and the base
+ * removed (cg_base_remove takes every one that was made, i included).
+ * Returns 1, the exit status.
+ */
+static int
+give_up(const pid_t *groups, int n)
+{
+	pid_t r = 0;
+	int i, tries;
+
+	for (i = 0; i < n; i++) {
+		killpg(groups[i], SIGKILL);
+		cg_kill(i);	/* what left its group too */
+	}
+	/* A bounded wait: a process that left its group may live on. */
+	for (tries = 0; tries < 200 && r != -1; tries++) {
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (r == 0)
+			usleep(10000);
+	}
+	cg_base_remove(n + 1);
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -102,25 +128,25 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: treefloor [-s] [-g] N TOTAL CMD\n");
 		return 64;
 	}
-	if (cgroups && cg_base_make() == -1)
-		return 2;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
 		perror("treefloor: PR_SET_CHILD_SUBREAPER");
 		return 1;
 	}
 	if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
 		return 1;
+	if (cgroups && cg_base_make() == -1)
+		return 2;
 	for (i = 0; i < n; i++) {
 		if (cgroups && (cg = cg_make(i)) == -1) {
 			perror("treefloor: cgroup");
-			return 1;
+			return give_up(groups, i);
 		}
 		pid = cgroups ? cg_fork(cg) : fork();
 		if (cg != -1)
 			close(cg);
 		if (pid == -1) {
 			perror("treefloor: fork");
-			return 1;
+			return give_up(groups, i);
 		}
 		if (pid == 0) {
 			setpgid(0, 0);
@@ -134,12 +160,7 @@ main(int argc, char *argv[])
 		if (tries > 3000) {
 			fprintf(stderr, "treefloor: only %d of %d processes\n",
 			    descendants(getpid()), total);
-			for (i = 0; i < n; i++)
-				killpg(groups[i], SIGKILL);
-			while (wait(NULL) != -1 || errno == EINTR)
-				;
-			cg_base_remove(n);
-			return 1;
+			return give_up(groups, n);
 		}
 		usleep(10000);
 	}
