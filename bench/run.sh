@@ -10,7 +10,8 @@
 #   start     launch -> N programs exec'd: to the latest of their own
 #             stamps (CLOCK_REALTIME, to the microsecond), whatever the
 #             poll that saw the Nth; floor: N fork+execs in C
-#             (bench/startfloor.c), timed as the supervisors are;
+#             (bench/startfloor.c), timed and watched as the
+#             supervisors are (the same polls of the stamps, a grep each);
 #             floor+cg (root): the same, each program in a cgroup of
 #             its own (mkdir, clone3 into it), as ours does; and the CPU
 #             time of the supervisor's own processes by then (schedstat),
@@ -560,7 +561,7 @@ floor_cg_remove() {
 }
 
 sc_start_floor() {
-	local round=$1 n=$2 who g d t0
+	local round=$1 n=$2 who g d t0 pid
 	for who in floor cgfloor; do
 		g=
 		if [ "$who" = cgfloor ]; then
@@ -570,11 +571,16 @@ sc_start_floor() {
 		d=$W/start-$who-$round-$n
 		mkdir -p "$d"
 		export BENCH_TAG=$d
-		# Timed as ours: from before bash forks it to the last stamp.
+		# Timed as ours, and watched the same way while it starts them
+		# (each look forks a grep): from before bash forks it to the
+		# last stamp.
 		t0=$(now_us)
 		"$BIN/startfloor" $g "$n" "$BIN/stamp" "$d/stamps" > "$d/out" &
-		FLOOR_PIDS="$FLOOR_PIDS $!"
-		if wait $! && [ -s "$d/stamps" ]; then
+		pid=$!
+		FLOOR_PIDS="$FLOOR_PIDS $pid"
+		wait_until "$UP_TIMEOUT" eval \
+		    'lines_at_least "$d/stamps" "$n" || ! alive "$pid"'
+		if wait "$pid" && [ -s "$d/stamps" ]; then
 			sample "start_ms_$n" "$who" "$round" \
 			    "$(ms_since "$t0" "$(last_start_us "$d/stamps")")"
 			sample "start_cpu_ms_$n" "$who" "$round" \
