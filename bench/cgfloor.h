@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <mntent.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,28 +27,23 @@
 static int	cg_base = -1;		/* the directory, open */
 static char	cg_base_path[4096];
 
-/*
- * Where cgroup v2 is mounted (/proc/self/mountinfo: the mount point is
- * field 5, the file system type follows " - "), into buf.
- */
+/* Where cgroup v2 is mounted (the first such mount), into buf. */
 static int
 cg_mount(char *buf, size_t len)
 {
-	char line[4096], mnt[4096], *dash;
+	struct mntent *m;
 	FILE *fp;
 	int found = -1;
 
-	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+	if ((fp = setmntent("/proc/self/mounts", "re")) == NULL)
 		return -1;
-	while (found == -1 && fgets(line, sizeof(line), fp) != NULL)
-		if ((dash = strstr(line, " - ")) != NULL &&
-		    strncmp(dash + 3, "cgroup2 ", 8) == 0 &&
-		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 &&
-		    strlen(mnt) < len) {
-			strcpy(buf, mnt);
+	while (found == -1 && (m = getmntent(fp)) != NULL)
+		if (strcmp(m->mnt_type, "cgroup2") == 0 &&
+		    strlen(m->mnt_dir) < len) {
+			strcpy(buf, m->mnt_dir);
 			found = 0;
 		}
-	fclose(fp);
+	endmntent(fp);
 	return found;
 }
 

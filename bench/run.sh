@@ -542,9 +542,7 @@ sc_start() {
 FLOOR_PIDS=
 floor_cg_remove() {
 	local mnt own pid dir p
-	mnt=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
-		if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo |
-	    head -n 1)
+	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 	[ -n "$mnt" ] || return 0
 	for pid in $FLOOR_PIDS; do
@@ -560,14 +558,19 @@ floor_cg_remove() {
 	FLOOR_PIDS=
 }
 
+# floor_flags WHO: the floor programs' options for WHO (floor, cgfloor);
+# 1 when WHO does not run here (floor+cg: root only).
+floor_flags() {
+	case $1 in
+	floor)	echo ;;
+	cgfloor) [ "$(id -u)" = 0 ] && echo -g ;;
+	esac
+}
+
 sc_start_floor() {
 	local round=$1 n=$2 who g d t0 pid
 	for who in floor cgfloor; do
-		g=
-		if [ "$who" = cgfloor ]; then
-			[ "$(id -u)" = 0 ] || continue	# floor+cg: root only
-			g=-g
-		fi
+		g=$(floor_flags "$who") || continue
 		d=$W/start-$who-$round-$n
 		mkdir -p "$d"
 		export BENCH_TAG=$d
@@ -690,11 +693,7 @@ sc_teardown() {
 sc_teardown_floor() {
 	local round=$1 who g d
 	for who in floor cgfloor; do
-		g=
-		if [ "$who" = cgfloor ]; then
-			[ "$(id -u)" = 0 ] || continue	# floor+cg: root only
-			g=-g
-		fi
+		g=$(floor_flags "$who") || continue
 		d=$W/teardown-$who-$round
 		mkdir -p "$d"
 		export BENCH_TAG=$d

@@ -74,12 +74,16 @@ main(int argc, char *argv[])
 	struct rusage ru;
 	int n, asked, i, tries, cg = -1;
 	bool failed = false;
-	bool cgroups = argc > 1 && strcmp(argv[1], "-g") == 0;
+	bool cgroups = false;
+	int c;
 
-	if (cgroups) {
-		argc--;
-		argv++;
-	}
+	while ((c = getopt(argc, argv, "+g")) != -1)
+		if (c == 'g')
+			cgroups = true;
+		else
+			argc = 0;	/* usage */
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc != 4 || (n = atoi(argv[1])) < 1) {
 		fprintf(stderr, "usage: startfloor [-g] N STAMP FILE\n");
 		return 64;

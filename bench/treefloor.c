@@ -114,16 +114,17 @@ main(int argc, char *argv[])
 	double t0, t1;
 	bool cgroups = false, on_signal = false;
 	sigset_t term;
-	int sig;
+	int sig, c;
 
-	for (; argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0' &&
-	    argv[1][2] == '\0'; argc--, argv++)
-		if (argv[1][1] == 'g')
+	while ((c = getopt(argc, argv, "+gs")) != -1)
+		if (c == 'g')
 			cgroups = true;
-		else if (argv[1][1] == 's')
+		else if (c == 's')
 			on_signal = true;
 		else
-			argc = 0;
+			argc = 0;	/* usage */
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc != 4 || (n = atoi(argv[1])) < 1 || (total = atoi(argv[2])) < 1) {
 		fprintf(stderr, "usage: treefloor [-s] [-g] N TOTAL CMD\n");
 		return 64;

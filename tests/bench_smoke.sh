@@ -32,9 +32,7 @@ if [ "$(id -u)" = 0 ]; then
 		t_check "$m: a figure for the floor with a cgroup each" eval \
 			"awk -F, '\$1 == \"$m\" && \$2 == \"cgfloor\"' \"$csv\" | grep -q ."
 	done
-	cg=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
-		if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo |
-	    head -n 1)
+	cg=$(cgroup2_mount)
 	left=$([ -n "$cg" ] && find "$cg" -type d -name 'floor.*' | wc -l)
 	t_check "the floors leave no cgroup behind (${left:-?} left)" eval \
 		'[ "$left" = 0 ]'

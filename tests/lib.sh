@@ -484,6 +484,9 @@ burst_done() {
 	state_is p1 EXITED && state_is p2 EXITED && state_is p3 EXITED
 }
 
+# cgroup2_mount: where cgroup v2 is mounted (the first); empty if not.
+cgroup2_mount() { awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts; }
+
 # containment_for USER: "cgroup" when the supervisor run as USER should
 # find cgroup v2 writable (root, and this test's own cgroup v2 directory
 # is writable), else "procfs".  A machine without a writable cgroup v2
@@ -491,7 +494,7 @@ burst_done() {
 containment_for() {
 	local mnt rel line
 	[ "$1" = root ] && [ "$(id -u)" = 0 ] || { echo procfs; return; }
-	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	mnt=$(cgroup2_mount)
 	while read -r line; do
 		case $line in 0::*) rel=${line#0::} ;; esac
 	done < /proc/self/cgroup
